@@ -1,3 +1,45 @@
 // The only door into @stepstone/asl: the pure language core (no I/O, no clock, no randomness
 // except what callers pass in). Named exports only, so the public surface stays reviewable.
 export { StatesError, StatesErrorName, isStatesError } from './errors/states-error';
+
+// Definitions: types, parsing, validation.
+export { parseDefinition } from './definition/parse-definition';
+export type { ParseDefinitionResult } from './definition/parse-definition';
+export { queryLanguageOf } from './definition/effective-query-language';
+export type * as DefinitionTypes from './definition/types';
+export { validateDefinition } from './validation/validate-definition';
+export type { ValidateDefinitionOptions, ValidationResult } from './validation/validate-definition';
+export { formatInvalidDefinitionMessage, hasErrors } from './validation/diagnostic';
+export type { Diagnostic } from './validation/diagnostic';
+
+// JSONPath data flow.
+export {
+  evaluatePath,
+  evaluateReference,
+  isJsonPathNotFound,
+  JsonPathNotFoundError,
+  applyInputPath,
+  applyOutputPath,
+  applyResultPath,
+  evaluatePayloadTemplate,
+  evaluateFieldExpression,
+  toJsonText,
+  jsonEquals,
+} from './jsonpath';
+export type { PayloadScope, PathContext } from './jsonpath';
+
+// Intrinsic functions.
+export { evaluateIntrinsic, parseIntrinsic, isIntrinsicCall, IntrinsicParseError, INTRINSIC_ARITY } from './intrinsics';
+export type { IntrinsicEnv, HashAlgorithm } from './intrinsics';
+
+// Choice rules.
+export { selectChoice, evaluateChoiceRule } from './choice/evaluate-choice-rule';
+export type { ChoiceScope, ChoiceStateLike } from './choice/evaluate-choice-rule';
+export { selectChoiceJsonata } from './choice/select-choice-jsonata';
+export type { JsonataChoiceSelection } from './choice/select-choice-jsonata';
+export { isTimestamp, parseTimestamp } from './choice/timestamp';
+
+// JSONata.
+export { evaluateJsonataExpression } from './jsonata/evaluate-jsonata';
+export type { JsonataBindings, JsonataEnv } from './jsonata/evaluate-jsonata';
+export { evaluateJsonataTemplate, isJsonataTemplate } from './jsonata/template';

@@ -1,0 +1,133 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateChoiceRule, findMatchingChoiceRule, selectChoice, type ChoiceRule } from './evaluate-choice-rule';
+import { COMPARISON_OPERATOR_NAMES } from './comparison-operators';
+import { StatesError } from '../errors/states-error';
+
+const scope = { context: { Execution: { Name: 'exec-1' } }, variables: { limit: 10, user: { name: 'ana' } } };
+const holds = (rule: ChoiceRule, input: unknown): boolean => evaluateChoiceRule(rule, input, scope);
+
+describe('Choice comparison operators (JSONPath)', () => {
+  const valid: ReadonlyArray<[string, ChoiceRule, unknown, boolean]> = [
+    ['StringEquals matches an equal string', { Variable: '$.v', StringEquals: 'Hello' }, { v: 'Hello' }, true],
+    ['StringEquals is false, not an error, on a number', { Variable: '$.v', StringEquals: '0' }, { v: 0 }, false],
+    ['StringEquals does not trim whitespace', { Variable: '$.v', StringEquals: '     ' }, { v: ' ' }, false],
+    ['StringLessThan orders by code unit', { Variable: '$.v', StringLessThan: 'AB' }, { v: 'A' }, true],
+    ['StringGreaterThan is strict', { Variable: '$.v', StringGreaterThan: '' }, { v: '' }, false],
+    ['StringLessThanEquals holds on equal strings', { Variable: '$.v', StringLessThanEquals: '' }, { v: '' }, true],
+    ['StringGreaterThanEquals holds on a longer prefix-sharing string', { Variable: '$.v', StringGreaterThanEquals: 'A' }, { v: 'AB' }, true],
+    ['StringEqualsPath compares two input values', { Variable: '$.v', StringEqualsPath: '$.w' }, { v: 'x', w: 'x' }, true],
+    ['NumericEquals treats 0 and 0.0 as equal', { Variable: '$.v', NumericEquals: 0.0 }, { v: 0 }, true],
+    ['NumericEquals is false on a numeric string', { Variable: '$.v', NumericEquals: 1 }, { v: '1' }, false],
+    ['NumericEquals is false on a boolean', { Variable: '$.v', NumericEquals: 1 }, { v: true }, false],
+    ['NumericLessThan compares ints with floats', { Variable: '$.v', NumericLessThan: 1 }, { v: 0.5 }, true],
+    ['NumericGreaterThanEquals holds on equality', { Variable: '$.v', NumericGreaterThanEquals: 1 }, { v: 1.0 }, true],
+    ['NumericLessThanEqualsPath reads the bound from the input', { Variable: '$.v', NumericLessThanEqualsPath: '$.w' }, { v: 1, w: 0 }, false],
+    ['NumericGreaterThanPath is false when the bound is not a number', { Variable: '$.v', NumericGreaterThanPath: '$.w' }, { v: 1, w: '0' }, false],
+    ['BooleanEquals matches false with false', { Variable: '$.v', BooleanEquals: false }, { v: false }, true],
+    ['BooleanEquals is false on 0', { Variable: '$.v', BooleanEquals: false }, { v: 0 }, false],
+    ['BooleanEquals is false on the string "true"', { Variable: '$.v', BooleanEquals: true }, { v: 'true' }, false],
+    ['BooleanEqualsPath compares two booleans', { Variable: '$.v', BooleanEqualsPath: '$.w' }, { v: true, w: true }, true],
+    ['TimestampEquals compares instants across offsets', { Variable: '$.v', TimestampEquals: '2012-10-09T18:00:55Z' }, { v: '2012-10-09T19:00:55+01:00' }, true],
+    ['TimestampEquals is false on a timestamp without zone', { Variable: '$.v', TimestampEquals: '2012-10-09T19:00:55Z' }, { v: '2012-10-09T19:00:55' }, false],
+    ['TimestampEquals is false on a number', { Variable: '$.v', TimestampEquals: '2012-10-09T19:00:55Z' }, { v: 1 }, false],
+    ['TimestampLessThan sees nanoseconds', { Variable: '$.v', TimestampLessThan: '2012-10-09T19:00:55.000000002Z' }, { v: '2012-10-09T19:00:55.000000001Z' }, true],
+    ['TimestampGreaterThan is strict', { Variable: '$.v', TimestampGreaterThan: '2012-10-09T19:00:55Z' }, { v: '2012-10-09T19:00:55Z' }, false],
+    ['TimestampLessThanEquals holds on equality', { Variable: '$.v', TimestampLessThanEquals: '2012-10-09T19:00:55Z' }, { v: '2012-10-09T19:00:55Z' }, true],
+    ['TimestampGreaterThanEqualsPath reads the bound from the input', { Variable: '$.v', TimestampGreaterThanEqualsPath: '$.w' }, { v: '2012-10-09T19:00:55Z', w: '2012-10-09T19:00:56Z' }, false],
+    ['StringMatches expands * over any run', { Variable: '$.v', StringMatches: 'log-*.txt' }, { v: 'log-2024-01.txt' }, true],
+    ['StringMatches treats \\* as a literal asterisk', { Variable: '$.v', StringMatches: 'a\\*b' }, { v: 'a*b' }, true],
+    ['StringMatches does not expand an escaped asterisk', { Variable: '$.v', StringMatches: 'a\\*b' }, { v: 'axb' }, false],
+    ['StringMatches is false on a number', { Variable: '$.v', StringMatches: '*' }, { v: 1 }, false],
+    ['IsNull holds on null only', { Variable: '$.v', IsNull: true }, { v: null }, true],
+    ['IsNull: false holds on an empty string', { Variable: '$.v', IsNull: false }, { v: '' }, true],
+    ['IsPresent holds on a null value', { Variable: '$.v', IsPresent: true }, { v: null }, true],
+    ['IsPresent is false, not an error, on a missing field', { Variable: '$.missing', IsPresent: true }, {}, false],
+    ['IsPresent: false holds on a missing nested field', { Variable: '$.a.b.c', IsPresent: false }, {}, true],
+    ['IsNumeric: false is false on 0', { Variable: '$.v', IsNumeric: false }, { v: 0 }, false],
+    ['IsNumeric is false on a numeric string', { Variable: '$.v', IsNumeric: true }, { v: '1' }, false],
+    ['IsString holds on an ISO date string', { Variable: '$.v', IsString: true }, { v: '2023-02-24' }, true],
+    ['IsBoolean is false on 0', { Variable: '$.v', IsBoolean: true }, { v: 0 }, false],
+    ['IsTimestamp holds on an RFC3339 timestamp with offset', { Variable: '$.v', IsTimestamp: true }, { v: '2012-10-09T19:00:55+01:00' }, true],
+    ['IsTimestamp is false on a date alone', { Variable: '$.v', IsTimestamp: true }, { v: '2023-02-24' }, false],
+    ['Variable reads workflow variables', { Variable: '$limit', NumericEquals: 10 }, {}, true],
+    ['Variable reads nested workflow variables', { Variable: '$user.name', StringEquals: 'ana' }, {}, true],
+    ['Variable reads the context object', { Variable: '$$.Execution.Name', StringEquals: 'exec-1' }, {}, true],
+    ['Variable reads array items', { Variable: "$.list[1]['k']", StringEquals: 'b' }, { list: [{ k: 'a' }, { k: 'b' }] }, true],
+    ['And needs every rule', { And: [{ Variable: '$.v', NumericGreaterThanEquals: 20 }, { Variable: '$.v', NumericLessThan: 30 }] }, { v: 22 }, true],
+    ['And fails on one false rule', { And: [{ Variable: '$.v', NumericGreaterThanEquals: 20 }, { Variable: '$.v', NumericLessThan: 30 }] }, { v: 30 }, false],
+    ['Or needs one rule', { Or: [{ Variable: '$.v', StringEquals: 'a' }, { Variable: '$.v', StringEquals: 'b' }] }, { v: 'b' }, true],
+    ['Not negates its rule', { Not: { Variable: '$.type', StringEquals: 'Private' } }, { type: 'Public' }, true],
+    ['Not around IsPresent tolerates a missing field', { Not: { Variable: '$.flag', IsPresent: true } }, {}, true],
+  ];
+  for (const [name, rule, input, expected] of valid) {
+    it(name, () => assert.equal(holds(rule, input), expected));
+  }
+
+  it('knows every operator AWS documents, with its Path variant', () => {
+    for (const base of ['String', 'Numeric', 'Timestamp']) {
+      for (const op of ['Equals', 'LessThan', 'GreaterThan', 'LessThanEquals', 'GreaterThanEquals']) {
+        assert.ok(COMPARISON_OPERATOR_NAMES.includes(`${base}${op}`));
+        assert.ok(COMPARISON_OPERATOR_NAMES.includes(`${base}${op}Path`));
+      }
+    }
+    for (const name of ['BooleanEquals', 'BooleanEqualsPath', 'StringMatches', 'IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp']) {
+      assert.ok(COMPARISON_OPERATOR_NAMES.includes(name), name);
+    }
+  });
+});
+
+describe('Choice rule errors (JSONPath)', () => {
+  const runtimeError = (cause: string) => (error: unknown) =>
+    error instanceof StatesError && error.error === 'States.Runtime' && error.cause === cause;
+
+  it('fails with States.Runtime when Variable matches nothing', () => {
+    assert.throws(
+      () => holds({ Variable: '$.type', StringEquals: 'Private' }, {}),
+      runtimeError("Invalid path '$.type' : No results for path: $['type']"),
+    );
+  });
+  it('fails on a missing Variable even for type tests', () => {
+    assert.throws(() => holds({ Variable: '$.v', IsNull: true }, {}), runtimeError("Invalid path '$.v' : No results for path: $['v']"));
+  });
+  it('names the missing intermediate property', () => {
+    assert.throws(() => holds({ Variable: '$.a.b', NumericEquals: 1 }, {}), runtimeError("Invalid path '$.a.b' : Missing property in path $['a']"));
+  });
+  it('fails when the ...Path operand matches nothing', () => {
+    assert.throws(
+      () => holds({ Variable: '$.v', NumericEqualsPath: '$.w' }, { v: 1 }),
+      runtimeError("Invalid path '$.w' : No results for path: $['w']"),
+    );
+  });
+  it('fails inside And when a nested Variable matches nothing', () => {
+    assert.throws(() => holds({ And: [{ Variable: '$.v', NumericEquals: 1 }] }, {}), StatesError);
+  });
+  it('rejects a rule without an operator', () => {
+    assert.throws(() => holds({ Variable: '$.v' }, { v: 1 }), StatesError);
+  });
+});
+
+describe('selectChoice', () => {
+  const state = {
+    Choices: [
+      { Not: { Variable: '$.type', StringEquals: 'Private' }, Next: 'Public' },
+      { Variable: '$.value', NumericEquals: 0, Next: 'ValueIsZero' },
+      { And: [{ Variable: '$.value', NumericGreaterThanEquals: 20 }, { Variable: '$.value', NumericLessThan: 30 }], Next: 'ValueInTwenties' },
+    ],
+    Default: 'DefaultState',
+  };
+  it('takes the first matching rule (the AWS docs example)', () => {
+    assert.equal(selectChoice(state, { type: 'Private', value: 22 }, scope), 'ValueInTwenties');
+    assert.equal(selectChoice(state, { type: 'Public', value: 0 }, scope), 'Public');
+  });
+  it('falls back to Default', () => {
+    assert.equal(selectChoice(state, { type: 'Private', value: 3 }, scope), 'DefaultState');
+  });
+  it('returns undefined when nothing matches and there is no Default', () => {
+    assert.equal(selectChoice({ Choices: state.Choices }, { type: 'Private', value: 3 }, scope), undefined);
+  });
+  it('exposes the matched rule so the engine can apply its Assign', () => {
+    const rule = { Variable: '$.v', BooleanEquals: true, Next: 'Yes', Assign: { seen: true } };
+    assert.equal(findMatchingChoiceRule({ Choices: [rule] }, { v: true }, scope), rule);
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateJsonataExpression, evaluateRequiredJsonataExpression, type JsonataEnv } from './evaluate-jsonata';
+import { StatesError } from '../errors/states-error';
+
+const env: JsonataEnv = {
+  now: new Date('2024-05-06T07:08:09.123Z'),
+  random: () => 0.25,
+  uuid: () => '3f1c2a9e-0b7d-4c1e-9a55-1d2e3f4a5b6c',
+  hash: (algorithm, data) => `${algorithm}(${data})`,
+};
+const bindings = {
+  states: { input: { items: [1, 2, 3], name: 'ana' }, context: { Execution: { Name: 'exec-1' } }, result: { ok: true } },
+  variables: { limit: 2, user: { name: 'bo' } },
+};
+const evaluate = (expression: string) => evaluateJsonataExpression(expression, bindings, env);
+
+const queryError = (cause: string) => (error: unknown) => {
+  assert.ok(error instanceof StatesError);
+  assert.equal(error.error, 'States.QueryEvaluationError');
+  assert.equal(error.cause, cause);
+  return true;
+};
+
+describe('evaluateJsonataExpression', () => {
+  it('binds $states.input, $states.context and $states.result', async () => {
+    assert.equal(await evaluate('$states.input.name'), 'ana');
+    assert.equal(await evaluate('$states.context.Execution.Name'), 'exec-1');
+    assert.equal(await evaluate('$states.result.ok'), true);
+  });
+  it('binds workflow variables as $name', async () => {
+    assert.equal(await evaluate('$limit + 1'), 3);
+    assert.equal(await evaluate('$user.name'), 'bo');
+  });
+  it('does not let a variable named states shadow $states', async () => {
+    const result = await evaluateJsonataExpression('$states.input.name', { ...bindings, variables: { states: 'x' } }, env);
+    assert.equal(result, 'ana');
+  });
+  it('resolves to undefined when nothing matches', async () => {
+    assert.equal(await evaluate('$states.input.missing'), undefined);
+  });
+  it('returns plain arrays, not JSONata sequences', async () => {
+    const result = await evaluateJsonataExpression('$states.input.list.v', { ...bindings, states: { input: { list: [{ v: 1 }, { v: 2 }] }, context: {} } }, env);
+    assert.deepStrictEqual(result, [1, 2]);
+  });
+  it('binds $now() to the execution time, not the wall clock', async () => {
+    assert.equal(await evaluate('$now()'), '2024-05-06T07:08:09.123Z');
+    assert.equal(await evaluate('$millis()'), Date.parse('2024-05-06T07:08:09.123Z'));
+  });
+  it('formats $now() with a picture string', async () => {
+    assert.equal(await evaluate("$now('[Y0001]-[M01]-[D01]')"), '2024-05-06');
+  });
+  it('makes $toMillis and $fromMillis round-trip the bound time', async () => {
+    assert.equal(await evaluate('$fromMillis($millis())'), '2024-05-06T07:08:09.123Z');
+  });
+  it('evaluates JSONata regular expressions with escapes (jsonata/ BASE_SINGLE_QUOTE)', async () => {
+    assert.equal(await evaluate("$contains('hello$world', /^hello\\$/)"), true);
+    assert.equal(await evaluate("$contains('hello$world', /^hello\\ /)"), false);
+  });
+  it('caches compiled expressions without leaking one evaluation into another', async () => {
+    const expression = '$limit * 2';
+    const [a, b] = await Promise.all([
+      evaluateJsonataExpression(expression, { ...bindings, variables: { limit: 1 } }, env),
+      evaluateJsonataExpression(expression, { ...bindings, variables: { limit: 5 } }, env),
+    ]);
+    assert.deepEqual([a, b], [2, 10]);
+  });
+  it('gives each evaluation its own clock', async () => {
+    const later = { ...env, now: new Date('2030-01-01T00:00:00.000Z') };
+    const [a, b] = await Promise.all([
+      evaluateJsonataExpression('$now()', bindings, env),
+      evaluateJsonataExpression('$now()', bindings, later),
+    ]);
+    assert.deepEqual([a, b], ['2024-05-06T07:08:09.123Z', '2030-01-01T00:00:00.000Z']);
+  });
+});
+
+describe('evaluateJsonataExpression errors', () => {
+  it('maps a JSONata failure to States.QueryEvaluationError with code and message', async () => {
+    await assert.rejects(
+      evaluateJsonataExpression('$randomSeeded($states.input.name)', bindings, env, 'Output/FunctionResult'),
+      queryError(
+        "The JSONata expression '$randomSeeded($states.input.name)' specified for the field 'Output/FunctionResult' threw an error during evaluation. T1006: Attempted to invoke a non-function",
+      ),
+    );
+  });
+  it('does not offer $eval (AWS: use $parse)', async () => {
+    await assert.rejects(
+      evaluateJsonataExpression("$eval('1')", bindings, env, 'Output'),
+      queryError("The JSONata expression '$eval('1')' specified for the field 'Output' threw an error during evaluation. T1006: Attempted to invoke a non-function"),
+    );
+  });
+  it('reports syntax errors the same way', async () => {
+    await assert.rejects(evaluateJsonataExpression('1 +', bindings, env, 'Output'), (error: unknown) => {
+      assert.ok(error instanceof StatesError);
+      assert.match(error.cause, /^The JSONata expression '1 \+' specified for the field 'Output' threw an error during evaluation\. S0207: /);
+      return true;
+    });
+  });
+  it('reports type errors with their code', async () => {
+    await assert.rejects(evaluateJsonataExpression("1 + 'a'", bindings, env, 'Output'), (error: unknown) => {
+      assert.ok(error instanceof StatesError);
+      assert.match(error.cause, /threw an error during evaluation\. T2002: /);
+      return true;
+    });
+  });
+  it('rejects a function result as an unsupported result type', async () => {
+    await assert.rejects(
+      evaluateJsonataExpression('$fn := function($x){$x}', bindings, env, 'Items'),
+      queryError("The JSONata expression '$fn := function($x){$x}' specified for the field 'Items' returned an unsupported result type."),
+    );
+  });
+  it('requires a value when asked to', async () => {
+    await assert.rejects(
+      evaluateRequiredJsonataExpression('$doesNotExist', bindings, env, 'Output'),
+      queryError("The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."),
+    );
+  });
+});

@@ -1,0 +1,197 @@
+import { JSONPath } from 'jsonpath-plus';
+import { parsePath, type ParsedPath, type PathSegment } from './path-parser';
+
+/**
+ * What a JSONPath field can read in JSONPath mode: the state's (effective) input through `$`,
+ * the context object through `$$`, and Step Functions variables through `$name`.
+ */
+export interface PayloadScope {
+  readonly input: unknown;
+  readonly context: unknown;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Internal signal: a definite path selected nothing. It is not a StatesError because the
+ * error AWS reports depends on the field (InputPath: "Invalid path ...", Parameters: "The
+ * JSONPath ... specified for the field ... could not be found ..."), so callers translate it.
+ */
+export class JsonPathNotFoundError extends Error {
+  constructor(
+    /** The path as written in the definition (`$.a`, `$$.Execution.x`, `$var.a`). */
+    readonly path: string,
+    /** The `$`-rooted path that was applied to the selected document. */
+    readonly parsed: ParsedPath,
+  ) {
+    super(`No results for path: ${path}`);
+    this.name = 'JsonPathNotFoundError';
+  }
+}
+
+export function isJsonPathNotFound(value: unknown): value is JsonPathNotFoundError {
+  return value instanceof JsonPathNotFoundError;
+}
+
+/**
+ * Applies a `$`-rooted JSONPath to `data`.
+ *
+ * - A definite path (only names and indexes) returns the single selected value, and throws
+ *   JsonPathNotFoundError when nothing is there.
+ * - An indefinite path (`*`, `..`, filters, slices, unions) returns the array of matches,
+ *   possibly empty: AWS returns `[]` for `$.items[*]` on `{}` (corpus:
+ *   test_json_path_array_wildcard_or_slice_with_no_input).
+ */
+export function evaluatePath(path: string, data: unknown): unknown {
+  return evaluateParsed(parsePath(path), data, path);
+}
+
+function evaluateParsed(parsed: ParsedPath, data: unknown, original: string): unknown {
+  if (parsed.definite) return walkDefinite(parsed, data, original);
+  if (parsed.needsLibrary) {
+    // jsonpath-plus answers undefined rather than [] when the document is null.
+    if (data === null || typeof data !== 'object') return [];
+    return (JSONPath({ path: parsed.source, json: data as object, wrap: true }) as unknown[] | undefined) ?? [];
+  }
+  return walkIndefinite(parsed.segments, data);
+}
+
+function walkDefinite(parsed: ParsedPath, data: unknown, original: string): unknown {
+  let current = data;
+  for (const segment of parsed.segments) {
+    const next = step(segment, current);
+    if (next === NOTHING) throw new JsonPathNotFoundError(original, parsed);
+    current = next;
+  }
+  return current;
+}
+
+const NOTHING: unique symbol = Symbol('nothing');
+
+function step(segment: PathSegment, current: unknown): unknown {
+  switch (segment.kind) {
+    case 'name':
+      if (isObject(current) && Object.prototype.hasOwnProperty.call(current, segment.name)) {
+        return current[segment.name];
+      }
+      return NOTHING;
+    case 'index': {
+      if (!Array.isArray(current)) return NOTHING;
+      const index = segment.index < 0 ? current.length + segment.index : segment.index;
+      return index >= 0 && index < current.length ? current[index] : NOTHING;
+    }
+    case 'length':
+      return Array.isArray(current) ? current.length : NOTHING;
+    default:
+      return NOTHING;
+  }
+}
+
+function walkIndefinite(segments: readonly PathSegment[], data: unknown): unknown[] {
+  let nodes: unknown[] = [data];
+  for (const segment of segments) {
+    const next: unknown[] = [];
+    for (const node of nodes) collect(segment, node, next);
+    nodes = next;
+  }
+  return nodes;
+}
+
+function collect(segment: PathSegment, node: unknown, out: unknown[]): void {
+  switch (segment.kind) {
+    case 'name':
+    case 'index':
+    case 'length': {
+      const value = step(segment, node);
+      if (value !== NOTHING) out.push(value);
+      return;
+    }
+    case 'names':
+      if (!isObject(node)) return;
+      for (const name of segment.names) {
+        if (Object.prototype.hasOwnProperty.call(node, name)) out.push(node[name]);
+      }
+      return;
+    case 'indexes':
+      if (!Array.isArray(node)) return;
+      for (const raw of segment.indexes) {
+        const index = raw < 0 ? node.length + raw : raw;
+        if (index >= 0 && index < node.length) out.push(node[index]);
+      }
+      return;
+    case 'wildcard':
+      if (Array.isArray(node)) out.push(...node);
+      else if (isObject(node)) out.push(...Object.values(node));
+      return;
+    case 'slice':
+      if (Array.isArray(node)) out.push(...slice(node, segment.start, segment.end, segment.step));
+      return;
+    case 'filter':
+    case 'deepScan':
+      // Unreachable: such paths go to jsonpath-plus whole.
+      return;
+  }
+}
+
+function slice(items: readonly unknown[], start?: number, end?: number, stepBy?: number): unknown[] {
+  const len = items.length;
+  const by = stepBy ?? 1;
+  if (by === 0) return [];
+  const clamp = (value: number, low: number, high: number) => Math.min(Math.max(value, low), high);
+  const out: unknown[] = [];
+  if (by > 0) {
+    const from = start === undefined ? 0 : clamp(start < 0 ? len + start : start, 0, len);
+    const to = end === undefined ? len : clamp(end < 0 ? len + end : end, 0, len);
+    for (let i = from; i < to; i += by) out.push(items[i]);
+  } else {
+    const from = start === undefined ? len - 1 : clamp(start < 0 ? len + start : start, -1, len - 1);
+    const to = end === undefined ? -1 : clamp(end < 0 ? len + end : end, -1, len - 1);
+    for (let i = from; i > to; i += by) out.push(items[i]);
+  }
+  return out;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Which document a path expression reads, and the `$`-rooted path to apply to it. */
+export type PathReference =
+  | { readonly root: 'input'; readonly path: string }
+  | { readonly root: 'context'; readonly path: string }
+  | { readonly root: 'variable'; readonly name: string; readonly path: string };
+
+/**
+ * Splits `$.a`, `$$.a` and `$name.a` (Step Functions variables, JSONPath mode). Returns
+ * undefined when the text is not a path at all.
+ */
+export function splitReference(expression: string): PathReference | undefined {
+  if (!expression.startsWith('$')) return undefined;
+  if (expression.startsWith('$$')) return { root: 'context', path: `$${expression.slice(2)}` };
+  const second = expression[1];
+  if (second === undefined || second === '.' || second === '[') return { root: 'input', path: expression };
+  let end = 1;
+  while (end < expression.length && expression[end] !== '.' && expression[end] !== '[') end += 1;
+  return { root: 'variable', name: expression.slice(1, end), path: `$${expression.slice(end)}` };
+}
+
+/**
+ * Evaluates a path expression against the scope, choosing the document by its prefix. Throws
+ * JsonPathNotFoundError (carrying the expression as written) when a definite path, or an
+ * undefined variable, selects nothing.
+ */
+export function evaluateReference(expression: string, scope: PayloadScope): unknown {
+  const reference = splitReference(expression);
+  if (reference === undefined) throw new JsonPathNotFoundError(expression, parsePath('$'));
+  const parsed = parsePath(reference.path);
+  switch (reference.root) {
+    case 'input':
+      return evaluateParsed(parsed, scope.input, expression);
+    case 'context':
+      return evaluateParsed(parsed, scope.context, expression);
+    case 'variable':
+      if (!Object.prototype.hasOwnProperty.call(scope.variables, reference.name)) {
+        throw new JsonPathNotFoundError(expression, parsed);
+      }
+      return evaluateParsed(parsed, scope.variables[reference.name], expression);
+  }
+}

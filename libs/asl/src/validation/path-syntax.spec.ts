@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isValidIntrinsicCall, isValidJsonPath } from './path-syntax';
+
+describe('isValidJsonPath', () => {
+  const valid = ['$', '$$', '$.a', '$.a.b', '$$.Execution.Input', '$var', '$var.x[0]', '$[*]', '$.a[1:]', '$.a[:1]', '$.a[0:10:2]', '$.a[-1]', '$.a[1,2]', "$['x y']", "$['a','b']", '$.a..b', '$.a.*', '$.a[?(@.s == 0)]', '$.delivery-partner', '$.a.length()'];
+  const invalid = ['', 'a', '.a', '$.', '$.a[', '$.a[x]', '$.a[?(@.s == 0]', 'States.Array()', '$.a]'];
+  for (const path of valid) test(`accepts ${path}`, () => assert.equal(isValidJsonPath(path), true));
+  for (const path of invalid) test(`rejects ${JSON.stringify(path)}`, () => assert.equal(isValidJsonPath(path), false));
+});
+
+describe('isValidIntrinsicCall', () => {
+  const valid = [
+    'States.UUID()',
+    'States.Array()',
+    "States.Array('a', 1, -2.5, true, null, $.x)",
+    "States.Format('{} and \\{literal\\} \\' \\\\', $.a)",
+    "States.StringToJson('{\"a\": 1}')",
+    "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength($.a), -1))",
+    'States.ArrayGetItem($.a[1,2], 0)',
+    " States.MathAdd($.a , 1) ",
+  ];
+  const invalid = [
+    'States.Nope()',
+    'States.Format(',
+    "States.Format('unterminated)",
+    "States.Format('bad \\\" escape')",
+    'States.Array(1,)',
+    'States.Array(1) trailing',
+    'States.Array(foo)',
+  ];
+  for (const call of valid) test(`accepts ${call}`, () => assert.equal(isValidIntrinsicCall(call), true));
+  for (const call of invalid) test(`rejects ${call}`, () => assert.equal(isValidIntrinsicCall(call), false));
+});

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatInvalidDefinitionMessage } from './diagnostic';
+import { validateDefinition } from './validate-definition';
+
+type Def = Record<string, unknown>;
+
+/** A one-state machine around `state`, named S. */
+function machine(state: Def, extra: Def = {}): Def {
+  return { StartAt: 'S', States: { S: state }, ...extra };
+}
+
+interface InvalidCase {
+  readonly name: string;
+  readonly definition: unknown;
+  readonly type?: 'STANDARD' | 'EXPRESS';
+  /** `CODE: message at location`, in order. */
+  readonly errors: readonly string[];
+}
+
+const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPRESS' }[] = [
+  { name: 'a single Pass state', definition: machine({ Type: 'Pass', End: true }) },
+  {
+    name: 'a JSONata Map whose processor states fall back to the machine language',
+    definition: {
+      StartAt: 'M',
+      QueryLanguage: 'JSONPath',
+      States: {
+        M: {
+          Type: 'Map',
+          QueryLanguage: 'JSONata',
+          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } } },
+          End: true,
+        },
+      },
+    },
+  },
+  {
+    name: 'payload templates with paths, context paths, variables and nested intrinsics',
+    definition: machine({
+      Type: 'Pass',
+      Parameters: {
+        'a.$': '$.items[1:5]',
+        'b.$': '$$.Execution.Id',
+        'c.$': '$myVar.x',
+        'd.$': "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)",
+        'e.$': "States.Format('a \\{\\} \\\\ \\' {}', $.x)",
+        'f.$': '$.users[?(@.status == 0)]',
+        nested: { 'g.$': "$['quoted name']" },
+      },
+      End: true,
+    }),
+  },
+  { name: 'static Result keeps .$ keys literal', definition: machine({ Type: 'Pass', Result: { 'x.$': 'not a path' }, End: true }) },
+  {
+    name: 'JSONata Arguments/Output that parse',
+    definition: machine({ Type: 'Pass', Output: { a: '{% $states.input.a + 1 %}' }, End: true }, { QueryLanguage: 'JSONata' }),
+  },
+  { name: 'a JSONata Wait timestamp expression', definition: machine({ Type: 'Wait', Timestamp: "{% '2016-03-14T01:59:00Z' %}", End: true }, { QueryLanguage: 'JSONata' }) },
+  { name: 'a Wait with an offset timestamp', definition: machine({ Type: 'Wait', Timestamp: '2016-03-14T01:59:00.123+02:00', End: true }) },
+  {
+    name: 'Retry/Catch with States.ALL last and alone',
+    definition: {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 2, BackoffRate: 1.5 }, { ErrorEquals: ['States.ALL'] }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }],
+          TimeoutSeconds: 10,
+          HeartbeatSeconds: 5,
+          End: true,
+        },
+        F: { Type: 'Fail', Error: 'E', CausePath: "States.Format('{}', $.Cause)" },
+      },
+    },
+  },
+  { name: 'an aws-sdk integration with any action', definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:dynamodb:query', End: true }) },
+  { name: 'a .sync integration in a STANDARD machine', definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', End: true }) },
+];
+
+const invalid: readonly InvalidCase[] = [
+  { name: 'an empty object', definition: {}, errors: ['SCHEMA_VALIDATION_FAILED: These fields are required: [States, StartAt] at /'] },
+  { name: 'a definition that is not an object', definition: [], errors: ['SCHEMA_VALIDATION_FAILED: The state machine definition must be a JSON object at /'] },
+  {
+    name: 'an unknown top-level field',
+    definition: machine({ Type: 'Pass', End: true }, { Coment: 'typo' }),
+    errors: ["SCHEMA_VALIDATION_FAILED: Field 'Coment' is not supported at /"],
+  },
+  {
+    name: 'a field the state type does not support',
+    definition: machine({ Type: 'Pass', End: true, TimeoutSeconds: 3 }),
+    errors: ["SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/S"],
+  },
+  {
+    name: 'a JSONPath state under a JSONata machine',
+    definition: machine({ Type: 'Pass', End: true, QueryLanguage: 'JSONPath' }, { QueryLanguage: 'JSONata' }),
+    errors: ["SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at /States/S"],
+  },
+  {
+    name: 'a JSONata-only field in a JSONPath state',
+    definition: machine({ Type: 'Pass', End: true, Output: 1 }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage at /States/S"],
+  },
+  {
+    name: 'a JSONPath-only field in a JSONata state',
+    definition: machine({ Type: 'Pass', End: true, InputPath: '$' }, { QueryLanguage: 'JSONata' }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the 'JSONPath' QueryLanguage at /States/S"],
+  },
+  {
+    name: 'an illegal escape in an intrinsic string',
+    definition: machine({ Type: 'Pass', Parameters: { 'parsed.$': "States.Format('He said, \\\"Hi {}\\\"', 'x')" }, End: true }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The value for the field 'parsed.$' must be a valid JSONPath or a valid intrinsic function call at /States/S/Parameters"],
+  },
+  {
+    name: 'an unknown intrinsic function',
+    definition: machine({ Type: 'Pass', Parameters: { 'x.$': 'States.Nope($.a)' }, End: true }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic function call at /States/S/Parameters"],
+  },
+  {
+    name: 'a timestamp without a zone',
+    definition: machine({ Type: 'Wait', Timestamp: '2016-12-05T21:29:29', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp at /States/S/Timestamp'],
+  },
+  {
+    name: 'a Wait with two durations',
+    definition: machine({ Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath] at /States/S'],
+  },
+  {
+    name: 'Credentials without RoleArn',
+    definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Credentials: {}, End: true }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The field 'RoleArn' is required but was missing at /States/S/Credentials"],
+  },
+  {
+    name: 'an optimized integration action that does not exist',
+    definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::dynamodb:query', End: true }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: The resource provided arn:aws:states:::dynamodb:query is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. at /States/S/Resource',
+    ],
+  },
+  {
+    name: 'an activity in an EXPRESS machine',
+    type: 'EXPRESS',
+    definition: machine({ Type: 'Task', Resource: 'arn:aws:states:us-east-1:111122223333:activity:A', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Express state machine does not support Activity ARN at /States/S/Resource'],
+  },
+  {
+    name: 'States.ALL not alone and not last',
+    definition: machine({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Retry: [{ ErrorEquals: ['States.ALL', 'X'] }, { ErrorEquals: ['Y'] }],
+      End: true,
+    }),
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear alone in 'ErrorEquals' at /States/S/Retry[0]/ErrorEquals",
+      "SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear in the last 'ErrorEquals' of the list at /States/S/Retry[0]/ErrorEquals",
+    ],
+  },
+  {
+    name: 'a JSONata expression that does not parse',
+    definition: machine({ Type: 'Pass', Output: '{% $states.input. %}', End: true }, { QueryLanguage: 'JSONata' }),
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: The JSONata expression '{% $states.input. %}' specified for the field is invalid: Unexpected end of expression at /States/S/Output",
+    ],
+  },
+  {
+    name: 'Next and End together',
+    definition: { StartAt: 'S', States: { S: { Type: 'Pass', Next: 'T', End: true }, T: { Type: 'Succeed' } } },
+    errors: ["SCHEMA_VALIDATION_FAILED: Only one of 'Next' or 'End' can be present at /States/S"],
+  },
+  {
+    name: 'a Next target that does not exist, and an unreachable state',
+    definition: { StartAt: 'pass1', States: { pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } } },
+    errors: ["MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 at /States/pass1/Next", 'MISSING_TRANSITION_TARGET: State "pass2" is not reachable. at /States/pass2'],
+  },
+  {
+    name: 'a StartAt naming no state',
+    definition: { StartAt: 'Nope', States: { S: { Type: 'Pass', End: true } } },
+    errors: ["MISSING_TRANSITION_TARGET: Missing 'Next' target: Nope at /StartAt", 'MISSING_TRANSITION_TARGET: State "S" is not reachable. at /States/S'],
+  },
+  {
+    name: 'a loop with no terminal state',
+    definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } },
+    errors: ['MISSING_END_STATE: Workflow has no terminal state'],
+  },
+  {
+    name: 'a dangling target inside a Map processor',
+    definition: machine({ Type: 'Map', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Q' }, Z: { Type: 'Succeed' } } }, End: true }),
+    errors: [
+      "MISSING_TRANSITION_TARGET: Missing 'Next' target: Q at /States/S/ItemProcessor/States/P/Next",
+      'MISSING_TRANSITION_TARGET: State "Z" is not reachable. at /States/S/ItemProcessor/States/Z',
+    ],
+  },
+  {
+    name: 'a Choice rule without Next',
+    definition: machine({ Type: 'Choice', Choices: [{ Variable: '$.a', StringEquals: 'x' }], Default: 'S' }),
+    errors: ['SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/S/Choices[0]'],
+  },
+  {
+    name: 'a state name longer than 80 characters',
+    definition: { StartAt: 'x'.repeat(81), States: { ['x'.repeat(81)]: { Type: 'Succeed' } } },
+    errors: [`INVALID_STATE_NAME: State name '${'x'.repeat(81)}' exceeds the maximum length of 80 at /States/${'x'.repeat(81)}`],
+  },
+];
+
+describe('validateDefinition', () => {
+  describe('valid', () => {
+    for (const c of valid) {
+      test(`accepts ${c.name}`, () => {
+        assert.deepEqual(validateDefinition(c.definition, { stateMachineType: c.type }).diagnostics, []);
+      });
+    }
+  });
+  describe('invalid', () => {
+    for (const c of invalid) {
+      test(`rejects ${c.name}`, () => {
+        const { diagnostics } = validateDefinition(c.definition, { stateMachineType: c.type });
+        assert.deepEqual(
+          diagnostics.map((d) => (d.location === undefined ? `${d.code}: ${d.message}` : `${d.code}: ${d.message} at ${d.location}`)),
+          c.errors,
+        );
+      });
+    }
+  });
+});
+
+describe('formatInvalidDefinitionMessage', () => {
+  test("joins every ERROR with ', ' inside one pair of quotes, as CreateStateMachine does", () => {
+    const { diagnostics } = validateDefinition({ StartAt: 'pass1', States: { pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } } });
+    assert.equal(
+      formatInvalidDefinitionMessage(diagnostics),
+      "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 at /States/pass1/Next, MISSING_TRANSITION_TARGET: State \"pass2\" is not reachable. at /States/pass2'",
+    );
+  });
+  test('omits the location when AWS gives none', () => {
+    assert.equal(
+      formatInvalidDefinitionMessage([{ severity: 'ERROR', code: 'MISSING_END_STATE', message: 'Workflow has no terminal state' }]),
+      "Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state'",
+    );
+  });
+  test('leaves out warnings', () => {
+    assert.equal(
+      formatInvalidDefinitionMessage([
+        { severity: 'WARNING', code: 'NO_DOLLAR', message: 'w' },
+        { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'These fields are required: [States]', location: '/' },
+      ]),
+      "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [States] at /'",
+    );
+  });
+});

@@ -1,0 +1,705 @@
+import { QueryLanguage, StateType } from '../definition/types';
+import { Diagnostic, DiagnosticCode, DiagnosticSeverity, hasErrors } from './diagnostic';
+import { isJsonataExpression, jsonataSyntaxError } from './jsonata-syntax';
+import { isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
+import { checkTaskResource } from './resource-arn';
+import { isRfc3339Timestamp } from './timestamp-syntax';
+
+export interface ValidateDefinitionOptions {
+  readonly stateMachineType?: 'STANDARD' | 'EXPRESS';
+}
+
+export interface ValidationResult {
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+type Obj = Record<string, unknown>;
+
+const MAX_STATE_NAME_LENGTH = 80;
+/** AWS caps TimeoutSeconds/HeartbeatSeconds at 99999999 seconds. */
+const MAX_TIMEOUT_SECONDS = 99_999_999;
+
+/** Fields every state accepts, whatever its type. */
+const COMMON_FIELDS = ['Type', 'Comment', 'QueryLanguage'];
+
+/** Per state type, the fields AWS accepts (either query language). */
+const STATE_FIELDS: Readonly<Record<StateType, readonly string[]>> = {
+  Pass: ['Next', 'End', 'InputPath', 'OutputPath', 'Parameters', 'Result', 'ResultPath', 'Output', 'Assign'],
+  Task: [
+    'Next', 'End', 'Resource', 'InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'Arguments', 'Output',
+    'Assign', 'Retry', 'Catch', 'TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath', 'Credentials',
+  ],
+  Choice: ['Choices', 'Default', 'InputPath', 'OutputPath', 'Output', 'Assign'],
+  Wait: ['Next', 'End', 'Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath', 'InputPath', 'OutputPath', 'Output', 'Assign'],
+  Succeed: ['InputPath', 'OutputPath', 'Output'],
+  Fail: ['Error', 'ErrorPath', 'Cause', 'CausePath'],
+  Parallel: [
+    'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'Arguments', 'Output', 'Assign',
+    'Retry', 'Catch',
+  ],
+  Map: [
+    'Next', 'End', 'ItemProcessor', 'Iterator', 'ItemsPath', 'Items', 'ItemSelector', 'Parameters', 'ItemReader', 'ItemBatcher',
+    'ResultWriter', 'ResultSelector', 'ResultPath', 'MaxConcurrency', 'MaxConcurrencyPath', 'ToleratedFailureCount',
+    'ToleratedFailureCountPath', 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', 'Label', 'InputPath', 'OutputPath',
+    'Output', 'Assign', 'Retry', 'Catch',
+  ],
+};
+
+/** Fields that only exist for JSONPath states (Step Functions guide, "JSONata" page). */
+const JSONPATH_ONLY_FIELDS: ReadonlySet<string> = new Set([
+  'InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'ItemsPath', 'Result', 'TimeoutSecondsPath',
+  'HeartbeatSecondsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath', 'CausePath', 'MaxConcurrencyPath', 'ToleratedFailureCountPath',
+  'ToleratedFailurePercentagePath', 'Iterator',
+]);
+/** Fields that only exist for JSONata states. */
+const JSONATA_ONLY_FIELDS: ReadonlySet<string> = new Set(['Arguments', 'Output', 'Items']);
+
+/** JSONPath Choice comparison operators (Step Functions guide, "Choice workflow state"). */
+const CHOICE_OPERATORS: ReadonlySet<string> = new Set(
+  [
+    'StringEquals', 'StringLessThan', 'StringGreaterThan', 'StringLessThanEquals', 'StringGreaterThanEquals', 'StringMatches',
+    'NumericEquals', 'NumericLessThan', 'NumericGreaterThan', 'NumericLessThanEquals', 'NumericGreaterThanEquals',
+    'BooleanEquals', 'TimestampEquals', 'TimestampLessThan', 'TimestampGreaterThan', 'TimestampLessThanEquals',
+    'TimestampGreaterThanEquals',
+  ].flatMap((op) => (op === 'StringMatches' ? [op] : [op, `${op}Path`])).concat(['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp']),
+);
+
+/**
+ * Checks a parsed definition the way ValidateStateMachineDefinition and CreateStateMachine
+ * do, and returns every finding at once. Schema findings come first; as on AWS, the
+ * transition analysis (missing targets, unreachable states, no terminal state) runs only on
+ * a definition whose schema is valid.
+ */
+export function validateDefinition(definition: unknown, options: ValidateDefinitionOptions = {}): ValidationResult {
+  const v = new Validator(options.stateMachineType ?? 'STANDARD');
+  if (!isObject(definition)) {
+    v.schema('/', 'The state machine definition must be a JSON object');
+    return { diagnostics: v.diagnostics };
+  }
+  v.checkTopLevel(definition);
+  if (hasErrors(v.diagnostics)) return { diagnostics: v.diagnostics };
+  v.checkTransitions(definition, '');
+  return { diagnostics: v.diagnostics };
+}
+
+class Validator {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly stateNames = new Set<string>();
+  private topLanguage: QueryLanguage = QueryLanguage.JSONPath;
+
+  constructor(private readonly type: 'STANDARD' | 'EXPRESS') {}
+
+  schema(location: string, message: string): void {
+    this.add(DiagnosticCode.SCHEMA_VALIDATION_FAILED, message, location);
+  }
+
+  private add(code: DiagnosticCode, message: string, location?: string): void {
+    this.diagnostics.push(location === undefined ? { severity: DiagnosticSeverity.ERROR, code, message } : { severity: DiagnosticSeverity.ERROR, code, message, location });
+  }
+
+  checkTopLevel(def: Obj): void {
+    const missing = ['States', 'StartAt'].filter((f) => !(f in def));
+    if (missing.length > 0) this.schema('/', `These fields are required: [${missing.join(', ')}]`);
+    this.unknownFields(def, ['Comment', 'StartAt', 'States', 'TimeoutSeconds', 'Version', 'QueryLanguage'], '/');
+    if ('QueryLanguage' in def) {
+      if (def.QueryLanguage === QueryLanguage.JSONata || def.QueryLanguage === QueryLanguage.JSONPath) this.topLanguage = def.QueryLanguage;
+      else this.invalidQueryLanguage('/QueryLanguage');
+    }
+    this.optionalString(def, 'Comment', '/Comment');
+    this.optionalString(def, 'Version', '/Version');
+    if ('TimeoutSeconds' in def) this.positiveInteger(def.TimeoutSeconds, 'TimeoutSeconds', '/TimeoutSeconds');
+    this.checkContainer(def, '');
+  }
+
+  /** `StartAt` + `States` of the machine, a Parallel branch or a Map's processor. */
+  private checkContainer(container: Obj, prefix: string): void {
+    if ('StartAt' in container && typeof container.StartAt !== 'string') this.schema(`${prefix}/StartAt`, "The field 'StartAt' must be a string");
+    if (!('States' in container)) return;
+    const states = container.States;
+    if (!isObject(states)) {
+      this.schema(`${prefix}/States`, "The field 'States' must be a JSON object");
+      return;
+    }
+    for (const [name, state] of Object.entries(states)) this.checkState(name, state, `${prefix}/States/${name}`);
+  }
+
+  private checkState(name: string, state: unknown, at: string): void {
+    if (name.length > MAX_STATE_NAME_LENGTH) {
+      this.add(DiagnosticCode.INVALID_STATE_NAME, `State name '${name}' exceeds the maximum length of ${MAX_STATE_NAME_LENGTH}`, at);
+    }
+    if (this.stateNames.has(name)) this.add(DiagnosticCode.DUPLICATE_STATE_NAME, `Duplicate State name: ${name}`, at);
+    this.stateNames.add(name);
+    if (!isObject(state)) {
+      this.schema(at, 'The state must be a JSON object');
+      return;
+    }
+    if (!('Type' in state)) {
+      this.schema(at, 'These fields are required: [Type]');
+      return;
+    }
+    const type = state.Type;
+    if (typeof type !== 'string' || !Object.hasOwn(STATE_FIELDS, type)) {
+      this.schema(`${at}/Type`, `Unexpected state type: ${String(type)}`);
+      return;
+    }
+    const stateType = type as StateType;
+    const language = this.languageOf(state, at);
+    this.unknownFields(state, [...COMMON_FIELDS, ...STATE_FIELDS[stateType]], at);
+    this.languageFields(state, language, at);
+    this.optionalString(state, 'Comment', `${at}/Comment`);
+    if (stateType !== 'Choice' && stateType !== 'Succeed' && stateType !== 'Fail') this.nextOrEnd(state, at);
+    this.dataFlow(state, language, at);
+    switch (stateType) {
+      case 'Pass':
+        break;
+      case 'Task':
+        this.task(state, language, at);
+        break;
+      case 'Choice':
+        this.choice(state, language, at);
+        break;
+      case 'Wait':
+        this.wait(state, language, at);
+        break;
+      case 'Succeed':
+        break;
+      case 'Fail':
+        this.fail(state, language, at);
+        break;
+      case 'Parallel':
+        this.parallel(state, at);
+        break;
+      case 'Map':
+        this.map(state, language, at);
+        break;
+      default: {
+        const never: never = stateType;
+        return never;
+      }
+    }
+    if ('Retry' in state) this.retry(state.Retry, `${at}/Retry`);
+    if ('Catch' in state) this.catchers(state.Catch, language, `${at}/Catch`);
+  }
+
+  /**
+   * A state's own QueryLanguage wins over the machine's; a JSONata machine cannot have
+   * JSONPath states (corpus: INVALID_DOWNGRADE_QUERY_LANGUAGE).
+   */
+  private languageOf(state: Obj, at: string): QueryLanguage {
+    if (!('QueryLanguage' in state)) return this.topLanguage;
+    const own = state.QueryLanguage;
+    if (own !== QueryLanguage.JSONPath && own !== QueryLanguage.JSONata) {
+      this.invalidQueryLanguage(`${at}/QueryLanguage`);
+      return this.topLanguage;
+    }
+    if (own === QueryLanguage.JSONPath && this.topLanguage === QueryLanguage.JSONata) {
+      this.schema(at, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+    }
+    return own;
+  }
+
+  private invalidQueryLanguage(at: string): void {
+    this.schema(at, "The field 'QueryLanguage' must be one of [JSONPath, JSONata]");
+  }
+
+  private languageFields(state: Obj, language: QueryLanguage, at: string): void {
+    for (const field of Object.keys(state)) {
+      if (language === QueryLanguage.JSONPath && JSONATA_ONLY_FIELDS.has(field)) {
+        this.schema(at, `The QueryLanguage is set to 'JSONPath', but field '${field}' is only supported for the 'JSONata' QueryLanguage`);
+      }
+      if (language === QueryLanguage.JSONata && JSONPATH_ONLY_FIELDS.has(field)) {
+        this.schema(at, `The QueryLanguage is set to 'JSONata', but field '${field}' is only supported for the 'JSONPath' QueryLanguage`);
+      }
+    }
+  }
+
+  private unknownFields(obj: Obj, allowed: readonly string[], at: string): void {
+    for (const field of Object.keys(obj)) if (!allowed.includes(field)) this.schema(at, `Field '${field}' is not supported`);
+  }
+
+  private nextOrEnd(state: Obj, at: string): void {
+    const hasNext = 'Next' in state;
+    const end = state.End;
+    if ('End' in state && typeof end !== 'boolean') this.schema(`${at}/End`, "The field 'End' must be a boolean");
+    if (hasNext && typeof state.Next !== 'string') this.schema(`${at}/Next`, "The field 'Next' must be a string");
+    if (hasNext && end === true) this.schema(at, "Only one of 'Next' or 'End' can be present");
+    if (!hasNext && end !== true) this.schema(at, "One of 'Next' or 'End' is required");
+  }
+
+  /** InputPath/OutputPath/ResultPath, payload templates, Assign, Output, per language. */
+  private dataFlow(state: Obj, language: QueryLanguage, at: string): void {
+    if (language === QueryLanguage.JSONPath) {
+      for (const field of ['InputPath', 'OutputPath', 'ResultPath']) {
+        if (!(field in state) || state[field] === null) continue;
+        this.jsonPath(state[field], field, `${at}/${field}`);
+      }
+      for (const field of ['Parameters', 'ResultSelector']) {
+        if (field in state) this.payloadTemplate(state[field], `${at}/${field}`);
+      }
+      if ('Assign' in state) this.payloadTemplate(state.Assign, `${at}/Assign`);
+    } else {
+      for (const field of ['Arguments', 'Output', 'Assign']) if (field in state) this.jsonataValue(state[field], `${at}/${field}`);
+    }
+    if ('Assign' in state && !isObject(state.Assign)) this.schema(`${at}/Assign`, "The field 'Assign' must be a JSON object");
+  }
+
+  private jsonPath(value: unknown, field: string, at: string): void {
+    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, `The value for the field '${field}' must be a valid JSONPath`);
+  }
+
+  /**
+   * A JSONPath payload template: keys ending in `.$` take a path or an intrinsic call.
+   * AWS reports the containing field's location (corpus: ESCAPE_SEQUENCES_ILLEGAL_INTRINSIC_FUNCTION).
+   */
+  private payloadTemplate(value: unknown, at: string): void {
+    if (Array.isArray(value)) {
+      for (const item of value) this.payloadTemplate(item, at);
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.endsWith('.$')) {
+        if (typeof child !== 'string' || !isValidPathOrIntrinsic(child)) {
+          this.schema(at, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call`);
+        }
+      } else {
+        this.payloadTemplate(child, at);
+      }
+    }
+  }
+
+  /** Every `{% %}` string inside a JSONata-mode value must parse. */
+  private jsonataValue(value: unknown, at: string): void {
+    if (typeof value === 'string') {
+      if (value.startsWith('{%') || value.endsWith('%}')) this.jsonataString(value, at);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) this.jsonataValue(item, at);
+      return;
+    }
+    if (isObject(value)) for (const child of Object.values(value)) this.jsonataValue(child, at);
+  }
+
+  private jsonataString(value: string, at: string): void {
+    if (!isJsonataExpression(value)) {
+      this.schema(at, `The JSONata expression '${value}' is not enclosed in '{%' and '%}'`);
+      return;
+    }
+    const error = jsonataSyntaxError(value);
+    if (error !== undefined) this.schema(at, `The JSONata expression '${value}' specified for the field is invalid: ${error}`);
+  }
+
+  /** A number field that JSONata states may also give as `{% %}`, JSONPath states as `...Path`. */
+  private numberOrExpression(state: Obj, field: string, language: QueryLanguage, at: string, check: (n: unknown) => void): void {
+    const value = state[field];
+    if (value === undefined) return;
+    if (language === QueryLanguage.JSONata && typeof value === 'string') {
+      this.jsonataString(value, `${at}/${field}`);
+      return;
+    }
+    check(value);
+  }
+
+  private task(state: Obj, language: QueryLanguage, at: string): void {
+    if (!('Resource' in state)) this.schema(at, 'These fields are required: [Resource]');
+    else if (typeof state.Resource !== 'string') this.schema(`${at}/Resource`, "The field 'Resource' must be a string");
+    else {
+      const finding = checkTaskResource(state.Resource, this.type);
+      if (finding !== undefined) this.schema(`${at}/Resource`, finding.message);
+    }
+    this.exclusive(state, 'TimeoutSeconds', 'TimeoutSecondsPath', at);
+    this.exclusive(state, 'HeartbeatSeconds', 'HeartbeatSecondsPath', at);
+    this.numberOrExpression(state, 'TimeoutSeconds', language, at, (n) => this.positiveInteger(n, 'TimeoutSeconds', `${at}/TimeoutSeconds`, MAX_TIMEOUT_SECONDS));
+    this.numberOrExpression(state, 'HeartbeatSeconds', language, at, (n) => this.positiveInteger(n, 'HeartbeatSeconds', `${at}/HeartbeatSeconds`, MAX_TIMEOUT_SECONDS));
+    for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
+    const timeout = state.TimeoutSeconds;
+    const heartbeat = state.HeartbeatSeconds;
+    if (typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
+      this.schema(`${at}/HeartbeatSeconds`, "The field 'HeartbeatSeconds' must be smaller than the field 'TimeoutSeconds'");
+    }
+    if ('Credentials' in state) this.credentials(state.Credentials, language, `${at}/Credentials`);
+  }
+
+  /** Credentials needs a role: RoleArn (or RoleArnPath in JSONPath states). */
+  private credentials(value: unknown, language: QueryLanguage, at: string): void {
+    if (!isObject(value)) {
+      this.schema(at, "The field 'Credentials' must be a JSON object");
+      return;
+    }
+    const hasPath = language === QueryLanguage.JSONPath && ('RoleArnPath' in value || 'RoleArn.$' in value);
+    if (!('RoleArn' in value) && !hasPath) this.schema(at, "The field 'RoleArn' is required but was missing");
+    if (language === QueryLanguage.JSONata && typeof value.RoleArn === 'string' && value.RoleArn.startsWith('{%')) {
+      this.jsonataString(value.RoleArn, `${at}/RoleArn`);
+    }
+    if (language === QueryLanguage.JSONPath && 'RoleArnPath' in value) this.jsonPath(value.RoleArnPath, 'RoleArnPath', `${at}/RoleArnPath`);
+  }
+
+  private choice(state: Obj, language: QueryLanguage, at: string): void {
+    if ('Default' in state && typeof state.Default !== 'string') this.schema(`${at}/Default`, "The field 'Default' must be a string");
+    if (!('Choices' in state)) {
+      this.schema(at, 'These fields are required: [Choices]');
+      return;
+    }
+    const choices = state.Choices;
+    if (!Array.isArray(choices) || choices.length === 0) {
+      this.schema(`${at}/Choices`, "The field 'Choices' must be a non-empty array");
+      return;
+    }
+    choices.forEach((rule, i) => this.choiceRule(rule, language, `${at}/Choices[${i}]`, true));
+  }
+
+  private choiceRule(rule: unknown, language: QueryLanguage, at: string, topLevel: boolean): void {
+    if (!isObject(rule)) {
+      this.schema(at, 'A choice rule must be a JSON object');
+      return;
+    }
+    if (topLevel && !('Next' in rule)) this.schema(at, 'These fields are required: [Next]');
+    if (topLevel && 'Next' in rule && typeof rule.Next !== 'string') this.schema(`${at}/Next`, "The field 'Next' must be a string");
+    const extra = topLevel ? ['Next', 'Comment', 'Assign', 'Output'] : ['Comment'];
+    if (language === QueryLanguage.JSONata) {
+      this.unknownFields(rule, ['Condition', ...extra], at);
+      if (!('Condition' in rule)) this.schema(at, 'These fields are required: [Condition]');
+      else if (typeof rule.Condition === 'string') this.jsonataString(rule.Condition, `${at}/Condition`);
+      else if (typeof rule.Condition !== 'boolean') this.schema(`${at}/Condition`, "The field 'Condition' must be a JSONata expression");
+      if ('Output' in rule) this.jsonataValue(rule.Output, `${at}/Output`);
+      if ('Assign' in rule) this.jsonataValue(rule.Assign, `${at}/Assign`);
+      return;
+    }
+    if (topLevel && 'Output' in rule) {
+      this.schema(at, "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage");
+    }
+    if ('Assign' in rule) this.payloadTemplate(rule.Assign, `${at}/Assign`);
+    const combinators = ['And', 'Or', 'Not'].filter((f) => f in rule);
+    const operators = Object.keys(rule).filter((f) => CHOICE_OPERATORS.has(f));
+    this.unknownFields(rule, ['Variable', 'And', 'Or', 'Not', ...CHOICE_OPERATORS, ...extra], at);
+    if (combinators.length + operators.length !== 1) {
+      this.schema(at, 'A choice rule must have exactly one comparison operator or one of [And, Or, Not]');
+      return;
+    }
+    const [combinator] = combinators;
+    if (combinator === 'Not') {
+      this.choiceRule(rule.Not, language, `${at}/Not`, false);
+      return;
+    }
+    if (combinator !== undefined) {
+      const list = rule[combinator];
+      if (!Array.isArray(list) || list.length === 0) this.schema(`${at}/${combinator}`, `The field '${combinator}' must be a non-empty array`);
+      else list.forEach((r, i) => this.choiceRule(r, language, `${at}/${combinator}[${i}]`, false));
+      return;
+    }
+    if (!('Variable' in rule)) this.schema(at, 'These fields are required: [Variable]');
+    else this.jsonPathOrIntrinsic(rule.Variable, 'Variable', `${at}/Variable`);
+    const operator = operators[0] ?? '';
+    this.comparisonValue(operator, rule[operator], `${at}/${operator}`);
+  }
+
+  private jsonPathOrIntrinsic(value: unknown, field: string, at: string): void {
+    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, `The value for the field '${field}' must be a valid JSONPath`);
+  }
+
+  private comparisonValue(operator: string, value: unknown, at: string): void {
+    if (operator.endsWith('Path')) {
+      this.jsonPath(value, operator, at);
+      return;
+    }
+    if (operator.startsWith('Is') || operator === 'BooleanEquals') {
+      if (typeof value !== 'boolean') this.schema(at, `The field '${operator}' must be a boolean`);
+    } else if (operator.startsWith('String')) {
+      if (typeof value !== 'string') this.schema(at, `The field '${operator}' must be a string`);
+    } else if (operator.startsWith('Numeric')) {
+      if (typeof value !== 'number') this.schema(at, `The field '${operator}' must be a number`);
+    } else if (operator.startsWith('Timestamp')) {
+      if (typeof value !== 'string' || !isRfc3339Timestamp(value)) this.schema(at, 'String does not match RFC3339 timestamp');
+    }
+  }
+
+  /** Exactly one of Seconds, Timestamp, SecondsPath, TimestampPath. */
+  private wait(state: Obj, language: QueryLanguage, at: string): void {
+    const present = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((f) => f in state);
+    if (present.length !== 1) {
+      this.schema(at, 'Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]');
+    }
+    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.nonNegativeInteger(n, 'Seconds', `${at}/Seconds`));
+    const timestamp = state.Timestamp;
+    if (timestamp !== undefined) {
+      // `{% %}` only means an expression in a JSONata state; elsewhere it is just a bad date
+      // (corpus: test_wait_timestamp_invalid JSONATA).
+      if (language === QueryLanguage.JSONata && typeof timestamp === 'string' && timestamp.startsWith('{%')) {
+        this.jsonataString(timestamp, `${at}/Timestamp`);
+      } else if (typeof timestamp !== 'string' || !isRfc3339Timestamp(timestamp)) {
+        this.schema(`${at}/Timestamp`, 'String does not match RFC3339 timestamp');
+      }
+    }
+    for (const field of ['SecondsPath', 'TimestampPath']) if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
+  }
+
+  private fail(state: Obj, language: QueryLanguage, at: string): void {
+    this.exclusive(state, 'Error', 'ErrorPath', at);
+    this.exclusive(state, 'Cause', 'CausePath', at);
+    for (const field of ['Error', 'Cause']) {
+      const value = state[field];
+      if (value === undefined) continue;
+      if (typeof value !== 'string') this.schema(`${at}/${field}`, `The field '${field}' must be a string`);
+      else if (language === QueryLanguage.JSONata && value.startsWith('{%')) this.jsonataString(value, `${at}/${field}`);
+    }
+    for (const field of ['ErrorPath', 'CausePath']) {
+      if (!(field in state)) continue;
+      const value = state[field];
+      if (typeof value !== 'string' || !isValidPathOrIntrinsic(value)) {
+        this.schema(`${at}/${field}`, `The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call`);
+      }
+    }
+  }
+
+  private parallel(state: Obj, at: string): void {
+    if (!('Branches' in state)) {
+      this.schema(at, 'These fields are required: [Branches]');
+      return;
+    }
+    const branches = state.Branches;
+    if (!Array.isArray(branches) || branches.length === 0) {
+      this.schema(`${at}/Branches`, "The field 'Branches' must be a non-empty array");
+      return;
+    }
+    branches.forEach((branch, i) => this.subMachine(branch, `${at}/Branches[${i}]`, ['StartAt', 'States', 'Comment']));
+  }
+
+  private subMachine(value: unknown, at: string, allowed: readonly string[]): void {
+    if (!isObject(value)) {
+      this.schema(at, 'The value must be a JSON object');
+      return;
+    }
+    const missing = ['States', 'StartAt'].filter((f) => !(f in value));
+    if (missing.length > 0) this.schema(at, `These fields are required: [${missing.join(', ')}]`);
+    this.unknownFields(value, allowed, at);
+    this.checkContainer(value, at);
+  }
+
+  private map(state: Obj, language: QueryLanguage, at: string): void {
+    const hasProcessor = 'ItemProcessor' in state;
+    const hasIterator = 'Iterator' in state;
+    if (!hasProcessor && !hasIterator) this.schema(at, 'These fields are required: [ItemProcessor]');
+    if (hasProcessor && hasIterator) this.schema(at, "Only one of 'ItemProcessor' or 'Iterator' can be present");
+    this.exclusive(state, 'ItemSelector', 'Parameters', at);
+    this.exclusive(state, 'ItemsPath', 'Items', at);
+    const processorField = hasProcessor ? 'ItemProcessor' : 'Iterator';
+    const processor = state[processorField];
+    if (processor !== undefined) {
+      this.subMachine(processor, `${at}/${processorField}`, ['StartAt', 'States', 'Comment', 'ProcessorConfig']);
+      if (isObject(processor) && 'ProcessorConfig' in processor) this.processorConfig(processor.ProcessorConfig, `${at}/${processorField}/ProcessorConfig`);
+    }
+    if (language === QueryLanguage.JSONPath) {
+      if ('ItemsPath' in state) this.jsonPath(state.ItemsPath, 'ItemsPath', `${at}/ItemsPath`);
+      if ('ItemSelector' in state) this.payloadTemplate(state.ItemSelector, `${at}/ItemSelector`);
+      for (const field of ['MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) {
+        if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
+      }
+    } else {
+      for (const field of ['Items', 'ItemSelector']) if (field in state) this.jsonataValue(state[field], `${at}/${field}`);
+    }
+    this.exclusive(state, 'MaxConcurrency', 'MaxConcurrencyPath', at);
+    this.exclusive(state, 'ToleratedFailureCount', 'ToleratedFailureCountPath', at);
+    this.exclusive(state, 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', at);
+    this.numberOrExpression(state, 'MaxConcurrency', language, at, (n) => this.nonNegativeInteger(n, 'MaxConcurrency', `${at}/MaxConcurrency`));
+    this.numberOrExpression(state, 'ToleratedFailureCount', language, at, (n) =>
+      this.nonNegativeInteger(n, 'ToleratedFailureCount', `${at}/ToleratedFailureCount`),
+    );
+    this.numberOrExpression(state, 'ToleratedFailurePercentage', language, at, (n) => {
+      if (typeof n !== 'number' || n < 0 || n > 100) {
+        this.schema(`${at}/ToleratedFailurePercentage`, "The field 'ToleratedFailurePercentage' must be a number between 0 and 100");
+      }
+    });
+    if ('Label' in state && (typeof state.Label !== 'string' || state.Label.length > 40)) {
+      this.schema(`${at}/Label`, "The field 'Label' must be a string of at most 40 characters");
+    }
+    if ('ItemReader' in state) this.itemReader(state.ItemReader, language, `${at}/ItemReader`);
+    if ('ResultWriter' in state) this.resultWriter(state.ResultWriter, language, `${at}/ResultWriter`);
+    if ('ItemBatcher' in state && !isObject(state.ItemBatcher)) this.schema(`${at}/ItemBatcher`, "The field 'ItemBatcher' must be a JSON object");
+  }
+
+  private processorConfig(value: unknown, at: string): void {
+    if (!isObject(value)) {
+      this.schema(at, "The field 'ProcessorConfig' must be a JSON object");
+      return;
+    }
+    this.unknownFields(value, ['Mode', 'ExecutionType'], at);
+    if ('Mode' in value && value.Mode !== 'INLINE' && value.Mode !== 'DISTRIBUTED') this.schema(`${at}/Mode`, "The field 'Mode' must be one of [INLINE, DISTRIBUTED]");
+    if ('ExecutionType' in value && value.ExecutionType !== 'STANDARD' && value.ExecutionType !== 'EXPRESS') {
+      this.schema(`${at}/ExecutionType`, "The field 'ExecutionType' must be one of [STANDARD, EXPRESS]");
+    }
+  }
+
+  private itemReader(value: unknown, language: QueryLanguage, at: string): void {
+    if (!isObject(value)) {
+      this.schema(at, "The field 'ItemReader' must be a JSON object");
+      return;
+    }
+    if (!('Resource' in value)) this.schema(at, 'These fields are required: [Resource]');
+    this.unknownFields(value, ['Resource', 'ReaderConfig', 'Parameters', 'Arguments'], at);
+    this.resourceParameters(value, language, at);
+    if ('ReaderConfig' in value && !isObject(value.ReaderConfig)) this.schema(`${at}/ReaderConfig`, "The field 'ReaderConfig' must be a JSON object");
+  }
+
+  private resultWriter(value: unknown, language: QueryLanguage, at: string): void {
+    if (!isObject(value)) {
+      this.schema(at, "The field 'ResultWriter' must be a JSON object");
+      return;
+    }
+    this.unknownFields(value, ['Resource', 'Parameters', 'Arguments', 'WriterConfig'], at);
+    if (!('Resource' in value) && !('WriterConfig' in value)) this.schema(at, 'These fields are required: [Resource]');
+    this.resourceParameters(value, language, at);
+  }
+
+  private resourceParameters(value: Obj, language: QueryLanguage, at: string): void {
+    if ('Resource' in value && typeof value.Resource !== 'string') this.schema(`${at}/Resource`, "The field 'Resource' must be a string");
+    if (language === QueryLanguage.JSONPath) {
+      if ('Arguments' in value) this.schema(at, "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' QueryLanguage");
+      if ('Parameters' in value) this.payloadTemplate(value.Parameters, `${at}/Parameters`);
+    } else {
+      if ('Parameters' in value) this.schema(at, "The QueryLanguage is set to 'JSONata', but field 'Parameters' is only supported for the 'JSONPath' QueryLanguage");
+      if ('Arguments' in value) this.jsonataValue(value.Arguments, `${at}/Arguments`);
+    }
+  }
+
+  /** Retriers: ErrorEquals required; `States.ALL` alone and only in the last retrier. */
+  private retry(value: unknown, at: string): void {
+    if (!Array.isArray(value)) {
+      this.schema(at, "The field 'Retry' must be an array");
+      return;
+    }
+    value.forEach((retrier, i) => {
+      const here = `${at}[${i}]`;
+      if (!isObject(retrier)) {
+        this.schema(here, 'A retrier must be a JSON object');
+        return;
+      }
+      this.unknownFields(retrier, ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'], here);
+      this.errorEquals(retrier, here, i === value.length - 1);
+      if ('IntervalSeconds' in retrier) this.positiveInteger(retrier.IntervalSeconds, 'IntervalSeconds', `${here}/IntervalSeconds`, MAX_TIMEOUT_SECONDS);
+      if ('MaxDelaySeconds' in retrier) this.positiveInteger(retrier.MaxDelaySeconds, 'MaxDelaySeconds', `${here}/MaxDelaySeconds`, MAX_TIMEOUT_SECONDS);
+      if ('MaxAttempts' in retrier) this.nonNegativeInteger(retrier.MaxAttempts, 'MaxAttempts', `${here}/MaxAttempts`);
+      if ('BackoffRate' in retrier && (typeof retrier.BackoffRate !== 'number' || retrier.BackoffRate < 1)) {
+        this.schema(`${here}/BackoffRate`, "The field 'BackoffRate' must be a number greater than or equal to 1.0");
+      }
+      if ('JitterStrategy' in retrier && retrier.JitterStrategy !== 'FULL' && retrier.JitterStrategy !== 'NONE') {
+        this.schema(`${here}/JitterStrategy`, "The field 'JitterStrategy' must be one of [FULL, NONE]");
+      }
+    });
+  }
+
+  private catchers(value: unknown, language: QueryLanguage, at: string): void {
+    if (!Array.isArray(value)) {
+      this.schema(at, "The field 'Catch' must be an array");
+      return;
+    }
+    value.forEach((catcher, i) => {
+      const here = `${at}[${i}]`;
+      if (!isObject(catcher)) {
+        this.schema(here, 'A catcher must be a JSON object');
+        return;
+      }
+      this.unknownFields(catcher, ['ErrorEquals', 'Next', 'ResultPath', 'Output', 'Assign', 'Comment'], here);
+      if (!('Next' in catcher)) this.schema(here, 'These fields are required: [Next]');
+      else if (typeof catcher.Next !== 'string') this.schema(`${here}/Next`, "The field 'Next' must be a string");
+      this.errorEquals(catcher, here, i === value.length - 1);
+      if (language === QueryLanguage.JSONPath) {
+        if ('Output' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage");
+        if ('ResultPath' in catcher && catcher.ResultPath !== null) this.jsonPath(catcher.ResultPath, 'ResultPath', `${here}/ResultPath`);
+        if ('Assign' in catcher) this.payloadTemplate(catcher.Assign, `${here}/Assign`);
+      } else {
+        if ('ResultPath' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage");
+        for (const field of ['Output', 'Assign']) if (field in catcher) this.jsonataValue(catcher[field], `${here}/${field}`);
+      }
+    });
+  }
+
+  private errorEquals(obj: Obj, at: string, isLast: boolean): void {
+    if (!('ErrorEquals' in obj)) {
+      this.schema(at, 'These fields are required: [ErrorEquals]');
+      return;
+    }
+    const errors = obj.ErrorEquals;
+    if (!Array.isArray(errors) || errors.length === 0 || errors.some((e) => typeof e !== 'string')) {
+      this.schema(`${at}/ErrorEquals`, "The field 'ErrorEquals' must be a non-empty array of strings");
+      return;
+    }
+    if (errors.includes('States.ALL')) {
+      if (errors.length > 1) this.schema(`${at}/ErrorEquals`, "'States.ALL' must appear alone in 'ErrorEquals'");
+      if (!isLast) this.schema(`${at}/ErrorEquals`, "'States.ALL' must appear in the last 'ErrorEquals' of the list");
+    }
+  }
+
+  private exclusive(state: Obj, a: string, b: string, at: string): void {
+    if (a in state && b in state) this.schema(at, `Only one of '${a}' or '${b}' can be present`);
+  }
+
+  private optionalString(obj: Obj, field: string, at: string): void {
+    if (field in obj && typeof obj[field] !== 'string') this.schema(at, `The field '${field}' must be a string`);
+  }
+
+  private positiveInteger(value: unknown, field: string, at: string, max = Number.MAX_SAFE_INTEGER): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+      this.schema(at, `The field '${field}' must be a positive integer`);
+    }
+  }
+
+  private nonNegativeInteger(value: unknown, field: string, at: string): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      this.schema(at, `The field '${field}' must be a non-negative integer`);
+    }
+  }
+
+  /**
+   * Transition analysis per container (machine, branch, processor): every target exists,
+   * some state terminates, every state is reachable. Messages recorded from AWS
+   * (serverless-step-functions#250, localstack#12487): a dangling target is always called
+   * 'Next' whatever field holds it; a missing terminal state suppresses the reachability walk.
+   */
+  checkTransitions(container: Obj, prefix: string): void {
+    const states = container.States as Record<string, Obj>;
+    const names = new Set(Object.keys(states));
+    const edges = new Map<string, string[]>();
+    const missing = (target: string, at: string): void => this.add(DiagnosticCode.MISSING_TRANSITION_TARGET, `Missing 'Next' target: ${target}`, at);
+    const startAt = container.StartAt as string;
+    if (!names.has(startAt)) missing(startAt, `${prefix}/StartAt`);
+    let hasTerminal = false;
+    for (const [name, state] of Object.entries(states)) {
+      const at = `${prefix}/States/${name}`;
+      const targets: string[] = [];
+      const follow = (target: unknown, where: string): void => {
+        if (typeof target !== 'string') return;
+        if (names.has(target)) targets.push(target);
+        else missing(target, where);
+      };
+      if (state.End === true || state.Type === 'Succeed' || state.Type === 'Fail') hasTerminal = true;
+      follow(state.Next, `${at}/Next`);
+      if (Array.isArray(state.Choices)) state.Choices.forEach((rule: Obj, i) => follow(rule.Next, `${at}/Choices[${i}]/Next`));
+      follow(state.Default, `${at}/Default`);
+      if (Array.isArray(state.Catch)) state.Catch.forEach((c: Obj, i) => follow(c.Next, `${at}/Catch[${i}]/Next`));
+      edges.set(name, targets);
+      if (Array.isArray(state.Branches)) state.Branches.forEach((b: Obj, i) => this.checkTransitions(b, `${at}/Branches[${i}]`));
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (isObject(processor)) this.checkTransitions(processor, `${at}/${'ItemProcessor' in state ? 'ItemProcessor' : 'Iterator'}`);
+    }
+    if (!hasTerminal) {
+      this.add(DiagnosticCode.MISSING_END_STATE, 'Workflow has no terminal state');
+      return;
+    }
+    const reached = new Set<string>();
+    const queue = names.has(startAt) ? [startAt] : [];
+    while (queue.length > 0) {
+      const name = queue.pop() as string;
+      if (reached.has(name)) continue;
+      reached.add(name);
+      queue.push(...(edges.get(name) ?? []));
+    }
+    for (const name of names) {
+      if (!reached.has(name)) this.add(DiagnosticCode.MISSING_TRANSITION_TARGET, `State "${name}" is not reachable.`, `${prefix}/States/${name}`);
+    }
+  }
+}
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,46 @@
+import type { ExecutionState } from './execution-state';
+
+/**
+ * The effects an execution is waiting for, derived from its folded state (never from the
+ * decision that produced it): so after a restart, replaying the stream gives the same list,
+ * and the runner re-arms every timer and re-dispatches every task that had not finished.
+ */
+export type Effect =
+  | { readonly kind: 'timer'; readonly threadId: string; readonly enteredEventId: number; readonly wakeAt: string }
+  | { readonly kind: 'execution-timeout'; readonly at: string }
+  | {
+      readonly kind: 'task';
+      readonly threadId: string;
+      readonly token: string;
+      /** The state's Resource ARN as written in the definition. */
+      readonly resource: string;
+      readonly parameters: string;
+      readonly started: boolean;
+      readonly stateName: string;
+      readonly enteredEventId: number;
+    };
+
+export function pendingEffects(state: ExecutionState): Effect[] {
+  if (state.status !== 'RUNNING') return [];
+  const effects: Effect[] = [];
+  if (state.start?.timeoutAt) effects.push({ kind: 'execution-timeout', at: state.start.timeoutAt });
+  for (const thread of Object.values(state.threads)) {
+    const cursor = thread.cursor;
+    if (!cursor) continue;
+    if ((cursor.phase === 'wait' || cursor.phase === 'retry') && cursor.wakeAt) {
+      effects.push({ kind: 'timer', threadId: thread.id, enteredEventId: cursor.enteredEventId, wakeAt: cursor.wakeAt });
+    } else if (cursor.phase === 'task' && cursor.token) {
+      effects.push({
+        kind: 'task',
+        threadId: thread.id,
+        token: cursor.token,
+        resource: String(thread.states[cursor.name]?.Resource ?? ''),
+        parameters: cursor.taskParameters ?? '{}',
+        started: cursor.taskStarted ?? false,
+        stateName: cursor.name,
+        enteredEventId: cursor.enteredEventId,
+      });
+    }
+  }
+  return effects;
+}

@@ -1,0 +1,87 @@
+import type { ExecutionStartInternals, StateKind } from './history-event';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** A definition as parsed JSON; the language core validates it before it gets here. */
+export type StatesMap = Readonly<Record<string, Readonly<Record<string, any>>>>;
+
+export interface StartedExecution extends ExecutionStartInternals {
+  readonly input: unknown;
+  readonly inputText: string;
+  readonly roleArn: string;
+  readonly startDate: string;
+  readonly definitionObject: Readonly<Record<string, any>>;
+}
+
+/** Where a thread is inside a state it entered, between two decisions. */
+export type CursorPhase = 'running' | 'wait' | 'task' | 'children' | 'retry';
+
+export interface ChildrenBook {
+  readonly kind: 'Parallel' | 'Map';
+  readonly total: number;
+  /** Map: the items (after ItemsPath/Items), needed to start later iterations. */
+  readonly items?: readonly unknown[];
+  readonly nextIndex: number;
+  readonly running: readonly string[];
+  readonly results: readonly unknown[];
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly maxConcurrency: number;
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+}
+
+export interface Cursor {
+  readonly name: string;
+  readonly kind: StateKind;
+  readonly enteredEventId: number;
+  /** previousEventId of the Entered event: an EvaluationFailed points there (as AWS does). */
+  readonly enteredPointer: number;
+  readonly enteredTime: string;
+  readonly input: unknown;
+  readonly phase: CursorPhase;
+  readonly wakeAt?: string;
+  readonly retryCounts: readonly number[];
+  readonly token?: string;
+  readonly taskStarted?: boolean;
+  readonly taskResource?: string;
+  readonly taskParameters?: string;
+  readonly children?: ChildrenBook;
+}
+
+export interface ThreadState {
+  readonly id: string;
+  readonly parentId?: string;
+  /** Branch index (Parallel) or iteration index (Map). */
+  readonly index: number;
+  readonly states: StatesMap;
+  /** The QueryLanguage states of this branch default to. */
+  readonly queryLanguage: 'JSONPath' | 'JSONata';
+  /** previousEventId for the next event of this thread (AWS's chain, see evolve). */
+  readonly pointer: number;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly cursor?: Cursor;
+  readonly done: boolean;
+  readonly lastOutput?: unknown;
+  /** Map iterations: the item, for $$.Map.Item.Value. */
+  readonly item?: unknown;
+}
+
+export interface ExecutionState {
+  readonly status: ExecutionStatus | 'NONE';
+  readonly start?: StartedExecution;
+  readonly lastEventId: number;
+  readonly threads: Readonly<Record<string, ThreadState>>;
+  readonly stopDate?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export const initialExecutionState: ExecutionState = { status: 'NONE', lastEventId: 0, threads: {} };
+
+export const ROOT_THREAD = '0';
+
+export function childThreadId(parentId: string, enteredEventId: number, index: number): string {
+  return `${parentId}/${enteredEventId}.${index}`;
+}

@@ -1,0 +1,156 @@
+/**
+ * Execution events. Each one is exactly what AWS's GetExecutionHistory shows (type, id,
+ * previousEventId, timestamp and the `*EventDetails` field AWS uses for that type), plus `x`:
+ * the engine's own bookkeeping (which branch thread it belongs to, timer deadlines, task tokens),
+ * which history responses leave out. Storing AWS's shape makes history a direct read.
+ *
+ * Payloads inside details are JSON strings, as AWS returns them.
+ */
+export const EVENT_SCHEMA_VERSION = 1 as const;
+
+export type StateKind = 'Pass' | 'Task' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' | 'Parallel' | 'Map';
+
+export const ExecutionEventType = {
+  ExecutionStarted: 'ExecutionStarted',
+  ExecutionSucceeded: 'ExecutionSucceeded',
+  ExecutionFailed: 'ExecutionFailed',
+  ExecutionAborted: 'ExecutionAborted',
+  ExecutionTimedOut: 'ExecutionTimedOut',
+  EvaluationFailed: 'EvaluationFailed',
+  ParallelStateStarted: 'ParallelStateStarted',
+  ParallelStateSucceeded: 'ParallelStateSucceeded',
+  ParallelStateFailed: 'ParallelStateFailed',
+  ParallelStateAborted: 'ParallelStateAborted',
+  MapStateStarted: 'MapStateStarted',
+  MapStateSucceeded: 'MapStateSucceeded',
+  MapStateFailed: 'MapStateFailed',
+  MapStateAborted: 'MapStateAborted',
+  MapIterationStarted: 'MapIterationStarted',
+  MapIterationSucceeded: 'MapIterationSucceeded',
+  MapIterationFailed: 'MapIterationFailed',
+  MapIterationAborted: 'MapIterationAborted',
+  TaskScheduled: 'TaskScheduled',
+  TaskStarted: 'TaskStarted',
+  TaskSucceeded: 'TaskSucceeded',
+  TaskFailed: 'TaskFailed',
+  TaskTimedOut: 'TaskTimedOut',
+  TaskSubmitted: 'TaskSubmitted',
+} as const;
+
+/** `PassStateEntered`, `TaskStateExited`, `MapStateAborted`... */
+export type StateEnteredType = `${StateKind}StateEntered`;
+export type StateExitedType = `${StateKind}StateExited`;
+export type StateAbortedType = `${StateKind}StateAborted`;
+
+export type ExecutionEventTypeName =
+  | (typeof ExecutionEventType)[keyof typeof ExecutionEventType]
+  | StateEnteredType
+  | StateExitedType
+  | StateAbortedType;
+
+export interface PayloadDetails {
+  readonly truncated: boolean;
+}
+
+/** Engine-only fields of an event; never shown in GetExecutionHistory. */
+export interface EventInternals {
+  readonly v: typeof EVENT_SCHEMA_VERSION;
+  /** The branch thread the event belongs to: '0' is the top level. */
+  readonly th: string;
+  /** ExecutionStarted: everything needed to fold the execution without another read. */
+  readonly start?: ExecutionStartInternals;
+  /** WaitStateEntered, retry backoffs: when the timer fires (ISO). */
+  readonly wakeAt?: string;
+  /** A retry's backoff: index of the retrier and attempt number. */
+  readonly retry?: { readonly retrier: number; readonly attempt: number };
+  /** TaskScheduled: the deterministic task token. */
+  readonly token?: string;
+  /** Parallel/Map started: child thread count and, for Map, the items (JSON). */
+  readonly items?: string;
+  readonly maxConcurrency?: number;
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+  /** Next state chosen on exit (so a fold never re-evaluates Choice rules). */
+  readonly next?: string;
+  /** A Catch's or failure's error value, carried to the fold. */
+  readonly error?: string;
+  readonly cause?: string;
+  /** The actor that caused the event (API caller or 'engine'). */
+  readonly actor?: string;
+}
+
+export interface ExecutionStartInternals {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  readonly definition: string;
+  readonly timeoutAt?: string;
+  readonly traceHeader?: string;
+  readonly redriveCount?: number;
+}
+
+export interface ExecutionEvent {
+  readonly type: ExecutionEventTypeName;
+  readonly id: number;
+  readonly previousEventId: number;
+  /** ISO 8601 with milliseconds. */
+  readonly timestamp: string;
+  readonly x: EventInternals;
+  readonly [detailsField: string]: unknown;
+}
+
+/** The `*EventDetails` field name AWS uses for each event type. */
+export function detailsFieldOf(type: string): string | undefined {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  switch (type) {
+    case 'ExecutionStarted':
+      return 'executionStartedEventDetails';
+    case 'ExecutionSucceeded':
+      return 'executionSucceededEventDetails';
+    case 'ExecutionFailed':
+      return 'executionFailedEventDetails';
+    case 'ExecutionAborted':
+      return 'executionAbortedEventDetails';
+    case 'ExecutionTimedOut':
+      return 'executionTimedOutEventDetails';
+    case 'EvaluationFailed':
+      return 'evaluationFailedEventDetails';
+    case 'MapStateStarted':
+      return 'mapStateStartedEventDetails';
+    case 'MapIterationStarted':
+      return 'mapIterationStartedEventDetails';
+    case 'MapIterationSucceeded':
+      return 'mapIterationSucceededEventDetails';
+    case 'MapIterationFailed':
+      return 'mapIterationFailedEventDetails';
+    case 'MapIterationAborted':
+      return 'mapIterationAbortedEventDetails';
+    case 'TaskScheduled':
+      return 'taskScheduledEventDetails';
+    case 'TaskStarted':
+      return 'taskStartedEventDetails';
+    case 'TaskSucceeded':
+      return 'taskSucceededEventDetails';
+    case 'TaskFailed':
+      return 'taskFailedEventDetails';
+    case 'TaskTimedOut':
+      return 'taskTimedOutEventDetails';
+    case 'TaskSubmitted':
+      return 'taskSubmittedEventDetails';
+    default:
+      return undefined;
+  }
+}
+
+/** The event as GetExecutionHistory returns it: AWS's fields only. */
+export function toHistoryEvent(event: ExecutionEvent, includeExecutionData = true): Record<string, unknown> {
+  const { x: _internals, ...aws } = event;
+  if (includeExecutionData) return aws;
+  const field = detailsFieldOf(event.type);
+  if (!field || typeof aws[field] !== 'object' || aws[field] === null) return aws;
+  const details = { ...(aws[field] as Record<string, unknown>) };
+  for (const key of ['input', 'output', 'parameters', 'assignedVariables']) delete details[key];
+  return { ...aws, [field]: details };
+}

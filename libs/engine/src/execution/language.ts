@@ -1,0 +1,60 @@
+/**
+ * The engine's view of the language core: every evaluation the decider needs, in one place,
+ * for both query languages. The semantics live in @stepstone/asl; this file only picks the
+ * right function for a state and names the field in AWS's error messages.
+ */
+import {
+  StatesError,
+  applyInputPath,
+  applyOutputPath,
+  applyResultPath,
+  evaluatePath,
+  isJsonPathNotFound,
+  evaluatePayloadTemplate,
+  evaluateJsonataTemplate,
+  evaluateJsonataExpression,
+  selectChoice,
+  selectChoiceJsonata,
+  type IntrinsicEnv,
+  type JsonataEnv,
+} from '@stepstone/asl';
+import type { DecisionEnv } from './commands';
+
+export type QueryLanguage = 'JSONPath' | 'JSONata';
+
+export interface EvaluationScope {
+  readonly input: unknown;
+  readonly context: unknown;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
+  return {
+    now: env.now,
+    random: env.random,
+    uuid: env.uuid,
+    hash: env.hash as IntrinsicEnv['hash'] & JsonataEnv['hash'],
+  };
+}
+
+export { StatesError, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
+
+export interface JsonataStates {
+  readonly input: unknown;
+  readonly context: unknown;
+  readonly result?: unknown;
+  readonly errorOutput?: unknown;
+}
+
+/** Evaluates a JSONata-mode field (`{% %}` templates inside any JSON value). */
+export function evaluateJsonataField(
+  value: unknown,
+  states: JsonataStates,
+  variables: Readonly<Record<string, unknown>>,
+  env: JsonataEnv,
+  fieldName: string,
+): Promise<unknown> {
+  return evaluateJsonataTemplate(value, { states, variables }, env, fieldName);
+}
+
+export { evaluateJsonataExpression, selectChoiceJsonata };

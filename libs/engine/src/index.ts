@@ -1,0 +1,33 @@
+// The only door into @stepstone/engine: the pure execution decider and the runner around it.
+export {
+  decide,
+  decideAndEvolve,
+  evolve,
+  initialExecutionState,
+  ROOT_THREAD,
+  toHistoryEvent,
+  detailsFieldOf,
+  EVENT_SCHEMA_VERSION,
+  pendingEffects,
+} from './execution';
+export type {
+  ExecutionCommand,
+  DecisionEnv,
+  ExecutionState,
+  ExecutionStatus,
+  ThreadState,
+  Cursor,
+  ExecutionEvent,
+  ExecutionEventTypeName,
+  Effect,
+} from './execution';
+export { createExecutionRunner } from './runner/execution-runner';
+export type { ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome } from './runner/execution-runner';
+export { executionStreamId } from './runner/execution-runner.port';
+export type {
+  ExecutionRunner,
+  StartExecutionRequest,
+  StartExecutionOutcome,
+  SyncExecutionResult,
+} from './runner/execution-runner.port';
+export { TimerHeap } from './runner/timer-heap';

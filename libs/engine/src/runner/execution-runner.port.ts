@@ -1,0 +1,57 @@
+import type { ExecutionEvent } from '../execution/history-event';
+import type { ExecutionState } from '../execution/execution-state';
+
+/** Stream of one execution. Names are unique per state machine, so the ARN's tail is the key. */
+export function executionStreamId(executionArn: string): string {
+  // arn:aws:states:<region>:<account>:execution:<stateMachineName>:<executionName>
+  const parts = executionArn.split(':');
+  return `execution-${parts.slice(6).join(':')}`;
+}
+
+export interface StartExecutionRequest {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly executionType: 'STANDARD' | 'EXPRESS';
+  readonly definition: string;
+  readonly input: string;
+  readonly roleArn: string;
+  readonly traceHeader?: string;
+  readonly actor?: string;
+}
+
+export type StartExecutionOutcome =
+  | { readonly kind: 'started'; readonly startDate: string; readonly position: number }
+  /** Same name, same input: AWS returns the existing execution (idempotent StartExecution). */
+  | { readonly kind: 'existing'; readonly startDate: string; readonly position: number }
+  /** Same name, other input (or the execution is closed): ExecutionAlreadyExists. */
+  | { readonly kind: 'conflict' };
+
+export interface SyncExecutionResult {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly startDate: string;
+  readonly stopDate: string;
+  readonly input: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/**
+ * The runner: turns commands into appends (decide → append with expected revision → effects)
+ * and owns timers and recovery. Implemented in execution-runner.ts.
+ */
+export interface ExecutionRunner {
+  start(request: StartExecutionRequest): Promise<StartExecutionOutcome>;
+  /** EXPRESS StartSyncExecution: runs in memory, returns the result (nothing stored). */
+  runSync(request: StartExecutionRequest): Promise<SyncExecutionResult>;
+  /** Returns the stop date, or undefined when the execution does not exist. Stopping a closed execution is a no-op. */
+  stop(executionArn: string, request: { error?: string; cause?: string; actor?: string }): Promise<{ stopDate: string; position: number } | undefined>;
+  /** The full event list of an execution (history), or undefined when it does not exist. */
+  history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined>;
+  /** The folded state (from cache or by replay). */
+  load(executionArn: string): Promise<{ state: ExecutionState; revision: number } | undefined>;
+  /** Reload every open execution, re-arm its timers, re-dispatch its tasks. */
+  recover(): Promise<{ executions: number; timers: number }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,361 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type EventStore, type RecordedEvent, isWrongExpectedVersionError } from '@stepstone/event-store';
+import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
+import { decideAndEvolve } from '../execution/decide';
+import { type Effect, pendingEffects } from '../execution/effects';
+import { evolve } from '../execution/evolve';
+import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
+import type { ExecutionEvent } from '../execution/history-event';
+import {
+  type ExecutionRunner,
+  type StartExecutionOutcome,
+  type StartExecutionRequest,
+  type SyncExecutionResult,
+  executionStreamId,
+} from './execution-runner.port';
+import { TimerHeap, type TimerEntry } from './timer-heap';
+
+/** A task the engine asks someone to perform (an integration, an activity worker, a mock). */
+export interface TaskRequest {
+  readonly executionArn: string;
+  readonly stateName: string;
+  readonly token: string;
+  readonly resource: string;
+  readonly parameters: unknown;
+}
+
+export type TaskOutcome =
+  | { readonly kind: 'succeeded'; readonly output: string }
+  | { readonly kind: 'failed'; readonly error: string; readonly cause?: string }
+  | { readonly kind: 'timed_out'; readonly error?: string; readonly cause?: string };
+
+/**
+ * Performs tasks. Returning an outcome completes the task; returning undefined means the
+ * task completes later (callbacks, activities) through `runner.completeTask`.
+ */
+export interface TaskDispatcher {
+  dispatch(task: TaskRequest): Promise<TaskOutcome | undefined>;
+}
+
+export interface ExecutionRunnerOptions {
+  readonly store: EventStore;
+  readonly now?: () => Date;
+  readonly taskDispatcher?: TaskDispatcher;
+  /** Open executions to reload on start-up; default: every execution stream. */
+  readonly openExecutions?: () => Promise<string[]>;
+  /** Called after an execution's events are durable (projections, streaming APIs). */
+  readonly onAppended?: (executionArn: string, events: readonly ExecutionEvent[], state: ExecutionState) => void;
+  /** How many conflicting appends to retry before giving up (another writer keeps winning). */
+  readonly maxConflictRetries?: number;
+}
+
+interface Loaded {
+  state: ExecutionState;
+  /** Revision of the last event in the stream, -1 when it has none. */
+  revision: number;
+}
+
+type TimerPayload =
+  | { readonly kind: 'timer'; readonly arn: string; readonly threadId: string; readonly enteredEventId: number }
+  | { readonly kind: 'execution-timeout'; readonly arn: string };
+
+function systemDecisionEnv(now: Date): DecisionEnv {
+  return {
+    now,
+    random: Math.random,
+    uuid: randomUUID,
+    hash: (algorithm, data) => createHash(algorithm.replace('-', '').toLowerCase()).update(data, 'utf8').digest('hex'),
+  };
+}
+
+/**
+ * The runner turns commands into durable events: load (cache or replay) → decide → append
+ * with the expected revision → effects. Commands on one execution are serialised in this
+ * process; a conflicting append (another process won) reloads and decides again. Effects
+ * (timers, task dispatch) are derived from the folded state after the append is durable.
+ */
+export function createExecutionRunner(options: ExecutionRunnerOptions): ExecutionRunner & {
+  completeTask(executionArn: string, token: string, outcome: TaskOutcome): Promise<boolean>;
+  dispatch(executionArn: string, command: ExecutionCommand): Promise<{ events: readonly ExecutionEvent[]; position: number }>;
+  openCount(): number;
+} {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  const maxConflictRetries = options.maxConflictRetries ?? 20;
+  const cache = new Map<string, Loaded>();
+  const queues = new Map<string, Promise<unknown>>();
+  const dispatchedTokens = new Set<string>();
+  let closed = false;
+
+  const timers = new TimerHeap<TimerPayload>((due) => {
+    for (const entry of due) void fireTimer(entry);
+  }, () => now().getTime());
+
+  function fireTimer(entry: TimerEntry<TimerPayload>): Promise<unknown> {
+    const payload = entry.payload;
+    const command: ExecutionCommand =
+      payload.kind === 'timer'
+        ? { type: 'FireTimer', threadId: payload.threadId, enteredEventId: payload.enteredEventId }
+        : { type: 'TimeOutExecution' };
+    return dispatch(payload.arn, command).catch(reportBackgroundError);
+  }
+
+  function reportBackgroundError(error: unknown): void {
+    if (closed) return;
+    console.error('stepstone runner:', error);
+  }
+
+  /** Runs `work` after every earlier command on the same execution. */
+  function serialise<T>(arn: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(arn) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const tail = result.catch(() => undefined);
+    queues.set(arn, tail);
+    void tail.then(() => {
+      if (queues.get(arn) === tail) queues.delete(arn);
+    });
+    return result;
+  }
+
+  async function replay(arn: string): Promise<Loaded | undefined> {
+    const recorded = await store.readStream(executionStreamId(arn));
+    if (recorded.length === 0) return undefined;
+    let state = initialExecutionState;
+    for (const event of recorded) state = evolve(state, event.data as ExecutionEvent);
+    return { state, revision: recorded[recorded.length - 1].revision };
+  }
+
+  async function load(arn: string): Promise<Loaded | undefined> {
+    const cached = cache.get(arn);
+    if (cached) return cached;
+    const loaded = await replay(arn);
+    if (loaded && loaded.state.status === 'RUNNING') cache.set(arn, loaded);
+    return loaded;
+  }
+
+  async function dispatch(arn: string, command: ExecutionCommand): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
+    return serialise(arn, async () => {
+      for (let attempt = 0; ; attempt++) {
+        const loaded = await load(arn);
+        if (!loaded) return { events: [], position: 0 };
+        const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now()));
+        if (decided.events.length === 0) return { events: [], position: 0 };
+        try {
+          const result = await store.append({
+            streamId: executionStreamId(arn),
+            events: decided.events.map((event) => toStored(event, actorOf(command))),
+            expectedRevision: loaded.revision,
+          });
+          afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
+          return { events: decided.events, position: result.position };
+        } catch (error) {
+          if (!isWrongExpectedVersionError(error) || attempt >= maxConflictRetries) throw error;
+          cache.delete(arn); // another writer won: reload and decide again
+        }
+      }
+    });
+  }
+
+  function afterAppend(arn: string, loaded: Loaded, events: readonly ExecutionEvent[]): void {
+    if (loaded.state.status === 'RUNNING') cache.set(arn, loaded);
+    else cache.delete(arn);
+    options.onAppended?.(arn, events, loaded.state);
+    applyEffects(arn, pendingEffects(loaded.state));
+  }
+
+  function applyEffects(arn: string, effects: readonly Effect[]): void {
+    for (const effect of effects) {
+      if (effect.kind === 'timer') {
+        timers.add({
+          at: Date.parse(effect.wakeAt),
+          key: `${arn}|${effect.threadId}|${effect.enteredEventId}|${effect.wakeAt}`,
+          payload: { kind: 'timer', arn, threadId: effect.threadId, enteredEventId: effect.enteredEventId },
+        });
+      } else if (effect.kind === 'execution-timeout') {
+        timers.add({ at: Date.parse(effect.at), key: `${arn}|timeout`, payload: { kind: 'execution-timeout', arn } });
+      } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
+        dispatchedTokens.add(effect.token);
+        void runTask(arn, effect);
+      }
+    }
+  }
+
+  async function runTask(arn: string, effect: Extract<Effect, { kind: 'task' }>): Promise<void> {
+    const dispatcher = options.taskDispatcher;
+    if (!dispatcher) return; // no integration configured: the task waits (like an activity without workers)
+    try {
+      const outcome = await dispatcher.dispatch({
+        executionArn: arn,
+        stateName: effect.stateName,
+        token: effect.token,
+        resource: effect.resource,
+        parameters: JSON.parse(effect.parameters),
+      });
+      if (outcome) await completeTask(arn, effect.token, outcome);
+    } catch (error) {
+      await completeTask(arn, effect.token, { kind: 'failed', error: 'States.TaskFailed', cause: String((error as Error)?.message ?? error) });
+    } finally {
+      dispatchedTokens.delete(effect.token);
+    }
+  }
+
+  async function completeTask(arn: string, token: string, outcome: TaskOutcome): Promise<boolean> {
+    const command: ExecutionCommand =
+      outcome.kind === 'succeeded'
+        ? { type: 'CompleteTask', token, output: outcome.output }
+        : outcome.kind === 'failed'
+          ? { type: 'FailTask', token, error: outcome.error, cause: outcome.cause ?? '' }
+          : { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
+    const { events } = await dispatch(arn, command);
+    return events.length > 0;
+  }
+
+  async function start(request: StartExecutionRequest): Promise<StartExecutionOutcome> {
+    const arn = request.executionArn;
+    return serialise(arn, async () => {
+      const existing = await load(arn);
+      if (existing) return compareExisting(existing.state, request);
+      const decided = await decideAndEvolve(initialExecutionState, { type: 'StartExecution', ...request }, systemDecisionEnv(now()));
+      try {
+        const result = await store.append({
+          streamId: executionStreamId(arn),
+          events: decided.events.map((event) => toStored(event, request.actor)),
+          expectedRevision: 'no_stream',
+        });
+        afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
+        return { kind: 'started', startDate: decided.events[0].timestamp, position: result.position };
+      } catch (error) {
+        if (!isWrongExpectedVersionError(error)) throw error;
+        const raced = await replay(arn);
+        return raced ? compareExisting(raced.state, request) : { kind: 'conflict' };
+      }
+    });
+  }
+
+  /** AWS: same name and input while running → the same execution; otherwise ExecutionAlreadyExists. */
+  function compareExisting(state: ExecutionState, request: StartExecutionRequest): StartExecutionOutcome {
+    if (state.status === 'RUNNING' && state.start && sameJson(state.start.inputText, request.input)) {
+      return { kind: 'existing', startDate: state.start.startDate, position: 0 };
+    }
+    return { kind: 'conflict' };
+  }
+
+  async function runSync(request: StartExecutionRequest): Promise<SyncExecutionResult> {
+    let decided = await decideAndEvolve(initialExecutionState, { type: 'StartExecution', ...request }, systemDecisionEnv(now()));
+    let state = decided.state;
+    const syncTokens = new Set<string>();
+    while (state.status === 'RUNNING' && !closed) {
+      const effects = pendingEffects(state);
+      const timer = effects
+        .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
+        .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
+      const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
+      let command: ExecutionCommand | undefined;
+      if (task && options.taskDispatcher) {
+        syncTokens.add(task.token);
+        const outcome = await options.taskDispatcher.dispatch({
+          executionArn: request.executionArn,
+          stateName: task.stateName,
+          token: task.token,
+          resource: task.resource,
+          parameters: JSON.parse(task.parameters),
+        });
+        if (outcome?.kind === 'succeeded') command = { type: 'CompleteTask', token: task.token, output: outcome.output };
+        else if (outcome?.kind === 'failed') command = { type: 'FailTask', token: task.token, error: outcome.error, cause: outcome.cause ?? '' };
+        else if (outcome) command = { type: 'TimeOutTask', token: task.token };
+      } else if (timer) {
+        const delay = Date.parse(timer.wakeAt) - now().getTime();
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
+      }
+      if (!command) {
+        decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now()));
+      } else {
+        decided = await decideAndEvolve(state, command, systemDecisionEnv(now()));
+      }
+      state = decided.state;
+    }
+    const start = state.start!;
+    return {
+      status: state.status as SyncExecutionResult['status'],
+      startDate: start.startDate,
+      stopDate: state.stopDate ?? now().toISOString(),
+      input: start.inputText,
+      output: state.output,
+      error: state.error,
+      cause: state.cause,
+    };
+  }
+
+  async function stop(executionArn: string, request: { error?: string; cause?: string; actor?: string }) {
+    const loaded = await load(executionArn);
+    if (!loaded) return undefined;
+    if (loaded.state.status !== 'RUNNING') {
+      return { stopDate: loaded.state.stopDate ?? now().toISOString(), position: 0 };
+    }
+    const { events, position } = await dispatch(executionArn, { type: 'StopExecution', ...request });
+    const last = events[events.length - 1];
+    return { stopDate: last?.timestamp ?? now().toISOString(), position };
+  }
+
+  async function history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined> {
+    const recorded = await store.readStream(executionStreamId(executionArn));
+    if (recorded.length === 0) return undefined;
+    return recorded.map((event: RecordedEvent) => event.data as ExecutionEvent);
+  }
+
+  async function recover(): Promise<{ executions: number; timers: number }> {
+    const streams = options.openExecutions
+      ? (await options.openExecutions()).map(executionStreamId)
+      : ((await store.listStreams?.('execution-')) ?? []);
+    let executions = 0;
+    for (const streamId of streams) {
+      const recorded = await store.readStream(streamId);
+      if (recorded.length === 0) continue;
+      let state = initialExecutionState;
+      for (const event of recorded) state = evolve(state, event.data as ExecutionEvent);
+      if (state.status !== 'RUNNING' || !state.start) continue;
+      const arn = state.start.executionArn;
+      cache.set(arn, { state, revision: recorded[recorded.length - 1].revision });
+      applyEffects(arn, pendingEffects(state));
+      executions++;
+    }
+    return { executions, timers: timers.size };
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    timers.close();
+    await Promise.allSettled([...queues.values()]);
+  }
+
+  return {
+    start,
+    runSync,
+    stop,
+    history,
+    load,
+    recover,
+    close,
+    completeTask,
+    dispatch,
+    openCount: () => cache.size,
+  };
+}
+
+function actorOf(command: ExecutionCommand): string | undefined {
+  return 'actor' in command ? command.actor : undefined;
+}
+
+function toStored(event: ExecutionEvent, actor: string | undefined) {
+  return { type: event.type, data: event, metadata: { actor: actor ?? 'engine' } };
+}
+
+function sameJson(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The EventStore port. Every adapter (embedded SQLite, in-memory, and later PostgreSQL and
+ * KurrentDB) implements this interface and passes the one contract suite in
+ * `testing/event-store-contract.ts`.
+ *
+ * Semantics follow KurrentDB's append/read model: streams with 0-based revisions, optimistic
+ * concurrency on every append, and one global, gapless, 1-based position across all streams.
+ */
+
+/** An event as the caller hands it to `append`. `data` and `metadata` must be JSON values. */
+export interface NewEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** An event as stored. `hash`/`previousHash` are returned as stored, never recomputed on read. */
+export interface RecordedEvent {
+  readonly streamId: string;
+  /** 0-based within the stream. */
+  readonly revision: number;
+  /** Global, 1-based and gapless across the whole store. */
+  readonly position: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  /** ISO-8601 time of the commit that stored the event. Not covered by the hash. */
+  readonly recordedAt: string;
+  readonly hash: string;
+  readonly previousHash: string;
+}
+
+/**
+ * What the caller believes about the stream before appending:
+ * a number is the revision of the last event it expects the stream to hold.
+ */
+export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+  /**
+   * The `previousHash` of the first event of a new stream, e.g. the hash of the state machine
+   * definition an execution runs. Ignored when the stream already exists. Default `''`.
+   */
+  readonly chainSeed?: string;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** The revision of the last appended event: pass it as `expectedRevision` next time. */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last appended event. */
+  readonly position: number;
+}
+
+export interface ReadStreamOptions {
+  /**
+   * Forwards: the first revision returned (default 0).
+   * Backwards: the highest revision returned (default: the stream's last).
+   */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+  readonly direction?: 'forwards' | 'backwards';
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: only events with `position > fromPosition` are returned (0 = from the start). */
+  readonly fromPosition: number;
+  readonly maxCount?: number;
+}
+
+export type EventsHandler = (events: RecordedEvent[]) => void | Promise<void>;
+
+export interface SubscribeOptions {
+  /** Most events handed to one `onEvents` call. Default 500. */
+  readonly maxBatchSize?: number;
+  /**
+   * Called when `onEvents` throws or rejects; the subscription then stops, without advancing
+   * past the failed batch. Without it the error is rethrown (an unhandled rejection), so a
+   * broken projection is loud rather than silently stale.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  close(): void;
+}
+
+/** Counters for observing group commit (how many appends shared one commit). */
+export interface EventStoreStats {
+  /** Write transactions committed since the store was opened. */
+  readonly commits: number;
+  /** Events appended since the store was opened. */
+  readonly events: number;
+}
+
+export interface EventStore {
+  /** 'sqlite' | 'memory' | ... */
+  readonly kind: string;
+  append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Many appends, each checked on its own: the returned array lines up with `requests`. All
+   * succeeding appends land in ONE commit; a request whose expected revision is wrong yields a
+   * WrongExpectedVersionError in its slot without affecting the others. Requests on the same
+   * stream apply in array order. Invalid requests (empty stream id, no events, data that is
+   * not JSON) reject the whole call before anything is written.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<Array<AppendResult | WrongExpectedVersionError>>;
+  /** `[]` for a missing stream. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Revision of the stream's last event, `undefined` when the stream does not exist. */
+  streamRevision(streamId: string): Promise<number | undefined>;
+  /** The global feed in position order. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last event in the store, 0 when empty. */
+  headPosition(): Promise<number>;
+  /** Stream ids starting with `prefix` (e.g. 'execution-'), sorted. */
+  listStreams?(prefix: string): Promise<string[]>;
+  /**
+   * Catches up from `fromPosition` (exclusive), then delivers live appends. Delivers in global
+   * order with no gaps and no duplicates, possibly in batches; one `onEvents` call at a time
+   * (an async handler is awaited before the next batch).
+   */
+  subscribe(fromPosition: number, onEvents: EventsHandler, options?: SubscribeOptions): Subscription;
+  stats?(): EventStoreStats;
+  /** Commits queued appends, stops subscriptions, releases resources. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Literal `type`s of the store's errors, matched by callers instead of `instanceof`. */
+export const EventStoreErrorType = {
+  WrongExpectedVersion: 'wrong-expected-version',
+  EventStoreClosed: 'event-store-closed',
+} as const;
+export type EventStoreErrorType = (typeof EventStoreErrorType)[keyof typeof EventStoreErrorType];
+
+/**
+ * The append raced another writer (or the caller's view is stale). The runner reloads the
+ * stream and decides again. Carries stream, expected and actual like KurrentDB's error.
+ */
+export class WrongExpectedVersionError extends Error {
+  readonly type = EventStoreErrorType.WrongExpectedVersion;
+
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Wrong expected revision for stream '${streamId}': expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** An operation was called on a store after `close()`. */
+export class EventStoreClosedError extends Error {
+  readonly type = EventStoreErrorType.EventStoreClosed;
+
+  constructor(readonly kind: string) {
+    super(`The ${kind} event store is closed`);
+    this.name = 'EventStoreClosedError';
+  }
+}
+
+export type EventStoreError = WrongExpectedVersionError | EventStoreClosedError;
+
+export function isWrongExpectedVersionError(value: unknown): value is WrongExpectedVersionError {
+  return value instanceof WrongExpectedVersionError;
+}
+
+/**
+ * The expected-revision rule every adapter applies, given the stream's current revision
+ * (`undefined` = no stream). Returns the error to report, or undefined when the append may go on.
+ */
+export function checkExpectedRevision(
+  streamId: string,
+  expected: ExpectedRevision,
+  current: number | undefined,
+): WrongExpectedVersionError | undefined {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === undefined) ||
+    (expected === 'stream_exists' && current !== undefined) ||
+    (typeof expected === 'number' && current === expected);
+  return ok ? undefined : new WrongExpectedVersionError(streamId, expected, current ?? 'no_stream');
+}

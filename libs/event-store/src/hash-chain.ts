@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Each event carries the hash of its predecessor in the stream (DESIGN.md, "The event model"),
+ * so an audit can recompute every chain from raw rows and prove a history was not edited.
+ *
+ *   hash = hex sha256( previousHash \n streamId \n revision \n type \n canonical(data) \n canonical(metadata) )
+ *
+ * `previousHash` of a stream's first event is the append's `chainSeed` (default '').
+ * `recordedAt` and `position` are deliberately outside the hash: they belong to the store,
+ * not to the history, and a stream copied to another store keeps its chain.
+ */
+
+/**
+ * JSON with object keys sorted (by UTF-16 code units, as `Array.prototype.sort` does), no
+ * whitespace, and otherwise `JSON.stringify`'s rules: `toJSON` is honoured, `undefined`,
+ * functions and symbols are dropped from objects and become `null` in arrays, non-finite
+ * numbers become `null`. A top-level value with no JSON form is `null`.
+ * Throws TypeError for bigints and cycles, which have no JSON form either.
+ */
+export function canonicalJson(value: unknown): string {
+  return writeCanonical(value, []) ?? 'null';
+}
+
+function writeCanonical(input: unknown, ancestors: object[]): string | undefined {
+  let value = input;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('Event data must be JSON: a bigint has no JSON form');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+  }
+  if (value === null) return 'null';
+  const object = value as object;
+  if (ancestors.includes(object)) throw new TypeError('Event data must be JSON: it contains a cycle');
+  // Boxed primitives serialise as their primitive, as in JSON.stringify.
+  if (object instanceof Number || object instanceof String || object instanceof Boolean) {
+    return writeCanonical(object.valueOf(), ancestors);
+  }
+  ancestors.push(object);
+  let out: string;
+  if (Array.isArray(object)) {
+    const parts: string[] = [];
+    for (const item of object) parts.push(writeCanonical(item, ancestors) ?? 'null');
+    out = `[${parts.join(',')}]`;
+  } else {
+    const record = object as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    const parts: string[] = [];
+    for (const key of keys) {
+      const text = writeCanonical(record[key], ancestors);
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    }
+    out = `{${parts.join(',')}}`;
+  }
+  ancestors.pop();
+  return out;
+}
+
+export interface EventHashInput {
+  readonly previousHash: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown> | undefined;
+}
+
+/** The hash an event must carry, recomputed from its content. */
+export function computeEventHash(input: EventHashInput): string {
+  return hashCanonicalEvent(
+    input.previousHash,
+    input.streamId,
+    input.revision,
+    input.type,
+    canonicalJson(input.data),
+    canonicalJson(input.metadata ?? {}),
+  );
+}
+
+/** Same as computeEventHash, for callers that already hold the canonical JSON texts. */
+export function hashCanonicalEvent(
+  previousHash: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  dataJson: string,
+  metadataJson: string,
+): string {
+  return createHash('sha256')
+    .update(`${previousHash}\n${streamId}\n${revision}\n${type}\n${dataJson}\n${metadataJson}`, 'utf8')
+    .digest('hex');
+}
+
+export const ChainBreakReason = {
+  /** The event's stored hash is not the hash of its content: the event was edited. */
+  HashMismatch: 'hash-mismatch',
+  /** The event's previousHash is not its predecessor's hash: an event was removed, replaced or reordered. */
+  PreviousHashMismatch: 'previous-hash-mismatch',
+  /** The first event's previousHash is not the chain seed the caller expects. */
+  SeedMismatch: 'seed-mismatch',
+  /** Revisions do not follow each other by one. */
+  RevisionGap: 'revision-gap',
+  /** The list mixes events of several streams. */
+  StreamMismatch: 'stream-mismatch',
+} as const;
+export type ChainBreakReason = (typeof ChainBreakReason)[keyof typeof ChainBreakReason];
+
+export type ChainVerification = { readonly ok: true } | { readonly ok: false; readonly brokenAt: number; readonly reason: ChainBreakReason };
+
+/** The fields verification reads: a RecordedEvent, or a raw row mapped to these names. */
+export interface ChainedEvent {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly hash: string;
+  readonly previousHash: string;
+}
+
+/**
+ * Recomputes a stream's chain, events in forwards order. A slice that starts mid-stream is
+ * accepted (its first previousHash is trusted); pass `chainSeed` to also check the first
+ * event of a stream read from revision 0.
+ */
+export function verifyStreamChain(events: readonly ChainedEvent[], options: { readonly chainSeed?: string } = {}): ChainVerification {
+  let previous: ChainedEvent | undefined;
+  for (const event of events) {
+    if (previous === undefined) {
+      if (options.chainSeed !== undefined && event.revision === 0 && event.previousHash !== options.chainSeed) {
+        return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.SeedMismatch };
+      }
+    } else {
+      if (event.streamId !== previous.streamId) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.StreamMismatch };
+      if (event.revision !== previous.revision + 1) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.RevisionGap };
+      if (event.previousHash !== previous.hash) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.PreviousHashMismatch };
+    }
+    if (computeEventHash(event) !== event.hash) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.HashMismatch };
+    previous = event;
+  }
+  return { ok: true };
+}

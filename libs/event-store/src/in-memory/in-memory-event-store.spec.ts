@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeEventStoreContract } from '../testing/event-store-contract';
+import { openInMemoryEventStore } from './in-memory-event-store';
+
+describeEventStoreContract('memory', async () => ({ store: openInMemoryEventStore() }));
+
+describe('in-memory event store', () => {
+  it("reports kind 'memory' and one commit per append or batch", async () => {
+    const store = openInMemoryEventStore();
+    assert.equal(store.kind, 'memory');
+    await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: 1 }] });
+    await store.appendBatch([
+      { streamId: 'a', expectedRevision: 'no_stream', events: [{ type: 'A', data: 1 }] },
+      { streamId: 'b', expectedRevision: 'no_stream', events: [{ type: 'B', data: 2 }] },
+    ]);
+    assert.deepEqual(store.stats?.(), { commits: 2, events: 3 });
+    await store.close();
+  });
+
+  it('hands out frozen records, so a reader cannot rewrite history for the next one', async () => {
+    const store = openInMemoryEventStore();
+    await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: { n: 1 } }] });
+    const [event] = await store.readStream('s');
+    assert.ok(Object.isFrozen(event));
+    assert.throws(() => {
+      (event as { type: string }).type = 'B';
+    });
+    await store.close();
+  });
+
+  it('stamps recordedAt from the injected clock', async () => {
+    const store = openInMemoryEventStore({ now: () => new Date('2024-01-01T00:00:00.000Z') });
+    await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: null }] });
+    assert.equal((await store.readStream('s'))[0].recordedAt, '2024-01-01T00:00:00.000Z');
+    await store.close();
+  });
+});

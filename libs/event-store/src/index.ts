@@ -1,0 +1,31 @@
+// The only door into @stepstone/event-store: the EventStore port, its adapters, the hash
+// chain an audit recomputes. Named exports only. The contract suite (testing/event-store-contract.ts)
+// is imported by this lib's adapter specs directly, so production code never loads node:test.
+export {
+  checkExpectedRevision,
+  EventStoreClosedError,
+  EventStoreErrorType,
+  isWrongExpectedVersionError,
+  WrongExpectedVersionError,
+} from './event-store';
+export type {
+  AppendRequest,
+  AppendResult,
+  EventsHandler,
+  EventStore,
+  EventStoreError,
+  EventStoreStats,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store';
+export { canonicalJson, ChainBreakReason, computeEventHash, verifyStreamChain } from './hash-chain';
+export type { ChainedEvent, ChainVerification, EventHashInput } from './hash-chain';
+export { openSqliteEventStore } from './sqlite/sqlite-event-store';
+export type { SqliteEventStore, SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { openInMemoryEventStore } from './in-memory/in-memory-event-store';
+export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';

@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { verifyStreamChain } from '../hash-chain';
+import { describeEventStoreContract } from '../testing/event-store-contract';
+import { openSqliteEventStore, type SqliteEventStore } from './sqlite-event-store';
+
+const scratch: string[] = [];
+after(async () => {
+  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
+});
+
+async function scratchFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'stepstone-event-store-'));
+  scratch.push(dir);
+  return join(dir, 'events.sqlite');
+}
+
+describeEventStoreContract('sqlite', async () => {
+  const file = await scratchFile();
+  return {
+    store: openSqliteEventStore({ file }),
+    reopen: async () => openSqliteEventStore({ file }),
+    tamper: async (streamId, revision, data) => {
+      const intruder = new Database(file);
+      try {
+        intruder.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?').run(JSON.stringify(data), streamId, revision);
+      } finally {
+        intruder.close();
+      }
+    },
+  };
+});
+
+describe('SQLite event store', () => {
+  const withStore = async (body: (store: SqliteEventStore, file: string) => Promise<void>) => {
+    const file = await scratchFile();
+    const store = openSqliteEventStore({ file });
+    try {
+      await body(store, file);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('opens the file in WAL mode with synchronous=NORMAL by default, FULL on request', async () => {
+    await withStore(async (store) => {
+      assert.equal(store.kind, 'sqlite');
+      assert.equal(store.database.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(store.database.pragma('synchronous', { simple: true }), 1); // NORMAL
+    });
+    const full = openSqliteEventStore({ file: await scratchFile(), synchronous: 'FULL' });
+    assert.equal(full.database.pragma('synchronous', { simple: true }), 2);
+    await full.close();
+  });
+
+  it('reopens the same file after close with every event, stream and chain intact', async () => {
+    const file = await scratchFile();
+    const first = openSqliteEventStore({ file });
+    await first.append({ streamId: 'execution-1', expectedRevision: 'no_stream', chainSeed: 'def', events: [{ type: 'ExecutionStarted', data: { input: '{}' } }] });
+    await first.append({ streamId: 'execution-1', expectedRevision: 0, events: [{ type: 'PassStateEntered', data: { name: 'P' } }] });
+    const before = await first.readAll({ fromPosition: 0 });
+    await first.close();
+
+    const second = openSqliteEventStore({ file });
+    try {
+      assert.deepEqual(await second.readAll({ fromPosition: 0 }), before);
+      assert.deepEqual(await second.listStreams('execution-'), ['execution-1']);
+      assert.deepEqual(verifyStreamChain(await second.readStream('execution-1'), { chainSeed: 'def' }), { ok: true });
+      const result = await second.append({ streamId: 'execution-1', expectedRevision: 1, events: [{ type: 'PassStateExited', data: {} }] });
+      assert.deepEqual(result, { streamId: 'execution-1', nextExpectedRevision: 2, position: 3 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('group-commits appends made in the same tick into one transaction', async () => {
+    await withStore(async (store) => {
+      const before = store.stats().commits;
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, index) =>
+          store.append({ streamId: `execution-${index}`, expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: { index } }] }),
+        ),
+      );
+      assert.equal(store.stats().commits, before + 1);
+      assert.deepEqual(
+        results.map((result) => result.position),
+        Array.from({ length: 50 }, (_, index) => index + 1),
+      );
+      // One conflicting append in the group fails alone.
+      const outcomes = await Promise.allSettled([
+        store.append({ streamId: 'execution-0', expectedRevision: 0, events: [{ type: 'A', data: null }] }),
+        store.append({ streamId: 'execution-1', expectedRevision: 'no_stream', events: [{ type: 'B', data: null }] }),
+        store.append({ streamId: 'execution-2', expectedRevision: 0, events: [{ type: 'C', data: null }] }),
+      ]);
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.equal(store.stats().commits, before + 2);
+      assert.equal(store.stats().events, 52);
+    });
+  });
+
+  it('lets a projection update its own table in one transaction with the shared connection', async () => {
+    await withStore(async (store) => {
+      store.database.exec('CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+      await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: 1 }] });
+      const save = store.database.prepare('INSERT OR REPLACE INTO projection_checkpoints (name, position) VALUES (?, ?)');
+      store.transaction(() => save.run('executions', 1));
+      assert.throws(() =>
+        store.transaction(() => {
+          save.run('executions', 2);
+          throw new Error('projection failed half-way');
+        }),
+      );
+      assert.equal(store.database.prepare('SELECT position FROM projection_checkpoints').pluck().get(), 1);
+    });
+  });
+
+  it('stamps recordedAt from the injected clock, once per commit', async () => {
+    const store = openSqliteEventStore({ file: await scratchFile(), now: () => new Date('2024-05-06T07:08:09.010Z') });
+    try {
+      await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: 1 }] });
+      const [event] = await store.readStream('s');
+      assert.equal(event.recordedAt, '2024-05-06T07:08:09.010Z');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps positions gapless when two connections append to the same file', async () => {
+    const file = await scratchFile();
+    const one = openSqliteEventStore({ file });
+    const two = openSqliteEventStore({ file, pollIntervalMs: 5 });
+    try {
+      const seenByTwo: number[] = [];
+      const subscription = two.subscribe(0, (batch) => {
+        seenByTwo.push(...batch.map((event) => event.position));
+      });
+      for (let round = 0; round < 10; round += 1) {
+        await Promise.all([
+          one.append({ streamId: 'shared', expectedRevision: 'any', events: [{ type: 'One', data: round }] }),
+          two.append({ streamId: 'shared', expectedRevision: 'any', events: [{ type: 'Two', data: round }] }),
+        ]);
+      }
+      const feed = await one.readAll({ fromPosition: 0 });
+      assert.deepEqual(
+        feed.map((event) => event.position),
+        Array.from({ length: 20 }, (_, index) => index + 1),
+      );
+      assert.deepEqual(verifyStreamChain(await two.readStream('shared')), { ok: true });
+      // The other connection's commits reach a subscription by polling.
+      const started = performance.now();
+      while (seenByTwo.length < 20 && performance.now() - started < 5000) await new Promise((done) => setTimeout(done, 5));
+      subscription.close();
+      assert.deepEqual(seenByTwo, Array.from({ length: 20 }, (_, index) => index + 1));
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  describe('a writer killed with SIGKILL mid-run', () => {
+    // 64 streams x 3 events: each round is one group commit of 192 events, ~100 KB of WAL.
+    // The kill lands at different delays after an acknowledgement, so at different phases
+    // of the writer (queueing, inside the transaction, between commit and acknowledgement).
+    const streams = 64;
+    const perAppend = 3;
+    for (const [killAfterRound, delayMs] of [
+      [5, 0],
+      [20, 1],
+      [40, 3],
+    ]) {
+      it(`loses no acknowledged event, leaves no gap and no partial append (killed ${delayMs} ms after round ${killAfterRound})`, async () => {
+        const file = await scratchFile();
+        const lastAcked = await runWriterUntilKilled(file, streams, perAppend, killAfterRound, delayMs);
+        assert.ok(lastAcked >= killAfterRound);
+
+        const store = openSqliteEventStore({ file });
+        try {
+          assert.equal(store.database.pragma('integrity_check', { simple: true }), 'ok');
+          const feed = await store.readAll({ fromPosition: 0 });
+          const head = await store.headPosition();
+          assert.equal(feed.length, head);
+          feed.forEach((event, index) => assert.equal(event.position, index + 1, 'global positions have no gaps'));
+
+          let total = 0;
+          for (let stream = 0; stream < streams; stream += 1) {
+            const streamId = `crash-${stream}`;
+            const events = await store.readStream(streamId);
+            total += events.length;
+            assert.ok(events.length >= (lastAcked + 1) * perAppend, `${streamId} keeps every acknowledged append`);
+            assert.equal(events.length % perAppend, 0, `${streamId} shows no partial append`);
+            events.forEach((event, revision) => {
+              assert.deepEqual(
+                [(event.data as { round: number }).round, (event.data as { index: number }).index],
+                [Math.floor(revision / perAppend), revision % perAppend],
+              );
+            });
+            assert.deepEqual(verifyStreamChain(events, { chainSeed: `seed-${stream}` }), { ok: true });
+            assert.equal(await store.streamRevision(streamId), events.length - 1);
+          }
+          assert.equal(total, head);
+
+          // The recovered store carries on where the killed one stopped.
+          const next = await store.append({ streamId: 'crash-0', expectedRevision: (await store.streamRevision('crash-0')) ?? 'no_stream', events: [{ type: 'Recovered', data: {} }] });
+          assert.equal(next.position, head + 1);
+        } finally {
+          await store.close();
+        }
+      });
+    }
+  });
+});
+
+/** Starts the appending child, SIGKILLs it `delayMs` after it acknowledges round `killAfterRound`. */
+function runWriterUntilKilled(file: string, streams: number, perAppend: number, killAfterRound: number, delayMs: number): Promise<number> {
+  const repoRoot = resolve(__dirname, '../../../..');
+  const script = join(__dirname, 'fixtures', 'append-until-killed.ts');
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file, String(streams), String(perAppend)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let lastAcked = -1;
+    let buffered = '';
+    let stderr = '';
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    let killTimer: NodeJS.Timeout | undefined;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = /^acked (\d+)$/.exec(line);
+        if (match) lastAcked = Number(match[1]);
+      }
+      if (lastAcked >= killAfterRound) killTimer ??= setTimeout(() => child.kill('SIGKILL'), delayMs);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timeout);
+      if (signal === 'SIGKILL' && lastAcked >= killAfterRound) done(lastAcked);
+      else fail(new Error(`writer ended with code ${String(code)} signal ${String(signal)} after round ${lastAcked}: ${stderr}`));
+    });
+  });
+}

@@ -1,0 +1,33 @@
+// The only door into @stepstone/projections: checkpointed read models fed by the store's global
+// feed, and the state machine events they fold (the server appends them). Named exports only.
+export { createProjections, ExecutionStatus } from './projections';
+export type {
+  CreateProjectionsOptions,
+  ExecutionRecord,
+  ListExecutionsRequest,
+  Page,
+  PageRequest,
+  Projections,
+  StateMachineRecord,
+} from './projections';
+export { InvalidPageTokenError } from './page-token';
+export {
+  isStateMachineEvent,
+  mergeTags,
+  removeTags,
+  STATE_MACHINE_STREAM_PREFIX,
+  stateMachineStreamId,
+  StateMachineEventType,
+  StateMachineType,
+} from './state-machine-events';
+export type {
+  LoggingConfiguration,
+  StateMachineCreatedV1,
+  StateMachineDeletedV1,
+  StateMachineEvent,
+  StateMachineTaggedV1,
+  StateMachineUntaggedV1,
+  StateMachineUpdatedV1,
+  Tag,
+  TracingConfiguration,
+} from './state-machine-events';

@@ -1,0 +1,54 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Read-model tables. They live next to the event store's tables (same file for SQLite) and are
+ * disposable: `rebuild()` empties them and replays the feed from position zero.
+ */
+export const READ_MODEL_TABLES = ['read_state_machines', 'read_executions'] as const;
+
+export const CHECKPOINT_TABLE = 'projection_checkpoints';
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS ${CHECKPOINT_TABLE} (
+    name     TEXT    PRIMARY KEY,
+    position INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS read_state_machines (
+    name                  TEXT PRIMARY KEY,
+    arn                   TEXT NOT NULL UNIQUE,
+    type                  TEXT NOT NULL,
+    status                TEXT NOT NULL,
+    definition            TEXT NOT NULL,
+    role_arn              TEXT NOT NULL,
+    description           TEXT,
+    logging_configuration TEXT NOT NULL,
+    tracing_configuration TEXT NOT NULL,
+    tags                  TEXT NOT NULL,
+    creation_date         TEXT NOT NULL,
+    update_date           TEXT,
+    revision_id           TEXT NOT NULL,
+    position              INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS read_executions (
+    stream_id         TEXT PRIMARY KEY,
+    execution_arn     TEXT NOT NULL UNIQUE,
+    state_machine_arn TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    type              TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    start_date        TEXT NOT NULL,
+    stop_date         TEXT,
+    input             TEXT,
+    output            TEXT,
+    error             TEXT,
+    cause             TEXT,
+    start_position    INTEGER NOT NULL,
+    position          INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS read_executions_by_machine
+    ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
+`;
+
+export function migrateReadModels(db: Database.Database): void {
+  db.exec(schema);
+}

@@ -1,0 +1,102 @@
+/**
+ * Events of a state machine's stream (`state-machine-<name>`). The server appends them, the
+ * projections fold them; they live here because libs never import apps and the projection is
+ * their only other reader. Events are data: a `type` and a versioned payload (`v`).
+ */
+export const StateMachineEventType = {
+  StateMachineCreated: 'StateMachineCreated',
+  StateMachineUpdated: 'StateMachineUpdated',
+  StateMachineDeleted: 'StateMachineDeleted',
+  StateMachineTagged: 'StateMachineTagged',
+  StateMachineUntagged: 'StateMachineUntagged',
+} as const;
+export type StateMachineEventType = (typeof StateMachineEventType)[keyof typeof StateMachineEventType];
+
+export const StateMachineType = { STANDARD: 'STANDARD', EXPRESS: 'EXPRESS' } as const;
+export type StateMachineType = (typeof StateMachineType)[keyof typeof StateMachineType];
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface LoggingConfiguration {
+  readonly level: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  readonly includeExecutionData: boolean;
+  readonly destinations?: ReadonlyArray<{ readonly cloudWatchLogsLogGroup?: { readonly logGroupArn?: string } }>;
+}
+
+export interface TracingConfiguration {
+  readonly enabled: boolean;
+}
+
+export interface StateMachineCreatedV1 {
+  readonly v: 1;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly type: StateMachineType;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly loggingConfiguration: LoggingConfiguration;
+  readonly tracingConfiguration: TracingConfiguration;
+  readonly tags: readonly Tag[];
+  readonly description?: string;
+  /** ISO 8601 with milliseconds. */
+  readonly creationDate: string;
+  readonly revisionId: string;
+}
+
+/** Only the fields the update changed are present, as UpdateStateMachine takes them. */
+export interface StateMachineUpdatedV1 {
+  readonly v: 1;
+  readonly definition?: string;
+  readonly roleArn?: string;
+  readonly loggingConfiguration?: LoggingConfiguration;
+  readonly tracingConfiguration?: TracingConfiguration;
+  readonly updateDate: string;
+  readonly revisionId: string;
+}
+
+export interface StateMachineDeletedV1 {
+  readonly v: 1;
+  readonly deletionDate: string;
+}
+
+export interface StateMachineTaggedV1 {
+  readonly v: 1;
+  readonly tags: readonly Tag[];
+}
+
+export interface StateMachineUntaggedV1 {
+  readonly v: 1;
+  readonly tagKeys: readonly string[];
+}
+
+export type StateMachineEvent =
+  | { readonly type: 'StateMachineCreated'; readonly data: StateMachineCreatedV1 }
+  | { readonly type: 'StateMachineUpdated'; readonly data: StateMachineUpdatedV1 }
+  | { readonly type: 'StateMachineDeleted'; readonly data: StateMachineDeletedV1 }
+  | { readonly type: 'StateMachineTagged'; readonly data: StateMachineTaggedV1 }
+  | { readonly type: 'StateMachineUntagged'; readonly data: StateMachineUntaggedV1 };
+
+export const STATE_MACHINE_STREAM_PREFIX = 'state-machine-';
+
+export function stateMachineStreamId(name: string): string {
+  return `${STATE_MACHINE_STREAM_PREFIX}${name}`;
+}
+
+export function isStateMachineEvent(event: { readonly type: string }): event is StateMachineEvent {
+  return Object.prototype.hasOwnProperty.call(StateMachineEventType, event.type);
+}
+
+/** Tags after applying `tags` (a key already present takes the new value, as TagResource does). */
+export function mergeTags(current: readonly Tag[], added: readonly Tag[]): Tag[] {
+  const byKey = new Map(current.map((tag) => [tag.key, tag.value]));
+  for (const tag of added) byKey.set(tag.key, tag.value);
+  return [...byKey].map(([key, value]) => ({ key, value }));
+}
+
+export function removeTags(current: readonly Tag[], tagKeys: readonly string[]): Tag[] {
+  const removed = new Set(tagKeys);
+  return current.filter((tag) => !removed.has(tag.key));
+}

@@ -1,0 +1,136 @@
+/**
+ * Errors the API returns, by AWS's names letter for letter (API reference, "Errors" of each
+ * action). Each class has a literal `name`; all join `ApiError`, which one filter renders as
+ * `{"__type": name, "message": ...}` (aws-json-exception.filter.ts). The messages follow what
+ * AWS returns, e.g. `State Machine Does Not Exist: '<arn>'`.
+ */
+abstract class ApiErrorBase extends Error {
+  abstract override readonly name: string;
+  /** HTTP status: 400 for the caller's mistakes, as AWS JSON 1.0 services answer them. */
+  readonly status: number = 400;
+}
+
+export class ValidationException extends ApiErrorBase {
+  override readonly name = 'ValidationException' as const;
+}
+
+/** The body is not JSON (the protocol layer's error, before any action runs). */
+export class SerializationException extends ApiErrorBase {
+  override readonly name = 'SerializationException' as const;
+}
+
+export class UnknownOperationException extends ApiErrorBase {
+  override readonly name = 'UnknownOperationException' as const;
+}
+
+export class InvalidArn extends ApiErrorBase {
+  override readonly name = 'InvalidArn' as const;
+  constructor(arn: string) {
+    super(`Invalid Arn: '${arn}'`);
+  }
+}
+
+export class InvalidName extends ApiErrorBase {
+  override readonly name = 'InvalidName' as const;
+  constructor(name: string) {
+    super(`Invalid Name: '${name}'`);
+  }
+}
+
+export class InvalidDefinition extends ApiErrorBase {
+  override readonly name = 'InvalidDefinition' as const;
+}
+
+export class InvalidExecutionInput extends ApiErrorBase {
+  override readonly name = 'InvalidExecutionInput' as const;
+  constructor(detail: string) {
+    super(`Invalid State Machine Execution Input: '${detail}'`);
+  }
+}
+
+export class InvalidToken extends ApiErrorBase {
+  override readonly name = 'InvalidToken' as const;
+  constructor(token: string) {
+    super(`Invalid Token: '${token}'`);
+  }
+}
+
+export class MissingRequiredParameter extends ApiErrorBase {
+  override readonly name = 'MissingRequiredParameter' as const;
+}
+
+export class StateMachineDoesNotExist extends ApiErrorBase {
+  override readonly name = 'StateMachineDoesNotExist' as const;
+  constructor(arn: string) {
+    super(`State Machine Does Not Exist: '${arn}'`);
+  }
+}
+
+export class StateMachineAlreadyExists extends ApiErrorBase {
+  override readonly name = 'StateMachineAlreadyExists' as const;
+  constructor(arn: string) {
+    super(`State Machine Already Exists: '${arn}'`);
+  }
+}
+
+export class StateMachineTypeNotSupported extends ApiErrorBase {
+  override readonly name = 'StateMachineTypeNotSupported' as const;
+  constructor() {
+    super('This operation is not supported by this type of state machine');
+  }
+}
+
+export class ExecutionDoesNotExist extends ApiErrorBase {
+  override readonly name = 'ExecutionDoesNotExist' as const;
+  constructor(arn: string) {
+    super(`Execution Does Not Exist: '${arn}'`);
+  }
+}
+
+export class ExecutionAlreadyExists extends ApiErrorBase {
+  override readonly name = 'ExecutionAlreadyExists' as const;
+  constructor(arn: string) {
+    super(`Execution Already Exists: '${arn}'`);
+  }
+}
+
+export class ResourceNotFound extends ApiErrorBase {
+  override readonly name = 'ResourceNotFound' as const;
+  constructor(arn: string) {
+    super(`Resource not found: '${arn}'`);
+  }
+}
+
+/** An append kept losing to another writer; the caller may retry. */
+export class ConflictException extends ApiErrorBase {
+  override readonly name = 'ConflictException' as const;
+}
+
+/** Anything unexpected: logged, and reported without internals. */
+export class InternalFailure extends ApiErrorBase {
+  override readonly name = 'InternalFailure' as const;
+  override readonly status = 500;
+}
+
+export type ApiError =
+  | ValidationException
+  | SerializationException
+  | UnknownOperationException
+  | InvalidArn
+  | InvalidName
+  | InvalidDefinition
+  | InvalidExecutionInput
+  | InvalidToken
+  | MissingRequiredParameter
+  | StateMachineDoesNotExist
+  | StateMachineAlreadyExists
+  | StateMachineTypeNotSupported
+  | ExecutionDoesNotExist
+  | ExecutionAlreadyExists
+  | ResourceNotFound
+  | ConflictException
+  | InternalFailure;
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiErrorBase;
+}

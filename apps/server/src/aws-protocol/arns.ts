@@ -1,0 +1,60 @@
+import { InvalidArn, InvalidName, ValidationException } from './api-errors';
+
+/** ARNs of this region and account: built here, parsed once at the edge. */
+export interface Arns {
+  stateMachine(name: string): string;
+  execution(stateMachineName: string, executionName: string): string;
+  /** EXPRESS executions run by StartSyncExecution have their own ARN form on AWS. */
+  expressExecution(stateMachineName: string, executionName: string, id: string): string;
+  /** The state machine's name, or InvalidArn. */
+  parseStateMachine(arn: string): string;
+  parseExecution(arn: string): { stateMachineName: string; executionName: string };
+}
+
+export function createArns(region: string, account: string): Arns {
+  const prefix = `arn:aws:states:${region}:${account}:`;
+  return {
+    stateMachine: (name) => `${prefix}stateMachine:${name}`,
+    execution: (stateMachineName, executionName) => `${prefix}execution:${stateMachineName}:${executionName}`,
+    expressExecution: (stateMachineName, executionName, id) => `${prefix}express:${stateMachineName}:${executionName}:${id}`,
+    parseStateMachine(arn) {
+      const parts = splitStatesArn(arn);
+      if (parts.length !== 7 || parts[5] !== 'stateMachine' || parts[6] === '') throw new InvalidArn(arn);
+      return parts[6];
+    },
+    parseExecution(arn) {
+      const parts = splitStatesArn(arn);
+      if (parts.length !== 8 || (parts[5] !== 'execution' && parts[5] !== 'express') || parts[6] === '' || parts[7] === '') throw new InvalidArn(arn);
+      return { stateMachineName: parts[6], executionName: parts[7] };
+    },
+  };
+}
+
+/** `arn:<partition>:states:<region>:<account>:<resource...>` split on ':'; InvalidArn otherwise. */
+function splitStatesArn(arn: string): string[] {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn' || parts[1] === '' || parts[2] !== 'states' || parts[3] === '' || !/^\d{12}$/.test(parts[4])) {
+    throw new InvalidArn(arn);
+  }
+  return parts;
+}
+
+/**
+ * Names of state machines and executions (API_StartExecution, "name"): 1–80 characters, none of
+ * whitespace, brackets `< > { } [ ]`, wildcards `? *`, the specials `" # % \ ^ | ~ ` $ & , ; : /`,
+ * or control characters (U+0000–001F, U+007F–009F). The length is a ValidationException (a
+ * model constraint), the characters an InvalidName, as AWS reports them.
+ */
+// eslint-disable-next-line no-control-regex
+const forbiddenNameCharacters = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+export function assertValidName(name: string, field = 'name'): void {
+  if (name.length < 1) throw ValidationException1(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  if (name.length > 80) throw ValidationException1(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to 80`);
+  if (forbiddenNameCharacters.test(name)) throw new InvalidName(name);
+}
+
+/** AWS's model-validation message for one violated constraint. */
+export function ValidationException1(detail: string): ValidationException {
+  return new ValidationException(`1 validation error detected: ${detail}`);
+}

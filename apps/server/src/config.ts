@@ -1,0 +1,26 @@
+import path from 'node:path';
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Directory holding `stepstone.db`. */
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** Reads the server's configuration from the environment (the only place that does). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = env.STEPSTONE_DATA ?? './data';
+  const port = Number(env.PORT ?? 8083);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer port number, got '${env.PORT}'`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir,
+    databaseFile: path.join(dataDir, 'stepstone.db'),
+    region: env.STEPSTONE_REGION ?? 'us-east-1',
+    account: env.STEPSTONE_ACCOUNT ?? '123456789012',
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Comparison of what the engine produced with what AWS recorded, reading the corpus the way
+ * its README says: normalised tokens ("date", "<uuid:1>", "<ExecArnPart_0idx>", names listed
+ * in expected.placeholders) match any value of the same kind; JSON strings that began with
+ * `{` were parsed by the recording tooling, so a string on our side is parsed before comparing.
+ */
+const TOKEN = /<[^<>\s]+>|\bdate\b/;
+
+export function tokensOf(placeholders: unknown): string[] {
+  if (!Array.isArray(placeholders)) return [];
+  return placeholders.map((p) => (typeof p === 'object' && p && 'token' in p ? String((p as any).token) : String(p)));
+}
+
+export function matches(expected: unknown, actual: unknown, tokens: readonly string[]): boolean {
+  if (typeof expected === 'string') {
+    if (actual === expected) return true;
+    if (tokens.includes(expected) || expected === 'date' || /^<[^<>]+>$/.test(expected)) return actual !== undefined;
+    if (typeof actual !== 'string') return false;
+    if (!TOKEN.test(expected) && !tokens.some((token) => expected.includes(token))) return false;
+    return tokenPattern(expected, tokens).test(actual);
+  }
+  if (typeof actual === 'string' && expected !== null && typeof expected === 'object') {
+    try {
+      return matches(expected, JSON.parse(actual), tokens);
+    } catch {
+      return false;
+    }
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => matches(item, actual[i], tokens));
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    const expectedKeys = Object.keys(expected);
+    const actualKeys = Object.keys(actual as object);
+    if (expectedKeys.length !== actualKeys.length) return false;
+    return expectedKeys.every((key) => key in (actual as object) && matches((expected as any)[key], (actual as any)[key], tokens));
+  }
+  return expected === actual;
+}
+
+function tokenPattern(expected: string, tokens: readonly string[]): RegExp {
+  const all = [...tokens, 'date'].filter((t) => t.length > 0).sort((a, b) => b.length - a.length);
+  let pattern = '';
+  let rest = expected;
+  while (rest.length > 0) {
+    const generic = /<[^<>\s]+>/.exec(rest);
+    let bestIndex = generic ? generic.index : -1;
+    let bestLength = generic ? generic[0].length : 0;
+    for (const token of all) {
+      const index = rest.indexOf(token);
+      if (index >= 0 && (bestIndex < 0 || index < bestIndex)) {
+        bestIndex = index;
+        bestLength = token.length;
+      }
+    }
+    if (bestIndex < 0) {
+      pattern += escapeRegex(rest);
+      break;
+    }
+    pattern += escapeRegex(rest.slice(0, bestIndex)) + '[\\s\\S]*?';
+    rest = rest.slice(bestIndex + bestLength);
+  }
+  return new RegExp(`^${pattern}$`);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

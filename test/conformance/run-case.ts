@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { formatInvalidDefinitionMessage, parseDefinition, validateDefinition } from '@stepstone/asl';
+import {
+  type DecisionEnv,
+  type Effect,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionState,
+  decideAndEvolve,
+  initialExecutionState,
+  pendingEffects,
+  toHistoryEvent,
+} from '@stepstone/engine';
+import { matches, tokensOf } from './compare';
+import { type ConformanceCase, definitionTextOf, inputTextOf } from './corpus';
+
+export interface CaseOutcome {
+  readonly id: string;
+  readonly area: string;
+  readonly file: string;
+  readonly results: boolean;
+  /** undefined when the case records no history. */
+  readonly history?: boolean;
+  readonly reason?: string;
+}
+
+/** What an execution produced, however it was run (in process or through the HTTP API). */
+export interface ExecutionRun {
+  readonly status: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly history: ReadonlyArray<Record<string, unknown>>;
+}
+
+const START = Date.parse('2024-01-01T00:00:00.000Z');
+const EXECUTION_ARN = 'arn:aws:states:us-east-1:111111111111:execution:conformance:case';
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:conformance';
+
+function deterministicEnv(now: number, seed: { n: number }): DecisionEnv {
+  return {
+    now: new Date(now),
+    random: () => ((seed.n = (seed.n * 16807) % 2147483647) - 1) / 2147483646,
+    uuid: () => {
+      const hex = createHash('sha256').update(String(seed.n++)).digest('hex');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    },
+    hash: (algorithm, data) => createHash(algorithm.replace('-', '').toLowerCase()).update(data, 'utf8').digest('hex'),
+  };
+}
+
+/**
+ * Runs a case's execution through the pure decider with a virtual clock: a Wait or a retry
+ * backoff advances time to its deadline instead of sleeping. Task states are answered from
+ * the case's recorded service calls (Step Functions Local's mocked responses, in order).
+ */
+export async function runInProcess(testCase: ConformanceCase): Promise<ExecutionRun> {
+  const seed = { n: 42 };
+  let now = START;
+  const events: ExecutionEvent[] = [];
+  const calls = [...(testCase.service_calls ?? [])];
+  const step = async (state: ExecutionState, command: ExecutionCommand): Promise<ExecutionState> => {
+    const decided = await decideAndEvolve(state, command, deterministicEnv(now, seed));
+    events.push(...decided.events);
+    return decided.state;
+  };
+  let state = await step(initialExecutionState, {
+    type: 'StartExecution',
+    executionArn: EXECUTION_ARN,
+    stateMachineArn: STATE_MACHINE_ARN,
+    name: 'case',
+    executionType: testCase.state_machine_type ?? 'STANDARD',
+    definition: definitionTextOf(testCase),
+    input: inputTextOf(testCase),
+    roleArn: 'snf_role_arn',
+  });
+  for (let guard = 0; state.status === 'RUNNING' && guard < 100_000; guard++) {
+    const effects = pendingEffects(state);
+    const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
+    if (task) {
+      state = await step(state, answerTask(task, calls));
+      continue;
+    }
+    const deadlines = effects
+      .map((effect) => (effect.kind === 'timer' ? { at: Date.parse(effect.wakeAt), effect } : effect.kind === 'execution-timeout' ? { at: Date.parse(effect.at), effect } : undefined))
+      .filter((entry): entry is { at: number; effect: Effect } => entry !== undefined)
+      .sort((a, b) => a.at - b.at);
+    const first = deadlines[0];
+    if (!first) throw new Error('execution is stuck: no timer and no task to complete');
+    now = Math.max(now, first.at);
+    state = await step(
+      state,
+      first.effect.kind === 'timer' ? { type: 'FireTimer', threadId: first.effect.threadId, enteredEventId: first.effect.enteredEventId } : { type: 'TimeOutExecution' },
+    );
+  }
+  return {
+    status: state.status,
+    output: state.output,
+    error: state.error,
+    cause: state.cause,
+    history: events.map((event) => toHistoryEvent(event)),
+  };
+}
+
+class NeedsIntegration extends Error {}
+
+function answerTask(task: Extract<Effect, { kind: 'task' }>, calls: Array<Record<string, any>>): ExecutionCommand {
+  const index = calls.findIndex((call) => call.state === task.stateName);
+  if (index < 0) throw new NeedsIntegration(`needs integration: no recorded service call for state '${task.stateName}'`);
+  const [call] = calls.splice(index, 1);
+  if (call.outcome === 'succeeded') return { type: 'CompleteTask', token: task.token, output: JSON.stringify(call.output ?? null) };
+  if (call.outcome === 'timed_out') return { type: 'TimeOutTask', token: task.token, error: call.error ?? 'States.Timeout', cause: stringOf(call.cause) };
+  return { type: 'FailTask', token: task.token, error: call.error ?? 'States.TaskFailed', cause: stringOf(call.cause) ?? '' };
+}
+
+function stringOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export async function runCase(testCase: ConformanceCase, execute: (c: ConformanceCase) => Promise<ExecutionRun> = runInProcess): Promise<CaseOutcome> {
+  const base = { id: testCase.id, area: testCase.area, file: testCase.file };
+  if (testCase.kind === 'validation') return { ...base, ...judgeValidation(testCase) };
+  let run: ExecutionRun;
+  try {
+    run = await execute(testCase);
+  } catch (error) {
+    const reason = error instanceof NeedsIntegration ? error.message : `crashed: ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? error}`;
+    return { ...base, results: false, history: testCase.history ? false : undefined, reason };
+  }
+  const results = judgeResults(testCase, run);
+  const history = testCase.history ? judgeHistory(testCase, run) : undefined;
+  const reason = results.reason ?? history?.reason;
+  return { ...base, results: results.ok, history: history?.ok, ...(reason ? { reason } : {}) };
+}
+
+function judgeValidation(testCase: ConformanceCase): { results: boolean; reason?: string } {
+  const expected = testCase.expected;
+  const text = definitionTextOf(testCase);
+  const stateMachineType = testCase.state_machine_type ?? 'STANDARD';
+  if (expected.api === 'ValidateStateMachineDefinition' || Array.isArray(expected.diagnostics)) {
+    let diagnostics: readonly any[] = [];
+    try {
+      diagnostics = validateDefinition(JSON.parse(text), { stateMachineType }).diagnostics;
+    } catch {
+      diagnostics = parseDefinition(text, { stateMachineType }).diagnostics ?? [];
+    }
+    const errors = diagnostics.filter((d) => d.severity === 'ERROR');
+    const result = errors.length > 0 ? 'FAIL' : 'OK';
+    if (expected.result && expected.result !== result) return { results: false, reason: `result ${result}, AWS ${expected.result}` };
+    if (Array.isArray(expected.diagnostics)) {
+      const got = diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.location ? { location: d.location } : {}) }));
+      if (!matches(expected.diagnostics, got, [])) return { results: false, reason: `diagnostics ${JSON.stringify(got).slice(0, 200)}` };
+    }
+    return { results: true };
+  }
+  const parsed = parseDefinition(text, { stateMachineType });
+  if (expected.result === 'OK') return parsed.ok ? { results: true } : { results: false, reason: `rejected: ${parsed.message}` };
+  if (parsed.ok) return { results: false, reason: 'accepted a definition AWS rejected' };
+  const message = parsed.message ?? formatInvalidDefinitionMessage(parsed.diagnostics ?? []);
+  if (expected.error && expected.error !== parsed.error) return { results: false, reason: `error ${parsed.error}` };
+  if (expected.message && !matches(expected.message, message, [])) return { results: false, reason: `message: ${message}` };
+  return { results: true };
+}
+
+function judgeResults(testCase: ConformanceCase, run: ExecutionRun): { ok: boolean; reason?: string } {
+  const expected = testCase.expected;
+  const tokens = tokensOf(expected.placeholders);
+  if (expected.status && expected.status !== run.status) {
+    return { ok: false, reason: `status ${run.status} (${run.error ?? ''}: ${(run.cause ?? '').slice(0, 160)}), AWS ${expected.status}` };
+  }
+  if ('output' in expected) {
+    const actual = run.output === undefined ? undefined : JSON.parse(run.output);
+    if (!matches(expected.output, actual, tokens)) return { ok: false, reason: `output ${run.output?.slice(0, 200)}` };
+  }
+  if ('error' in expected && expected.error !== undefined && !matches(expected.error, run.error, tokens)) {
+    return { ok: false, reason: `error ${run.error}, AWS ${expected.error}` };
+  }
+  if ('cause' in expected && expected.cause !== undefined && !matches(expected.cause, run.cause, tokens)) {
+    return { ok: false, reason: `cause ${run.cause?.slice(0, 240)}` };
+  }
+  return { ok: true };
+}
+
+/**
+ * History: event types in order (per branch as multisets inside Parallel/Map blocks, whose
+ * interleaving AWS does not fix), then every recorded detail field.
+ */
+function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boolean; reason?: string } {
+  const expected = testCase.history ?? [];
+  const actual = run.history;
+  const expectedTypes = expected.map((event) => event.type as string);
+  const actualTypes = actual.map((event) => event.type as string);
+  const ordered = expectedTypes.length === actualTypes.length && expectedTypes.every((type, i) => type === actualTypes[i]);
+  if (!ordered) {
+    const sameMultiset = expectedTypes.length === actualTypes.length && [...expectedTypes].sort().join() === [...actualTypes].sort().join();
+    const branchy = expectedTypes.some((type) => type.startsWith('Parallel') || type.startsWith('Map'));
+    if (!(sameMultiset && branchy)) {
+      const at = expectedTypes.findIndex((type, i) => type !== actualTypes[i]);
+      return { ok: false, reason: `history types differ at #${at + 1}: ${actualTypes[at] ?? 'end'}, AWS ${expectedTypes[at] ?? 'end'}` };
+    }
+    return detailsAsMultiset(expected, actual);
+  }
+  const tokens = [...tokensOf(testCase.expected.placeholders), 'snf_role_arn', 'sfn_role_arn'];
+  for (let i = 0; i < expected.length; i++) {
+    const want = expected[i];
+    const got = actual[i];
+    if (typeof want.id === 'number' && want.id > 0 && (want.id !== got.id || want.previousEventId !== got.previousEventId)) {
+      return { ok: false, reason: `event #${i + 1} ${want.type}: ids ${got.id}/${got.previousEventId}, AWS ${want.id}/${want.previousEventId}` };
+    }
+    for (const [key, value] of Object.entries(want)) {
+      if (key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp') continue;
+      if (!matches(value, got[key], tokens)) {
+        return { ok: false, reason: `event #${i + 1} ${want.type}.${key}: ${JSON.stringify(got[key])?.slice(0, 200)}` };
+      }
+    }
+  }
+  return { ok: true };
+}
+
+function detailsAsMultiset(expected: ReadonlyArray<Record<string, any>>, actual: ReadonlyArray<Record<string, unknown>>): { ok: boolean; reason?: string } {
+  const pool = [...actual];
+  for (const want of expected) {
+    const index = pool.findIndex((got) =>
+      got.type === want.type &&
+      Object.entries(want).every(([key, value]) => key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp' || matches(value, got[key], ['snf_role_arn'])),
+    );
+    if (index < 0) return { ok: false, reason: `no matching ${want.type} event (details differ)` };
+    pool.splice(index, 1);
+  }
+  return { ok: true };
+}

@@ -8,6 +8,7 @@ import {
   type ExecutionState,
   decideAndEvolve,
   initialExecutionState,
+  isHistoryEvent,
   pendingEffects,
   toHistoryEvent,
 } from '@stepstone/engine';
@@ -81,10 +82,12 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
       state = await step(state, answerTask(task, calls));
       continue;
     }
-    const deadlines = effects
-      .map((effect) => (effect.kind === 'timer' ? { at: Date.parse(effect.wakeAt), effect } : effect.kind === 'execution-timeout' ? { at: Date.parse(effect.at), effect } : undefined))
-      .filter((entry): entry is { at: number; effect: Effect } => entry !== undefined)
-      .sort((a, b) => a.at - b.at);
+    const deadlines: Array<{ at: number; effect: Effect }> = [];
+    for (const effect of effects) {
+      if (effect.kind === 'timer') deadlines.push({ at: Date.parse(effect.wakeAt), effect });
+      if (effect.kind === 'execution-timeout') deadlines.push({ at: Date.parse(effect.at), effect });
+    }
+    deadlines.sort((a, b) => a.at - b.at);
     const first = deadlines[0];
     if (!first) throw new Error('execution is stuck: no timer and no task to complete');
     now = Math.max(now, first.at);
@@ -98,7 +101,7 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
     output: state.output,
     error: state.error,
     cause: state.cause,
-    history: events.map((event) => toHistoryEvent(event)),
+    history: events.filter(isHistoryEvent).map((event) => toHistoryEvent(event)),
   };
 }
 
@@ -173,10 +176,10 @@ function judgeResults(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
     const actual = run.output === undefined ? undefined : JSON.parse(run.output);
     if (!matches(expected.output, actual, tokens)) return { ok: false, reason: `output ${run.output?.slice(0, 200)}` };
   }
-  if ('error' in expected && expected.error !== undefined && !matches(expected.error, run.error, tokens)) {
+  if ('error' in expected && (expected.error ?? undefined) !== (run.error ?? undefined) && !matches(expected.error, run.error, tokens)) {
     return { ok: false, reason: `error ${run.error}, AWS ${expected.error}` };
   }
-  if ('cause' in expected && expected.cause !== undefined && !matches(expected.cause, run.cause, tokens)) {
+  if ('cause' in expected && (expected.cause ?? undefined) !== (run.cause ?? undefined) && !matches(expected.cause, run.cause, tokens)) {
     return { ok: false, reason: `cause ${run.cause?.slice(0, 240)}` };
   }
   return { ok: true };

@@ -5,7 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { defaultCasesDir, loadCases } from './corpus';
 import { formatTable, summarise } from './report';
-import { runCase } from './run-case';
+import type { ConformanceCase } from './corpus';
+import { type ExecutionRun, runCase } from './run-case';
+import { openHttpSession } from './run-via-http';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -15,11 +17,10 @@ function option(name: string): string | undefined {
 async function main(): Promise<void> {
   const cases = loadCases(option('cases') ?? defaultCasesDir(), option('area'));
   const via = option('via') ?? 'inprocess';
-  let execute;
+  let execute: ((c: ConformanceCase) => Promise<ExecutionRun>) | undefined;
   let close = async () => {};
   if (via === 'http') {
-    const http = await import('./run-via-http');
-    const session = await http.openHttpSession();
+    const session = await openHttpSession();
     execute = session.execute;
     close = session.close;
   }

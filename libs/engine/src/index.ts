@@ -6,6 +6,7 @@ export {
   initialExecutionState,
   ROOT_THREAD,
   toHistoryEvent,
+  isHistoryEvent,
   detailsFieldOf,
   EVENT_SCHEMA_VERSION,
   pendingEffects,

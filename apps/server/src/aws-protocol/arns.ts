@@ -49,12 +49,12 @@ function splitStatesArn(arn: string): string[] {
 const forbiddenNameCharacters = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 export function assertValidName(name: string, field = 'name'): void {
-  if (name.length < 1) throw ValidationException1(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
-  if (name.length > 80) throw ValidationException1(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to 80`);
+  if (name.length < 1) throw oneValidationError(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  if (name.length > 80) throw oneValidationError(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to 80`);
   if (forbiddenNameCharacters.test(name)) throw new InvalidName(name);
 }
 
 /** AWS's model-validation message for one violated constraint. */
-export function ValidationException1(detail: string): ValidationException {
+export function oneValidationError(detail: string): ValidationException {
   return new ValidationException(`1 validation error detected: ${detail}`);
 }

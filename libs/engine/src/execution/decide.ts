@@ -24,10 +24,11 @@ import {
   applyOutputPath,
   applyResultPath,
   evaluateJsonataField,
-  evaluatePath,
   isJsonPathNotFound,
   evaluatePayloadTemplate,
   languageEnv,
+  evaluateReference,
+  parseTimestamp,
   selectChoice,
   selectChoiceJsonata,
 } from './language';
@@ -61,9 +62,9 @@ type Step =
   | { readonly kind: 'blocked' };
 
 interface Failure {
-  readonly error: string;
+  readonly error?: string;
   readonly cause?: string;
-  /** JSONata evaluation failures are recorded as EvaluationFailed (AWS does so). */
+  /** Raised while evaluating the state (paths, intrinsics, JSONata): AWS prefixes the cause. */
   readonly evaluation?: boolean;
 }
 
@@ -77,6 +78,8 @@ class Decision {
   private readonly nowIso: string;
   /** Work left in this decision, in order: branch runs, iteration starts, continuations. */
   private readonly jobs: Array<() => Promise<void>> = [];
+  /** previousEventId for a thread's next event when AWS links it elsewhere (a branch's last event). */
+  private readonly pointerOverrides = new Map<string, number>();
 
   constructor(
     private state: ExecutionState,
@@ -140,13 +143,18 @@ class Decision {
     previousEventId?: number,
   ): ExecutionEvent {
     const thread = this.state.threads[threadId];
+    // Iterations of a Distributed Map run as child workflows on AWS: their events are kept
+    // (they drive the fold) but numbered apart and left out of the parent's history.
+    const hidden = thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
+    const override = this.pointerOverrides.get(threadId);
+    if (override !== undefined) this.pointerOverrides.delete(threadId);
     const event: ExecutionEvent = {
       type,
-      id: this.state.lastEventId + 1,
-      previousEventId: previousEventId ?? thread?.pointer ?? this.state.lastEventId,
+      id: hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1,
+      previousEventId: previousEventId ?? override ?? thread?.pointer ?? this.state.lastEventId,
       timestamp: this.nowIso,
       ...(detailsField ? { [detailsField]: details ?? {} } : {}),
-      x: { v: EVENT_SCHEMA_VERSION, th: threadId, ...internals },
+      x: { v: EVENT_SCHEMA_VERSION, th: threadId, ...internals, ...(hidden ? { hidden: true } : {}) },
     };
     this.events.push(event);
     this.state = evolve(this.state, event);
@@ -383,15 +391,18 @@ class Decision {
    */
   private async stateFailed(threadId: string, failure: Failure): Promise<Step> {
     const cursor = this.cursorOf(threadId);
-    const cause = failure.cause !== undefined && failure.evaluation !== false ? this.withStatePrefix(cursor, failure) : failure.cause;
+    const cause = failure.evaluation ? this.withStatePrefix(cursor, failure) : failure.cause;
     const caught = await this.tryCatch(threadId, failure.error, cause);
     if (caught) return caught;
-    if (failure.evaluation) {
+    if (failure.evaluation && failure.error === 'States.QueryEvaluationError') {
+      // AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered pointed.
+      const field = /specified for the field '([^']+)'/.exec(cause ?? '')?.[1];
+      const location = field && !field.startsWith('Arguments') ? field : undefined;
       this.emit(
         threadId,
         'EvaluationFailed',
         'evaluationFailedEventDetails',
-        compact({ cause, error: failure.error, state: cursor.name }),
+        compact({ cause, error: failure.error, location, state: cursor.name }),
         {},
         cursor.enteredPointer,
       );
@@ -402,18 +413,17 @@ class Decision {
   /** AWS prefixes evaluation errors with the state and the id of its Entered event. */
   private withStatePrefix(cursor: Cursor, failure: Failure): string | undefined {
     if (failure.cause === undefined) return undefined;
-    if (!isEvaluationError(failure.error)) return failure.cause;
     const prefix = `An error occurred while executing the state '${cursor.name}' (entered at the event id #${cursor.enteredEventId}). `;
     return failure.cause.startsWith('An error occurred while executing the state') ? failure.cause : prefix + failure.cause;
   }
 
-  private async tryCatch(threadId: string, error: string, cause: string | undefined): Promise<Step | undefined> {
+  private async tryCatch(threadId: string, error: string | undefined, cause: string | undefined): Promise<Step | undefined> {
     const cursor = this.cursorOf(threadId);
     const definition = this.stateDefinition(threadId, cursor.name);
-    if (UNCATCHABLE.has(error) || !Array.isArray(definition.Catch)) return undefined;
-    const catcher = findCatcher(definition.Catch, error);
+    if (UNCATCHABLE.has(error ?? '') || !Array.isArray(definition.Catch)) return undefined;
+    const catcher = findCatcher(definition.Catch, error ?? '');
     if (!catcher) return undefined;
-    const errorOutput = { Error: error, Cause: cause ?? '' };
+    const errorOutput = compact({ Error: error, Cause: cause });
     const language = this.queryLanguageOf(threadId, definition);
     let output: unknown;
     let assigned: Record<string, unknown> | undefined;
@@ -429,11 +439,11 @@ class Decision {
   }
 
   /** The retrier that applies to `error` now, with its attempt number and deadline. */
-  private retryPlan(threadId: string, error: string): { retrier: number; attempt: number; wakeAt: string } | undefined {
+  private retryPlan(threadId: string, error: string | undefined): { retrier: number; attempt: number; wakeAt: string } | undefined {
     const cursor = this.cursorOf(threadId);
     const definition = this.stateDefinition(threadId, cursor.name);
-    if (UNCATCHABLE.has(error) || !Array.isArray(definition.Retry)) return undefined;
-    const found = findRetrier(definition.Retry, error);
+    if (UNCATCHABLE.has(error ?? '') || !Array.isArray(definition.Retry)) return undefined;
+    const found = findRetrier(definition.Retry, error ?? '');
     if (!found) return undefined;
     const attempt = cursor.retryCounts[found.index] ?? 0;
     const maxAttempts = typeof found.retrier.MaxAttempts === 'number' ? found.retrier.MaxAttempts : 3;
@@ -468,33 +478,42 @@ class Decision {
     let timestamp: unknown = definition.Timestamp;
     if (language === 'JSONata') {
       const states: JsonataStates = { input, context: this.context(threadId, { name, enteredTime: this.nowIso }) };
-      if (typeof seconds === 'string') seconds = await this.jsonata(threadId, seconds, states, 'Seconds');
-      if (typeof timestamp === 'string') timestamp = await this.jsonata(threadId, timestamp, states, 'Timestamp');
+      if (typeof seconds === 'string') {
+        seconds = await this.jsonata(threadId, seconds, states, 'Seconds');
+        if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+          throw new StatesError('States.QueryEvaluationError', `The Seconds field cannot be parsed as a non-negative integer: ${textOf(seconds)}`);
+        }
+      }
+      if (typeof definition.Timestamp === 'string') {
+        timestamp = await this.jsonata(threadId, definition.Timestamp, states, 'Timestamp');
+        if (typeof timestamp !== 'string' || !parseTimestamp(timestamp)) {
+          throw new StatesError('States.QueryEvaluationError', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${textOf(timestamp)}`);
+        }
+      }
     } else {
-      const effective = applyInputPath(definition.InputPath, input, this.pathContext(threadId));
+      const scope = this.scope(threadId, applyInputPath(definition.InputPath, input, this.pathContext(threadId)));
       if (typeof definition.SecondsPath === 'string') {
-        seconds = resolveOrRuntime(definition.SecondsPath, effective, 'SecondsPath');
+        const path = definition.SecondsPath;
+        seconds = resolveReference(path, scope, () => `The SecondsPath parameter does not reference an input value: ${path}`);
         if (typeof seconds !== 'number' || !Number.isInteger(seconds)) {
-          throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${json(seconds)}`);
+          throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${path} == ${textOf(seconds)}`);
         }
       }
       if (typeof definition.TimestampPath === 'string') {
-        timestamp = resolveOrRuntime(definition.TimestampPath, effective, 'TimestampPath');
-        if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) {
-          throw new StatesError('States.Runtime', `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${definition.TimestampPath} == ${json(timestamp)}`);
+        const path = definition.TimestampPath;
+        timestamp = resolveReference(path, scope, () => `The TimestampPath parameter does not reference an input value: ${path}`);
+        if (typeof timestamp !== 'string' || !parseTimestamp(timestamp)) {
+          throw new StatesError('States.Runtime', `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${path} == ${textOf(timestamp)}`);
         }
       }
     }
     if (seconds !== undefined) {
-      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-        throw new StatesError('States.Runtime', `The Seconds parameter must be a non-negative integer: ${json(seconds)}`);
-      }
-      return new Date(nowMs + seconds * 1000).toISOString();
+      const wait = typeof seconds === 'number' ? Math.max(0, seconds) : 0;
+      return new Date(nowMs + wait * 1000).toISOString();
     }
-    if (timestamp !== undefined) {
-      const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
-      if (Number.isNaN(ms)) throw new StatesError('States.Runtime', `The Timestamp parameter is not a valid timestamp: ${json(timestamp)}`);
-      return new Date(Math.max(ms, nowMs)).toISOString();
+    if (typeof timestamp === 'string') {
+      const ms = Date.parse(timestamp);
+      return new Date(Number.isNaN(ms) ? nowMs : Math.max(ms, nowMs)).toISOString();
     }
     return this.nowIso;
   }
@@ -650,45 +669,76 @@ class Decision {
     let items: unknown;
     if (language === 'JSONata') {
       items = definition.Items !== undefined ? await this.jsonata(threadId, definition.Items, this.jsonataStates(threadId, cursor.input), 'Items') : effective;
+      if (!Array.isArray(items)) {
+        throw new StatesError(
+          'States.QueryEvaluationError',
+          definition.Items !== undefined
+            ? `The JSONata expression '${stripTemplate(definition.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${json(items)}`
+            : `Map state input must be an array, but was '${jsonTypeName(items)}' for value: ${json(items)}`,
+        );
+      }
     } else {
-      items = typeof definition.ItemsPath === 'string' ? resolveOrRuntime(definition.ItemsPath, effective, 'ItemsPath') : effective;
+      items = typeof definition.ItemsPath === 'string'
+        ? resolveReference(definition.ItemsPath, this.scope(threadId, effective), () => `Invalid path '${definition.ItemsPath}' : No results for path: ${definition.ItemsPath}`)
+        : effective;
+      if (!Array.isArray(items)) {
+        throw new StatesError('States.Runtime', `Map state input must be an array, but received: ${json(items)}`);
+      }
     }
-    if (!Array.isArray(items)) {
-      throw new StatesError(
-        'States.Runtime',
-        language === 'JSONata'
-          ? `The JSONata expression '${stripTemplate(definition.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${json(items)}`
-          : `Map state input must be an array, but received: ${json(items)}`,
-      );
+    let limits: { maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number } = {};
+    let limitsFailure: unknown;
+    try {
+      limits = {
+        maxConcurrency: await this.numberField(threadId, definition, 'MaxConcurrency', effective, language),
+        toleratedFailureCount: await this.numberField(threadId, definition, 'ToleratedFailureCount', effective, language),
+        toleratedFailurePercentage: await this.numberField(threadId, definition, 'ToleratedFailurePercentage', effective, language),
+      };
+    } catch (error) {
+      limitsFailure = error;
     }
-    const maxConcurrency = await this.numberField(threadId, definition, 'MaxConcurrency', effective, language);
-    const toleratedFailureCount = await this.numberField(threadId, definition, 'ToleratedFailureCount', effective, language);
-    const toleratedFailurePercentage = await this.numberField(threadId, definition, 'ToleratedFailurePercentage', effective, language);
-    const itemsText = json(items);
+    const distributed = (definition.ItemProcessor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
     this.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length }, compact({
-      items: itemsText,
-      maxConcurrency: maxConcurrency ?? 0,
-      toleratedFailureCount,
-      toleratedFailurePercentage,
+      items: json(items),
+      maxConcurrency: limits.maxConcurrency ?? 0,
+      toleratedFailureCount: limits.toleratedFailureCount,
+      toleratedFailurePercentage: limits.toleratedFailurePercentage,
+      distributed: distributed || undefined,
     }) as Partial<EventInternals>);
+    if (limitsFailure) throw limitsFailure;
+    if (distributed) {
+      const start = this.state.start!;
+      const label = typeof definition.Label === 'string' ? definition.Label : cursor.name;
+      const mapRunArn = `${start.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${label}:${this.env.uuid()}`;
+      this.emit(threadId, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn });
+    }
     if (items.length === 0) return this.finishChildren(threadId);
     await this.startIterations(threadId, effective);
     return { kind: 'blocked' };
   }
 
+  /** MaxConcurrency(Path), ToleratedFailureCount(Path), ToleratedFailurePercentage(Path), checked as AWS checks them. */
   private async numberField(threadId: string, definition: Record<string, any>, field: string, effective: unknown, language: 'JSONPath' | 'JSONata'): Promise<number | undefined> {
     const value = definition[field];
-    if (typeof value === 'number') return value;
+    const kind = field === 'ToleratedFailurePercentage' ? 'float' : 'integer';
+    let resolved: unknown = value;
     if (language === 'JSONata' && typeof value === 'string') {
-      const evaluated = await this.jsonata(threadId, value, this.jsonataStates(threadId, this.cursorOf(threadId).input), field);
-      return typeof evaluated === 'number' ? evaluated : Number(evaluated);
+      resolved = await this.jsonata(threadId, value, this.jsonataStates(threadId, this.cursorOf(threadId).input), field);
+    } else if (typeof definition[`${field}Path`] === 'string') {
+      const path = definition[`${field}Path`] as string;
+      resolved = resolveReference(path, this.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
+      const valid = typeof resolved === 'number' && (kind === 'float' || Number.isInteger(resolved));
+      if (!valid) {
+        throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${textOf(resolved)}" which is not a valid ${kind}: ${path}`);
+      }
     }
-    const path = definition[`${field}Path`];
-    if (typeof path === 'string') {
-      const resolved = resolveOrRuntime(path, effective, `${field}Path`);
-      return typeof resolved === 'number' ? resolved : Number(resolved);
+    if (resolved === undefined) return undefined;
+    const number = typeof resolved === 'number' ? resolved : Number(resolved);
+    if (field === 'ToleratedFailureCount' && number < 0) throw new StatesError('States.Runtime', 'ToleratedFailureCount cannot be negative.');
+    if (field === 'ToleratedFailurePercentage' && (number < 0 || number > 100)) {
+      throw new StatesError('States.Runtime', 'ToleratedFailurePercentage must be between 0 and 100.');
     }
-    return undefined;
+    if (field === 'MaxConcurrency' && number < 0) throw new StatesError('States.Runtime', 'MaxConcurrency cannot be negative.');
+    return number;
   }
 
   /** Starts Map iterations up to MaxConcurrency; each item goes through ItemSelector first. */
@@ -729,7 +779,7 @@ class Decision {
     if (book.kind === 'Parallel') {
       if (step.kind === 'fail') {
         this.abortChildren(parentId, child.id);
-        this.childrenFailed(parentId, step.error ?? 'States.BranchFailed', step.cause, child.pointer);
+        this.childrenFailed(parentId, step.error, step.cause, child.pointer);
         return;
       }
       const siblings = book.running.map((id) => this.state.threads[id]);
@@ -738,19 +788,28 @@ class Decision {
     }
     // Map
     const name = cursor.name;
+    const details = { index: child.index, name };
     if (step.kind === 'end') {
-      this.emit(parentId, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', { index: child.index, name }, {}, child.pointer);
+      this.emit(parentId, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', details, {}, child.pointer);
     } else {
-      this.emit(parentId, 'MapIterationFailed', 'mapIterationFailedEventDetails', { index: child.index, name }, compact({ error: step.error, cause: step.cause }), child.pointer);
-      const updated = this.cursorOf(parentId).children!;
-      if (exceedsTolerance(updated)) {
-        this.abortChildren(parentId);
-        const tolerant = updated.toleratedFailureCount !== undefined || updated.toleratedFailurePercentage !== undefined;
-        this.childrenFailed(
-          parentId,
-          tolerant ? 'States.ExceedToleratedFailureThreshold' : (step.error ?? 'States.Runtime'),
-          tolerant ? 'The specified tolerated failure threshold was exceeded' : step.cause,
-        );
+      const failing = exceedsTolerance({ ...book, failed: book.failed + 1 });
+      const tolerant = book.toleratedFailureCount !== undefined || book.toleratedFailurePercentage !== undefined;
+      const error = failing && tolerant ? 'States.ExceedToleratedFailureThreshold' : step.error;
+      const cause = failing && tolerant ? 'The specified tolerated failure threshold was exceeded' : step.cause;
+      // A retried Map starts over after its backoff (AWS writes MapStateStarted again, no MapStateFailed).
+      const plan = failing ? this.retryPlan(parentId, error) : undefined;
+      if (failing) this.abortChildren(parentId, child.id);
+      this.emit(
+        parentId,
+        'MapIterationFailed',
+        'mapIterationFailedEventDetails',
+        details,
+        compact({ error: step.error, cause: step.cause, ...(plan ? { retry: { retrier: plan.retrier, attempt: plan.attempt }, wakeAt: plan.wakeAt } : {}) }),
+        child.pointer,
+      );
+      if (plan) return;
+      if (failing) {
+        this.childrenFailed(parentId, error, cause);
         return;
       }
     }
@@ -770,11 +829,13 @@ class Decision {
     const book = cursor.children!;
     let results: unknown[];
     if (book.kind === 'Parallel') {
+      // AWS writes no ParallelStateSucceeded: the Exited event follows the last branch's last event.
       results = book.running.map((id) => this.state.threads[id]?.lastOutput ?? null);
-      this.emit(threadId, 'ParallelStateSucceeded', undefined, undefined, {}, pointer);
+      if (pointer !== undefined) this.pointerOverrides.set(threadId, pointer);
     } else {
       results = book.results.slice();
-      this.emit(threadId, 'MapStateSucceeded', undefined, undefined, {}, pointer);
+      if (book.distributed) this.emit(threadId, 'MapRunSucceeded');
+      this.emit(threadId, 'MapStateSucceeded', undefined, undefined, {}, book.distributed ? undefined : book.lastIterationEventId);
     }
     try {
       return await this.processResult(threadId, results);
@@ -784,8 +845,9 @@ class Decision {
   }
 
   /** A branch failed (or Map tolerance was exceeded): the whole Parallel/Map state failed. */
-  private childrenFailed(threadId: string, error: string, cause: string | undefined, pointer?: number): void {
+  private childrenFailed(threadId: string, error: string | undefined, cause: string | undefined, pointer?: number): void {
     const cursor = this.cursorOf(threadId);
+    if (cursor.children?.distributed) this.emit(threadId, 'MapRunFailed', 'mapRunFailedEventDetails', compact({ error, cause }));
     const plan = this.retryPlan(threadId, error);
     this.emit(
       threadId,
@@ -903,25 +965,24 @@ function compact<T extends Record<string, unknown>>(value: T): T {
   return result as T;
 }
 
-function isEvaluationError(error: string): boolean {
-  return error === 'States.Runtime' || error === 'States.QueryEvaluationError' || error === 'States.IntrinsicFailure' ||
-    error === 'States.ParameterPathFailure' || error === 'States.ResultPathMatchFailure';
-}
-
 function toFailure(error: unknown): Failure {
-  if (error instanceof StatesError) {
-    return { error: error.error, cause: error.cause, evaluation: error.error === 'States.QueryEvaluationError' };
-  }
+  if (error instanceof StatesError) return { error: error.error, cause: error.cause, evaluation: true };
   throw error;
 }
 
-function resolveOrRuntime(path: string, input: unknown, field: string): unknown {
+/** Resolves `$.x`, `$$.x` or `$var.x` against a scope; a miss is States.Runtime with `message`. */
+function resolveReference(expression: string, scope: EvaluationScope, message: () => string): unknown {
   try {
-    return evaluatePath(path, input);
+    return evaluateReference(expression, scope);
   } catch (error) {
     if (!isJsonPathNotFound(error)) throw error;
-    throw new StatesError('States.Runtime', `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${json(input)}'`);
+    throw new StatesError('States.Runtime', message());
   }
+}
+
+/** A value as AWS prints it inside messages: strings bare, everything else as JSON. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : json(value);
 }
 
 function exceedsTolerance(book: ChildrenBook): boolean {

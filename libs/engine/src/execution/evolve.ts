@@ -21,7 +21,9 @@ import {
  * branch's last event; EvaluationFailed points where the failing state's Entered pointed.
  */
 export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionState {
-  const next = { ...state, lastEventId: event.id };
+  const next = event.x.hidden
+    ? { ...state, hiddenEvents: state.hiddenEvents + 1 }
+    : { ...state, lastEventId: event.id };
   const type = event.type;
   const threadId = event.x.th;
 
@@ -104,7 +106,7 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
       }
     }
     const ended = event.x.next === undefined;
-    return withThread(next, {
+    return withThread(thread.cursor?.children ? withoutChildren(next, threadId) : next, {
       ...thread,
       cursor: undefined,
       pointer: event.id,
@@ -187,6 +189,7 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
         succeeded: 0,
         failed: 0,
         maxConcurrency: event.x.maxConcurrency ?? 0,
+        distributed: event.x.distributed,
         toleratedFailureCount: event.x.toleratedFailureCount,
         toleratedFailurePercentage: event.x.toleratedFailurePercentage,
       };
@@ -212,6 +215,7 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
         variables: thread.variables,
         done: false,
         item: book.items?.[index],
+        ...(book.distributed || thread.hidden ? { hidden: true } : {}),
       });
     }
     case 'MapIterationSucceeded':
@@ -228,23 +232,36 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
       if (type === 'MapIterationSucceeded') results[details.index] = child?.lastOutput ?? null;
       const running = book.running.filter((id) => id !== childId);
       const updated = withoutThreadTree(next, childId);
+      if (type === 'MapIterationFailed' && event.x.wakeAt) {
+        return failedAttempt(withoutChildren(updated, threadId), { ...thread, pointer: child ? child.pointer : thread.pointer }, event);
+      }
+      const visible = !event.x.hidden;
       return withThread(updated, {
         ...thread,
-        pointer: child ? child.pointer : thread.pointer,
+        pointer: visible && child ? child.pointer : thread.pointer,
         cursor: {
           ...cursor,
           children: {
             ...book,
             running,
             results,
+            lastIterationEventId: visible ? event.id : book.lastIterationEventId,
             succeeded: book.succeeded + (type === 'MapIterationSucceeded' ? 1 : 0),
             failed: book.failed + (type === 'MapIterationFailed' ? 1 : 0),
           },
         },
       });
     }
+    case 'MapStateSucceeded': {
+      // AWS does not advance the chain here: MapStateExited links where this event linked.
+      const cleaned = withoutChildren(next, threadId);
+      return withThread(cleaned, {
+        ...thread,
+        pointer: event.previousEventId,
+        cursor: cursor && { ...cursor, phase: 'running', children: undefined },
+      });
+    }
     case 'ParallelStateSucceeded':
-    case 'MapStateSucceeded':
     case 'ParallelStateAborted':
     case 'MapStateAborted': {
       const cleaned = withoutChildren(next, threadId);
@@ -269,7 +286,7 @@ function failedAttempt(state: ExecutionState, thread: ThreadState, event: Execut
   if (retry) retryCounts[retry.retrier] = retry.attempt;
   return withThread(cleaned, {
     ...thread,
-    pointer: event.id,
+    pointer: event.type === 'MapIterationFailed' ? thread.pointer : event.id,
     cursor: {
       ...cursor,
       phase: event.x.wakeAt ? 'retry' : 'running',

@@ -27,6 +27,10 @@ export interface ChildrenBook {
   readonly succeeded: number;
   readonly failed: number;
   readonly maxConcurrency: number;
+  /** Distributed mode: iterations are child workflows, out of the parent's history. */
+  readonly distributed?: boolean;
+  /** The last MapIterationSucceeded/Failed: MapStateSucceeded links to it. */
+  readonly lastIterationEventId?: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;
 }
@@ -63,6 +67,8 @@ export interface ThreadState {
   readonly cursor?: Cursor;
   readonly done: boolean;
   readonly lastOutput?: unknown;
+  /** Inside a Distributed Map iteration: events are numbered apart and hidden from history. */
+  readonly hidden?: boolean;
   /** Map iterations: the item, for $$.Map.Item.Value. */
   readonly item?: unknown;
 }
@@ -71,6 +77,8 @@ export interface ExecutionState {
   readonly status: ExecutionStatus | 'NONE';
   readonly start?: StartedExecution;
   readonly lastEventId: number;
+  /** Count of hidden events (Distributed Map iterations), numbered -1, -2, ... */
+  readonly hiddenEvents: number;
   readonly threads: Readonly<Record<string, ThreadState>>;
   readonly stopDate?: string;
   readonly output?: string;
@@ -78,7 +86,7 @@ export interface ExecutionState {
   readonly cause?: string;
 }
 
-export const initialExecutionState: ExecutionState = { status: 'NONE', lastEventId: 0, threads: {} };
+export const initialExecutionState: ExecutionState = { status: 'NONE', lastEventId: 0, hiddenEvents: 0, threads: {} };
 
 export const ROOT_THREAD = '0';
 

@@ -25,6 +25,10 @@ export const ExecutionEventType = {
   MapStateSucceeded: 'MapStateSucceeded',
   MapStateFailed: 'MapStateFailed',
   MapStateAborted: 'MapStateAborted',
+  MapRunStarted: 'MapRunStarted',
+  MapRunSucceeded: 'MapRunSucceeded',
+  MapRunFailed: 'MapRunFailed',
+  MapRunAborted: 'MapRunAborted',
   MapIterationStarted: 'MapIterationStarted',
   MapIterationSucceeded: 'MapIterationSucceeded',
   MapIterationFailed: 'MapIterationFailed',
@@ -75,6 +79,9 @@ export interface EventInternals {
   /** A Catch's or failure's error value, carried to the fold. */
   readonly error?: string;
   readonly cause?: string;
+  /** Distributed Map bookkeeping: set on MapStateStarted; `hidden` marks iteration events. */
+  readonly distributed?: boolean;
+  readonly hidden?: boolean;
   /** The actor that caused the event (API caller or 'engine'). */
   readonly actor?: string;
 }
@@ -119,6 +126,10 @@ export function detailsFieldOf(type: string): string | undefined {
       return 'evaluationFailedEventDetails';
     case 'MapStateStarted':
       return 'mapStateStartedEventDetails';
+    case 'MapRunStarted':
+      return 'mapRunStartedEventDetails';
+    case 'MapRunFailed':
+      return 'mapRunFailedEventDetails';
     case 'MapIterationStarted':
       return 'mapIterationStartedEventDetails';
     case 'MapIterationSucceeded':
@@ -142,6 +153,11 @@ export function detailsFieldOf(type: string): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Whether GetExecutionHistory shows the event (Distributed Map iterations are not shown). */
+export function isHistoryEvent(event: ExecutionEvent): boolean {
+  return event.x.hidden !== true;
 }
 
 /** The event as GetExecutionHistory returns it: AWS's fields only. */

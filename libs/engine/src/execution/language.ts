@@ -9,6 +9,8 @@ import {
   applyOutputPath,
   applyResultPath,
   evaluatePath,
+  evaluateReference,
+  parseTimestamp,
   isJsonPathNotFound,
   evaluatePayloadTemplate,
   evaluateJsonataTemplate,
@@ -37,7 +39,7 @@ export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
   };
 }
 
-export { StatesError, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
+export { StatesError, evaluateReference, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
 
 export interface JsonataStates {
   readonly input: unknown;

@@ -5,7 +5,7 @@ import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
 import { evolve } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
-import type { ExecutionEvent } from '../execution/history-event';
+import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
 import {
   type ExecutionRunner,
   type StartExecutionOutcome,
@@ -301,7 +301,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   async function history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined> {
     const recorded = await store.readStream(executionStreamId(executionArn));
     if (recorded.length === 0) return undefined;
-    return recorded.map((event: RecordedEvent) => event.data as ExecutionEvent);
+    return recorded.map((event: RecordedEvent) => event.data as ExecutionEvent).filter(isHistoryEvent);
   }
 
   async function recover(): Promise<{ executions: number; timers: number }> {

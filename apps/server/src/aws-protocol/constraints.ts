@@ -1,0 +1,25 @@
+import type { ValidationArguments } from 'class-validator';
+
+/**
+ * class-validator messages in AWS's wording (the Smithy model's constraint texts), so a DTO
+ * violation reads like the ValidationException AWS sends.
+ */
+export const awsMessage = {
+  notNull: (args: ValidationArguments) => `Value null at '${args.property}' failed to satisfy constraint: Member must not be null`,
+  string: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a string`,
+  boolean: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a boolean`,
+  integer: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be an integer`,
+  list: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a list`,
+  object: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a structure`,
+  minLength: (min: number) => (args: ValidationArguments) =>
+    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+  /** Long values (definitions, inputs) are sensitive on AWS: the value is left out of the message. */
+  maxLength: (max: number) => (args: ValidationArguments) =>
+    `Value at '${args.property}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+  enumeration: (values: readonly string[]) => (args: ValidationArguments) =>
+    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+  max: (max: number) => (args: ValidationArguments) =>
+    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+  min: (min: number) => (args: ValidationArguments) =>
+    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+};

@@ -1,0 +1,178 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
+import type { EventStore } from '@stepstone/event-store';
+import type { ExecutionRecord, Projections } from '@stepstone/projections';
+import { ExecutionDoesNotExist, InvalidToken, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
+import type { Arns } from '../aws-protocol/arns';
+import { toEpochSeconds } from '../aws-protocol/timestamps';
+import { catchUp } from '../infrastructure/read-your-writes';
+import { ARNS, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS } from '../infrastructure/tokens';
+import { readPage } from '../state-machines/state-machine-queries.handler';
+import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
+
+export class DescribeExecutionQuery {
+  constructor(readonly request: DescribeExecutionDto) {}
+}
+
+export class ListExecutionsQuery {
+  constructor(readonly request: ListExecutionsDto) {}
+}
+
+export class GetExecutionHistoryQuery {
+  constructor(readonly request: GetExecutionHistoryDto) {}
+}
+
+export class DescribeStateMachineForExecutionQuery {
+  constructor(readonly request: ExecutionArnDto) {}
+}
+
+@QueryHandler(DescribeExecutionQuery)
+export class DescribeExecutionHandler implements IQueryHandler<DescribeExecutionQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(ARNS) private readonly arns: Arns,
+  ) {}
+
+  async execute({ request }: DescribeExecutionQuery) {
+    this.arns.parseExecution(request.executionArn);
+    await catchUp(this.store, this.projections);
+    const execution = this.projections.describeExecution(request.executionArn);
+    if (!execution) throw new ExecutionDoesNotExist(request.executionArn);
+    const withData = request.includedData !== 'METADATA_ONLY';
+    return {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: toEpochSeconds(execution.startDate),
+      ...(execution.stopDate !== undefined ? { stopDate: toEpochSeconds(execution.stopDate) } : {}),
+      ...(withData && execution.input !== undefined ? { input: execution.input } : {}),
+      inputDetails: { included: withData },
+      ...(withData && execution.output !== undefined ? { output: execution.output } : {}),
+      ...(execution.status === 'SUCCEEDED' ? { outputDetails: { included: withData } } : {}),
+      ...(execution.error !== undefined ? { error: execution.error } : {}),
+      ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+      redriveCount: 0,
+      redriveStatus: 'NOT_REDRIVABLE',
+    };
+  }
+}
+
+@QueryHandler(ListExecutionsQuery)
+export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(ARNS) private readonly arns: Arns,
+  ) {}
+
+  async execute({ request }: ListExecutionsQuery) {
+    this.arns.parseStateMachine(request.stateMachineArn);
+    await catchUp(this.store, this.projections);
+    if (!this.projections.getStateMachine(request.stateMachineArn)) throw new StateMachineDoesNotExist(request.stateMachineArn);
+    const page = readPage(request.nextToken, () =>
+      this.projections.listExecutions({
+        stateMachineArn: request.stateMachineArn,
+        ...(request.statusFilter !== undefined ? { statusFilter: request.statusFilter } : {}),
+        ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
+        ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
+      }),
+    );
+    return {
+      executions: page.items.map(toExecutionListItem),
+      ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
+    };
+  }
+}
+
+function toExecutionListItem(execution: ExecutionRecord) {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: toEpochSeconds(execution.startDate),
+    ...(execution.stopDate !== undefined ? { stopDate: toEpochSeconds(execution.stopDate) } : {}),
+  };
+}
+
+const DEFAULT_HISTORY_PAGE = 100;
+
+/**
+ * History is the execution's stream as stored (AWS's event shape) minus the engine's `x`
+ * field, with timestamps in the protocol's epoch seconds. Pages are offsets into the
+ * requested order.
+ */
+@QueryHandler(GetExecutionHistoryQuery)
+export class GetExecutionHistoryHandler implements IQueryHandler<GetExecutionHistoryQuery> {
+  constructor(
+    @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
+    @Inject(ARNS) private readonly arns: Arns,
+  ) {}
+
+  async execute({ request }: GetExecutionHistoryQuery) {
+    this.arns.parseExecution(request.executionArn);
+    const events = await this.runner.history(request.executionArn);
+    if (!events) throw new ExecutionDoesNotExist(request.executionArn);
+    const ordered = request.reverseOrder ? [...events].reverse() : events;
+    const offset = decodeHistoryToken(request.nextToken);
+    const limit = request.maxResults === undefined || request.maxResults === 0 ? DEFAULT_HISTORY_PAGE : request.maxResults;
+    const slice = ordered.slice(offset, offset + limit);
+    const includeData = request.includeExecutionData ?? true;
+    return {
+      events: slice.map((event) => {
+        const aws = toHistoryEvent(event, includeData);
+        return { ...aws, timestamp: toEpochSeconds(event.timestamp) };
+      }),
+      ...(offset + limit < ordered.length ? { nextToken: encodeHistoryToken(offset + limit, request.reverseOrder ?? false) } : {}),
+    };
+  }
+}
+
+/** A history token remembers its direction: reusing it with the other order is InvalidToken. */
+function encodeHistoryToken(offset: number, reverse: boolean): string {
+  return Buffer.from(JSON.stringify({ o: offset, r: reverse }), 'utf8').toString('base64url');
+}
+
+function decodeHistoryToken(token: string | undefined): number {
+  if (token === undefined) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown };
+    if (typeof parsed.o === 'number' && Number.isSafeInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+  } catch {
+    // reported below
+  }
+  throw new InvalidToken(token);
+}
+
+@QueryHandler(DescribeStateMachineForExecutionQuery)
+export class DescribeStateMachineForExecutionHandler implements IQueryHandler<DescribeStateMachineForExecutionQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
+    @Inject(ARNS) private readonly arns: Arns,
+  ) {}
+
+  /** The definition the execution runs (recorded in its ExecutionStarted), not the machine's latest. */
+  async execute({ request }: DescribeStateMachineForExecutionQuery) {
+    this.arns.parseExecution(request.executionArn);
+    const loaded = await this.runner.load(request.executionArn);
+    const start = loaded?.state.start;
+    if (!start) throw new ExecutionDoesNotExist(request.executionArn);
+    await catchUp(this.store, this.projections);
+    const machine = this.projections.getStateMachine(start.stateMachineArn);
+    return {
+      stateMachineArn: start.stateMachineArn,
+      name: this.arns.parseStateMachine(start.stateMachineArn),
+      definition: start.definition,
+      roleArn: start.roleArn,
+      updateDate: toEpochSeconds(machine?.updateDate ?? machine?.creationDate ?? start.startDate),
+      loggingConfiguration: machine?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: machine?.tracingConfiguration ?? { enabled: false },
+      ...(machine ? { revisionId: machine.revisionId } : {}),
+    };
+  }
+}

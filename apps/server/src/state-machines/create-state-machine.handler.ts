@@ -1,0 +1,82 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventStore } from '@stepstone/event-store';
+import type { LoggingConfiguration, Projections, StateMachineEvent, TracingConfiguration } from '@stepstone/projections';
+import { StateMachineAlreadyExists } from '../aws-protocol/api-errors';
+import { assertValidName, type Arns } from '../aws-protocol/arns';
+import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
+import { toEpochSeconds } from '../aws-protocol/timestamps';
+import { ARNS, CLOCK, EVENT_STORE, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from '../infrastructure/tokens';
+import { checkDefinition } from './check-definition';
+import { checkTag } from './check-tag';
+import { decideAndAppend } from './decide-and-append';
+import type { CreateStateMachineDto } from './state-machines.dto';
+
+export const DEFAULT_LOGGING: LoggingConfiguration = { level: 'OFF', includeExecutionData: false };
+export const DEFAULT_TRACING: TracingConfiguration = { enabled: false };
+
+export class CreateStateMachineCommand {
+  constructor(
+    readonly request: CreateStateMachineDto,
+    readonly context: RequestContext,
+  ) {}
+}
+
+@CommandHandler(CreateStateMachineCommand)
+export class CreateStateMachineHandler implements ICommandHandler<CreateStateMachineCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(ARNS) private readonly arns: Arns,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_SOURCE) private readonly ids: IdSource,
+  ) {}
+
+  async execute({ request, context }: CreateStateMachineCommand) {
+    assertValidName(request.name);
+    const type = request.type ?? 'STANDARD';
+    checkDefinition(request.definition, type);
+    const stateMachineArn = this.arns.stateMachine(request.name);
+    const loggingConfiguration = { ...DEFAULT_LOGGING, ...request.loggingConfiguration };
+    const tracingConfiguration = { ...DEFAULT_TRACING, ...request.tracingConfiguration };
+    const tags = (request.tags ?? []).map(checkTag);
+
+    const { result, position } = await decideAndAppend(this.store, request.name, eventMetadata(context), ({ state }) => {
+      if (state) {
+        // CreateStateMachine is idempotent on name, definition, type, logging and tracing;
+        // a different roleArn or tags are ignored (API_CreateStateMachine, "idempotent API").
+        const same =
+          state.definition === request.definition &&
+          state.type === type &&
+          sameJson(state.loggingConfiguration, loggingConfiguration) &&
+          sameJson(state.tracingConfiguration, tracingConfiguration);
+        if (!same) throw new StateMachineAlreadyExists(stateMachineArn);
+        return { events: [], result: { stateMachineArn, creationDate: state.creationDate } };
+      }
+      const creationDate = this.clock().toISOString();
+      const created: StateMachineEvent = {
+        type: 'StateMachineCreated',
+        data: {
+          v: 1,
+          stateMachineArn,
+          name: request.name,
+          type,
+          definition: request.definition,
+          roleArn: request.roleArn,
+          loggingConfiguration,
+          tracingConfiguration,
+          tags,
+          creationDate,
+          revisionId: this.ids(),
+        },
+      };
+      return { events: [created], result: { stateMachineArn, creationDate } };
+    });
+    if (position !== undefined) await this.projections.waitForPosition(position);
+    return { stateMachineArn: result.stateMachineArn, creationDate: toEpochSeconds(result.creationDate) };
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,125 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { parseDefinition } from '@stepstone/asl';
+import type { EventStore } from '@stepstone/event-store';
+import { InvalidPageTokenError, type Projections } from '@stepstone/projections';
+import { InvalidToken, ResourceNotFound, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
+import type { Arns } from '../aws-protocol/arns';
+import { toEpochSeconds } from '../aws-protocol/timestamps';
+import { catchUp } from '../infrastructure/read-your-writes';
+import { ARNS, EVENT_STORE, PROJECTIONS } from '../infrastructure/tokens';
+import type { ListStateMachinesDto, ResourceArnDto, StateMachineArnDto, ValidateStateMachineDefinitionDto } from './state-machines.dto';
+
+export class DescribeStateMachineQuery {
+  constructor(readonly request: StateMachineArnDto) {}
+}
+
+export class ListStateMachinesQuery {
+  constructor(readonly request: ListStateMachinesDto) {}
+}
+
+export class ListTagsForResourceQuery {
+  constructor(readonly request: ResourceArnDto) {}
+}
+
+export class ValidateStateMachineDefinitionQuery {
+  constructor(readonly request: ValidateStateMachineDefinitionDto) {}
+}
+
+@QueryHandler(DescribeStateMachineQuery)
+export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateMachineQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(ARNS) private readonly arns: Arns,
+  ) {}
+
+  async execute({ request }: DescribeStateMachineQuery) {
+    this.arns.parseStateMachine(request.stateMachineArn);
+    await catchUp(this.store, this.projections);
+    const machine = this.projections.getStateMachine(request.stateMachineArn);
+    if (!machine) throw new StateMachineDoesNotExist(request.stateMachineArn);
+    return {
+      stateMachineArn: machine.stateMachineArn,
+      name: machine.name,
+      status: machine.status,
+      definition: machine.definition,
+      roleArn: machine.roleArn,
+      type: machine.type,
+      creationDate: toEpochSeconds(machine.creationDate),
+      loggingConfiguration: machine.loggingConfiguration,
+      tracingConfiguration: machine.tracingConfiguration,
+      revisionId: machine.revisionId,
+      ...(machine.description !== undefined ? { description: machine.description } : {}),
+    };
+  }
+}
+
+@QueryHandler(ListStateMachinesQuery)
+export class ListStateMachinesHandler implements IQueryHandler<ListStateMachinesQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+  ) {}
+
+  async execute({ request }: ListStateMachinesQuery) {
+    await catchUp(this.store, this.projections);
+    const page = readPage(request.nextToken, () => this.projections.listStateMachines(request));
+    return {
+      stateMachines: page.items.map((machine) => ({
+        stateMachineArn: machine.stateMachineArn,
+        name: machine.name,
+        type: machine.type,
+        creationDate: toEpochSeconds(machine.creationDate),
+      })),
+      ...(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}),
+    };
+  }
+}
+
+@QueryHandler(ListTagsForResourceQuery)
+export class ListTagsForResourceHandler implements IQueryHandler<ListTagsForResourceQuery> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(ARNS) private readonly arns: Arns,
+  ) {}
+
+  async execute({ request }: ListTagsForResourceQuery) {
+    this.arns.parseStateMachine(request.resourceArn);
+    await catchUp(this.store, this.projections);
+    const machine = this.projections.getStateMachine(request.resourceArn);
+    if (!machine) throw new ResourceNotFound(request.resourceArn);
+    return { tags: machine.tags };
+  }
+}
+
+@QueryHandler(ValidateStateMachineDefinitionQuery)
+export class ValidateStateMachineDefinitionHandler implements IQueryHandler<ValidateStateMachineDefinitionQuery> {
+  async execute({ request }: ValidateStateMachineDefinitionQuery) {
+    const result = parseDefinition(request.definition, { stateMachineType: request.type ?? 'STANDARD' });
+    const minimum = request.severity ?? 'ERROR';
+    const limit = request.maxResults === undefined || request.maxResults === 0 ? 100 : request.maxResults;
+    const shown = result.diagnostics.filter((d) => minimum === 'WARNING' || d.severity === 'ERROR');
+    return {
+      result: result.ok ? 'OK' : 'FAIL',
+      diagnostics: shown.slice(0, limit).map((d) => ({
+        severity: d.severity,
+        code: d.code,
+        message: d.message,
+        ...(d.location !== undefined ? { location: d.location } : {}),
+      })),
+      truncated: shown.length > limit,
+    };
+  }
+}
+
+/** Runs a paged read, turning an undecodable token into AWS's InvalidToken. */
+export function readPage<T>(token: string | undefined, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof InvalidPageTokenError) throw new InvalidToken(token ?? '');
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+import type { EventStore } from '@stepstone/event-store';
+import {
+  isStateMachineEvent,
+  mergeTags,
+  removeTags,
+  stateMachineStreamId,
+  type LoggingConfiguration,
+  type StateMachineEvent,
+  type StateMachineType,
+  type Tag,
+  type TracingConfiguration,
+} from '@stepstone/projections';
+
+/** The write model of one state machine: its stream folded. Commands decide on it. */
+export interface StateMachineState {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly type: StateMachineType;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly loggingConfiguration: LoggingConfiguration;
+  readonly tracingConfiguration: TracingConfiguration;
+  readonly tags: readonly Tag[];
+  readonly creationDate: string;
+  readonly updateDate?: string;
+  readonly revisionId: string;
+}
+
+export interface LoadedStateMachine {
+  /** Undefined when the stream is missing or ends deleted (the name may be reused then). */
+  readonly state: StateMachineState | undefined;
+  /** Revision of the stream's last event, for the next append's expected revision. */
+  readonly revision: number | undefined;
+}
+
+export function evolveStateMachine(state: StateMachineState | undefined, event: StateMachineEvent): StateMachineState | undefined {
+  switch (event.type) {
+    case 'StateMachineCreated': {
+      const { v: _v, description: _description, ...created } = event.data;
+      return created;
+    }
+    case 'StateMachineUpdated': {
+      if (!state) return state;
+      const { v: _v, ...changes } = event.data;
+      return {
+        ...state,
+        definition: changes.definition ?? state.definition,
+        roleArn: changes.roleArn ?? state.roleArn,
+        loggingConfiguration: changes.loggingConfiguration ?? state.loggingConfiguration,
+        tracingConfiguration: changes.tracingConfiguration ?? state.tracingConfiguration,
+        updateDate: changes.updateDate,
+        revisionId: changes.revisionId,
+      };
+    }
+    case 'StateMachineDeleted':
+      return undefined;
+    case 'StateMachineTagged':
+      return state && { ...state, tags: mergeTags(state.tags, event.data.tags) };
+    case 'StateMachineUntagged':
+      return state && { ...state, tags: removeTags(state.tags, event.data.tagKeys) };
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+export async function loadStateMachine(store: EventStore, name: string): Promise<LoadedStateMachine> {
+  const events = await store.readStream(stateMachineStreamId(name));
+  let state: StateMachineState | undefined;
+  for (const recorded of events) {
+    const event = { type: recorded.type, data: recorded.data } as { type: string; data: unknown };
+    if (isStateMachineEvent(event)) state = evolveStateMachine(state, event);
+  }
+  return { state, revision: events.length === 0 ? undefined : events[events.length - 1].revision };
+}

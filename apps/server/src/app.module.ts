@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { createExecutionRunner } from '@stepstone/engine';
+import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
+import { createProjections } from '@stepstone/projections';
+import { createArns } from './aws-protocol/arns';
+import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
+import { AwsJsonController } from './aws-protocol/aws-json.controller';
+import type { ServerConfig } from './config';
+import {
+  DescribeExecutionHandler,
+  DescribeStateMachineForExecutionHandler,
+  GetExecutionHistoryHandler,
+  ListExecutionsHandler,
+} from './executions/execution-queries.handler';
+import { StartExecutionHandler, StartSyncExecutionHandler } from './executions/start-execution.handler';
+import { StopExecutionHandler } from './executions/stop-execution.handler';
+import { LifecycleService } from './infrastructure/lifecycle.service';
+import { ARNS, CLOCK, CONFIG, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from './infrastructure/tokens';
+import { CreateStateMachineHandler } from './state-machines/create-state-machine.handler';
+import { DeleteStateMachineHandler } from './state-machines/delete-state-machine.handler';
+import {
+  DescribeStateMachineHandler,
+  ListStateMachinesHandler,
+  ListTagsForResourceHandler,
+  ValidateStateMachineDefinitionHandler,
+} from './state-machines/state-machine-queries.handler';
+import { TagResourceHandler, UntagResourceHandler } from './state-machines/tag-resource.handler';
+import { UpdateStateMachineHandler } from './state-machines/update-state-machine.handler';
+
+const handlers = [
+  CreateStateMachineHandler,
+  UpdateStateMachineHandler,
+  DeleteStateMachineHandler,
+  TagResourceHandler,
+  UntagResourceHandler,
+  DescribeStateMachineHandler,
+  ListStateMachinesHandler,
+  ListTagsForResourceHandler,
+  ValidateStateMachineDefinitionHandler,
+  StartExecutionHandler,
+  StartSyncExecutionHandler,
+  StopExecutionHandler,
+  DescribeExecutionHandler,
+  DescribeStateMachineForExecutionHandler,
+  ListExecutionsHandler,
+  GetExecutionHistoryHandler,
+];
+
+/** Binds the ports to their adapters (factory providers) and registers every handler. */
+@Module({})
+export class AppModule {
+  static forRoot(config: ServerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [AwsJsonController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: CLOCK, useValue: (() => new Date()) satisfies Clock },
+        { provide: ID_SOURCE, useValue: (() => randomUUID()) satisfies IdSource },
+        { provide: ARNS, useValue: createArns(config.region, config.account) },
+        {
+          provide: EVENT_STORE,
+          useFactory: () => {
+            mkdirSync(config.dataDir, { recursive: true });
+            return openSqliteEventStore({ file: config.databaseFile });
+          },
+        },
+        { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
+        { provide: EXECUTION_RUNNER, inject: [EVENT_STORE], useFactory: (store: EventStore) => createExecutionRunner({ store }) },
+        { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
+        LifecycleService,
+        ...handlers,
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import type { ClassConstructor } from 'class-transformer';
+import { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto, StartExecutionDto, StopExecutionDto } from '../executions/executions.dto';
+import {
+  DescribeExecutionQuery,
+  DescribeStateMachineForExecutionQuery,
+  GetExecutionHistoryQuery,
+  ListExecutionsQuery,
+} from '../executions/execution-queries.handler';
+import { StartExecutionCommand, StartSyncExecutionCommand } from '../executions/start-execution.handler';
+import { StopExecutionCommand } from '../executions/stop-execution.handler';
+import { CreateStateMachineCommand } from '../state-machines/create-state-machine.handler';
+import { DeleteStateMachineCommand } from '../state-machines/delete-state-machine.handler';
+import {
+  DescribeStateMachineQuery,
+  ListStateMachinesQuery,
+  ListTagsForResourceQuery,
+  ValidateStateMachineDefinitionQuery,
+} from '../state-machines/state-machine-queries.handler';
+import {
+  CreateStateMachineDto,
+  ListStateMachinesDto,
+  ResourceArnDto,
+  StateMachineArnDto,
+  TagResourceDto,
+  UntagResourceDto,
+  UpdateStateMachineDto,
+  ValidateStateMachineDefinitionDto,
+} from '../state-machines/state-machines.dto';
+import { TagResourceCommand, UntagResourceCommand } from '../state-machines/tag-resource.handler';
+import { UpdateStateMachineCommand } from '../state-machines/update-state-machine.handler';
+import type { RequestContext } from './request-context';
+
+/**
+ * Each `X-Amz-Target: AWSStepFunctions.<Action>` maps to its request DTO and to the command
+ * (changes state, records the caller) or query it is dispatched as.
+ */
+export type ActionRoute =
+  | { readonly kind: 'command'; readonly dto: ClassConstructor<object>; readonly message: (dto: any, context: RequestContext) => object }
+  | { readonly kind: 'query'; readonly dto: ClassConstructor<object>; readonly message: (dto: any) => object };
+
+const command = <T extends object>(dto: ClassConstructor<T>, message: (dto: T, context: RequestContext) => object): ActionRoute => ({
+  kind: 'command',
+  dto,
+  message,
+});
+const query = <T extends object>(dto: ClassConstructor<T>, message: (dto: T) => object): ActionRoute => ({ kind: 'query', dto, message });
+
+export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
+  CreateStateMachine: command(CreateStateMachineDto, (dto, ctx) => new CreateStateMachineCommand(dto, ctx)),
+  UpdateStateMachine: command(UpdateStateMachineDto, (dto, ctx) => new UpdateStateMachineCommand(dto, ctx)),
+  DeleteStateMachine: command(StateMachineArnDto, (dto, ctx) => new DeleteStateMachineCommand(dto, ctx)),
+  DescribeStateMachine: query(StateMachineArnDto, (dto) => new DescribeStateMachineQuery(dto)),
+  ListStateMachines: query(ListStateMachinesDto, (dto) => new ListStateMachinesQuery(dto)),
+  ValidateStateMachineDefinition: query(ValidateStateMachineDefinitionDto, (dto) => new ValidateStateMachineDefinitionQuery(dto)),
+  TagResource: command(TagResourceDto, (dto, ctx) => new TagResourceCommand(dto, ctx)),
+  UntagResource: command(UntagResourceDto, (dto, ctx) => new UntagResourceCommand(dto, ctx)),
+  ListTagsForResource: query(ResourceArnDto, (dto) => new ListTagsForResourceQuery(dto)),
+  StartExecution: command(StartExecutionDto, (dto, ctx) => new StartExecutionCommand(dto, ctx)),
+  StartSyncExecution: command(StartExecutionDto, (dto, ctx) => new StartSyncExecutionCommand(dto, ctx)),
+  StopExecution: command(StopExecutionDto, (dto, ctx) => new StopExecutionCommand(dto, ctx)),
+  DescribeExecution: query(DescribeExecutionDto, (dto) => new DescribeExecutionQuery(dto)),
+  DescribeStateMachineForExecution: query(ExecutionArnDto, (dto) => new DescribeStateMachineForExecutionQuery(dto)),
+  ListExecutions: query(ListExecutionsDto, (dto) => new ListExecutionsQuery(dto)),
+  GetExecutionHistory: query(GetExecutionHistoryDto, (dto) => new GetExecutionHistoryQuery(dto)),
+};

@@ -1,0 +1,33 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { InternalFailure, isApiError, UnknownOperationException, type ApiError } from './api-errors';
+import { AWS_JSON_CONTENT_TYPE } from './aws-json.controller';
+
+/**
+ * The one place API errors become responses: `{"__type": name, "message": ...}` with the
+ * status the error carries and `x-amzn-ErrorType`, which the AWS SDKs and the CLI read.
+ * Nest's own HTTP errors (a GET, an unknown path) and unexpected failures are mapped too.
+ */
+@Catch()
+export class AwsJsonExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AwsJson');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const error = this.toApiError(exception);
+    void reply
+      .status(error.status)
+      .header('content-type', AWS_JSON_CONTENT_TYPE)
+      .header('x-amzn-ErrorType', error.name)
+      .send({ __type: error.name, message: error.message });
+  }
+
+  private toApiError(exception: unknown): ApiError {
+    if (isApiError(exception)) return exception;
+    if (exception instanceof HttpException && exception.getStatus() === 404) {
+      return new UnknownOperationException('Only POST / with X-Amz-Target is served');
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return new InternalFailure('An internal error occurred');
+  }
+}

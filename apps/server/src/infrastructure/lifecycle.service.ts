@@ -1,0 +1,31 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ExecutionRunner } from '@stepstone/engine';
+import type { EventStore } from '@stepstone/event-store';
+import type { Projections } from '@stepstone/projections';
+import { EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS } from './tokens';
+
+/**
+ * Start-up recovery (open executions reloaded, timers re-armed) before the port opens, and an
+ * orderly close: the runner first, so no append races the store's close.
+ */
+@Injectable()
+export class LifecycleService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Stepstone');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const recovered = await this.runner.recover();
+    if (recovered.executions > 0) this.logger.log(`recovered ${recovered.executions} open executions (${recovered.timers} timers)`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.close();
+    this.projections.close();
+    await this.store.close();
+  }
+}

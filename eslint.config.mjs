@@ -28,10 +28,14 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    files: ['**/*.mjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
   { files: ['libs/asl/src/**/*.ts'], ignores: ['libs/asl/src/**/*.spec.ts'], rules: pureCoreBans },
   {
     files: ['libs/engine/src/execution/**/*.ts'],
-    ignores: ['libs/engine/src/**/*.spec.ts'],
+    ignores: ['libs/engine/src/**/*.spec.ts', 'libs/engine/src/execution/testing/**'],
     rules: {
       ...pureCoreBans,
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'crypto', 'node:crypto', 'fs', 'node:fs', 'better-sqlite3', '@stepstone/event-store', '@stepstone/projections'] }],

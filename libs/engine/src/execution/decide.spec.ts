@@ -102,13 +102,13 @@ describe('decide: a run of pure states is one decision', () => {
     };
     let history = await given().when(startCommand(definition)).then(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled']);
     for (const attempt of [1, 2]) {
-      const token = (history.state.threads['0'].cursor?.token)!;
+      const token = history.state.threads['0'].cursor!.token!;
       history = await given(history.events)
         .when({ type: 'FailTask', token, error: 'States.TaskFailed', cause: `boom ${attempt}` })
         .then(['TaskStarted', 'TaskFailed'], (_events, state) => assert.equal(state.threads['0'].cursor?.phase, 'retry'));
       history = await given(history.events).when({ type: 'FireTimer', threadId: '0', enteredEventId: 2 }).then(['TaskScheduled']);
     }
-    const token = (history.state.threads['0'].cursor?.token)!;
+    const token = history.state.threads['0'].cursor!.token!;
     await given(history.events)
       .when({ type: 'FailTask', token, error: 'States.TaskFailed', cause: 'boom 3' })
       .then(['TaskStarted', 'TaskFailed', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'], (_events, state) => {

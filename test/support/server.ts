@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const listeningLine = /stepstone listening on (http:\/\/\S+)/;
+
+export interface RunningServer {
+  readonly endpoint: string;
+  readonly dataDir: string;
+  /** Everything the process wrote to stdout and stderr so far (for failure messages). */
+  output(): string;
+  /** Stops the process with `signal` and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a new process on the same port and data directory (after `kill`). */
+  restart(): Promise<void>;
+  /** Kills the process if running and removes the data directory. */
+  dispose(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  readonly dataDir?: string;
+  readonly env?: Record<string, string>;
+}
+
+/** Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'stepstone-e2e-'));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let log = '';
+
+  const launch = async () => {
+    log = '';
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    await new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`server did not start within 30s:\n${log}`)), 30_000);
+      const onData = (chunk: Buffer) => {
+        log += chunk.toString('utf8');
+        if (listeningLine.test(log)) {
+          clearTimeout(timeout);
+          resolve();
+        }
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      proc.once('exit', (code, signal) => {
+        clearTimeout(timeout);
+        reject(new Error(`server exited before listening (code ${code}, signal ${signal}):\n${log}`));
+      });
+    });
+  };
+
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill(signal);
+    await exited;
+  };
+
+  await launch();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    dataDir,
+    output: () => log,
+    kill,
+    restart: launch,
+    async dispose() {
+      await kill('SIGTERM');
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * An SDK client for the server. `disableHostPrefix`: StartSyncExecution carries AWS's
+ * `sync-` host prefix, which would turn `127.0.0.1` into a host that does not resolve.
+ */
+export function sfnClient(endpoint: string): SFNClient {
+  return new SFNClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSTEPSTONETEST', secretAccessKey: 'secret' },
+    disableHostPrefix: true,
+    maxAttempts: 1,
+  });
+}
+
+/** A raw AWS JSON 1.0 call, for what the SDK cannot send (unknown actions, malformed bodies). */
+export async function rawCall(endpoint: string, target: string, body: string): Promise<{ status: number; headers: Headers; json: any }> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text === '' ? undefined : JSON.parse(text) };
+}

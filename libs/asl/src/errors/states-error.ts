@@ -30,7 +30,7 @@ export type StatesErrorName = (typeof StatesErrorName)[keyof typeof StatesErrorN
 export class StatesError extends Error {
   constructor(
     readonly error: string,
-    readonly cause: string,
+    override readonly cause: string,
   ) {
     super(`${error}: ${cause}`);
     this.name = 'StatesError';

@@ -56,7 +56,8 @@ export async function decideAndEvolve(
 }
 
 type Step =
-  | { readonly kind: 'enter'; readonly name: string; readonly input: unknown }
+  /** `inputText`: the caller's exact JSON text, which AWS shows unchanged for the first state. */
+  | { readonly kind: 'enter'; readonly name: string; readonly input: unknown; readonly inputText?: string }
   | { readonly kind: 'end'; readonly output: unknown }
   | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string }
   | { readonly kind: 'blocked' };
@@ -206,7 +207,7 @@ class Decision {
     while (this.state.status === 'RUNNING') {
       switch (step.kind) {
         case 'enter':
-          step = await this.enterState(threadId, step.name, step.input);
+          step = await this.enterState(threadId, step.name, step.input, step.inputText);
           break;
         case 'blocked':
           return;
@@ -239,12 +240,12 @@ class Decision {
       },
       actor: command.actor,
     }, 0);
-    this.schedule(ROOT_THREAD, { kind: 'enter', name: definition.StartAt as string, input });
+    this.schedule(ROOT_THREAD, { kind: 'enter', name: definition.StartAt as string, input, inputText: command.input });
   }
 
   // ---- entering and leaving states ------------------------------------------------------
 
-  private async enterState(threadId: string, name: string, input: unknown): Promise<Step> {
+  private async enterState(threadId: string, name: string, input: unknown, inputText?: string): Promise<Step> {
     const definition = this.stateDefinition(threadId, name);
     const kind = definition.Type as StateKind;
     const language = this.queryLanguageOf(threadId, definition);
@@ -257,7 +258,7 @@ class Decision {
         deadlineFailure = toFailure(error);
       }
     }
-    const details = { input: json(input), inputDetails: PAYLOAD_DETAILS, name };
+    const details = { input: inputText ?? json(input), inputDetails: PAYLOAD_DETAILS, name };
     rememberParsed(details, 'input', input);
     this.emit(threadId, `${kind}StateEntered`, 'stateEnteredEventDetails', details, wakeAt ? { wakeAt } : {});
     if (deadlineFailure) return this.stateFailed(threadId, deadlineFailure);
@@ -406,6 +407,7 @@ class Decision {
         {},
         cursor.enteredPointer,
       );
+      if (cursor.kind === 'Map' || cursor.kind === 'Parallel') this.emit(threadId, `${cursor.kind}StateFailed`);
     }
     return { kind: 'fail', error: failure.error, cause };
   }
@@ -674,7 +676,7 @@ class Decision {
           'States.QueryEvaluationError',
           definition.Items !== undefined
             ? `The JSONata expression '${stripTemplate(definition.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${json(items)}`
-            : `Map state input must be an array, but was '${jsonTypeName(items)}' for value: ${json(items)}`,
+            : `Map state input must be an array but was: ${json(items)}`,
         );
       }
     } else {

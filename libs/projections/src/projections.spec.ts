@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openInMemoryEventStore, openSqliteEventStore, type EventStore, type NewEvent } from '@stepstone/event-store';
+import { createProjections, type Projections } from './projections';
+import { stateMachineStreamId, type StateMachineEvent } from './state-machine-events';
+
+const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
+const executionArn = (machine: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
+
+function created(name: string, second: number): StateMachineEvent {
+  return {
+    type: 'StateMachineCreated',
+    data: {
+      v: 1,
+      stateMachineArn: arn(name),
+      name,
+      type: 'STANDARD',
+      definition: '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}',
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+      tags: [{ key: 'team', value: 'a' }],
+      creationDate: `2024-01-01T00:00:${String(second).padStart(2, '0')}.000Z`,
+      revisionId: `rev-${name}`,
+    },
+  };
+}
+
+/** Execution events as the engine stores them: AWS's history shape plus `x`. */
+function executionStarted(machine: string, name: string, second: number): NewEvent {
+  return {
+    type: 'ExecutionStarted',
+    data: {
+      type: 'ExecutionStarted',
+      id: 1,
+      previousEventId: 0,
+      timestamp: `2024-01-02T00:00:${String(second).padStart(2, '0')}.000Z`,
+      executionStartedEventDetails: { input: `{"n":${second}}`, inputDetails: { truncated: false } },
+      x: { v: 1, th: '0', start: { executionArn: executionArn(machine, name), stateMachineArn: arn(machine), name, type: 'STANDARD', definition: '{}' } },
+    },
+  };
+}
+
+function executionSucceeded(second: number): NewEvent {
+  return {
+    type: 'ExecutionSucceeded',
+    data: {
+      type: 'ExecutionSucceeded',
+      id: 2,
+      previousEventId: 1,
+      timestamp: `2024-01-02T00:01:${String(second).padStart(2, '0')}.000Z`,
+      executionSucceededEventDetails: { output: '{"ok":true}', outputDetails: { truncated: false } },
+      x: { v: 1, th: '0' },
+    },
+  };
+}
+
+async function seed(store: EventStore): Promise<number> {
+  let position = 0;
+  const appendMachine = async (name: string, events: StateMachineEvent[], expected: number | 'no_stream') =>
+    (position = (await store.append({ streamId: stateMachineStreamId(name), expectedRevision: expected, events })).position);
+  await appendMachine('alpha', [created('alpha', 1)], 'no_stream');
+  await appendMachine('beta', [created('beta', 2)], 'no_stream');
+  await appendMachine('gone', [created('gone', 3), { type: 'StateMachineDeleted', data: { v: 1, deletionDate: '2024-01-01T00:00:04.000Z' } }], 'no_stream');
+  await appendMachine(
+    'alpha',
+    [
+      { type: 'StateMachineUpdated', data: { v: 1, definition: '{"changed":true}', updateDate: '2024-01-01T00:00:05.000Z', revisionId: 'rev-2' } },
+      { type: 'StateMachineTagged', data: { v: 1, tags: [{ key: 'env', value: 'dev' }, { key: 'team', value: 'b' }] } },
+      { type: 'StateMachineUntagged', data: { v: 1, tagKeys: ['env'] } },
+    ],
+    0,
+  );
+  for (let i = 1; i <= 5; i += 1) {
+    const streamId = `execution-alpha:run-${i}`;
+    const events = i % 2 === 0 ? [executionStarted('alpha', `run-${i}`, i), executionSucceeded(i)] : [executionStarted('alpha', `run-${i}`, i)];
+    position = (await store.append({ streamId, expectedRevision: 'no_stream', events })).position;
+  }
+  return position;
+}
+
+describe('projections on the SQLite store', () => {
+  let dir: string;
+  let store: ReturnType<typeof openSqliteEventStore>;
+  let projections: Projections;
+  let head: number;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'stepstone-projections-'));
+    store = openSqliteEventStore({ file: path.join(dir, 'stepstone.db') });
+    projections = createProjections({ store });
+    head = await seed(store);
+    assert.equal(await projections.waitForPosition(head, 5000), true);
+  });
+
+  after(async () => {
+    projections.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('folds created, updated, tagged, untagged and deleted state machines', () => {
+    const alpha = projections.getStateMachine(arn('alpha'));
+    assert.equal(alpha?.definition, '{"changed":true}');
+    assert.equal(alpha?.updateDate, '2024-01-01T00:00:05.000Z');
+    assert.equal(alpha?.revisionId, 'rev-2');
+    assert.deepEqual(alpha?.tags, [{ key: 'team', value: 'b' }]);
+    assert.equal(projections.getStateMachine(arn('gone')), undefined);
+    assert.deepEqual(
+      projections.listStateMachines().items.map((m) => m.name),
+      ['alpha', 'beta'],
+    );
+  });
+
+  it('pages state machines with maxResults and nextToken', () => {
+    const first = projections.listStateMachines({ maxResults: 1 });
+    assert.deepEqual(first.items.map((m) => m.name), ['alpha']);
+    assert.ok(first.nextToken);
+    const second = projections.listStateMachines({ maxResults: 1, nextToken: first.nextToken });
+    assert.deepEqual(second.items.map((m) => m.name), ['beta']);
+    assert.equal(second.nextToken, undefined);
+  });
+
+  it('lists executions newest first, filtered by status and paged', () => {
+    const all = projections.listExecutions({ stateMachineArn: arn('alpha') });
+    assert.deepEqual(all.items.map((e) => e.name), ['run-5', 'run-4', 'run-3', 'run-2', 'run-1']);
+    const succeeded = projections.listExecutions({ stateMachineArn: arn('alpha'), statusFilter: 'SUCCEEDED' });
+    assert.deepEqual(succeeded.items.map((e) => e.name), ['run-4', 'run-2']);
+    const page1 = projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2 });
+    const page2 = projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2, nextToken: page1.nextToken });
+    const page3 = projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2, nextToken: page2.nextToken });
+    assert.deepEqual([...page1.items, ...page2.items, ...page3.items].map((e) => e.name), ['run-5', 'run-4', 'run-3', 'run-2', 'run-1']);
+    assert.equal(page3.nextToken, undefined);
+  });
+
+  it('describes an execution with its input, output and dates', () => {
+    const run = projections.describeExecution(executionArn('alpha', 'run-2'));
+    assert.deepEqual(run, {
+      executionArn: executionArn('alpha', 'run-2'),
+      stateMachineArn: arn('alpha'),
+      name: 'run-2',
+      type: 'STANDARD',
+      status: 'SUCCEEDED',
+      startDate: '2024-01-02T00:00:02.000Z',
+      stopDate: '2024-01-02T00:01:02.000Z',
+      input: '{"n":2}',
+      output: '{"ok":true}',
+    });
+  });
+
+  it('rejects a pagination token it did not issue', () => {
+    assert.throws(() => projections.listExecutions({ stateMachineArn: arn('alpha'), nextToken: 'not-a-token' }), { name: 'InvalidPageTokenError' });
+  });
+
+  it('keeps its checkpoint in the same file and resumes from it', async () => {
+    assert.equal(projections.position(), head);
+    const reopened = createProjections({ store, name: 'read-models' });
+    try {
+      assert.equal(reopened.position(), head);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('rebuilds from position zero into identical tables', async () => {
+    const before = projections.snapshot();
+    assert.equal(before.read_executions.length, 5);
+    await projections.rebuild();
+    assert.equal(projections.position(), head);
+    assert.deepEqual(projections.snapshot(), before);
+  });
+
+  it('waitForPosition resolves once a later append is applied', async () => {
+    const appended = await store.append({ streamId: stateMachineStreamId('delta'), expectedRevision: 'no_stream', events: [created('delta', 9)] });
+    assert.equal(await projections.waitForPosition(appended.position, 5000), true);
+    assert.equal(projections.getStateMachine(arn('delta'))?.name, 'delta');
+  });
+});
+
+describe('projections on the in-memory store', () => {
+  it('keep their tables in an in-memory SQLite database and rebuild identically', async () => {
+    const store = openInMemoryEventStore();
+    const projections = createProjections({ store });
+    try {
+      const head = await seed(store);
+      assert.equal(await projections.waitForPosition(head, 5000), true);
+      const before = projections.snapshot();
+      assert.equal(before.read_state_machines.length, 2);
+      await projections.rebuild();
+      assert.deepEqual(projections.snapshot(), before);
+    } finally {
+      projections.close();
+      await store.close();
+    }
+  });
+});

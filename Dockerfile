@@ -1,0 +1,11 @@
+# The Stepstone service on its embedded SQLite store.
+FROM node:20-bookworm-slim
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+ENV HOST=0.0.0.0 PORT=8083 STEPSTONE_DATA=/data
+VOLUME /data
+EXPOSE 8083
+CMD ["node", "--import", "tsx", "apps/server/src/main.ts"]

@@ -28,6 +28,7 @@ import {
   evaluatePayloadTemplate,
   languageEnv,
   evaluateReference,
+  evaluateFieldExpression,
   parseTimestamp,
   selectChoice,
   selectChoiceJsonata,
@@ -73,6 +74,9 @@ interface Failure {
 const UNCATCHABLE = new Set(['States.Runtime', 'States.DataLimitExceeded']);
 
 const PAYLOAD_DETAILS = { truncated: false } as const;
+
+/** AWS's quota on any state's input or output: 256 KiB of UTF-8. */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 class Decision {
   readonly events: ExecutionEvent[] = [];
@@ -352,12 +356,8 @@ class Decision {
   }
 
   private failField(threadId: string, path: string, input: unknown, field: string): string {
-    const value = this.payload({ [`${field}.$`]: path }, this.scope(threadId, input)) as Record<string, unknown>;
-    const resolved = value[`${field}.$`] ?? value[field];
-    if (typeof resolved !== 'string') {
-      throw new StatesError('States.Runtime', `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${json(input)}'`);
-    }
-    return resolved;
+    const resolved = evaluateFieldExpression(path, this.scope(threadId, input), languageEnv(this.env), field);
+    return typeof resolved === 'string' ? resolved : json(resolved);
   }
 
   /** Leaves the current state: *StateExited, then the next state or the end of the branch. */
@@ -370,7 +370,16 @@ class Decision {
   ): Step {
     const cursor = this.cursorOf(threadId);
     const next: string | undefined = chosenNext ?? (definition.End === true ? undefined : (definition.Next as string | undefined));
-    const details: Record<string, unknown> = { name: cursor.name, output: json(output), outputDetails: PAYLOAD_DETAILS };
+    const outputText = json(output);
+    if (Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+      // AWS's payload quota (256 KiB): terminal, no Retry or Catch, no Exited event.
+      return {
+        kind: 'fail',
+        error: 'States.DataLimitExceeded',
+        cause: `The state/task '${cursor.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      };
+    }
+    const details: Record<string, unknown> = { name: cursor.name, output: outputText, outputDetails: PAYLOAD_DETAILS };
     if (assigned && Object.keys(assigned).length > 0) {
       const texts: Record<string, string> = {};
       for (const [key, value] of Object.entries(assigned)) texts[key] = json(value);
@@ -911,7 +920,10 @@ class Decision {
       State: {
         EnteredTime: override.enteredTime ?? cursor?.enteredTime ?? this.nowIso,
         Name: override.name ?? cursor?.name,
-        RetryCount: cursor ? cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0) : 0,
+        // Only states that can retry carry a RetryCount (as AWS's context object shows).
+        ...(cursor && (cursor.kind === 'Task' || cursor.kind === 'Map' || cursor.kind === 'Parallel')
+          ? { RetryCount: cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0) }
+          : {}),
       },
       StateMachine: { Id: start.stateMachineArn, Name: stateMachineNameOf(start.stateMachineArn) },
     };

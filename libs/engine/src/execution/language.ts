@@ -10,6 +10,7 @@ import {
   applyResultPath,
   evaluatePath,
   evaluateReference,
+  evaluateFieldExpression,
   parseTimestamp,
   isJsonPathNotFound,
   evaluatePayloadTemplate,
@@ -39,7 +40,7 @@ export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
   };
 }
 
-export { StatesError, evaluateReference, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
+export { StatesError, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
 
 export interface JsonataStates {
   readonly input: unknown;

@@ -1,5 +1,3 @@
-import path from 'node:path';
-
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
@@ -19,7 +17,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir,
-    databaseFile: path.join(dataDir, 'stepstone.db'),
+    databaseFile: `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`,
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',
   };

@@ -1,6 +1,6 @@
 // The only door into @stepstone/projections: checkpointed read models fed by the store's global
 // feed, and the state machine events they fold (the server appends them). Named exports only.
-export { createProjections, ExecutionStatus } from './projections';
+export { createProjections, ExecutionStatus } from './read-models/projections';
 export type {
   CreateProjectionsOptions,
   ExecutionRecord,
@@ -9,8 +9,8 @@ export type {
   PageRequest,
   Projections,
   StateMachineRecord,
-} from './projections';
-export { InvalidPageTokenError } from './page-token';
+} from './read-models/projections';
+export { InvalidPageTokenError } from './read-models/page-token';
 export {
   isStateMachineEvent,
   mergeTags,
@@ -19,7 +19,7 @@ export {
   stateMachineStreamId,
   StateMachineEventType,
   StateMachineType,
-} from './state-machine-events';
+} from './events/state-machine-events';
 export type {
   LoggingConfiguration,
   StateMachineCreatedV1,
@@ -30,4 +30,4 @@ export type {
   StateMachineUpdatedV1,
   Tag,
   TracingConfiguration,
-} from './state-machine-events';
+} from './events/state-machine-events';

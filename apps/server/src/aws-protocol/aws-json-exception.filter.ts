@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { InternalFailure, isApiError, UnknownOperationException, type ApiError } from './api-errors';
-import { AWS_JSON_CONTENT_TYPE } from './aws-json.controller';
+import { InternalFailure, isApiError, UnknownOperationException, ValidationException, type ApiError } from './api-errors';
+import { AWS_JSON_CONTENT_TYPE, encodeJsonBody } from './aws-json.controller';
 
 /**
  * The one place API errors become responses: `{"__type": name, "message": ...}` with the
@@ -19,7 +19,7 @@ export class AwsJsonExceptionFilter implements ExceptionFilter {
       .status(error.status)
       .header('content-type', AWS_JSON_CONTENT_TYPE)
       .header('x-amzn-ErrorType', error.name)
-      .send({ __type: error.name, message: error.message });
+      .send(encodeJsonBody({ __type: error.name, message: error.message }));
   }
 
   private toApiError(exception: unknown): ApiError {
@@ -27,7 +27,15 @@ export class AwsJsonExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() === 404) {
       return new UnknownOperationException('Only POST / with X-Amz-Target is served');
     }
+    // fastify refuses bodies over the limit set in main.ts before any handler runs.
+    if (isFastifyError(exception, 'FST_ERR_CTP_BODY_TOO_LARGE')) {
+      return new ValidationException('Request body is too large');
+    }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new InternalFailure('An internal error occurred');
   }
+}
+
+function isFastifyError(exception: unknown, code: string): boolean {
+  return exception instanceof Error && (exception as Error & { code?: unknown }).code === code;
 }

@@ -23,7 +23,7 @@ export class AwsJsonController {
 
   @Post('/')
   @HttpCode(200)
-  async handle(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  async handle(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const requestId = randomUUID();
     void reply.header('x-amzn-RequestId', requestId).header('content-type', AWS_JSON_CONTENT_TYPE);
     const target = headerOf(request, 'x-amz-target');
@@ -32,13 +32,14 @@ export class AwsJsonController {
     if (!route) throw new UnknownOperationException(target === '' ? 'Missing X-Amz-Target header' : `Unknown operation ${target}`);
 
     const dto = await validateRequest(route.dto, parseBody(request.body));
-    if (route.kind === 'query') return this.queryBus.execute(route.message(dto));
     const context: RequestContext = {
       actor: actorFromAuthorization(headerOf(request, 'authorization')),
       sourceIp: request.ip,
       requestId,
     };
-    return this.commandBus.execute(route.message(dto, context));
+    const result: unknown =
+      route.kind === 'query' ? await this.queryBus.execute(route.message(dto)) : await this.commandBus.execute(route.message(dto, context));
+    return encodeJsonBody(result ?? {});
   }
 }
 
@@ -61,4 +62,12 @@ function parseBody(raw: unknown): Record<string, unknown> {
     throw new SerializationException('Malformed request body: expected a JSON object');
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Serialised to a Buffer so fastify sends the content type exactly as set: for a string or an
+ * object it would append `; charset=utf-8`, which AWS does not send.
+ */
+export function encodeJsonBody(body: unknown): Buffer {
+  return Buffer.from(JSON.stringify(body), 'utf8');
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { EventStore } from '@stepstone/event-store';
+import { canonicalJson, type EventStore } from '@stepstone/event-store';
 import type { LoggingConfiguration, Projections, StateMachineEvent, TracingConfiguration } from '@stepstone/projections';
 import { StateMachineAlreadyExists } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
@@ -77,6 +77,7 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
   }
 }
 
+/** Key order does not matter (the store may keep payloads in canonical key order). */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }

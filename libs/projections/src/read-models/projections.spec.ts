@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openInMemoryEventStore, openSqliteEventStore, type EventStore, type NewEvent } from '@stepstone/event-store';
 import { createProjections, type Projections } from './projections';
-import { stateMachineStreamId, type StateMachineEvent } from './state-machine-events';
+import { stateMachineStreamId, type StateMachineEvent } from '../events/state-machine-events';
 
 const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
 const executionArn = (machine: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;

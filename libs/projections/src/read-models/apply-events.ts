@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@stepstone/event-store';
-import { isStateMachineEvent, mergeTags, removeTags, STATE_MACHINE_STREAM_PREFIX, type Tag } from './state-machine-events';
+import { isStateMachineEvent, mergeTags, removeTags, STATE_MACHINE_STREAM_PREFIX, type Tag } from '../events/state-machine-events';
 
 /** Execution streams as the engine names them (`execution-<stateMachineName>:<executionName>`). */
 export const EXECUTION_STREAM_PREFIX = 'execution-';

@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-s
 import { createEventApplier } from './apply-events';
 import { decodePageToken, encodePageToken } from './page-token';
 import { CHECKPOINT_TABLE, migrateReadModels, READ_MODEL_TABLES } from './read-model-schema';
-import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from './state-machine-events';
+import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from '../events/state-machine-events';
 
 export interface StateMachineRecord {
   readonly stateMachineArn: string;

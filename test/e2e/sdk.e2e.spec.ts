@@ -1,0 +1,419 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  ListTagsForResourceCommand,
+  StartExecutionCommand,
+  StartSyncExecutionCommand,
+  StopExecutionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateStateMachineCommand,
+  ValidateStateMachineDefinitionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import Database from 'better-sqlite3';
+import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
+
+const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
+const smArn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
+const passDefinition = JSON.stringify({ StartAt: 'Hello', States: { Hello: { Type: 'Pass', Result: { hello: 'world' }, End: true } } });
+const waitDefinition = (seconds: number) =>
+  JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: seconds, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+const chainDefinition = JSON.stringify({
+  StartAt: 'A',
+  States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Pass', End: true } },
+});
+
+/** Asserts the SDK call fails with AWS's error name (and message, when given). */
+async function rejectsWith(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (error: any) => {
+    assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
+    assert.equal(error.$metadata?.httpStatusCode, 400);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else if (message) assert.match(error.message, message);
+    return true;
+  });
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('AWS SDK against the real server', () => {
+  let server: RunningServer;
+  let sfn: SFNClient;
+
+  before(async () => {
+    server = await startServer();
+    sfn = sfnClient(server.endpoint);
+  });
+
+  after(async () => {
+    sfn?.destroy();
+    await server?.dispose();
+  });
+
+  describe('state machines', () => {
+    it('creates, describes, updates, lists and deletes a state machine', async () => {
+      const created = await sfn.send(new CreateStateMachineCommand({ name: 'crud', definition: passDefinition, roleArn }));
+      assert.equal(created.stateMachineArn, smArn('crud'));
+      assert.ok(created.creationDate instanceof Date);
+
+      const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+      assert.equal(described.name, 'crud');
+      assert.equal(described.status, 'ACTIVE');
+      assert.equal(described.type, 'STANDARD');
+      assert.equal(described.definition, passDefinition);
+      assert.equal(described.roleArn, roleArn);
+      assert.deepEqual(described.loggingConfiguration, { level: 'OFF', includeExecutionData: false });
+      assert.deepEqual(described.tracingConfiguration, { enabled: false });
+      assert.equal(described.creationDate?.getTime(), created.creationDate?.getTime());
+      assert.ok(described.revisionId);
+
+      const updated = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: created.stateMachineArn, definition: chainDefinition }));
+      assert.ok(updated.updateDate instanceof Date);
+      assert.ok(updated.revisionId && updated.revisionId !== described.revisionId);
+      const afterUpdate = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+      assert.equal(afterUpdate.definition, chainDefinition);
+      assert.equal(afterUpdate.revisionId, updated.revisionId);
+
+      const listed = await sfn.send(new ListStateMachinesCommand({}));
+      assert.ok(listed.stateMachines?.some((m) => m.stateMachineArn === smArn('crud') && m.type === 'STANDARD' && m.creationDate instanceof Date));
+
+      await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+      await rejectsWith(
+        sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn })),
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${smArn('crud')}'`,
+      );
+      // AWS lets a name be used again once its machine is deleted.
+      const again = await sfn.send(new CreateStateMachineCommand({ name: 'crud', definition: passDefinition, roleArn }));
+      assert.equal(again.stateMachineArn, smArn('crud'));
+    });
+
+    it('treats an identical create as idempotent and a different definition as StateMachineAlreadyExists', async () => {
+      const first = await sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: passDefinition, roleArn }));
+      const second = await sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: passDefinition, roleArn }));
+      assert.equal(second.stateMachineArn, first.stateMachineArn);
+      assert.equal(second.creationDate?.getTime(), first.creationDate?.getTime());
+      await rejectsWith(
+        sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: chainDefinition, roleArn })),
+        'StateMachineAlreadyExists',
+        `State Machine Already Exists: '${smArn('idem')}'`,
+      );
+    });
+
+    it('pages ListStateMachines with maxResults and nextToken', async () => {
+      for (const name of ['page-a', 'page-b', 'page-c']) await sfn.send(new CreateStateMachineCommand({ name, definition: passDefinition, roleArn }));
+      const seen: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new ListStateMachinesCommand({ maxResults: 2, nextToken }));
+        assert.ok((page.stateMachines?.length ?? 0) <= 2);
+        seen.push(...(page.stateMachines ?? []).map((m) => m.name ?? ''));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      for (const name of ['page-a', 'page-b', 'page-c']) assert.ok(seen.includes(name), `${name} listed`);
+      assert.equal(new Set(seen).size, seen.length, 'no machine listed twice');
+    });
+
+    it('rejects an invalid definition with InvalidDefinition and appends nothing', async () => {
+      const bad = JSON.stringify({ StartAt: 'Missing', States: { Hello: { Type: 'Pass', End: true } } });
+      await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: 'bad-def', definition: bad, roleArn })), 'InvalidDefinition', /^Invalid State Machine Definition: '/);
+      await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: 'bad-json', definition: '{not json', roleArn })), 'InvalidDefinition');
+      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: smArn('bad-def') })), 'StateMachineDoesNotExist');
+    });
+
+    it('validates definitions with ValidateStateMachineDefinition', async () => {
+      const ok = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition: passDefinition }));
+      assert.equal(ok.result, 'OK');
+      assert.deepEqual(ok.diagnostics, []);
+      assert.equal(ok.truncated, false);
+      const fail = await sfn.send(
+        new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'Nope', States: { A: { Type: 'Pass', End: true } } }) }),
+      );
+      assert.equal(fail.result, 'FAIL');
+      assert.ok((fail.diagnostics?.length ?? 0) > 0);
+      assert.equal(fail.diagnostics?.[0].severity, 'ERROR');
+      assert.ok(fail.diagnostics?.[0].code);
+      assert.ok(fail.diagnostics?.[0].message);
+    });
+
+    it('tags, lists tags and untags a state machine', async () => {
+      const { stateMachineArn } = await sfn.send(
+        new CreateStateMachineCommand({ name: 'tagged', definition: passDefinition, roleArn, tags: [{ key: 'team', value: 'core' }] }),
+      );
+      await sfn.send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: [{ key: 'env', value: 'dev' }, { key: 'team', value: 'platform' }] }));
+      const tagged = await sfn.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
+      assert.deepEqual(tagged.tags, [{ key: 'team', value: 'platform' }, { key: 'env', value: 'dev' }]);
+      await sfn.send(new UntagResourceCommand({ resourceArn: stateMachineArn, tagKeys: ['team'] }));
+      const untagged = await sfn.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
+      assert.deepEqual(untagged.tags, [{ key: 'env', value: 'dev' }]);
+      await rejectsWith(sfn.send(new ListTagsForResourceCommand({ resourceArn: smArn('no-such-machine') })), 'ResourceNotFound');
+    });
+  });
+
+  describe('executions', () => {
+    let passArn: string;
+    let waitArn: string;
+
+    before(async () => {
+      passArn = (await sfn.send(new CreateStateMachineCommand({ name: 'exec-pass', definition: chainDefinition, roleArn }))).stateMachineArn!;
+      waitArn = (await sfn.send(new CreateStateMachineCommand({ name: 'exec-wait', definition: waitDefinition(30), roleArn }))).stateMachineArn!;
+    });
+
+    it('starts, describes (read-your-writes) and completes an execution', async () => {
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'run-1', input: '{"n":1}' }));
+      assert.equal(started.executionArn, 'arn:aws:states:us-east-1:123456789012:execution:exec-pass:run-1');
+      assert.ok(started.startDate instanceof Date);
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+      assert.equal(described.name, 'run-1');
+      assert.equal(described.stateMachineArn, passArn);
+      assert.equal(described.input, '{"n":1}');
+      assert.equal(described.startDate?.getTime(), started.startDate?.getTime());
+      const done = await eventually(
+        () => sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn })),
+        (d) => d.status !== 'RUNNING',
+      );
+      assert.equal(done.status, 'SUCCEEDED');
+      assert.equal(done.output, '{"n":1}');
+      assert.ok(done.stopDate instanceof Date);
+
+      const forExecution = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn }));
+      assert.equal(forExecution.stateMachineArn, passArn);
+      assert.equal(forExecution.definition, chainDefinition);
+      assert.equal(forExecution.roleArn, roleArn);
+    });
+
+    it('is idempotent by name: same input returns the same execution, other input is ExecutionAlreadyExists', async () => {
+      const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: waitArn, name: 'idem', input: '{"a":1}' }));
+      const second = await sfn.send(new StartExecutionCommand({ stateMachineArn: waitArn, name: 'idem', input: '{"a":1}' }));
+      assert.equal(second.executionArn, first.executionArn);
+      assert.equal(second.startDate?.getTime(), first.startDate?.getTime());
+      await rejectsWith(
+        sfn.send(new StartExecutionCommand({ stateMachineArn: waitArn, name: 'idem', input: '{"a":2}' })),
+        'ExecutionAlreadyExists',
+        `Execution Already Exists: '${first.executionArn}'`,
+      );
+      await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn }));
+    });
+
+    it('stops a running execution with error and cause', async () => {
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: waitArn, name: 'to-stop' }));
+      const stopped = await sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Stop', cause: 'no longer needed' }));
+      assert.ok(stopped.stopDate instanceof Date);
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      assert.equal(described.status, 'ABORTED');
+      assert.equal(described.error, 'Operator.Stop');
+      assert.equal(described.cause, 'no longer needed');
+      const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
+      assert.equal(history.events?.[0].type, 'ExecutionAborted');
+    });
+
+    it('lists executions newest first, filtered by status and paged', async () => {
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'list-me', definition: waitDefinition(30), roleArn }));
+      const names = ['l1', 'l2', 'l3', 'l4'];
+      for (const name of names) await sfn.send(new StartExecutionCommand({ stateMachineArn, name }));
+      await sfn.send(new StopExecutionCommand({ executionArn: `arn:aws:states:us-east-1:123456789012:execution:list-me:l2` }));
+
+      const all = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+      assert.deepEqual(all.executions?.map((e) => e.name), ['l4', 'l3', 'l2', 'l1']);
+      assert.ok(all.executions?.every((e) => e.startDate instanceof Date && e.stateMachineArn === stateMachineArn));
+
+      const aborted = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
+      assert.deepEqual(aborted.executions?.map((e) => e.name), ['l2']);
+      assert.ok(aborted.executions?.[0].stopDate instanceof Date);
+      const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }));
+      assert.deepEqual(running.executions?.map((e) => e.name), ['l4', 'l3', 'l1']);
+
+      const pages: string[][] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 3, nextToken }));
+        pages.push((page.executions ?? []).map((e) => e.name ?? ''));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      assert.deepEqual(pages, [['l4', 'l3', 'l2'], ['l1']]);
+      for (const name of ['l1', 'l3', 'l4']) {
+        await sfn.send(new StopExecutionCommand({ executionArn: `arn:aws:states:us-east-1:123456789012:execution:list-me:${name}` }));
+      }
+      await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn: smArn('nope') })), 'StateMachineDoesNotExist');
+      await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: 'garbage' })), 'InvalidToken');
+    });
+
+    it('returns history in order, reversed, paged and without execution data', async () => {
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'history', input: '{"h":1}' }));
+      await eventually(
+        () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+        (d) => d.status === 'SUCCEEDED',
+      );
+      const full = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+      const types = full.events?.map((e) => e.type);
+      assert.deepEqual(types, [
+        'ExecutionStarted',
+        'PassStateEntered',
+        'PassStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
+      ]);
+      assert.deepEqual(full.events?.map((e) => e.id), [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.ok(full.events?.every((e) => e.timestamp instanceof Date && !('x' in e)));
+      assert.equal(full.events?.[0].executionStartedEventDetails?.input, '{"h":1}');
+      assert.equal(full.events?.[0].executionStartedEventDetails?.roleArn, roleArn);
+      assert.equal(full.events?.[1].stateEnteredEventDetails?.name, 'A');
+
+      const reversed = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true }));
+      assert.deepEqual(reversed.events?.map((e) => e.id), [8, 7, 6, 5, 4, 3, 2, 1]);
+
+      const paged: number[] = [];
+      let nextToken: string | undefined;
+      let calls = 0;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 3, nextToken }));
+        paged.push(...(page.events ?? []).map((e) => e.id ?? 0));
+        nextToken = page.nextToken;
+        calls += 1;
+      } while (nextToken);
+      assert.deepEqual(paged, [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.equal(calls, 3);
+
+      const lean = await sfn.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false }));
+      assert.equal(lean.events?.[0].executionStartedEventDetails?.input, undefined);
+      assert.equal(lean.events?.[0].executionStartedEventDetails?.roleArn, roleArn);
+      assert.equal(lean.events?.[7].executionSucceededEventDetails?.output, undefined);
+    });
+
+    it('runs an EXPRESS machine synchronously with StartSyncExecution', async () => {
+      const { stateMachineArn } = await sfn.send(
+        new CreateStateMachineCommand({ name: 'express-sync', type: 'EXPRESS', definition: passDefinition, roleArn }),
+      );
+      const result = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn, name: 'sync-1', input: '{"in":true}' }));
+      assert.equal(result.status, 'SUCCEEDED');
+      assert.equal(result.output, '{"hello":"world"}');
+      assert.equal(result.input, '{"in":true}');
+      assert.equal(result.stateMachineArn, stateMachineArn);
+      assert.ok(result.startDate instanceof Date && result.stopDate instanceof Date);
+      await rejectsWith(sfn.send(new StartSyncExecutionCommand({ stateMachineArn: passArn })), 'StateMachineTypeNotSupported');
+    });
+  });
+
+  it('records the caller (access key id) and source IP in the metadata of the events it causes', async () => {
+    await sfn.send(new CreateStateMachineCommand({ name: 'audited', definition: passDefinition, roleArn }));
+    const db = new Database(path.join(server.dataDir, 'stepstone.db'), { readonly: true });
+    try {
+      const row = db.prepare("SELECT type, metadata FROM events WHERE stream_id = 'state-machine-audited'").get() as { type: string; metadata: string };
+      assert.equal(row.type, 'StateMachineCreated');
+      const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+      assert.equal(metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(metadata.sourceIp, '127.0.0.1');
+    } finally {
+      db.close();
+    }
+  });
+
+  describe('errors', () => {
+    it('rejects invalid names with InvalidName and over-long ones with ValidationException', async () => {
+      for (const name of ['has space', 'a/b', 'x:y', 'br{ace}', 'q?', 'tab\there', 'dollar$']) {
+        await rejectsWith(sfn.send(new CreateStateMachineCommand({ name, definition: passDefinition, roleArn })), 'InvalidName', `Invalid Name: '${name}'`);
+      }
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'names', definition: passDefinition, roleArn }));
+      await rejectsWith(sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'bad name' })), 'InvalidName', "Invalid Name: 'bad name'");
+      await rejectsWith(
+        sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'n'.repeat(81) })),
+        'ValidationException',
+        /^1 validation error detected: Value 'n+' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80$/,
+      );
+      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+      assert.deepEqual(listed.executions, [], 'nothing appended for rejected requests');
+    });
+
+    it('rejects malformed ARNs with InvalidArn', async () => {
+      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+      const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:m:e';
+      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: executionArn })), 'InvalidArn', `Invalid Arn: '${executionArn}'`);
+      await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: smArn('m') })), 'InvalidArn', `Invalid Arn: '${smArn('m')}'`);
+      await rejectsWith(sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:lambda:us-east-1:123456789012:function:f' })), 'InvalidArn');
+    });
+
+    it('reports missing machines and executions by name', async () => {
+      await rejectsWith(sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('ghost') })), 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn('ghost')}'`);
+      const arn = 'arn:aws:states:us-east-1:123456789012:execution:ghost:never';
+      await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: arn })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+      await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: arn })), 'ExecutionDoesNotExist');
+      await rejectsWith(sfn.send(new StopExecutionCommand({ executionArn: arn })), 'ExecutionDoesNotExist');
+    });
+
+    it('rejects input that is not JSON or larger than 256 KiB', async () => {
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'inputs', definition: passDefinition, roleArn }));
+      await rejectsWith(
+        sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"unterminated": ' })),
+        'InvalidExecutionInput',
+        /^Invalid State Machine Execution Input: '/,
+      );
+      const big = JSON.stringify({ blob: 'x'.repeat(262_144) });
+      await rejectsWith(
+        sfn.send(new StartExecutionCommand({ stateMachineArn, input: big })),
+        'ValidationException',
+        "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144",
+      );
+      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+      assert.deepEqual(listed.executions, []);
+    });
+
+    it('reports a missing required field as ValidationException', async () => {
+      await rejectsWith(
+        sfn.send(new DescribeStateMachineCommand({} as never)),
+        'ValidationException',
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+      );
+      await rejectsWith(
+        sfn.send(new CreateStateMachineCommand({ name: 'x' } as never)),
+        'ValidationException',
+        /^2 validation errors detected: Value null at 'definition' .*; Value null at 'roleArn' /,
+      );
+    });
+
+    it('answers an unknown action with UnknownOperationException', async () => {
+      const response = await rawCall(server.endpoint, 'AWSStepFunctions.DoSomethingElse', '{}');
+      assert.equal(response.status, 400);
+      assert.equal(response.json.__type, 'UnknownOperationException');
+      assert.equal(response.headers.get('x-amzn-errortype'), 'UnknownOperationException');
+      assert.equal(response.headers.get('content-type'), 'application/x-amz-json-1.0');
+    });
+
+    it('answers a malformed JSON body with SerializationException', async () => {
+      const response = await rawCall(server.endpoint, 'AWSStepFunctions.ListStateMachines', '{"maxResults": ');
+      assert.equal(response.status, 400);
+      assert.equal(response.json.__type, 'SerializationException');
+      assert.match(response.json.message, /^Malformed request body/);
+    });
+
+    it('accepts application/json bodies as well', async () => {
+      const response = await fetch(server.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+        body: '{"maxResults": 1}',
+      });
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { stateMachines: unknown[] };
+      assert.equal(body.stateMachines.length, 1);
+    });
+  });
+});

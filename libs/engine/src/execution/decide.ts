@@ -287,7 +287,7 @@ class Decision {
         const scope = this.scope(threadId, applyInputPath(definition.InputPath, input, this.pathContext(threadId)));
         const effective = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
         const result = 'Result' in definition ? definition.Result : effective;
-        const assigned = this.jsonPathAssign(threadId, definition, { ...scope, input: result });
+        const assigned = this.jsonPathAssign(definition, { ...scope, input: result });
         const output = applyOutputPath(definition.OutputPath, applyResultPath(definition.ResultPath, input, result), this.pathContext(threadId));
         return this.exitState(threadId, definition, output, assigned);
       }
@@ -337,7 +337,7 @@ class Decision {
       next = selectChoice(definition as any, effective, { context, variables: this.thread(threadId).variables });
       if (next === undefined) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
     }
-    const assigned = this.jsonPathAssign(threadId, definition, this.scope(threadId, effective));
+    const assigned = this.jsonPathAssign(definition, this.scope(threadId, effective));
     const output = applyOutputPath(definition.OutputPath, effective, this.pathContext(threadId));
     return this.exitState(threadId, definition, output, assigned, next);
   }
@@ -443,14 +443,17 @@ class Decision {
       output = 'Output' in catcher ? await this.jsonata(threadId, catcher.Output, states, 'Output') : errorOutput;
       assigned = catcher.Assign !== undefined ? await this.jsonataAssign(threadId, { Assign: catcher.Assign }, states) : undefined;
     } else {
-      assigned = this.jsonPathAssign(threadId, catcher, this.scope(threadId, errorOutput));
+      assigned = this.jsonPathAssign(catcher, this.scope(threadId, errorOutput));
       output = applyResultPath(catcher.ResultPath, cursor.input, errorOutput);
     }
     return this.exitState(threadId, {}, output, assigned, catcher.Next as string);
   }
 
-  /** The retrier that applies to `error` now, with its attempt number and deadline. */
-  private retryPlan(threadId: string, error: string | undefined): { retrier: number; attempt: number; wakeAt: string } | undefined {
+  /**
+   * The retrier that applies to `error` now, as the fields the failure event carries (which
+   * retrier, which attempt, when the backoff ends), or undefined when no retry applies.
+   */
+  private retryPlan(threadId: string, error: string | undefined): { retry: { retrier: number; attempt: number }; wakeAt: string } | undefined {
     const cursor = this.cursorOf(threadId);
     const definition = this.stateDefinition(threadId, cursor.name);
     if (UNCATCHABLE.has(error ?? '') || !Array.isArray(definition.Retry)) return undefined;
@@ -461,8 +464,7 @@ class Decision {
     if (attempt >= maxAttempts) return undefined;
     const seconds = computeBackoffSeconds(found.retrier, attempt, this.env.random);
     return {
-      retrier: found.index,
-      attempt: attempt + 1,
+      retry: { retrier: found.index, attempt: attempt + 1 },
       wakeAt: new Date(this.env.now.getTime() + Math.round(seconds * 1000)).toISOString(),
     };
   }
@@ -544,7 +546,7 @@ class Decision {
           step = this.exitState(threadId, definition, output, await this.jsonataAssign(threadId, definition, states));
         } else {
           const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId));
-          const assigned = this.jsonPathAssign(threadId, definition, this.scope(threadId, effective));
+          const assigned = this.jsonPathAssign(definition, this.scope(threadId, effective));
           step = this.exitState(threadId, definition, applyOutputPath(definition.OutputPath, effective, this.pathContext(threadId)), assigned);
         }
       } catch (error) {
@@ -633,7 +635,7 @@ class Decision {
     const [resourceType, resource] = splitResource(found.cursor.taskResource);
     const plan = this.retryPlan(threadId, error);
     const detailsField = type === 'TaskFailed' ? 'taskFailedEventDetails' : 'taskTimedOutEventDetails';
-    this.emit(threadId, type, detailsField, compact({ cause, error, resource, resourceType }), plan ? { retry: { retrier: plan.retrier, attempt: plan.attempt }, wakeAt: plan.wakeAt } : {});
+    this.emit(threadId, type, detailsField, compact({ cause, error, resource, resourceType }), plan ?? {});
     if (plan) return;
     const caught = await this.tryCatch(threadId, error, cause);
     this.schedule(threadId, caught ?? { kind: 'fail', error, cause });
@@ -649,7 +651,7 @@ class Decision {
       return this.exitState(threadId, definition, output, await this.jsonataAssign(threadId, definition, states));
     }
     const selected = definition.ResultSelector !== undefined ? this.payload(definition.ResultSelector, this.scope(threadId, result)) : result;
-    const assigned = this.jsonPathAssign(threadId, definition, this.scope(threadId, selected));
+    const assigned = this.jsonPathAssign(definition, this.scope(threadId, selected));
     const output = applyOutputPath(definition.OutputPath, applyResultPath(definition.ResultPath, cursor.input, selected), this.pathContext(threadId));
     return this.exitState(threadId, definition, output, assigned);
   }
@@ -815,7 +817,7 @@ class Decision {
         'MapIterationFailed',
         'mapIterationFailedEventDetails',
         details,
-        compact({ error: step.error, cause: step.cause, ...(plan ? { retry: { retrier: plan.retrier, attempt: plan.attempt }, wakeAt: plan.wakeAt } : {}) }),
+        compact({ error: step.error, cause: step.cause, ...(plan ?? {}) }),
         child.pointer,
       );
       if (plan) return;
@@ -865,7 +867,7 @@ class Decision {
       cursor.kind === 'Parallel' ? 'ParallelStateFailed' : 'MapStateFailed',
       undefined,
       undefined,
-      plan ? { retry: { retrier: plan.retrier, attempt: plan.attempt }, wakeAt: plan.wakeAt } : {},
+      plan ?? {},
       pointer,
     );
     if (plan) return;
@@ -960,9 +962,8 @@ class Decision {
     return (await this.jsonata(threadId, definition.Assign, states, 'Assign')) as Record<string, unknown>;
   }
 
-  private jsonPathAssign(threadId: string, definition: Record<string, any>, scope: EvaluationScope): Record<string, unknown> | undefined {
+  private jsonPathAssign(definition: Record<string, any>, scope: EvaluationScope): Record<string, unknown> | undefined {
     if (definition.Assign === undefined) return undefined;
-    void threadId;
     return this.payload(definition.Assign, scope) as Record<string, unknown>;
   }
 }
@@ -1047,4 +1048,3 @@ function jsonTypeName(value: unknown): string {
   return typeof value;
 }
 
-export const __forTests = { describeResource, exceedsTolerance };

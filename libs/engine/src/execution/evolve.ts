@@ -302,20 +302,20 @@ function withThread(state: ExecutionState, thread: ThreadState): ExecutionState 
   return { ...state, threads: { ...state.threads, [thread.id]: thread } };
 }
 
-function withoutThreadTree(state: ExecutionState, rootId: string): ExecutionState {
+/** Drops a thread's descendants (thread ids nest as `parent/child`), and the thread itself when asked. */
+function withoutDescendants(state: ExecutionState, threadId: string, includingItself: boolean): ExecutionState {
   const threads: Record<string, ThreadState> = {};
-  const prefix = `${rootId}/`;
+  const prefix = `${threadId}/`;
   for (const [id, thread] of Object.entries(state.threads)) {
-    if (id !== rootId && !id.startsWith(prefix)) threads[id] = thread;
+    if (!id.startsWith(prefix) && !(includingItself && id === threadId)) threads[id] = thread;
   }
   return { ...state, threads };
 }
 
+function withoutThreadTree(state: ExecutionState, rootId: string): ExecutionState {
+  return withoutDescendants(state, rootId, true);
+}
+
 function withoutChildren(state: ExecutionState, parentId: string): ExecutionState {
-  const threads: Record<string, ThreadState> = {};
-  const prefix = `${parentId}/`;
-  for (const [id, thread] of Object.entries(state.threads)) {
-    if (!id.startsWith(prefix)) threads[id] = thread;
-  }
-  return { ...state, threads };
+  return withoutDescendants(state, parentId, false);
 }

@@ -118,11 +118,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function replay(arn: string): Promise<Loaded | undefined> {
-    const recorded = await store.readStream(executionStreamId(arn));
-    if (recorded.length === 0) return undefined;
-    let state = initialExecutionState;
-    for (const event of recorded) state = evolve(state, event.data as ExecutionEvent);
-    return { state, revision: recorded[recorded.length - 1].revision };
+    return fold(await store.readStream(executionStreamId(arn)));
   }
 
   async function load(arn: string): Promise<Loaded | undefined> {
@@ -200,13 +196,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function completeTask(arn: string, token: string, outcome: TaskOutcome): Promise<boolean> {
-    const command: ExecutionCommand =
-      outcome.kind === 'succeeded'
-        ? { type: 'CompleteTask', token, output: outcome.output }
-        : outcome.kind === 'failed'
-          ? { type: 'FailTask', token, error: outcome.error, cause: outcome.cause ?? '' }
-          : { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
-    const { events } = await dispatch(arn, command);
+    const { events } = await dispatch(arn, taskCommand(token, outcome));
     return events.length > 0;
   }
 
@@ -260,9 +250,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           resource: task.resource,
           parameters: JSON.parse(task.parameters),
         });
-        if (outcome?.kind === 'succeeded') command = { type: 'CompleteTask', token: task.token, output: outcome.output };
-        else if (outcome?.kind === 'failed') command = { type: 'FailTask', token: task.token, error: outcome.error, cause: outcome.cause ?? '' };
-        else if (outcome) command = { type: 'TimeOutTask', token: task.token };
+        if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
         const delay = Date.parse(timer.wakeAt) - now().getTime();
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -310,14 +298,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       : ((await store.listStreams?.('execution-')) ?? []);
     let executions = 0;
     for (const streamId of streams) {
-      const recorded = await store.readStream(streamId);
-      if (recorded.length === 0) continue;
-      let state = initialExecutionState;
-      for (const event of recorded) state = evolve(state, event.data as ExecutionEvent);
-      if (state.status !== 'RUNNING' || !state.start) continue;
-      const arn = state.start.executionArn;
-      cache.set(arn, { state, revision: recorded[recorded.length - 1].revision });
-      applyEffects(arn, pendingEffects(state));
+      const loaded = fold(await store.readStream(streamId));
+      if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
+      const arn = loaded.state.start.executionArn;
+      cache.set(arn, loaded);
+      applyEffects(arn, pendingEffects(loaded.state));
       executions++;
     }
     return { executions, timers: timers.size };
@@ -341,6 +326,25 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     dispatch,
     openCount: () => cache.size,
   };
+}
+
+/** Rebuilds an execution from its stream: the fold, plus the revision to append after. */
+function fold(recorded: readonly RecordedEvent[]): Loaded | undefined {
+  if (recorded.length === 0) return undefined;
+  let state = initialExecutionState;
+  for (const event of recorded) state = evolve(state, event.data as ExecutionEvent);
+  return { state, revision: recorded[recorded.length - 1].revision };
+}
+
+function taskCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
+  switch (outcome.kind) {
+    case 'succeeded':
+      return { type: 'CompleteTask', token, output: outcome.output };
+    case 'failed':
+      return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause ?? '' };
+    case 'timed_out':
+      return { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
+  }
 }
 
 function actorOf(command: ExecutionCommand): string | undefined {

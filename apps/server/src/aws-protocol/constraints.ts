@@ -1,4 +1,5 @@
-import type { ValidationArguments } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, type ValidationArguments } from 'class-validator';
 
 /**
  * class-validator messages in AWS's wording (the Smithy model's constraint texts), so a DTO
@@ -23,3 +24,35 @@ export const awsMessage = {
   min: (min: number) => (args: ValidationArguments) =>
     `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
 };
+
+const MAX_ARN_LENGTH = 256;
+
+/** An ARN member (stateMachineArn, executionArn, roleArn, resourceArn…): 1–256 characters. */
+export function IsArnMember(options: { required: boolean }): PropertyDecorator {
+  return applyDecorators(
+    options.required ? IsDefined({ message: awsMessage.notNull }) : IsOptional(),
+    IsString({ message: awsMessage.string }),
+    MinLength(1, { message: awsMessage.minLength(1) }),
+    MaxLength(MAX_ARN_LENGTH, { message: awsMessage.maxLength(MAX_ARN_LENGTH) }),
+  );
+}
+
+/** A list action's optional `maxResults`: 0 (the default page) up to `max`. */
+export function IsPageSize(max: number): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsInt({ message: awsMessage.integer }),
+    Min(0, { message: awsMessage.min(0) }),
+    Max(max, { message: awsMessage.max(max) }),
+  );
+}
+
+/** A list action's optional `nextToken`. */
+export function IsPageToken(maxLength: number): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsString({ message: awsMessage.string }),
+    MinLength(1, { message: awsMessage.minLength(1) }),
+    MaxLength(maxLength, { message: awsMessage.maxLength(maxLength) }),
+  );
+}

@@ -1,16 +1,12 @@
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { awsMessage as m } from '../aws-protocol/constraints';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
 
 /** Request shapes of the execution actions (API reference, "Request Syntax"). */
 
-const MAX_ARN_LENGTH = 256;
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
 export class StartExecutionDto {
-  @IsDefined({ message: m.notNull })
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: true })
   stateMachineArn!: string;
 
   /** Length and characters are checked by `assertValidName`, which reports them as AWS does. */
@@ -30,10 +26,7 @@ export class StartExecutionDto {
 }
 
 export class ExecutionArnDto {
-  @IsDefined({ message: m.notNull })
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: true })
   executionArn!: string;
 }
 
@@ -57,34 +50,22 @@ export class StopExecutionDto extends ExecutionArnDto {
 
 export class ListExecutionsDto {
   /** Required unless `mapRunArn` is given; Map Runs are not supported yet, so required here. */
-  @IsDefined({ message: m.notNull })
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: true })
   stateMachineArn!: string;
 
   @IsOptional()
   @IsIn(executionStatuses, { message: m.enumeration(executionStatuses) })
   statusFilter?: (typeof executionStatuses)[number];
 
-  @IsOptional()
-  @IsInt({ message: m.integer })
-  @Min(0, { message: m.min(0) })
-  @Max(1000, { message: m.max(1000) })
+  @IsPageSize(1000)
   maxResults?: number;
 
-  @IsOptional()
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(3096, { message: m.maxLength(3096) })
+  @IsPageToken(3096)
   nextToken?: string;
 }
 
 export class GetExecutionHistoryDto extends ExecutionArnDto {
-  @IsOptional()
-  @IsInt({ message: m.integer })
-  @Min(0, { message: m.min(0) })
-  @Max(1000, { message: m.max(1000) })
+  @IsPageSize(1000)
   maxResults?: number;
 
   @IsOptional()
@@ -95,9 +76,6 @@ export class GetExecutionHistoryDto extends ExecutionArnDto {
   @IsBoolean({ message: m.boolean })
   includeExecutionData?: boolean;
 
-  @IsOptional()
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(3096, { message: m.maxLength(3096) })
+  @IsPageToken(3096)
   nextToken?: string;
 }

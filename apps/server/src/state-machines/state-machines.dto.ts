@@ -1,12 +1,11 @@
-import { IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { LoggingConfiguration, Tag, TracingConfiguration } from '@stepstone/projections';
-import { awsMessage as m } from '../aws-protocol/constraints';
+import { IsArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
 
 /** Request shapes of the state machine actions (API reference, "Request Syntax"). */
 
 const stateMachineTypes = ['STANDARD', 'EXPRESS'] as const;
 const MAX_DEFINITION_LENGTH = 1_048_576;
-const MAX_ARN_LENGTH = 256;
 
 export class CreateStateMachineDto {
   @IsDefined({ message: m.notNull })
@@ -19,10 +18,7 @@ export class CreateStateMachineDto {
   @MaxLength(MAX_DEFINITION_LENGTH, { message: m.maxLength(MAX_DEFINITION_LENGTH) })
   definition!: string;
 
-  @IsDefined({ message: m.notNull })
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: true })
   roleArn!: string;
 
   @IsOptional()
@@ -51,10 +47,7 @@ export class CreateStateMachineDto {
 }
 
 export class StateMachineArnDto {
-  @IsDefined({ message: m.notNull })
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: true })
   stateMachineArn!: string;
 }
 
@@ -65,10 +58,7 @@ export class UpdateStateMachineDto extends StateMachineArnDto {
   @MaxLength(MAX_DEFINITION_LENGTH, { message: m.maxLength(MAX_DEFINITION_LENGTH) })
   definition?: string;
 
-  @IsOptional()
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: false })
   roleArn?: string;
 
   @IsOptional()
@@ -81,16 +71,10 @@ export class UpdateStateMachineDto extends StateMachineArnDto {
 }
 
 export class ListStateMachinesDto {
-  @IsOptional()
-  @IsInt({ message: m.integer })
-  @Min(0, { message: m.min(0) })
-  @Max(1000, { message: m.max(1000) })
+  @IsPageSize(1000)
   maxResults?: number;
 
-  @IsOptional()
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(1024, { message: m.maxLength(1024) })
+  @IsPageToken(1024)
   nextToken?: string;
 }
 
@@ -108,18 +92,12 @@ export class ValidateStateMachineDefinitionDto {
   @IsIn(['ERROR', 'WARNING'], { message: m.enumeration(['ERROR', 'WARNING']) })
   severity?: 'ERROR' | 'WARNING';
 
-  @IsOptional()
-  @IsInt({ message: m.integer })
-  @Min(0, { message: m.min(0) })
-  @Max(100, { message: m.max(100) })
+  @IsPageSize(100)
   maxResults?: number;
 }
 
 export class ResourceArnDto {
-  @IsDefined({ message: m.notNull })
-  @IsString({ message: m.string })
-  @MinLength(1, { message: m.minLength(1) })
-  @MaxLength(MAX_ARN_LENGTH, { message: m.maxLength(MAX_ARN_LENGTH) })
+  @IsArnMember({ required: true })
   resourceArn!: string;
 }
 

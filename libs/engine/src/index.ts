@@ -23,7 +23,8 @@ export type {
   Effect,
 } from './execution';
 export { createExecutionRunner } from './runner/execution-runner';
-export type { ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome } from './runner/execution-runner';
+export type { ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome, TaskProgress } from './runner/execution-runner';
+export { makeTaskToken, executionArnOfTaskToken } from './execution/task-token';
 export { executionStreamId } from './runner/execution-runner.port';
 export type {
   ExecutionRunner,

@@ -16,6 +16,10 @@ export type ExecutionCommand =
   /** A Wait state's or a retry backoff's deadline passed. Stale timers decide nothing. */
   | { readonly type: 'FireTimer'; readonly threadId: string; readonly enteredEventId: number }
   | { readonly type: 'StartTask'; readonly token: string; readonly workerName?: string }
+  /** A `.sync` integration started its job (TaskSubmitted); the final outcome follows later. */
+  | { readonly type: 'SubmitTask'; readonly token: string; readonly output: string }
+  /** SendTaskHeartbeat: the worker is alive (resets the HeartbeatSeconds deadline). */
+  | { readonly type: 'HeartbeatTask'; readonly token: string }
   | { readonly type: 'CompleteTask'; readonly token: string; readonly output: string }
   | { readonly type: 'FailTask'; readonly token: string; readonly error: string; readonly cause: string }
   | { readonly type: 'TimeOutTask'; readonly token: string; readonly error?: string; readonly cause?: string }

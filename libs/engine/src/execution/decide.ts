@@ -34,6 +34,7 @@ import {
   selectChoiceJsonata,
 } from './language';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
+import { makeTaskToken } from './task-token';
 
 /**
  * decide(state, command, env) → the events that happen next. Pure: time, ids and randomness
@@ -119,6 +120,10 @@ class Decision {
         break;
       case 'FailTask':
         await this.failTask(command.token, command.error, command.cause, 'TaskFailed');
+        break;
+      case 'SubmitTask':
+      case 'HeartbeatTask':
+        // TODO(issue 6): TaskSubmitted for .sync; heartbeats reset HeartbeatSeconds.
         break;
       case 'TimeOutTask':
         await this.failTask(command.token, command.error ?? 'States.Timeout', command.cause, 'TaskTimedOut');
@@ -573,7 +578,8 @@ class Decision {
   private async scheduleTask(threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
     const cursor = this.cursorOf(threadId);
     const attempt = cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0);
-    const token = this.env.hash('SHA-256', `${this.state.start!.executionArn}|${threadId}|${cursor.enteredEventId}|${attempt}`);
+    const executionArn = this.state.start!.executionArn;
+    const token = makeTaskToken(executionArn, this.env.hash('SHA-256', `${executionArn}|${threadId}|${cursor.enteredEventId}|${attempt}`));
     let parameters: unknown;
     if (language === 'JSONata') {
       const states = this.jsonataStates(threadId, cursor.input, {}, token);

@@ -22,12 +22,22 @@ export interface TaskRequest {
   readonly token: string;
   readonly resource: string;
   readonly parameters: unknown;
+  /**
+   * Reports progress before the final outcome: `started` (a worker took it), `submitted` (a
+   * `.sync` job was started), `heartbeat`. Resolves false when the task is no longer open.
+   */
+  readonly report: (progress: TaskProgress) => Promise<boolean>;
 }
 
 export type TaskOutcome =
   | { readonly kind: 'succeeded'; readonly output: string }
   | { readonly kind: 'failed'; readonly error: string; readonly cause?: string }
   | { readonly kind: 'timed_out'; readonly error?: string; readonly cause?: string };
+
+export type TaskProgress =
+  | { readonly kind: 'started'; readonly workerName?: string }
+  | { readonly kind: 'submitted'; readonly output: string }
+  | { readonly kind: 'heartbeat' };
 
 /**
  * Performs tasks. Returning an outcome completes the task; returning undefined means the
@@ -76,6 +86,8 @@ function systemDecisionEnv(now: Date): DecisionEnv {
  */
 export function createExecutionRunner(options: ExecutionRunnerOptions): ExecutionRunner & {
   completeTask(executionArn: string, token: string, outcome: TaskOutcome): Promise<boolean>;
+  /** Progress of an open task (started, submitted, heartbeat); false when no such task is open. */
+  reportTask(executionArn: string, token: string, progress: TaskProgress): Promise<boolean>;
   dispatch(executionArn: string, command: ExecutionCommand): Promise<{ events: readonly ExecutionEvent[]; position: number }>;
   openCount(): number;
 } {
@@ -186,6 +198,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         token: effect.token,
         resource: effect.resource,
         parameters: JSON.parse(effect.parameters),
+        report: (progress) => reportTask(arn, effect.token, progress),
       });
       if (outcome) await completeTask(arn, effect.token, outcome);
     } catch (error) {
@@ -198,6 +211,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   async function completeTask(arn: string, token: string, outcome: TaskOutcome): Promise<boolean> {
     const { events } = await dispatch(arn, taskCommand(token, outcome));
     return events.length > 0;
+  }
+
+  async function reportTask(arn: string, token: string, progress: TaskProgress): Promise<boolean> {
+    const loaded = await load(arn);
+    const open = loaded?.state.status === 'RUNNING' && Object.values(loaded.state.threads).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token);
+    if (!open) return false;
+    await dispatch(arn, progressCommand(token, progress));
+    return true;
   }
 
   async function start(request: StartExecutionRequest): Promise<StartExecutionOutcome> {
@@ -249,6 +270,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           token: task.token,
           resource: task.resource,
           parameters: JSON.parse(task.parameters),
+          // A sync execution keeps no history, so progress has nothing to record.
+          report: async () => true,
         });
         if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
@@ -323,6 +346,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     recover,
     close,
     completeTask,
+    reportTask,
     dispatch,
     openCount: () => cache.size,
   };
@@ -344,6 +368,17 @@ function taskCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
       return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause ?? '' };
     case 'timed_out':
       return { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
+  }
+}
+
+function progressCommand(token: string, progress: TaskProgress): ExecutionCommand {
+  switch (progress.kind) {
+    case 'started':
+      return { type: 'StartTask', token, workerName: progress.workerName };
+    case 'submitted':
+      return { type: 'SubmitTask', token, output: progress.output };
+    case 'heartbeat':
+      return { type: 'HeartbeatTask', token };
   }
 }
 

@@ -3,8 +3,21 @@
  * its README says: normalised tokens ("date", "<uuid:1>", "<ExecArnPart_0idx>", names listed
  * in expected.placeholders) match any value of the same kind; JSON strings that began with
  * `{` were parsed by the recording tooling, so a string on our side is parsed before comparing.
+ *
+ * Normalisation tokens, and what they match:
+ * - a whole recorded value that is an angle-bracket token (`<uuid:1>`, `<ExecArnPart_0idx>`)
+ *   or a name in expected.placeholders: any value that is present;
+ * - a whole recorded value that is one of the tooling's replacement words for time values
+ *   (TIME_VALUE_TOKENS): any string — the tooling replaced ISO datetimes with "date" and the
+ *   values of timestamp fields (valid or not, e.g. an input's `"TimestampValue"`) with
+ *   "timestamp", while causes and messages kept the real text;
+ * - an angle-bracket token, a placeholder name or "date" inside a longer string: any text at
+ *   that position, the rest of the string literally.
+ * Everything else is literal: a number, a missing key, a different key set or different text
+ * around a token is a mismatch (compare.spec.ts holds both sides).
  */
 const TOKEN = /<[^<>\s]+>|\bdate\b/;
+export const TIME_VALUE_TOKENS: readonly string[] = ['date', 'timestamp'];
 
 export function tokensOf(placeholders: unknown): string[] {
   if (!Array.isArray(placeholders)) return [];
@@ -14,7 +27,8 @@ export function tokensOf(placeholders: unknown): string[] {
 export function matches(expected: unknown, actual: unknown, tokens: readonly string[]): boolean {
   if (typeof expected === 'string') {
     if (actual === expected) return true;
-    if (tokens.includes(expected) || expected === 'date' || /^<[^<>]+>$/.test(expected)) return actual !== undefined;
+    if (TIME_VALUE_TOKENS.includes(expected)) return typeof actual === 'string';
+    if (tokens.includes(expected) || /^<[^<>]+>$/.test(expected)) return actual !== undefined;
     if (typeof actual !== 'string') return false;
     if (!TOKEN.test(expected) && !tokens.some((token) => expected.includes(token))) return false;
     return tokenPattern(expected, tokens).test(actual);

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { matches } from './compare';
+
+/** The comparator is loose only where the recording tooling normalised a value. */
+describe('comparing with recorded AWS values', () => {
+  const recordedInput = { TimestampValue: 'timestamp', Other: 'kept' };
+
+  it('takes a time-value token ("timestamp", "date") for any string, valid timestamp or not', () => {
+    assert.equal(matches(recordedInput, { TimestampValue: '2016-13-05T21:29:29Z', Other: 'kept' }, []), true);
+    assert.equal(matches(recordedInput, '{"TimestampValue": "05-12-2016T21:29:29Z", "Other": "kept"}', []), true);
+    assert.equal(matches({ at: 'date' }, { at: '2024-01-01T00:00:00.000Z' }, []), true);
+  });
+
+  it('still fails a real mismatch next to a token', () => {
+    assert.equal(matches(recordedInput, { TimestampValue: '2016-12-05T21:29:29Z', Other: 'changed' }, []), false);
+  });
+
+  it('does not take a number, a missing key or an extra key for a time-value token', () => {
+    assert.equal(matches(recordedInput, { TimestampValue: 1480973369, Other: 'kept' }, []), false);
+    assert.equal(matches(recordedInput, { Other: 'kept' }, []), false);
+    assert.equal(matches(recordedInput, { TimestampValue: 'x', Other: 'kept', Extra: 1 }, []), false);
+  });
+
+  it('reads a time-value word inside a longer string literally (causes keep the real text)', () => {
+    const cause = 'The TimestampPath parameter does not reference a valid timestamp: $.TimestampValue == timestamp';
+    assert.equal(matches(cause, cause.replace('== timestamp', '== 2016-12-05T21:29:29'), []), false);
+  });
+
+  it('takes an angle-bracket token for any value, and matches the text around an embedded one literally', () => {
+    assert.equal(matches({ id: '<uuid:1>' }, { id: '2e6c…' }, []), true);
+    assert.equal(matches({ id: '<uuid:1>' }, {}, []), false);
+    assert.equal(matches('arn:aws:states:<region>:1:execution:m:<uuid:1>', 'arn:aws:states:us-east-1:1:execution:m:abc', []), true);
+    assert.equal(matches('arn:aws:states:<region>:1:execution:m:<uuid:1>', 'arn:aws:states:us-east-1:2:execution:m:abc', []), false);
+  });
+});

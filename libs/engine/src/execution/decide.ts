@@ -69,6 +69,11 @@ interface Failure {
   readonly cause?: string;
   /** Raised while evaluating the state (paths, intrinsics, JSONata): AWS prefixes the cause. */
   readonly evaluation?: boolean;
+  /**
+   * Raised after the state's Entered event was recorded (a Wait's deadline): AWS's
+   * EvaluationFailed then points at the Entered event, not where the Entered pointed.
+   */
+  readonly afterEntered?: boolean;
 }
 
 /** Errors AWS documents as terminal: no Retry or Catch (not even States.ALL) sees them. */
@@ -270,7 +275,7 @@ class Decision {
     const details = { input: inputText ?? json(input), inputDetails: PAYLOAD_DETAILS, name };
     rememberParsed(details, 'input', input);
     this.emit(threadId, `${kind}StateEntered`, 'stateEnteredEventDetails', details, wakeAt ? { wakeAt } : {});
-    if (deadlineFailure) return this.stateFailed(threadId, deadlineFailure);
+    if (deadlineFailure) return this.stateFailed(threadId, { ...deadlineFailure, afterEntered: true });
     try {
       return await this.executeState(threadId, kind, definition, language);
     } catch (error) {
@@ -410,8 +415,11 @@ class Decision {
     const caught = await this.tryCatch(threadId, failure.error, cause);
     if (caught) return caught;
     if (failure.evaluation && failure.error === 'States.QueryEvaluationError') {
-      // AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered pointed.
-      const field = /specified for the field '([^']+)'/.exec(cause ?? '')?.[1];
+      // AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered
+      // pointed (a Wait's deadline, evaluated once the state is entered: at the Entered event).
+      // The field is named in AWS's message: "...specified for the field 'Output'" for a
+      // failing expression, "The Timestamp field cannot be parsed..." for a bad result.
+      const field = /specified for the field '([^']+)'|The (\w+) field cannot be parsed/.exec(cause ?? '')?.slice(1).find((name) => name !== undefined);
       const location = field && !field.startsWith('Arguments') ? field : undefined;
       this.emit(
         threadId,
@@ -419,7 +427,7 @@ class Decision {
         'evaluationFailedEventDetails',
         compact({ cause, error: failure.error, location, state: cursor.name }),
         {},
-        cursor.enteredPointer,
+        failure.afterEntered ? cursor.enteredEventId : cursor.enteredPointer,
       );
       if (cursor.kind === 'Map' || cursor.kind === 'Parallel') this.emit(threadId, `${cursor.kind}StateFailed`);
     }

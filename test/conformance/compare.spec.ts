@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { matches } from './compare';
+import { explainedByAwsRuleChange, matches } from './compare';
 
 /** The comparator is loose only where the recording tooling normalised a value. */
 describe('comparing with recorded AWS values', () => {
@@ -32,5 +32,29 @@ describe('comparing with recorded AWS values', () => {
     assert.equal(matches({ id: '<uuid:1>' }, {}, []), false);
     assert.equal(matches('arn:aws:states:<region>:1:execution:m:<uuid:1>', 'arn:aws:states:us-east-1:1:execution:m:abc', []), true);
     assert.equal(matches('arn:aws:states:<region>:1:execution:m:<uuid:1>', 'arn:aws:states:us-east-1:2:execution:m:abc', []), false);
+  });
+});
+
+describe('AWS history rule changes over time', () => {
+  const recorded = [
+    { type: 'MapRunStarted', id: 4, previousEventId: 3 },
+    { type: 'MapRunSucceeded', id: 5, previousEventId: 4 },
+    { type: 'MapStateSucceeded', id: 6, previousEventId: 5 },
+    { type: 'MapStateExited', id: 7, previousEventId: 5 },
+  ];
+  const produced = recorded.map((event) => (event.type === 'MapStateExited' ? { ...event, previousEventId: 4 } : event));
+
+  it("accepts today's MapStateExited link (MapRunStarted) for a recording made under the earlier rule", () => {
+    assert.equal(explainedByAwsRuleChange('2024-06-19T12:38:58+00:00', recorded[3], produced[3], recorded, produced), true);
+  });
+
+  it('holds a recording made after the change to the current rule', () => {
+    assert.equal(explainedByAwsRuleChange('2025-01-09T10:28:03+00:00', recorded[3], produced[3], recorded, produced), false);
+  });
+
+  it('does not excuse a link to any other event', () => {
+    const wrong = { ...produced[3], previousEventId: 6 };
+    assert.equal(explainedByAwsRuleChange('2024-06-19T12:38:58+00:00', recorded[3], wrong, recorded, [...produced.slice(0, 3), wrong]), false);
+    assert.equal(explainedByAwsRuleChange(undefined, recorded[3], produced[3], recorded, produced), false);
   });
 });

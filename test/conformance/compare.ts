@@ -81,3 +81,48 @@ function tokenPattern(expected: string, tokens: readonly string[]): RegExp {
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * AWS's history rules changed over time, and a case shows the rule of the day it was recorded
+ * (`source.aws_validated_date`). The engine writes today's rule; for a recording older than a
+ * change the comparator accepts the rule of its day in place of today's, for that one link.
+ */
+export interface AwsHistoryRuleChange {
+  /** Earliest recording that shows the current rule. */
+  readonly since: string;
+  readonly event: string;
+  /** The event type previousEventId pointed at before the change, and points at now. */
+  readonly before: string;
+  readonly now: string;
+}
+
+export const AWS_HISTORY_RULE_CHANGES: readonly AwsHistoryRuleChange[] = [
+  // A Map Run's MapStateExited: linked at MapRunSucceeded in every recording up to 2024-06-19
+  // (13 cases), at MapRunStarted in every recording from 2024-11-14 on (6 cases).
+  { since: '2024-11-14', event: 'MapStateExited', before: 'MapRunSucceeded', now: 'MapRunStarted' },
+];
+
+type HistoryEvent = Readonly<Record<string, unknown>>;
+
+/**
+ * True when `want` (recorded at `recordedAt`) and `got` differ only in a previousEventId that a
+ * later AWS rule change explains: the recording links the event type the old rule named, and
+ * the engine links the one the current rule names.
+ */
+export function explainedByAwsRuleChange(
+  recordedAt: string | undefined,
+  want: HistoryEvent,
+  got: HistoryEvent,
+  recorded: readonly HistoryEvent[],
+  produced: readonly HistoryEvent[],
+): boolean {
+  if (!recordedAt || want.id !== got.id || want.type !== got.type) return false;
+  const typeOf = (events: readonly HistoryEvent[], id: unknown) => events.find((event) => event.id === id)?.type;
+  return AWS_HISTORY_RULE_CHANGES.some(
+    (change) =>
+      recordedAt < change.since &&
+      want.type === change.event &&
+      typeOf(recorded, want.previousEventId) === change.before &&
+      typeOf(produced, got.previousEventId) === change.now,
+  );
+}

@@ -7,6 +7,8 @@ export interface ConformanceCase {
   readonly area: string;
   readonly kind: 'execution' | 'validation';
   readonly file: string;
+  /** Where the case came from; `aws_validated_date` is when AWS produced the recording. */
+  readonly source?: { readonly aws_validated_date?: string; readonly [key: string]: unknown };
   readonly definition?: unknown;
   readonly definition_raw?: string;
   readonly input?: unknown;

@@ -712,18 +712,23 @@ class Decision {
         throw new StatesError('States.Runtime', `Map state input must be an array, but received: ${json(items)}`);
       }
     }
-    let limits: { maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number } = {};
+    // MaxConcurrency shapes how the Map starts: AWS fails a bad MaxConcurrencyPath before
+    // MapStateStarted; the tolerated-failure thresholds are read once it has started.
+    const maxConcurrency = await this.numberField(threadId, definition, 'MaxConcurrency', effective, language);
+    let limits: { maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number } = { maxConcurrency };
     let limitsFailure: unknown;
     try {
       limits = {
-        maxConcurrency: await this.numberField(threadId, definition, 'MaxConcurrency', effective, language),
+        maxConcurrency,
         toleratedFailureCount: await this.numberField(threadId, definition, 'ToleratedFailureCount', effective, language),
         toleratedFailurePercentage: await this.numberField(threadId, definition, 'ToleratedFailurePercentage', effective, language),
       };
     } catch (error) {
       limitsFailure = error;
     }
-    const distributed = (definition.ItemProcessor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
+    // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
+    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
+    const distributed = (processor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
     this.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length }, compact({
       items: json(items),
       maxConcurrency: limits.maxConcurrency ?? 0,

@@ -252,12 +252,19 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
         },
       });
     }
+    case 'MapRunStarted': {
+      const book = cursor?.children;
+      if (!cursor || !book) return withThread(next, { ...thread, pointer: event.id });
+      return withThread(next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, mapRunStartedEventId: event.id } } });
+    }
     case 'MapStateSucceeded': {
-      // AWS does not advance the chain here: MapStateExited links where this event linked.
+      // AWS does not advance the chain here: MapStateExited links where this event linked,
+      // or, after a Map Run, at MapRunStarted (AWS's histories since late 2024; earlier
+      // recordings link it at MapRunSucceeded).
       const cleaned = withoutChildren(next, threadId);
       return withThread(cleaned, {
         ...thread,
-        pointer: event.previousEventId,
+        pointer: cursor?.children?.mapRunStartedEventId ?? event.previousEventId,
         cursor: cursor && { ...cursor, phase: 'running', children: undefined },
       });
     }

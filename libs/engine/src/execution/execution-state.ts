@@ -29,6 +29,8 @@ export interface ChildrenBook {
   readonly maxConcurrency: number;
   /** Distributed mode: iterations are child workflows, out of the parent's history. */
   readonly distributed?: boolean;
+  /** Distributed mode: the MapRunStarted event, which MapStateExited links to. */
+  readonly mapRunStartedEventId?: number;
   /** The last MapIterationSucceeded/Failed: MapStateSucceeded links to it. */
   readonly lastIterationEventId?: number;
   readonly toleratedFailureCount?: number;

@@ -10,6 +10,7 @@ describe('comparing with recorded AWS values', () => {
     assert.equal(matches(recordedInput, { TimestampValue: '2016-13-05T21:29:29Z', Other: 'kept' }, []), true);
     assert.equal(matches(recordedInput, '{"TimestampValue": "05-12-2016T21:29:29Z", "Other": "kept"}', []), true);
     assert.equal(matches({ at: 'date' }, { at: '2024-01-01T00:00:00.000Z' }, []), true);
+    assert.equal(matches({ EnteredTime: 'entered-time' }, { EnteredTime: '2024-01-01T00:00:00.000Z' }, []), true);
   });
 
   it('still fails a real mismatch next to a token', () => {

@@ -8,16 +8,17 @@
  * - a whole recorded value that is an angle-bracket token (`<uuid:1>`, `<ExecArnPart_0idx>`)
  *   or a name in expected.placeholders: any value that is present;
  * - a whole recorded value that is one of the tooling's replacement words for time values
- *   (TIME_VALUE_TOKENS): any string — the tooling replaced ISO datetimes with "date" and the
+ *   (TIME_VALUE_TOKENS): any string — the tooling replaced ISO datetimes with "date", the
  *   values of timestamp fields (valid or not, e.g. an input's `"TimestampValue"`) with
- *   "timestamp", while causes and messages kept the real text;
+ *   "timestamp", and context-object times with "start-time"/"entered-time" (API dates with
+ *   "start-date"/"stop-date"), while causes and messages kept the real text;
  * - an angle-bracket token, a placeholder name or "date" inside a longer string: any text at
  *   that position, the rest of the string literally.
  * Everything else is literal: a number, a missing key, a different key set or different text
  * around a token is a mismatch (compare.spec.ts holds both sides).
  */
 const TOKEN = /<[^<>\s]+>|\bdate\b/;
-export const TIME_VALUE_TOKENS: readonly string[] = ['date', 'timestamp'];
+export const TIME_VALUE_TOKENS: readonly string[] = ['date', 'timestamp', 'start-date', 'stop-date', 'start-time', 'entered-time'];
 
 export function tokensOf(placeholders: unknown): string[] {
   if (!Array.isArray(placeholders)) return [];

@@ -36,6 +36,8 @@ export interface ExecutionRun {
 
 const START = Date.parse('2024-01-01T00:00:00.000Z');
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:111111111111:execution:conformance:case';
+/** EXPRESS executions are named as AWS names them: `express:<state machine>:<name>:<uuid>`. */
+const EXPRESS_EXECUTION_ARN = 'arn:aws:states:us-east-1:111111111111:express:conformance:case:6c1c7e5e-6a4a-4c47-9f1e-3f0a7b0c2d11';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:conformance';
 
 function deterministicEnv(now: number, seed: { n: number }): DecisionEnv {
@@ -67,7 +69,7 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   };
   let state = await step(initialExecutionState, {
     type: 'StartExecution',
-    executionArn: EXECUTION_ARN,
+    executionArn: testCase.state_machine_type === 'EXPRESS' ? EXPRESS_EXECUTION_ARN : EXECUTION_ARN,
     stateMachineArn: STATE_MACHINE_ARN,
     name: 'case',
     executionType: testCase.state_machine_type ?? 'STANDARD',

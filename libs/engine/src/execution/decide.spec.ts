@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ExecutionCommand } from './commands';
 import { pendingEffects } from './effects';
 import { fixedEnv, given, startCommand } from './testing/decider-specification';
 
@@ -120,6 +121,16 @@ describe('decide: a run of pure states is one decision', () => {
     const definition = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } };
     const started = await given().when(startCommand(definition)).then(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled']);
     await given(started.events).when({ type: 'CompleteTask', token: 'not-a-token', output: '{}' }).then([]);
+  });
+
+  it('shows RedriveCount in $$.Execution for STANDARD executions only (EXPRESS cannot be redriven)', async () => {
+    const definition = { StartAt: 'Look', States: { Look: { Type: 'Pass', Parameters: { 'execution.$': '$$.Execution' }, End: true } } };
+    for (const executionType of ['STANDARD', 'EXPRESS'] as const) {
+      await given().when({ ...startCommand(definition), executionType } as ExecutionCommand).then(
+        ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'],
+        (_events, state) => assert.equal('RedriveCount' in JSON.parse(state.output!).execution, executionType === 'STANDARD'),
+      );
+    }
   });
 
   it('aborts a waiting execution on StopExecution', async () => {

@@ -936,7 +936,8 @@ class Decision {
         Name: start.name,
         RoleArn: start.roleArn,
         StartTime: start.startDate,
-        RedriveCount: start.redriveCount ?? 0,
+        // Only STANDARD executions can be redriven; AWS shows no RedriveCount for EXPRESS.
+        ...(start.type === 'EXPRESS' ? {} : { RedriveCount: start.redriveCount ?? 0 }),
       },
       State: {
         EnteredTime: override.enteredTime ?? cursor?.enteredTime ?? this.nowIso,

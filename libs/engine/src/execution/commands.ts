@@ -23,7 +23,8 @@ export type ExecutionCommand =
   /** SendTaskHeartbeat: the worker is alive (resets the HeartbeatSeconds deadline). */
   | { readonly type: 'HeartbeatTask'; readonly token: string }
   | { readonly type: 'CompleteTask'; readonly token: string; readonly output: string }
-  | { readonly type: 'FailTask'; readonly token: string; readonly error: string; readonly cause: string }
+  /** SendTaskFailure may name no error and no cause: AWS then records neither. */
+  | { readonly type: 'FailTask'; readonly token: string; readonly error?: string; readonly cause?: string }
   /**
    * The task timed out: reported by whoever performs it, or fired by the engine's own timer
    * for TimeoutSeconds/HeartbeatSeconds (`deadline`), which decides nothing unless that

@@ -458,7 +458,8 @@ class Decision {
     if ((matching.uncatchable ?? UNCATCHABLE).has(error ?? '') || !Array.isArray(definition.Catch)) return undefined;
     const catcher = findCatcher(definition.Catch, error ?? '', matching.alias);
     if (!catcher) return undefined;
-    const errorOutput = compact({ Error: error, Cause: cause });
+    // A failure that names no error (SendTaskFailure without one) reaches Catch as nulls, as on AWS.
+    const errorOutput = error === undefined ? { Error: null, Cause: cause ?? null } : compact({ Error: error, Cause: cause });
     const language = this.queryLanguageOf(threadId, definition);
     let output: unknown;
     let assigned: Record<string, unknown> | undefined;
@@ -777,7 +778,7 @@ class Decision {
     await this.failTask(command.token, error, command.cause, 'TimedOut', heartbeat ? 'States.HeartbeatTimeout' : undefined);
   }
 
-  private async failTask(token: string, error: string, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): Promise<void> {
+  private async failTask(token: string, error: string | undefined, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): Promise<void> {
     const found = this.findTask(token);
     if (!found) return;
     const threadId = found.thread.id;

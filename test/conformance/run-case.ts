@@ -6,13 +6,16 @@ import {
   type ExecutionCommand,
   type ExecutionEvent,
   type ExecutionState,
+  type TaskOutcome,
   decideAndEvolve,
   initialExecutionState,
   isHistoryEvent,
   pendingEffects,
   toHistoryEvent,
 } from '@stepstone/engine';
+import { mockedOutcome } from '@stepstone/integrations';
 import { explainedByAwsRuleChange, matches, tokensOf } from './compare';
+import { RECORDED_TEST_CASE, recordedMocks } from './recorded-mocks';
 import { type ConformanceCase, definitionTextOf, inputTextOf } from './corpus';
 
 export interface CaseOutcome {
@@ -38,7 +41,8 @@ const START = Date.parse('2024-01-01T00:00:00.000Z');
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:111111111111:execution:conformance:case';
 /** EXPRESS executions are named as AWS names them: `express:<state machine>:<name>:<uuid>`. */
 const EXPRESS_EXECUTION_ARN = 'arn:aws:states:us-east-1:111111111111:express:conformance:case:6c1c7e5e-6a4a-4c47-9f1e-3f0a7b0c2d11';
-const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:conformance';
+const STATE_MACHINE_NAME = 'conformance';
+const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:111111111111:stateMachine:${STATE_MACHINE_NAME}`;
 
 function deterministicEnv(now: number, seed: { n: number }): DecisionEnv {
   return {
@@ -53,15 +57,17 @@ function deterministicEnv(now: number, seed: { n: number }): DecisionEnv {
 }
 
 /**
- * Runs a case's execution through the pure decider with a virtual clock: a Wait or a retry
- * backoff advances time to its deadline instead of sleeping. Task states are answered from
- * the case's recorded service calls (Step Functions Local's mocked responses, in order).
+ * Runs a case's execution through the pure decider with a virtual clock: a Wait, a retry
+ * backoff or a task's TimeoutSeconds/HeartbeatSeconds advances time to its deadline instead
+ * of sleeping. Task states are answered by Step Functions Local's mocked responses, built
+ * from the case's recorded service calls (see recorded-mocks.ts).
  */
 export async function runInProcess(testCase: ConformanceCase): Promise<ExecutionRun> {
   const seed = { n: 42 };
   let now = START;
   const events: ExecutionEvent[] = [];
-  const calls = [...(testCase.service_calls ?? [])];
+  const mocks = recordedMocks(testCase);
+  const answered = new Set<string>();
   const step = async (state: ExecutionState, command: ExecutionCommand): Promise<ExecutionState> => {
     const decided = await decideAndEvolve(state, command, deterministicEnv(now, seed));
     events.push(...decided.events);
@@ -75,28 +81,36 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
     executionType: testCase.state_machine_type ?? 'STANDARD',
     definition: definitionTextOf(testCase),
     input: inputTextOf(testCase),
-    roleArn: 'snf_role_arn',
+    // The test account's role, recorded as a token (snf_role_arn) or as its ARN.
+    roleArn: 'arn:aws:iam::111111111111:role/snf_role_arn',
+    testCase: RECORDED_TEST_CASE,
   });
   for (let guard = 0; state.status === 'RUNNING' && guard < 100_000; guard++) {
     const effects = pendingEffects(state);
-    const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
+    const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !answered.has(effect.token));
     if (task) {
-      state = await step(state, answerTask(task, calls));
+      // Like a dispatcher: the task is taken (a worker, the service), maybe submitted, then
+      // answered by its mocked response; a recorded timeout is never answered, so its deadline fires.
+      answered.add(task.token);
+      const progress = mocks.nextProgress();
+      if (progress?.started) state = await step(state, { type: 'StartTask', token: task.token, workerName: progress.started.workerName });
+      if (progress?.submitted !== undefined) state = await step(state, { type: 'SubmitTask', token: task.token, output: progress.submitted });
+      const outcome = mockedOutcome(mocks.config, { stateMachineName: STATE_MACHINE_NAME, testCase: RECORDED_TEST_CASE, stateName: task.stateName, invocation: task.invocation });
+      if (!outcome) throw new NeedsIntegration(`needs integration: no recorded service call for state '${task.stateName}' (invocation ${task.invocation})`);
+      if (outcome.kind !== 'timed_out') state = await step(state, outcomeCommand(task.token, outcome));
       continue;
     }
-    const deadlines: Array<{ at: number; effect: Effect }> = [];
+    const deadlines: Array<{ at: number; command: ExecutionCommand }> = [];
     for (const effect of effects) {
-      if (effect.kind === 'timer') deadlines.push({ at: Date.parse(effect.wakeAt), effect });
-      if (effect.kind === 'execution-timeout') deadlines.push({ at: Date.parse(effect.at), effect });
+      if (effect.kind === 'timer') deadlines.push({ at: Date.parse(effect.wakeAt), command: { type: 'FireTimer', threadId: effect.threadId, enteredEventId: effect.enteredEventId } });
+      if (effect.kind === 'execution-timeout') deadlines.push({ at: Date.parse(effect.at), command: { type: 'TimeOutExecution' } });
+      if (effect.kind === 'task-deadline') deadlines.push({ at: Date.parse(effect.at), command: { type: 'TimeOutTask', token: effect.token, deadline: effect.deadline } });
     }
     deadlines.sort((a, b) => a.at - b.at);
     const first = deadlines[0];
     if (!first) throw new Error('execution is stuck: no timer and no task to complete');
     now = Math.max(now, first.at);
-    state = await step(
-      state,
-      first.effect.kind === 'timer' ? { type: 'FireTimer', threadId: first.effect.threadId, enteredEventId: first.effect.enteredEventId } : { type: 'TimeOutExecution' },
-    );
+    state = await step(state, first.command);
   }
   return {
     status: state.status,
@@ -109,18 +123,15 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
 
 class NeedsIntegration extends Error {}
 
-function answerTask(task: Extract<Effect, { kind: 'task' }>, calls: Array<Record<string, any>>): ExecutionCommand {
-  const index = calls.findIndex((call) => call.state === task.stateName);
-  if (index < 0) throw new NeedsIntegration(`needs integration: no recorded service call for state '${task.stateName}'`);
-  const [call] = calls.splice(index, 1);
-  if (call.outcome === 'succeeded') return { type: 'CompleteTask', token: task.token, output: JSON.stringify(call.output ?? null) };
-  if (call.outcome === 'timed_out') return { type: 'TimeOutTask', token: task.token, error: call.error ?? 'States.Timeout', cause: stringOf(call.cause) };
-  return { type: 'FailTask', token: task.token, error: call.error ?? 'States.TaskFailed', cause: stringOf(call.cause) ?? '' };
-}
-
-function stringOf(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+function outcomeCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
+  switch (outcome.kind) {
+    case 'succeeded':
+      return { type: 'CompleteTask', token, output: outcome.output };
+    case 'failed':
+      return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause };
+    case 'timed_out':
+      return { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
+  }
 }
 
 export async function runCase(testCase: ConformanceCase, execute: (c: ConformanceCase) => Promise<ExecutionRun> = runInProcess): Promise<CaseOutcome> {
@@ -207,7 +218,14 @@ function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
     return detailsAsMultiset(expected, actual);
   }
   // The role is the test account's: recorded as a token or an account-specific ARN.
-  const tokens = [...tokensOf(testCase.expected.placeholders), 'snf_role_arn', 'sfn_role_arn', 'arn:<partition>:iam::111111111111:role/<role-name>'];
+  const tokens = [
+    ...tokensOf(testCase.expected.placeholders),
+    'snf_role_arn',
+    'sfn_role_arn',
+    'arn:<partition>:iam::111111111111:role/<role-name>',
+    // The activity the test registered, normalised by the recording like the role.
+    'activity_arn',
+  ];
   const recordedAt = testCase.source?.aws_validated_date;
   for (let i = 0; i < expected.length; i++) {
     const want = expected[i];

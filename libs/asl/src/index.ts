@@ -18,6 +18,7 @@ export {
   evaluateReference,
   isJsonPathNotFound,
   JsonPathNotFoundError,
+  formatNormalizedPath,
   applyInputPath,
   applyOutputPath,
   applyResultPath,

@@ -12,6 +12,8 @@ export type ExecutionCommand =
       readonly roleArn: string;
       readonly traceHeader?: string;
       readonly actor?: string;
+      /** Step Functions Local's mock test case (`<stateMachineArn>#<TestCase>`), kept in bookkeeping only. */
+      readonly testCase?: string;
     }
   /** A Wait state's or a retry backoff's deadline passed. Stale timers decide nothing. */
   | { readonly type: 'FireTimer'; readonly threadId: string; readonly enteredEventId: number }
@@ -21,8 +23,20 @@ export type ExecutionCommand =
   /** SendTaskHeartbeat: the worker is alive (resets the HeartbeatSeconds deadline). */
   | { readonly type: 'HeartbeatTask'; readonly token: string }
   | { readonly type: 'CompleteTask'; readonly token: string; readonly output: string }
-  | { readonly type: 'FailTask'; readonly token: string; readonly error: string; readonly cause: string }
-  | { readonly type: 'TimeOutTask'; readonly token: string; readonly error?: string; readonly cause?: string }
+  /** SendTaskFailure may name no error and no cause: AWS then records neither. */
+  | { readonly type: 'FailTask'; readonly token: string; readonly error?: string; readonly cause?: string }
+  /**
+   * The task timed out: reported by whoever performs it, or fired by the engine's own timer
+   * for TimeoutSeconds/HeartbeatSeconds (`deadline`), which decides nothing unless that
+   * deadline, as the events define it now, has passed (a later heartbeat moved it).
+   */
+  | {
+      readonly type: 'TimeOutTask';
+      readonly token: string;
+      readonly error?: string;
+      readonly cause?: string;
+      readonly deadline?: 'timeout' | 'heartbeat';
+    }
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
   | { readonly type: 'TimeOutExecution' };
 

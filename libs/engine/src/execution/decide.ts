@@ -29,12 +29,15 @@ import {
   languageEnv,
   evaluateReference,
   evaluateFieldExpression,
+  formatNormalizedPath,
   parseTimestamp,
   selectChoice,
   selectChoiceJsonata,
 } from './language';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
 import { makeTaskToken } from './task-token';
+import { taskDeadlines } from './effects';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, type TaskEventFamily, taskDetailsField, taskEventFamilyOf } from './task-resource';
 
 /**
  * decide(state, command, env) → the events that happen next. Pure: time, ids and randomness
@@ -77,7 +80,19 @@ interface Failure {
 }
 
 /** Errors AWS documents as terminal: no Retry or Catch (not even States.ALL) sees them. */
-const UNCATCHABLE = new Set(['States.Runtime', 'States.DataLimitExceeded']);
+const UNCATCHABLE: ReadonlySet<string> = new Set(['States.Runtime', 'States.DataLimitExceeded']);
+
+/**
+ * A task's own failure with States.DataLimitExceeded (its result was too large) is caught
+ * like any other: the corpus's test_task_lambda_catch_state_all_data_limit_exceeded_* cases
+ * end in their States.ALL catcher.
+ */
+const TASK_UNCATCHABLE: ReadonlySet<string> = new Set(['States.Runtime']);
+
+interface ErrorMatching {
+  readonly alias?: string;
+  readonly uncatchable?: ReadonlySet<string>;
+}
 
 const PAYLOAD_DETAILS = { truncated: false } as const;
 
@@ -117,21 +132,23 @@ class Decision {
         break;
       case 'StartTask': {
         const found = this.findTask(command.token);
-        if (found && !found.cursor.taskStarted) this.emitTaskStarted(found.thread.id, found.cursor);
+        if (found && !found.cursor.taskStarted) this.emitTaskStarted(found.thread.id, found.cursor, command.workerName);
         break;
       }
       case 'CompleteTask':
         await this.completeTask(command.token, command.output);
         break;
       case 'FailTask':
-        await this.failTask(command.token, command.error, command.cause, 'TaskFailed');
+        await this.failTask(command.token, command.error, command.cause, 'Failed');
         break;
       case 'SubmitTask':
+        this.submitTask(command.token, command.output);
+        break;
       case 'HeartbeatTask':
-        // TODO(issue 6): TaskSubmitted for .sync; heartbeats reset HeartbeatSeconds.
+        this.heartbeat(command.token);
         break;
       case 'TimeOutTask':
-        await this.failTask(command.token, command.error ?? 'States.Timeout', command.cause, 'TaskTimedOut');
+        await this.timeOutTask(command);
         break;
       case 'StopExecution':
         this.abortAll();
@@ -160,7 +177,8 @@ class Decision {
     const thread = this.state.threads[threadId];
     // Iterations of a Distributed Map run as child workflows on AWS: their events are kept
     // (they drive the fold) but numbered apart and left out of the parent's history.
-    const hidden = thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
+    const hidden =
+      internals.hidden === true || thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
     const override = this.pointerOverrides.get(threadId);
     if (override !== undefined) this.pointerOverrides.delete(threadId);
     const event: ExecutionEvent = {
@@ -251,6 +269,7 @@ class Decision {
         definition: command.definition,
         ...(timeoutAt ? { timeoutAt } : {}),
         ...(command.traceHeader ? { traceHeader: command.traceHeader } : {}),
+        ...(command.testCase ? { testCase: command.testCase } : {}),
       },
       actor: command.actor,
     }, 0);
@@ -441,13 +460,14 @@ class Decision {
     return failure.cause.startsWith('An error occurred while executing the state') ? failure.cause : prefix + failure.cause;
   }
 
-  private async tryCatch(threadId: string, error: string | undefined, cause: string | undefined): Promise<Step | undefined> {
+  private async tryCatch(threadId: string, error: string | undefined, cause: string | undefined, matching: ErrorMatching = {}): Promise<Step | undefined> {
     const cursor = this.cursorOf(threadId);
     const definition = this.stateDefinition(threadId, cursor.name);
-    if (UNCATCHABLE.has(error ?? '') || !Array.isArray(definition.Catch)) return undefined;
-    const catcher = findCatcher(definition.Catch, error ?? '');
+    if ((matching.uncatchable ?? UNCATCHABLE).has(error ?? '') || !Array.isArray(definition.Catch)) return undefined;
+    const catcher = findCatcher(definition.Catch, error ?? '', matching.alias);
     if (!catcher) return undefined;
-    const errorOutput = compact({ Error: error, Cause: cause });
+    // A failure that names no error (SendTaskFailure without one) reaches Catch as nulls, as on AWS.
+    const errorOutput = error === undefined ? { Error: null, Cause: cause ?? null } : compact({ Error: error, Cause: cause });
     const language = this.queryLanguageOf(threadId, definition);
     let output: unknown;
     let assigned: Record<string, unknown> | undefined;
@@ -466,11 +486,15 @@ class Decision {
    * The retrier that applies to `error` now, as the fields the failure event carries (which
    * retrier, which attempt, when the backoff ends), or undefined when no retry applies.
    */
-  private retryPlan(threadId: string, error: string | undefined): { retry: { retrier: number; attempt: number }; wakeAt: string } | undefined {
+  private retryPlan(
+    threadId: string,
+    error: string | undefined,
+    matching: ErrorMatching = {},
+  ): { retry: { retrier: number; attempt: number }; wakeAt: string } | undefined {
     const cursor = this.cursorOf(threadId);
     const definition = this.stateDefinition(threadId, cursor.name);
-    if (UNCATCHABLE.has(error ?? '') || !Array.isArray(definition.Retry)) return undefined;
-    const found = findRetrier(definition.Retry, error ?? '');
+    if ((matching.uncatchable ?? UNCATCHABLE).has(error ?? '') || !Array.isArray(definition.Retry)) return undefined;
+    const found = findRetrier(definition.Retry, error ?? '', matching.alias);
     if (!found) return undefined;
     const attempt = cursor.retryCounts[found.index] ?? 0;
     const maxAttempts = typeof found.retrier.MaxAttempts === 'number' ? found.retrier.MaxAttempts : 3;
@@ -589,25 +613,87 @@ class Decision {
     const executionArn = this.state.start!.executionArn;
     const token = makeTaskToken(executionArn, this.env.hash('SHA-256', `${executionArn}|${threadId}|${cursor.enteredEventId}|${attempt}`));
     let parameters: unknown;
+    let credentials: unknown;
     if (language === 'JSONata') {
       const states = this.jsonataStates(threadId, cursor.input, {}, token);
       parameters = definition.Arguments !== undefined ? await this.jsonata(threadId, definition.Arguments, states, 'Arguments') : undefined;
+      if (definition.Credentials !== undefined) credentials = await this.jsonata(threadId, definition.Credentials, states, 'Credentials');
     } else {
       const scope = this.scope(threadId, applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId, token)), token);
       parameters = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
+      if (definition.Credentials !== undefined) credentials = this.payload(definition.Credentials, scope);
     }
-    const { resourceType, resource } = describeResource(String(definition.Resource ?? ''));
-    const details: Record<string, unknown> = {
-      resourceType,
-      resource,
-      region: regionOf(this.state.start!.executionArn),
-      parameters: json(parameters ?? {}),
-    };
-    if (typeof definition.TimeoutSeconds === 'number') details.timeoutInSeconds = definition.TimeoutSeconds;
-    if (typeof definition.HeartbeatSeconds === 'number') details.heartbeatInSeconds = definition.HeartbeatSeconds;
-    rememberParsed(details, 'parameters', parameters ?? {});
-    this.emit(threadId, 'TaskScheduled', 'taskScheduledEventDetails', details, { token });
+    const timeoutSeconds = await this.taskSeconds(threadId, definition, 'TimeoutSeconds', language);
+    const heartbeatSeconds = await this.taskSeconds(threadId, definition, 'HeartbeatSeconds', language);
+    const resourceArn = String(definition.Resource ?? '');
+    const family = taskEventFamilyOf(resourceArn);
+    const parametersText = json(parameters ?? {});
+    const roleArn = (credentials as { RoleArn?: unknown } | undefined)?.RoleArn;
+    const taskCredentials = typeof roleArn === 'string' ? { roleArn } : undefined;
+    let details: Record<string, unknown>;
+    if (family === 'Task') {
+      const { resourceType, resource } = describeResource(resourceArn);
+      details = compact({
+        resourceType,
+        resource,
+        region: regionOf(executionArn),
+        parameters: parametersText,
+        timeoutInSeconds: timeoutSeconds,
+        heartbeatInSeconds: heartbeatSeconds,
+        taskCredentials,
+      });
+      rememberParsed(details, 'parameters', parameters ?? {});
+    } else {
+      details = compact({
+        resource: resourceArn,
+        input: parametersText,
+        inputDetails: PAYLOAD_DETAILS,
+        timeoutInSeconds: timeoutSeconds,
+        // LambdaFunctionScheduledEventDetails has no heartbeat field (AWS API reference).
+        heartbeatInSeconds: family === 'Activity' ? heartbeatSeconds : undefined,
+        taskCredentials: family === 'LambdaFunction' ? taskCredentials : undefined,
+      });
+      rememberParsed(details, 'input', parameters ?? {});
+    }
+    this.emit(threadId, `${family}Scheduled`, taskDetailsField(family, 'Scheduled'), details, {
+      token,
+      timeoutSeconds: timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
+      ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
+    });
     return { kind: 'blocked' };
+  }
+
+  /**
+   * TimeoutSeconds / HeartbeatSeconds: a number, a `…SecondsPath` reference (JSONPath) or a
+   * JSONata expression, which must give a positive integer.
+   */
+  private async taskSeconds(threadId: string, definition: Record<string, any>, field: 'TimeoutSeconds' | 'HeartbeatSeconds', language: 'JSONPath' | 'JSONata'): Promise<number | undefined> {
+    const cursor = this.cursorOf(threadId);
+    const value = definition[field];
+    if (typeof value === 'number') return value;
+    if (language === 'JSONata' && typeof value === 'string') {
+      const resolved = await this.jsonata(threadId, value, this.jsonataStates(threadId, cursor.input), field);
+      if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
+        throw new StatesError(
+          'States.QueryEvaluationError',
+          `The JSONata expression '${stripTemplate(value)}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(resolved)}' for value: ${json(resolved)}`,
+        );
+      }
+      return resolved;
+    }
+    const path = definition[`${field}Path`];
+    if (typeof path !== 'string') return undefined;
+    let resolved: unknown;
+    try {
+      resolved = evaluateReference(path, this.scope(threadId, cursor.input));
+    } catch (error) {
+      if (!isJsonPathNotFound(error)) throw error;
+      throw new StatesError('States.Runtime', `Invalid path '${path}' : No results for path: ${formatNormalizedPath(error.parsed)}`);
+    }
+    if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
+      throw new StatesError('States.Runtime', `The ${field}Path parameter does not reference a valid positive integer: ${path} == ${textOf(resolved)}`);
+    }
+    return resolved;
   }
 
   private findTask(token: string): { thread: ThreadState; cursor: Cursor } | undefined {
@@ -617,21 +703,60 @@ class Decision {
     return undefined;
   }
 
-  private emitTaskStarted(threadId: string, cursor: Cursor): void {
+  private familyOf(cursor: Cursor): TaskEventFamily {
+    return cursor.taskFamily ?? 'Task';
+  }
+
+  /** resource/resourceType, which every Task* event after TaskScheduled repeats (not Lambda/Activity events). */
+  private taskEventDetails(cursor: Cursor, details: Record<string, unknown>): Record<string, unknown> {
+    if (this.familyOf(cursor) !== 'Task') return details;
     const [resourceType, resource] = splitResource(cursor.taskResource);
-    this.emit(threadId, 'TaskStarted', 'taskStartedEventDetails', { resource, resourceType });
+    return { ...details, resource, resourceType };
+  }
+
+  private emitTaskStarted(threadId: string, cursor: Cursor, workerName?: string): void {
+    const family = this.familyOf(cursor);
+    if (family === 'LambdaFunction') {
+      this.emit(threadId, 'LambdaFunctionStarted'); // AWS writes it without details
+    } else if (family === 'Activity') {
+      this.emit(threadId, 'ActivityStarted', 'activityStartedEventDetails', compact({ workerName }));
+    } else {
+      this.emit(threadId, 'TaskStarted', 'taskStartedEventDetails', this.taskEventDetails(cursor, {}));
+    }
+  }
+
+  /** A `.sync` job or a `.waitForTaskToken` call went out: TaskSubmitted with the service's response. */
+  private submitTask(token: string, outputText: string): void {
+    const found = this.findTask(token);
+    if (!found || found.cursor.taskSubmitted || this.familyOf(found.cursor) !== 'Task') return;
+    const threadId = found.thread.id;
+    if (!found.cursor.taskStarted) this.emitTaskStarted(threadId, found.cursor);
+    const details = this.taskEventDetails(found.cursor, { output: outputText, outputDetails: PAYLOAD_DETAILS });
+    this.emit(threadId, 'TaskSubmitted', 'taskSubmittedEventDetails', details);
+  }
+
+  /** SendTaskHeartbeat: recorded (hidden) only where HeartbeatSeconds makes it matter. */
+  private heartbeat(token: string): void {
+    const found = this.findTask(token);
+    if (!found || found.cursor.heartbeatSeconds === undefined) return;
+    this.emit(found.thread.id, 'TaskHeartbeatRecorded', undefined, undefined, { hidden: true });
   }
 
   private async completeTask(token: string, outputText: string): Promise<void> {
     const found = this.findTask(token);
     if (!found) return;
+    if (Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+      const cause = `The state/task '${this.taskDisplayName(found.cursor)}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+      await this.failTask(token, 'States.DataLimitExceeded', cause, 'Failed');
+      return;
+    }
     const threadId = found.thread.id;
+    const family = this.familyOf(found.cursor);
     if (!found.cursor.taskStarted) this.emitTaskStarted(threadId, found.cursor);
-    const [resourceType, resource] = splitResource(found.cursor.taskResource);
     const result = JSON.parse(outputText) as unknown;
-    const details = { output: outputText, outputDetails: PAYLOAD_DETAILS, resource, resourceType };
+    const details = this.taskEventDetails(found.cursor, { output: outputText, outputDetails: PAYLOAD_DETAILS });
     rememberParsed(details, 'output', result);
-    this.emit(threadId, 'TaskSucceeded', 'taskSucceededEventDetails', details);
+    this.emit(threadId, `${family}Succeeded`, taskDetailsField(family, 'Succeeded'), details);
     let step: Step;
     try {
       step = await this.processResult(threadId, result);
@@ -641,17 +766,40 @@ class Decision {
     this.schedule(threadId, step);
   }
 
-  private async failTask(token: string, error: string, cause: string | undefined, type: 'TaskFailed' | 'TaskTimedOut'): Promise<void> {
+  /** How AWS names the task in a DataLimitExceeded cause: the service (`lambda`) or the function/activity ARN. */
+  private taskDisplayName(cursor: Cursor): string {
+    if (this.familyOf(cursor) !== 'Task') return cursor.taskResource ?? '';
+    return splitResource(cursor.taskResource)[0];
+  }
+
+  private async timeOutTask(command: Extract<ExecutionCommand, { type: 'TimeOutTask' }>): Promise<void> {
+    const found = this.findTask(command.token);
+    if (!found) return;
+    if (command.deadline) {
+      // A timer fired: it counts only if that deadline, as the events now define it, has passed.
+      const due = taskDeadlines(found.cursor).find((deadline) => deadline.deadline === command.deadline);
+      if (!due || Date.parse(due.at) > this.env.now.getTime()) return;
+    }
+    const heartbeat = command.deadline === 'heartbeat' || command.error === 'States.HeartbeatTimeout';
+    // AWS records a missed heartbeat as States.Timeout; Retry/Catch may name it States.HeartbeatTimeout.
+    const error = heartbeat ? 'States.Timeout' : (command.error ?? 'States.Timeout');
+    await this.failTask(command.token, error, command.cause, 'TimedOut', heartbeat ? 'States.HeartbeatTimeout' : undefined);
+  }
+
+  private async failTask(token: string, error: string | undefined, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): Promise<void> {
     const found = this.findTask(token);
     if (!found) return;
     const threadId = found.thread.id;
-    if (!found.cursor.taskStarted && type === 'TaskFailed') this.emitTaskStarted(threadId, found.cursor);
-    const [resourceType, resource] = splitResource(found.cursor.taskResource);
-    const plan = this.retryPlan(threadId, error);
-    const detailsField = type === 'TaskFailed' ? 'taskFailedEventDetails' : 'taskTimedOutEventDetails';
-    this.emit(threadId, type, detailsField, compact({ cause, error, resource, resourceType }), plan ?? {});
+    const family = this.familyOf(found.cursor);
+    // Integrations are called as they are scheduled (AWS shows them started); an activity
+    // that no worker took times out without ActivityStarted.
+    if (!found.cursor.taskStarted && (outcome === 'Failed' || family !== 'Activity')) this.emitTaskStarted(threadId, found.cursor);
+    const matching: ErrorMatching = { alias, uncatchable: TASK_UNCATCHABLE };
+    const plan = this.retryPlan(threadId, error, matching);
+    const details = this.taskEventDetails(found.cursor, compact({ cause, error }));
+    this.emit(threadId, `${family}${outcome}`, taskDetailsField(family, outcome), details, plan ?? {});
     if (plan) return;
-    const caught = await this.tryCatch(threadId, error, cause);
+    const caught = await this.tryCatch(threadId, error, cause, matching);
     this.schedule(threadId, caught ?? { kind: 'fail', error, cause });
   }
 

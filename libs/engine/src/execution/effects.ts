@@ -1,4 +1,4 @@
-import type { ExecutionState } from './execution-state';
+import type { Cursor, ExecutionState } from './execution-state';
 
 /**
  * The effects an execution is waiting for, derived from its folded state (never from the
@@ -18,6 +18,16 @@ export type Effect =
       readonly started: boolean;
       readonly stateName: string;
       readonly enteredEventId: number;
+      /** 0-based count of earlier schedulings of this state in the execution. */
+      readonly invocation: number;
+    }
+  /** TimeoutSeconds or HeartbeatSeconds of an open task: when it passes, the task times out. */
+  | {
+      readonly kind: 'task-deadline';
+      readonly threadId: string;
+      readonly token: string;
+      readonly deadline: 'timeout' | 'heartbeat';
+      readonly at: string;
     };
 
 export function pendingEffects(state: ExecutionState): Effect[] {
@@ -39,8 +49,31 @@ export function pendingEffects(state: ExecutionState): Effect[] {
         started: cursor.taskStarted ?? false,
         stateName: cursor.name,
         enteredEventId: cursor.enteredEventId,
+        invocation: cursor.taskInvocation ?? 0,
       });
+      for (const deadline of taskDeadlines(cursor)) effects.push({ kind: 'task-deadline', threadId: thread.id, token: cursor.token, ...deadline });
     }
   }
   return effects;
+}
+
+/**
+ * An open task's deadlines as its events define them: TimeoutSeconds from the moment the task
+ * was called (an activity: taken by a worker), HeartbeatSeconds from the last sign of life
+ * (start, TaskSubmitted, a heartbeat). Pure, so decide re-checks a fired timer against it.
+ */
+export function taskDeadlines(cursor: Cursor): Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> {
+  const deadlines: Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> = [];
+  if (cursor.phase !== 'task') return deadlines;
+  if (cursor.taskTimeoutSeconds !== undefined && cursor.taskClockFrom) {
+    deadlines.push({ deadline: 'timeout', at: addSeconds(cursor.taskClockFrom, cursor.taskTimeoutSeconds) });
+  }
+  if (cursor.heartbeatSeconds !== undefined && cursor.lastBeatAt) {
+    deadlines.push({ deadline: 'heartbeat', at: addSeconds(cursor.lastBeatAt, cursor.heartbeatSeconds) });
+  }
+  return deadlines;
+}
+
+function addSeconds(iso: string, seconds: number): string {
+  return new Date(Date.parse(iso) + seconds * 1000).toISOString();
 }

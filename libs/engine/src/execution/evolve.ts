@@ -1,4 +1,5 @@
 import { parsedField } from './payload-cache';
+import { taskDetailsField, taskEventFamilyOfEvent } from './task-resource';
 import type { ExecutionEvent, StateKind } from './history-event';
 import {
   type ChildrenBook,
@@ -123,28 +124,63 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
   switch (type) {
     case 'EvaluationFailed':
       return withThread(next, { ...thread, pointer: event.id });
-    case 'TaskScheduled': {
-      const details = event.taskScheduledEventDetails as Record<string, unknown>;
+    case 'TaskScheduled':
+    case 'LambdaFunctionScheduled':
+    case 'ActivityScheduled': {
+      if (!cursor) return withThread(next, { ...thread, pointer: event.id });
+      const family = taskEventFamilyOfEvent(type)!;
+      const details = event[taskDetailsField(family, 'Scheduled')] as Record<string, unknown>;
+      const invocation = state.taskSchedulings?.[cursor.name] ?? 0;
+      // Activities start counting TimeoutSeconds when a worker takes them (ActivityStarted);
+      // integrations are called as they are scheduled.
+      const clock = family === 'Activity' ? undefined : event.timestamp;
+      return withThread(
+        { ...next, taskSchedulings: { ...state.taskSchedulings, [cursor.name]: invocation + 1 } },
+        {
+          ...thread,
+          pointer: event.id,
+          cursor: {
+            ...cursor,
+            phase: 'task',
+            token: event.x.token,
+            taskStarted: false,
+            taskSubmitted: false,
+            taskFamily: family,
+            taskInvocation: invocation,
+            taskResource: family === 'Task' ? `${details.resourceType}:${details.resource}` : (details.resource as string),
+            taskParameters: (family === 'Task' ? details.parameters : details.input) as string,
+            taskTimeoutSeconds: event.x.timeoutSeconds,
+            heartbeatSeconds: event.x.heartbeatSeconds,
+            taskClockFrom: clock,
+            lastBeatAt: clock,
+          },
+        },
+      );
+    }
+    case 'TaskStarted':
+    case 'LambdaFunctionStarted':
+    case 'ActivityStarted':
       return withThread(next, {
         ...thread,
         pointer: event.id,
-        cursor: cursor && {
-          ...cursor,
-          phase: 'task',
-          token: event.x.token,
-          taskStarted: false,
-          taskResource: `${details.resourceType}:${details.resource}`,
-          taskParameters: details.parameters as string,
-        },
+        cursor: cursor && { ...cursor, taskStarted: true, taskClockFrom: cursor.taskClockFrom ?? event.timestamp, lastBeatAt: event.timestamp },
       });
-    }
-    case 'TaskStarted':
-      return withThread(next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, taskStarted: true } });
-    case 'TaskSucceeded':
     case 'TaskSubmitted':
+      // The job (or the message carrying the token) is out; the task stays open until its result.
+      return withThread(next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, taskSubmitted: true, lastBeatAt: event.timestamp } });
+    case 'TaskHeartbeatRecorded':
+      // Hidden: the chain of AWS's event ids does not move.
+      return withThread(next, { ...thread, cursor: cursor && { ...cursor, lastBeatAt: event.timestamp } });
+    case 'TaskSucceeded':
+    case 'LambdaFunctionSucceeded':
+    case 'ActivitySucceeded':
       return withThread(next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, phase: 'running', token: undefined } });
     case 'TaskFailed':
     case 'TaskTimedOut':
+    case 'LambdaFunctionFailed':
+    case 'LambdaFunctionTimedOut':
+    case 'ActivityFailed':
+    case 'ActivityTimedOut':
     case 'ParallelStateFailed':
     case 'MapStateFailed':
       return failedAttempt(next, thread, event);

@@ -1,4 +1,5 @@
 import type { ExecutionStartInternals, StateKind } from './history-event';
+import type { TaskEventFamily } from './task-resource';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -52,6 +53,17 @@ export interface Cursor {
   readonly taskStarted?: boolean;
   readonly taskResource?: string;
   readonly taskParameters?: string;
+  /** Which events the open task writes: Task*, LambdaFunction* or Activity*. */
+  readonly taskFamily?: TaskEventFamily;
+  /** A `.sync`/`.waitForTaskToken` task whose TaskSubmitted is written. */
+  readonly taskSubmitted?: boolean;
+  /** 0-based: how many times this state was scheduled before in this execution (mocks pick by it). */
+  readonly taskInvocation?: number;
+  /** The open task's deadlines, derived from events: TimeoutSeconds counts from `taskClockFrom`, HeartbeatSeconds from `lastBeatAt`. */
+  readonly taskTimeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+  readonly taskClockFrom?: string;
+  readonly lastBeatAt?: string;
   readonly children?: ChildrenBook;
 }
 
@@ -81,6 +93,8 @@ export interface ExecutionState {
   readonly lastEventId: number;
   /** Count of hidden events (Distributed Map iterations), numbered -1, -2, ... */
   readonly hiddenEvents: number;
+  /** Task schedulings so far per state name (the `invocation` a mocked response is chosen by). */
+  readonly taskSchedulings?: Readonly<Record<string, number>>;
   readonly threads: Readonly<Record<string, ThreadState>>;
   readonly stopDate?: string;
   readonly output?: string;

@@ -39,6 +39,21 @@ export const ExecutionEventType = {
   TaskFailed: 'TaskFailed',
   TaskTimedOut: 'TaskTimedOut',
   TaskSubmitted: 'TaskSubmitted',
+  LambdaFunctionScheduled: 'LambdaFunctionScheduled',
+  LambdaFunctionStarted: 'LambdaFunctionStarted',
+  LambdaFunctionSucceeded: 'LambdaFunctionSucceeded',
+  LambdaFunctionFailed: 'LambdaFunctionFailed',
+  LambdaFunctionTimedOut: 'LambdaFunctionTimedOut',
+  ActivityScheduled: 'ActivityScheduled',
+  ActivityStarted: 'ActivityStarted',
+  ActivitySucceeded: 'ActivitySucceeded',
+  ActivityFailed: 'ActivityFailed',
+  ActivityTimedOut: 'ActivityTimedOut',
+  /**
+   * Engine-only and hidden from history (AWS records no event for SendTaskHeartbeat): a
+   * heartbeat of an open task, so a replay re-arms HeartbeatSeconds from the last one.
+   */
+  TaskHeartbeatRecorded: 'TaskHeartbeatRecorded',
 } as const;
 
 /** `PassStateEntered`, `TaskStateExited`, `MapStateAborted`... */
@@ -67,8 +82,11 @@ export interface EventInternals {
   readonly wakeAt?: string;
   /** A retry's backoff: index of the retrier and attempt number. */
   readonly retry?: { readonly retrier: number; readonly attempt: number };
-  /** TaskScheduled: the deterministic task token. */
+  /** TaskScheduled (and LambdaFunction/Activity): the deterministic task token. */
   readonly token?: string;
+  /** *Scheduled: the resolved TimeoutSeconds (AWS's default when the state has none) and HeartbeatSeconds. */
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
   /** Parallel/Map started: child thread count and, for Map, the items (JSON). */
   readonly items?: string;
   readonly maxConcurrency?: number;
@@ -95,6 +113,8 @@ export interface ExecutionStartInternals {
   readonly timeoutAt?: string;
   readonly traceHeader?: string;
   readonly redriveCount?: number;
+  /** Step Functions Local's `<stateMachineArn>#<TestCase>`: the mock test case this execution runs. */
+  readonly testCase?: string;
 }
 
 export interface ExecutionEvent {
@@ -150,6 +170,24 @@ export function detailsFieldOf(type: string): string | undefined {
       return 'taskTimedOutEventDetails';
     case 'TaskSubmitted':
       return 'taskSubmittedEventDetails';
+    case 'LambdaFunctionScheduled':
+      return 'lambdaFunctionScheduledEventDetails';
+    case 'LambdaFunctionSucceeded':
+      return 'lambdaFunctionSucceededEventDetails';
+    case 'LambdaFunctionFailed':
+      return 'lambdaFunctionFailedEventDetails';
+    case 'LambdaFunctionTimedOut':
+      return 'lambdaFunctionTimedOutEventDetails';
+    case 'ActivityScheduled':
+      return 'activityScheduledEventDetails';
+    case 'ActivityStarted':
+      return 'activityStartedEventDetails';
+    case 'ActivitySucceeded':
+      return 'activitySucceededEventDetails';
+    case 'ActivityFailed':
+      return 'activityFailedEventDetails';
+    case 'ActivityTimedOut':
+      return 'activityTimedOutEventDetails';
     default:
       return undefined;
   }

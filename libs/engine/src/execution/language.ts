@@ -11,6 +11,7 @@ import {
   evaluatePath,
   evaluateReference,
   evaluateFieldExpression,
+  formatNormalizedPath,
   parseTimestamp,
   isJsonPathNotFound,
   evaluatePayloadTemplate,
@@ -40,7 +41,7 @@ export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
   };
 }
 
-export { StatesError, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
+export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
 
 export interface JsonataStates {
   readonly input: unknown;

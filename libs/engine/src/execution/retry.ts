@@ -5,20 +5,24 @@
  */
 type Rule = Readonly<Record<string, any>>;
 
-export function errorMatches(errorEquals: unknown, error: string): boolean {
+export function errorMatches(errorEquals: unknown, error: string, alias?: string): boolean {
   if (!Array.isArray(errorEquals)) return false;
   return errorEquals.some(
-    (name) => name === error || name === 'States.ALL' || (name === 'States.TaskFailed' && error !== 'States.Timeout'),
+    (name) => name === error || (alias !== undefined && name === alias) || name === 'States.ALL' || (name === 'States.TaskFailed' && error !== 'States.Timeout'),
   );
 }
 
-export function findRetrier(retriers: readonly Rule[], error: string): { retrier: Rule; index: number } | undefined {
-  const index = retriers.findIndex((retrier) => errorMatches(retrier.ErrorEquals, error));
+/**
+ * `alias`: a second name the error answers to. A missed heartbeat is recorded as
+ * States.Timeout, and Retry/Catch may also name it States.HeartbeatTimeout ("Error names").
+ */
+export function findRetrier(retriers: readonly Rule[], error: string, alias?: string): { retrier: Rule; index: number } | undefined {
+  const index = retriers.findIndex((retrier) => errorMatches(retrier.ErrorEquals, error, alias));
   return index < 0 ? undefined : { retrier: retriers[index], index };
 }
 
-export function findCatcher(catchers: readonly Rule[], error: string): Rule | undefined {
-  return catchers.find((catcher) => errorMatches(catcher.ErrorEquals, error));
+export function findCatcher(catchers: readonly Rule[], error: string, alias?: string): Rule | undefined {
+  return catchers.find((catcher) => errorMatches(catcher.ErrorEquals, error, alias));
 }
 
 /**

@@ -18,6 +18,8 @@ export interface StartExecutionRequest {
   readonly roleArn: string;
   readonly traceHeader?: string;
   readonly actor?: string;
+  /** Step Functions Local's `<stateMachineArn>#<TestCase>`: the mock test case to run. */
+  readonly testCase?: string;
 }
 
 export type StartExecutionOutcome =

@@ -18,7 +18,12 @@ import { TimerHeap, type TimerEntry } from './timer-heap';
 /** A task the engine asks someone to perform (an integration, an activity worker, a mock). */
 export interface TaskRequest {
   readonly executionArn: string;
+  readonly stateMachineArn: string;
+  /** Step Functions Local's test case (`StartExecution` on `<stateMachineArn>#<TestCase>`): mocks answer by it. */
+  readonly testCase?: string;
   readonly stateName: string;
+  /** 0-based: how many times this state was scheduled before in this execution (retries, loops, Map items). */
+  readonly invocation: number;
   readonly token: string;
   readonly resource: string;
   readonly parameters: unknown;
@@ -31,7 +36,7 @@ export interface TaskRequest {
 
 export type TaskOutcome =
   | { readonly kind: 'succeeded'; readonly output: string }
-  | { readonly kind: 'failed'; readonly error: string; readonly cause?: string }
+  | { readonly kind: 'failed'; readonly error?: string; readonly cause?: string }
   | { readonly kind: 'timed_out'; readonly error?: string; readonly cause?: string };
 
 export type TaskProgress =
@@ -67,7 +72,8 @@ interface Loaded {
 
 type TimerPayload =
   | { readonly kind: 'timer'; readonly arn: string; readonly threadId: string; readonly enteredEventId: number }
-  | { readonly kind: 'execution-timeout'; readonly arn: string };
+  | { readonly kind: 'execution-timeout'; readonly arn: string }
+  | { readonly kind: 'task-deadline'; readonly arn: string; readonly token: string; readonly deadline: 'timeout' | 'heartbeat' };
 
 function systemDecisionEnv(now: Date): DecisionEnv {
   return {
@@ -97,6 +103,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const cache = new Map<string, Loaded>();
   const queues = new Map<string, Promise<unknown>>();
   const dispatchedTokens = new Set<string>();
+  /** Task deadline timers armed per execution: cancelled once their task is no longer open. */
+  const armedDeadlines = new Map<string, Set<string>>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
@@ -105,11 +113,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   function fireTimer(entry: TimerEntry<TimerPayload>): Promise<unknown> {
     const payload = entry.payload;
-    const command: ExecutionCommand =
-      payload.kind === 'timer'
-        ? { type: 'FireTimer', threadId: payload.threadId, enteredEventId: payload.enteredEventId }
-        : { type: 'TimeOutExecution' };
-    return dispatch(payload.arn, command).catch(reportBackgroundError);
+    return dispatch(payload.arn, timerCommand(payload)).catch(reportBackgroundError);
   }
 
   function reportBackgroundError(error: unknown): void {
@@ -172,6 +176,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   function applyEffects(arn: string, effects: readonly Effect[]): void {
+    const deadlines = new Set<string>();
     for (const effect of effects) {
       if (effect.kind === 'timer') {
         timers.add({
@@ -181,23 +186,28 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         });
       } else if (effect.kind === 'execution-timeout') {
         timers.add({ at: Date.parse(effect.at), key: `${arn}|timeout`, payload: { kind: 'execution-timeout', arn } });
+      } else if (effect.kind === 'task-deadline') {
+        // Keyed by the deadline itself: a heartbeat moves it, and the earlier key is cancelled below.
+        const key = `${arn}|${effect.token}|${effect.deadline}|${effect.at}`;
+        deadlines.add(key);
+        timers.add({ at: Date.parse(effect.at), key, payload: { kind: 'task-deadline', arn, token: effect.token, deadline: effect.deadline } });
       } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
         dispatchedTokens.add(effect.token);
         void runTask(arn, effect);
       }
     }
+    for (const key of armedDeadlines.get(arn) ?? []) if (!deadlines.has(key)) timers.cancel(key);
+    if (deadlines.size > 0) armedDeadlines.set(arn, deadlines);
+    else armedDeadlines.delete(arn);
   }
 
   async function runTask(arn: string, effect: Extract<Effect, { kind: 'task' }>): Promise<void> {
     const dispatcher = options.taskDispatcher;
     if (!dispatcher) return; // no integration configured: the task waits (like an activity without workers)
     try {
+      const start = (await load(arn))?.state.start;
       const outcome = await dispatcher.dispatch({
-        executionArn: arn,
-        stateName: effect.stateName,
-        token: effect.token,
-        resource: effect.resource,
-        parameters: JSON.parse(effect.parameters),
+        ...taskRequestFields(arn, start, effect),
         report: (progress) => reportTask(arn, effect.token, progress),
       });
       if (outcome) await completeTask(arn, effect.token, outcome);
@@ -257,27 +267,27 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     const syncTokens = new Set<string>();
     while (state.status === 'RUNNING' && !closed) {
       const effects = pendingEffects(state);
+      // Task deadlines are not waited for here: an in-memory task whose dispatcher gave no
+      // outcome can never complete (nobody can reach it), so the execution stops below.
       const timer = effects
-        .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
-        .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
+        .flatMap((effect): Array<{ at: string; command: ExecutionCommand }> =>
+          effect.kind === 'timer' ? [{ at: effect.wakeAt, command: { type: 'FireTimer', threadId: effect.threadId, enteredEventId: effect.enteredEventId } }] : [],
+        )
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
       const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
       let command: ExecutionCommand | undefined;
       if (task && options.taskDispatcher) {
         syncTokens.add(task.token);
         const outcome = await options.taskDispatcher.dispatch({
-          executionArn: request.executionArn,
-          stateName: task.stateName,
-          token: task.token,
-          resource: task.resource,
-          parameters: JSON.parse(task.parameters),
+          ...taskRequestFields(request.executionArn, state.start, task),
           // A sync execution keeps no history, so progress has nothing to record.
           report: async () => true,
         });
         if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
-        const delay = Date.parse(timer.wakeAt) - now().getTime();
+        const delay = Date.parse(timer.at) - now().getTime();
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
+        command = timer.command;
       }
       if (!command) {
         decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now()));
@@ -360,12 +370,41 @@ function fold(recorded: readonly RecordedEvent[]): Loaded | undefined {
   return { state, revision: recorded[recorded.length - 1].revision };
 }
 
+function timerCommand(payload: TimerPayload): ExecutionCommand {
+  switch (payload.kind) {
+    case 'timer':
+      return { type: 'FireTimer', threadId: payload.threadId, enteredEventId: payload.enteredEventId };
+    case 'execution-timeout':
+      return { type: 'TimeOutExecution' };
+    case 'task-deadline':
+      return { type: 'TimeOutTask', token: payload.token, deadline: payload.deadline };
+  }
+}
+
+/** What every dispatcher is told about a task, from its effect and the execution's start. */
+function taskRequestFields(
+  executionArn: string,
+  start: ExecutionState['start'],
+  effect: Extract<Effect, { kind: 'task' }>,
+): Omit<TaskRequest, 'report'> {
+  return {
+    executionArn,
+    stateMachineArn: start?.stateMachineArn ?? '',
+    ...(start?.testCase ? { testCase: start.testCase } : {}),
+    stateName: effect.stateName,
+    invocation: effect.invocation,
+    token: effect.token,
+    resource: effect.resource,
+    parameters: JSON.parse(effect.parameters),
+  };
+}
+
 function taskCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
   switch (outcome.kind) {
     case 'succeeded':
       return { type: 'CompleteTask', token, output: outcome.output };
     case 'failed':
-      return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause ?? '' };
+      return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause };
     case 'timed_out':
       return { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
   }

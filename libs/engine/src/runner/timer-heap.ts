@@ -11,7 +11,8 @@ export interface TimerEntry<T> {
 
 export class TimerHeap<T> {
   private readonly heap: TimerEntry<T>[] = [];
-  private readonly keys = new Set<string>();
+  /** Where each pending key sits in the heap, so a timer can be cancelled in O(log n). */
+  private readonly positions = new Map<string, number>();
   private handle: NodeJS.Timeout | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
   private closed = false;
@@ -27,12 +28,34 @@ export class TimerHeap<T> {
 
   /** Adds a timer unless one with the same key is already pending. */
   add(entry: TimerEntry<T>): boolean {
-    if (this.closed || this.keys.has(entry.key)) return false;
-    this.keys.add(entry.key);
+    if (this.closed || this.positions.has(entry.key)) return false;
     this.heap.push(entry);
+    this.positions.set(entry.key, this.heap.length - 1);
     this.siftUp(this.heap.length - 1);
     if (entry.at < this.armedFor) this.arm();
     return true;
+  }
+
+  /**
+   * Drops a pending timer (a task that finished before its TimeoutSeconds), so deadlines far
+   * in the future (AWS's default task timeout is 99999999 s) do not pile up in the heap.
+   */
+  cancel(key: string): boolean {
+    const index = this.positions.get(key);
+    if (index === undefined) return false;
+    this.positions.delete(key);
+    const last = this.heap.pop()!;
+    if (index < this.heap.length) {
+      this.heap[index] = last;
+      this.positions.set(last.key, index);
+      this.siftDown(index);
+      this.siftUp(this.positions.get(last.key)!);
+    }
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.positions.has(key);
   }
 
   close(): void {
@@ -63,7 +86,7 @@ export class TimerHeap<T> {
     const now = this.now();
     while (this.heap.length > 0 && this.heap[0].at <= now) {
       const entry = this.pop()!;
-      this.keys.delete(entry.key);
+      this.positions.delete(entry.key);
       due.push(entry);
     }
     this.arm();
@@ -75,6 +98,7 @@ export class TimerHeap<T> {
     const last = this.heap.pop();
     if (this.heap.length > 0 && last) {
       this.heap[0] = last;
+      this.positions.set(last.key, 0);
       this.siftDown(0);
     }
     return top;
@@ -85,7 +109,7 @@ export class TimerHeap<T> {
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (heap[parent].at <= heap[index].at) break;
-      [heap[parent], heap[index]] = [heap[index], heap[parent]];
+      this.swap(parent, index);
       index = parent;
     }
   }
@@ -99,8 +123,15 @@ export class TimerHeap<T> {
       if (left < heap.length && heap[left].at < heap[smallest].at) smallest = left;
       if (right < heap.length && heap[right].at < heap[smallest].at) smallest = right;
       if (smallest === index) return;
-      [heap[smallest], heap[index]] = [heap[index], heap[smallest]];
+      this.swap(smallest, index);
       index = smallest;
     }
+  }
+
+  private swap(a: number, b: number): void {
+    const heap = this.heap;
+    [heap[a], heap[b]] = [heap[b], heap[a]];
+    this.positions.set(heap[a].key, a);
+    this.positions.set(heap[b].key, b);
   }
 }

@@ -1,0 +1,90 @@
+import { type MockConfig, parseMockConfig } from '@stepstone/integrations';
+import type { ConformanceCase } from './corpus';
+
+/** The one test case a conformance execution runs (`<stateMachineArn>#Recorded`). */
+export const RECORDED_TEST_CASE = 'Recorded';
+
+/** What the other party did with a task before its result: a worker took it, a job was submitted. */
+export interface RecordedProgress {
+  readonly started?: { readonly workerName?: string };
+  /** The service's response to the call that started a `.sync` job or sent a task token (JSON text). */
+  readonly submitted?: string;
+}
+
+/**
+ * A case's recorded service calls as a Step Functions Local mock configuration, unchanged in
+ * format: each state's calls, in order, become invocations "0", "1", ... of one mocked
+ * response (`Return` the recorded output, `Throw` the recorded error and cause; a recorded
+ * timeout throws States.Timeout).
+ *
+ * What the service or worker reported between scheduling and result (the worker's name in
+ * ActivityStarted, the start response in TaskSubmitted) is not in `service_calls`; it is read
+ * from the recorded history events that follow each scheduling, in scheduling order.
+ */
+export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
+  const responses: Record<string, Record<string, unknown>> = {};
+  const states: Record<string, string> = {};
+  for (const call of testCase.service_calls ?? []) {
+    const state = String(call.state);
+    const name = `${state}Recorded`;
+    states[state] = name;
+    const invocations = (responses[name] ??= {});
+    invocations[String(Object.keys(invocations).length)] = mockedResponseOf(call);
+  }
+  const config = parseMockConfig({
+    StateMachines: { conformance: { TestCases: { [RECORDED_TEST_CASE]: states } } },
+    MockedResponses: responses,
+  });
+  const progress = recordedProgress(testCase.history ?? []);
+  return { config, nextProgress: () => progress.shift() };
+}
+
+function mockedResponseOf(call: Record<string, any>): Record<string, unknown> {
+  if (call.outcome === 'succeeded') return { Return: valueOf(call.output) };
+  const error = call.outcome === 'timed_out' ? (call.error ?? 'States.Timeout') : call.error;
+  const thrown: Record<string, string> = {};
+  if (typeof error === 'string') thrown.Error = error;
+  const cause = textOf(call.cause);
+  if (cause !== undefined) thrown.Cause = cause;
+  return { Throw: thrown };
+}
+
+/**
+ * Recorded payloads are JSON text, except that the recording tooling parsed the ones that
+ * began with `{` (corpus README): text is parsed back; text that is not JSON stays a string.
+ */
+function valueOf(recorded: unknown): unknown {
+  if (typeof recorded !== 'string') return recorded ?? null;
+  try {
+    return JSON.parse(recorded);
+  } catch {
+    return recorded;
+  }
+}
+
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function recordedProgress(history: ReadonlyArray<Record<string, any>>): RecordedProgress[] {
+  const byPrevious = new Map<number, Record<string, any>[]>();
+  for (const event of history) {
+    const list = byPrevious.get(event.previousEventId) ?? [];
+    list.push(event);
+    byPrevious.set(event.previousEventId, list);
+  }
+  const after = (event: Record<string, any>, type: string) => byPrevious.get(event.id)?.find((next) => next.type === type);
+  const progress: RecordedProgress[] = [];
+  for (const event of history) {
+    const family = /^(Task|LambdaFunction|Activity)Scheduled$/.exec(String(event.type))?.[1];
+    if (!family) continue;
+    const started = after(event, `${family}Started`);
+    const submitted = started && family === 'Task' ? after(started, 'TaskSubmitted') : undefined;
+    progress.push({
+      ...(started ? { started: { workerName: started.activityStartedEventDetails?.workerName } } : {}),
+      ...(submitted ? { submitted: JSON.stringify(valueOf(submitted.taskSubmittedEventDetails?.output)) } : {}),
+    });
+  }
+  return progress;
+}

@@ -25,10 +25,12 @@ export type {
 export { createExecutionRunner } from './runner/execution-runner';
 export type { ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome, TaskProgress } from './runner/execution-runner';
 export { makeTaskToken, executionArnOfTaskToken } from './execution/task-token';
-export { executionStreamId } from './runner/execution-runner.port';
+export { callerMetadata, ENGINE_ACTOR, executionStreamId } from './runner/execution-runner.port';
 export type {
+  Caller,
   ExecutionRunner,
   StartExecutionRequest,
+  StopExecutionRequest,
   StartExecutionOutcome,
   SyncExecutionResult,
 } from './runner/execution-runner.port';

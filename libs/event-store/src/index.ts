@@ -23,7 +23,7 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './event-store';
-export { canonicalJson, ChainBreakReason, computeEventHash, verifyStreamChain } from './hash-chain';
+export { canonicalJson, ChainBreakReason, computeEventHash, hashDefinition, verifyStreamChain } from './hash-chain';
 export type { ChainedEvent, ChainVerification, EventHashInput } from './hash-chain';
 export { openSqliteEventStore } from './sqlite/sqlite-event-store';
 export type { SqliteEventStore, SqliteEventStoreOptions } from './sqlite/sqlite-event-store';

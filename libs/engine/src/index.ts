@@ -22,6 +22,8 @@ export type {
   ExecutionEventTypeName,
   Effect,
 } from './execution';
+export { buildTimeline } from './execution/timeline';
+export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';
 export { createExecutionRunner } from './runner/execution-runner';
 export type { ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome, TaskProgress } from './runner/execution-runner';
 export { makeTaskToken, executionArnOfTaskToken } from './execution/task-token';

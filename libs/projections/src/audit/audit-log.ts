@@ -60,7 +60,7 @@ export interface AuditQuery {
   /** An ARN; a trailing `*` matches every ARN with that prefix (a state machine and its executions). */
   readonly resource?: string;
   readonly action?: string;
-  /** Only entries after this position (paging). */
+  /** Only entries after this position: the `nextToken` of the previous page. */
   readonly afterPosition?: number;
   /** Default 100, at most 1000. */
   readonly limit?: number;
@@ -210,8 +210,14 @@ export function createAuditApplier(db: Database.Database): (event: RecordedEvent
   };
 }
 
+export interface AuditPage {
+  readonly entries: AuditEntry[];
+  /** Present when more entries match: the position to pass as `afterPosition`. */
+  readonly nextPosition?: number;
+}
+
 /** Runs an audit query, oldest first. Filters are ANDed. */
-export function queryAudit(db: Database.Database, query: AuditQuery): AuditEntry[] {
+export function queryAudit(db: Database.Database, query: AuditQuery): AuditPage {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (query.since !== undefined) {
@@ -245,9 +251,13 @@ export function queryAudit(db: Database.Database, query: AuditQuery): AuditEntry
     where.push('position > @afterPosition');
     params.afterPosition = query.afterPosition;
   }
-  params.limit = Math.min(Math.max(1, query.limit ?? AUDIT_DEFAULT_LIMIT), AUDIT_MAX_LIMIT);
+  const limit = Math.min(Math.max(1, query.limit ?? AUDIT_DEFAULT_LIMIT), AUDIT_MAX_LIMIT);
+  // One row more than asked tells whether another page exists.
+  params.limit = limit + 1;
   const sql = `SELECT * FROM ${AUDIT_TABLE} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY position ASC LIMIT @limit`;
-  return db.prepare<[Record<string, unknown>], AuditRow>(sql).all(params).map(toEntry);
+  const rows = db.prepare<[Record<string, unknown>], AuditRow>(sql).all(params);
+  const entries = rows.slice(0, limit).map(toEntry);
+  return rows.length > limit ? { entries, nextPosition: entries[entries.length - 1].position } : { entries };
 }
 
 function toEntry(row: AuditRow): AuditEntry {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
-import { createAuditApplier, queryAudit, type AuditEntry, type AuditQuery } from '../audit/audit-log';
+import { createAuditApplier, queryAudit, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { createEventApplier } from './apply-events';
 import { decodePageToken, encodePageToken } from './page-token';
 import { CHECKPOINT_TABLE, migrateReadModels, READ_MODEL_TABLES } from './read-model-schema';
@@ -73,7 +73,7 @@ export interface Projections {
   describeExecution(executionArn: string): ExecutionRecord | undefined;
   listExecutions(request: ListExecutionsRequest): Page<ExecutionRecord>;
   /** Who did what, when (oldest first). */
-  queryAudit(query: AuditQuery): AuditEntry[];
+  queryAudit(query: AuditQuery): AuditPage;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
   rebuild(): Promise<void>;
   /** Every read-model row, ordered by key: what a rebuild must reproduce. */

@@ -22,7 +22,7 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
 
 /** The folder the server uses (apps/server/src/config.ts): --data, else $STEPSTONE_DATA, else ./data. */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.STEPSTONE_DATA ?? './data';
+  return flag ?? (env.STEPSTONE_DATA || './data');
 }
 
 /**

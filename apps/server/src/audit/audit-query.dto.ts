@@ -35,7 +35,7 @@ export class AuditQueryDto {
 
   @IsOptional()
   @IsString({ message: "'limit' must be given once" })
-  @Matches(/^[1-9]\d{0,3}$/, { message: (args) => `'limit' must be an integer from 1 to ${AUDIT_MAX_LIMIT}, got '${String(args.value)}'` })
+  @Matches(/^(1000|[1-9]\d{0,2})$/, { message: (args) => `'limit' must be an integer from 1 to ${AUDIT_MAX_LIMIT}, got '${String(args.value)}'` })
   limit?: string;
 
   @IsOptional()

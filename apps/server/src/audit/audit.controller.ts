@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT, type AuditEntry, type Projections } from '@stepstone/projections';
+import { AUDIT_DEFAULT_LIMIT, type AuditEntry, type Projections } from '@stepstone/projections';
 import { ValidationException } from '../aws-protocol/api-errors';
 import { validateRequest } from '../aws-protocol/validate-request';
 import { PROJECTIONS } from '../infrastructure/tokens';
@@ -33,7 +33,6 @@ export class AuditController {
       throw new ValidationException(`'since' (${query.since}) must be earlier than 'until' (${query.until})`);
     }
     const limit = query.limit === undefined ? AUDIT_DEFAULT_LIMIT : Number(query.limit);
-    if (limit > AUDIT_MAX_LIMIT) throw new ValidationException(`'limit' must be an integer from 1 to ${AUDIT_MAX_LIMIT}, got '${query.limit}'`);
     const page = this.projections.queryAudit({
       ...(since !== undefined ? { since } : {}),
       ...(until !== undefined ? { until } : {}),

@@ -241,14 +241,15 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     const snapshot = () => {
       const db = new Database(dbFile, { readonly: true });
       try {
-        return Object.fromEntries(
-          ['read_state_machines', 'read_executions', 'read_audit'].map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()]),
-        );
+        // Every table but the store's own: read models and their checkpoints, whoever added them.
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'streams') ORDER BY name").pluck().all() as string[];
+        return Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()]));
       } finally {
         db.close();
       }
     };
     const before = snapshot();
+    for (const table of ['projection_checkpoints', 'read_audit', 'read_executions', 'read_state_machines']) assert.ok(table in before, table);
     assert.equal(before.read_audit.length, 10);
     assert.equal(before.read_executions.length, 3);
     // Damage the read models, so only a real replay from position zero restores them.

@@ -60,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
           result.entries.map((entry) => [entry.time, entry.actor, entry.sourceIp ?? '-', entry.action, entry.resource]),
         ),
       );
+      if (result.entries.length === 0) console.log('(no entries match)');
       if (result.more) console.log(`(more entries match: narrow the query or raise --limit, at most ${AUDIT_MAX_LIMIT})`);
     }
     return ExitCode.ok;

@@ -54,7 +54,14 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function describeStep(step: TimelineStep): string {
-  const head = [`#${step.eventId}`, step.type, ...(step.stateName !== undefined ? [`[${step.stateName}]`] : []), step.timestamp].join('  ');
+  const head = [
+    `#${step.eventId}`,
+    step.type,
+    ...(step.stateName !== undefined ? [`[${step.stateName}]`] : []),
+    // Branches of Parallel/Map states run in threads of their own.
+    ...(step.threadId !== '0' ? [`(thread ${step.threadId})`] : []),
+    step.timestamp,
+  ].join('  ');
   const lines = [head];
   if (step.input !== undefined) lines.push(`    input:     ${step.input}`);
   if (step.output !== undefined) lines.push(`    output:    ${step.output}`);

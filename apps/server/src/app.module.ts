@@ -8,6 +8,7 @@ import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { createProjections } from '@stepstone/projections';
 import { createArns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
+import { AuditController } from './audit/audit.controller';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
 import type { ServerConfig } from './config';
 import {
@@ -57,7 +58,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [AwsJsonController],
+      controllers: [AwsJsonController, AuditController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: (() => new Date()) satisfies Clock },

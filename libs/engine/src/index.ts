@@ -22,13 +22,17 @@ export type {
   ExecutionEventTypeName,
   Effect,
 } from './execution';
+export { buildTimeline } from './execution/timeline';
+export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';
 export { createExecutionRunner } from './runner/execution-runner';
 export type { ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome, TaskProgress } from './runner/execution-runner';
 export { makeTaskToken, executionArnOfTaskToken } from './execution/task-token';
-export { executionStreamId } from './runner/execution-runner.port';
+export { callerMetadata, ENGINE_ACTOR, executionStreamId } from './runner/execution-runner.port';
 export type {
+  Caller,
   ExecutionRunner,
   StartExecutionRequest,
+  StopExecutionRequest,
   StartExecutionOutcome,
   SyncExecutionResult,
 } from './runner/execution-runner.port';

@@ -105,6 +105,15 @@ export function hashCanonicalEvent(
     .digest('hex');
 }
 
+/**
+ * The chain seed of a stream that starts from a definition (a state machine's stream, an
+ * execution's stream): hex sha256 of the definition text exactly as the caller sent it.
+ * An execution's first event thus links to the state machine version it runs.
+ */
+export function hashDefinition(definition: string): string {
+  return createHash('sha256').update(definition, 'utf8').digest('hex');
+}
+
 export const ChainBreakReason = {
   /** The event's stored hash is not the hash of its content: the event was edited. */
   HashMismatch: 'hash-mismatch',
@@ -119,7 +128,18 @@ export const ChainBreakReason = {
 } as const;
 export type ChainBreakReason = (typeof ChainBreakReason)[keyof typeof ChainBreakReason];
 
-export type ChainVerification = { readonly ok: true } | { readonly ok: false; readonly brokenAt: number; readonly reason: ChainBreakReason };
+export type ChainVerification =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** Revision of the first event that does not fit. */
+      readonly brokenAt: number;
+      readonly reason: ChainBreakReason;
+      /** What the chain demands at that link (a hash, a revision, a stream id)... */
+      readonly expected: string;
+      /** ...and what the stored event holds. */
+      readonly found: string;
+    };
 
 /** The fields verification reads: a RecordedEvent, or a raw row mapped to these names. */
 export interface ChainedEvent {
@@ -138,18 +158,26 @@ export interface ChainedEvent {
  * event of a stream read from revision 0.
  */
 export function verifyStreamChain(events: readonly ChainedEvent[], options: { readonly chainSeed?: string } = {}): ChainVerification {
+  const broken = (event: ChainedEvent, reason: ChainBreakReason, expected: string, found: string): ChainVerification => ({
+    ok: false,
+    brokenAt: event.revision,
+    reason,
+    expected,
+    found,
+  });
   let previous: ChainedEvent | undefined;
   for (const event of events) {
     if (previous === undefined) {
       if (options.chainSeed !== undefined && event.revision === 0 && event.previousHash !== options.chainSeed) {
-        return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.SeedMismatch };
+        return broken(event, ChainBreakReason.SeedMismatch, options.chainSeed, event.previousHash);
       }
     } else {
-      if (event.streamId !== previous.streamId) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.StreamMismatch };
-      if (event.revision !== previous.revision + 1) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.RevisionGap };
-      if (event.previousHash !== previous.hash) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.PreviousHashMismatch };
+      if (event.streamId !== previous.streamId) return broken(event, ChainBreakReason.StreamMismatch, previous.streamId, event.streamId);
+      if (event.revision !== previous.revision + 1) return broken(event, ChainBreakReason.RevisionGap, String(previous.revision + 1), String(event.revision));
+      if (event.previousHash !== previous.hash) return broken(event, ChainBreakReason.PreviousHashMismatch, previous.hash, event.previousHash);
     }
-    if (computeEventHash(event) !== event.hash) return { ok: false, brokenAt: event.revision, reason: ChainBreakReason.HashMismatch };
+    const hash = computeEventHash(event);
+    if (hash !== event.hash) return broken(event, ChainBreakReason.HashMismatch, hash, event.hash);
     previous = event;
   }
   return { ok: true };

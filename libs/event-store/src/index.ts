@@ -23,8 +23,10 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './event-store';
-export { canonicalJson, ChainBreakReason, computeEventHash, verifyStreamChain } from './hash-chain';
+export { canonicalJson, ChainBreakReason, computeEventHash, hashDefinition, verifyStreamChain } from './hash-chain';
 export type { ChainedEvent, ChainVerification, EventHashInput } from './hash-chain';
+export { StoreBreakReason, verifyStore } from './verify-store';
+export type { ChainBreak, ExpectedChainSeeds, StoreVerification, VerifyStoreOptions } from './verify-store';
 export { openSqliteEventStore } from './sqlite/sqlite-event-store';
 export type { SqliteEventStore, SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { openInMemoryEventStore } from './in-memory/in-memory-event-store';

@@ -11,6 +11,9 @@ export type {
   StateMachineRecord,
 } from './read-models/projections';
 export { InvalidPageTokenError } from './read-models/page-token';
+export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT } from './audit/audit-log';
+export type { AuditEntry, AuditPage, AuditQuery } from './audit/audit-log';
+export { stepstoneChainSeeds } from './audit/chain-seeds';
 export {
   isStateMachineEvent,
   mergeTags,

@@ -1,10 +1,10 @@
-/** Who made an API call, recorded in the metadata of the events it causes. */
-export interface RequestContext {
-  /** The access key id of the SigV4 credential, or 'anonymous'. Signatures are not checked. */
-  readonly actor: string;
-  readonly sourceIp: string;
-  readonly requestId: string;
-}
+import { callerMetadata, type Caller } from '@stepstone/engine';
+
+/**
+ * Who made an API call (access key id or 'anonymous', source IP, request id), recorded in the
+ * metadata of the events it causes. The engine's `Caller`: handlers pass it on unchanged.
+ */
+export type RequestContext = Caller;
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/states/aws4_request, SignedHeaders=..., Signature=...` */
 export function actorFromAuthorization(authorization: string | undefined): string {
@@ -13,5 +13,5 @@ export function actorFromAuthorization(authorization: string | undefined): strin
 }
 
 export function eventMetadata(context: RequestContext): Record<string, unknown> {
-  return { actor: context.actor, sourceIp: context.sourceIp, requestId: context.requestId };
+  return callerMetadata(context);
 }

@@ -64,7 +64,7 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
       definition: machine.definition,
       input,
       roleArn: machine.roleArn,
-      actor: context.actor,
+      caller: context,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     });
     // Same name and input while open: AWS answers with the existing execution (idempotent).
@@ -96,7 +96,7 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
       definition: machine.definition,
       input,
       roleArn: machine.roleArn,
-      actor: context.actor,
+      caller: context,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     });
     return {

@@ -29,7 +29,7 @@ export class StopExecutionHandler implements ICommandHandler<StopExecutionComman
     const stopped = await this.runner.stop(request.executionArn, {
       ...(request.error !== undefined ? { error: request.error } : {}),
       ...(request.cause !== undefined ? { cause: request.cause } : {}),
-      actor: context.actor,
+      caller: context,
     });
     if (!stopped) throw new ExecutionDoesNotExist(request.executionArn);
     await this.projections.waitForPosition(stopped.position);

@@ -1,4 +1,4 @@
-import { isWrongExpectedVersionError, type EventStore } from '@stepstone/event-store';
+import { hashDefinition, isWrongExpectedVersionError, type EventStore } from '@stepstone/event-store';
 import { stateMachineStreamId, type StateMachineEvent } from '@stepstone/projections';
 import { ConflictException } from '../aws-protocol/api-errors';
 import { loadStateMachine, type LoadedStateMachine } from './state-machine-stream';
@@ -30,6 +30,7 @@ export async function decideAndAppend<R>(
         streamId: stateMachineStreamId(name),
         expectedRevision: loaded.revision ?? 'no_stream',
         events: decision.events.map((event) => ({ type: event.type, data: event.data, metadata })),
+        chainSeed: chainSeedOf(decision.events[0]),
       });
       return { result: decision.result, position: appended.position };
     } catch (error) {
@@ -37,4 +38,9 @@ export async function decideAndAppend<R>(
       if (attempt >= MAX_ATTEMPTS) throw new ConflictException(`State machine '${name}' is being changed concurrently; retry the request`);
     }
   }
+}
+
+/** A state machine's stream starts its hash chain at the definition it was created with. */
+function chainSeedOf(first: StateMachineEvent): string | undefined {
+  return first.type === 'StateMachineCreated' ? hashDefinition(first.data.definition) : undefined;
 }

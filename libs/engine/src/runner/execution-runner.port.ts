@@ -8,6 +8,26 @@ export function executionStreamId(executionArn: string): string {
   return `execution-${parts.slice(6).join(':')}`;
 }
 
+/**
+ * Who asked for a change through the API: recorded in the metadata of every event the request
+ * causes (events the engine decides on its own record `actor: 'engine'`). One type for every
+ * API command that reaches the runner (Start, Stop, SendTask*, Redrive...).
+ */
+export interface Caller {
+  /** The access key id of the SigV4 credential, or 'anonymous'. */
+  readonly actor: string;
+  readonly sourceIp: string;
+  readonly requestId: string;
+}
+
+/** The actor of events nobody asked for through the API (timers, task results of integrations). */
+export const ENGINE_ACTOR = 'engine';
+
+/** The metadata an event is stored with: the API caller, or the engine. */
+export function callerMetadata(caller: Caller | undefined): Record<string, unknown> {
+  return caller ? { actor: caller.actor, sourceIp: caller.sourceIp, requestId: caller.requestId } : { actor: ENGINE_ACTOR };
+}
+
 export interface StartExecutionRequest {
   readonly executionArn: string;
   readonly stateMachineArn: string;
@@ -17,9 +37,15 @@ export interface StartExecutionRequest {
   readonly input: string;
   readonly roleArn: string;
   readonly traceHeader?: string;
-  readonly actor?: string;
   /** Step Functions Local's `<stateMachineArn>#<TestCase>`: the mock test case to run. */
   readonly testCase?: string;
+  readonly caller?: Caller;
+}
+
+export interface StopExecutionRequest {
+  readonly error?: string;
+  readonly cause?: string;
+  readonly caller?: Caller;
 }
 
 export type StartExecutionOutcome =
@@ -48,7 +74,7 @@ export interface ExecutionRunner {
   /** EXPRESS StartSyncExecution: runs in memory, returns the result (nothing stored). */
   runSync(request: StartExecutionRequest): Promise<SyncExecutionResult>;
   /** Returns the stop date, or undefined when the execution does not exist. Stopping a closed execution is a no-op. */
-  stop(executionArn: string, request: { error?: string; cause?: string; actor?: string }): Promise<{ stopDate: string; position: number } | undefined>;
+  stop(executionArn: string, request: StopExecutionRequest): Promise<{ stopDate: string; position: number } | undefined>;
   /** The full event list of an execution (history), or undefined when it does not exist. */
   history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined>;
   /** The folded state (from cache or by replay). */

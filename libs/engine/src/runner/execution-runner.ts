@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type EventStore, type RecordedEvent, isWrongExpectedVersionError } from '@stepstone/event-store';
+import { type EventStore, type RecordedEvent, hashDefinition, isWrongExpectedVersionError } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
@@ -7,10 +7,13 @@ import { evolve } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
 import {
+  type Caller,
   type ExecutionRunner,
   type StartExecutionOutcome,
   type StartExecutionRequest,
+  type StopExecutionRequest,
   type SyncExecutionResult,
+  callerMetadata,
   executionStreamId,
 } from './execution-runner.port';
 import { TimerHeap, type TimerEntry } from './timer-heap';
@@ -91,10 +94,11 @@ function systemDecisionEnv(now: Date): DecisionEnv {
  * (timers, task dispatch) are derived from the folded state after the append is durable.
  */
 export function createExecutionRunner(options: ExecutionRunnerOptions): ExecutionRunner & {
-  completeTask(executionArn: string, token: string, outcome: TaskOutcome): Promise<boolean>;
+  /** `caller`: the API call that sent the result (SendTask*); absent for integrations (the engine). */
+  completeTask(executionArn: string, token: string, outcome: TaskOutcome, caller?: Caller): Promise<boolean>;
   /** Progress of an open task (started, submitted, heartbeat); false when no such task is open. */
-  reportTask(executionArn: string, token: string, progress: TaskProgress): Promise<boolean>;
-  dispatch(executionArn: string, command: ExecutionCommand): Promise<{ events: readonly ExecutionEvent[]; position: number }>;
+  reportTask(executionArn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean>;
+  dispatch(executionArn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }>;
   openCount(): number;
 } {
   const { store } = options;
@@ -145,7 +149,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return loaded;
   }
 
-  async function dispatch(arn: string, command: ExecutionCommand): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
+  async function dispatch(arn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
     return serialise(arn, async () => {
       for (let attempt = 0; ; attempt++) {
         const loaded = await load(arn);
@@ -155,7 +159,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         try {
           const result = await store.append({
             streamId: executionStreamId(arn),
-            events: decided.events.map((event) => toStored(event, actorOf(command))),
+            events: decided.events.map((event) => toStored(event, caller)),
             expectedRevision: loaded.revision,
           });
           afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
@@ -218,16 +222,16 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     }
   }
 
-  async function completeTask(arn: string, token: string, outcome: TaskOutcome): Promise<boolean> {
-    const { events } = await dispatch(arn, taskCommand(token, outcome));
+  async function completeTask(arn: string, token: string, outcome: TaskOutcome, caller?: Caller): Promise<boolean> {
+    const { events } = await dispatch(arn, taskCommand(token, outcome), caller);
     return events.length > 0;
   }
 
-  async function reportTask(arn: string, token: string, progress: TaskProgress): Promise<boolean> {
+  async function reportTask(arn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean> {
     const loaded = await load(arn);
     const open = loaded?.state.status === 'RUNNING' && Object.values(loaded.state.threads).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token);
     if (!open) return false;
-    await dispatch(arn, progressCommand(token, progress));
+    await dispatch(arn, progressCommand(token, progress), caller);
     return true;
   }
 
@@ -236,12 +240,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return serialise(arn, async () => {
       const existing = await load(arn);
       if (existing) return compareExisting(existing.state, request);
-      const decided = await decideAndEvolve(initialExecutionState, { type: 'StartExecution', ...request }, systemDecisionEnv(now()));
+      const decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now()));
       try {
         const result = await store.append({
           streamId: executionStreamId(arn),
-          events: decided.events.map((event) => toStored(event, request.actor)),
+          events: decided.events.map((event) => toStored(event, request.caller)),
           expectedRevision: 'no_stream',
+          // The chain of an execution starts at the definition it runs (verify checks the link).
+          chainSeed: hashDefinition(request.definition),
         });
         afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
         return { kind: 'started', startDate: decided.events[0].timestamp, position: result.position };
@@ -262,7 +268,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function runSync(request: StartExecutionRequest): Promise<SyncExecutionResult> {
-    let decided = await decideAndEvolve(initialExecutionState, { type: 'StartExecution', ...request }, systemDecisionEnv(now()));
+    let decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now()));
     let state = decided.state;
     const syncTokens = new Set<string>();
     while (state.status === 'RUNNING' && !closed) {
@@ -308,13 +314,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     };
   }
 
-  async function stop(executionArn: string, request: { error?: string; cause?: string; actor?: string }) {
+  async function stop(executionArn: string, request: StopExecutionRequest) {
     const loaded = await load(executionArn);
     if (!loaded) return undefined;
     if (loaded.state.status !== 'RUNNING') {
       return { stopDate: loaded.state.stopDate ?? now().toISOString(), position: 0 };
     }
-    const { events, position } = await dispatch(executionArn, { type: 'StopExecution', ...request });
+    const { caller, ...reason } = request;
+    const { events, position } = await dispatch(executionArn, { type: 'StopExecution', ...reason, actor: caller?.actor }, caller);
     const last = events[events.length - 1];
     return { stopDate: last?.timestamp ?? now().toISOString(), position };
   }
@@ -421,12 +428,14 @@ function progressCommand(token: string, progress: TaskProgress): ExecutionComman
   }
 }
 
-function actorOf(command: ExecutionCommand): string | undefined {
-  return 'actor' in command ? command.actor : undefined;
+function startCommand(request: StartExecutionRequest): ExecutionCommand {
+  const { caller, ...start } = request;
+  return { type: 'StartExecution', ...start, actor: caller?.actor };
 }
 
-function toStored(event: ExecutionEvent, actor: string | undefined) {
-  return { type: event.type, data: event, metadata: { actor: actor ?? 'engine' } };
+/** Every event of a decision records who caused it: the API caller, or the engine. */
+function toStored(event: ExecutionEvent, caller: Caller | undefined) {
+  return { type: event.type, data: event, metadata: callerMetadata(caller) };
 }
 
 function sameJson(a: string, b: string): boolean {

@@ -391,7 +391,13 @@ export function describeEventStoreContract(name: string, openStore: OpenEventSto
           assert.match(seeded[0].hash, /^[0-9a-f]{64}$/);
           for (const event of seeded) assert.equal(event.hash, computeEventHash(event));
           assert.deepEqual(verifyStreamChain(seeded, { chainSeed: 'definition-hash' }), { ok: true });
-          assert.deepEqual(verifyStreamChain(seeded, { chainSeed: 'other' }), { ok: false, brokenAt: 0, reason: 'seed-mismatch' });
+          assert.deepEqual(verifyStreamChain(seeded, { chainSeed: 'other' }), {
+            ok: false,
+            brokenAt: 0,
+            reason: 'seed-mismatch',
+            expected: 'other',
+            found: 'definition-hash',
+          });
           const [unseeded] = await store.readStream('unseeded');
           assert.equal(unseeded.previousHash, '');
         }));
@@ -419,10 +425,22 @@ export function describeEventStoreContract(name: string, openStore: OpenEventSto
           const stream = await store.readStream('s');
           assert.deepEqual(verifyStreamChain(stream), { ok: true });
           const edited = stream.map((event) => (event.revision === 2 ? { ...event, data: { n: 99 } } : event));
-          assert.deepEqual(verifyStreamChain(edited), { ok: false, brokenAt: 2, reason: 'hash-mismatch' });
-          assert.deepEqual(verifyStreamChain([stream[0], stream[2]]), { ok: false, brokenAt: 2, reason: 'revision-gap' });
+          assert.deepEqual(verifyStreamChain(edited), {
+            ok: false,
+            brokenAt: 2,
+            reason: 'hash-mismatch',
+            expected: computeEventHash(edited[2]),
+            found: stream[2].hash,
+          });
+          assert.deepEqual(verifyStreamChain([stream[0], stream[2]]), { ok: false, brokenAt: 2, reason: 'revision-gap', expected: '1', found: '2' });
           const renumbered = [stream[0], { ...stream[2], revision: 1 }];
-          assert.deepEqual(verifyStreamChain(renumbered), { ok: false, brokenAt: 1, reason: 'previous-hash-mismatch' });
+          assert.deepEqual(verifyStreamChain(renumbered), {
+            ok: false,
+            brokenAt: 1,
+            reason: 'previous-hash-mismatch',
+            expected: stream[0].hash,
+            found: stream[1].hash,
+          });
           // A slice read from the middle still verifies on its own.
           assert.deepEqual(verifyStreamChain(await store.readStream('s', { fromRevision: 2 })), { ok: true });
         }));
@@ -435,7 +453,13 @@ export function describeEventStoreContract(name: string, openStore: OpenEventSto
           await harness.tamper('s', 1, { n: 1000 });
           const stream = await store.readStream('s');
           assert.deepEqual(stream[1].data, { n: 1000 }, 'the tampered data is what is read back');
-          assert.deepEqual(verifyStreamChain(stream), { ok: false, brokenAt: 1, reason: 'hash-mismatch' });
+          assert.deepEqual(verifyStreamChain(stream), {
+            ok: false,
+            brokenAt: 1,
+            reason: 'hash-mismatch',
+            expected: computeEventHash(stream[1]),
+            found: stream[1].hash,
+          });
           assert.deepEqual(verifyStreamChain(await store.readStream('other')), { ok: true });
         });
       });

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
+import { createAuditApplier, queryAudit, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { createEventApplier } from './apply-events';
 import { decodePageToken, encodePageToken } from './page-token';
 import { CHECKPOINT_TABLE, migrateReadModels, READ_MODEL_TABLES } from './read-model-schema';
@@ -71,6 +72,8 @@ export interface Projections {
   listStateMachines(request?: PageRequest): Page<StateMachineRecord>;
   describeExecution(executionArn: string): ExecutionRecord | undefined;
   listExecutions(request: ListExecutionsRequest): Page<ExecutionRecord>;
+  /** Who did what, when (oldest first). */
+  queryAudit(query: AuditQuery): AuditPage;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
   rebuild(): Promise<void>;
   /** Every read-model row, ordered by key: what a rebuild must reproduce. */
@@ -143,8 +146,13 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     ? <T>(fn: () => T): T => store.transaction(fn)
     : <T>(fn: () => T): T => db.transaction(fn).immediate();
 
-  migrateReadModels(db);
-  const apply = createEventApplier(db);
+  const replayFromZero = migrateReadModels(db);
+  const applyReadModels = createEventApplier(db);
+  const applyAudit = createAuditApplier(db);
+  const apply = (event: RecordedEvent) => {
+    applyReadModels(event);
+    applyAudit(event);
+  };
   const statements = {
     checkpoint: db.prepare<[string], number>(`SELECT position FROM ${CHECKPOINT_TABLE} WHERE name = ?`).pluck(),
     saveCheckpoint: db.prepare<[string, number]>(
@@ -161,6 +169,12 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     ),
   };
 
+  if (replayFromZero) {
+    transaction(() => {
+      for (const table of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+      statements.saveCheckpoint.run(checkpointName, 0);
+    });
+  }
   let applied = statements.checkpoint.get(checkpointName) ?? 0;
   let subscription: Subscription | undefined;
   let closed = false;
@@ -239,6 +253,8 @@ export function createProjections(options: CreateProjectionsOptions): Projection
         : statements.executions.all(request.stateMachineArn, limit + 1, offset);
       return page(rows, offset, limit, toExecution);
     },
+
+    queryAudit: (query) => queryAudit(db, query),
 
     async rebuild() {
       subscription?.close();

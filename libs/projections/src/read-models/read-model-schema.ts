@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import { AUDIT_TABLE, auditSchema } from '../audit/audit-log';
 
 /**
  * Read-model tables. They live next to the event store's tables (same file for SQLite) and are
  * disposable: `rebuild()` empties them and replays the feed from position zero.
  */
-export const READ_MODEL_TABLES = ['read_state_machines', 'read_executions'] as const;
+export const READ_MODEL_TABLES = ['read_state_machines', 'read_executions', AUDIT_TABLE] as const;
 
 export const CHECKPOINT_TABLE = 'projection_checkpoints';
 
@@ -49,6 +50,16 @@ const schema = `
     ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
 `;
 
-export function migrateReadModels(db: Database.Database): void {
+/**
+ * Creates missing tables. Returns true when a read-model table was added to a file whose
+ * checkpoint is already past zero (an older build wrote it): the feed must then be replayed
+ * from zero, or the new table would only see events from here on.
+ */
+export function migrateReadModels(db: Database.Database): boolean {
+  const existing = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
   db.exec(schema);
+  db.exec(auditSchema);
+  const added = READ_MODEL_TABLES.some((table) => !existing.has(table));
+  const progressed = (db.prepare<[], number>(`SELECT coalesce(max(position), 0) FROM ${CHECKPOINT_TABLE}`).pluck().get() ?? 0) > 0;
+  return added && progressed;
 }

@@ -6,14 +6,18 @@ import {
   type ExecutionCommand,
   type ExecutionEvent,
   type ExecutionState,
+  type ObjectStore,
+  createInMemoryObjectStore,
   decideAndEvolve,
+  isObjectStoreEffect,
+  performObjectStoreEffect,
   initialExecutionState,
   isHistoryEvent,
   pendingEffects,
   toHistoryEvent,
 } from '@stepstone/engine';
 import { explainedByAwsRuleChange, matches, tokensOf } from './compare';
-import { type ConformanceCase, definitionTextOf, inputTextOf } from './corpus';
+import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
 
 export interface CaseOutcome {
   readonly id: string;
@@ -62,6 +66,7 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   let now = START;
   const events: ExecutionEvent[] = [];
   const calls = [...(testCase.service_calls ?? [])];
+  const objectStore = objectStoreOf(testCase);
   const step = async (state: ExecutionState, command: ExecutionCommand): Promise<ExecutionState> => {
     const decided = await decideAndEvolve(state, command, deterministicEnv(now, seed));
     events.push(...decided.events);
@@ -79,6 +84,11 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   });
   for (let guard = 0; state.status === 'RUNNING' && guard < 100_000; guard++) {
     const effects = pendingEffects(state);
+    const objectStoreEffect = effects.find(isObjectStoreEffect);
+    if (objectStoreEffect) {
+      state = await step(state, await performObjectStoreEffect(objectStore, objectStoreEffect));
+      continue;
+    }
     const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
     if (task) {
       state = await step(state, answerTask(task, calls));
@@ -105,6 +115,17 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
     cause: state.cause,
     history: events.filter(isHistoryEvent).map((event) => toHistoryEvent(event)),
   };
+}
+
+/** The objects the recorded test put in S3 (`fixtures.s3_objects`), in an in-memory store. */
+export function objectStoreOf(testCase: ConformanceCase): ObjectStore {
+  const store = createInMemoryObjectStore(() => new Date(START));
+  for (const object of (testCase.fixtures?.s3_objects ?? []) as Array<{ bucket: string; key: string; body: string }>) {
+    const bucket = resolveFixtureName(object.bucket);
+    store.createBucket(bucket);
+    void store.putObject(bucket, resolveFixtureName(object.key), object.body);
+  }
+  return store;
 }
 
 class NeedsIntegration extends Error {}

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { createExecutionRunner } from '@stepstone/engine';
+import { createDirectoryObjectStore, createExecutionRunner } from '@stepstone/engine';
 import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { createProjections } from '@stepstone/projections';
 import { createArns } from './aws-protocol/arns';
@@ -71,7 +71,14 @@ export class AppModule {
           },
         },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
-        { provide: EXECUTION_RUNNER, inject: [EVENT_STORE], useFactory: (store: EventStore) => createExecutionRunner({ store }) },
+        {
+          provide: EXECUTION_RUNNER,
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) => {
+            mkdirSync(config.objectStoreDir, { recursive: true });
+            return createExecutionRunner({ store, objectStore: createDirectoryObjectStore(config.objectStoreDir) });
+          },
+        },
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
         LifecycleService,
         ...handlers,

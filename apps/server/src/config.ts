@@ -4,6 +4,8 @@ export interface ServerConfig {
   /** Directory holding `stepstone.db`. */
   readonly dataDir: string;
   readonly databaseFile: string;
+  /** Root of the local object store Distributed Maps read and write (bucket = subfolder). */
+  readonly objectStoreDir: string;
   readonly region: string;
   readonly account: string;
 }
@@ -18,6 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.HOST ?? '127.0.0.1',
     dataDir,
     databaseFile: `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`,
+    objectStoreDir: env.STEPSTONE_OBJECT_STORE_DIR ?? `${dataDir.replace(/[\\/]+$/, '')}/objects`,
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',
   };

@@ -1,3 +1,5 @@
+import type { ObjectSummary } from '@stepstone/asl';
+
 /** What can happen to an execution. The runner turns API calls, timers and task results into these. */
 export type ExecutionCommand =
   | {
@@ -23,6 +25,17 @@ export type ExecutionCommand =
   | { readonly type: 'CompleteTask'; readonly token: string; readonly output: string }
   | { readonly type: 'FailTask'; readonly token: string; readonly error: string; readonly cause: string }
   | { readonly type: 'TimeOutTask'; readonly token: string; readonly error?: string; readonly cause?: string }
+  /** The object store answered a Map's ItemReader (the object's text, a listing, or a failure). */
+  | {
+      readonly type: 'CompleteItemRead';
+      readonly threadId: string;
+      readonly enteredEventId: number;
+      readonly body?: string;
+      readonly objects?: readonly ObjectSummary[];
+      readonly failureCause?: string;
+    }
+  /** The object store stored (or failed to store) a Map's ResultWriter files. */
+  | { readonly type: 'CompleteResultWrite'; readonly threadId: string; readonly enteredEventId: number; readonly failureCause?: string }
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
   | { readonly type: 'TimeOutExecution' };
 

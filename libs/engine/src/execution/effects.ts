@@ -1,4 +1,6 @@
 import type { ExecutionState } from './execution-state';
+import type { ItemSource, WrittenObject } from './language';
+import { awaitsResultWrite, resultWritePlan } from './map-run';
 
 /**
  * The effects an execution is waiting for, derived from its folded state (never from the
@@ -18,7 +20,11 @@ export type Effect =
       readonly started: boolean;
       readonly stateName: string;
       readonly enteredEventId: number;
-    };
+    }
+  /** A Distributed Map's ItemReader: read from the object store, answer with CompleteItemRead. */
+  | { readonly kind: 'read-items'; readonly threadId: string; readonly enteredEventId: number; readonly source: ItemSource }
+  /** A Map Run's ResultWriter: store these objects, answer with CompleteResultWrite. */
+  | { readonly kind: 'write-results'; readonly threadId: string; readonly enteredEventId: number; readonly objects: readonly WrittenObject[] };
 
 export function pendingEffects(state: ExecutionState): Effect[] {
   if (state.status !== 'RUNNING') return [];
@@ -40,6 +46,13 @@ export function pendingEffects(state: ExecutionState): Effect[] {
         stateName: cursor.name,
         enteredEventId: cursor.enteredEventId,
       });
+    } else if (cursor.phase === 'children' && cursor.children) {
+      const book = cursor.children;
+      if (book.awaitingItems && book.mapRun?.reader) {
+        effects.push({ kind: 'read-items', threadId: thread.id, enteredEventId: cursor.enteredEventId, source: book.mapRun.reader.source });
+      } else if (awaitsResultWrite(book)) {
+        effects.push({ kind: 'write-results', threadId: thread.id, enteredEventId: cursor.enteredEventId, objects: resultWritePlan(book).objects });
+      }
     }
   }
   return effects;

@@ -20,6 +20,16 @@ import {
   selectChoiceJsonata,
   type IntrinsicEnv,
   type JsonataEnv,
+  batchItems,
+  batchLimit,
+  itemsFromListing,
+  itemsFromObject,
+  planResultWrite,
+  readerSettings,
+  shapeResults,
+  toItemSource,
+  toResultDestination,
+  writerSettings,
 } from '@stepstone/asl';
 import type { DecisionEnv } from './commands';
 
@@ -61,3 +71,6 @@ export function evaluateJsonataField(
 }
 
 export { evaluateJsonataExpression, selectChoiceJsonata };
+
+export { batchItems, batchLimit, itemsFromListing, itemsFromObject, planResultWrite, readerSettings, shapeResults, toItemSource, toResultDestination, writerSettings };
+export type { ChildResult, WrittenObject, ItemSource, ObjectSummary } from '@stepstone/asl';

@@ -3,6 +3,8 @@ import { type EventStore, type RecordedEvent, isWrongExpectedVersionError } from
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
+import type { ObjectStore } from '../object-store/object-store.port';
+import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/perform-object-store-effect';
 import { evolve } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
@@ -51,6 +53,8 @@ export interface ExecutionRunnerOptions {
   readonly store: EventStore;
   readonly now?: () => Date;
   readonly taskDispatcher?: TaskDispatcher;
+  /** Where Distributed Map states read items and write results (ItemReader/ResultWriter). */
+  readonly objectStore?: ObjectStore;
   /** Open executions to reload on start-up; default: every execution stream. */
   readonly openExecutions?: () => Promise<string[]>;
   /** Called after an execution's events are durable (projections, streaming APIs). */
@@ -97,6 +101,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const cache = new Map<string, Loaded>();
   const queues = new Map<string, Promise<unknown>>();
   const dispatchedTokens = new Set<string>();
+  /** Object-store effects under way (one per Map state entry and kind). */
+  const objectStoreWork = new Set<string>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
@@ -184,6 +190,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
         dispatchedTokens.add(effect.token);
         void runTask(arn, effect);
+      } else if (isObjectStoreEffect(effect)) {
+        const key = `${arn}|${effect.kind}|${effect.threadId}|${effect.enteredEventId}`;
+        if (objectStoreWork.has(key)) continue;
+        objectStoreWork.add(key);
+        void performObjectStoreEffect(options.objectStore, effect)
+          .then((command) => dispatch(arn, command))
+          .catch(reportBackgroundError)
+          .finally(() => objectStoreWork.delete(key));
       }
     }
   }
@@ -261,8 +275,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
         .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
       const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
+      const objectStoreEffect = effects.find(isObjectStoreEffect);
       let command: ExecutionCommand | undefined;
-      if (task && options.taskDispatcher) {
+      if (objectStoreEffect) {
+        command = await performObjectStoreEffect(options.objectStore, objectStoreEffect);
+      } else if (task && options.taskDispatcher) {
         syncTokens.add(task.token);
         const outcome = await options.taskDispatcher.dispatch({
           executionArn: request.executionArn,

@@ -128,7 +128,48 @@ export function objectStoreOf(testCase: ConformanceCase): ObjectStore {
   return store;
 }
 
-class NeedsIntegration extends Error {}
+/** A case this way cannot run without the mocked services of the integration work. */
+export class NeedsIntegration extends Error {}
+
+/**
+ * What a validation case's definition got: from ValidateStateMachineDefinition (result and
+ * diagnostics), or from CreateStateMachine (accepted, or rejected with an error and message).
+ */
+export type ValidationAnswer =
+  | { readonly api: 'validate'; readonly result: 'OK' | 'FAIL'; readonly diagnostics: ReadonlyArray<Record<string, unknown>> }
+  | { readonly api: 'create'; readonly accepted: boolean; readonly error?: string; readonly message?: string };
+
+/** A way of running the corpus: in process (the pure decider) or through the HTTP API. */
+export interface ConformanceWay {
+  execute(testCase: ConformanceCase): Promise<ExecutionRun>;
+  validate(testCase: ConformanceCase): Promise<ValidationAnswer>;
+}
+
+/** Whether a validation case asks ValidateStateMachineDefinition (else CreateStateMachine). */
+export function usesValidateApi(testCase: ConformanceCase): boolean {
+  return testCase.expected.api === 'ValidateStateMachineDefinition' || Array.isArray(testCase.expected.diagnostics);
+}
+
+/** Validation in process: the language core, as the server's handlers call it. */
+export async function validateInProcess(testCase: ConformanceCase): Promise<ValidationAnswer> {
+  const text = definitionTextOf(testCase);
+  const stateMachineType = testCase.state_machine_type ?? 'STANDARD';
+  if (usesValidateApi(testCase)) {
+    let diagnostics: readonly any[] = [];
+    try {
+      diagnostics = validateDefinition(JSON.parse(text), { stateMachineType }).diagnostics;
+    } catch {
+      diagnostics = parseDefinition(text, { stateMachineType }).diagnostics ?? [];
+    }
+    const shown = diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.location ? { location: d.location } : {}) }));
+    return { api: 'validate', result: diagnostics.some((d) => d.severity === 'ERROR') ? 'FAIL' : 'OK', diagnostics: shown };
+  }
+  const parsed = parseDefinition(text, { stateMachineType });
+  if (parsed.ok) return { api: 'create', accepted: true };
+  return { api: 'create', accepted: false, error: parsed.error, message: parsed.message ?? formatInvalidDefinitionMessage(parsed.diagnostics ?? []) };
+}
+
+export const inProcessWay: ConformanceWay = { execute: runInProcess, validate: validateInProcess };
 
 function answerTask(task: Extract<Effect, { kind: 'task' }>, calls: Array<Record<string, any>>): ExecutionCommand {
   const index = calls.findIndex((call) => call.state === task.stateName);
@@ -144,12 +185,18 @@ function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export async function runCase(testCase: ConformanceCase, execute: (c: ConformanceCase) => Promise<ExecutionRun> = runInProcess): Promise<CaseOutcome> {
+export async function runCase(testCase: ConformanceCase, way: ConformanceWay = inProcessWay): Promise<CaseOutcome> {
   const base = { id: testCase.id, area: testCase.area, file: testCase.file };
-  if (testCase.kind === 'validation') return { ...base, ...judgeValidation(testCase) };
+  if (testCase.kind === 'validation') {
+    try {
+      return { ...base, ...judgeValidation(testCase, await way.validate(testCase)) };
+    } catch (error) {
+      return { ...base, results: false, reason: `crashed: ${(error as Error)?.message ?? error}` };
+    }
+  }
   let run: ExecutionRun;
   try {
-    run = await execute(testCase);
+    run = await way.execute(testCase);
   } catch (error) {
     const reason = error instanceof NeedsIntegration ? error.message : `crashed: ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? error}`;
     return { ...base, results: false, history: testCase.history ? false : undefined, reason };
@@ -160,32 +207,19 @@ export async function runCase(testCase: ConformanceCase, execute: (c: Conformanc
   return { ...base, results: results.ok, history: history?.ok, ...(reason ? { reason } : {}) };
 }
 
-function judgeValidation(testCase: ConformanceCase): { results: boolean; reason?: string } {
+function judgeValidation(testCase: ConformanceCase, answer: ValidationAnswer): { results: boolean; reason?: string } {
   const expected = testCase.expected;
-  const text = definitionTextOf(testCase);
-  const stateMachineType = testCase.state_machine_type ?? 'STANDARD';
-  if (expected.api === 'ValidateStateMachineDefinition' || Array.isArray(expected.diagnostics)) {
-    let diagnostics: readonly any[] = [];
-    try {
-      diagnostics = validateDefinition(JSON.parse(text), { stateMachineType }).diagnostics;
-    } catch {
-      diagnostics = parseDefinition(text, { stateMachineType }).diagnostics ?? [];
-    }
-    const errors = diagnostics.filter((d) => d.severity === 'ERROR');
-    const result = errors.length > 0 ? 'FAIL' : 'OK';
-    if (expected.result && expected.result !== result) return { results: false, reason: `result ${result}, AWS ${expected.result}` };
-    if (Array.isArray(expected.diagnostics)) {
-      const got = diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.location ? { location: d.location } : {}) }));
-      if (!matches(expected.diagnostics, got, [])) return { results: false, reason: `diagnostics ${JSON.stringify(got).slice(0, 200)}` };
+  if (answer.api === 'validate') {
+    if (expected.result && expected.result !== answer.result) return { results: false, reason: `result ${answer.result}, AWS ${expected.result}` };
+    if (Array.isArray(expected.diagnostics) && !matches(expected.diagnostics, answer.diagnostics, [])) {
+      return { results: false, reason: `diagnostics ${JSON.stringify(answer.diagnostics).slice(0, 200)}` };
     }
     return { results: true };
   }
-  const parsed = parseDefinition(text, { stateMachineType });
-  if (expected.result === 'OK') return parsed.ok ? { results: true } : { results: false, reason: `rejected: ${parsed.message}` };
-  if (parsed.ok) return { results: false, reason: 'accepted a definition AWS rejected' };
-  const message = parsed.message ?? formatInvalidDefinitionMessage(parsed.diagnostics ?? []);
-  if (expected.error && expected.error !== parsed.error) return { results: false, reason: `error ${parsed.error}` };
-  if (expected.message && !matches(expected.message, message, [])) return { results: false, reason: `message: ${message}` };
+  if (expected.result === 'OK') return answer.accepted ? { results: true } : { results: false, reason: `rejected: ${answer.message}` };
+  if (answer.accepted) return { results: false, reason: 'accepted a definition AWS rejected' };
+  if (expected.error && expected.error !== answer.error) return { results: false, reason: `error ${answer.error}` };
+  if (expected.message && !matches(expected.message, answer.message, [])) return { results: false, reason: `message: ${answer.message}` };
   return { results: true };
 }
 

@@ -52,6 +52,11 @@ export interface TaskDispatcher {
 export interface ExecutionRunnerOptions {
   readonly store: EventStore;
   readonly now?: () => Date;
+  /**
+   * A virtual clock's jump (STEPSTONE_CLOCK=fast): timers move `now` to their deadline instead
+   * of sleeping, so Waits and backoffs take no real time and timestamps stay consistent.
+   */
+  readonly advanceClock?: (toMs: number) => void;
   readonly taskDispatcher?: TaskDispatcher;
   /** Where Distributed Map states read items and write results (ItemReader/ResultWriter). */
   readonly objectStore?: ObjectStore;
@@ -107,7 +112,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   const timers = new TimerHeap<TimerPayload>((due) => {
     for (const entry of due) void fireTimer(entry);
-  }, () => now().getTime());
+  }, () => now().getTime(), options.advanceClock);
 
   function fireTimer(entry: TimerEntry<TimerPayload>): Promise<unknown> {
     const payload = entry.payload;
@@ -293,7 +298,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
         const delay = Date.parse(timer.wakeAt) - now().getTime();
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        if (delay > 0 && options.advanceClock) options.advanceClock(Date.parse(timer.wakeAt));
+        else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
       }
       if (!command) {

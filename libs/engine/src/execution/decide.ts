@@ -711,7 +711,11 @@ class Decision {
     }
     // Map
     let items: unknown;
-    const readsItems = definition.ItemReader !== undefined;
+    // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
+    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
+    const distributed = (processor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
+    // ItemReader belongs to Distributed Maps (AWS's "ItemReader (Map)").
+    const readsItems = distributed && definition.ItemReader !== undefined;
     if (readsItems) {
       // ItemReader: the Map Run reads the items (AWS ignores ItemsPath/Items then).
       items = [];
@@ -747,9 +751,6 @@ class Decision {
     } catch (error) {
       limitsFailure = error;
     }
-    // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
-    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
-    const distributed = (processor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
     const { settings: mapRun, readerFailure } = await this.mapRunSettings(threadId, definition, language, effective);
     let mapItems = items as unknown[];
     const length = mapItems.length;
@@ -802,7 +803,9 @@ class Decision {
     effective: unknown,
   ): Promise<{ settings?: MapRunSettings; readerFailure?: StatesError }> {
     const { ItemReader: reader, ItemBatcher: batcher, ResultWriter: writer } = definition as Record<string, Record<string, any> | undefined>;
-    if (!reader && !batcher && !writer) return {};
+    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
+    // ItemReader, ItemBatcher and ResultWriter are Distributed Map fields.
+    if ((!reader && !batcher && !writer) || processor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') return {};
     const arguments_ = (field: Record<string, any>, name: string) =>
       language === 'JSONata'
         ? field.Arguments !== undefined ? this.jsonata(threadId, field.Arguments, this.jsonataStates(threadId, this.cursorOf(threadId).input), `${name}.Arguments`) : Promise.resolve({})

@@ -59,8 +59,14 @@ function resolveMarker(inner: string): string {
   if (lower.includes('topic')) return 'arn:aws:sns:us-east-1:111111111111:topic_name';
   if (lower.includes('state_machine') || lower.includes('statemachine')) return 'arn:aws:states:us-east-1:111111111111:stateMachine:state_machine_name';
   if (lower.includes('table')) return 'table_name';
-  if (lower.includes('bucket')) return 'bucket_name';
+  // Recorded inputs name the test's bucket by the tooling's token for it, 'bucket-name'.
+  if (lower.includes('bucket')) return 'bucket-name';
   return 'resolved_resource';
+}
+
+/** A fixture's name (a bucket, a key) with runtime markers mapped as in definitions. */
+export function resolveFixtureName(text: string): string {
+  return text.replace(/__UNRESOLVED<([^>]*)>__/g, (_whole, inner: string) => resolveMarker(inner));
 }
 
 export function inputTextOf(testCase: ConformanceCase): string {

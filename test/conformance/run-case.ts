@@ -6,8 +6,12 @@ import {
   type ExecutionCommand,
   type ExecutionEvent,
   type ExecutionState,
+  type ObjectStore,
   type TaskOutcome,
+  createInMemoryObjectStore,
   decideAndEvolve,
+  isObjectStoreEffect,
+  performObjectStoreEffect,
   initialExecutionState,
   isHistoryEvent,
   pendingEffects,
@@ -16,7 +20,7 @@ import {
 import { mockedOutcome } from '@stepstone/integrations';
 import { explainedByAwsRuleChange, matches, tokensOf } from './compare';
 import { RECORDED_TEST_CASE, recordedMocks } from './recorded-mocks';
-import { type ConformanceCase, definitionTextOf, inputTextOf } from './corpus';
+import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
 
 export interface CaseOutcome {
   readonly id: string;
@@ -68,6 +72,7 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   const events: ExecutionEvent[] = [];
   const mocks = recordedMocks(testCase);
   const answered = new Set<string>();
+  const objectStore = objectStoreOf(testCase);
   const step = async (state: ExecutionState, command: ExecutionCommand): Promise<ExecutionState> => {
     const decided = await decideAndEvolve(state, command, deterministicEnv(now, seed));
     events.push(...decided.events);
@@ -87,6 +92,11 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   });
   for (let guard = 0; state.status === 'RUNNING' && guard < 100_000; guard++) {
     const effects = pendingEffects(state);
+    const objectStoreEffect = effects.find(isObjectStoreEffect);
+    if (objectStoreEffect) {
+      state = await step(state, await performObjectStoreEffect(objectStore, objectStoreEffect));
+      continue;
+    }
     const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !answered.has(effect.token));
     if (task) {
       // Like a dispatcher: the task is taken (a worker, the service), maybe submitted, then
@@ -121,7 +131,59 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   };
 }
 
-class NeedsIntegration extends Error {}
+/** The objects the recorded test put in S3 (`fixtures.s3_objects`), in an in-memory store. */
+export function objectStoreOf(testCase: ConformanceCase): ObjectStore {
+  const store = createInMemoryObjectStore(() => new Date(START));
+  for (const object of (testCase.fixtures?.s3_objects ?? []) as Array<{ bucket: string; key: string; body: string }>) {
+    const bucket = resolveFixtureName(object.bucket);
+    store.createBucket(bucket);
+    void store.putObject(bucket, resolveFixtureName(object.key), object.body);
+  }
+  return store;
+}
+
+/** A case this way cannot run without the mocked services of the integration work. */
+export class NeedsIntegration extends Error {}
+
+/**
+ * What a validation case's definition got: from ValidateStateMachineDefinition (result and
+ * diagnostics), or from CreateStateMachine (accepted, or rejected with an error and message).
+ */
+export type ValidationAnswer =
+  | { readonly api: 'validate'; readonly result: 'OK' | 'FAIL'; readonly diagnostics: ReadonlyArray<Record<string, unknown>> }
+  | { readonly api: 'create'; readonly accepted: boolean; readonly error?: string; readonly message?: string };
+
+/** A way of running the corpus: in process (the pure decider) or through the HTTP API. */
+export interface ConformanceWay {
+  execute(testCase: ConformanceCase): Promise<ExecutionRun>;
+  validate(testCase: ConformanceCase): Promise<ValidationAnswer>;
+}
+
+/** Whether a validation case asks ValidateStateMachineDefinition (else CreateStateMachine). */
+export function usesValidateApi(testCase: ConformanceCase): boolean {
+  return testCase.expected.api === 'ValidateStateMachineDefinition' || Array.isArray(testCase.expected.diagnostics);
+}
+
+/** Validation in process: the language core, as the server's handlers call it. */
+export async function validateInProcess(testCase: ConformanceCase): Promise<ValidationAnswer> {
+  const text = definitionTextOf(testCase);
+  const stateMachineType = testCase.state_machine_type ?? 'STANDARD';
+  if (usesValidateApi(testCase)) {
+    let diagnostics: readonly any[] = [];
+    try {
+      diagnostics = validateDefinition(JSON.parse(text), { stateMachineType }).diagnostics;
+    } catch {
+      diagnostics = parseDefinition(text, { stateMachineType }).diagnostics ?? [];
+    }
+    const shown = diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.location ? { location: d.location } : {}) }));
+    return { api: 'validate', result: diagnostics.some((d) => d.severity === 'ERROR') ? 'FAIL' : 'OK', diagnostics: shown };
+  }
+  const parsed = parseDefinition(text, { stateMachineType });
+  if (parsed.ok) return { api: 'create', accepted: true };
+  return { api: 'create', accepted: false, error: parsed.error, message: parsed.message ?? formatInvalidDefinitionMessage(parsed.diagnostics ?? []) };
+}
+
+export const inProcessWay: ConformanceWay = { execute: runInProcess, validate: validateInProcess };
 
 function outcomeCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
   switch (outcome.kind) {
@@ -134,12 +196,18 @@ function outcomeCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
   }
 }
 
-export async function runCase(testCase: ConformanceCase, execute: (c: ConformanceCase) => Promise<ExecutionRun> = runInProcess): Promise<CaseOutcome> {
+export async function runCase(testCase: ConformanceCase, way: ConformanceWay = inProcessWay): Promise<CaseOutcome> {
   const base = { id: testCase.id, area: testCase.area, file: testCase.file };
-  if (testCase.kind === 'validation') return { ...base, ...judgeValidation(testCase) };
+  if (testCase.kind === 'validation') {
+    try {
+      return { ...base, ...judgeValidation(testCase, await way.validate(testCase)) };
+    } catch (error) {
+      return { ...base, results: false, reason: `crashed: ${(error as Error)?.message ?? error}` };
+    }
+  }
   let run: ExecutionRun;
   try {
-    run = await execute(testCase);
+    run = await way.execute(testCase);
   } catch (error) {
     const reason = error instanceof NeedsIntegration ? error.message : `crashed: ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? error}`;
     return { ...base, results: false, history: testCase.history ? false : undefined, reason };
@@ -150,32 +218,19 @@ export async function runCase(testCase: ConformanceCase, execute: (c: Conformanc
   return { ...base, results: results.ok, history: history?.ok, ...(reason ? { reason } : {}) };
 }
 
-function judgeValidation(testCase: ConformanceCase): { results: boolean; reason?: string } {
+function judgeValidation(testCase: ConformanceCase, answer: ValidationAnswer): { results: boolean; reason?: string } {
   const expected = testCase.expected;
-  const text = definitionTextOf(testCase);
-  const stateMachineType = testCase.state_machine_type ?? 'STANDARD';
-  if (expected.api === 'ValidateStateMachineDefinition' || Array.isArray(expected.diagnostics)) {
-    let diagnostics: readonly any[] = [];
-    try {
-      diagnostics = validateDefinition(JSON.parse(text), { stateMachineType }).diagnostics;
-    } catch {
-      diagnostics = parseDefinition(text, { stateMachineType }).diagnostics ?? [];
-    }
-    const errors = diagnostics.filter((d) => d.severity === 'ERROR');
-    const result = errors.length > 0 ? 'FAIL' : 'OK';
-    if (expected.result && expected.result !== result) return { results: false, reason: `result ${result}, AWS ${expected.result}` };
-    if (Array.isArray(expected.diagnostics)) {
-      const got = diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.location ? { location: d.location } : {}) }));
-      if (!matches(expected.diagnostics, got, [])) return { results: false, reason: `diagnostics ${JSON.stringify(got).slice(0, 200)}` };
+  if (answer.api === 'validate') {
+    if (expected.result && expected.result !== answer.result) return { results: false, reason: `result ${answer.result}, AWS ${expected.result}` };
+    if (Array.isArray(expected.diagnostics) && !matches(expected.diagnostics, answer.diagnostics, [])) {
+      return { results: false, reason: `diagnostics ${JSON.stringify(answer.diagnostics).slice(0, 200)}` };
     }
     return { results: true };
   }
-  const parsed = parseDefinition(text, { stateMachineType });
-  if (expected.result === 'OK') return parsed.ok ? { results: true } : { results: false, reason: `rejected: ${parsed.message}` };
-  if (parsed.ok) return { results: false, reason: 'accepted a definition AWS rejected' };
-  const message = parsed.message ?? formatInvalidDefinitionMessage(parsed.diagnostics ?? []);
-  if (expected.error && expected.error !== parsed.error) return { results: false, reason: `error ${parsed.error}` };
-  if (expected.message && !matches(expected.message, message, [])) return { results: false, reason: `message: ${message}` };
+  if (expected.result === 'OK') return answer.accepted ? { results: true } : { results: false, reason: `rejected: ${answer.message}` };
+  if (answer.accepted) return { results: false, reason: 'accepted a definition AWS rejected' };
+  if (expected.error && expected.error !== answer.error) return { results: false, reason: `error ${answer.error}` };
+  if (expected.message && !matches(expected.message, answer.message, [])) return { results: false, reason: `message: ${answer.message}` };
   return { results: true };
 }
 

@@ -5,8 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { defaultCasesDir, loadCases } from './corpus';
 import { formatTable, summarise } from './report';
-import type { ConformanceCase } from './corpus';
-import { type ExecutionRun, runCase } from './run-case';
+import { type ConformanceWay, inProcessWay, runCase } from './run-case';
 import { openHttpSession } from './run-via-http';
 
 function option(name: string): string | undefined {
@@ -17,16 +16,20 @@ function option(name: string): string | undefined {
 async function main(): Promise<void> {
   const cases = loadCases(option('cases') ?? defaultCasesDir(), option('area'));
   const via = option('via') ?? 'inprocess';
-  let execute: ((c: ConformanceCase) => Promise<ExecutionRun>) | undefined;
+  if (via !== 'inprocess' && via !== 'http') throw new Error(`--via must be 'inprocess' or 'http', got '${via}'`);
+  let way: ConformanceWay = inProcessWay;
   let close = async () => {};
   if (via === 'http') {
     const session = await openHttpSession();
-    execute = session.execute;
+    way = session;
     close = session.close;
   }
   const outcomes = [];
-  for (const testCase of cases) outcomes.push(await runCase(testCase, execute));
-  await close();
+  try {
+    for (const testCase of cases) outcomes.push(await runCase(testCase, way));
+  } finally {
+    await close();
+  }
   console.log(formatTable(summarise(outcomes)));
   const jsonFile = option('json');
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ via, outcomes, summary: summarise(outcomes) }, null, 1));

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { createExecutionRunner } from '@stepstone/engine';
+import { createDirectoryObjectStore, createExecutionRunner, createFastClock } from '@stepstone/engine';
 import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { createProjections } from '@stepstone/projections';
 import { createArns } from './aws-protocol/arns';
@@ -55,13 +55,15 @@ const handlers = [
 @Module({})
 export class AppModule {
   static forRoot(config: ServerConfig): DynamicModule {
+    const fastClock = config.clock === 'fast' ? createFastClock() : undefined;
+    const clock: Clock = fastClock ? () => fastClock.now() : () => new Date();
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
       controllers: [AwsJsonController, AuditController],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: CLOCK, useValue: (() => new Date()) satisfies Clock },
+        { provide: CLOCK, useValue: clock },
         { provide: ID_SOURCE, useValue: (() => randomUUID()) satisfies IdSource },
         { provide: ARNS, useValue: createArns(config.region, config.account) },
         {
@@ -72,7 +74,19 @@ export class AppModule {
           },
         },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
-        { provide: EXECUTION_RUNNER, inject: [EVENT_STORE], useFactory: (store: EventStore) => createExecutionRunner({ store }) },
+        {
+          provide: EXECUTION_RUNNER,
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) => {
+            mkdirSync(config.objectStoreDir, { recursive: true });
+            return createExecutionRunner({
+              store,
+              objectStore: createDirectoryObjectStore(config.objectStoreDir),
+              now: clock,
+              ...(fastClock ? { advanceClock: fastClock.advanceTo } : {}),
+            });
+          },
+        },
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
         LifecycleService,
         ...handlers,

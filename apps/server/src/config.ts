@@ -4,6 +4,10 @@ export interface ServerConfig {
   /** Directory holding `stepstone.db`. */
   readonly dataDir: string;
   readonly databaseFile: string;
+  /** Root of the local object store Distributed Maps read and write (bucket = subfolder). */
+  readonly objectStoreDir: string;
+  /** 'system', or 'fast' for tests: timers move a virtual clock to their deadline instead of sleeping. */
+  readonly clock: 'system' | 'fast';
   readonly region: string;
   readonly account: string;
 }
@@ -13,11 +17,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = env.STEPSTONE_DATA ?? './data';
   const port = Number(env.PORT ?? 8083);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer port number, got '${env.PORT}'`);
+  const clock = env.STEPSTONE_CLOCK ?? 'system';
+  if (clock !== 'system' && clock !== 'fast') throw new Error(`STEPSTONE_CLOCK must be 'system' or 'fast', got '${clock}'`);
   return {
+    clock,
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir,
     databaseFile: `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`,
+    objectStoreDir: env.STEPSTONE_OBJECT_STORE_DIR ?? `${dataDir.replace(/[\\/]+$/, '')}/objects`,
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',
   };

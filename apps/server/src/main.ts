@@ -27,7 +27,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  console.log(`stepstone listening on http://${config.host}:${port} (store: sqlite ${config.databaseFile})`);
+  const clockNote = config.clock === 'fast' ? ', clock: fast (timers do not sleep)' : '';
+  console.log(`stepstone listening on http://${config.host}:${port} (store: sqlite ${config.databaseFile}${clockNote})`);
 }
 
 bootstrap().catch((error: unknown) => {

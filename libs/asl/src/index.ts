@@ -44,3 +44,11 @@ export { isTimestamp, parseTimestamp } from './choice/timestamp';
 export { evaluateJsonataExpression } from './jsonata/evaluate-jsonata';
 export type { JsonataBindings, JsonataEnv } from './jsonata/evaluate-jsonata';
 export { evaluateJsonataTemplate, isJsonataTemplate } from './jsonata/template';
+
+// Distributed Map: ItemReader, ItemBatcher, ResultWriter (the engine does the object I/O).
+export { itemSourceAction, toItemSource, readerSettings, itemsFromObject, itemsFromListing, MAX_ITEMS_LIMIT } from './map/item-reader';
+export type { ItemSource, ObjectSummary, ReaderSettings } from './map/item-reader';
+export { batchItems, batchLimit, MAX_BATCH_BYTES } from './map/item-batcher';
+export type { BatchSettings } from './map/item-batcher';
+export { writerSettings, toResultDestination, shapeResults, planResultWrite } from './map/result-writer';
+export type { ChildResult, WriterSettings, ResultDestination, WrittenObject } from './map/result-writer';

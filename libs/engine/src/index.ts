@@ -37,3 +37,10 @@ export type {
   SyncExecutionResult,
 } from './runner/execution-runner.port';
 export { TimerHeap } from './runner/timer-heap';
+export type { ObjectStore } from './object-store/object-store.port';
+export { ObjectStoreError } from './object-store/object-store.port';
+export { createInMemoryObjectStore } from './object-store/in-memory-object-store';
+export { createDirectoryObjectStore } from './object-store/directory-object-store';
+export { performObjectStoreEffect, isObjectStoreEffect } from './object-store/perform-object-store-effect';
+export { createFastClock } from './runner/fast-clock';
+export type { FastClock } from './runner/fast-clock';

@@ -1,3 +1,5 @@
+import type { ObjectSummary } from '@stepstone/asl';
+
 /** What can happen to an execution. The runner turns API calls, timers and task results into these. */
 export type ExecutionCommand =
   | {
@@ -37,6 +39,17 @@ export type ExecutionCommand =
       readonly cause?: string;
       readonly deadline?: 'timeout' | 'heartbeat';
     }
+  /** The object store answered a Map's ItemReader (the object's text, a listing, or a failure). */
+  | {
+      readonly type: 'CompleteItemRead';
+      readonly threadId: string;
+      readonly enteredEventId: number;
+      readonly body?: string;
+      readonly objects?: readonly ObjectSummary[];
+      readonly failureCause?: string;
+    }
+  /** The object store stored (or failed to store) a Map's ResultWriter files. */
+  | { readonly type: 'CompleteResultWrite'; readonly threadId: string; readonly enteredEventId: number; readonly failureCause?: string }
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
   | { readonly type: 'TimeOutExecution' };
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pendingEffects } from './effects';
 import { given, startCommand } from './testing/decider-specification';
 
 const passItem = { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } };
@@ -66,5 +67,86 @@ describe('decide: Map in distributed mode and its limits', () => {
     await given().when(startCommand(definition, { items: [1], tolerated: -1 })).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'ExecutionFailed'], (_events, state) => {
       assert.match(state.cause!, /ToleratedFailureCount cannot be negative\.$/);
     });
+  });
+});
+
+describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-store effects', () => {
+  const reader = { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItemsPath: '$.max' }, Parameters: { 'Bucket.$': '$.bucket', Key: 'items.json' } };
+  const distributed = { ...passItem, ProcessorConfig: distributedConfig };
+
+  it('asks for the object after MapStateStarted, then starts the Map Run with the items read', async () => {
+    const definition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemReader: reader, ItemProcessor: distributed, End: true } } };
+    const started = await given().when(startCommand(definition, { bucket: 'in', max: 2 })).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted'], (events, state) => {
+      assert.deepEqual(events[2].mapStateStartedEventDetails, { length: 0 });
+      assert.deepEqual(pendingEffects(state), [{ kind: 'read-items', threadId: '0', enteredEventId: 2, source: { action: 'getObject', bucket: 'in', key: 'items.json' } }]);
+    });
+    await given(started.events)
+      .when({ type: 'CompleteItemRead', threadId: '0', enteredEventId: 2, body: '[{"n":1},{"n":2},{"n":3}]' })
+      .then(
+        ['MapRunStarted', 'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration, 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
+        (_events, state) => assert.deepEqual(JSON.parse(state.output!), [{ n: 1 }, { n: 2 }]),
+      );
+  });
+
+  it('fails the Map Run with States.ItemReaderFailed when the object cannot be read', async () => {
+    const definition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemReader: reader, ItemProcessor: distributed, End: true } } };
+    const started = await given().when(startCommand(definition, { bucket: 'in', max: 0 })).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted']);
+    await given(started.events)
+      .when({ type: 'CompleteItemRead', threadId: '0', enteredEventId: 2, failureCause: 'The specified key does not exist.' })
+      .then(['MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed'], (_events, state) => {
+        assert.equal(state.error, 'States.ItemReaderFailed');
+        assert.equal(state.cause, 'The specified key does not exist.');
+      });
+  });
+
+  it('gives each child a batch { BatchInput, Items } of selected items', async () => {
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemSelector: { 'v.$': '$$.Map.Item.Value' },
+          ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'job.$': '$.job' } },
+          ItemsPath: '$.items',
+          ItemProcessor: distributed,
+          End: true,
+        },
+      },
+    };
+    await given().when(startCommand(definition, { job: 'j', items: [1, 2, 3] })).then(
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration, 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
+      (_events, state) => {
+        assert.deepEqual(JSON.parse(state.output!), [
+          { BatchInput: { job: 'j' }, Items: [{ v: 1 }, { v: 2 }] },
+          { BatchInput: { job: 'j' }, Items: [{ v: 3 }] },
+        ]);
+      },
+    );
+  });
+
+  it('writes the results through a write-results effect and outputs the manifest reference', async () => {
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: { Type: 'Map', ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' } }, ItemProcessor: distributed, End: true },
+      },
+    };
+    const ran = await given().when(startCommand(definition, ['a'])).then(
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapIterationStarted', ...hiddenIteration],
+      (_events, state) => {
+        const [effect] = pendingEffects(state);
+        assert.equal(effect.kind, 'write-results');
+        const keys = effect.kind === 'write-results' ? effect.objects.map((object) => `${object.bucket}/${object.key}`) : [];
+        assert.deepEqual(keys, ['out/runs/00000000-0000-4000-8000-000000000001/SUCCEEDED_0.json', 'out/runs/00000000-0000-4000-8000-000000000001/manifest.json']);
+      },
+    );
+    await given(ran.events).when({ type: 'CompleteResultWrite', threadId: '0', enteredEventId: 2 }).then(['MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'], (_events, state) => {
+      const output = JSON.parse(state.output!);
+      assert.deepEqual(output.ResultWriterDetails, { Bucket: 'out', Key: 'runs/00000000-0000-4000-8000-000000000001/manifest.json' });
+      assert.match(output.MapRunArn, /:mapRun:spec\/Each:00000000-0000-4000-8000-000000000001$/);
+    });
+    await given(ran.events)
+      .when({ type: 'CompleteResultWrite', threadId: '0', enteredEventId: 2, failureCause: 'The specified bucket does not exist' })
+      .then(['MapRunFailed', 'MapStateFailed', 'ExecutionFailed'], (_events, state) => assert.equal(state.error, 'States.ResultWriterFailed'));
   });
 });

@@ -14,6 +14,7 @@ import {
   type EventInternals,
   type ExecutionEvent,
   type ExecutionEventTypeName,
+  type MapRunSettings,
   type StateKind,
 } from './history-event';
 import {
@@ -33,8 +34,18 @@ import {
   parseTimestamp,
   selectChoice,
   selectChoiceJsonata,
+  batchItems,
+  batchLimit,
+  itemsFromListing,
+  itemsFromObject,
+  readerSettings,
+  toItemSource,
+  toResultDestination,
+  writerSettings,
 } from './language';
+import type { BatchSettings } from '@stepstone/asl';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
+import { awaitsResultWrite, mapRunResult } from './map-run';
 import { makeTaskToken } from './task-token';
 import { taskDeadlines } from './effects';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, type TaskEventFamily, taskDetailsField, taskEventFamilyOf } from './task-resource';
@@ -149,6 +160,12 @@ class Decision {
         break;
       case 'TimeOutTask':
         await this.timeOutTask(command);
+        break;
+      case 'CompleteItemRead':
+        await this.itemsRead(command);
+        break;
+      case 'CompleteResultWrite':
+        this.resultsWritten(command);
         break;
       case 'StopExecution':
         this.abortAll();
@@ -842,7 +859,15 @@ class Decision {
     }
     // Map
     let items: unknown;
-    if (language === 'JSONata') {
+    // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
+    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
+    const distributed = (processor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
+    // ItemReader belongs to Distributed Maps (AWS's "ItemReader (Map)").
+    const readsItems = distributed && definition.ItemReader !== undefined;
+    if (readsItems) {
+      // ItemReader: the Map Run reads the items (AWS ignores ItemsPath/Items then).
+      items = [];
+    } else if (language === 'JSONata') {
       items = definition.Items !== undefined ? await this.jsonata(threadId, definition.Items, this.jsonataStates(threadId, cursor.input), 'Items') : effective;
       if (!Array.isArray(items)) {
         throw new StatesError(
@@ -874,11 +899,13 @@ class Decision {
     } catch (error) {
       limitsFailure = error;
     }
-    // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
-    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
-    const distributed = (processor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
-    this.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length }, compact({
-      items: json(items),
+    const { settings: mapRun, readerFailure } = await this.mapRunSettings(threadId, definition, language, effective);
+    let mapItems = items as unknown[];
+    const length = mapItems.length;
+    if (mapRun?.batcher && !readsItems) mapItems = await this.selectAndBatch(threadId, definition, language, effective, mapItems, mapRun.batcher);
+    this.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length }, compact({
+      items: json(mapItems),
+      mapRun,
       maxConcurrency: limits.maxConcurrency ?? 0,
       toleratedFailureCount: limits.toleratedFailureCount,
       toleratedFailurePercentage: limits.toleratedFailurePercentage,
@@ -886,14 +913,172 @@ class Decision {
     }) as Partial<EventInternals>);
     if (limitsFailure) throw limitsFailure;
     if (distributed) {
-      const start = this.state.start!;
-      const label = typeof definition.Label === 'string' ? definition.Label : cursor.name;
-      const mapRunArn = `${start.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${label}:${this.env.uuid()}`;
-      this.emit(threadId, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn });
+      // With an ItemReader the Map Run starts once the object store answered (CompleteItemRead).
+      if (readsItems && !readerFailure) return { kind: 'blocked' };
+      this.emitMapRunStarted(threadId, definition);
+      if (readerFailure) {
+        this.childrenFailed(threadId, readerFailure.error, readerFailure.cause);
+        return { kind: 'blocked' };
+      }
     }
-    if (items.length === 0) return this.finishChildren(threadId);
+    if (mapItems.length === 0) return this.finishOrWrite(threadId);
     await this.startIterations(threadId, effective);
     return { kind: 'blocked' };
+  }
+
+  private emitMapRunStarted(threadId: string, definition: Record<string, any>, items?: readonly unknown[]): void {
+    const start = this.state.start!;
+    const label = typeof definition.Label === 'string' ? definition.Label : this.cursorOf(threadId).name;
+    const mapRunArn = `${start.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${label}:${this.env.uuid()}`;
+    this.emit(threadId, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn }, items ? { items: json(items) } : {});
+  }
+
+  /** A Map whose children all ended: finish it, or first wait for ResultWriter's files. */
+  private finishOrWrite(threadId: string): Promise<Step> | Step {
+    const book = this.cursorOf(threadId).children!;
+    return awaitsResultWrite(book) ? { kind: 'blocked' } : this.finishChildren(threadId);
+  }
+
+  /**
+   * ItemReader, ItemBatcher and ResultWriter of a Distributed Map, evaluated against the Map's
+   * effective input. A reader's own failure (a bad MaxItems, an unknown resource) is AWS's
+   * States.ItemReaderFailed, raised once the Map Run has started.
+   */
+  private async mapRunSettings(
+    threadId: string,
+    definition: Record<string, any>,
+    language: 'JSONPath' | 'JSONata',
+    effective: unknown,
+  ): Promise<{ settings?: MapRunSettings; readerFailure?: StatesError }> {
+    const { ItemReader: reader, ItemBatcher: batcher, ResultWriter: writer } = definition as Record<string, Record<string, any> | undefined>;
+    const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
+    // ItemReader, ItemBatcher and ResultWriter are Distributed Map fields.
+    if ((!reader && !batcher && !writer) || processor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') return {};
+    const arguments_ = (field: Record<string, any>, name: string) =>
+      language === 'JSONata'
+        ? field.Arguments !== undefined ? this.jsonata(threadId, field.Arguments, this.jsonataStates(threadId, this.cursorOf(threadId).input), `${name}.Arguments`) : Promise.resolve({})
+        : Promise.resolve(field.Parameters !== undefined ? this.payload(field.Parameters, this.scope(threadId, effective)) : {});
+    const value = async (container: Record<string, any>, field: string, name: string): Promise<unknown> => {
+      const literal = container[field];
+      if (language === 'JSONata' && typeof literal === 'string') return this.jsonata(threadId, literal, this.jsonataStates(threadId, this.cursorOf(threadId).input), name);
+      if (typeof container[`${field}Path`] === 'string') {
+        const path = container[`${field}Path`] as string;
+        return resolveReference(path, this.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
+      }
+      return literal;
+    };
+    let readerFailure: StatesError | undefined;
+    let readerSettingsValue: MapRunSettings['reader'];
+    if (reader) {
+      const parameters = await arguments_(reader, 'ItemReader');
+      const config = (reader.ReaderConfig ?? {}) as Record<string, any>;
+      const maxItems = await value(config, 'MaxItems', 'ItemReader.ReaderConfig.MaxItems');
+      try {
+        readerSettingsValue = { source: toItemSource(String(reader.Resource ?? ''), parameters), settings: readerSettings(config, maxItems) };
+      } catch (error) {
+        if (!(error instanceof StatesError)) throw error;
+        readerFailure = error;
+      }
+    }
+    let batcherSettings: MapRunSettings['batcher'];
+    if (batcher) {
+      let batchInput: unknown;
+      if (batcher.BatchInput !== undefined) {
+        batchInput = language === 'JSONata'
+          ? await this.jsonata(threadId, batcher.BatchInput, this.jsonataStates(threadId, this.cursorOf(threadId).input), 'ItemBatcher.BatchInput')
+          : this.payload(batcher.BatchInput, this.scope(threadId, effective));
+      }
+      batcherSettings = compact({
+        maxItemsPerBatch: batchLimit('MaxItemsPerBatch', await value(batcher, 'MaxItemsPerBatch', 'ItemBatcher.MaxItemsPerBatch')),
+        maxInputBytesPerBatch: batchLimit('MaxInputBytesPerBatch', await value(batcher, 'MaxInputBytesPerBatch', 'ItemBatcher.MaxInputBytesPerBatch')),
+        batchInput,
+      });
+    }
+    let writerSettingsValue: MapRunSettings['writer'];
+    if (writer) {
+      const settings = writerSettings(writer);
+      writerSettingsValue = typeof writer.Resource === 'string'
+        ? { settings, destination: toResultDestination(await arguments_(writer, 'ResultWriter')) }
+        : { settings };
+    }
+    return { settings: compact({ reader: readerSettingsValue, batcher: batcherSettings, writer: writerSettingsValue }), readerFailure };
+  }
+
+  /** ItemBatcher: each item through ItemSelector, then grouped into `{ BatchInput?, Items }` batches. */
+  private async selectAndBatch(
+    threadId: string,
+    definition: Record<string, any>,
+    language: 'JSONPath' | 'JSONata',
+    effective: unknown,
+    items: readonly unknown[],
+    batcher: BatchSettings,
+  ): Promise<unknown[]> {
+    const selected: unknown[] = [];
+    for (let index = 0; index < items.length; index++) selected.push(await this.selectItem(threadId, definition, language, effective, index, items[index]));
+    return batchItems(selected, batcher);
+  }
+
+  /** ItemSelector (or legacy Parameters) for one item, with $$.Map.Item in the context. */
+  private async selectItem(threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata', effective: unknown, index: number, item: unknown): Promise<unknown> {
+    const selector = definition.ItemSelector ?? definition.Parameters;
+    if (selector === undefined) return item;
+    const cursor = this.cursorOf(threadId);
+    const mapContext = { Item: { Index: index, Value: item } };
+    if (language === 'JSONata') {
+      const states = { input: cursor.input, context: { ...(this.context(threadId) as object), Map: mapContext } };
+      return this.jsonata(threadId, selector, states, 'ItemSelector');
+    }
+    return this.payload(selector, { input: effective, context: { ...(this.context(threadId) as object), Map: mapContext }, variables: this.thread(threadId).variables });
+  }
+
+  /** The object store answered a Map's ItemReader: the Map Run starts with the items, or fails. */
+  private async itemsRead(command: Extract<ExecutionCommand, { type: 'CompleteItemRead' }>): Promise<void> {
+    const threadId = command.threadId;
+    const cursor = this.state.threads[threadId]?.cursor;
+    const book = cursor?.children;
+    const reader = book?.mapRun?.reader;
+    if (!cursor || !book?.awaitingItems || !reader || cursor.enteredEventId !== command.enteredEventId) return;
+    const definition = this.stateDefinition(threadId, cursor.name);
+    let items: unknown[] = [];
+    let failure: StatesError | undefined;
+    try {
+      if (command.failureCause !== undefined) throw new StatesError('States.ItemReaderFailed', command.failureCause);
+      items = reader.source.action === 'listObjectsV2'
+        ? itemsFromListing(command.objects ?? [], reader.settings.maxItems)
+        : itemsFromObject(command.body ?? '', reader.settings);
+    } catch (error) {
+      if (!(error instanceof StatesError)) throw error;
+      failure = error;
+    }
+    const batcher = book.mapRun?.batcher;
+    if (!failure && batcher) {
+      const language = this.queryLanguageOf(threadId, definition);
+      const effective = language === 'JSONPath' ? applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId)) : cursor.input;
+      items = await this.selectAndBatch(threadId, definition, language, effective, items, batcher);
+    }
+    this.emitMapRunStarted(threadId, definition, failure ? [] : items);
+    if (failure) {
+      this.childrenFailed(threadId, failure.error, failure.cause);
+      return;
+    }
+    if (items.length === 0) {
+      this.scheduleAsync(threadId, async () => this.finishOrWrite(threadId));
+      return;
+    }
+    await this.startIterations(threadId);
+  }
+
+  /** The object store stored a Map Run's ResultWriter files (or could not). */
+  private resultsWritten(command: Extract<ExecutionCommand, { type: 'CompleteResultWrite' }>): void {
+    const threadId = command.threadId;
+    const cursor = this.state.threads[threadId]?.cursor;
+    const book = cursor?.children;
+    if (!cursor || !book || !awaitsResultWrite(book) || cursor.enteredEventId !== command.enteredEventId) return;
+    if (command.failureCause !== undefined) {
+      this.childrenFailed(threadId, 'States.ResultWriterFailed', command.failureCause);
+      return;
+    }
+    this.scheduleAsync(threadId, () => this.finishChildren(threadId));
   }
 
   /** MaxConcurrency(Path), ToleratedFailureCount(Path), ToleratedFailurePercentage(Path), checked as AWS checks them. */
@@ -932,18 +1117,9 @@ class Decision {
     while (book.nextIndex < book.total && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
       const index = book.nextIndex;
       const item = book.items![index];
-      const selector = definition.ItemSelector ?? definition.Parameters;
-      let childInput: unknown = item;
-      if (selector !== undefined) {
-        const mapContext = { Item: { Index: index, Value: item } };
-        if (language === 'JSONata') {
-          const states = { input: cursor.input, context: { ...(this.context(threadId) as object), Map: mapContext } };
-          childInput = await this.jsonata(threadId, selector, states, 'ItemSelector');
-        } else {
-          childInput = this.payload(selector, { input: effective, context: { ...(this.context(threadId) as object), Map: mapContext }, variables: this.thread(threadId).variables });
-        }
-      }
-      this.emit(threadId, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name });
+      // Batches went through ItemSelector item by item when they were formed.
+      const childInput = book.mapRun?.batcher ? item : await this.selectItem(threadId, definition, language, effective, index, item);
+      this.emit(threadId, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name }, book.records ? { input: json(childInput) } : {});
       const childId = childThreadId(threadId, cursor.enteredEventId, index);
       this.schedule(childId, { kind: 'enter', name: processor.StartAt as string, input: childInput });
       book = this.cursorOf(threadId).children!;
@@ -1001,7 +1177,7 @@ class Decision {
       });
       return;
     }
-    if (updated.running.length === 0) this.scheduleAsync(parentId, () => this.finishChildren(parentId));
+    if (updated.running.length === 0) this.scheduleAsync(parentId, async () => this.finishOrWrite(parentId));
   }
 
   private async finishChildren(threadId: string, pointer?: number): Promise<Step> {
@@ -1013,7 +1189,7 @@ class Decision {
       results = book.running.map((id) => this.state.threads[id]?.lastOutput ?? null);
       if (pointer !== undefined) this.pointerOverrides.set(threadId, pointer);
     } else {
-      results = book.results.slice();
+      results = book.distributed ? (mapRunResult(book) as unknown[]) : book.results.slice();
       if (book.distributed) this.emit(threadId, 'MapRunSucceeded');
       this.emit(threadId, 'MapStateSucceeded', undefined, undefined, {}, book.distributed ? undefined : book.lastIterationEventId);
     }

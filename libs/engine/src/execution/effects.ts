@@ -1,4 +1,6 @@
 import type { Cursor, ExecutionState } from './execution-state';
+import type { ItemSource, WrittenObject } from './language';
+import { awaitsResultWrite, resultWritePlan } from './map-run';
 
 /**
  * The effects an execution is waiting for, derived from its folded state (never from the
@@ -28,7 +30,11 @@ export type Effect =
       readonly token: string;
       readonly deadline: 'timeout' | 'heartbeat';
       readonly at: string;
-    };
+    }
+  /** A Distributed Map's ItemReader: read from the object store, answer with CompleteItemRead. */
+  | { readonly kind: 'read-items'; readonly threadId: string; readonly enteredEventId: number; readonly source: ItemSource }
+  /** A Map Run's ResultWriter: store these objects, answer with CompleteResultWrite. */
+  | { readonly kind: 'write-results'; readonly threadId: string; readonly enteredEventId: number; readonly objects: readonly WrittenObject[] };
 
 export function pendingEffects(state: ExecutionState): Effect[] {
   if (state.status !== 'RUNNING') return [];
@@ -52,6 +58,13 @@ export function pendingEffects(state: ExecutionState): Effect[] {
         invocation: cursor.taskInvocation ?? 0,
       });
       for (const deadline of taskDeadlines(cursor)) effects.push({ kind: 'task-deadline', threadId: thread.id, token: cursor.token, ...deadline });
+    } else if (cursor.phase === 'children' && cursor.children) {
+      const book = cursor.children;
+      if (book.awaitingItems && book.mapRun?.reader) {
+        effects.push({ kind: 'read-items', threadId: thread.id, enteredEventId: cursor.enteredEventId, source: book.mapRun.reader.source });
+      } else if (awaitsResultWrite(book)) {
+        effects.push({ kind: 'write-results', threadId: thread.id, enteredEventId: cursor.enteredEventId, objects: resultWritePlan(book).objects });
+      }
     }
   }
   return effects;

@@ -5,6 +5,7 @@ import {
   type ChildrenBook,
   type Cursor,
   type ExecutionState,
+  type IterationRecord,
   type StatesMap,
   type ThreadState,
   ROOT_THREAD,
@@ -226,6 +227,8 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
         failed: 0,
         maxConcurrency: event.x.maxConcurrency ?? 0,
         distributed: event.x.distributed,
+        ...(event.x.mapRun ? { mapRun: event.x.mapRun, awaitingItems: event.x.mapRun.reader !== undefined } : {}),
+        ...(event.x.mapRun?.writer ? { records: [] } : {}),
         toleratedFailureCount: event.x.toleratedFailureCount,
         toleratedFailurePercentage: event.x.toleratedFailurePercentage,
       };
@@ -237,9 +240,10 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
       const index = (event.mapIterationStartedEventDetails as { index: number }).index;
       const processor = (thread.states[cursor.name]?.ItemProcessor ?? thread.states[cursor.name]?.Iterator) as Record<string, any>;
       const childId = childThreadId(threadId, cursor.enteredEventId, index);
+      const records = book.records && withRecord(book.records, index, { status: 'PENDING', input: JSON.parse(event.x.input ?? 'null'), startDate: event.timestamp });
       const result = withThread(next, {
         ...thread,
-        cursor: { ...cursor, children: { ...book, nextIndex: index + 1, running: [...book.running, childId] } },
+        cursor: { ...cursor, children: { ...book, nextIndex: index + 1, running: [...book.running, childId], ...(records ? { records } : {}) } },
       });
       return withThread(result, {
         id: childId,
@@ -267,6 +271,15 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
       const results = book.results.slice();
       if (type === 'MapIterationSucceeded') results[details.index] = child?.lastOutput ?? null;
       const running = book.running.filter((id) => id !== childId);
+      const record = book.records?.[details.index];
+      const records = book.records && record && type !== 'MapIterationAborted'
+        ? withRecord(book.records, details.index, {
+            ...record,
+            status: type === 'MapIterationSucceeded' ? 'SUCCEEDED' : 'FAILED',
+            stopDate: event.timestamp,
+            ...(type === 'MapIterationFailed' ? { error: event.x.error, cause: event.x.cause } : {}),
+          })
+        : book.records;
       const updated = withoutThreadTree(next, childId);
       if (type === 'MapIterationFailed' && event.x.wakeAt) {
         return failedAttempt(withoutChildren(updated, threadId), { ...thread, pointer: child ? child.pointer : thread.pointer }, event);
@@ -281,6 +294,7 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
             ...book,
             running,
             results,
+            ...(records ? { records } : {}),
             lastIterationEventId: visible ? event.id : book.lastIterationEventId,
             succeeded: book.succeeded + (type === 'MapIterationSucceeded' ? 1 : 0),
             failed: book.failed + (type === 'MapIterationFailed' ? 1 : 0),
@@ -291,7 +305,14 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
     case 'MapRunStarted': {
       const book = cursor?.children;
       if (!cursor || !book) return withThread(next, { ...thread, pointer: event.id });
-      return withThread(next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, mapRunStartedEventId: event.id } } });
+      const mapRunArn = (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn;
+      let updated: ChildrenBook = { ...book, mapRunStartedEventId: event.id, mapRunArn };
+      if (book.awaitingItems) {
+        // ItemReader: the items arrive with the Map Run (none when reading failed).
+        const items = JSON.parse(event.x.items ?? '[]') as unknown[];
+        updated = { ...updated, awaitingItems: false, items, total: items.length, results: new Array(items.length).fill(null) };
+      }
+      return withThread(next, { ...thread, pointer: event.id, cursor: { ...cursor, children: updated } });
     }
     case 'MapStateSucceeded': {
       // AWS does not advance the chain here: MapStateExited links where this event linked,
@@ -339,6 +360,12 @@ function failedAttempt(state: ExecutionState, thread: ThreadState, event: Execut
       children: undefined,
     },
   });
+}
+
+function withRecord(records: readonly (IterationRecord | undefined)[], index: number, record: IterationRecord): (IterationRecord | undefined)[] {
+  const copy = records.slice();
+  copy[index] = record;
+  return copy;
 }
 
 function withThread(state: ExecutionState, thread: ThreadState): ExecutionState {

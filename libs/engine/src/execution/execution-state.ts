@@ -1,5 +1,15 @@
-import type { ExecutionStartInternals, StateKind } from './history-event';
+import type { ExecutionStartInternals, MapRunSettings, StateKind } from './history-event';
 import type { TaskEventFamily } from './task-resource';
+
+/** One child of a Map Run, as ResultWriter reports it. */
+export interface IterationRecord {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'PENDING';
+  readonly input: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: string;
+  readonly stopDate?: string;
+}
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -30,6 +40,13 @@ export interface ChildrenBook {
   readonly maxConcurrency: number;
   /** Distributed mode: iterations are child workflows, out of the parent's history. */
   readonly distributed?: boolean;
+  /** ItemReader/ItemBatcher/ResultWriter settings (MapStateStarted's `x.mapRun`). */
+  readonly mapRun?: MapRunSettings;
+  /** ItemReader: MapStateStarted asked for the items; MapRunStarted brings them. */
+  readonly awaitingItems?: boolean;
+  readonly mapRunArn?: string;
+  /** ResultWriter: what each child did, for the files it writes. */
+  readonly records?: readonly (IterationRecord | undefined)[];
   /** Distributed mode: the MapRunStarted event, which MapStateExited links to. */
   readonly mapRunStartedEventId?: number;
   /** The last MapIterationSucceeded/Failed: MapStateSucceeded links to it. */

@@ -1,3 +1,4 @@
+import type { BatchSettings, ItemSource, ReaderSettings, ResultDestination, WriterSettings } from '@stepstone/asl';
 /**
  * Execution events. Each one is exactly what AWS's GetExecutionHistory shows (type, id,
  * previousEventId, timestamp and the `*EventDetails` field AWS uses for that type), plus `x`:
@@ -99,9 +100,23 @@ export interface EventInternals {
   readonly cause?: string;
   /** Distributed Map bookkeeping: set on MapStateStarted; `hidden` marks iteration events. */
   readonly distributed?: boolean;
+  /** MapStateStarted of a Map with ItemReader/ItemBatcher/ResultWriter: their evaluated settings. */
+  readonly mapRun?: MapRunSettings;
+  /** MapIterationStarted: the child's input (JSON), kept for ResultWriter's metadata. */
+  readonly input?: string;
   readonly hidden?: boolean;
   /** The actor that caused the event (API caller or 'engine'). */
   readonly actor?: string;
+}
+
+/** A Distributed Map's data sources and sinks, evaluated when the Map starts. */
+export interface MapRunSettings {
+  /** ItemReader: the object-store call to make and how to read its answer. */
+  readonly reader?: { readonly source: ItemSource; readonly settings: ReaderSettings };
+  /** ItemBatcher: limits and BatchInput, applied once the items are known. */
+  readonly batcher?: BatchSettings;
+  /** ResultWriter: the shaping of results and, when exporting, where they go. */
+  readonly writer?: { readonly settings: WriterSettings; readonly destination?: ResultDestination };
 }
 
 export interface ExecutionStartInternals {

@@ -21,6 +21,16 @@ import {
   selectChoiceJsonata,
   type IntrinsicEnv,
   type JsonataEnv,
+  batchItems,
+  batchLimit,
+  itemsFromListing,
+  itemsFromObject,
+  planResultWrite,
+  readerSettings,
+  shapeResults,
+  toItemSource,
+  toResultDestination,
+  writerSettings,
 } from '@stepstone/asl';
 import type { DecisionEnv } from './commands';
 
@@ -62,3 +72,6 @@ export function evaluateJsonataField(
 }
 
 export { evaluateJsonataExpression, selectChoiceJsonata };
+
+export { batchItems, batchLimit, itemsFromListing, itemsFromObject, planResultWrite, readerSettings, shapeResults, toItemSource, toResultDestination, writerSettings };
+export type { ChildResult, WrittenObject, ItemSource, ObjectSummary } from '@stepstone/asl';

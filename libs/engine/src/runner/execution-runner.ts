@@ -3,6 +3,8 @@ import { type EventStore, type RecordedEvent, hashDefinition, isWrongExpectedVer
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
+import type { ObjectStore } from '../object-store/object-store.port';
+import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/perform-object-store-effect';
 import { evolve } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
@@ -58,7 +60,14 @@ export interface TaskDispatcher {
 export interface ExecutionRunnerOptions {
   readonly store: EventStore;
   readonly now?: () => Date;
+  /**
+   * A virtual clock's jump (STEPSTONE_CLOCK=fast): timers move `now` to their deadline instead
+   * of sleeping, so Waits and backoffs take no real time and timestamps stay consistent.
+   */
+  readonly advanceClock?: (toMs: number) => void;
   readonly taskDispatcher?: TaskDispatcher;
+  /** Where Distributed Map states read items and write results (ItemReader/ResultWriter). */
+  readonly objectStore?: ObjectStore;
   /** Open executions to reload on start-up; default: every execution stream. */
   readonly openExecutions?: () => Promise<string[]>;
   /** Called after an execution's events are durable (projections, streaming APIs). */
@@ -109,11 +118,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const dispatchedTokens = new Set<string>();
   /** Task deadline timers armed per execution: cancelled once their task is no longer open. */
   const armedDeadlines = new Map<string, Set<string>>();
+  /** Object-store effects under way (one per Map state entry and kind). */
+  const objectStoreWork = new Set<string>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
     for (const entry of due) void fireTimer(entry);
-  }, () => now().getTime());
+  }, () => now().getTime(), options.advanceClock);
 
   function fireTimer(entry: TimerEntry<TimerPayload>): Promise<unknown> {
     const payload = entry.payload;
@@ -198,6 +209,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
         dispatchedTokens.add(effect.token);
         void runTask(arn, effect);
+      } else if (isObjectStoreEffect(effect)) {
+        const key = `${arn}|${effect.kind}|${effect.threadId}|${effect.enteredEventId}`;
+        if (objectStoreWork.has(key)) continue;
+        objectStoreWork.add(key);
+        void performObjectStoreEffect(options.objectStore, effect)
+          .then((command) => dispatch(arn, command))
+          .catch(reportBackgroundError)
+          .finally(() => objectStoreWork.delete(key));
       }
     }
     for (const key of armedDeadlines.get(arn) ?? []) if (!deadlines.has(key)) timers.cancel(key);
@@ -281,8 +300,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         )
         .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
       const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
+      const objectStoreEffect = effects.find(isObjectStoreEffect);
       let command: ExecutionCommand | undefined;
-      if (task && options.taskDispatcher) {
+      if (objectStoreEffect) {
+        command = await performObjectStoreEffect(options.objectStore, objectStoreEffect);
+      } else if (task && options.taskDispatcher) {
         syncTokens.add(task.token);
         const outcome = await options.taskDispatcher.dispatch({
           ...taskRequestFields(request.executionArn, state.start, task),
@@ -292,7 +314,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
         const delay = Date.parse(timer.at) - now().getTime();
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        if (delay > 0 && options.advanceClock) options.advanceClock(Date.parse(timer.at));
+        else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         command = timer.command;
       }
       if (!command) {

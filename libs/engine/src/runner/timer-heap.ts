@@ -17,9 +17,14 @@ export class TimerHeap<T> {
   private armedFor = Number.POSITIVE_INFINITY;
   private closed = false;
 
+  /**
+   * @param advanceClock When given (a virtual clock for tests), the heap does not sleep until
+   *   its earliest deadline: it moves the clock there and fires on the next turn of the loop.
+   */
   constructor(
     private readonly onDue: (entries: TimerEntry<T>[]) => void,
     private readonly now: () => number = Date.now,
+    private readonly advanceClock?: (toMs: number) => void,
   ) {}
 
   get size(): number {
@@ -73,6 +78,7 @@ export class TimerHeap<T> {
       return;
     }
     this.armedFor = first.at;
+    if (this.advanceClock && first.at > this.now()) this.advanceClock(first.at);
     // setTimeout caps at ~24.8 days; longer waits simply re-arm when it fires.
     const delay = Math.min(Math.max(0, first.at - this.now()), 2 ** 31 - 1);
     this.handle = setTimeout(() => this.fire(), delay);

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { ObjectSummary } from '@stepstone/asl';
+import { type ObjectStore, ObjectStoreError } from './object-store.port';
+
+interface StoredObject {
+  readonly body: string;
+  readonly lastModified: string;
+}
+
+/** An object store in memory (tests, the conformance runner): buckets exist once created. */
+export function createInMemoryObjectStore(now: () => Date = () => new Date()): ObjectStore & {
+  createBucket(bucket: string): void;
+} {
+  const buckets = new Map<string, Map<string, StoredObject>>();
+  const bucketOf = (bucket: string) => {
+    const found = buckets.get(bucket);
+    if (!found) throw ObjectStoreError.noSuchBucket(bucket);
+    return found;
+  };
+  return {
+    createBucket(bucket) {
+      if (!buckets.has(bucket)) buckets.set(bucket, new Map());
+    },
+    async getObject(bucket, key) {
+      const object = bucketOf(bucket).get(key);
+      if (!object) throw ObjectStoreError.noSuchKey(bucket, key);
+      return object.body;
+    },
+    async listObjects(bucket, prefix = '') {
+      const objects: ObjectSummary[] = [];
+      for (const [key, object] of bucketOf(bucket)) {
+        if (!key.startsWith(prefix)) continue;
+        objects.push({ key, size: Buffer.byteLength(object.body, 'utf8'), etag: etagOf(object.body), lastModified: object.lastModified });
+      }
+      return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async putObject(bucket, key, body) {
+      bucketOf(bucket).set(key, { body, lastModified: now().toISOString() });
+    },
+  };
+}
+
+/** S3's ETag of a single-part upload: the MD5 of the body, quoted. */
+export function etagOf(body: string): string {
+  return `"${createHash('md5').update(body, 'utf8').digest('hex')}"`;
+}

@@ -1,0 +1,34 @@
+import type { ObjectSummary } from '@stepstone/asl';
+
+/**
+ * Where Distributed Map states read items (ItemReader) and write results (ResultWriter): the
+ * S3 calls they make, as a port. The decider never calls it; the runner performs the
+ * `read-items`/`write-results` effects through it and answers with a command.
+ */
+export interface ObjectStore {
+  /** The object's text; NoSuchBucket / NoSuchKey when it is not there. */
+  getObject(bucket: string, key: string): Promise<string>;
+  /** The bucket's objects under `prefix`, in key order (S3's listObjectsV2). */
+  listObjects(bucket: string, prefix?: string): Promise<ObjectSummary[]>;
+  /** Stores the object; NoSuchBucket when the bucket does not exist (S3 does not create it). */
+  putObject(bucket: string, key: string, body: string): Promise<void>;
+}
+
+/** S3's error, with its code and message, as a Map's ItemReaderFailed/ResultWriterFailed cause shows it. */
+export class ObjectStoreError extends Error {
+  constructor(
+    readonly code: 'NoSuchBucket' | 'NoSuchKey' | 'InvalidKey',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ObjectStoreError';
+  }
+
+  static noSuchBucket(bucket: string): ObjectStoreError {
+    return new ObjectStoreError('NoSuchBucket', `The specified bucket does not exist (Service: S3, Status Code: 404, Bucket: ${bucket})`);
+  }
+
+  static noSuchKey(bucket: string, key: string): ObjectStoreError {
+    return new ObjectStoreError('NoSuchKey', `The specified key does not exist. (Service: S3, Status Code: 404, Bucket: ${bucket}, Key: ${key})`);
+  }
+}

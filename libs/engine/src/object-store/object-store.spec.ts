@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createDirectoryObjectStore } from './directory-object-store';
+import { createInMemoryObjectStore } from './in-memory-object-store';
+import { type ObjectStore, ObjectStoreError } from './object-store.port';
+
+/** One contract both adapters pass: `open` gives a store with an empty bucket 'data'. */
+function describeObjectStoreContract(name: string, open: () => Promise<ObjectStore>): void {
+  describe(`object store contract: ${name}`, () => {
+    it('stores an object and reads it back', async () => {
+      const store = await open();
+      await store.putObject('data', 'in/items.json', '[1,2]');
+      assert.equal(await store.getObject('data', 'in/items.json'), '[1,2]');
+    });
+
+    it('lists objects under a prefix in key order, with size and ETag', async () => {
+      const store = await open();
+      await store.putObject('data', 'p/b.txt', 'bb');
+      await store.putObject('data', 'p/a.txt', 'a');
+      await store.putObject('data', 'q.txt', 'q');
+      const listed = await store.listObjects('data', 'p/');
+      assert.deepEqual(listed.map((object) => [object.key, object.size]), [['p/a.txt', 1], ['p/b.txt', 2]]);
+      assert.match(listed[0].etag, /^"[0-9a-f]{32}"$/);
+      assert.ok(!Number.isNaN(Date.parse(listed[0].lastModified)));
+    });
+
+    it('answers NoSuchKey and NoSuchBucket as S3 does', async () => {
+      const store = await open();
+      await assert.rejects(store.getObject('data', 'missing.json'), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchKey');
+      await assert.rejects(store.getObject('nope', 'x'), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchBucket');
+      await assert.rejects(store.putObject('nope', 'x', 'y'), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchBucket');
+    });
+  });
+}
+
+describeObjectStoreContract('in memory', async () => {
+  const store = createInMemoryObjectStore();
+  store.createBucket('data');
+  return store;
+});
+
+const roots: string[] = [];
+after(async () => {
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
+describeObjectStoreContract('local directory', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'stepstone-objects-'));
+  roots.push(root);
+  await mkdir(join(root, 'data'));
+  return createDirectoryObjectStore(root);
+});
+
+describe('local directory object store', () => {
+  it('keeps keys inside their bucket folder', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'stepstone-objects-'));
+    roots.push(root);
+    await mkdir(join(root, 'data'));
+    const store = createDirectoryObjectStore(root);
+    await assert.rejects(store.putObject('data', '../escape.txt', 'x'), (error: unknown) => error instanceof ObjectStoreError && error.code === 'InvalidKey');
+  });
+});

@@ -24,8 +24,11 @@ export interface RecordedProgress {
 export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
   const responses: Record<string, Record<string, unknown>> = {};
   const states: Record<string, string> = {};
+  const tasks = taskStatesOf(testCase.definition);
   for (const call of testCase.service_calls ?? []) {
-    const state = String(call.state);
+    const state = call.state ?? stateOfUnnamedCall(call, tasks);
+    // A call whose state or outcome the recording lost cannot be mocked: the case then reports it needs one.
+    if (state === undefined || !['succeeded', 'failed', 'timed_out'].includes(call.outcome)) continue;
     const name = `${state}Recorded`;
     states[state] = name;
     const invocations = (responses[name] ??= {});
@@ -37,6 +40,31 @@ export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; 
   });
   const progress = recordedProgress(testCase.history ?? []);
   return { config, nextProgress: () => progress.shift() };
+}
+
+/**
+ * A few recordings lost the state name of calls made inside Parallel branches (`state: null`):
+ * such a call belongs to the one Task state whose Resource names the recorded resource, when
+ * exactly one does.
+ */
+function stateOfUnnamedCall(call: Record<string, any>, tasks: ReadonlyArray<{ name: string; resource: string }>): string | undefined {
+  const resource = call.resourceType ? `:${call.resourceType}:${call.resource}` : String(call.resource);
+  const candidates = tasks.filter((task) => task.resource.endsWith(resource));
+  return candidates.length === 1 ? candidates[0].name : undefined;
+}
+
+function taskStatesOf(definition: unknown): Array<{ name: string; resource: string }> {
+  const found: Array<{ name: string; resource: string }> = [];
+  const visit = (states: unknown) => {
+    if (!states || typeof states !== 'object') return;
+    for (const [name, state] of Object.entries(states as Record<string, any>)) {
+      if (state?.Type === 'Task' && typeof state.Resource === 'string') found.push({ name, resource: state.Resource });
+      for (const branch of state?.Branches ?? []) visit(branch?.States);
+      visit((state?.ItemProcessor ?? state?.Iterator)?.States);
+    }
+  };
+  visit((definition as Record<string, any> | undefined)?.States);
+  return found;
 }
 
 function mockedResponseOf(call: Record<string, any>): Record<string, unknown> {

@@ -702,8 +702,7 @@ class Decision {
   /** resource/resourceType, which every Task* event after TaskScheduled repeats (not Lambda/Activity events). */
   private taskEventDetails(cursor: Cursor, details: Record<string, unknown>): Record<string, unknown> {
     if (this.familyOf(cursor) !== 'Task') return details;
-    const [resourceType, resource] = splitResource(cursor.taskResource);
-    return { ...details, resource, resourceType };
+    return { ...details, resource: cursor.taskResource ?? 'unknown', resourceType: cursor.taskResourceType ?? 'unknown' };
   }
 
   private emitTaskStarted(threadId: string, cursor: Cursor, workerName?: string): void {
@@ -760,8 +759,7 @@ class Decision {
 
   /** How AWS names the task in a DataLimitExceeded cause: the service (`lambda`) or the function/activity ARN. */
   private taskDisplayName(cursor: Cursor): string {
-    if (this.familyOf(cursor) !== 'Task') return cursor.taskResource ?? '';
-    return splitResource(cursor.taskResource)[0];
+    return (this.familyOf(cursor) === 'Task' ? cursor.taskResourceType : cursor.taskResource) ?? '';
   }
 
   private async timeOutTask(command: Extract<ExecutionCommand, { type: 'TimeOutTask' }>): Promise<void> {
@@ -791,7 +789,8 @@ class Decision {
     const details = this.taskEventDetails(found.cursor, compact({ cause, error }));
     this.emit(threadId, `${family}${outcome}`, taskDetailsField(family, outcome), details, plan ?? {});
     if (plan) return;
-    const caught = await this.tryCatch(threadId, error, cause, matching);
+    // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
+    const caught = await this.tryCatch(threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);
     this.schedule(threadId, caught ?? { kind: 'fail', error, cause });
   }
 
@@ -1175,12 +1174,6 @@ function describeResource(arn: string): { resourceType: string; resource: string
     return { resourceType: match[1], resource: match[2] };
   }
   return { resourceType: 'unknown', resource: arn };
-}
-
-function splitResource(combined: string | undefined): [string, string] {
-  if (!combined) return ['unknown', 'unknown'];
-  const index = combined.lastIndexOf(':');
-  return [combined.slice(0, index), combined.slice(index + 1)];
 }
 
 function regionOf(arn: string): string {

@@ -64,7 +64,8 @@ type Step =
   /** `inputText`: the caller's exact JSON text, which AWS shows unchanged for the first state. */
   | { readonly kind: 'enter'; readonly name: string; readonly input: unknown; readonly inputText?: string }
   | { readonly kind: 'end'; readonly output: unknown }
-  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string }
+  /** `taskAttempt`: the failure of a task attempt that no Catch handled (its Task state is aborted in a branch). */
+  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly taskAttempt?: boolean }
   | { readonly kind: 'blocked' };
 
 interface Failure {
@@ -774,6 +775,24 @@ class Decision {
     // AWS records a missed heartbeat as States.Timeout; Retry/Catch may name it States.HeartbeatTimeout.
     const error = heartbeat ? 'States.Timeout' : (command.error ?? 'States.Timeout');
     await this.failTask(command.token, error, command.cause, 'TimedOut', heartbeat ? 'States.HeartbeatTimeout' : undefined);
+    if (command.deadline) await this.timeOutOtherDueTasks();
+  }
+
+  /**
+   * Every other task whose deadline has passed times out in the same decision, before any
+   * consequence runs: AWS records all of a Map's simultaneous timeouts before it fails the
+   * Map (corpus: test_service_lambda_map_timeout). Their own timers then find nothing open.
+   */
+  private async timeOutOtherDueTasks(): Promise<void> {
+    const nowMs = this.env.now.getTime();
+    for (const thread of Object.values(this.state.threads)) {
+      const cursor = this.state.threads[thread.id]?.cursor;
+      if (!cursor?.token) continue;
+      const due = taskDeadlines(cursor).find((deadline) => Date.parse(deadline.at) <= nowMs);
+      if (!due) continue;
+      const heartbeat = due.deadline === 'heartbeat';
+      await this.failTask(cursor.token, 'States.Timeout', undefined, 'TimedOut', heartbeat ? 'States.HeartbeatTimeout' : undefined);
+    }
   }
 
   private async failTask(token: string, error: string | undefined, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): Promise<void> {
@@ -791,7 +810,7 @@ class Decision {
     if (plan) return;
     // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
     const caught = await this.tryCatch(threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);
-    this.schedule(threadId, caught ?? { kind: 'fail', error, cause });
+    this.schedule(threadId, caught ?? { kind: 'fail', error, cause, taskAttempt: true });
   }
 
   /** Task, Parallel and Map results: ResultSelector, ResultPath, OutputPath (or Output), Assign. */
@@ -942,10 +961,17 @@ class Decision {
     const cursor = parent.cursor;
     const book = cursor?.children;
     if (!cursor || !book) return;
+    // The parent's next event links to the branch's last event, as it stood before any abort.
+    const branchLast = child.pointer;
+    if (step.kind === 'fail' && step.taskAttempt && child.cursor?.kind === 'Task') {
+      // AWS aborts the Task state whose uncaught failure ends a branch (corpus:
+      // test_sqs_failure_in_wait_for_task_tok_no_error_field_SQS_PARALLEL, test_service_lambda_map_timeout).
+      this.emit(child.id, 'TaskStateAborted', undefined, undefined, {}, branchLast);
+    }
     if (book.kind === 'Parallel') {
       if (step.kind === 'fail') {
         this.abortChildren(parentId, child.id);
-        this.childrenFailed(parentId, step.error, step.cause, child.pointer);
+        this.childrenFailed(parentId, step.error, step.cause, branchLast);
         return;
       }
       const siblings = book.running.map((id) => this.state.threads[id]);
@@ -971,7 +997,7 @@ class Decision {
         'mapIterationFailedEventDetails',
         details,
         compact({ error: step.error, cause: step.cause, ...(plan ?? {}) }),
-        child.pointer,
+        branchLast,
       );
       if (plan) return;
       if (failing) {

@@ -230,6 +230,39 @@ describe('decide: TimeoutSeconds and HeartbeatSeconds', () => {
   });
 });
 
+describe('decide: task failures that end a branch', () => {
+  it('aborts the Task state whose uncaught failure ends a Parallel branch, then fails the Parallel from the failure event', async () => {
+    const definition = {
+      StartAt: 'Both',
+      States: { Both: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: CALLBACK, End: true } } }] } },
+    };
+    const started = await given().when(startCommand(definition)).then(['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'TaskStateEntered', 'TaskScheduled']);
+    await given(started.events).when({ type: 'FailTask', token: openToken(started.state) }).then(
+      ['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'ParallelStateFailed', 'ExecutionFailed'],
+      (events) => {
+        assert.deepEqual(details(events[1], 'taskFailedEventDetails'), { resource: 'sendMessage.waitForTaskToken', resourceType: 'sqs' }, 'no error, no cause');
+        assert.deepEqual(events.map((e) => [e.id, e.previousEventId]), [[6, 5], [7, 6], [8, 7], [9, 7], [10, 9]]);
+      },
+    );
+  });
+
+  it("times out all of a Map's tasks whose deadline passed together before the Map fails", async () => {
+    const definition = {
+      StartAt: 'Each',
+      States: { Each: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: FUNCTION_ARN, TimeoutSeconds: 5, End: true } } } } },
+    };
+    const started = await given().when(startCommand(definition, [1, 2])).then([
+      'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted',
+      'TaskStateEntered', 'LambdaFunctionScheduled', 'TaskStateEntered', 'LambdaFunctionScheduled',
+    ]);
+    const token = openToken(started.state);
+    await given(started.events).when({ type: 'TimeOutTask', token, deadline: 'timeout' }, fixedEnv('2024-01-01T00:00:05.000Z')).then([
+      'LambdaFunctionStarted', 'LambdaFunctionTimedOut', 'LambdaFunctionStarted', 'LambdaFunctionTimedOut',
+      'TaskStateAborted', 'TaskStateAborted', 'MapIterationAborted', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed',
+    ]);
+  });
+});
+
 describe('decide: mocks need the invocation and the test case', () => {
   it('counts schedulings of a state across retries (the invocation a mocked response is chosen by)', async () => {
     const definition = taskMachine(FUNCTION_ARN, { Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2 }] });

@@ -37,7 +37,7 @@ import {
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
 import { makeTaskToken } from './task-token';
 import { taskDeadlines } from './effects';
-import { DEFAULT_TASK_TIMEOUT_SECONDS, type TaskEventFamily, taskDetailsField, taskEventFamilyOf } from './task-resource';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, type TaskEventFamily, integrationPatternOf, taskDetailsField, taskEventFamilyOf } from './task-resource';
 
 /**
  * decide(state, command, env) → the events that happen next. Pure: time, ids and randomness
@@ -605,20 +605,25 @@ class Decision {
     const attempt = cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0);
     const executionArn = this.state.start!.executionArn;
     const token = makeTaskToken(executionArn, this.env.hash('SHA-256', `${executionArn}|${threadId}|${cursor.enteredEventId}|${attempt}`));
+    // `$$.Task.Token` exists where someone completes the task by token: callbacks, `.sync` jobs
+    // (corpus: test_sync_with_task_token) and activities; a request-response call has none
+    // (corpus: test_lambda_service_invoke_with_retry_extended_input).
+    const resourceArn = String(definition.Resource ?? '');
+    const byToken = integrationPatternOf(resourceArn) !== 'request-response' || taskEventFamilyOf(resourceArn) === 'Activity';
+    const contextToken = byToken ? token : undefined;
     let parameters: unknown;
     let credentials: unknown;
     if (language === 'JSONata') {
-      const states = this.jsonataStates(threadId, cursor.input, {}, token);
+      const states = this.jsonataStates(threadId, cursor.input, {}, contextToken);
       parameters = definition.Arguments !== undefined ? await this.jsonata(threadId, definition.Arguments, states, 'Arguments') : undefined;
       if (definition.Credentials !== undefined) credentials = await this.jsonata(threadId, definition.Credentials, states, 'Credentials');
     } else {
-      const scope = this.scope(threadId, applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId, token)), token);
+      const scope = this.scope(threadId, applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId, contextToken)), contextToken);
       parameters = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
       if (definition.Credentials !== undefined) credentials = this.payload(definition.Credentials, scope);
     }
     const timeoutSeconds = await this.taskSeconds(threadId, definition, 'TimeoutSeconds', language);
     const heartbeatSeconds = await this.taskSeconds(threadId, definition, 'HeartbeatSeconds', language);
-    const resourceArn = String(definition.Resource ?? '');
     const family = taskEventFamilyOf(resourceArn);
     const parametersText = json(parameters ?? {});
     const roleArn = (credentials as { RoleArn?: unknown } | undefined)?.RoleArn;

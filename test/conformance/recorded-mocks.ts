@@ -72,7 +72,10 @@ function mockedResponseOf(call: Record<string, any>): Record<string, unknown> {
   const error = call.outcome === 'timed_out' ? (call.error ?? 'States.Timeout') : call.error;
   const thrown: Record<string, string> = {};
   if (typeof error === 'string') thrown.Error = error;
-  const cause = textOf(call.cause);
+  // A Lambda function's own error payload reaches Step Functions as its runtime wrote it (the
+  // corpus's functions are Python: json.dumps separators); the recording parsed it, so it is
+  // written back the same way. Integrations (lambda:invoke) re-serialise compactly.
+  const cause = call.event === 'LambdaFunctionScheduled' && call.cause !== null && typeof call.cause === 'object' ? pythonJson(call.cause) : textOf(call.cause);
   if (cause !== undefined) thrown.Cause = cause;
   return { Throw: thrown };
 }
@@ -88,6 +91,14 @@ function valueOf(recorded: unknown): unknown {
   } catch {
     return recorded;
   }
+}
+
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonJson(item)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function textOf(value: unknown): string | undefined {

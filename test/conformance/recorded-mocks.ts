@@ -22,6 +22,17 @@ export interface RecordedProgress {
  * from the recorded history events that follow each scheduling, in scheduling order.
  */
 export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
+  const config = parseMockConfig(recordedMockDocument(testCase, 'conformance'));
+  const progress = recordedProgress(testCase.history ?? []);
+  return { config, nextProgress: () => progress.shift() };
+}
+
+/**
+ * The case's calls as a Step Functions Local mock configuration document for state machine
+ * `stateMachineName`, test case `Recorded` (a runner through the HTTP API can hand it to the
+ * server as a file and start executions on `<stateMachineArn>#Recorded`).
+ */
+export function recordedMockDocument(testCase: ConformanceCase, stateMachineName: string): Record<string, unknown> {
   const responses: Record<string, Record<string, unknown>> = {};
   const states: Record<string, string> = {};
   const tasks = taskStatesOf(testCase.definition);
@@ -34,12 +45,10 @@ export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; 
     const invocations = (responses[name] ??= {});
     invocations[String(Object.keys(invocations).length)] = mockedResponseOf(call);
   }
-  const config = parseMockConfig({
-    StateMachines: { conformance: { TestCases: { [RECORDED_TEST_CASE]: states } } },
+  return {
+    StateMachines: { [stateMachineName]: { TestCases: { [RECORDED_TEST_CASE]: states } } },
     MockedResponses: responses,
-  });
-  const progress = recordedProgress(testCase.history ?? []);
-  return { config, nextProgress: () => progress.shift() };
+  };
 }
 
 /**

@@ -230,6 +230,21 @@ describe('decide: TimeoutSeconds and HeartbeatSeconds', () => {
   });
 });
 
+describe('evolve: streams written before deadlines existed', () => {
+  it('fold the same: an old TaskScheduled (no resolved timeout in its bookkeeping) arms no deadline and its task stays open', async () => {
+    const started = await given().when(startCommand(taskMachine(CALLBACK))).then(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled']);
+    const old = started.events.map((event) => {
+      if (event.type !== 'TaskScheduled') return event;
+      const { timeoutSeconds: _timeout, heartbeatSeconds: _heartbeat, ...x } = event.x;
+      return { ...event, x };
+    });
+    const replayed = await given(old).when({ type: 'HeartbeatTask', token: 'unknown' }).then([]);
+    assert.deepEqual(deadlinesOf(replayed.state), []);
+    assert.equal(openToken(replayed.state), openToken(started.state));
+    await given(old).when({ type: 'CompleteTask', token: openToken(started.state), output: '1' }).then(['TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+  });
+});
+
 describe('decide: task failures that end a branch', () => {
   it('aborts the Task state whose uncaught failure ends a Parallel branch, then fails the Parallel from the failure event', async () => {
     const definition = {

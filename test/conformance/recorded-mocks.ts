@@ -21,8 +21,8 @@ export interface RecordedProgress {
  * ActivityStarted, the start response in TaskSubmitted) is not in `service_calls`; it is read
  * from the recorded history events that follow each scheduling, in scheduling order.
  */
-export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
-  const config = parseMockConfig(recordedMockDocument(testCase, 'conformance'));
+export function recordedMocks(testCase: ConformanceCase, stateMachineName: string): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
+  const config = parseMockConfig(recordedMockDocument(testCase, stateMachineName));
   const progress = recordedProgress(testCase.history ?? []);
   return { config, nextProgress: () => progress.shift() };
 }

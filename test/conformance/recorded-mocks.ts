@@ -21,22 +21,59 @@ export interface RecordedProgress {
  * ActivityStarted, the start response in TaskSubmitted) is not in `service_calls`; it is read
  * from the recorded history events that follow each scheduling, in scheduling order.
  */
-export function recordedMocks(testCase: ConformanceCase): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
+export function recordedMocks(testCase: ConformanceCase, stateMachineName: string): { config: MockConfig; nextProgress: () => RecordedProgress | undefined } {
+  const config = parseMockConfig(recordedMockDocument(testCase, stateMachineName));
+  const progress = recordedProgress(testCase.history ?? []);
+  return { config, nextProgress: () => progress.shift() };
+}
+
+/**
+ * The case's calls as a Step Functions Local mock configuration document for state machine
+ * `stateMachineName`, test case `Recorded` (a runner through the HTTP API can hand it to the
+ * server as a file and start executions on `<stateMachineArn>#Recorded`).
+ */
+export function recordedMockDocument(testCase: ConformanceCase, stateMachineName: string): Record<string, unknown> {
   const responses: Record<string, Record<string, unknown>> = {};
   const states: Record<string, string> = {};
+  const tasks = taskStatesOf(testCase.definition);
   for (const call of testCase.service_calls ?? []) {
-    const state = String(call.state);
+    const state = call.state ?? stateOfUnnamedCall(call, tasks);
+    // A call whose state or outcome the recording lost cannot be mocked: the case then reports it needs one.
+    if (state === undefined || !['succeeded', 'failed', 'timed_out'].includes(call.outcome)) continue;
     const name = `${state}Recorded`;
     states[state] = name;
     const invocations = (responses[name] ??= {});
     invocations[String(Object.keys(invocations).length)] = mockedResponseOf(call);
   }
-  const config = parseMockConfig({
-    StateMachines: { conformance: { TestCases: { [RECORDED_TEST_CASE]: states } } },
+  return {
+    StateMachines: { [stateMachineName]: { TestCases: { [RECORDED_TEST_CASE]: states } } },
     MockedResponses: responses,
-  });
-  const progress = recordedProgress(testCase.history ?? []);
-  return { config, nextProgress: () => progress.shift() };
+  };
+}
+
+/**
+ * A few recordings lost the state name of calls made inside Parallel branches (`state: null`):
+ * such a call belongs to the one Task state whose Resource names the recorded resource, when
+ * exactly one does.
+ */
+function stateOfUnnamedCall(call: Record<string, any>, tasks: ReadonlyArray<{ name: string; resource: string }>): string | undefined {
+  const resource = call.resourceType ? `:${call.resourceType}:${call.resource}` : String(call.resource);
+  const candidates = tasks.filter((task) => task.resource.endsWith(resource));
+  return candidates.length === 1 ? candidates[0].name : undefined;
+}
+
+function taskStatesOf(definition: unknown): Array<{ name: string; resource: string }> {
+  const found: Array<{ name: string; resource: string }> = [];
+  const visit = (states: unknown) => {
+    if (!states || typeof states !== 'object') return;
+    for (const [name, state] of Object.entries(states as Record<string, any>)) {
+      if (state?.Type === 'Task' && typeof state.Resource === 'string') found.push({ name, resource: state.Resource });
+      for (const branch of state?.Branches ?? []) visit(branch?.States);
+      visit((state?.ItemProcessor ?? state?.Iterator)?.States);
+    }
+  };
+  visit((definition as Record<string, any> | undefined)?.States);
+  return found;
 }
 
 function mockedResponseOf(call: Record<string, any>): Record<string, unknown> {
@@ -44,7 +81,10 @@ function mockedResponseOf(call: Record<string, any>): Record<string, unknown> {
   const error = call.outcome === 'timed_out' ? (call.error ?? 'States.Timeout') : call.error;
   const thrown: Record<string, string> = {};
   if (typeof error === 'string') thrown.Error = error;
-  const cause = textOf(call.cause);
+  // A Lambda function's own error payload reaches Step Functions as its runtime wrote it (the
+  // corpus's functions are Python: json.dumps separators); the recording parsed it, so it is
+  // written back the same way. Integrations (lambda:invoke) re-serialise compactly.
+  const cause = call.event === 'LambdaFunctionScheduled' && call.cause !== null && typeof call.cause === 'object' ? pythonJson(call.cause) : textOf(call.cause);
   if (cause !== undefined) thrown.Cause = cause;
   return { Throw: thrown };
 }
@@ -60,6 +100,14 @@ function valueOf(recorded: unknown): unknown {
   } catch {
     return recorded;
   }
+}
+
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonJson(item)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function textOf(value: unknown): string | undefined {

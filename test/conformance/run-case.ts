@@ -70,7 +70,7 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   const seed = { n: 42 };
   let now = START;
   const events: ExecutionEvent[] = [];
-  const mocks = recordedMocks(testCase);
+  const mocks = recordedMocks(testCase, STATE_MACHINE_NAME);
   const answered = new Set<string>();
   const objectStore = objectStoreOf(testCase);
   const step = async (state: ExecutionState, command: ExecutionCommand): Promise<ExecutionState> => {

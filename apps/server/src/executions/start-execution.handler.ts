@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { Projections } from '@stepstone/projections';
-import { ExecutionAlreadyExists, StateMachineDoesNotExist, StateMachineTypeNotSupported } from '../aws-protocol/api-errors';
+import { ExecutionAlreadyExists, InvalidArn, StateMachineDoesNotExist, StateMachineTypeNotSupported } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import { optionalEpochSeconds, toEpochSeconds } from '../aws-protocol/timestamps';
@@ -30,17 +30,31 @@ interface CheckedStart {
   readonly machine: StateMachineState;
   readonly name: string;
   readonly input: string;
+  readonly testCase?: string;
+}
+
+/**
+ * Step Functions Local runs a mock test case when StartExecution names the state machine as
+ * `<stateMachineArn>#<TestCaseName>`; the test case is a name like any other.
+ */
+export function splitTestCase(arn: string): { stateMachineArn: string; testCase?: string } {
+  const cut = arn.indexOf('#');
+  if (cut < 0) return { stateMachineArn: arn };
+  const testCase = arn.slice(cut + 1);
+  if (testCase === '' || testCase.includes('#') || testCase.length > 80 || /[\s:/]/.test(testCase)) throw new InvalidArn(arn);
+  return { stateMachineArn: arn.slice(0, cut), testCase };
 }
 
 /** Everything a start checks before the runner sees it: nothing is appended for a rejected request. */
 async function checkStart(store: EventStore, arns: Arns, ids: IdSource, request: StartExecutionDto): Promise<CheckedStart> {
-  const machineName = arns.parseStateMachine(request.stateMachineArn);
+  const { stateMachineArn, testCase } = splitTestCase(request.stateMachineArn);
+  const machineName = arns.parseStateMachine(stateMachineArn);
   const name = request.name ?? ids();
   assertValidName(name);
   const input = checkExecutionInput(request.input);
   const { state } = await loadStateMachine(store, machineName);
-  if (!state || state.stateMachineArn !== request.stateMachineArn) throw new StateMachineDoesNotExist(request.stateMachineArn);
-  return { machine: state, name, input };
+  if (!state || state.stateMachineArn !== stateMachineArn) throw new StateMachineDoesNotExist(stateMachineArn);
+  return { machine: state, name, input, ...(testCase !== undefined ? { testCase } : {}) };
 }
 
 @CommandHandler(StartExecutionCommand)
@@ -54,9 +68,10 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
   ) {}
 
   async execute({ request, context }: StartExecutionCommand) {
-    const { machine, name, input } = await checkStart(this.store, this.arns, this.ids, request);
+    const { machine, name, input, testCase } = await checkStart(this.store, this.arns, this.ids, request);
     const executionArn = this.arns.execution(machine.name, name);
     const outcome = await this.runner.start({
+      ...(testCase !== undefined ? { testCase } : {}),
       executionArn,
       stateMachineArn: machine.stateMachineArn,
       name,
@@ -85,10 +100,11 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
   ) {}
 
   async execute({ request, context }: StartSyncExecutionCommand) {
-    const { machine, name, input } = await checkStart(this.store, this.arns, this.ids, request);
+    const { machine, name, input, testCase } = await checkStart(this.store, this.arns, this.ids, request);
     if (machine.type !== 'EXPRESS') throw new StateMachineTypeNotSupported();
     const executionArn = this.arns.expressExecution(machine.name, name, this.ids());
     const result = await this.runner.runSync({
+      ...(testCase !== undefined ? { testCase } : {}),
       executionArn,
       stateMachineArn: machine.stateMachineArn,
       name,

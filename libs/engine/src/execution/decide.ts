@@ -48,7 +48,7 @@ import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
 import { awaitsResultWrite, mapRunResult } from './map-run';
 import { makeTaskToken } from './task-token';
 import { taskDeadlines } from './effects';
-import { DEFAULT_TASK_TIMEOUT_SECONDS, type TaskEventFamily, taskDetailsField, taskEventFamilyOf } from './task-resource';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, type TaskEventFamily, integrationPatternOf, taskDetailsField, taskEventFamilyOf } from './task-resource';
 
 /**
  * decide(state, command, env) → the events that happen next. Pure: time, ids and randomness
@@ -75,7 +75,8 @@ type Step =
   /** `inputText`: the caller's exact JSON text, which AWS shows unchanged for the first state. */
   | { readonly kind: 'enter'; readonly name: string; readonly input: unknown; readonly inputText?: string }
   | { readonly kind: 'end'; readonly output: unknown }
-  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string }
+  /** `taskAttempt`: the failure of a task attempt that no Catch handled (its Task state is aborted in a branch). */
+  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly taskAttempt?: boolean }
   | { readonly kind: 'blocked' };
 
 interface Failure {
@@ -629,20 +630,25 @@ class Decision {
     const attempt = cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0);
     const executionArn = this.state.start!.executionArn;
     const token = makeTaskToken(executionArn, this.env.hash('SHA-256', `${executionArn}|${threadId}|${cursor.enteredEventId}|${attempt}`));
+    // `$$.Task.Token` exists where someone completes the task by token: callbacks, `.sync` jobs
+    // (corpus: test_sync_with_task_token) and activities; a request-response call has none
+    // (corpus: test_lambda_service_invoke_with_retry_extended_input).
+    const resourceArn = String(definition.Resource ?? '');
+    const byToken = integrationPatternOf(resourceArn) !== 'request-response' || taskEventFamilyOf(resourceArn) === 'Activity';
+    const contextToken = byToken ? token : undefined;
     let parameters: unknown;
     let credentials: unknown;
     if (language === 'JSONata') {
-      const states = this.jsonataStates(threadId, cursor.input, {}, token);
+      const states = this.jsonataStates(threadId, cursor.input, {}, contextToken);
       parameters = definition.Arguments !== undefined ? await this.jsonata(threadId, definition.Arguments, states, 'Arguments') : undefined;
       if (definition.Credentials !== undefined) credentials = await this.jsonata(threadId, definition.Credentials, states, 'Credentials');
     } else {
-      const scope = this.scope(threadId, applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId, token)), token);
+      const scope = this.scope(threadId, applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId, contextToken)), contextToken);
       parameters = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
       if (definition.Credentials !== undefined) credentials = this.payload(definition.Credentials, scope);
     }
     const timeoutSeconds = await this.taskSeconds(threadId, definition, 'TimeoutSeconds', language);
     const heartbeatSeconds = await this.taskSeconds(threadId, definition, 'HeartbeatSeconds', language);
-    const resourceArn = String(definition.Resource ?? '');
     const family = taskEventFamilyOf(resourceArn);
     const parametersText = json(parameters ?? {});
     const roleArn = (credentials as { RoleArn?: unknown } | undefined)?.RoleArn;
@@ -727,8 +733,7 @@ class Decision {
   /** resource/resourceType, which every Task* event after TaskScheduled repeats (not Lambda/Activity events). */
   private taskEventDetails(cursor: Cursor, details: Record<string, unknown>): Record<string, unknown> {
     if (this.familyOf(cursor) !== 'Task') return details;
-    const [resourceType, resource] = splitResource(cursor.taskResource);
-    return { ...details, resource, resourceType };
+    return { ...details, resource: cursor.taskResource ?? 'unknown', resourceType: cursor.taskResourceType ?? 'unknown' };
   }
 
   private emitTaskStarted(threadId: string, cursor: Cursor, workerName?: string): void {
@@ -785,8 +790,7 @@ class Decision {
 
   /** How AWS names the task in a DataLimitExceeded cause: the service (`lambda`) or the function/activity ARN. */
   private taskDisplayName(cursor: Cursor): string {
-    if (this.familyOf(cursor) !== 'Task') return cursor.taskResource ?? '';
-    return splitResource(cursor.taskResource)[0];
+    return (this.familyOf(cursor) === 'Task' ? cursor.taskResourceType : cursor.taskResource) ?? '';
   }
 
   private async timeOutTask(command: Extract<ExecutionCommand, { type: 'TimeOutTask' }>): Promise<void> {
@@ -801,6 +805,24 @@ class Decision {
     // AWS records a missed heartbeat as States.Timeout; Retry/Catch may name it States.HeartbeatTimeout.
     const error = heartbeat ? 'States.Timeout' : (command.error ?? 'States.Timeout');
     await this.failTask(command.token, error, command.cause, 'TimedOut', heartbeat ? 'States.HeartbeatTimeout' : undefined);
+    if (command.deadline) await this.timeOutOtherDueTasks();
+  }
+
+  /**
+   * Every other task whose deadline has passed times out in the same decision, before any
+   * consequence runs: AWS records all of a Map's simultaneous timeouts before it fails the
+   * Map (corpus: test_service_lambda_map_timeout). Their own timers then find nothing open.
+   */
+  private async timeOutOtherDueTasks(): Promise<void> {
+    const nowMs = this.env.now.getTime();
+    for (const thread of Object.values(this.state.threads)) {
+      const cursor = this.state.threads[thread.id]?.cursor;
+      if (!cursor?.token) continue;
+      const due = taskDeadlines(cursor).find((deadline) => Date.parse(deadline.at) <= nowMs);
+      if (!due) continue;
+      const heartbeat = due.deadline === 'heartbeat';
+      await this.failTask(cursor.token, 'States.Timeout', undefined, 'TimedOut', heartbeat ? 'States.HeartbeatTimeout' : undefined);
+    }
   }
 
   private async failTask(token: string, error: string | undefined, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): Promise<void> {
@@ -816,8 +838,9 @@ class Decision {
     const details = this.taskEventDetails(found.cursor, compact({ cause, error }));
     this.emit(threadId, `${family}${outcome}`, taskDetailsField(family, outcome), details, plan ?? {});
     if (plan) return;
-    const caught = await this.tryCatch(threadId, error, cause, matching);
-    this.schedule(threadId, caught ?? { kind: 'fail', error, cause });
+    // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
+    const caught = await this.tryCatch(threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);
+    this.schedule(threadId, caught ?? { kind: 'fail', error, cause, taskAttempt: true });
   }
 
   /** Task, Parallel and Map results: ResultSelector, ResultPath, OutputPath (or Output), Assign. */
@@ -1132,10 +1155,17 @@ class Decision {
     const cursor = parent.cursor;
     const book = cursor?.children;
     if (!cursor || !book) return;
+    // The parent's next event links to the branch's last event, as it stood before any abort.
+    const branchLast = child.pointer;
+    if (step.kind === 'fail' && step.taskAttempt && child.cursor?.kind === 'Task') {
+      // AWS aborts the Task state whose uncaught failure ends a branch (corpus:
+      // test_sqs_failure_in_wait_for_task_tok_no_error_field_SQS_PARALLEL, test_service_lambda_map_timeout).
+      this.emit(child.id, 'TaskStateAborted', undefined, undefined, {}, branchLast);
+    }
     if (book.kind === 'Parallel') {
       if (step.kind === 'fail') {
         this.abortChildren(parentId, child.id);
-        this.childrenFailed(parentId, step.error, step.cause, child.pointer);
+        this.childrenFailed(parentId, step.error, step.cause, branchLast);
         return;
       }
       const siblings = book.running.map((id) => this.state.threads[id]);
@@ -1161,7 +1191,7 @@ class Decision {
         'mapIterationFailedEventDetails',
         details,
         compact({ error: step.error, cause: step.cause, ...(plan ?? {}) }),
-        child.pointer,
+        branchLast,
       );
       if (plan) return;
       if (failing) {
@@ -1365,12 +1395,6 @@ function describeResource(arn: string): { resourceType: string; resource: string
     return { resourceType: match[1], resource: match[2] };
   }
   return { resourceType: 'unknown', resource: arn };
-}
-
-function splitResource(combined: string | undefined): [string, string] {
-  if (!combined) return ['unknown', 'unknown'];
-  const index = combined.lastIndexOf(':');
-  return [combined.slice(0, index), combined.slice(index + 1)];
 }
 
 function regionOf(arn: string): string {

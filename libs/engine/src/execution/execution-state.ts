@@ -68,7 +68,9 @@ export interface Cursor {
   readonly retryCounts: readonly number[];
   readonly token?: string;
   readonly taskStarted?: boolean;
+  /** Task*: AWS's resource and resourceType (`startExecution.sync:2`, `states`); otherwise the function/activity ARN. */
   readonly taskResource?: string;
+  readonly taskResourceType?: string;
   readonly taskParameters?: string;
   /** Which events the open task writes: Task*, LambdaFunction* or Activity*. */
   readonly taskFamily?: TaskEventFamily;

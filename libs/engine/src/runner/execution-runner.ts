@@ -295,10 +295,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       // Task deadlines are not waited for here: an in-memory task whose dispatcher gave no
       // outcome can never complete (nobody can reach it), so the execution stops below.
       const timer = effects
-        .flatMap((effect): Array<{ at: string; command: ExecutionCommand }> =>
-          effect.kind === 'timer' ? [{ at: effect.wakeAt, command: { type: 'FireTimer', threadId: effect.threadId, enteredEventId: effect.enteredEventId } }] : [],
-        )
-        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+        .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
+        .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
       const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
       const objectStoreEffect = effects.find(isObjectStoreEffect);
       let command: ExecutionCommand | undefined;
@@ -313,10 +311,10 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         });
         if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
-        const delay = Date.parse(timer.at) - now().getTime();
-        if (delay > 0 && options.advanceClock) options.advanceClock(Date.parse(timer.at));
+        const delay = Date.parse(timer.wakeAt) - now().getTime();
+        if (delay > 0 && options.advanceClock) options.advanceClock(Date.parse(timer.wakeAt));
         else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        command = timer.command;
+        command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
       }
       if (!command) {
         decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now()));

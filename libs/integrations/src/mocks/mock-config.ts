@@ -87,7 +87,10 @@ function parseMockedResponse(value: unknown, path: string): MockedInvocations[] 
     const to = match[2] === undefined ? from : Number(match[2]);
     if (to < from) throw new InvalidMockConfiguration(`${path}: the range '${range}' ends before it starts`);
     const overlapping = entries.find((entry) => from <= entry.to && entry.from <= to);
-    if (overlapping) throw new InvalidMockConfiguration(`${path}: the range '${range}' overlaps '${overlapping.from}-${overlapping.to}'`);
+    if (overlapping) {
+      const other = overlapping.from === overlapping.to ? `${overlapping.from}` : `${overlapping.from}-${overlapping.to}`;
+      throw new InvalidMockConfiguration(`${path}: the range '${range}' overlaps '${other}'`);
+    }
     entries.push({ from, to, response: parseResponseBody(body, `${path}["${range}"]`) });
   }
   if (entries.length === 0) throw new InvalidMockConfiguration(`${path} defines no invocation`);

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openSqliteEventStore } from '@stepstone/event-store';
+import { createExecutionRunner, type TaskRequest } from '../index';
+
+const dir = mkdtempSync(join(tmpdir(), 'stepstone-runner-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function request(name: string, state: Record<string, unknown>) {
+  return {
+    executionArn: `arn:aws:states:us-east-1:123456789012:execution:deadlines:${name}`,
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:deadlines',
+    name,
+    executionType: 'STANDARD' as const,
+    definition: JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', End: true, ...state } } }),
+    input: '{}',
+    roleArn: 'arn:aws:iam::123456789012:role/x',
+  };
+}
+
+async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('runner: task deadlines and the task request', () => {
+  it('re-arms a TimeoutSeconds deadline after a restart; the late completion is rejected', async () => {
+    const file = join(dir, 'restart.db');
+    const firstStore = openSqliteEventStore({ file });
+    const first = createExecutionRunner({ store: firstStore });
+    const start = request('restart', { Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', TimeoutSeconds: 1 });
+    await first.start(start);
+    const token = (await first.load(start.executionArn))!.state.threads['0'].cursor!.token!;
+    await first.close();
+    firstStore.close();
+
+    const store = openSqliteEventStore({ file });
+    const second = createExecutionRunner({ store });
+    assert.equal((await second.recover()).executions, 1);
+    await eventually(async () => (await second.load(start.executionArn))?.state.status === 'FAILED');
+    const types = (await second.history(start.executionArn))!.map((event) => event.type);
+    assert.deepEqual(types, ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskTimedOut', 'ExecutionFailed']);
+    assert.equal(await second.completeTask(start.executionArn, token, { kind: 'succeeded', output: '{}' }), false);
+    await second.close();
+    store.close();
+  });
+
+  it('tells the dispatcher the state machine, the test case and the invocation; heartbeats keep a task alive', async () => {
+    const seen: TaskRequest[] = [];
+    const store = openSqliteEventStore({ file: join(dir, 'dispatch.db') });
+    const runner = createExecutionRunner({
+      store,
+      taskDispatcher: {
+        async dispatch(task) {
+          seen.push(task);
+          if (task.invocation === 0) return { kind: 'failed', error: 'Flaky' };
+          return undefined; // completes later, by token
+        },
+      },
+    });
+    const start = {
+      ...request('dispatch', { Resource: 'arn:aws:states:us-east-1:123456789012:activity:a', HeartbeatSeconds: 1, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 0 }] }),
+      testCase: 'RetryPath',
+    };
+    await runner.start(start);
+    await eventually(async () => seen.length === 2);
+    assert.deepEqual(seen.map((task) => [task.stateMachineArn, task.testCase, task.stateName, task.invocation]), [
+      [start.stateMachineArn, 'RetryPath', 'Work', 0],
+      [start.stateMachineArn, 'RetryPath', 'Work', 1],
+    ]);
+    const task = seen[1];
+    assert.equal(await task.report({ kind: 'started', workerName: 'w1' }), true);
+    for (let beat = 0; beat < 3; beat++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(await task.report({ kind: 'heartbeat' }), true, `heartbeat ${beat} finds the task open`);
+    }
+    assert.equal(await runner.completeTask(start.executionArn, task.token, { kind: 'succeeded', output: '"ok"' }), true);
+    const history = (await runner.history(start.executionArn))!;
+    assert.deepEqual(history.map((event) => event.type), [
+      'ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivityFailed',
+      'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+    ]);
+    assert.deepEqual(history[6].activityStartedEventDetails, { workerName: 'w1' });
+    await runner.close();
+    store.close();
+  });
+});

@@ -7,7 +7,6 @@ import {
   type ExecutionEvent,
   type ExecutionState,
   type ObjectStore,
-  type TaskOutcome,
   createInMemoryObjectStore,
   decideAndEvolve,
   isObjectStoreEffect,
@@ -15,6 +14,7 @@ import {
   initialExecutionState,
   isHistoryEvent,
   pendingEffects,
+  taskCommand,
   toHistoryEvent,
 } from '@stepstone/engine';
 import { mockedOutcome } from '@stepstone/integrations';
@@ -107,7 +107,7 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
       if (progress?.submitted !== undefined) state = await step(state, { type: 'SubmitTask', token: task.token, output: progress.submitted });
       const outcome = mockedOutcome(mocks.config, { stateMachineName: STATE_MACHINE_NAME, testCase: RECORDED_TEST_CASE, stateName: task.stateName, invocation: task.invocation });
       if (!outcome) throw new NeedsIntegration(`needs integration: no recorded service call for state '${task.stateName}' (invocation ${task.invocation})`);
-      if (outcome.kind !== 'timed_out') state = await step(state, outcomeCommand(task.token, outcome));
+      if (outcome.kind !== 'timed_out') state = await step(state, taskCommand(task.token, outcome));
       continue;
     }
     const deadlines: Array<{ at: number; command: ExecutionCommand }> = [];
@@ -184,17 +184,6 @@ export async function validateInProcess(testCase: ConformanceCase): Promise<Vali
 }
 
 export const inProcessWay: ConformanceWay = { execute: runInProcess, validate: validateInProcess };
-
-function outcomeCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
-  switch (outcome.kind) {
-    case 'succeeded':
-      return { type: 'CompleteTask', token, output: outcome.output };
-    case 'failed':
-      return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause };
-    case 'timed_out':
-      return { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
-  }
-}
 
 export async function runCase(testCase: ConformanceCase, way: ConformanceWay = inProcessWay): Promise<CaseOutcome> {
   const base = { id: testCase.id, area: testCase.area, file: testCase.file };

@@ -427,7 +427,8 @@ function taskRequestFields(
   };
 }
 
-function taskCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
+/** The command a task's final outcome becomes (also used by drivers that run the decider directly). */
+export function taskCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
   switch (outcome.kind) {
     case 'succeeded':
       return { type: 'CompleteTask', token, output: outcome.output };

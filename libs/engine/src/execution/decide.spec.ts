@@ -125,7 +125,7 @@ describe('decide: a run of pure states is one decision', () => {
   it('aborts a waiting execution on StopExecution', async () => {
     const definition = { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 100, End: true } } };
     const started = await given().when(startCommand(definition)).then(['ExecutionStarted', 'WaitStateEntered']);
-    await given(started.events).when({ type: 'StopExecution', error: 'Stopped', cause: 'by test' }).then(['ExecutionAborted'], (_events, state) => {
+    await given(started.events).when({ type: 'StopExecution', error: 'Stopped', cause: 'by test' }).then(['WaitStateAborted', 'ExecutionAborted'], (_events, state) => {
       assert.equal(state.status, 'ABORTED');
       assert.deepEqual(pendingEffects(state), []);
     });

@@ -900,7 +900,9 @@ class Decision {
     const cursor = thread?.cursor;
     if (!cursor) return;
     if (cursor.children) this.abortChildren(threadId);
-    if (cursor.kind === 'Task' || cursor.kind === 'Map' || cursor.kind === 'Parallel') {
+    if (cursor.children?.distributed) this.emit(threadId, 'MapRunAborted');
+    // AWS has an Aborted event for the states that can be in flight: Task, Wait, Map, Parallel.
+    if (cursor.kind === 'Task' || cursor.kind === 'Wait' || cursor.kind === 'Map' || cursor.kind === 'Parallel') {
       this.emit(threadId, `${cursor.kind}StateAborted`);
     }
   }

@@ -9,7 +9,7 @@ import { createProjections } from '@stepstone/projections';
 import { createArns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
-import type { ServerConfig } from './config';
+import type { CrashPoint, ServerConfig } from './config';
 import {
   DescribeExecutionHandler,
   DescribeStateMachineForExecutionHandler,
@@ -71,11 +71,25 @@ export class AppModule {
           },
         },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
-        { provide: EXECUTION_RUNNER, inject: [EVENT_STORE], useFactory: (store: EventStore) => createExecutionRunner({ store }) },
+        {
+          provide: EXECUTION_RUNNER,
+          inject: [EVENT_STORE],
+          useFactory: (store: EventStore) => createExecutionRunner({ store, ...crashAfterAppend(config.crashPoint) }),
+        },
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
         LifecycleService,
         ...handlers,
       ],
     };
   }
+}
+
+/** The opt-in crash point: dies like `kill -9` right after a durable append, before its effects. */
+function crashAfterAppend(crashPoint: CrashPoint | undefined): { onAppended?: () => void } {
+  if (!crashPoint) return {};
+  return {
+    onAppended: () => {
+      if (Math.random() < crashPoint.probability) process.kill(process.pid, 'SIGKILL');
+    },
+  };
 }

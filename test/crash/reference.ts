@@ -10,9 +10,10 @@ export interface ReferenceRun {
 
 /**
  * The uncrashed reference: the same definition and input through the engine's pure decider,
- * in process, with a virtual clock (each Wait or backoff jumps to its deadline).
+ * in process, with a virtual clock (each Wait or backoff jumps to its deadline); tasks, if
+ * any, succeed with `taskOutput`.
  */
-export async function referenceRun(definition: string, input: string): Promise<ReferenceRun> {
+export async function referenceRun(definition: string, input: string, taskOutput?: string): Promise<ReferenceRun> {
   let now = Date.parse('2024-01-01T00:00:00.000Z');
   const env = () => ({
     now: new Date(now),
@@ -38,10 +39,18 @@ export async function referenceRun(definition: string, input: string): Promise<R
   events.push(...decided.events);
   let state: ExecutionState = decided.state;
   while (state.status === 'RUNNING') {
-    const timer = pendingEffects(state)
+    const effects = pendingEffects(state);
+    const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
+    if (task && taskOutput !== undefined) {
+      decided = await decideAndEvolve(state, { type: 'CompleteTask', token: task.token, output: taskOutput }, env());
+      events.push(...decided.events);
+      state = decided.state;
+      continue;
+    }
+    const timer = effects
       .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
       .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
-    if (!timer) throw new Error('reference run blocked: the crash workloads must not wait for tasks');
+    if (!timer) throw new Error('reference run blocked on a task: pass taskOutput');
     now = Math.max(now, Date.parse(timer.wakeAt));
     decided = await decideAndEvolve(state, { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId }, env());
     events.push(...decided.events);

@@ -79,6 +79,22 @@ const PAYLOAD_DETAILS = { truncated: false } as const;
 /** AWS's quota on any state's input or output: 256 KiB of UTF-8. */
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 
+/**
+ * AWS's quota on an execution's history: 25,000 events. AWS fails the execution with
+ * States.Runtime, and the failure itself is event 25,000 (the last real event is 24,999).
+ */
+export const MAX_HISTORY_EVENTS = 25_000;
+const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
+
+/** AWS's maximum execution time: one year (Step Functions quotas, "Maximum execution time"). */
+export const MAX_EXECUTION_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
+const MAX_DURATION_CAUSE = 'The execution reached the maximum execution time of one year.';
+
+const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
+/** Raised by `emit` when the next event would pass the history quota; `handle` closes the execution. */
+class HistoryLimitReached extends Error {}
+
 class Decision {
   readonly events: ExecutionEvent[] = [];
   private readonly nowIso: string;
@@ -99,6 +115,17 @@ class Decision {
   }
 
   async handle(command: ExecutionCommand): Promise<void> {
+    try {
+      await this.handleCommand(command);
+    } catch (error) {
+      if (!(error instanceof HistoryLimitReached)) throw error;
+      // Unbounded loops of pure states end here too, instead of deciding forever.
+      this.jobs.length = 0;
+      this.emit(ROOT_THREAD, 'ExecutionFailed', 'executionFailedEventDetails', { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE }, {}, this.state.lastEventId);
+    }
+  }
+
+  private async handleCommand(command: ExecutionCommand): Promise<void> {
     if (command.type === 'StartExecution') {
       if (this.state.status !== 'NONE') return;
       this.startExecution(command);
@@ -134,10 +161,15 @@ class Decision {
           actor: command.actor,
         });
         return;
-      case 'TimeOutExecution':
+      case 'TimeOutExecution': {
         this.abortAll();
-        this.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', {});
+        // The definition's TimeoutSeconds ends it silently; the one-year quota is States.Timeout (AWS's quotas page).
+        const start = this.state.start!;
+        const ownTimeout = start.definitionObject.TimeoutSeconds;
+        const byQuota = typeof ownTimeout !== 'number' || Date.parse(start.startDate) + ownTimeout * 1000 > Date.parse(start.timeoutAt ?? start.startDate);
+        this.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', byQuota ? { error: 'States.Timeout', cause: MAX_DURATION_CAUSE } : {});
         return;
+      }
     }
     await this.drain();
   }
@@ -156,11 +188,13 @@ class Decision {
     // Iterations of a Distributed Map run as child workflows on AWS: their events are kept
     // (they drive the fold) but numbered apart and left out of the parent's history.
     const hidden = thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
+    const id = hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1;
+    if (id > MAX_HISTORY_EVENTS || (id === MAX_HISTORY_EVENTS && !CLOSING_TYPES.has(type))) throw new HistoryLimitReached();
     const override = this.pointerOverrides.get(threadId);
     if (override !== undefined) this.pointerOverrides.delete(threadId);
     const event: ExecutionEvent = {
       type,
-      id: hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1,
+      id,
       previousEventId: previousEventId ?? override ?? thread?.pointer ?? this.state.lastEventId,
       timestamp: this.nowIso,
       ...(detailsField ? { [detailsField]: details ?? {} } : {}),
@@ -230,10 +264,11 @@ class Decision {
 
   private startExecution(command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
     const definition = JSON.parse(command.definition) as Record<string, any>;
-    const timeoutAt =
-      typeof definition.TimeoutSeconds === 'number'
-        ? new Date(this.env.now.getTime() + definition.TimeoutSeconds * 1000).toISOString()
-        : undefined;
+    // AWS's maximum execution time (one year) bounds every execution, TimeoutSeconds or not.
+    const maxDurationAt = this.env.now.getTime() + MAX_EXECUTION_DURATION_MS;
+    const timeoutAt = new Date(
+      typeof definition.TimeoutSeconds === 'number' ? Math.min(this.env.now.getTime() + definition.TimeoutSeconds * 1000, maxDurationAt) : maxDurationAt,
+    ).toISOString();
     const input = JSON.parse(command.input) as unknown;
     const details = { input: command.input, inputDetails: PAYLOAD_DETAILS, roleArn: command.roleArn };
     rememberParsed(details, 'input', input);
@@ -244,7 +279,7 @@ class Decision {
         name: command.name,
         type: command.executionType,
         definition: command.definition,
-        ...(timeoutAt ? { timeoutAt } : {}),
+        timeoutAt,
         ...(command.traceHeader ? { traceHeader: command.traceHeader } : {}),
       },
       actor: command.actor,

@@ -24,7 +24,9 @@ export type ExecutionCommand =
   | { readonly type: 'FailTask'; readonly token: string; readonly error: string; readonly cause: string }
   | { readonly type: 'TimeOutTask'; readonly token: string; readonly error?: string; readonly cause?: string }
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
-  | { readonly type: 'TimeOutExecution' };
+  | { readonly type: 'TimeOutExecution' }
+  /** RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful states. */
+  | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string };
 
 /** What the decider may not compute itself: time, ids, randomness, hashing. */
 export interface DecisionEnv {

@@ -33,6 +33,7 @@ import {
   selectChoice,
   selectChoiceJsonata,
 } from './language';
+import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
 import { makeTaskToken } from './task-token';
 
@@ -86,8 +87,6 @@ const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_HISTORY_EVENTS = 25_000;
 const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
 
-/** AWS's maximum execution time: one year (Step Functions quotas, "Maximum execution time"). */
-export const MAX_EXECUTION_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
 const MAX_DURATION_CAUSE = 'The execution reached the maximum execution time of one year.';
 
 const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
@@ -132,6 +131,11 @@ class Decision {
       await this.drain();
       return;
     }
+    if (command.type === 'RedriveExecution') {
+      this.redrive(command);
+      await this.drain();
+      return;
+    }
     if (this.state.status !== 'RUNNING') return;
     switch (command.type) {
       case 'FireTimer':
@@ -166,7 +170,7 @@ class Decision {
         // The definition's TimeoutSeconds ends it silently; the one-year quota is States.Timeout (AWS's quotas page).
         const start = this.state.start!;
         const ownTimeout = start.definitionObject.TimeoutSeconds;
-        const byQuota = typeof ownTimeout !== 'number' || Date.parse(start.startDate) + ownTimeout * 1000 > Date.parse(start.timeoutAt ?? start.startDate);
+        const byQuota = typeof ownTimeout !== 'number' || Date.parse(start.timeoutAt ?? start.startDate) === Date.parse(start.startDate) + MAX_EXECUTION_DURATION_MS;
         this.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', byQuota ? { error: 'States.Timeout', cause: MAX_DURATION_CAUSE } : {});
         return;
       }
@@ -947,6 +951,79 @@ class Decision {
     this.abortThread(ROOT_THREAD);
   }
 
+  // ---- RedriveExecution -----------------------------------------------------------------
+
+  /**
+   * Resumes a closed execution where it failed (AWS "Redriving executions"): ExecutionRedriven,
+   * then every state that was running when the failure began is entered again with the input it
+   * had; Parallel branches and Map iterations that succeeded keep their results, the failed and
+   * aborted ones run again, Map iterations never started start as usual. Retry counts restart.
+   */
+  private redrive(command: Extract<ExecutionCommand, { type: 'RedriveExecution' }>): void {
+    if (redrivabilityOf(this.state, this.env.now).redriveStatus !== 'REDRIVABLE') return;
+    const start = this.state.start!;
+    const ownTimeout = start.definitionObject.TimeoutSeconds;
+    const maxDurationAt = Date.parse(start.startDate) + MAX_EXECUTION_DURATION_MS;
+    const timeoutAt = new Date(typeof ownTimeout === 'number' ? Math.min(this.env.now.getTime() + ownTimeout * 1000, maxDurationAt) : maxDurationAt).toISOString();
+    this.emit(
+      ROOT_THREAD,
+      'ExecutionRedriven',
+      'executionRedrivenEventDetails',
+      { redriveCount: (start.redriveCount ?? 0) + 1 },
+      { redrive: compact({ timeoutAt, clientToken: command.clientToken }), actor: command.actor },
+      this.state.lastEventId,
+    );
+    const threads = Object.values(this.state.threads).sort((a, b) => a.id.localeCompare(b.id));
+    const resumed = new Set<string>();
+    for (const thread of threads) {
+      if (thread.done) continue;
+      const cursor = thread.cursor;
+      if (cursor?.children) continue; // a Parallel or Map resumes through its children
+      if (cursor) {
+        this.schedule(thread.id, { kind: 'enter', name: cursor.name, input: cursor.input });
+      } else if (thread.parentId !== undefined) {
+        // A branch or iteration the failure stopped before its first state.
+        this.scheduleAsync(thread.id, async () => ({ kind: 'enter', name: firstStateOf(this.thread(thread.parentId!), thread), input: await this.childInput(thread) }));
+      } else {
+        continue;
+      }
+      for (let id: string | undefined = thread.parentId; id !== undefined; id = this.state.threads[id]?.parentId) resumed.add(id);
+    }
+    // A container none of whose children runs again failed after them (e.g. in ResultSelector): finish it again.
+    for (const thread of threads) {
+      const book = thread.cursor?.children;
+      if (!book || thread.done || resumed.has(thread.id)) continue;
+      if (book.kind === 'Map' && book.nextIndex < book.total) {
+        this.jobs.push(async () => {
+          if (this.state.threads[thread.id]?.cursor?.children) await this.startIterations(thread.id);
+        });
+      } else {
+        this.scheduleAsync(thread.id, () => this.finishChildren(thread.id));
+      }
+    }
+  }
+
+  /** The input a Parallel branch or Map iteration starts with (as startChildren/startIterations compute it). */
+  private async childInput(child: ThreadState): Promise<unknown> {
+    const parentId = child.parentId!;
+    const cursor = this.cursorOf(parentId);
+    const definition = this.stateDefinition(parentId, cursor.name);
+    const language = this.queryLanguageOf(parentId, definition);
+    if (cursor.kind === 'Parallel') {
+      if (language === 'JSONata') {
+        return definition.Arguments !== undefined ? this.jsonata(parentId, definition.Arguments, this.jsonataStates(parentId, cursor.input), 'Arguments') : cursor.input;
+      }
+      const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(parentId));
+      return definition.Parameters !== undefined ? this.payload(definition.Parameters, this.scope(parentId, effective)) : effective;
+    }
+    const selector = definition.ItemSelector ?? definition.Parameters;
+    if (selector === undefined) return child.item;
+    const context = { ...(this.context(parentId) as object), Map: { Item: { Index: child.index, Value: child.item } } };
+    if (language === 'JSONata') return this.jsonata(parentId, selector, { input: cursor.input, context }, 'ItemSelector');
+    const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(parentId));
+    return this.payload(selector, { input: effective, context, variables: this.thread(parentId).variables });
+  }
+
   // ---- evaluation helpers ---------------------------------------------------------------
 
   private context(threadId: string, override: { name?: string; enteredTime?: string; token?: string } = {}): Record<string, unknown> {
@@ -1012,6 +1089,13 @@ class Decision {
 }
 
 // ---- small pure helpers -----------------------------------------------------------------
+
+/** StartAt of the branch (Parallel) or item processor (Map) a child thread runs. */
+function firstStateOf(parent: ThreadState, child: ThreadState): string {
+  const definition = parent.states[parent.cursor!.name] as Record<string, any>;
+  const processor = parent.cursor!.kind === 'Parallel' ? definition.Branches[child.index] : (definition.ItemProcessor ?? definition.Iterator);
+  return processor.StartAt as string;
+}
 
 function json(value: unknown): string {
   return JSON.stringify(value === undefined ? null : value);

@@ -1,4 +1,5 @@
 import { parsedField } from './payload-cache';
+import { isFailureCascadeEvent } from './redrive';
 import type { ExecutionEvent, StateKind } from './history-event';
 import {
   type ChildrenBook,
@@ -21,6 +22,14 @@ import {
  * branch's last event; EvaluationFailed points where the failing state's Entered pointed.
  */
 export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionState {
+  const evolved = applyEvent(state, event);
+  if (event.type === 'ExecutionRedriven') return evolved;
+  // What a redrive resumes: the threads before the trailing run of failure events.
+  const snapshot = isFailureCascadeEvent(event) ? (state.redriveSnapshot ?? state.threads) : undefined;
+  return evolved.redriveSnapshot === snapshot ? evolved : { ...evolved, redriveSnapshot: snapshot };
+}
+
+function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionState {
   const next = event.x.hidden
     ? { ...state, hiddenEvents: state.hiddenEvents + 1 }
     : { ...state, lastEventId: event.id };
@@ -53,6 +62,25 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
           done: false,
         },
       },
+    };
+  }
+  if (type === 'ExecutionRedriven') {
+    // The threads before the failure come back; the decider re-enters their unsuccessful states.
+    const threads: Record<string, ThreadState> = {};
+    for (const [id, thread] of Object.entries(state.redriveSnapshot ?? {})) threads[id] = { ...thread, pointer: event.id };
+    const details = event.executionRedrivenEventDetails as { redriveCount: number };
+    return {
+      ...next,
+      status: 'RUNNING',
+      threads,
+      start: state.start && { ...state.start, redriveCount: details.redriveCount, timeoutAt: event.x.redrive?.timeoutAt ?? state.start.timeoutAt },
+      stopDate: undefined,
+      output: undefined,
+      error: undefined,
+      cause: undefined,
+      redriveSnapshot: undefined,
+      redriveDate: event.timestamp,
+      redriveClientToken: event.x.redrive?.clientToken,
     };
   }
   if (

@@ -16,6 +16,7 @@ export const ExecutionEventType = {
   ExecutionFailed: 'ExecutionFailed',
   ExecutionAborted: 'ExecutionAborted',
   ExecutionTimedOut: 'ExecutionTimedOut',
+  ExecutionRedriven: 'ExecutionRedriven',
   EvaluationFailed: 'EvaluationFailed',
   ParallelStateStarted: 'ParallelStateStarted',
   ParallelStateSucceeded: 'ParallelStateSucceeded',
@@ -82,6 +83,8 @@ export interface EventInternals {
   /** Distributed Map bookkeeping: set on MapStateStarted; `hidden` marks iteration events. */
   readonly distributed?: boolean;
   readonly hidden?: boolean;
+  /** ExecutionRedriven: the new execution deadline and the caller's idempotency token. */
+  readonly redrive?: { readonly timeoutAt: string; readonly clientToken?: string };
   /** The actor that caused the event (API caller or 'engine'). */
   readonly actor?: string;
 }
@@ -122,6 +125,8 @@ export function detailsFieldOf(type: string): string | undefined {
       return 'executionAbortedEventDetails';
     case 'ExecutionTimedOut':
       return 'executionTimedOutEventDetails';
+    case 'ExecutionRedriven':
+      return 'executionRedrivenEventDetails';
     case 'EvaluationFailed':
       return 'evaluationFailedEventDetails';
     case 'MapStateStarted':

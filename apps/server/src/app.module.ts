@@ -17,6 +17,7 @@ import {
   ListExecutionsHandler,
 } from './executions/execution-queries.handler';
 import { StartExecutionHandler, StartSyncExecutionHandler } from './executions/start-execution.handler';
+import { RedriveExecutionHandler } from './executions/redrive-execution.handler';
 import { StopExecutionHandler } from './executions/stop-execution.handler';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ARNS, CLOCK, CONFIG, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from './infrastructure/tokens';
@@ -44,6 +45,7 @@ const handlers = [
   StartExecutionHandler,
   StartSyncExecutionHandler,
   StopExecutionHandler,
+  RedriveExecutionHandler,
   DescribeExecutionHandler,
   DescribeStateMachineForExecutionHandler,
   ListExecutionsHandler,

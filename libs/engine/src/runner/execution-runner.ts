@@ -6,6 +6,7 @@ import { type Effect, pendingEffects } from '../execution/effects';
 import { evolve } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
+import { redrivabilityOf } from '../execution/redrive';
 import {
   type ExecutionRunner,
   type StartExecutionOutcome,
@@ -309,6 +310,22 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return { stopDate: last?.timestamp ?? now().toISOString(), position };
   }
 
+  async function redrive(executionArn: string, request: { clientToken?: string; actor?: string }) {
+    const loaded = await load(executionArn);
+    if (!loaded) return undefined;
+    const state = loaded.state;
+    // The same client token while the redrive runs: AWS answers with that redrive (idempotent).
+    if (request.clientToken !== undefined && state.status === 'RUNNING' && state.redriveClientToken === request.clientToken && state.redriveDate) {
+      return { redriven: true as const, redriveDate: state.redriveDate, position: 0 };
+    }
+    const { events, position } = await dispatch(executionArn, { type: 'RedriveExecution', ...request });
+    if (events.length === 0) {
+      const current = await load(executionArn);
+      return { redriven: false as const, reason: current ? (redrivabilityOf(current.state, now()).reason ?? 'Execution cannot be redriven.') : 'Execution cannot be redriven.' };
+    }
+    return { redriven: true as const, redriveDate: events[0].timestamp, position };
+  }
+
   async function history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined> {
     const recorded = await store.readStream(executionStreamId(executionArn));
     if (recorded.length === 0) return undefined;
@@ -341,6 +358,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     start,
     runSync,
     stop,
+    redrive,
     history,
     load,
     recover,

@@ -43,12 +43,24 @@ const schema = `
     error             TEXT,
     cause             TEXT,
     start_position    INTEGER NOT NULL,
-    position          INTEGER NOT NULL
+    position          INTEGER NOT NULL,
+    redrive_count     INTEGER NOT NULL DEFAULT 0,
+    redrive_date      TEXT
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS read_executions_by_machine
     ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
 `;
 
+/** Columns added after the table's first version: files written before get them on open. */
+const addedColumns: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
+  ['read_executions', 'redrive_count', 'INTEGER NOT NULL DEFAULT 0'],
+  ['read_executions', 'redrive_date', 'TEXT'],
+];
+
 export function migrateReadModels(db: Database.Database): void {
   db.exec(schema);
+  for (const [table, column, definition] of addedColumns) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((existing) => existing.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
 }

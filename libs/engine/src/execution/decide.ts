@@ -166,6 +166,8 @@ class Decision {
         });
         return;
       case 'TimeOutExecution': {
+        // A deadline a redrive moved later may still fire: it decides nothing.
+        if (Date.parse(this.state.start?.timeoutAt ?? this.nowIso) > this.env.now.getTime()) return;
         this.abortAll();
         // The definition's TimeoutSeconds ends it silently; the one-year quota is States.Timeout (AWS's quotas page).
         const start = this.state.start!;

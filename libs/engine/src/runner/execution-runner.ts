@@ -98,6 +98,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const cache = new Map<string, Loaded>();
   const queues = new Map<string, Promise<unknown>>();
   const dispatchedTokens = new Set<string>();
+  /** The execution-timeout timer armed for each open execution. */
+  const timeoutKeys = new Map<string, string>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
@@ -167,7 +169,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   function afterAppend(arn: string, loaded: Loaded, events: readonly ExecutionEvent[]): void {
     if (loaded.state.status === 'RUNNING') cache.set(arn, loaded);
-    else cache.delete(arn);
+    else {
+      cache.delete(arn);
+      const timeoutKey = timeoutKeys.get(arn);
+      if (timeoutKey !== undefined) timers.remove(timeoutKey);
+      timeoutKeys.delete(arn);
+    }
     options.onAppended?.(arn, events, loaded.state);
     applyEffects(arn, pendingEffects(loaded.state));
   }
@@ -181,7 +188,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           payload: { kind: 'timer', arn, threadId: effect.threadId, enteredEventId: effect.enteredEventId },
         });
       } else if (effect.kind === 'execution-timeout') {
-        timers.add({ at: Date.parse(effect.at), key: `${arn}|timeout`, payload: { kind: 'execution-timeout', arn } });
+        // Keyed by deadline too: a redrive moves it. Removed when the execution closes (the
+        // one-year deadline would otherwise hold a heap entry per execution for a year).
+        const key = `${arn}|timeout|${effect.at}`;
+        const previous = timeoutKeys.get(arn);
+        if (previous !== undefined && previous !== key) timers.remove(previous);
+        timeoutKeys.set(arn, key);
+        timers.add({ at: Date.parse(effect.at), key, payload: { kind: 'execution-timeout', arn } });
       } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
         dispatchedTokens.add(effect.token);
         void runTask(arn, effect);

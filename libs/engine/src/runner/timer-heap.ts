@@ -11,7 +11,8 @@ export interface TimerEntry<T> {
 
 export class TimerHeap<T> {
   private readonly heap: TimerEntry<T>[] = [];
-  private readonly keys = new Set<string>();
+  /** key → index in `heap`, so a timer can be removed (an execution closed before its deadline). */
+  private readonly positions = new Map<string, number>();
   private handle: NodeJS.Timeout | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
   private closed = false;
@@ -27,11 +28,25 @@ export class TimerHeap<T> {
 
   /** Adds a timer unless one with the same key is already pending. */
   add(entry: TimerEntry<T>): boolean {
-    if (this.closed || this.keys.has(entry.key)) return false;
-    this.keys.add(entry.key);
+    if (this.closed || this.positions.has(entry.key)) return false;
     this.heap.push(entry);
+    this.positions.set(entry.key, this.heap.length - 1);
     this.siftUp(this.heap.length - 1);
     if (entry.at < this.armedFor) this.arm();
+    return true;
+  }
+
+  /** Removes a pending timer; false when there is none with that key. */
+  remove(key: string): boolean {
+    const index = this.positions.get(key);
+    if (index === undefined) return false;
+    this.positions.delete(key);
+    const last = this.heap.pop()!;
+    if (index < this.heap.length) {
+      this.place(last, index);
+      this.siftDown(index);
+      this.siftUp(this.positions.get(last.key)!);
+    }
     return true;
   }
 
@@ -63,7 +78,7 @@ export class TimerHeap<T> {
     const now = this.now();
     while (this.heap.length > 0 && this.heap[0].at <= now) {
       const entry = this.pop()!;
-      this.keys.delete(entry.key);
+      this.positions.delete(entry.key);
       due.push(entry);
     }
     this.arm();
@@ -74,10 +89,21 @@ export class TimerHeap<T> {
     const top = this.heap[0];
     const last = this.heap.pop();
     if (this.heap.length > 0 && last) {
-      this.heap[0] = last;
+      this.place(last, 0);
       this.siftDown(0);
     }
     return top;
+  }
+
+  private place(entry: TimerEntry<T>, index: number): void {
+    this.heap[index] = entry;
+    this.positions.set(entry.key, index);
+  }
+
+  private swap(a: number, b: number): void {
+    const first = this.heap[a];
+    this.place(this.heap[b], a);
+    this.place(first, b);
   }
 
   private siftUp(index: number): void {
@@ -85,7 +111,7 @@ export class TimerHeap<T> {
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (heap[parent].at <= heap[index].at) break;
-      [heap[parent], heap[index]] = [heap[index], heap[parent]];
+      this.swap(parent, index);
       index = parent;
     }
   }
@@ -99,7 +125,7 @@ export class TimerHeap<T> {
       if (left < heap.length && heap[left].at < heap[smallest].at) smallest = left;
       if (right < heap.length && heap[right].at < heap[smallest].at) smallest = right;
       if (smallest === index) return;
-      [heap[smallest], heap[index]] = [heap[index], heap[smallest]];
+      this.swap(smallest, index);
       index = smallest;
     }
   }

@@ -16,7 +16,7 @@ import { WORKLOADS, type Workload } from './workloads';
  */
 const soak = process.env.STEPSTONE_CRASH_SOAK === '1';
 const HARNESS_KILLS = soak ? 200 : 20;
-const CRASH_POINT = soak ? 'after-append:0.01' : 'after-append:0.01';
+const CRASH_POINT = 'after-append:0.015';
 const DRAIN_TIMEOUT_MS = soak ? 300_000 : 60_000;
 const ROLE = 'arn:aws:iam::123456789012:role/crash';
 

@@ -4,6 +4,7 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  RedriveExecutionCommand,
   StartExecutionCommand,
   StopExecutionCommand,
   type SFNClient,
@@ -27,7 +28,7 @@ async function statusOf(sfn: SFNClient, executionArn: string, until: (status: st
   }
 }
 
-describe('StopExecution and TimeoutSeconds through the real server', () => {
+describe('StopExecution, TimeoutSeconds and the history quota through the real server', () => {
   let server: RunningServer;
   let sfn: SFNClient;
 
@@ -77,6 +78,27 @@ describe('StopExecution and TimeoutSeconds through the real server', () => {
     // The Waits' timers were armed for one second: when they come due they decide nothing.
     await sleep(1500);
     assert.deepEqual(await historyTypes(sfn, executionArn!), types);
+  });
+
+  it('fails a Choice loop with no way out at 25,000 history events instead of spinning forever', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Loop',
+      States: {
+        Loop: { Type: 'Choice', Choices: [{ Variable: '$.spin', BooleanEquals: true, Next: 'Again' }], Default: 'Done' },
+        Again: { Type: 'Pass', Next: 'Loop' },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'spinner', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'spin', input: '{"spin": true}' }));
+    assert.equal(await statusOf(sfn, executionArn!, (status) => status !== 'RUNNING'), 'FAILED');
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    assert.equal(described.error, 'States.Runtime');
+    assert.equal(described.cause, 'The execution reached the maximum number of history events (25000).');
+    const last = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2 }));
+    assert.deepEqual(last.events?.map((event) => [event.id, event.type]), [[25_000, 'ExecutionFailed'], [24_999, 'ChoiceStateExited']]);
+    // The server stayed responsive: a redrive is refused for lack of history room.
+    await assert.rejects(sfn.send(new RedriveExecutionCommand({ executionArn })), { name: 'ExecutionNotRedrivable', message: 'Execution history event limit exceeded.' });
   });
 
   it('times out at TimeoutSeconds, and also when the deadline passed while the server was down', async () => {

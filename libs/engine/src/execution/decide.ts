@@ -991,6 +991,21 @@ class Decision {
       }
       for (let id: string | undefined = thread.parentId; id !== undefined; id = this.state.threads[id]?.parentId) resumed.add(id);
     }
+    // Map iterations that failed within the tolerance before the Map failed run again too.
+    for (const thread of threads) {
+      const failedIndices = thread.done ? undefined : thread.cursor?.children?.failedIndices;
+      if (!failedIndices?.length) continue;
+      resumed.add(thread.id);
+      this.jobs.push(async () => {
+        const cursor = this.state.threads[thread.id]?.cursor;
+        if (!cursor?.children) return;
+        for (const index of failedIndices) {
+          this.emit(thread.id, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name });
+          const child = this.thread(childThreadId(thread.id, cursor.enteredEventId, index));
+          this.scheduleAsync(child.id, async () => ({ kind: 'enter', name: firstStateOf(this.thread(thread.id), child), input: await this.childInput(child) }));
+        }
+      });
+    }
     // A container none of whose children runs again failed after them (e.g. in ResultSelector): finish it again.
     for (const thread of threads) {
       const book = thread.cursor?.children;

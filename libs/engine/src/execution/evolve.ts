@@ -229,9 +229,19 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
       const index = (event.mapIterationStartedEventDetails as { index: number }).index;
       const processor = (thread.states[cursor.name]?.ItemProcessor ?? thread.states[cursor.name]?.Iterator) as Record<string, any>;
       const childId = childThreadId(threadId, cursor.enteredEventId, index);
+      // A redrive starts iterations that failed earlier again: they leave the failed count.
+      const rerun = book.failedIndices?.includes(index) === true;
       const result = withThread(next, {
         ...thread,
-        cursor: { ...cursor, children: { ...book, nextIndex: index + 1, running: [...book.running, childId] } },
+        cursor: {
+          ...cursor,
+          children: {
+            ...book,
+            nextIndex: Math.max(book.nextIndex, index + 1),
+            running: [...book.running, childId],
+            ...(rerun ? { failed: book.failed - 1, failedIndices: book.failedIndices!.filter((failed) => failed !== index) } : {}),
+          },
+        },
       });
       return withThread(result, {
         id: childId,
@@ -276,6 +286,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
             lastIterationEventId: visible ? event.id : book.lastIterationEventId,
             succeeded: book.succeeded + (type === 'MapIterationSucceeded' ? 1 : 0),
             failed: book.failed + (type === 'MapIterationFailed' ? 1 : 0),
+            ...(type === 'MapIterationFailed' ? { failedIndices: [...(book.failedIndices ?? []), details.index] } : {}),
           },
         },
       });

@@ -33,6 +33,8 @@ export interface ChildrenBook {
   readonly lastIterationEventId?: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;
+  /** Map: iterations that failed within the tolerance; a redrive runs them again. */
+  readonly failedIndices?: readonly number[];
 }
 
 export interface Cursor {

@@ -138,3 +138,37 @@ describe('RedriveExecution resumes a closed execution from its unsuccessful stat
     await given(run.events).when({ type: 'RedriveExecution' }, fixedEnv('2024-01-14T23:59:59.000Z')).then(['ExecutionRedriven', 'FailStateEntered', 'ExecutionFailed']);
   });
 });
+
+describe('RedriveExecution and Map tolerated failures', () => {
+  it('runs again the iterations that failed within the tolerance, besides the one that exceeded it', async () => {
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: { Type: 'Map', ToleratedFailureCount: 1, End: true, ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: lambda, End: true } } } },
+      },
+    };
+    let run = await given().when(startCommand(definition, ['a', 'b', 'c'])).then([
+      'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted', 'MapIterationStarted',
+      'TaskStateEntered', 'TaskScheduled', 'TaskStateEntered', 'TaskScheduled', 'TaskStateEntered', 'TaskScheduled',
+    ]);
+    const [first, second, third] = openTokens(run.state).sort((a, b) => a.index - b.index);
+    run = await given(run.events).when({ type: 'FailTask', token: first.token, error: 'Boom', cause: 'tolerated' }).then(['TaskStarted', 'TaskFailed', 'MapIterationFailed']);
+    run = await given(run.events).when({ type: 'CompleteTask', token: second.token, output: '"B"' }).then(['TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'MapIterationSucceeded']);
+    run = await given(run.events).when({ type: 'FailTask', token: third.token, error: 'Boom', cause: 'one too many' }).then(
+      ['TaskStarted', 'TaskFailed', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      (_events, state) => assert.equal(state.error, 'States.ExceedToleratedFailureThreshold'),
+    );
+    run = await given(run.events).when({ type: 'RedriveExecution' }).then(
+      ['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'MapIterationStarted', 'TaskStateEntered', 'TaskScheduled'],
+      (events) => {
+        assert.deepEqual(events.filter((event) => event.type === 'TaskStateEntered').map((event) => JSON.parse((event.stateEnteredEventDetails as { input: string }).input)), ['c', 'a']);
+      },
+    );
+    for (const open of openTokens(run.state).sort((a, b) => b.index - a.index)) {
+      run = await given(run.events).when({ type: 'CompleteTask', token: open.token, output: JSON.stringify(`${open.index}!`) }).then(
+        open.index === 0 ? ['TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'] : ['TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'MapIterationSucceeded'],
+      );
+    }
+    assert.deepEqual(JSON.parse(run.state.output!), ['0!', 'B', '2!']);
+  });
+});

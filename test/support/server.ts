@@ -17,6 +17,10 @@ export interface RunningServer {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts a new process on the same port and data directory (after `kill`). */
   restart(): Promise<void>;
+  /** Whether the process is alive (it may have died on its own, e.g. at a crash point). */
+  running(): boolean;
+  /** Resolves when the current process exits, however it ends. */
+  exited(): Promise<void>;
   /** Kills the process if running and removes the data directory. */
   dispose(): Promise<void>;
 }
@@ -31,6 +35,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'stepstone-e2e-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
+  let exit: Promise<void> = Promise.resolve();
   let log = '';
 
   const launch = async () => {
@@ -41,6 +46,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
+    exit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     await new Promise<void>((resolve, reject) => {
       const timeout = setTimeout(() => reject(new Error(`server did not start within 30s:\n${log}`)), 30_000);
       const onData = (chunk: Buffer) => {
@@ -73,6 +79,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,
     output: () => log,
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    exited: () => exit,
     kill,
     restart: launch,
     async dispose() {

@@ -10,7 +10,7 @@ import { createArns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
 import { AuditController } from './audit/audit.controller';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
-import type { ServerConfig } from './config';
+import type { CrashPoint, ServerConfig } from './config';
 import {
   DescribeExecutionHandler,
   DescribeStateMachineForExecutionHandler,
@@ -18,6 +18,7 @@ import {
   ListExecutionsHandler,
 } from './executions/execution-queries.handler';
 import { StartExecutionHandler, StartSyncExecutionHandler } from './executions/start-execution.handler';
+import { RedriveExecutionHandler } from './executions/redrive-execution.handler';
 import { StopExecutionHandler } from './executions/stop-execution.handler';
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { ARNS, CLOCK, CONFIG, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from './infrastructure/tokens';
@@ -45,6 +46,7 @@ const handlers = [
   StartExecutionHandler,
   StartSyncExecutionHandler,
   StopExecutionHandler,
+  RedriveExecutionHandler,
   DescribeExecutionHandler,
   DescribeStateMachineForExecutionHandler,
   ListExecutionsHandler,
@@ -83,6 +85,7 @@ export class AppModule {
               store,
               objectStore: createDirectoryObjectStore(config.objectStoreDir),
               now: clock,
+              ...crashAfterAppend(config.crashPoint),
               ...(fastClock ? { advanceClock: fastClock.advanceTo } : {}),
             });
           },
@@ -93,4 +96,14 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** The opt-in crash point: dies like `kill -9` right after a durable append, before its effects. */
+function crashAfterAppend(crashPoint: CrashPoint | undefined): { onAppended?: () => void } {
+  if (!crashPoint) return {};
+  return {
+    onAppended: () => {
+      if (Math.random() < crashPoint.probability) process.kill(process.pid, 'SIGKILL');
+    },
+  };
 }

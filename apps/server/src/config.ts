@@ -10,6 +10,17 @@ export interface ServerConfig {
   readonly clock: 'system' | 'fast';
   readonly region: string;
   readonly account: string;
+  /**
+   * Test-only fault injection (`STEPSTONE_CRASH_POINT=after-append:<probability>`): after an
+   * execution's append is durable and before its effects run, the process SIGKILLs itself with
+   * that probability. The crash test uses it to land exactly between append and effect.
+   */
+  readonly crashPoint?: CrashPoint;
+}
+
+export interface CrashPoint {
+  readonly at: 'after-append';
+  readonly probability: number;
 }
 
 /** Reads the server's configuration from the environment (the only place that does). */
@@ -28,5 +39,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     objectStoreDir: env.STEPSTONE_OBJECT_STORE_DIR ?? `${dataDir.replace(/[\\/]+$/, '')}/objects`,
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',
+    ...(env.STEPSTONE_CRASH_POINT ? { crashPoint: parseCrashPoint(env.STEPSTONE_CRASH_POINT) } : {}),
   };
+}
+
+function parseCrashPoint(text: string): CrashPoint {
+  const match = /^after-append:(\d*\.?\d+)$/.exec(text.trim());
+  const probability = match ? Number(match[1]) : Number.NaN;
+  if (!(probability >= 0 && probability <= 1)) {
+    throw new Error(`STEPSTONE_CRASH_POINT must be 'after-append:<probability between 0 and 1>', got '${text}'`);
+  }
+  return { at: 'after-append', probability };
 }

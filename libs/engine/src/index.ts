@@ -10,6 +10,10 @@ export {
   detailsFieldOf,
   EVENT_SCHEMA_VERSION,
   pendingEffects,
+  redrivabilityOf,
+  MAX_EXECUTION_DURATION_MS,
+  MAX_HISTORY_EVENTS,
+  REDRIVABLE_PERIOD_MS,
 } from './execution';
 export type {
   ExecutionCommand,
@@ -21,6 +25,8 @@ export type {
   ExecutionEvent,
   ExecutionEventTypeName,
   Effect,
+  Redrivability,
+  RedriveStatus,
 } from './execution';
 export { buildTimeline } from './execution/timeline';
 export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';

@@ -1,5 +1,13 @@
 import type { ClassConstructor } from 'class-transformer';
-import { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto, StartExecutionDto, StopExecutionDto } from '../executions/executions.dto';
+import {
+  DescribeExecutionDto,
+  ExecutionArnDto,
+  GetExecutionHistoryDto,
+  ListExecutionsDto,
+  RedriveExecutionDto,
+  StartExecutionDto,
+  StopExecutionDto,
+} from '../executions/executions.dto';
 import {
   DescribeExecutionQuery,
   DescribeStateMachineForExecutionQuery,
@@ -7,6 +15,7 @@ import {
   ListExecutionsQuery,
 } from '../executions/execution-queries.handler';
 import { StartExecutionCommand, StartSyncExecutionCommand } from '../executions/start-execution.handler';
+import { RedriveExecutionCommand } from '../executions/redrive-execution.handler';
 import { StopExecutionCommand } from '../executions/stop-execution.handler';
 import { CreateStateMachineCommand } from '../state-machines/create-state-machine.handler';
 import { DeleteStateMachineCommand } from '../state-machines/delete-state-machine.handler';
@@ -58,6 +67,7 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   StartExecution: command(StartExecutionDto, (dto, ctx) => new StartExecutionCommand(dto, ctx)),
   StartSyncExecution: command(StartExecutionDto, (dto, ctx) => new StartSyncExecutionCommand(dto, ctx)),
   StopExecution: command(StopExecutionDto, (dto, ctx) => new StopExecutionCommand(dto, ctx)),
+  RedriveExecution: command(RedriveExecutionDto, (dto, ctx) => new RedriveExecutionCommand(dto, ctx)),
   DescribeExecution: query(DescribeExecutionDto, (dto) => new DescribeExecutionQuery(dto)),
   DescribeStateMachineForExecution: query(ExecutionArnDto, (dto) => new DescribeStateMachineForExecutionQuery(dto)),
   ListExecutions: query(ListExecutionsDto, (dto) => new ListExecutionsQuery(dto)),

@@ -94,6 +94,11 @@ export class ExecutionAlreadyExists extends ApiErrorBase {
   }
 }
 
+/** RedriveExecution on an execution AWS would not redrive; the message is AWS's redriveStatusReason. */
+export class ExecutionNotRedrivable extends ApiErrorBase {
+  override readonly name = 'ExecutionNotRedrivable' as const;
+}
+
 export class ResourceNotFound extends ApiErrorBase {
   override readonly name = 'ResourceNotFound' as const;
   constructor(arn: string) {
@@ -127,6 +132,7 @@ export type ApiError =
   | StateMachineTypeNotSupported
   | ExecutionDoesNotExist
   | ExecutionAlreadyExists
+  | ExecutionNotRedrivable
   | ResourceNotFound
   | ConflictException
   | InternalFailure;

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
+import { redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { ExecutionRecord, Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp } from '../infrastructure/read-your-writes';
-import { ARNS, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS } from '../infrastructure/tokens';
+import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
 import { readPage } from '../state-machines/state-machine-queries.handler';
 import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
 
@@ -32,7 +32,9 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ request }: DescribeExecutionQuery) {
@@ -54,9 +56,19 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
       ...(execution.status === 'SUCCEEDED' ? { outputDetails: { included: withData } } : {}),
       ...(execution.error !== undefined ? { error: execution.error } : {}),
       ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: execution.redriveCount,
+      ...(execution.redriveDate !== undefined ? { redriveDate: toEpochSeconds(execution.redriveDate) } : {}),
+      ...(await this.redrivability(execution)),
     };
+  }
+
+  /** redriveStatus and, when NOT_REDRIVABLE, AWS's redriveStatusReason. */
+  private async redrivability(execution: ExecutionRecord): Promise<{ redriveStatus: string; redriveStatusReason?: string }> {
+    const loaded = execution.status === 'RUNNING' || execution.status === 'SUCCEEDED' ? undefined : await this.runner.load(execution.executionArn);
+    const { redriveStatus, reason } = loaded
+      ? redrivabilityOf(loaded.state, this.clock())
+      : { redriveStatus: 'NOT_REDRIVABLE', reason: `Execution is ${execution.status} and cannot be redriven.` };
+    return { redriveStatus, ...(reason !== undefined ? { redriveStatusReason: reason } : {}) };
   }
 }
 
@@ -95,6 +107,8 @@ function toExecutionListItem(execution: ExecutionRecord) {
     status: execution.status,
     startDate: toEpochSeconds(execution.startDate),
     ...(execution.stopDate !== undefined ? { stopDate: toEpochSeconds(execution.stopDate) } : {}),
+    redriveCount: execution.redriveCount,
+    ...(execution.redriveDate !== undefined ? { redriveDate: toEpochSeconds(execution.redriveDate) } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
 
 /** Request shapes of the execution actions (API reference, "Request Syntax"). */
@@ -46,6 +46,15 @@ export class StopExecutionDto extends ExecutionArnDto {
   @IsString({ message: m.string })
   @MaxLength(32768, { message: m.maxLength(32768) })
   cause?: string;
+}
+
+export class RedriveExecutionDto extends ExecutionArnDto {
+  /** Idempotency token: the same token while the redrive runs returns that redrive. */
+  @IsOptional()
+  @IsString({ message: m.string })
+  @MinLength(1, { message: m.minLength(1) })
+  @MaxLength(64, { message: m.maxLength(64) })
+  clientToken?: string;
 }
 
 export class ListExecutionsDto {

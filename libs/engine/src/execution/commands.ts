@@ -51,7 +51,9 @@ export type ExecutionCommand =
   /** The object store stored (or failed to store) a Map's ResultWriter files. */
   | { readonly type: 'CompleteResultWrite'; readonly threadId: string; readonly enteredEventId: number; readonly failureCause?: string }
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
-  | { readonly type: 'TimeOutExecution' };
+  | { readonly type: 'TimeOutExecution' }
+  /** RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful states. */
+  | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string };
 
 /** What the decider may not compute itself: time, ids, randomness, hashing. */
 export interface DecisionEnv {

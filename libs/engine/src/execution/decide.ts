@@ -44,6 +44,7 @@ import {
   writerSettings,
 } from './language';
 import type { BatchSettings } from '@stepstone/asl';
+import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
 import { awaitsResultWrite, mapRunResult } from './map-run';
 import { makeTaskToken } from './task-token';
@@ -111,6 +112,20 @@ const PAYLOAD_DETAILS = { truncated: false } as const;
 /** AWS's quota on any state's input or output: 256 KiB of UTF-8. */
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 
+/**
+ * AWS's quota on an execution's history: 25,000 events. AWS fails the execution with
+ * States.Runtime, and the failure itself is event 25,000 (the last real event is 24,999).
+ */
+export const MAX_HISTORY_EVENTS = 25_000;
+const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
+
+const MAX_DURATION_CAUSE = 'The execution reached the maximum execution time of one year.';
+
+const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
+/** Raised by `emit` when the next event would pass the history quota; `handle` closes the execution. */
+class HistoryLimitReached extends Error {}
+
 class Decision {
   readonly events: ExecutionEvent[] = [];
   private readonly nowIso: string;
@@ -131,9 +146,25 @@ class Decision {
   }
 
   async handle(command: ExecutionCommand): Promise<void> {
+    try {
+      await this.handleCommand(command);
+    } catch (error) {
+      if (!(error instanceof HistoryLimitReached)) throw error;
+      // Unbounded loops of pure states end here too, instead of deciding forever.
+      this.jobs.length = 0;
+      this.emit(ROOT_THREAD, 'ExecutionFailed', 'executionFailedEventDetails', { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE }, {}, this.state.lastEventId);
+    }
+  }
+
+  private async handleCommand(command: ExecutionCommand): Promise<void> {
     if (command.type === 'StartExecution') {
       if (this.state.status !== 'NONE') return;
       this.startExecution(command);
+      await this.drain();
+      return;
+    }
+    if (command.type === 'RedriveExecution') {
+      this.redrive(command);
       await this.drain();
       return;
     }
@@ -174,10 +205,17 @@ class Decision {
           actor: command.actor,
         });
         return;
-      case 'TimeOutExecution':
+      case 'TimeOutExecution': {
+        // A deadline a redrive moved later may still fire: it decides nothing.
+        if (Date.parse(this.state.start?.timeoutAt ?? this.nowIso) > this.env.now.getTime()) return;
         this.abortAll();
-        this.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', {});
+        // The definition's TimeoutSeconds ends it silently; the one-year quota is States.Timeout (AWS's quotas page).
+        const start = this.state.start!;
+        const ownTimeout = start.definitionObject.TimeoutSeconds;
+        const byQuota = typeof ownTimeout !== 'number' || Date.parse(start.timeoutAt ?? start.startDate) === Date.parse(start.startDate) + MAX_EXECUTION_DURATION_MS;
+        this.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', byQuota ? { error: 'States.Timeout', cause: MAX_DURATION_CAUSE } : {});
         return;
+      }
     }
     await this.drain();
   }
@@ -197,11 +235,13 @@ class Decision {
     // (they drive the fold) but numbered apart and left out of the parent's history.
     const hidden =
       internals.hidden === true || thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
+    const id = hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1;
+    if (id > MAX_HISTORY_EVENTS || (id === MAX_HISTORY_EVENTS && !CLOSING_TYPES.has(type))) throw new HistoryLimitReached();
     const override = this.pointerOverrides.get(threadId);
     if (override !== undefined) this.pointerOverrides.delete(threadId);
     const event: ExecutionEvent = {
       type,
-      id: hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1,
+      id,
       previousEventId: previousEventId ?? override ?? thread?.pointer ?? this.state.lastEventId,
       timestamp: this.nowIso,
       ...(detailsField ? { [detailsField]: details ?? {} } : {}),
@@ -271,10 +311,11 @@ class Decision {
 
   private startExecution(command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
     const definition = JSON.parse(command.definition) as Record<string, any>;
-    const timeoutAt =
-      typeof definition.TimeoutSeconds === 'number'
-        ? new Date(this.env.now.getTime() + definition.TimeoutSeconds * 1000).toISOString()
-        : undefined;
+    // AWS's maximum execution time (one year) bounds every execution, TimeoutSeconds or not.
+    const maxDurationAt = this.env.now.getTime() + MAX_EXECUTION_DURATION_MS;
+    const timeoutAt = new Date(
+      typeof definition.TimeoutSeconds === 'number' ? Math.min(this.env.now.getTime() + definition.TimeoutSeconds * 1000, maxDurationAt) : maxDurationAt,
+    ).toISOString();
     const input = JSON.parse(command.input) as unknown;
     const details = { input: command.input, inputDetails: PAYLOAD_DETAILS, roleArn: command.roleArn };
     rememberParsed(details, 'input', input);
@@ -285,7 +326,7 @@ class Decision {
         name: command.name,
         type: command.executionType,
         definition: command.definition,
-        ...(timeoutAt ? { timeoutAt } : {}),
+        timeoutAt,
         ...(command.traceHeader ? { traceHeader: command.traceHeader } : {}),
         ...(command.testCase ? { testCase: command.testCase } : {}),
       },
@@ -1267,7 +1308,9 @@ class Decision {
     const cursor = thread?.cursor;
     if (!cursor) return;
     if (cursor.children) this.abortChildren(threadId);
-    if (cursor.kind === 'Task' || cursor.kind === 'Map' || cursor.kind === 'Parallel') {
+    if (cursor.children?.distributed) this.emit(threadId, 'MapRunAborted');
+    // AWS has an Aborted event for the states that can be in flight: Task, Wait, Map, Parallel.
+    if (cursor.kind === 'Task' || cursor.kind === 'Wait' || cursor.kind === 'Map' || cursor.kind === 'Parallel') {
       this.emit(threadId, `${cursor.kind}StateAborted`);
     }
   }
@@ -1275,6 +1318,94 @@ class Decision {
   private abortAll(): void {
     this.jobs.length = 0;
     this.abortThread(ROOT_THREAD);
+  }
+
+  // ---- RedriveExecution -----------------------------------------------------------------
+
+  /**
+   * Resumes a closed execution where it failed (AWS "Redriving executions"): ExecutionRedriven,
+   * then every state that was running when the failure began is entered again with the input it
+   * had; Parallel branches and Map iterations that succeeded keep their results, the failed and
+   * aborted ones run again, Map iterations never started start as usual. Retry counts restart.
+   */
+  private redrive(command: Extract<ExecutionCommand, { type: 'RedriveExecution' }>): void {
+    if (redrivabilityOf(this.state, this.env.now).redriveStatus !== 'REDRIVABLE') return;
+    const start = this.state.start!;
+    const ownTimeout = start.definitionObject.TimeoutSeconds;
+    const maxDurationAt = Date.parse(start.startDate) + MAX_EXECUTION_DURATION_MS;
+    const timeoutAt = new Date(typeof ownTimeout === 'number' ? Math.min(this.env.now.getTime() + ownTimeout * 1000, maxDurationAt) : maxDurationAt).toISOString();
+    this.emit(
+      ROOT_THREAD,
+      'ExecutionRedriven',
+      'executionRedrivenEventDetails',
+      { redriveCount: (start.redriveCount ?? 0) + 1 },
+      { redrive: compact({ timeoutAt, clientToken: command.clientToken }), actor: command.actor },
+      this.state.lastEventId,
+    );
+    const threads = Object.values(this.state.threads).sort((a, b) => a.id.localeCompare(b.id));
+    const resumed = new Set<string>();
+    for (const thread of threads) {
+      if (thread.done) continue;
+      const cursor = thread.cursor;
+      if (cursor?.children) continue; // a Parallel or Map resumes through its children
+      if (cursor) {
+        this.schedule(thread.id, { kind: 'enter', name: cursor.name, input: cursor.input });
+      } else if (thread.parentId !== undefined) {
+        // A branch or iteration the failure stopped before its first state.
+        this.scheduleAsync(thread.id, async () => ({ kind: 'enter', name: firstStateOf(this.thread(thread.parentId!), thread), input: await this.childInput(thread) }));
+      } else {
+        continue;
+      }
+      for (let id: string | undefined = thread.parentId; id !== undefined; id = this.state.threads[id]?.parentId) resumed.add(id);
+    }
+    // Map iterations that failed within the tolerance before the Map failed run again too.
+    for (const thread of threads) {
+      const failedIndices = thread.done ? undefined : thread.cursor?.children?.failedIndices;
+      if (!failedIndices?.length) continue;
+      resumed.add(thread.id);
+      this.jobs.push(async () => {
+        const cursor = this.state.threads[thread.id]?.cursor;
+        if (!cursor?.children) return;
+        for (const index of failedIndices) {
+          this.emit(thread.id, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name });
+          const child = this.thread(childThreadId(thread.id, cursor.enteredEventId, index));
+          this.scheduleAsync(child.id, async () => ({ kind: 'enter', name: firstStateOf(this.thread(thread.id), child), input: await this.childInput(child) }));
+        }
+      });
+    }
+    // A container none of whose children runs again failed after them (e.g. in ResultSelector): finish it again.
+    for (const thread of threads) {
+      const book = thread.cursor?.children;
+      if (!book || thread.done || resumed.has(thread.id)) continue;
+      if (book.kind === 'Map' && book.nextIndex < book.total) {
+        this.jobs.push(async () => {
+          if (this.state.threads[thread.id]?.cursor?.children) await this.startIterations(thread.id);
+        });
+      } else {
+        this.scheduleAsync(thread.id, () => this.finishChildren(thread.id));
+      }
+    }
+  }
+
+  /** The input a Parallel branch or Map iteration starts with (as startChildren/startIterations compute it). */
+  private async childInput(child: ThreadState): Promise<unknown> {
+    const parentId = child.parentId!;
+    const cursor = this.cursorOf(parentId);
+    const definition = this.stateDefinition(parentId, cursor.name);
+    const language = this.queryLanguageOf(parentId, definition);
+    if (cursor.kind === 'Parallel') {
+      if (language === 'JSONata') {
+        return definition.Arguments !== undefined ? this.jsonata(parentId, definition.Arguments, this.jsonataStates(parentId, cursor.input), 'Arguments') : cursor.input;
+      }
+      const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(parentId));
+      return definition.Parameters !== undefined ? this.payload(definition.Parameters, this.scope(parentId, effective)) : effective;
+    }
+    const selector = definition.ItemSelector ?? definition.Parameters;
+    if (selector === undefined) return child.item;
+    const context = { ...(this.context(parentId) as object), Map: { Item: { Index: child.index, Value: child.item } } };
+    if (language === 'JSONata') return this.jsonata(parentId, selector, { input: cursor.input, context }, 'ItemSelector');
+    const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(parentId));
+    return this.payload(selector, { input: effective, context, variables: this.thread(parentId).variables });
   }
 
   // ---- evaluation helpers ---------------------------------------------------------------
@@ -1343,6 +1474,13 @@ class Decision {
 }
 
 // ---- small pure helpers -----------------------------------------------------------------
+
+/** StartAt of the branch (Parallel) or item processor (Map) a child thread runs. */
+function firstStateOf(parent: ThreadState, child: ThreadState): string {
+  const definition = parent.states[parent.cursor!.name] as Record<string, any>;
+  const processor = parent.cursor!.kind === 'Parallel' ? definition.Branches[child.index] : (definition.ItemProcessor ?? definition.Iterator);
+  return processor.StartAt as string;
+}
 
 function json(value: unknown): string {
   return JSON.stringify(value === undefined ? null : value);

@@ -1,5 +1,6 @@
 import { parsedField } from './payload-cache';
 import { taskDetailsField, taskEventFamilyOfEvent } from './task-resource';
+import { isFailureCascadeEvent } from './redrive';
 import type { ExecutionEvent, StateKind } from './history-event';
 import {
   type ChildrenBook,
@@ -23,6 +24,14 @@ import {
  * branch's last event; EvaluationFailed points where the failing state's Entered pointed.
  */
 export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionState {
+  const evolved = applyEvent(state, event);
+  if (event.type === 'ExecutionRedriven') return evolved;
+  // What a redrive resumes: the threads before the trailing run of failure events.
+  const snapshot = isFailureCascadeEvent(event) ? (state.redriveSnapshot ?? state.threads) : undefined;
+  return evolved.redriveSnapshot === snapshot ? evolved : { ...evolved, redriveSnapshot: snapshot };
+}
+
+function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionState {
   const next = event.x.hidden
     ? { ...state, hiddenEvents: state.hiddenEvents + 1 }
     : { ...state, lastEventId: event.id };
@@ -55,6 +64,25 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
           done: false,
         },
       },
+    };
+  }
+  if (type === 'ExecutionRedriven') {
+    // The threads before the failure come back; the decider re-enters their unsuccessful states.
+    const threads: Record<string, ThreadState> = {};
+    for (const [id, thread] of Object.entries(state.redriveSnapshot ?? {})) threads[id] = { ...thread, pointer: event.id };
+    const details = event.executionRedrivenEventDetails as { redriveCount: number };
+    return {
+      ...next,
+      status: 'RUNNING',
+      threads,
+      start: state.start && { ...state.start, redriveCount: details.redriveCount, timeoutAt: event.x.redrive?.timeoutAt ?? state.start.timeoutAt },
+      stopDate: undefined,
+      output: undefined,
+      error: undefined,
+      cause: undefined,
+      redriveSnapshot: undefined,
+      redriveDate: event.timestamp,
+      redriveClientToken: event.x.redrive?.clientToken,
     };
   }
   if (
@@ -242,9 +270,20 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
       const processor = (thread.states[cursor.name]?.ItemProcessor ?? thread.states[cursor.name]?.Iterator) as Record<string, any>;
       const childId = childThreadId(threadId, cursor.enteredEventId, index);
       const records = book.records && withRecord(book.records, index, { status: 'PENDING', input: JSON.parse(event.x.input ?? 'null'), startDate: event.timestamp });
+      // A redrive starts iterations that failed earlier again: they leave the failed count.
+      const rerun = book.failedIndices?.includes(index) === true;
       const result = withThread(next, {
         ...thread,
-        cursor: { ...cursor, children: { ...book, nextIndex: index + 1, running: [...book.running, childId], ...(records ? { records } : {}) } },
+        cursor: {
+          ...cursor,
+          children: {
+            ...book,
+            nextIndex: Math.max(book.nextIndex, index + 1),
+            running: [...book.running, childId],
+            ...(records ? { records } : {}),
+            ...(rerun ? { failed: book.failed - 1, failedIndices: book.failedIndices!.filter((failed) => failed !== index) } : {}),
+          },
+        },
       });
       return withThread(result, {
         id: childId,
@@ -299,6 +338,7 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
             lastIterationEventId: visible ? event.id : book.lastIterationEventId,
             succeeded: book.succeeded + (type === 'MapIterationSucceeded' ? 1 : 0),
             failed: book.failed + (type === 'MapIterationFailed' ? 1 : 0),
+            ...(type === 'MapIterationFailed' ? { failedIndices: [...(book.failedIndices ?? []), details.index] } : {}),
           },
         },
       });

@@ -53,6 +53,8 @@ export interface ChildrenBook {
   readonly lastIterationEventId?: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;
+  /** Map: iterations that failed within the tolerance; a redrive runs them again. */
+  readonly failedIndices?: readonly number[];
 }
 
 export interface Cursor {
@@ -119,6 +121,14 @@ export interface ExecutionState {
   readonly output?: string;
   readonly error?: string;
   readonly cause?: string;
+  /**
+   * The threads as they were just before the run of failure events that closed the execution
+   * (failed states, aborted siblings, the closing event): what RedriveExecution resumes.
+   */
+  readonly redriveSnapshot?: Readonly<Record<string, ThreadState>>;
+  /** The last ExecutionRedriven: when, and the caller's idempotency token. */
+  readonly redriveDate?: string;
+  readonly redriveClientToken?: string;
 }
 
 export const initialExecutionState: ExecutionState = { status: 'NONE', lastEventId: 0, hiddenEvents: 0, threads: {} };

@@ -17,6 +17,7 @@ export const ExecutionEventType = {
   ExecutionFailed: 'ExecutionFailed',
   ExecutionAborted: 'ExecutionAborted',
   ExecutionTimedOut: 'ExecutionTimedOut',
+  ExecutionRedriven: 'ExecutionRedriven',
   EvaluationFailed: 'EvaluationFailed',
   ParallelStateStarted: 'ParallelStateStarted',
   ParallelStateSucceeded: 'ParallelStateSucceeded',
@@ -105,6 +106,8 @@ export interface EventInternals {
   /** MapIterationStarted: the child's input (JSON), kept for ResultWriter's metadata. */
   readonly input?: string;
   readonly hidden?: boolean;
+  /** ExecutionRedriven: the new execution deadline and the caller's idempotency token. */
+  readonly redrive?: { readonly timeoutAt: string; readonly clientToken?: string };
   /** The actor that caused the event (API caller or 'engine'). */
   readonly actor?: string;
 }
@@ -157,6 +160,8 @@ export function detailsFieldOf(type: string): string | undefined {
       return 'executionAbortedEventDetails';
     case 'ExecutionTimedOut':
       return 'executionTimedOutEventDetails';
+    case 'ExecutionRedriven':
+      return 'executionRedrivenEventDetails';
     case 'EvaluationFailed':
       return 'evaluationFailedEventDetails';
     case 'MapStateStarted':

@@ -7,3 +7,6 @@ export { toHistoryEvent, isHistoryEvent, detailsFieldOf, EVENT_SCHEMA_VERSION } 
 export type { ExecutionEvent, ExecutionEventTypeName } from './history-event';
 export { pendingEffects } from './effects';
 export type { Effect } from './effects';
+export { redrivabilityOf, MAX_EXECUTION_DURATION_MS, REDRIVABLE_PERIOD_MS } from './redrive';
+export type { Redrivability, RedriveStatus } from './redrive';
+export { MAX_HISTORY_EVENTS } from './decide';

@@ -75,6 +75,14 @@ export interface ExecutionRunner {
   runSync(request: StartExecutionRequest): Promise<SyncExecutionResult>;
   /** Returns the stop date, or undefined when the execution does not exist. Stopping a closed execution is a no-op. */
   stop(executionArn: string, request: StopExecutionRequest): Promise<{ stopDate: string; position: number } | undefined>;
+  /**
+   * RedriveExecution: appends ExecutionRedriven and resumes the unsuccessful states. Undefined
+   * when the execution does not exist; `redriven: false` with AWS's reason when it is not redrivable.
+   */
+  redrive(
+    executionArn: string,
+    request: { clientToken?: string; caller?: Caller },
+  ): Promise<{ redriven: true; redriveDate: string; position: number } | { redriven: false; reason: string } | undefined>;
   /** The full event list of an execution (history), or undefined when it does not exist. */
   history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined>;
   /** The folded state (from cache or by replay). */

@@ -8,6 +8,7 @@ import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/p
 import { evolve } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
+import { redrivabilityOf } from '../execution/redrive';
 import {
   type Caller,
   type ExecutionRunner,
@@ -120,6 +121,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const armedDeadlines = new Map<string, Set<string>>();
   /** Object-store effects under way (one per Map state entry and kind). */
   const objectStoreWork = new Set<string>();
+  /** The execution-timeout timer armed for each open execution. */
+  const timeoutKeys = new Map<string, string>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
@@ -185,7 +188,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   function afterAppend(arn: string, loaded: Loaded, events: readonly ExecutionEvent[]): void {
     if (loaded.state.status === 'RUNNING') cache.set(arn, loaded);
-    else cache.delete(arn);
+    else {
+      cache.delete(arn);
+      const timeoutKey = timeoutKeys.get(arn);
+      if (timeoutKey !== undefined) timers.cancel(timeoutKey);
+      timeoutKeys.delete(arn);
+    }
     options.onAppended?.(arn, events, loaded.state);
     applyEffects(arn, pendingEffects(loaded.state));
   }
@@ -200,7 +208,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           payload: { kind: 'timer', arn, threadId: effect.threadId, enteredEventId: effect.enteredEventId },
         });
       } else if (effect.kind === 'execution-timeout') {
-        timers.add({ at: Date.parse(effect.at), key: `${arn}|timeout`, payload: { kind: 'execution-timeout', arn } });
+        // Keyed by deadline too: a redrive moves it. Removed when the execution closes (the
+        // one-year deadline would otherwise hold a heap entry per execution for a year).
+        const key = `${arn}|timeout|${effect.at}`;
+        const previous = timeoutKeys.get(arn);
+        if (previous !== undefined && previous !== key) timers.cancel(previous);
+        timeoutKeys.set(arn, key);
+        timers.add({ at: Date.parse(effect.at), key, payload: { kind: 'execution-timeout', arn } });
       } else if (effect.kind === 'task-deadline') {
         // Keyed by the deadline itself: a heartbeat moves it, and the earlier key is cancelled below.
         const key = `${arn}|${effect.token}|${effect.deadline}|${effect.at}`;
@@ -347,6 +361,24 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return { stopDate: last?.timestamp ?? now().toISOString(), position };
   }
 
+  async function redrive(executionArn: string, request: { clientToken?: string; caller?: Caller }) {
+    const loaded = await load(executionArn);
+    if (!loaded) return undefined;
+    const state = loaded.state;
+    // The same client token while the redrive runs: AWS answers with that redrive (idempotent).
+    if (request.clientToken !== undefined && state.status === 'RUNNING' && state.redriveClientToken === request.clientToken && state.redriveDate) {
+      return { redriven: true as const, redriveDate: state.redriveDate, position: 0 };
+    }
+    const { caller, clientToken } = request;
+    const command: ExecutionCommand = { type: 'RedriveExecution', ...(clientToken !== undefined ? { clientToken } : {}), actor: caller?.actor };
+    const { events, position } = await dispatch(executionArn, command, caller);
+    if (events.length === 0) {
+      const current = await load(executionArn);
+      return { redriven: false as const, reason: current ? (redrivabilityOf(current.state, now()).reason ?? 'Execution cannot be redriven.') : 'Execution cannot be redriven.' };
+    }
+    return { redriven: true as const, redriveDate: events[0].timestamp, position };
+  }
+
   async function history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined> {
     const recorded = await store.readStream(executionStreamId(executionArn));
     if (recorded.length === 0) return undefined;
@@ -379,6 +411,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     start,
     runSync,
     stop,
+    redrive,
     history,
     load,
     recover,

@@ -19,4 +19,19 @@ describe('TimerHeap', () => {
     assert.equal(heap.size, 0);
     heap.close();
   });
+
+  it('fires due timers earliest first, skipping removed ones, and ignores a second add of a pending key', async () => {
+    const fired: string[] = [];
+    const heap = new TimerHeap<string>((due) => fired.push(...due.map((entry) => entry.payload)), () => 1_000);
+    for (const at of [500, 100, 400, 300, 200, 600]) assert.equal(heap.add({ at, key: `k${at}`, payload: `t${at}` }), true);
+    assert.equal(heap.add({ at: 50, key: 'k500', payload: 'duplicate' }), false);
+    assert.equal(heap.cancel('k300'), true);
+    assert.equal(heap.cancel('k100'), true);
+    assert.equal(heap.cancel('k100'), false);
+    assert.equal(heap.size, 4);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(fired, ['t200', 't400', 't500', 't600']);
+    assert.equal(heap.size, 0);
+    heap.close();
+  });
 });

@@ -11,7 +11,7 @@ export interface TimerEntry<T> {
 
 export class TimerHeap<T> {
   private readonly heap: TimerEntry<T>[] = [];
-  /** Where each pending key sits in the heap, so a timer can be cancelled in O(log n). */
+  /** key → index in `heap`, so a timer can be removed (an execution closed before its deadline). */
   private readonly positions = new Map<string, number>();
   private handle: NodeJS.Timeout | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
@@ -42,8 +42,8 @@ export class TimerHeap<T> {
   }
 
   /**
-   * Drops a pending timer (a task that finished before its TimeoutSeconds), so deadlines far
-   * in the future (AWS's default task timeout is 99999999 s) do not pile up in the heap.
+   * Drops a pending timer (a task that finished before its TimeoutSeconds, an execution that
+   * closed before its deadline), so far deadlines do not pile up in the heap. False when none.
    */
   cancel(key: string): boolean {
     const index = this.positions.get(key);
@@ -51,8 +51,7 @@ export class TimerHeap<T> {
     this.positions.delete(key);
     const last = this.heap.pop()!;
     if (index < this.heap.length) {
-      this.heap[index] = last;
-      this.positions.set(last.key, index);
+      this.place(last, index);
       this.siftDown(index);
       this.siftUp(this.positions.get(last.key)!);
     }
@@ -103,11 +102,21 @@ export class TimerHeap<T> {
     const top = this.heap[0];
     const last = this.heap.pop();
     if (this.heap.length > 0 && last) {
-      this.heap[0] = last;
-      this.positions.set(last.key, 0);
+      this.place(last, 0);
       this.siftDown(0);
     }
     return top;
+  }
+
+  private place(entry: TimerEntry<T>, index: number): void {
+    this.heap[index] = entry;
+    this.positions.set(entry.key, index);
+  }
+
+  private swap(a: number, b: number): void {
+    const first = this.heap[a];
+    this.place(this.heap[b], a);
+    this.place(first, b);
   }
 
   private siftUp(index: number): void {
@@ -132,12 +141,5 @@ export class TimerHeap<T> {
       this.swap(smallest, index);
       index = smallest;
     }
-  }
-
-  private swap(a: number, b: number): void {
-    const heap = this.heap;
-    [heap[a], heap[b]] = [heap[b], heap[a]];
-    this.positions.set(heap[a].key, a);
-    this.positions.set(heap[b].key, b);
   }
 }

@@ -63,6 +63,11 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
        VALUES (@streamId, @executionArn, @stateMachineArn, @name, @type, 'RUNNING', @startDate, @input, @position, @position)
        ON CONFLICT (stream_id) DO NOTHING`,
     ),
+    redrive: db.prepare(
+      `UPDATE read_executions SET status = 'RUNNING', stop_date = NULL, output = NULL, error = NULL, cause = NULL,
+         redrive_count = @redriveCount, redrive_date = @redriveDate, position = @position
+       WHERE stream_id = @streamId`,
+    ),
     close: db.prepare(
       `UPDATE read_executions SET status = @status, stop_date = @stopDate, output = @output, error = @error, cause = @cause, position = @position
        WHERE stream_id = @streamId`,
@@ -139,6 +144,16 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
         type: start.type,
         startDate: data.timestamp ?? event.recordedAt,
         input: details.input ?? null,
+        position: event.position,
+      });
+      return;
+    }
+    if (event.type === 'ExecutionRedriven') {
+      const details = (data.executionRedrivenEventDetails ?? {}) as { redriveCount?: number };
+      ex.redrive.run({
+        streamId: event.streamId,
+        redriveCount: details.redriveCount ?? 1,
+        redriveDate: data.timestamp ?? event.recordedAt,
         position: event.position,
       });
       return;

@@ -148,7 +148,29 @@ describe('projections on the SQLite store', () => {
       stopDate: '2024-01-02T00:01:02.000Z',
       input: '{"n":2}',
       output: '{"ok":true}',
+      redriveCount: 0,
     });
+  });
+
+  it('reopens a redriven execution: RUNNING again, closing fields cleared, redrive count and date kept', async () => {
+    const { position } = await store.append({
+      streamId: 'execution-alpha:run-2',
+      expectedRevision: 'any',
+      events: [
+        {
+          type: 'ExecutionRedriven',
+          data: { type: 'ExecutionRedriven', id: 3, previousEventId: 2, timestamp: '2024-01-03T00:00:00.000Z', executionRedrivenEventDetails: { redriveCount: 1 }, x: { v: 1, th: '0' } },
+        },
+      ],
+    });
+    assert.equal(await projections.waitForPosition(position), true);
+    head = position; // the later checkpoint and rebuild specs include this event
+    const redriven = projections.describeExecution(executionArn('alpha', 'run-2'));
+    assert.equal(redriven?.status, 'RUNNING');
+    assert.equal(redriven?.stopDate, undefined);
+    assert.equal(redriven?.output, undefined);
+    assert.equal(redriven?.redriveCount, 1);
+    assert.equal(redriven?.redriveDate, '2024-01-03T00:00:00.000Z');
   });
 
   it('rejects a pagination token it did not issue', () => {

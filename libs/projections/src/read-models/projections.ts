@@ -45,6 +45,9 @@ export interface ExecutionRecord {
   readonly output?: string;
   readonly error?: string;
   readonly cause?: string;
+  /** RedriveExecution: how many times, and when last (ISO). */
+  readonly redriveCount: number;
+  readonly redriveDate?: string;
 }
 
 export interface Page<T> {
@@ -119,6 +122,8 @@ interface ExecutionRow {
   readonly output: string | null;
   readonly error: string | null;
   readonly cause: string | null;
+  readonly redrive_count: number;
+  readonly redrive_date: string | null;
 }
 
 /** A store that hands out its SQLite connection (the SQLite adapter does). */
@@ -319,5 +324,7 @@ function toExecution(row: ExecutionRow): ExecutionRecord {
     ...(row.output !== null ? { output: row.output } : {}),
     ...(row.error !== null ? { error: row.error } : {}),
     ...(row.cause !== null ? { cause: row.cause } : {}),
+    redriveCount: row.redrive_count,
+    ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
   };
 }

@@ -44,21 +44,33 @@ const schema = `
     error             TEXT,
     cause             TEXT,
     start_position    INTEGER NOT NULL,
-    position          INTEGER NOT NULL
+    position          INTEGER NOT NULL,
+    redrive_count     INTEGER NOT NULL DEFAULT 0,
+    redrive_date      TEXT
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS read_executions_by_machine
     ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
 `;
 
+/** Columns added after the table's first version: files written before get them on open. */
+const addedColumns: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
+  ['read_executions', 'redrive_count', 'INTEGER NOT NULL DEFAULT 0'],
+  ['read_executions', 'redrive_date', 'TEXT'],
+];
+
 /**
- * Creates missing tables. Returns true when a read-model table was added to a file whose
- * checkpoint is already past zero (an older build wrote it): the feed must then be replayed
- * from zero, or the new table would only see events from here on.
+ * Creates missing tables and columns. Returns true when a read-model table was added to a file
+ * whose checkpoint is already past zero (an older build wrote it): the feed must then be
+ * replayed from zero, or the new table would only see events from here on.
  */
 export function migrateReadModels(db: Database.Database): boolean {
   const existing = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
   db.exec(schema);
   db.exec(auditSchema);
+  for (const [table, column, definition] of addedColumns) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((present) => present.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
   const added = READ_MODEL_TABLES.some((table) => !existing.has(table));
   const progressed = (db.prepare<[], number>(`SELECT coalesce(max(position), 0) FROM ${CHECKPOINT_TABLE}`).pluck().get() ?? 0) > 0;
   return added && progressed;

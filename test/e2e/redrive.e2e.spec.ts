@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { sfnClient, startServer, type RunningServer } from '../support/server';
+
+const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function rejectsWith(promise: Promise<unknown>, name: string, message: string): Promise<void> {
+  await assert.rejects(promise, (error: any) => {
+    assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+describe('RedriveExecution through the real server', () => {
+  let server: RunningServer;
+  let sfn: SFNClient;
+
+  before(async () => {
+    server = await startServer();
+    sfn = sfnClient(server.endpoint);
+  });
+
+  after(async () => {
+    sfn?.destroy();
+    await server?.dispose();
+  });
+
+  it('redrives an aborted execution from its Wait, across a kill -9, with AWS redrive fields and errors', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Before',
+      States: {
+        Before: { Type: 'Pass', Result: { step: 'before' }, Next: 'Nap' },
+        Nap: { Type: 'Wait', Seconds: 1, Next: 'After' },
+        After: { Type: 'Pass', Parameters: { 'redrives.$': '$$.Execution.RedriveCount' }, End: true },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'redrivable', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'again' }));
+
+    await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn })), 'ExecutionNotRedrivable', 'Execution is RUNNING and cannot be redriven.');
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    const aborted = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    assert.equal(aborted.status, 'ABORTED');
+    assert.equal(aborted.redriveStatus, 'REDRIVABLE');
+    assert.equal(aborted.redriveCount, 0);
+    assert.equal(aborted.redriveStatusReason, undefined);
+
+    const first = await sfn.send(new RedriveExecutionCommand({ executionArn, clientToken: 'token-1' }));
+    assert.ok(first.redriveDate instanceof Date);
+    // The same client token while the redrive runs is the same redrive.
+    const again = await sfn.send(new RedriveExecutionCommand({ executionArn, clientToken: 'token-1' }));
+    assert.equal(again.redriveDate?.getTime(), first.redriveDate.getTime());
+    const running = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.redriveCount, 1);
+    assert.equal(running.redriveDate?.getTime(), first.redriveDate.getTime());
+    assert.equal(running.redriveStatus, 'NOT_REDRIVABLE');
+    assert.equal(running.stopDate, undefined);
+
+    // The redrive is durable: killed while the Wait runs again, the execution still finishes.
+    await server.kill('SIGKILL');
+    await server.restart();
+    sfn.destroy();
+    sfn = sfnClient(server.endpoint);
+    let described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    for (let i = 0; described.status === 'RUNNING' && i < 100; i++) {
+      await sleep(100);
+      described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    }
+    assert.equal(described.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(described.output!), { redrives: 1 });
+    assert.equal(described.redriveCount, 1);
+    assert.equal(described.redriveStatus, 'NOT_REDRIVABLE');
+    assert.equal(described.redriveStatusReason, 'Execution is SUCCEEDED and cannot be redriven.');
+
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = history.events!.map((event) => event.type);
+    assert.deepEqual(types, [
+      'ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionAborted',
+      'ExecutionRedriven', 'WaitStateEntered', 'WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
+    ]);
+    assert.deepEqual(history.events![6].executionRedrivenEventDetails, { redriveCount: 1 });
+    assert.deepEqual(history.events!.map((event) => event.id), types.map((_, index) => index + 1));
+
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+    assert.equal(listed.executions?.[0].redriveCount, 1);
+    assert.equal(listed.executions?.[0].redriveDate?.getTime(), first.redriveDate.getTime());
+
+    await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn })), 'ExecutionNotRedrivable', 'Execution is SUCCEEDED and cannot be redriven.');
+    const missing = `${executionArn}-missing`;
+    await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn: missing })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${missing}'`);
+  });
+});

@@ -73,7 +73,7 @@ describe('RedriveExecution resumes a closed execution from its unsuccessful stat
       'PassStateEntered', 'PassStateExited', 'TaskStateEntered', 'TaskScheduled', 'WaitStateEntered',
     ]);
     run = await given(run.events).when({ type: 'FailTask', token: openTokens(run.state)[0].token, error: 'Boom', cause: 'once' }).then(
-      ['TaskStarted', 'TaskFailed', 'WaitStateAborted', 'ParallelStateFailed', 'ExecutionFailed'],
+      ['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'WaitStateAborted', 'ParallelStateFailed', 'ExecutionFailed'],
     );
     run = await given(run.events).when({ type: 'RedriveExecution' }).then(['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'WaitStateEntered'], (events) => {
       assert.deepEqual(entered(events), ['Flaky', 'Slow'], 'Quick is not run again');
@@ -95,7 +95,7 @@ describe('RedriveExecution resumes a closed execution from its unsuccessful stat
     const [first, second, third] = openTokens(run.state).sort((a, b) => a.index - b.index);
     run = await given(run.events).when({ type: 'CompleteTask', token: first.token, output: '"A"' }).then(['TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'MapIterationSucceeded']);
     run = await given(run.events).when({ type: 'FailTask', token: second.token, error: 'Boom', cause: 'b failed' }).then(
-      ['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'MapIterationAborted', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      ['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'TaskStateAborted', 'MapIterationAborted', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed'],
     );
     void third;
     run = await given(run.events).when({ type: 'RedriveExecution' }).then(['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'TaskStateEntered', 'TaskScheduled'], (events) => {
@@ -152,10 +152,10 @@ describe('RedriveExecution and Map tolerated failures', () => {
       'TaskStateEntered', 'TaskScheduled', 'TaskStateEntered', 'TaskScheduled', 'TaskStateEntered', 'TaskScheduled',
     ]);
     const [first, second, third] = openTokens(run.state).sort((a, b) => a.index - b.index);
-    run = await given(run.events).when({ type: 'FailTask', token: first.token, error: 'Boom', cause: 'tolerated' }).then(['TaskStarted', 'TaskFailed', 'MapIterationFailed']);
+    run = await given(run.events).when({ type: 'FailTask', token: first.token, error: 'Boom', cause: 'tolerated' }).then(['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'MapIterationFailed']);
     run = await given(run.events).when({ type: 'CompleteTask', token: second.token, output: '"B"' }).then(['TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'MapIterationSucceeded']);
     run = await given(run.events).when({ type: 'FailTask', token: third.token, error: 'Boom', cause: 'one too many' }).then(
-      ['TaskStarted', 'TaskFailed', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      ['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed'],
       (_events, state) => assert.equal(state.error, 'States.ExceedToleratedFailureThreshold'),
     );
     run = await given(run.events).when({ type: 'RedriveExecution' }).then(

@@ -127,7 +127,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   const timers = new TimerHeap<TimerPayload>((due) => {
     for (const entry of due) void fireTimer(entry);
-  }, () => now().getTime(), options.advanceClock);
+  }, () => now().getTime(), options.advanceClock, () => queues.size === 0 && dispatchedTokens.size === 0 && objectStoreWork.size === 0);
 
   function fireTimer(entry: TimerEntry<TimerPayload>): Promise<unknown> {
     const payload = entry.payload;

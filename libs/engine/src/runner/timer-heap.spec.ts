@@ -34,4 +34,35 @@ describe('TimerHeap', () => {
     assert.equal(heap.size, 0);
     heap.close();
   });
+
+  it('with a virtual clock, jumps only when idle, and hands due timers over before jumping again', async () => {
+    let now = 0;
+    let busy = true;
+    const fired: string[] = [];
+    const jumps: number[] = [];
+    const heap = new TimerHeap<string>(
+      (due) => {
+        fired.push(...due.map((entry) => entry.payload));
+        busy = true; // the fired timer's command is now under way
+      },
+      () => now,
+      (to) => {
+        jumps.push(to);
+        now = to;
+      },
+      () => !busy,
+    );
+    heap.add({ key: 'year', at: 365 * 86_400_000, payload: 'year' });
+    heap.add({ key: 'wait', at: 1_000, payload: 'wait' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(jumps, [], 'no jump while work is under way');
+    busy = false;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(fired, ['wait'], 'the earliest deadline fired; the year did not, the fired command being under way');
+    assert.deepEqual(jumps, [1_000]);
+    busy = false;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(fired, ['wait', 'year']);
+    heap.close();
+  });
 });

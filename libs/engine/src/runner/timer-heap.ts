@@ -9,6 +9,8 @@ export interface TimerEntry<T> {
   readonly payload: T;
 }
 
+const VIRTUAL_CLOCK_IDLE_CHECK_MS = 5;
+
 export class TimerHeap<T> {
   private readonly heap: TimerEntry<T>[] = [];
   /** key → index in `heap`, so a timer can be removed (an execution closed before its deadline). */
@@ -20,11 +22,16 @@ export class TimerHeap<T> {
   /**
    * @param advanceClock When given (a virtual clock for tests), the heap does not sleep until
    *   its earliest deadline: it moves the clock there and fires on the next turn of the loop.
+   * @param isIdle With a virtual clock: whether nothing else is under way (commands, task
+   *   calls, object-store reads). Time only jumps when idle, as it would pass on its own: a jump
+   *   while a Lambda call is in flight would fire deadlines (the execution's one-year limit,
+   *   a TimeoutSeconds) that real time would never reach first.
    */
   constructor(
     private readonly onDue: (entries: TimerEntry<T>[]) => void,
     private readonly now: () => number = Date.now,
     private readonly advanceClock?: (toMs: number) => void,
+    private readonly isIdle: () => boolean = () => true,
   ) {}
 
   get size(): number {
@@ -77,7 +84,15 @@ export class TimerHeap<T> {
       return;
     }
     this.armedFor = first.at;
-    if (this.advanceClock && first.at > this.now()) this.advanceClock(first.at);
+    if (this.advanceClock && first.at > this.now()) {
+      if (!this.isIdle()) {
+        // Look again shortly: the work under way may add an earlier timer or finish.
+        this.handle = setTimeout(() => this.arm(), VIRTUAL_CLOCK_IDLE_CHECK_MS);
+        this.handle.unref?.();
+        return;
+      }
+      this.advanceClock(first.at);
+    }
     // setTimeout caps at ~24.8 days; longer waits simply re-arm when it fires.
     const delay = Math.min(Math.max(0, first.at - this.now()), 2 ** 31 - 1);
     this.handle = setTimeout(() => this.fire(), delay);
@@ -94,8 +109,10 @@ export class TimerHeap<T> {
       this.positions.delete(entry.key);
       due.push(entry);
     }
-    this.arm();
+    // Hand the due timers over first: with a virtual clock, arming looks at whether work is
+    // under way, and the commands these timers start are that work.
     if (due.length > 0) this.onDue(due);
+    this.arm();
   }
 
   private pop(): TimerEntry<T> | undefined {

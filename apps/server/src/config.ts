@@ -6,6 +6,10 @@ export interface ServerConfig {
   readonly databaseFile: string;
   readonly region: string;
   readonly account: string;
+  /** Longest GetActivityTask long poll (AWS: 60 s). `STEPSTONE_ACTIVITY_POLL_SECONDS`. */
+  readonly activityPollSeconds: number;
+  /** The environment integrations read their endpoints and local functions from. */
+  readonly integrationEnv: NodeJS.ProcessEnv;
 }
 
 /** Reads the server's configuration from the environment (the only place that does). */
@@ -20,5 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseFile: `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`,
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',
+    activityPollSeconds: Number(env.STEPSTONE_ACTIVITY_POLL_SECONDS ?? 60),
+    integrationEnv: env,
   };
 }

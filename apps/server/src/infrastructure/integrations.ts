@@ -1,0 +1,75 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { createExecutionRunner } from '@stepstone/engine';
+import type { EventStore } from '@stepstone/event-store';
+import {
+  awsEndpointsFromEnv,
+  createAwsServiceCaller,
+  createLambdaInvoker,
+  createRoutingTaskDispatcher,
+  type ActivityTaskQueue,
+  type ExecutionEndWatcher,
+} from '@stepstone/integrations';
+import type { Arns } from '../aws-protocol/arns';
+import type { ServerConfig } from '../config';
+import { createNestedExecutions } from '../executions/nested-executions';
+import { ACTIVITY_TASKS, EXECUTION_END_WATCHER, type TaskCompletionRunner } from './tokens';
+
+/**
+ * The runner with its task dispatcher. They need each other (nested executions start children
+ * through the runner; the runner dispatches tasks), so the dispatcher reaches the runner lazily.
+ * Integration endpoints come from the environment: `STEPSTONE_LAMBDA_ENDPOINT`,
+ * `STEPSTONE_LOCAL_FUNCTIONS`, `STEPSTONE_ENDPOINT_<SERVICE>`, `STEPSTONE_AWS_ENDPOINT`.
+ */
+export function createRunnerWithIntegrations(deps: {
+  store: EventStore;
+  arns: Arns;
+  config: ServerConfig;
+  activities: ActivityTaskQueue;
+  watcher: ExecutionEndWatcher;
+}): TaskCompletionRunner {
+  const env = deps.config.integrationEnv;
+  const created: { runner?: TaskCompletionRunner } = {};
+  const getRunner = (): TaskCompletionRunner => {
+    if (!created.runner) throw new Error('runner not created yet');
+    return created.runner;
+  };
+  const lambdaEndpoint = env.STEPSTONE_LAMBDA_ENDPOINT ?? env.STEPSTONE_ENDPOINT_LAMBDA ?? env.STEPSTONE_AWS_ENDPOINT;
+  const taskDispatcher = createRoutingTaskDispatcher({
+    activities: deps.activities,
+    lambda: createLambdaInvoker({
+      ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}),
+      // Without an endpoint, only real AWS is left: call it when credentials are configured.
+      remote: lambdaEndpoint !== undefined || env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined,
+      ...(env.STEPSTONE_LOCAL_FUNCTIONS ? { localFunctionsFile: env.STEPSTONE_LOCAL_FUNCTIONS } : {}),
+      region: deps.config.region,
+      account: deps.config.account,
+    }),
+    aws: createAwsServiceCaller(awsEndpointsFromEnv(env, deps.config.region)),
+    executions: createNestedExecutions({ store: deps.store, arns: deps.arns, runner: getRunner, watcher: deps.watcher }),
+    taskStarted: async (executionArn, token) => {
+      const loaded = await getRunner().load(executionArn);
+      return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && thread.cursor.taskStarted === true);
+    },
+  });
+  const runner = createExecutionRunner({
+    store: deps.store,
+    taskDispatcher,
+    onAppended: (executionArn, _events, state) => deps.watcher.notify(executionArn, state.status !== 'RUNNING'),
+  });
+  created.runner = runner;
+  return runner;
+}
+
+/** Long polls and `.sync` waits end before the HTTP server closes, so shutdown does not hang on them. */
+@Injectable()
+export class IntegrationsLifecycle implements BeforeApplicationShutdown {
+  constructor(
+    @Inject(ACTIVITY_TASKS) private readonly activities: ActivityTaskQueue,
+    @Inject(EXECUTION_END_WATCHER) private readonly watcher: ExecutionEndWatcher,
+  ) {}
+
+  beforeApplicationShutdown(): void {
+    this.activities.close();
+    this.watcher.close();
+  }
+}

@@ -1,16 +1,20 @@
 import { TaskFailure } from '../task-failure';
 import { awsServiceFailure, sdkHttpMetadata } from './service-errors';
 
-/** Where SDK clients point: `STEPSTONE_ENDPOINT_<SERVICE>`, else `STEPSTONE_AWS_ENDPOINT`, else AWS. */
+/**
+ * Where SDK clients point: `STEPSTONE_ENDPOINT_<SERVICE>` (the ASL service name, e.g. SQS,
+ * DYNAMODB, EVENTS, or the SDK package's, e.g. EVENTBRIDGE), else `STEPSTONE_AWS_ENDPOINT`, else AWS.
+ */
 export interface AwsEndpoints {
   readonly region: string;
-  endpointFor(service: string): string | undefined;
+  endpointFor(service: string, packageSuffix?: string): string | undefined;
 }
 
 export function awsEndpointsFromEnv(env: NodeJS.ProcessEnv, region: string): AwsEndpoints {
+  const variable = (name: string) => env[`STEPSTONE_ENDPOINT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
   return {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? region,
-    endpointFor: (service) => env[`STEPSTONE_ENDPOINT_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] ?? env.STEPSTONE_AWS_ENDPOINT,
+    endpointFor: (service, packageSuffix) => variable(service) ?? (packageSuffix ? variable(packageSuffix) : undefined) ?? env.STEPSTONE_AWS_ENDPOINT,
   };
 }
 
@@ -47,7 +51,7 @@ export function createAwsServiceCaller(endpoints: AwsEndpoints) {
     const key = `${packageSuffix}|${service}`;
     let loaded = clients.get(key);
     if (!loaded) {
-      loaded = loadClient(packageSuffix, endpoints.region, endpoints.endpointFor(service));
+      loaded = loadClient(packageSuffix, endpoints.region, endpoints.endpointFor(service, packageSuffix));
       clients.set(key, loaded);
       loaded.catch(() => clients.delete(key));
     }

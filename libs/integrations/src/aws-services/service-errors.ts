@@ -24,6 +24,8 @@ const OPTIMIZED: Readonly<Record<string, { prefix: string; serviceName: string; 
 
 interface SdkError {
   readonly name?: string;
+  /** The wire error code (query protocols and awsQueryCompatible services), e.g. `NotFound`. */
+  readonly Code?: string;
   readonly message?: string;
   readonly $fault?: string;
   readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string };
@@ -54,8 +56,8 @@ export function awsServiceFailure(service: string, thrown: unknown, flavour: 'op
   if (flavour === 'optimized') {
     const known = OPTIMIZED[service] ?? { prefix: service, serviceName: service, baseException: `${service}Exception` };
     if (status === undefined) return new TaskFailure(`${known.prefix}.SdkClientException`, `Unable to execute HTTP request: ${message}`);
-    const code = error.name ?? 'Unknown';
-    const name = isUnmodeled(error) ? known.baseException : exceptionName(code);
+    const name = isUnmodeled(error) ? known.baseException : exceptionName(error.name ?? 'Unknown');
+    const code = error.Code ?? error.name ?? 'Unknown';
     return new TaskFailure(
       `${known.prefix}.${name}`,
       `${message} (Service: ${known.serviceName}; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`,

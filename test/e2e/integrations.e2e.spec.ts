@@ -6,6 +6,7 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  ListExecutionsCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   type SFNClient,
@@ -334,6 +335,54 @@ describe('Task integrations through the real server', () => {
       assert.equal(result.status, 'FAILED');
       assert.equal(result.error, 'StepFunctions.StateMachineDoesNotExistException');
       assert.match(result.cause!, new RegExp(`^State Machine Does Not Exist: '${missing}' \\(Service: AWSStepFunctions; Status Code: 400;`));
+    });
+  });
+
+  describe('across a kill -9', () => {
+    it('a parent waiting on a .sync child and a callback waiting on its token both finish after a restart, without a second call or child', async () => {
+      const slowChild = await sfn.send(
+        new CreateStateMachineCommand({
+          name: 'slow-child',
+          definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 2, Next: 'P' }, P: { Type: 'Pass', Result: 'child done', End: true } } }),
+          roleArn,
+        }),
+      );
+      const parentDefinition = {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            End: true,
+            Branches: [
+              { StartAt: 'Child', States: { Child: task('arn:aws:states:::states:startExecution.sync:2', { Parameters: { StateMachineArn: slowChild.stateMachineArn } }) } },
+              {
+                StartAt: 'Callback',
+                States: { Callback: task('arn:aws:states:::lambda:invoke.waitForTaskToken', { Parameters: { FunctionName: 'remote-callback', Payload: { 'token.$': '$$.Task.Token', order: 9 } } }) },
+              },
+            ],
+          },
+        },
+      };
+      const parent = await sfn.send(new CreateStateMachineCommand({ name: 'restart-parent', definition: JSON.stringify(parentDefinition), roleArn }));
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: parent.stateMachineArn, input: '{}' }));
+      const received = await eventually(async () => fake.callbacks.find((payload: any) => payload?.order === 9) as { token: string } | undefined, (value) => value !== undefined);
+      assert.ok(received);
+
+      await server.kill('SIGKILL');
+      await server.restart();
+
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: received.token, output: '"callback done"' }));
+      const done = await eventually(
+        () => sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn })),
+        (value) => value.status !== 'RUNNING',
+      );
+      assert.equal(done.status, 'SUCCEEDED', done.cause);
+      const [childResult, callbackResult] = JSON.parse(done.output!);
+      assert.equal(childResult.Output, 'child done');
+      assert.equal(callbackResult, 'callback done');
+      assert.equal(fake.callbacks.filter((payload: any) => payload?.order === 9).length, 1, 'the callback call was not repeated');
+      const children = await sfn.send(new ListExecutionsCommand({ stateMachineArn: slowChild.stateMachineArn }));
+      assert.equal(children.executions?.length, 1, 'one child, not a second one after the restart');
     });
   });
 

@@ -69,7 +69,7 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
     if (service === 'http' && action === 'invoke') return invokeHttp(parameters as HttpInvokeParameters);
     if (service === 'states' && action === 'startExecution') {
       if (!options.executions) throw new TaskFailure('States.TaskFailed', 'Nested executions are not available in this process');
-      return startNestedExecution(options.executions, parameters, pattern, request.token, request.report);
+      return startNestedExecution(options.executions, parameters, pattern, { executionArn: request.executionArn, token: request.token }, request.report);
     }
     return options.aws.callOptimized(service, action, parameters);
   }

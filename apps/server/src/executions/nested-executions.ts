@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { executionStreamId } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import { TaskFailure, type ExecutionDescription, type ExecutionEndWatcher, type NestedExecutionPort } from '@stepstone/integrations';
 import { isApiError } from '../aws-protocol/api-errors';
@@ -47,6 +48,7 @@ export function createNestedExecutions(deps: {
         const { state: machine } = await loadStateMachine(deps.store, machineName);
         if (!machine || machine.stateMachineArn !== request.stateMachineArn) throw new StateMachineDoesNotExist(request.stateMachineArn);
         const executionArn = deps.arns.execution(machine.name, request.name);
+        const actor = parentActor(request.startedBy);
         const outcome = await deps.runner().start({
           executionArn,
           stateMachineArn: machine.stateMachineArn,
@@ -55,9 +57,13 @@ export function createNestedExecutions(deps: {
           definition: machine.definition,
           input,
           roleArn: machine.roleArn,
-          actor: 'states:startExecution',
+          actor,
         });
-        if (outcome.kind === 'conflict') throw new ExecutionAlreadyExists(executionArn);
+        if (outcome.kind === 'conflict') {
+          const ours = await startedByActor(deps.store, executionArn, actor);
+          if (ours) return { executionArn, startDate: ours };
+          throw new ExecutionAlreadyExists(executionArn);
+        }
         return { executionArn, startDate: outcome.startDate };
       } catch (error) {
         if (!isApiError(error)) throw error;
@@ -76,4 +82,19 @@ export function createNestedExecutions(deps: {
       return closed;
     },
   };
+}
+
+/**
+ * Who started a child: its parent execution and the parent task's attempt (the token's digest),
+ * recorded as the actor of the child's ExecutionStarted, the link between the two.
+ */
+function parentActor(startedBy: { executionArn: string; token: string }): string {
+  return `${startedBy.executionArn}#${startedBy.token.slice(startedBy.token.lastIndexOf('.') + 1, startedBy.token.lastIndexOf('.') + 17)}`;
+}
+
+/** The child's start date when the same parent task started it (a re-dispatch after a crash). */
+async function startedByActor(store: EventStore, executionArn: string, actor: string): Promise<string | undefined> {
+  const [first] = await store.readStream(executionStreamId(executionArn), { maxCount: 1 });
+  if (!first || first.metadata.actor !== actor) return undefined;
+  return (first.data as { timestamp?: string }).timestamp;
 }

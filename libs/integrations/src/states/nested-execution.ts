@@ -24,7 +24,17 @@ export interface ExecutionDescription {
  * AWS's error for a missing machine or a name taken by another input.
  */
 export interface NestedExecutionPort {
-  start(request: { stateMachineArn: string; name: string; input: string }): Promise<{ executionArn: string; startDate: string }>;
+  /**
+   * `startedBy` names the parent task: a child it already started (before a crash) is found
+   * again even after the child closed, where a plain StartExecution would answer
+   * ExecutionAlreadyExists.
+   */
+  start(request: {
+    stateMachineArn: string;
+    name: string;
+    input: string;
+    startedBy: { readonly executionArn: string; readonly token: string };
+  }): Promise<{ executionArn: string; startDate: string }>;
   describe(executionArn: string): Promise<ExecutionDescription | undefined>;
   waitUntilClosed(executionArn: string): Promise<ExecutionDescription>;
 }
@@ -45,16 +55,16 @@ export async function startNestedExecution(
   port: NestedExecutionPort,
   parameters: StartExecutionParameters,
   pattern: IntegrationPattern,
-  token: string,
+  parent: { readonly executionArn: string; readonly token: string },
   report: (progress: TaskProgress) => Promise<boolean>,
 ): Promise<unknown> {
   if (typeof parameters.StateMachineArn !== 'string') {
     throw new TaskFailure('States.Runtime', "The field 'StateMachineArn' is required and must be a string");
   }
   const input = parameters.Input === undefined || parameters.Input === null ? '{}' : typeof parameters.Input === 'string' ? parameters.Input : JSON.stringify(parameters.Input);
-  const name = typeof parameters.Name === 'string' ? parameters.Name : nameFromToken(token);
+  const name = typeof parameters.Name === 'string' ? parameters.Name : nameFromToken(parent.token);
   if (pattern === IntegrationPattern.Sync || pattern === IntegrationPattern.Sync2) await report({ kind: 'started' });
-  const started = await port.start({ stateMachineArn: parameters.StateMachineArn, name, input });
+  const started = await port.start({ stateMachineArn: parameters.StateMachineArn, name, input, startedBy: parent });
   const requestId = createHash('sha256').update(started.executionArn).digest('hex').slice(0, 32);
   const startResponse = {
     ExecutionArn: started.executionArn,

@@ -76,6 +76,13 @@ export function createLambdaInvoker(config: LambdaConfig): LambdaInvoker {
       if (handler) {
         const requestId = randomUUID();
         const base = { statusCode: 200, executedVersion: '$LATEST', requestId, headers: { 'x-amz-executed-version': '$LATEST' } };
+        if (invocation.invocationType === 'Event') {
+          // Asynchronous invocation: Lambda answers 202 with an empty payload and runs the function on its own.
+          void Promise.resolve()
+            .then(() => handler(invocation.payload, { functionName: name, awsRequestId: requestId }))
+            .catch(() => undefined);
+          return { ...base, statusCode: 202, payloadText: '' };
+        }
         try {
           const result = await handler(invocation.payload, { functionName: name, awsRequestId: requestId });
           return { ...base, payloadText: JSON.stringify(result ?? null) };
@@ -114,7 +121,8 @@ export function createLambdaInvoker(config: LambdaConfig): LambdaInvoker {
 export function lambdaInvokeOutput(result: LambdaResult): Record<string, unknown> {
   return {
     ExecutedVersion: result.executedVersion,
-    Payload: parsePayload(result.payloadText),
+    // An asynchronous (Event) invocation has no result: AWS shows an empty Payload.
+    Payload: result.statusCode === 202 && result.payloadText === '' ? '' : parsePayload(result.payloadText),
     SdkHttpMetadata: sdkHttpMetadata(result.requestId, result.statusCode, { 'X-Amz-Executed-Version': result.executedVersion, ...result.headers }),
     SdkResponseMetadata: { RequestId: result.requestId },
     StatusCode: result.statusCode,

@@ -42,9 +42,9 @@ export function errorTypeOf(error: unknown): string {
   return typeof error === 'string' ? 'string' : 'Error';
 }
 
-/** Lambda's JSON error payload for a function error (errorType, errorMessage, trace). */
+/** Lambda's JSON error payload for a function error: errorMessage, errorType, trace (the stack's lines). */
 export function functionErrorPayload(error: unknown): string {
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
   const trace = error instanceof Error && error.stack ? error.stack.split('\n') : [];
-  return JSON.stringify({ errorType: errorTypeOf(error), errorMessage: message, trace });
+  return JSON.stringify({ errorMessage: message, errorType: errorTypeOf(error), trace });
 }

@@ -24,13 +24,14 @@ export function createExecutionEndWatcher(): ExecutionEndWatcher {
     },
     async waitUntilClosed(executionArn, isClosed) {
       while (!closedWatcher) {
-        const woken = new Promise<void>((resolve) => {
-          const set = waiting.get(executionArn) ?? new Set();
-          set.add(resolve);
-          waiting.set(executionArn, set);
-        });
+        let wake: () => void = () => undefined;
+        const woken = new Promise<void>((resolve) => (wake = resolve));
+        const set = waiting.get(executionArn) ?? new Set<() => void>();
+        set.add(wake);
+        waiting.set(executionArn, set);
         if (await isClosed()) {
-          waiting.get(executionArn)?.clear();
+          set.delete(wake); // only this waiter: others may wait on the same execution
+          if (set.size === 0 && waiting.get(executionArn) === set) waiting.delete(executionArn);
           return;
         }
         await woken;

@@ -187,6 +187,15 @@ describe('activities and task tokens against the real server', () => {
     assert.equal((await finished(sfn, executionArn)).status, 'SUCCEEDED');
   });
 
+  it('a Task on an activity that does not exist fails the execution with States.Runtime', async () => {
+    const missing = activityArnOf('deleted-before-run');
+    const executionArn = await startMachine(sfn, 'missing-activity', activityMachine(missing, { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }), {});
+    const described = await finished(sfn, executionArn);
+    assert.equal(described.status, 'FAILED', 'States.Runtime is not caught');
+    assert.equal(described.error, 'States.Runtime');
+    assert.match(described.cause!, new RegExp(`The activity ${missing} does not exist\\.$`));
+  });
+
   describe('`stepstone worker` in another process', () => {
     let worker: ChildProcess | undefined;
     after(() => {

@@ -78,6 +78,14 @@ describe('routing task dispatcher', () => {
     activities.close();
   });
 
+  it('a task for an activity that does not exist fails with States.Runtime', async () => {
+    const activityArn = 'arn:aws:states:us-east-1:123456789012:activity:gone';
+    const { dispatcher: routing, activities } = dispatcher({ activityExists: async () => false });
+    const outcome = await routing.dispatch(request(activityArn, {}));
+    assert.deepEqual(outcome, { kind: 'failed', error: 'States.Runtime', cause: `An error occurred while executing the state 'T'. The activity ${activityArn} does not exist.` });
+    assert.equal(activities.size(activityArn), 0);
+  });
+
   it('.waitForTaskToken performs the call once, reports started and submitted, and answers undefined', async () => {
     const { dispatcher: routing, lambda } = dispatcher();
     const progress: TaskProgress[] = [];

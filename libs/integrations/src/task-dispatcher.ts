@@ -20,6 +20,11 @@ export interface RoutingTaskDispatcherOptions {
    */
   readonly taskStarted?: (executionArn: string, token: string) => Promise<boolean>;
   /**
+   * Whether an activity exists. A task for a missing (or deleted) activity fails the execution
+   * with States.Runtime, as AWS does (corpus: test_activity_task_on_deleted).
+   */
+  readonly activityExists?: (activityArn: string) => Promise<boolean>;
+  /**
    * Mocked responses (Step Functions Local's mock configuration), consulted before anything
    * runs: an outcome replaces the real call. Plugged in by the mocks module.
    */
@@ -86,6 +91,9 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
       try {
         if (resource.kind === 'activity') {
           if (await startedBefore(request)) return undefined;
+          if (options.activityExists && !(await options.activityExists(resource.activityArn))) {
+            throw new TaskFailure('States.Runtime', `An error occurred while executing the state '${request.stateName}'. The activity ${resource.activityArn} does not exist.`);
+          }
           options.activities.enqueue(resource.activityArn, {
             executionArn: request.executionArn,
             token: request.token,

@@ -9,6 +9,7 @@ import {
   type ActivityTaskQueue,
   type ExecutionEndWatcher,
 } from '@stepstone/integrations';
+import { loadActivity } from '../activities/activity-stream';
 import type { Arns } from '../aws-protocol/arns';
 import type { ServerConfig } from '../config';
 import { createNestedExecutions } from '../executions/nested-executions';
@@ -46,6 +47,12 @@ export function createRunnerWithIntegrations(deps: {
     }),
     aws: createAwsServiceCaller(awsEndpointsFromEnv(env, deps.config.region)),
     executions: createNestedExecutions({ store: deps.store, arns: deps.arns, runner: getRunner, watcher: deps.watcher }),
+    activityExists: async (activityArn) => {
+      const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
+      if (!name) return false;
+      const { state } = await loadActivity(deps.store, name);
+      return state?.activityArn === activityArn;
+    },
     taskStarted: async (executionArn, token) => {
       const loaded = await getRunner().load(executionArn);
       return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && thread.cursor.taskStarted === true);

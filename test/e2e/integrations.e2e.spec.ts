@@ -338,6 +338,27 @@ describe('Task integrations through the real server', () => {
     });
   });
 
+  describe('aws-sdk:sfn', () => {
+    it('reaches this server: startExecution starts a child, sendTaskSuccess with a bad token is Sfn.InvalidTokenException', async () => {
+      const child = await sfn.send(
+        new CreateStateMachineCommand({ name: 'sdk-child', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), roleArn }),
+      );
+      const started = await run({ StartAt: 'T', States: { T: task('arn:aws:states:::aws-sdk:sfn:startExecution', { Parameters: { StateMachineArn: child.stateMachineArn, Input: '{"via":"sdk"}' } }) } });
+      assert.equal(started.status, 'SUCCEEDED', started.cause);
+      assert.match(started.output.ExecutionArn, /:execution:sdk-child:/);
+      const childRun = await eventually(
+        () => sfn.send(new DescribeExecutionCommand({ executionArn: started.output.ExecutionArn })),
+        (value) => value.status !== 'RUNNING',
+      );
+      assert.equal(childRun.output, '{"via":"sdk"}');
+
+      const bad = await run(catching(task('arn:aws:states:::aws-sdk:sfn:sendTaskSuccess', { Parameters: { Output: '{}', TaskToken: 'NoSuchTaskToken' } }), ['Sfn.InvalidTokenException']));
+      assert.equal(bad.status, 'SUCCEEDED', bad.cause);
+      assert.equal(bad.output.Error, 'Sfn.InvalidTokenException');
+      assert.match(bad.output.Cause, /^Invalid Token: 'Invalid token' \(Service: Sfn, Status Code: 400, Request ID: [^)]+\)$/);
+    });
+  });
+
   describe('across a kill -9', () => {
     it('a parent waiting on a .sync child and a callback waiting on its token both finish after a restart, without a second call or child', async () => {
       const slowChild = await sfn.send(

@@ -7,6 +7,7 @@ import {
   createLambdaInvoker,
   createRoutingTaskDispatcher,
   type ActivityTaskQueue,
+  type AwsEndpoints,
   type ExecutionEndWatcher,
 } from '@stepstone/integrations';
 import { loadActivity } from '../activities/activity-stream';
@@ -45,7 +46,7 @@ export function createRunnerWithIntegrations(deps: {
       region: deps.config.region,
       account: deps.config.account,
     }),
-    aws: createAwsServiceCaller(awsEndpointsFromEnv(env, deps.config.region)),
+    aws: createAwsServiceCaller(withSelfAsStepFunctions(awsEndpointsFromEnv(env, deps.config.region), deps.config)),
     executions: createNestedExecutions({ store: deps.store, arns: deps.arns, runner: getRunner, watcher: deps.watcher }),
     activityExists: async (activityArn) => {
       const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
@@ -79,4 +80,20 @@ export class IntegrationsLifecycle implements BeforeApplicationShutdown {
     this.activities.close();
     this.watcher.close();
   }
+}
+
+/**
+ * `aws-sdk:sfn:*` tasks (sendTaskSuccess, startExecution, describeExecution…) talk to this
+ * server unless `STEPSTONE_ENDPOINT_SFN` says otherwise: the state machines live here.
+ */
+function withSelfAsStepFunctions(endpoints: AwsEndpoints, config: ServerConfig): AwsEndpoints {
+  const explicit = config.integrationEnv.STEPSTONE_ENDPOINT_SFN;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const self = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+  const isSelf = (service: string) => service === 'sfn' && explicit === undefined;
+  return {
+    region: endpoints.region,
+    endpointFor: (service, packageSuffix) => (isSelf(service) ? self : endpoints.endpointFor(service, packageSuffix)),
+    credentialsFor: (service) => (isSelf(service) ? { accessKeyId: 'stepstone', secretAccessKey: 'stepstone' } : undefined),
+  };
 }

@@ -8,6 +8,8 @@ import { awsServiceFailure, sdkHttpMetadata } from './service-errors';
 export interface AwsEndpoints {
   readonly region: string;
   endpointFor(service: string, packageSuffix?: string): string | undefined;
+  /** Fixed credentials for a service (Stepstone's own API needs none, but the SDK signs). */
+  credentialsFor?(service: string): { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 export function awsEndpointsFromEnv(env: NodeJS.ProcessEnv, region: string): AwsEndpoints {
@@ -25,6 +27,23 @@ const PACKAGE_NAMES: Readonly<Record<string, string>> = {
   stepfunctions: 'sfn',
   cloudwatchlogs: 'cloudwatch-logs',
 };
+
+/**
+ * Services whose API members are lowerCamel (`stateMachineArn`): ASL writes every aws-sdk
+ * parameter in PascalCase and shows results in PascalCase, so keys are renamed both ways.
+ */
+const CAMEL_CASE_MEMBERS = new Set(['sfn']);
+
+const lowerFirst = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+const upperFirst = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
+
+function renameKeys(value: unknown, rename: (key: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((item) => renameKeys(item, rename));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [rename(key), renameKeys(item, rename)]));
+  }
+  return value;
+}
 
 /** The optimized integrations and the SDK package serving each. */
 const OPTIMIZED_PACKAGES: Readonly<Record<string, string>> = {
@@ -51,7 +70,7 @@ export function createAwsServiceCaller(endpoints: AwsEndpoints) {
     const key = `${packageSuffix}|${service}`;
     let loaded = clients.get(key);
     if (!loaded) {
-      loaded = loadClient(packageSuffix, endpoints.region, endpoints.endpointFor(service, packageSuffix));
+      loaded = loadClient(packageSuffix, endpoints.region, endpoints.endpointFor(service, packageSuffix), endpoints.credentialsFor?.(service));
       clients.set(key, loaded);
       loaded.catch(() => clients.delete(key));
     }
@@ -85,9 +104,10 @@ export function createAwsServiceCaller(endpoints: AwsEndpoints) {
     /** `arn:aws:states:::aws-sdk:<service>:<action>`: the SDK's response without `$metadata`. */
     async callSdk(service: string, action: string, parameters: Record<string, unknown>): Promise<unknown> {
       const client = await load(PACKAGE_NAMES[service] ?? service, service);
+      const camel = CAMEL_CASE_MEMBERS.has(service);
       try {
-        const { $metadata: _metadata, ...output } = await client.send(action, parameters);
-        return toJson(output);
+        const { $metadata: _metadata, ...output } = await client.send(action, camel ? (renameKeys(parameters, lowerFirst) as Record<string, unknown>) : parameters);
+        return camel ? renameKeys(toJson(output), upperFirst) : toJson(output);
       } catch (error) {
         throw awsServiceFailure(service, error, 'aws-sdk', client.clientName);
       }
@@ -95,7 +115,12 @@ export function createAwsServiceCaller(endpoints: AwsEndpoints) {
   };
 }
 
-async function loadClient(packageSuffix: string, region: string, endpoint: string | undefined): Promise<LoadedClient> {
+async function loadClient(
+  packageSuffix: string,
+  region: string,
+  endpoint: string | undefined,
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined,
+): Promise<LoadedClient> {
   const packageName = `@aws-sdk/client-${packageSuffix}`;
   let module: Record<string, unknown>;
   try {
@@ -106,7 +131,7 @@ async function loadClient(packageSuffix: string, region: string, endpoint: strin
   const clientName = Object.keys(module).find((name) => name.endsWith('Client') && typeof module[name] === 'function' && !name.startsWith('_'));
   if (!clientName) throw new TaskFailure('States.TaskFailed', `'${packageName}' exports no client class`);
   const Client = module[clientName] as new (config: Record<string, unknown>) => { send(command: unknown): Promise<Record<string, unknown>> };
-  const client = new Client({ region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}) });
+  const client = new Client({ region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) });
   return {
     clientName: clientName.slice(0, -'Client'.length),
     async send(action, input) {

@@ -11,10 +11,13 @@ import {
   GetActivityTaskCommand,
   GetExecutionHistoryCommand,
   ListActivitiesCommand,
+  ListTagsForResourceCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
@@ -84,7 +87,7 @@ describe('activities and task tokens against the real server', () => {
     await server?.dispose();
   });
 
-  it('creates an activity idempotently by name, describes it, lists it page by page and deletes it', async () => {
+  it('creates an activity idempotently by name, describes it, lists it page by page, tags it and deletes it', async () => {
     const first = await sfn.send(new CreateActivityCommand({ name: 'crud-b', tags: [{ key: 'team', value: 'a' }] }));
     assert.equal(first.activityArn, activityArnOf('crud-b'));
     const again = await sfn.send(new CreateActivityCommand({ name: 'crud-b', tags: [{ key: 'team', value: 'other' }] }));
@@ -109,8 +112,14 @@ describe('activities and task tokens against the real server', () => {
     assert.deepEqual(names.filter((name) => name.startsWith('crud-')), ['crud-a', 'crud-b', 'crud-c']);
     assert.ok(pages >= 2);
 
+    assert.deepEqual((await sfn.send(new ListTagsForResourceCommand({ resourceArn: first.activityArn }))).tags, [{ key: 'team', value: 'a' }]);
+    await sfn.send(new TagResourceCommand({ resourceArn: first.activityArn, tags: [{ key: 'team', value: 'b' }, { key: 'tier', value: '1' }] }));
+    await sfn.send(new UntagResourceCommand({ resourceArn: first.activityArn, tagKeys: ['tier'] }));
+    assert.deepEqual((await sfn.send(new ListTagsForResourceCommand({ resourceArn: first.activityArn }))).tags, [{ key: 'team', value: 'b' }]);
+
     await sfn.send(new DeleteActivityCommand({ activityArn: first.activityArn }));
     await sfn.send(new DeleteActivityCommand({ activityArn: first.activityArn })); // idempotent
+    await rejectsWith(sfn.send(new ListTagsForResourceCommand({ resourceArn: first.activityArn })), 'ResourceNotFound', `Resource not found: '${first.activityArn}'`);
     await rejectsWith(sfn.send(new DescribeActivityCommand({ activityArn: first.activityArn })), 'ActivityDoesNotExist', `Activity Does Not Exist: '${first.activityArn}'`);
   });
 

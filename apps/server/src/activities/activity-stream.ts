@@ -1,5 +1,5 @@
 import { isWrongExpectedVersionError, type EventStore } from '@stepstone/event-store';
-import type { Tag } from '@stepstone/projections';
+import { mergeTags, removeTags, type Tag } from '@stepstone/projections';
 import { ConflictException } from '../aws-protocol/api-errors';
 
 /** One stream per activity, `activity-<name>`, like state machines: created, deleted (a name may be reused). */
@@ -14,7 +14,11 @@ export type ActivityEvent =
       readonly type: 'ActivityCreated';
       readonly data: { readonly v: 1; readonly activityArn: string; readonly name: string; readonly tags: readonly Tag[]; readonly creationDate: string };
     }
-  | { readonly type: 'ActivityDeleted'; readonly data: { readonly v: 1; readonly deletionDate: string } };
+  | { readonly type: 'ActivityDeleted'; readonly data: { readonly v: 1; readonly deletionDate: string } }
+  | { readonly type: 'ActivityTagged'; readonly data: { readonly v: 1; readonly tags: readonly Tag[] } }
+  | { readonly type: 'ActivityUntagged'; readonly data: { readonly v: 1; readonly tagKeys: readonly string[] } };
+
+const ACTIVITY_EVENT_TYPES: ReadonlySet<string> = new Set(['ActivityCreated', 'ActivityDeleted', 'ActivityTagged', 'ActivityUntagged']);
 
 export interface ActivityState {
   readonly activityArn: string;
@@ -31,6 +35,10 @@ export function evolveActivity(state: ActivityState | undefined, event: Activity
     }
     case 'ActivityDeleted':
       return undefined;
+    case 'ActivityTagged':
+      return state && { ...state, tags: mergeTags(state.tags, event.data.tags) };
+    case 'ActivityUntagged':
+      return state && { ...state, tags: removeTags(state.tags, event.data.tagKeys) };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -48,7 +56,7 @@ export async function loadActivity(store: EventStore, name: string): Promise<Loa
   const events = await store.readStream(activityStreamId(name));
   let state: ActivityState | undefined;
   for (const recorded of events) {
-    if (recorded.type === 'ActivityCreated' || recorded.type === 'ActivityDeleted') {
+    if (ACTIVITY_EVENT_TYPES.has(recorded.type)) {
       state = evolveActivity(state, { type: recorded.type, data: recorded.data } as ActivityEvent);
     }
   }

@@ -36,9 +36,13 @@ export interface RoutingTaskDispatcherOptions {
  * it. Activities and `.waitForTaskToken` tasks answer undefined (they complete later through
  * SendTaskSuccess/Failure); everything else answers with its outcome.
  */
-export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOptions): TaskDispatcher {
-  /** Callbacks this process already performed: a re-dispatch of a waiting task must not call again. */
-  const awaitingCallback = new Set<string>();
+export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOptions): TaskDispatcher & {
+  /** Forgets the callbacks of a closed execution (called when it closes). */
+  forgetExecution(executionArn: string): void;
+} {
+  /** Callbacks this process already performed, by execution: a re-dispatch must not call again. */
+  const awaitingCallback = new Map<string, Set<string>>();
+  const isAwaiting = (request: TaskRequest) => awaitingCallback.get(request.executionArn)?.has(request.token) ?? false;
 
   async function perform(resource: TaskResource, request: TaskRequest): Promise<unknown> {
     const parameters = (request.parameters ?? {}) as Record<string, unknown>;
@@ -84,6 +88,10 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
   }
 
   return {
+    forgetExecution(executionArn) {
+      awaitingCallback.delete(executionArn);
+    },
+
     async dispatch(request) {
       const mocked = options.mocks?.(request);
       if (mocked) return mocked;
@@ -103,8 +111,10 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
           return undefined;
         }
         if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
-          if (awaitingCallback.has(request.token) || (await startedBefore(request))) return undefined;
-          awaitingCallback.add(request.token);
+          if (isAwaiting(request) || (await startedBefore(request))) return undefined;
+          const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
+          tokens.add(request.token);
+          awaitingCallback.set(request.executionArn, tokens);
           await request.report({ kind: 'started' });
           const response = await perform({ ...resource, pattern: IntegrationPattern.RequestResponse }, request);
           await request.report({ kind: 'submitted', output: JSON.stringify(response ?? null) });
@@ -113,7 +123,7 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
         const output = await perform(resource, request);
         return { kind: 'succeeded', output: JSON.stringify(output ?? null) };
       } catch (error) {
-        awaitingCallback.delete(request.token);
+        awaitingCallback.get(request.executionArn)?.delete(request.token);
         if (isTaskFailure(error)) return { kind: 'failed', error: error.error, cause: error.causeText };
         return { kind: 'failed', error: 'States.TaskFailed', cause: error instanceof Error ? error.message : String(error) };
       }

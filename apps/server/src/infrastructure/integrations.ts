@@ -62,7 +62,14 @@ export function createRunnerWithIntegrations(deps: {
   const runner = createExecutionRunner({
     store: deps.store,
     taskDispatcher,
-    onAppended: (executionArn, _events, state) => deps.watcher.notify(executionArn, state.status !== 'RUNNING'),
+    onAppended: (executionArn, _events, state) => {
+      const closed = state.status !== 'RUNNING';
+      deps.watcher.notify(executionArn, closed);
+      if (closed) {
+        deps.activities.forgetExecution(executionArn);
+        taskDispatcher.forgetExecution(executionArn);
+      }
+    },
   });
   created.runner = runner;
   return runner;

@@ -50,6 +50,14 @@ describe('activity task queue', () => {
     queue.close();
   });
 
+  it('forgets the queued tasks and tokens of a closed execution', async () => {
+    const queue = createActivityTaskQueue();
+    queue.enqueue(activity, task('t'));
+    queue.forgetExecution('arn:aws:states:us-east-1:123456789012:execution:m:e');
+    assert.equal(queue.size(activity), 0);
+    queue.close();
+  });
+
   it('keeps activities apart and answers undefined after the wait', async () => {
     const queue = createActivityTaskQueue();
     queue.enqueue(`${activity}-other`, task('elsewhere'));

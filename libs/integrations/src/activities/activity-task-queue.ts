@@ -20,6 +20,8 @@ export interface ActivityTaskQueue {
   poll(activityArn: string, workerName: string | undefined, waitMs: number): Promise<{ taskToken: string; input: string } | undefined>;
   /** Tasks queued for an activity (not yet handed out). */
   size(activityArn: string): number;
+  /** Drops what is kept for a closed execution (its queued tasks, its tokens). */
+  forgetExecution(executionArn: string): void;
   /** Ends every waiting poll (server shutdown). */
   close(): void;
 }
@@ -32,8 +34,8 @@ export interface ActivityTaskQueue {
 export function createActivityTaskQueue(): ActivityTaskQueue {
   const queues = new Map<string, QueuedActivityTask[]>();
   const waiters = new Map<string, Array<() => void>>();
-  /** Tokens queued or handed out by this process: a re-dispatch of the same task is not queued twice. */
-  const known = new Set<string>();
+  /** Tokens queued or handed out by this process, by execution: a re-dispatch is not queued twice. */
+  const known = new Map<string, Set<string>>();
   let closed = false;
 
   function wake(activityArn: string): void {
@@ -64,8 +66,10 @@ export function createActivityTaskQueue(): ActivityTaskQueue {
 
   return {
     enqueue(activityArn, task) {
-      if (known.has(task.token)) return;
-      known.add(task.token);
+      const tokens = known.get(task.executionArn) ?? new Set<string>();
+      if (tokens.has(task.token)) return;
+      tokens.add(task.token);
+      known.set(task.executionArn, tokens);
       const queue = queues.get(activityArn) ?? [];
       queue.push(task);
       queues.set(activityArn, queue);
@@ -91,6 +95,15 @@ export function createActivityTaskQueue(): ActivityTaskQueue {
     },
 
     size: (activityArn) => queues.get(activityArn)?.length ?? 0,
+
+    forgetExecution(executionArn) {
+      known.delete(executionArn);
+      for (const [activityArn, queue] of queues) {
+        const kept = queue.filter((task) => task.executionArn !== executionArn);
+        if (kept.length === 0) queues.delete(activityArn);
+        else queues.set(activityArn, kept);
+      }
+    },
 
     close() {
       closed = true;

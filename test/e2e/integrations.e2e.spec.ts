@@ -9,6 +9,7 @@ import {
   ListExecutionsCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StartSyncExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
@@ -188,6 +189,20 @@ describe('Task integrations through the real server', () => {
         missing.cause!,
         /^Function not found: arn:aws:lambda:us-east-1:123456789012:function:no-such-function \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: [^;]+; Proxy: null\)$/,
       );
+    });
+
+    it('runs tasks inside an EXPRESS StartSyncExecution too', async () => {
+      const machine = await sfn.send(
+        new CreateStateMachineCommand({
+          name: 'express-lambda',
+          type: 'EXPRESS',
+          definition: JSON.stringify({ StartAt: 'T', States: { T: task('arn:aws:lambda:us-east-1:123456789012:function:double') } }),
+          roleArn,
+        }),
+      );
+      const result = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: '{"value":4}' }));
+      assert.equal(result.status, 'SUCCEEDED', result.cause);
+      assert.deepEqual(JSON.parse(result.output!), { doubled: 8 });
     });
 
     it('a result over 256 KiB fails the state with States.DataLimitExceeded', async () => {

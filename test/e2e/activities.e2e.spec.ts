@@ -16,6 +16,7 @@ import {
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
   TagResourceCommand,
   UntagResourceCommand,
   type SFNClient,
@@ -251,6 +252,30 @@ describe('activities and task tokens against the real server', () => {
       assert.match(caught.Cause, /could not reach the printer/);
       assert.equal(await exited, 0, `the worker exits after --max-tasks 2:\n${log}`);
       worker = undefined;
+    });
+
+    it('heartbeats while the command runs and kills the command when the task is gone (execution stopped)', async () => {
+      const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'long-running' }));
+      let log = '';
+      worker = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'test/support/run-worker.ts', '--activity', activityArn!, '--endpoint', server.endpoint, '--heartbeat', '1', '--max-tasks', '1', '--', process.execPath, '-e', 'setTimeout(() => {}, 60000)'],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
+      const executionArn = await startMachine(sfn, 'long-running', activityMachine(activityArn!), {});
+      await eventually(
+        () => sfn.send(new GetExecutionHistoryCommand({ executionArn })),
+        (history) => (history.events ?? []).some((event) => event.type === 'ActivityStarted' || event.type === 'TaskStarted'),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // at least one heartbeat while the task is open
+      const stoppedAt = Date.now();
+      await sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Stop' }));
+      assert.equal(await exited, 0, log);
+      worker = undefined;
+      assert.ok(Date.now() - stoppedAt < 10_000, 'the 60 s command was killed, not waited for');
+      assert.match(log, /the task closed while the command ran/);
     });
   });
 });

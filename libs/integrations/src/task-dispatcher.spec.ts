@@ -8,6 +8,7 @@ import { createRoutingTaskDispatcher, type RoutingTaskDispatcherOptions } from '
 
 const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:m:e';
 
+/** The fields the dispatcher reads (cast: the engine may add fields routing does not need). */
 function request(resource: string, parameters: unknown, progress: TaskProgress[] = [], token = 'token-1'): TaskRequest {
   return {
     executionArn,
@@ -19,7 +20,7 @@ function request(resource: string, parameters: unknown, progress: TaskProgress[]
       progress.push(item);
       return true;
     },
-  };
+  } as TaskRequest;
 }
 
 /** Records invocations and answers from a table (the real invoker is covered end to end). */

@@ -423,6 +423,20 @@ describe('Task integrations through the real server', () => {
   });
 
   describe('bad resources', () => {
+    it('a Resource the definition check lets through but nothing can perform fails the execution at run time with States.Runtime', async () => {
+      const result = await run({ StartAt: 'T', States: { T: task('arn:aws:sns:us-east-1:123456789012:a-topic') } });
+      assert.equal(result.status, 'FAILED');
+      assert.equal(result.error, 'States.Runtime');
+      assert.equal(result.cause, "The resource 'arn:aws:sns:us-east-1:123456789012:a-topic' is not a supported Task resource");
+    });
+
+    it('an optimized integration Stepstone does not perform yet fails with a catchable States.TaskFailed naming it', async () => {
+      const result = await run({ StartAt: 'T', States: { T: task('arn:aws:states:::batch:submitJob', { Parameters: { JobName: 'j' } }) } });
+      assert.equal(result.status, 'FAILED');
+      assert.equal(result.error, 'States.TaskFailed');
+      assert.equal(result.cause, "The service integration 'batch:submitJob' is not supported by Stepstone");
+    });
+
     it('an integration AWS does not offer is refused at CreateStateMachine with InvalidDefinition', async () => {
       await assert.rejects(
         sfn.send(new CreateStateMachineCommand({ name: 'bad-resource', definition: JSON.stringify({ StartAt: 'T', States: { T: task('arn:aws:states:::nosuch:thing') } }), roleArn })),

@@ -3,10 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { createDirectoryObjectStore, createExecutionRunner, createFastClock } from '@stepstone/engine';
+import { createDirectoryObjectStore, createFastClock } from '@stepstone/engine';
 import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
+import { createActivityTaskQueue, createExecutionEndWatcher, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
-import { createArns } from './aws-protocol/arns';
+import {
+  CreateActivityHandler,
+  DeleteActivityHandler,
+  DescribeActivityHandler,
+  GetActivityTaskHandler,
+  ListActivitiesHandler,
+} from './activities/activities.handler';
+import { SendTaskFailureHandler, SendTaskHeartbeatHandler, SendTaskSuccessHandler } from './activities/send-task.handler';
+import { createArns, type Arns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
 import { AuditController } from './audit/audit.controller';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
@@ -20,8 +29,21 @@ import {
 import { StartExecutionHandler, StartSyncExecutionHandler } from './executions/start-execution.handler';
 import { RedriveExecutionHandler } from './executions/redrive-execution.handler';
 import { StopExecutionHandler } from './executions/stop-execution.handler';
+import { createRunnerWithIntegrations, IntegrationsLifecycle } from './infrastructure/integrations';
 import { LifecycleService } from './infrastructure/lifecycle.service';
-import { ARNS, CLOCK, CONFIG, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from './infrastructure/tokens';
+import {
+  ACTIVITY_TASKS,
+  ARNS,
+  CLOCK,
+  CONFIG,
+  EVENT_STORE,
+  EXECUTION_END_WATCHER,
+  EXECUTION_RUNNER,
+  ID_SOURCE,
+  PROJECTIONS,
+  type Clock,
+  type IdSource,
+} from './infrastructure/tokens';
 import { CreateStateMachineHandler } from './state-machines/create-state-machine.handler';
 import { DeleteStateMachineHandler } from './state-machines/delete-state-machine.handler';
 import {
@@ -51,6 +73,14 @@ const handlers = [
   DescribeStateMachineForExecutionHandler,
   ListExecutionsHandler,
   GetExecutionHistoryHandler,
+  CreateActivityHandler,
+  DeleteActivityHandler,
+  DescribeActivityHandler,
+  ListActivitiesHandler,
+  GetActivityTaskHandler,
+  SendTaskSuccessHandler,
+  SendTaskFailureHandler,
+  SendTaskHeartbeatHandler,
 ];
 
 /** Binds the ports to their adapters (factory providers) and registers every handler. */
@@ -76,22 +106,31 @@ export class AppModule {
           },
         },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
+        { provide: ACTIVITY_TASKS, useFactory: () => createActivityTaskQueue() },
+        { provide: EXECUTION_END_WATCHER, useFactory: () => createExecutionEndWatcher() },
         {
           provide: EXECUTION_RUNNER,
-          inject: [EVENT_STORE],
-          useFactory: (store: EventStore) => {
+          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER],
+          useFactory: (store: EventStore, arns: Arns, activities: ActivityTaskQueue, watcher: ExecutionEndWatcher) => {
             mkdirSync(config.objectStoreDir, { recursive: true });
-            return createExecutionRunner({
+            return createRunnerWithIntegrations({
               store,
-              objectStore: createDirectoryObjectStore(config.objectStoreDir),
-              now: clock,
-              ...crashAfterAppend(config.crashPoint),
-              ...(fastClock ? { advanceClock: fastClock.advanceTo } : {}),
+              arns,
+              config,
+              activities,
+              watcher,
+              runnerOptions: {
+                objectStore: createDirectoryObjectStore(config.objectStoreDir),
+                now: clock,
+                ...crashAfterAppend(config.crashPoint),
+                ...(fastClock ? { advanceClock: fastClock.advanceTo } : {}),
+              },
             });
           },
         },
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
         LifecycleService,
+        IntegrationsLifecycle,
         ...handlers,
       ],
     };

@@ -10,6 +10,12 @@ export interface ServerConfig {
   readonly clock: 'system' | 'fast';
   readonly region: string;
   readonly account: string;
+  /** Longest GetActivityTask long poll (AWS: 60 s). `STEPSTONE_ACTIVITY_POLL_SECONDS`. */
+  readonly activityPollSeconds: number;
+  /** The environment integrations read their endpoints and local functions from. */
+  readonly integrationEnv: NodeJS.ProcessEnv;
+  /** Step Functions Local's mock configuration file (`STEPSTONE_MOCK_CONFIG`), for `<arn>#<TestCase>` executions. */
+  readonly mockConfigFile?: string;
   /**
    * Test-only fault injection (`STEPSTONE_CRASH_POINT=after-append:<probability>`): after an
    * execution's append is durable and before its effects run, the process SIGKILLs itself with
@@ -40,6 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',
     ...(env.STEPSTONE_CRASH_POINT ? { crashPoint: parseCrashPoint(env.STEPSTONE_CRASH_POINT) } : {}),
+    activityPollSeconds: Number(env.STEPSTONE_ACTIVITY_POLL_SECONDS ?? 60),
+    integrationEnv: env,
+    ...(env.STEPSTONE_MOCK_CONFIG ? { mockConfigFile: env.STEPSTONE_MOCK_CONFIG } : {}),
   };
 }
 

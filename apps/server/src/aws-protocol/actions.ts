@@ -1,5 +1,14 @@
 import type { ClassConstructor } from 'class-transformer';
 import {
+  CreateActivityCommand,
+  DeleteActivityCommand,
+  DescribeActivityQuery,
+  GetActivityTaskCommand,
+  ListActivitiesQuery,
+} from '../activities/activities.handler';
+import { ActivityArnDto, CreateActivityDto, GetActivityTaskDto, ListActivitiesDto, SendTaskFailureDto, SendTaskSuccessDto, TaskTokenDto } from '../activities/activities.dto';
+import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '../activities/send-task.handler';
+import {
   DescribeExecutionDto,
   ExecutionArnDto,
   GetExecutionHistoryDto,
@@ -72,4 +81,12 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   DescribeStateMachineForExecution: query(ExecutionArnDto, (dto) => new DescribeStateMachineForExecutionQuery(dto)),
   ListExecutions: query(ListExecutionsDto, (dto) => new ListExecutionsQuery(dto)),
   GetExecutionHistory: query(GetExecutionHistoryDto, (dto) => new GetExecutionHistoryQuery(dto)),
+  CreateActivity: command(CreateActivityDto, (dto, ctx) => new CreateActivityCommand(dto, ctx)),
+  DeleteActivity: command(ActivityArnDto, (dto, ctx) => new DeleteActivityCommand(dto, ctx)),
+  DescribeActivity: query(ActivityArnDto, (dto) => new DescribeActivityQuery(dto)),
+  ListActivities: query(ListActivitiesDto, (dto) => new ListActivitiesQuery(dto)),
+  GetActivityTask: command(GetActivityTaskDto, (dto, ctx) => new GetActivityTaskCommand(dto, ctx)),
+  SendTaskSuccess: command(SendTaskSuccessDto, (dto, ctx) => new SendTaskSuccessCommand(dto, ctx)),
+  SendTaskFailure: command(SendTaskFailureDto, (dto, ctx) => new SendTaskFailureCommand(dto, ctx)),
+  SendTaskHeartbeat: command(TaskTokenDto, (dto, ctx) => new SendTaskHeartbeatCommand(dto, ctx)),
 };

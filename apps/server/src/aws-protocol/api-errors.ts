@@ -99,6 +99,36 @@ export class ExecutionNotRedrivable extends ApiErrorBase {
   override readonly name = 'ExecutionNotRedrivable' as const;
 }
 
+export class ActivityDoesNotExist extends ApiErrorBase {
+  override readonly name = 'ActivityDoesNotExist' as const;
+  constructor(arn: string) {
+    super(`Activity Does Not Exist: '${arn}'`);
+  }
+}
+
+/** A task token of ours that names no task that was ever scheduled. */
+export class TaskDoesNotExist extends ApiErrorBase {
+  override readonly name = 'TaskDoesNotExist' as const;
+  constructor() {
+    super("Task Does Not Exist: 'Provided task does not exist'");
+  }
+}
+
+/** The token's task closed (completed, failed, timed out, or its execution ended). */
+export class TaskTimedOut extends ApiErrorBase {
+  override readonly name = 'TaskTimedOut' as const;
+  constructor() {
+    super("Task Timed Out: 'Provided task does not exist anymore'");
+  }
+}
+
+export class InvalidOutput extends ApiErrorBase {
+  override readonly name = 'InvalidOutput' as const;
+  constructor(detail: string) {
+    super(`Invalid Output: '${detail}'`);
+  }
+}
+
 export class ResourceNotFound extends ApiErrorBase {
   override readonly name = 'ResourceNotFound' as const;
   constructor(arn: string) {
@@ -133,6 +163,10 @@ export type ApiError =
   | ExecutionDoesNotExist
   | ExecutionAlreadyExists
   | ExecutionNotRedrivable
+  | ActivityDoesNotExist
+  | TaskDoesNotExist
+  | TaskTimedOut
+  | InvalidOutput
   | ResourceNotFound
   | ConflictException
   | InternalFailure;

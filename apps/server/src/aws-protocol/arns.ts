@@ -9,6 +9,9 @@ export interface Arns {
   /** The state machine's name, or InvalidArn. */
   parseStateMachine(arn: string): string;
   parseExecution(arn: string): { stateMachineName: string; executionName: string };
+  activity(name: string): string;
+  /** The activity's name, or InvalidArn. */
+  parseActivity(arn: string): string;
 }
 
 export function createArns(region: string, account: string): Arns {
@@ -26,6 +29,12 @@ export function createArns(region: string, account: string): Arns {
       const parts = splitStatesArn(arn);
       if (parts.length !== 8 || (parts[5] !== 'execution' && parts[5] !== 'express') || parts[6] === '' || parts[7] === '') throw new InvalidArn(arn);
       return { stateMachineName: parts[6], executionName: parts[7] };
+    },
+    activity: (name) => `${prefix}activity:${name}`,
+    parseActivity(arn) {
+      const parts = splitStatesArn(arn);
+      if (parts.length !== 7 || parts[5] !== 'activity' || parts[6] === '') throw new InvalidArn(arn);
+      return parts[6];
     },
   };
 }

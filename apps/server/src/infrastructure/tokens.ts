@@ -1,3 +1,5 @@
+import type { ExecutionRunner, TaskOutcome, TaskProgress, Caller } from '@stepstone/engine';
+
 /** Injection tokens: tsx does not emit decorator metadata, so every dependency is injected by token. */
 export const CONFIG = Symbol('ServerConfig');
 export const EVENT_STORE = Symbol('EventStore');
@@ -6,8 +8,17 @@ export const EXECUTION_RUNNER = Symbol('ExecutionRunner');
 export const CLOCK = Symbol('Clock');
 export const ID_SOURCE = Symbol('IdSource');
 export const ARNS = Symbol('Arns');
+export const ACTIVITY_TASKS = Symbol('ActivityTaskQueue');
+export const TASK_DISPATCHER = Symbol('TaskDispatcher');
+export const EXECUTION_END_WATCHER = Symbol('ExecutionEndWatcher');
 
 /** The wall clock, injected so handlers never read it themselves. */
 export type Clock = () => Date;
 /** Ids (revision ids, default execution names), injected for the same reason. */
 export type IdSource = () => string;
+
+/** The runner as the activity and SendTask* handlers use it: completing and reporting tasks by token. */
+export type TaskCompletionRunner = ExecutionRunner & {
+  completeTask(executionArn: string, token: string, outcome: TaskOutcome, caller?: Caller): Promise<boolean>;
+  reportTask(executionArn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean>;
+};

@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { parseDefinition } from '@stepstone/asl';
 import type { EventStore } from '@stepstone/event-store';
 import { InvalidPageTokenError, type Projections } from '@stepstone/projections';
+import { activityTags, isActivityArn } from '../activities/activity-tags';
 import { InvalidToken, ResourceNotFound, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
@@ -86,6 +87,7 @@ export class ListTagsForResourceHandler implements IQueryHandler<ListTagsForReso
   ) {}
 
   async execute({ request }: ListTagsForResourceQuery) {
+    if (isActivityArn(request.resourceArn)) return { tags: await activityTags(this.store, this.arns, request.resourceArn) };
     this.arns.parseStateMachine(request.resourceArn);
     await catchUp(this.store, this.projections);
     const machine = this.projections.getStateMachine(request.resourceArn);

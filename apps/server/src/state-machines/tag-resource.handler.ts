@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventStore } from '@stepstone/event-store';
 import type { Projections } from '@stepstone/projections';
+import { isActivityArn, tagActivity, untagActivity } from '../activities/activity-tags';
 import { ResourceNotFound } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
@@ -24,7 +25,7 @@ export class UntagResourceCommand {
   ) {}
 }
 
-/** Tags belong to state machines here (activities are not supported yet). */
+/** Tags of state machines (their stream) and of activities (theirs). */
 @CommandHandler(TagResourceCommand)
 export class TagResourceHandler implements ICommandHandler<TagResourceCommand> {
   constructor(
@@ -35,6 +36,10 @@ export class TagResourceHandler implements ICommandHandler<TagResourceCommand> {
 
   async execute({ request, context }: TagResourceCommand) {
     const tags = request.tags.map(checkTag);
+    if (isActivityArn(request.resourceArn)) {
+      await tagActivity(this.store, this.arns, request.resourceArn, tags, eventMetadata(context));
+      return {};
+    }
     const name = this.arns.parseStateMachine(request.resourceArn);
     const { position } = await decideAndAppend(this.store, name, eventMetadata(context), ({ state }) => {
       if (!state || state.stateMachineArn !== request.resourceArn) throw new ResourceNotFound(request.resourceArn);
@@ -54,6 +59,10 @@ export class UntagResourceHandler implements ICommandHandler<UntagResourceComman
   ) {}
 
   async execute({ request, context }: UntagResourceCommand) {
+    if (isActivityArn(request.resourceArn)) {
+      await untagActivity(this.store, this.arns, request.resourceArn, request.tagKeys, eventMetadata(context));
+      return {};
+    }
     const name = this.arns.parseStateMachine(request.resourceArn);
     const { position } = await decideAndAppend(this.store, name, eventMetadata(context), ({ state }) => {
       if (!state || state.stateMachineArn !== request.resourceArn) throw new ResourceNotFound(request.resourceArn);

@@ -1,0 +1,117 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { createExecutionRunner, type ExecutionRunnerOptions } from '@stepstone/engine';
+import type { EventStore } from '@stepstone/event-store';
+import {
+  awsEndpointsFromEnv,
+  createAwsServiceCaller,
+  createLambdaInvoker,
+  createRoutingTaskDispatcher,
+  loadMockConfig,
+  mockedOutcomeOf,
+  type ActivityTaskQueue,
+  type AwsEndpoints,
+  type ExecutionEndWatcher,
+} from '@stepstone/integrations';
+import { loadActivity } from '../activities/activity-stream';
+import type { Arns } from '../aws-protocol/arns';
+import type { ServerConfig } from '../config';
+import { createNestedExecutions } from '../executions/nested-executions';
+import { ACTIVITY_TASKS, EXECUTION_END_WATCHER, type TaskCompletionRunner } from './tokens';
+
+/**
+ * The runner with its task dispatcher. They need each other (nested executions start children
+ * through the runner; the runner dispatches tasks), so the dispatcher reaches the runner lazily.
+ * Integration endpoints come from the environment: `STEPSTONE_LAMBDA_ENDPOINT`,
+ * `STEPSTONE_LOCAL_FUNCTIONS`, `STEPSTONE_ENDPOINT_<SERVICE>`, `STEPSTONE_AWS_ENDPOINT`. With
+ * `STEPSTONE_MOCK_CONFIG`, executions started as `<stateMachineArn>#<TestCase>` get their
+ * mocked responses before any real call (Step Functions Local's behaviour).
+ */
+export function createRunnerWithIntegrations(deps: {
+  store: EventStore;
+  arns: Arns;
+  config: ServerConfig;
+  activities: ActivityTaskQueue;
+  watcher: ExecutionEndWatcher;
+  /** Everything else the runner takes (clock, object store, test hooks); `onAppended` runs after the integrations'. */
+  runnerOptions?: Omit<ExecutionRunnerOptions, 'store' | 'taskDispatcher'>;
+}): TaskCompletionRunner {
+  const mockConfig = deps.config.mockConfigFile ? loadMockConfig(deps.config.mockConfigFile) : undefined;
+  const env = deps.config.integrationEnv;
+  const created: { runner?: TaskCompletionRunner } = {};
+  const getRunner = (): TaskCompletionRunner => {
+    if (!created.runner) throw new Error('runner not created yet');
+    return created.runner;
+  };
+  const lambdaEndpoint = env.STEPSTONE_LAMBDA_ENDPOINT ?? env.STEPSTONE_ENDPOINT_LAMBDA ?? env.STEPSTONE_AWS_ENDPOINT;
+  const taskDispatcher = createRoutingTaskDispatcher({
+    ...(mockConfig ? { mocks: (request) => mockedOutcomeOf(mockConfig, request) } : {}),
+    activities: deps.activities,
+    lambda: createLambdaInvoker({
+      ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}),
+      // Without an endpoint, only real AWS is left: call it when credentials are configured.
+      remote: lambdaEndpoint !== undefined || env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined,
+      ...(env.STEPSTONE_LOCAL_FUNCTIONS ? { localFunctionsFile: env.STEPSTONE_LOCAL_FUNCTIONS } : {}),
+      region: deps.config.region,
+      account: deps.config.account,
+    }),
+    aws: createAwsServiceCaller(withSelfAsStepFunctions(awsEndpointsFromEnv(env, deps.config.region), deps.config)),
+    executions: createNestedExecutions({ store: deps.store, arns: deps.arns, runner: getRunner, watcher: deps.watcher }),
+    activityExists: async (activityArn) => {
+      const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
+      if (!name) return false;
+      const { state } = await loadActivity(deps.store, name);
+      return state?.activityArn === activityArn;
+    },
+    taskStarted: async (executionArn, token) => {
+      const loaded = await getRunner().load(executionArn);
+      return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && thread.cursor.taskStarted === true);
+    },
+  });
+  const { onAppended: afterIntegrations, ...runnerOptions } = deps.runnerOptions ?? {};
+  const runner = createExecutionRunner({
+    ...runnerOptions,
+    store: deps.store,
+    taskDispatcher,
+    onAppended: (executionArn, events, state) => {
+      const closed = state.status !== 'RUNNING';
+      deps.watcher.notify(executionArn, closed);
+      if (closed) {
+        deps.activities.forgetExecution(executionArn);
+        taskDispatcher.forgetExecution(executionArn);
+      }
+      afterIntegrations?.(executionArn, events, state);
+    },
+  });
+  created.runner = runner;
+  return runner;
+}
+
+/** Long polls and `.sync` waits end before the HTTP server closes, so shutdown does not hang on them. */
+@Injectable()
+export class IntegrationsLifecycle implements BeforeApplicationShutdown {
+  constructor(
+    @Inject(ACTIVITY_TASKS) private readonly activities: ActivityTaskQueue,
+    @Inject(EXECUTION_END_WATCHER) private readonly watcher: ExecutionEndWatcher,
+  ) {}
+
+  beforeApplicationShutdown(): void {
+    this.activities.close();
+    this.watcher.close();
+  }
+}
+
+/**
+ * `aws-sdk:sfn:*` tasks (sendTaskSuccess, startExecution, describeExecution…) talk to this
+ * server unless `STEPSTONE_ENDPOINT_SFN` says otherwise: the state machines live here.
+ */
+function withSelfAsStepFunctions(endpoints: AwsEndpoints, config: ServerConfig): AwsEndpoints {
+  const explicit = config.integrationEnv.STEPSTONE_ENDPOINT_SFN;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const self = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+  const isSelf = (service: string) => service === 'sfn' && explicit === undefined;
+  return {
+    region: endpoints.region,
+    endpointFor: (service, packageSuffix) => (isSelf(service) ? self : endpoints.endpointFor(service, packageSuffix)),
+    credentialsFor: (service) => (isSelf(service) ? { accessKeyId: 'stepstone', secretAccessKey: 'stepstone' } : undefined),
+  };
+}

@@ -1,0 +1,132 @@
+import type { TaskDispatcher, TaskOutcome, TaskRequest } from '@stepstone/engine';
+import type { ActivityTaskQueue } from './activities/activity-task-queue';
+import type { createAwsServiceCaller } from './aws-services/aws-service-call';
+import { invokeHttp, type HttpInvokeParameters } from './http/http-invoke';
+import { functionFailure, lambdaInvokeOutput, parsePayload, type LambdaInvoker } from './lambda/lambda-invoker';
+import { IntegrationPattern, parseTaskResource, type TaskResource } from './resource-arn';
+import { startNestedExecution, type NestedExecutionPort } from './states/nested-execution';
+import { isTaskFailure, TaskFailure } from './task-failure';
+
+export interface RoutingTaskDispatcherOptions {
+  readonly activities: ActivityTaskQueue;
+  readonly lambda: LambdaInvoker;
+  readonly aws: ReturnType<typeof createAwsServiceCaller>;
+  /** Nested executions (`states:startExecution`); without it those tasks fail with States.TaskFailed. */
+  readonly executions?: NestedExecutionPort;
+  /**
+   * Whether the task already started (TaskStarted/ActivityStarted is durable). After a restart
+   * the runner dispatches every open task again: a started activity task is with its worker and
+   * a started callback already sent its token, so neither is handed out or called twice.
+   */
+  readonly taskStarted?: (executionArn: string, token: string) => Promise<boolean>;
+  /**
+   * Whether an activity exists. A task for a missing (or deleted) activity fails the execution
+   * with States.Runtime, as AWS does (corpus: test_activity_task_on_deleted).
+   */
+  readonly activityExists?: (activityArn: string) => Promise<boolean>;
+  /**
+   * Mocked responses (Step Functions Local's mock configuration), consulted before anything
+   * runs: an outcome replaces the real call. Plugged in by the mocks module.
+   */
+  readonly mocks?: (request: TaskRequest) => TaskOutcome | undefined;
+}
+
+/**
+ * The one TaskDispatcher: routes each task by its Resource ARN to the integration that performs
+ * it. Activities and `.waitForTaskToken` tasks answer undefined (they complete later through
+ * SendTaskSuccess/Failure); everything else answers with its outcome.
+ */
+export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOptions): TaskDispatcher & {
+  /** Forgets the callbacks of a closed execution (called when it closes). */
+  forgetExecution(executionArn: string): void;
+} {
+  /** Callbacks this process already performed, by execution: a re-dispatch must not call again. */
+  const awaitingCallback = new Map<string, Set<string>>();
+  const isAwaiting = (request: TaskRequest) => awaitingCallback.get(request.executionArn)?.has(request.token) ?? false;
+
+  async function perform(resource: TaskResource, request: TaskRequest): Promise<unknown> {
+    const parameters = (request.parameters ?? {}) as Record<string, unknown>;
+    switch (resource.kind) {
+      case 'lambda-function': {
+        const result = await options.lambda.invoke({ functionName: resource.functionArn, payload: request.parameters });
+        if (result.functionError) throw functionFailure(result);
+        return parsePayload(result.payloadText);
+      }
+      case 'integration':
+        return performIntegration(resource.service, resource.action, resource.pattern, parameters, request);
+      case 'aws-sdk':
+        return options.aws.callSdk(resource.service, resource.action, parameters);
+      case 'activity':
+      case 'unknown':
+        throw new TaskFailure('States.Runtime', `The resource '${request.resource}' is not a supported Task resource`);
+    }
+  }
+
+  async function performIntegration(service: string, action: string, pattern: IntegrationPattern, parameters: Record<string, unknown>, request: TaskRequest): Promise<unknown> {
+    if (service === 'lambda' && action === 'invoke') {
+      if (typeof parameters.FunctionName !== 'string') throw new TaskFailure('States.Runtime', "The field 'FunctionName' is required and must be a string");
+      const result = await options.lambda.invoke({
+        functionName: parameters.FunctionName,
+        payload: parameters.Payload,
+        ...(typeof parameters.InvocationType === 'string' ? { invocationType: parameters.InvocationType } : {}),
+        ...(typeof parameters.Qualifier === 'string' ? { qualifier: parameters.Qualifier } : {}),
+        ...(typeof parameters.ClientContext === 'string' ? { clientContext: parameters.ClientContext } : {}),
+      });
+      if (result.functionError) throw functionFailure(result);
+      return lambdaInvokeOutput(result);
+    }
+    if (service === 'http' && action === 'invoke') return invokeHttp(parameters as HttpInvokeParameters);
+    if (service === 'states' && action === 'startExecution') {
+      if (!options.executions) throw new TaskFailure('States.TaskFailed', 'Nested executions are not available in this process');
+      return startNestedExecution(options.executions, parameters, pattern, { executionArn: request.executionArn, token: request.token }, request.report);
+    }
+    return options.aws.callOptimized(service, action, parameters);
+  }
+
+  async function startedBefore(request: TaskRequest): Promise<boolean> {
+    return (await options.taskStarted?.(request.executionArn, request.token)) ?? false;
+  }
+
+  return {
+    forgetExecution(executionArn) {
+      awaitingCallback.delete(executionArn);
+    },
+
+    async dispatch(request) {
+      const mocked = options.mocks?.(request);
+      if (mocked) return mocked;
+      const resource = parseTaskResource(request.resource);
+      try {
+        if (resource.kind === 'activity') {
+          if (await startedBefore(request)) return undefined;
+          if (options.activityExists && !(await options.activityExists(resource.activityArn))) {
+            throw new TaskFailure('States.Runtime', `An error occurred while executing the state '${request.stateName}'. The activity ${resource.activityArn} does not exist.`);
+          }
+          options.activities.enqueue(resource.activityArn, {
+            executionArn: request.executionArn,
+            token: request.token,
+            input: JSON.stringify(request.parameters ?? {}),
+            report: request.report,
+          });
+          return undefined;
+        }
+        if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
+          if (isAwaiting(request) || (await startedBefore(request))) return undefined;
+          const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
+          tokens.add(request.token);
+          awaitingCallback.set(request.executionArn, tokens);
+          await request.report({ kind: 'started' });
+          const response = await perform({ ...resource, pattern: IntegrationPattern.RequestResponse }, request);
+          await request.report({ kind: 'submitted', output: JSON.stringify(response ?? null) });
+          return undefined;
+        }
+        const output = await perform(resource, request);
+        return { kind: 'succeeded', output: JSON.stringify(output ?? null) };
+      } catch (error) {
+        awaitingCallback.get(request.executionArn)?.delete(request.token);
+        if (isTaskFailure(error)) return { kind: 'failed', error: error.error, cause: error.causeText };
+        return { kind: 'failed', error: 'States.TaskFailed', cause: error instanceof Error ? error.message : String(error) };
+      }
+    },
+  };
+}

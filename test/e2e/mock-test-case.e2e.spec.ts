@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateStateMachineCommand, GetExecutionHistoryCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
 
 /** Step Functions Local's way to pick a mock test case: StartExecution on `<stateMachineArn>#<TestCase>`. */
@@ -9,14 +12,38 @@ describe('StartExecution with a mock test case, through the real server', () => 
   let sfn: SFNClient;
   let stateMachineArn: string;
 
+  const configDir = mkdtempSync(join(tmpdir(), 'stepstone-mocks-'));
+
   before(async () => {
-    server = await startServer();
+    // Step Functions Local's mock configuration, unchanged: the first call throws, the retry returns.
+    const mockConfig = {
+      StateMachines: { mocked: { TestCases: { HappyPath: { Call: 'FlakyThenFine' } } } },
+      MockedResponses: {
+        FlakyThenFine: {
+          '0': { Throw: { Error: 'Lambda.ServiceException', Cause: 'mocked outage' } },
+          '1-2': { Return: { StatusCode: 200, answer: 42 } },
+        },
+      },
+    };
+    const configFile = join(configDir, 'MockConfigFile.json');
+    writeFileSync(configFile, JSON.stringify(mockConfig));
+    server = await startServer({ env: { STEPSTONE_MOCK_CONFIG: configFile } });
     sfn = sfnClient(server.endpoint);
     const created = await sfn.send(
       new CreateStateMachineCommand({
         name: 'mocked',
         roleArn: 'arn:aws:iam::123456789012:role/x',
-        definition: JSON.stringify({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', End: true } } }),
+        definition: JSON.stringify({
+          StartAt: 'Call',
+          States: {
+            Call: {
+              Type: 'Task',
+              Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+              Retry: [{ ErrorEquals: ['Lambda.ServiceException'], IntervalSeconds: 1, MaxAttempts: 1 }],
+              End: true,
+            },
+          },
+        }),
       }),
     );
     stateMachineArn = created.stateMachineArn!;
@@ -24,14 +51,35 @@ describe('StartExecution with a mock test case, through the real server', () => 
 
   after(async () => {
     await server?.dispose();
+    rmSync(configDir, { recursive: true, force: true });
   });
 
-  it('starts an execution of the state machine before the #; the test case stays out of the history', async () => {
+  it('answers each call from the mocked responses of the test case, which stays out of the history', async () => {
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#HappyPath`, name: 'with-case', input: '{"n":1}' }));
     assert.equal(started.executionArn, stateMachineArn.replace(':stateMachine:', ':execution:') + ':with-case');
+    let status = 'RUNNING';
+    for (let i = 0; i < 100 && status === 'RUNNING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn! }));
+      status = described.status!;
+      if (status === 'SUCCEEDED') assert.deepEqual(JSON.parse(described.output!), { StatusCode: 200, answer: 42 });
+    }
+    assert.equal(status, 'SUCCEEDED');
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn! }));
     const types = history.events!.map((event) => event.type);
-    assert.deepEqual(types, ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled']);
+    assert.deepEqual(types, [
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    assert.equal(history.events![4].lambdaFunctionFailedEventDetails?.error, 'Lambda.ServiceException');
     assert.ok(!JSON.stringify(history.events).includes('HappyPath'), 'the test case is bookkeeping, not AWS history');
     assert.equal(history.events![2].lambdaFunctionScheduledEventDetails?.resource, 'arn:aws:lambda:us-east-1:123456789012:function:f');
   });

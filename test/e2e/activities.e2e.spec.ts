@@ -225,7 +225,7 @@ describe('activities and task tokens against the real server', () => {
       let log = '';
       worker = spawn(
         process.execPath,
-        ['--import', 'tsx', 'test/support/run-worker.ts', '--activity', activityArn!, '--endpoint', server.endpoint, '--worker-name', 'shell-1', '--heartbeat', '1', '--max-tasks', '2', '--', process.execPath, '-e', script],
+        ['--import', 'tsx', 'apps/cli/src/main.ts', 'worker', '--activity', activityArn!, '--endpoint', server.endpoint, '--worker-name', 'shell-1', '--heartbeat', '1', '--max-tasks', '2', '--', process.execPath, '-e', script],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
@@ -259,7 +259,7 @@ describe('activities and task tokens against the real server', () => {
       let log = '';
       worker = spawn(
         process.execPath,
-        ['--import', 'tsx', 'test/support/run-worker.ts', '--activity', activityArn!, '--endpoint', server.endpoint, '--heartbeat', '1', '--max-tasks', '1', '--', process.execPath, '-e', 'setTimeout(() => {}, 60000)'],
+        ['--import', 'tsx', 'apps/cli/src/main.ts', 'worker', '--activity', activityArn!, '--endpoint', server.endpoint, '--heartbeat', '1', '--max-tasks', '1', '--', process.execPath, '-e', 'setTimeout(() => {}, 60000)'],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));

@@ -431,10 +431,10 @@ describe('Task integrations through the real server', () => {
     });
 
     it('an optimized integration Stepstone does not perform yet fails with a catchable States.TaskFailed naming it', async () => {
-      const result = await run({ StartAt: 'T', States: { T: task('arn:aws:states:::batch:submitJob', { Parameters: { JobName: 'j' } }) } });
+      const result = await run({ StartAt: 'T', States: { T: task('arn:aws:states:::athena:startQueryExecution', { Parameters: { QueryString: 'SELECT 1' } }) } });
       assert.equal(result.status, 'FAILED');
       assert.equal(result.error, 'States.TaskFailed');
-      assert.equal(result.cause, "The service integration 'batch:submitJob' is not supported by Stepstone");
+      assert.equal(result.cause, "The service integration 'athena:startQueryExecution' is not supported by Stepstone");
     });
 
     it('an integration AWS does not offer is refused at CreateStateMachine with InvalidDefinition', async () => {

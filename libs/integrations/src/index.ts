@@ -10,6 +10,9 @@ export { createAwsServiceCaller, awsEndpointsFromEnv } from './aws-services/aws-
 export type { AwsEndpoints } from './aws-services/aws-service-call';
 export { awsServiceFailure, javaV2ServiceName } from './aws-services/service-errors';
 export { invokeHttp } from './http/http-invoke';
+export { jobIntegrationFor } from './jobs/job-integrations';
+export { DEFAULT_SYNC_POLL_SECONDS, runJobTask } from './jobs/sync-job';
+export type { JobIntegration, JobProgress, SyncJobsPort } from './jobs/sync-job';
 export { createExecutionEndWatcher } from './states/execution-end-watcher';
 export type { ExecutionEndWatcher } from './states/execution-end-watcher';
 export type { ExecutionDescription, NestedExecutionPort } from './states/nested-execution';

@@ -108,4 +108,16 @@ describe('routing task dispatcher', () => {
     const outcome = await routing.dispatch(request('arn:aws:sns:us-east-1:123456789012:topic', {}));
     assert.deepEqual(outcome, { kind: 'failed', error: 'States.Runtime', cause: "The resource 'arn:aws:sns:us-east-1:123456789012:topic' is not a supported Task resource" });
   });
+
+  it('refuses .waitForTaskToken on job integrations AWS offers it not for (Batch, Glue, SageMaker), before any call', async () => {
+    const { dispatcher: routing } = dispatcher();
+    const progress: TaskProgress[] = [];
+    const outcome = await routing.dispatch(request('arn:aws:states:::batch:submitJob.waitForTaskToken', { JobName: 'j' }, progress));
+    assert.deepEqual(outcome, {
+      kind: 'failed',
+      error: 'States.Runtime',
+      cause: "The resource 'arn:aws:states:::batch:submitJob.waitForTaskToken' does not support the '.waitForTaskToken' integration pattern",
+    });
+    assert.deepEqual(progress, []);
+  });
 });

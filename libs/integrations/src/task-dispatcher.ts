@@ -2,6 +2,8 @@ import type { TaskDispatcher, TaskOutcome, TaskRequest } from '@stepstone/engine
 import type { ActivityTaskQueue } from './activities/activity-task-queue';
 import type { createAwsServiceCaller } from './aws-services/aws-service-call';
 import { invokeHttp, type HttpInvokeParameters } from './http/http-invoke';
+import { jobIntegrationFor } from './jobs/job-integrations';
+import { DEFAULT_SYNC_POLL_SECONDS, runJobTask, type JobIntegration, type SyncJobHooks, type SyncJobsPort } from './jobs/sync-job';
 import { functionFailure, lambdaInvokeOutput, parsePayload, type LambdaInvoker } from './lambda/lambda-invoker';
 import { IntegrationPattern, parseTaskResource, type TaskResource } from './resource-arn';
 import { startNestedExecution, type NestedExecutionPort } from './states/nested-execution';
@@ -29,6 +31,15 @@ export interface RoutingTaskDispatcherOptions {
    * runs: an outcome replaces the real call. Plugged in by the mocks module.
    */
   readonly mocks?: (request: TaskRequest) => TaskOutcome | undefined;
+  /** `.sync` jobs (Batch, ECS, Glue, SageMaker): poll interval and what the engine knows of a task. */
+  readonly syncJobs?: SyncJobsPort;
+}
+
+/** A `.sync` job whose task was closed by someone else (abort, timeout): nothing to complete. */
+const ABANDONED = Symbol('abandoned');
+
+function sleepUnref(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**
@@ -80,7 +91,37 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
       if (!options.executions) throw new TaskFailure('States.TaskFailed', 'Nested executions are not available in this process');
       return startNestedExecution(options.executions, parameters, pattern, { executionArn: request.executionArn, token: request.token }, request.report);
     }
+    const job = jobIntegrationFor(service, action);
+    if (job) {
+      // A callback's call arrives here as request-response; the job still needs its real pattern.
+      const original = parseTaskResource(request.resource);
+      const jobPattern = original.kind === 'integration' ? original.pattern : pattern;
+      const send = (jobAction: string, input: Record<string, unknown>) => options.aws.send(job.service, job.packageSuffix, jobAction, input);
+      const end = await runJobTask(job, send, jobPattern, parameters, request.token, syncHooks(request));
+      return end.kind === 'result' ? end.output : ABANDONED;
+    }
     return options.aws.callOptimized(service, action, parameters);
+  }
+
+  function syncHooks(request: TaskRequest): SyncJobHooks {
+    const jobs = options.syncJobs ?? {};
+    return {
+      pollIntervalMs: (jobs.pollSeconds ?? DEFAULT_SYNC_POLL_SECONDS) * 1000,
+      sleep: jobs.sleep ?? sleepUnref,
+      report: request.report,
+      submittedOutput: async () => jobs.submittedOutput?.(request.executionArn, request.token),
+      taskStarted: () => startedBefore(request),
+      taskOpen: async () => (await jobs.taskOpen?.(request.executionArn, request.token)) ?? true,
+      ended: () => jobs.executionEnded?.(request.executionArn) ?? new Promise<void>(() => undefined),
+      stopping: () => jobs.stopping?.() ?? false,
+    };
+  }
+
+  /** `.waitForTaskToken` on a job integration AWS offers only request-response and `.sync` for. */
+  function refuseCallback(job: JobIntegration | undefined, request: TaskRequest): void {
+    if (job && !job.callbackSupported) {
+      throw new TaskFailure('States.Runtime', `The resource '${request.resource}' does not support the '.waitForTaskToken' integration pattern`);
+    }
   }
 
   async function startedBefore(request: TaskRequest): Promise<boolean> {
@@ -111,6 +152,7 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
           return undefined;
         }
         if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
+          if (resource.kind === 'integration') refuseCallback(jobIntegrationFor(resource.service, resource.action), request);
           if (isAwaiting(request) || (await startedBefore(request))) return undefined;
           const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
           tokens.add(request.token);
@@ -121,6 +163,7 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
           return undefined;
         }
         const output = await perform(resource, request);
+        if (output === ABANDONED) return undefined;
         return { kind: 'succeeded', output: JSON.stringify(output ?? null) };
       } catch (error) {
         awaitingCallback.get(request.executionArn)?.delete(request.token);

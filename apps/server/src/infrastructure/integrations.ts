@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { createExecutionRunner, type ExecutionRunnerOptions } from '@stepstone/engine';
+import { createExecutionRunner, executionStreamId, type ExecutionEvent, type ExecutionRunnerOptions } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import {
   awsEndpointsFromEnv,
@@ -66,6 +66,21 @@ export function createRunnerWithIntegrations(deps: {
       const loaded = await getRunner().load(executionArn);
       return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && thread.cursor.taskStarted === true);
     },
+    syncJobs: {
+      pollSeconds: syncPollSeconds(env.STEPSTONE_SYNC_POLL_SECONDS),
+      submittedOutput: async (executionArn, token) => {
+        const loaded = await getRunner().load(executionArn);
+        const submitted = Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.token === token && thread.cursor.taskSubmitted === true);
+        return submitted ? submittedOutputOf(deps.store, executionArn, token) : undefined;
+      },
+      taskOpen: async (executionArn, token) => {
+        const loaded = await getRunner().load(executionArn);
+        if (!loaded) return true;
+        return loaded.state.status === 'RUNNING' && Object.values(loaded.state.threads).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token);
+      },
+      executionEnded: (executionArn) => deps.watcher.waitUntilClosed(executionArn, async () => (await getRunner().load(executionArn))?.state.status !== 'RUNNING'),
+      stopping: () => deps.watcher.isClosed(),
+    },
   });
   const { onAppended: afterIntegrations, ...runnerOptions } = deps.runnerOptions ?? {};
   const runner = createExecutionRunner({
@@ -84,6 +99,34 @@ export function createRunnerWithIntegrations(deps: {
   });
   created.runner = runner;
   return runner;
+}
+
+/** `STEPSTONE_SYNC_POLL_SECONDS`: seconds between a `.sync` job's describe calls (fractions allowed). */
+function syncPollSeconds(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`STEPSTONE_SYNC_POLL_SECONDS must be a positive number of seconds, got '${text}'`);
+  return seconds;
+}
+
+/**
+ * The output of the TaskSubmitted event of the task scheduled with `token`: a `.sync` job already
+ * started, which a re-dispatched task follows instead of starting another.
+ */
+async function submittedOutputOf(store: EventStore, executionArn: string, token: string): Promise<string | undefined> {
+  let thread: string | undefined;
+  let ours = false;
+  let output: string | undefined;
+  for (const { data } of await store.readStream(executionStreamId(executionArn))) {
+    const event = data as ExecutionEvent;
+    if (event.type.endsWith('Scheduled') && (event.x.token === token || event.x.th === thread)) {
+      ours = event.x.token === token;
+      if (ours) thread = event.x.th;
+    } else if (ours && event.type === 'TaskSubmitted' && event.x.th === thread) {
+      output = (event.taskSubmittedEventDetails as { output?: string } | undefined)?.output;
+    }
+  }
+  return output;
 }
 
 /** Long polls and `.sync` waits end before the HTTP server closes, so shutdown does not hang on them. */

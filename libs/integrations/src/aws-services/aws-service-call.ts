@@ -101,6 +101,19 @@ export function createAwsServiceCaller(endpoints: AwsEndpoints) {
       return { ...output, SdkHttpMetadata: sdkHttpMetadata(requestId, $metadata?.httpStatusCode ?? 200), SdkResponseMetadata: { RequestId: requestId } };
     },
 
+    /**
+     * One raw SDK call for an optimized integration that shapes its own result (the `.sync` job
+     * integrations): the SDK's output with `$metadata`; errors named as optimized integrations name them.
+     */
+    async send(service: string, packageSuffix: string, action: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const client = await load(packageSuffix, service);
+      try {
+        return await client.send(action, input);
+      } catch (error) {
+        throw awsServiceFailure(service, error, 'optimized');
+      }
+    },
+
     /** `arn:aws:states:::aws-sdk:<service>:<action>`: the SDK's response without `$metadata`. */
     async callSdk(service: string, action: string, parameters: Record<string, unknown>): Promise<unknown> {
       const client = await load(PACKAGE_NAMES[service] ?? service, service);

@@ -20,6 +20,10 @@ const OPTIMIZED: Readonly<Record<string, { prefix: string; serviceName: string; 
   dynamodb: { prefix: 'DynamoDB', serviceName: 'AmazonDynamoDBv2', baseException: 'AmazonDynamoDBException' },
   events: { prefix: 'EventBridge', serviceName: 'AmazonEventBridge', baseException: 'AmazonEventBridgeException' },
   states: { prefix: 'StepFunctions', serviceName: 'AWSStepFunctions', baseException: 'AWSStepFunctionsException' },
+  batch: { prefix: 'Batch', serviceName: 'AWSBatch', baseException: 'AWSBatchException' },
+  ecs: { prefix: 'ECS', serviceName: 'AmazonECS', baseException: 'AmazonECSException' },
+  glue: { prefix: 'Glue', serviceName: 'AWSGlue', baseException: 'AWSGlueException' },
+  sagemaker: { prefix: 'SageMaker', serviceName: 'AmazonSageMaker', baseException: 'AmazonSageMakerException' },
 };
 
 interface SdkError {

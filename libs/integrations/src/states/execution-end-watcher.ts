@@ -9,6 +9,8 @@ export interface ExecutionEndWatcher {
   /** Resolves when `isClosed()` is true, checking again each time the execution appends. */
   waitUntilClosed(executionArn: string, isClosed: () => Promise<boolean>): Promise<void>;
   close(): void;
+  /** Whether `close()` was called (the process is shutting down). */
+  isClosed(): boolean;
 }
 
 export function createExecutionEndWatcher(): ExecutionEndWatcher {
@@ -37,6 +39,7 @@ export function createExecutionEndWatcher(): ExecutionEndWatcher {
         await woken;
       }
     },
+    isClosed: () => closedWatcher,
     close() {
       closedWatcher = true;
       for (const set of waiting.values()) for (const wake of set) wake();

@@ -52,6 +52,29 @@ export function recordedMockDocument(testCase: ConformanceCase, stateMachineName
 }
 
 /**
+ * Many cases' recorded calls as one mock configuration, for a server that reads one file at
+ * start: each case's state machine (a unique name per case) gets its own `Recorded` test case.
+ * Response names are prefixed with the machine's name, since every case calls its responses
+ * `<State>Recorded`.
+ */
+export function combinedMockDocument(entries: ReadonlyArray<{ testCase: ConformanceCase; stateMachineName: string }>): Record<string, unknown> {
+  const stateMachines: Record<string, unknown> = {};
+  const mockedResponses: Record<string, unknown> = {};
+  for (const { testCase, stateMachineName } of entries) {
+    const document = recordedMockDocument(testCase, stateMachineName) as { StateMachines: Record<string, { TestCases: Record<string, Record<string, string>> }>; MockedResponses: Record<string, unknown> };
+    const states = document.StateMachines[stateMachineName].TestCases[RECORDED_TEST_CASE];
+    if (Object.keys(states).length === 0) continue;
+    const renamed: Record<string, string> = {};
+    for (const [state, response] of Object.entries(states)) {
+      renamed[state] = `${stateMachineName}-${response}`;
+      mockedResponses[renamed[state]] = document.MockedResponses[response];
+    }
+    stateMachines[stateMachineName] = { TestCases: { [RECORDED_TEST_CASE]: renamed } };
+  }
+  return { StateMachines: stateMachines, MockedResponses: mockedResponses };
+}
+
+/**
  * A few recordings lost the state name of calls made inside Parallel branches (`state: null`):
  * such a call belongs to the one Task state whose Resource names the recorded resource, when
  * exactly one does.
@@ -113,6 +136,22 @@ function pythonJson(value: unknown): string {
 function textOf(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * What the recording shows between a task's scheduling and its result that a mock response
+ * cannot carry (Step Functions Local's format holds only the result): a worker's name in
+ * ActivityStarted, the start response in TaskSubmitted. Undefined when there is none.
+ */
+export function progressMocksCannotExpress(testCase: ConformanceCase): string | undefined {
+  const progress = recordedProgress(testCase.history ?? []);
+  const workers = progress.filter((step) => step.started?.workerName !== undefined).length;
+  const submitted = progress.filter((step) => step.submitted !== undefined).length;
+  const needs = [
+    ...(workers ? [`${workers} ActivityStarted with a worker's name`] : []),
+    ...(submitted ? [`${submitted} TaskSubmitted with the service's start response`] : []),
+  ];
+  return needs.length ? `the recording has ${needs.join(' and ')}, which a mock configuration cannot express` : undefined;
 }
 
 function recordedProgress(history: ReadonlyArray<Record<string, any>>): RecordedProgress[] {

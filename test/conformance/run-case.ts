@@ -39,6 +39,8 @@ export interface ExecutionRun {
   readonly error?: string;
   readonly cause?: string;
   readonly history: ReadonlyArray<Record<string, unknown>>;
+  /** Why this way may not reproduce the recorded history exactly; added to a failing case's reason. */
+  readonly limitation?: string;
 }
 
 const START = Date.parse('2024-01-01T00:00:00.000Z');
@@ -203,7 +205,8 @@ export async function runCase(testCase: ConformanceCase, way: ConformanceWay = i
   }
   const results = judgeResults(testCase, run);
   const history = testCase.history ? judgeHistory(testCase, run) : undefined;
-  const reason = results.reason ?? history?.reason;
+  const failed = results.reason ?? history?.reason;
+  const reason = failed && run.limitation ? `${failed} (${run.limitation})` : failed;
   return { ...base, results: results.ok, history: history?.ok, ...(reason ? { reason } : {}) };
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  CreateActivityCommand,
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -13,7 +14,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer } from '../support/server';
 import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
-import { type ConformanceWay, type ExecutionRun, NeedsIntegration, type ValidationAnswer, usesValidateApi } from './run-case';
+import { RECORDED_TEST_CASE, combinedMockDocument, progressMocksCannotExpress } from './recorded-mocks';
+import { type ConformanceWay, type ExecutionRun, type ValidationAnswer, usesValidateApi } from './run-case';
 
 /** The account the corpus was recorded under (its ARNs keep it literally). */
 const RECORDED_ACCOUNT = '111111111111';
@@ -23,34 +25,51 @@ const ROLE_ARN = `arn:aws:iam::${RECORDED_ACCOUNT}:role/snf_role_arn`;
  * `--via http`: the same cases through the real server (a child process on a fresh data
  * directory) and @aws-sdk/client-sfn, so the API layer is held to the corpus too. The server
  * runs with STEPSTONE_CLOCK=fast (Waits do not sleep) and an object-store folder that each
- * case's `fixtures.s3_objects` are written into. Task states need the mocked services of the
- * integration work: such cases fail with "needs integration".
+ * case's `fixtures.s3_objects` are written into.
+ *
+ * Task states are answered as Step Functions Local answers them: every case's recorded service
+ * calls become one test case (`Recorded`) of that case's state machine, all in one mock
+ * configuration file the server reads at start (STEPSTONE_MOCK_CONFIG), and each execution is
+ * started on `<stateMachineArn>#Recorded`. The cases to run are therefore known up front.
  */
-export async function openHttpSession(): Promise<ConformanceWay & { close: () => Promise<void> }> {
+export async function openHttpSession(cases: readonly ConformanceCase[]): Promise<ConformanceWay & { close: () => Promise<void> }> {
   const objects = mkdtempSync(path.join(tmpdir(), 'stepstone-conformance-objects-'));
-  const server = await startServer({ env: { STEPSTONE_CLOCK: 'fast', STEPSTONE_OBJECT_STORE_DIR: objects, STEPSTONE_ACCOUNT: RECORDED_ACCOUNT } });
+  const machineNames = new Map<ConformanceCase, string>();
+  cases.forEach((testCase, index) => {
+    if (testCase.kind === 'execution') machineNames.set(testCase, `case-${index + 1}`);
+  });
+  const mockConfigFile = path.join(objects, '..', `${path.basename(objects)}-mocks.json`);
+  const document = combinedMockDocument([...machineNames].map(([testCase, stateMachineName]) => ({ testCase, stateMachineName })));
+  writeFileSync(mockConfigFile, JSON.stringify(document));
+  const mocked = new Set(Object.keys(document.StateMachines as Record<string, unknown>));
+  const server = await startServer({
+    env: { STEPSTONE_CLOCK: 'fast', STEPSTONE_OBJECT_STORE_DIR: objects, STEPSTONE_ACCOUNT: RECORDED_ACCOUNT, STEPSTONE_MOCK_CONFIG: mockConfigFile },
+  });
   const client = sfnClient(server.endpoint);
-  let counter = 0;
-  const nextName = () => `case-${++counter}`;
+  let validations = 0;
 
   return {
-    execute: (testCase) => executeViaHttp(client, testCase, objects, nextName()),
-    validate: (testCase) => validateViaHttp(client, testCase, nextName()),
+    execute: (testCase) => {
+      const name = machineNames.get(testCase);
+      if (name === undefined) throw new Error(`case ${testCase.id} was not given to openHttpSession`);
+      return executeViaHttp(client, testCase, objects, name, mocked.has(name));
+    },
+    validate: (testCase) => validateViaHttp(client, testCase, `validation-${++validations}`),
     async close() {
       client.destroy();
       await server.dispose();
       rmSync(objects, { recursive: true, force: true });
+      rmSync(mockConfigFile, { force: true });
     },
   };
 }
 
-async function executeViaHttp(client: SFNClient, testCase: ConformanceCase, objects: string, name: string): Promise<ExecutionRun> {
-  if (testCase.service_calls?.length || hasTaskState(testCase.definition)) {
-    throw new NeedsIntegration('needs integration: Task states are answered by mocked services, not available over http yet');
-  }
+async function executeViaHttp(client: SFNClient, testCase: ConformanceCase, objects: string, name: string, mocked: boolean): Promise<ExecutionRun> {
   writeFixtures(testCase, objects);
+  await createRecordedActivities(client, testCase);
   const type = testCase.state_machine_type ?? 'STANDARD';
-  const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name, definition: definitionTextOf(testCase), roleArn: ROLE_ARN, type }));
+  const created = await client.send(new CreateStateMachineCommand({ name, definition: definitionTextOf(testCase), roleArn: ROLE_ARN, type }));
+  const stateMachineArn = mocked ? `${created.stateMachineArn}#${RECORDED_TEST_CASE}` : created.stateMachineArn;
   const input = inputTextOf(testCase);
   if (type === 'EXPRESS') {
     // AWS keeps no history for EXPRESS executions; StartSyncExecution answers with the outcome.
@@ -77,7 +96,12 @@ async function executeViaHttp(client: SFNClient, testCase: ConformanceCase, obje
     error: described.error,
     cause: described.cause,
     history: history.map(toRecordedShape),
+    ...(mocked ? withLimitation(progressMocksCannotExpress(testCase)) : {}),
   };
+}
+
+function withLimitation(limitation: string | undefined): { limitation?: string } {
+  return limitation ? { limitation } : {};
 }
 
 /** The SDK's event (Date timestamp, absent fields) in the shape the corpus records. */
@@ -117,10 +141,13 @@ function writeFixtures(testCase: ConformanceCase, objects: string): void {
   }
 }
 
-function hasTaskState(definition: unknown): boolean {
-  if (Array.isArray(definition)) return definition.some(hasTaskState);
-  if (definition === null || typeof definition !== 'object') return false;
-  const record = definition as Record<string, unknown>;
-  if (record.Type === 'Task') return true;
-  return Object.values(record).some(hasTaskState);
+/**
+ * The activities the recording shows a task scheduled on exist on the server, created through
+ * the API as the recorded test created them (CreateActivity is idempotent by name). An activity
+ * the recording never reached is left absent: AWS failed such a task because it did not exist.
+ */
+async function createRecordedActivities(client: SFNClient, testCase: ConformanceCase): Promise<void> {
+  if (!(testCase.history ?? []).some((event) => event.type === 'ActivityScheduled')) return;
+  const names = new Set([...definitionTextOf(testCase).matchAll(/arn:aws:states:[^:"]+:\d+:activity:([A-Za-z0-9_-]+)/g)].map((match) => match[1]));
+  for (const name of names) await client.send(new CreateActivityCommand({ name }));
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, type DescribeExecutionCommandOutput, GetExecutionHistoryCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
 
 /** Step Functions Local's way to pick a mock test case: StartExecution on `<stateMachineArn>#<TestCase>`. */
@@ -60,7 +60,7 @@ describe('StartExecution with a mock test case, through the real server', () => 
     let status = 'RUNNING';
     for (let i = 0; i < 100 && status === 'RUNNING'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn! }));
+      const described: DescribeExecutionCommandOutput = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn! }));
       status = described.status!;
       if (status === 'SUCCEEDED') assert.deepEqual(JSON.parse(described.output!), { StatusCode: 200, answer: 42 });
     }

@@ -6,7 +6,6 @@ import {
   createAwsServiceCaller,
   createLambdaInvoker,
   createRoutingTaskDispatcher,
-  loadMockConfig,
   mockedOutcomeOf,
   type ActivityTaskQueue,
   type AwsEndpoints,
@@ -16,15 +15,16 @@ import { loadActivity } from '../activities/activity-stream';
 import type { Arns } from '../aws-protocol/arns';
 import type { ServerConfig } from '../config';
 import { createNestedExecutions } from '../executions/nested-executions';
-import { ACTIVITY_TASKS, EXECUTION_END_WATCHER, type TaskCompletionRunner } from './tokens';
+import { ACTIVITY_TASKS, EXECUTION_END_WATCHER, type MockConfigHolder, type TaskCompletionRunner } from './tokens';
 
 /**
  * The runner with its task dispatcher. They need each other (nested executions start children
  * through the runner; the runner dispatches tasks), so the dispatcher reaches the runner lazily.
  * Integration endpoints come from the environment: `STEPSTONE_LAMBDA_ENDPOINT`,
- * `STEPSTONE_LOCAL_FUNCTIONS`, `STEPSTONE_ENDPOINT_<SERVICE>`, `STEPSTONE_AWS_ENDPOINT`. With
- * `STEPSTONE_MOCK_CONFIG`, executions started as `<stateMachineArn>#<TestCase>` get their
- * mocked responses before any real call (Step Functions Local's behaviour).
+ * `STEPSTONE_LOCAL_FUNCTIONS`, `STEPSTONE_ENDPOINT_<SERVICE>`, `STEPSTONE_AWS_ENDPOINT`. With a
+ * mock configuration (`STEPSTONE_MOCK_CONFIG` or `PUT /mock-config`), executions started as
+ * `<stateMachineArn>#<TestCase>` get their mocked responses before any real call (Step
+ * Functions Local's behaviour).
  */
 export function createRunnerWithIntegrations(deps: {
   store: EventStore;
@@ -32,10 +32,11 @@ export function createRunnerWithIntegrations(deps: {
   config: ServerConfig;
   activities: ActivityTaskQueue;
   watcher: ExecutionEndWatcher;
+  /** The mock configuration in force, read at each dispatch. */
+  mocks: MockConfigHolder;
   /** Everything else the runner takes (clock, object store, test hooks); `onAppended` runs after the integrations'. */
   runnerOptions?: Omit<ExecutionRunnerOptions, 'store' | 'taskDispatcher'>;
 }): TaskCompletionRunner {
-  const mockConfig = deps.config.mockConfigFile ? loadMockConfig(deps.config.mockConfigFile) : undefined;
   const env = deps.config.integrationEnv;
   const created: { runner?: TaskCompletionRunner } = {};
   const getRunner = (): TaskCompletionRunner => {
@@ -44,7 +45,7 @@ export function createRunnerWithIntegrations(deps: {
   };
   const lambdaEndpoint = env.STEPSTONE_LAMBDA_ENDPOINT ?? env.STEPSTONE_ENDPOINT_LAMBDA ?? env.STEPSTONE_AWS_ENDPOINT;
   const taskDispatcher = createRoutingTaskDispatcher({
-    ...(mockConfig ? { mocks: (request) => mockedOutcomeOf(mockConfig, request) } : {}),
+    mocks: (request) => (deps.mocks.current ? mockedOutcomeOf(deps.mocks.current, request) : undefined),
     activities: deps.activities,
     lambda: createLambdaInvoker({
       ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}),

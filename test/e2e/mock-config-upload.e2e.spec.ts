@@ -16,7 +16,7 @@ describe('a mock configuration uploaded through PUT /mock-config', () => {
 
   const put = async (body: string) => {
     const response = await fetch(`${server.endpoint}/mock-config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
-    return { status: response.status, json: await response.json() };
+    return { status: response.status, json: (await response.json()) as { __type?: string; message?: string } & Record<string, unknown> };
   };
 
   const run = async (name: string): Promise<DescribeExecutionCommandOutput> => {
@@ -67,7 +67,7 @@ describe('a mock configuration uploaded through PUT /mock-config', () => {
     const notJson = await put('{"StateMachines":');
     assert.equal(notJson.status, 400);
     assert.equal(notJson.json.__type, 'ValidationException');
-    assert.match(notJson.json.message, /^The mock configuration is not valid JSON/);
+    assert.match(String(notJson.json.message), /^The mock configuration is not valid JSON/);
 
     const dangling = await put(JSON.stringify({ StateMachines: { uploaded: { TestCases: { Case: { Call: 'Missing' } } } }, MockedResponses: {} }));
     assert.equal(dangling.status, 400);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { createExecutionRunner, type ExecutionRunnerOptions } from '@stepstone/engine';
+import { createExecutionRunner, type ExecutionRunnerOptions, type ExecutionState } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import {
   awsEndpointsFromEnv,
@@ -43,6 +43,11 @@ export function createRunnerWithIntegrations(deps: {
     if (!created.runner) throw new Error('runner not created yet');
     return created.runner;
   };
+  /** Whether the execution's open task with this token is in the given phase (started, submitted). */
+  const openTaskHas = async (executionArn: string, token: string, phase: (cursor: NonNullable<ExecutionState['threads'][string]['cursor']>) => boolean): Promise<boolean> => {
+    const loaded = await getRunner().load(executionArn);
+    return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && phase(thread.cursor));
+  };
   const lambdaEndpoint = env.STEPSTONE_LAMBDA_ENDPOINT ?? env.STEPSTONE_ENDPOINT_LAMBDA ?? env.STEPSTONE_AWS_ENDPOINT;
   const taskDispatcher = createRoutingTaskDispatcher({
     mocks: (request) => (deps.mocks.current ? mockedOutcomeOf(deps.mocks.current, request) : undefined),
@@ -63,10 +68,8 @@ export function createRunnerWithIntegrations(deps: {
       const { state } = await loadActivity(deps.store, name);
       return state?.activityArn === activityArn;
     },
-    taskStarted: async (executionArn, token) => {
-      const loaded = await getRunner().load(executionArn);
-      return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && thread.cursor.taskStarted === true);
-    },
+    taskStarted: (executionArn, token) => openTaskHas(executionArn, token, (cursor) => cursor.taskStarted === true),
+    taskSubmitted: (executionArn, token) => openTaskHas(executionArn, token, (cursor) => cursor.taskSubmitted === true),
   });
   const { onAppended: afterIntegrations, ...runnerOptions } = deps.runnerOptions ?? {};
   const runner = createExecutionRunner({

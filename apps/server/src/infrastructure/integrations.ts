@@ -48,6 +48,12 @@ export function createRunnerWithIntegrations(deps: {
     const loaded = await getRunner().load(executionArn);
     return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && phase(thread.cursor));
   };
+  const activityExists = async (activityArn: string): Promise<boolean> => {
+    const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
+    if (!name) return false;
+    const { state } = await loadActivity(deps.store, name);
+    return state?.activityArn === activityArn;
+  };
   const lambdaEndpoint = env.STEPSTONE_LAMBDA_ENDPOINT ?? env.STEPSTONE_ENDPOINT_LAMBDA ?? env.STEPSTONE_AWS_ENDPOINT;
   const taskDispatcher = createRoutingTaskDispatcher({
     mocks: (request) => (deps.mocks.current ? mockedOutcomeOf(deps.mocks.current, request) : undefined),
@@ -62,12 +68,7 @@ export function createRunnerWithIntegrations(deps: {
     }),
     aws: createAwsServiceCaller(withSelfAsStepFunctions(awsEndpointsFromEnv(env, deps.config.region), deps.config)),
     executions: createNestedExecutions({ store: deps.store, arns: deps.arns, runner: getRunner, watcher: deps.watcher }),
-    activityExists: async (activityArn) => {
-      const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
-      if (!name) return false;
-      const { state } = await loadActivity(deps.store, name);
-      return state?.activityArn === activityArn;
-    },
+    activityExists,
     taskStarted: (executionArn, token) => openTaskHas(executionArn, token, (cursor) => cursor.taskStarted === true),
     taskSubmitted: (executionArn, token) => openTaskHas(executionArn, token, (cursor) => cursor.taskSubmitted === true),
   });
@@ -76,6 +77,9 @@ export function createRunnerWithIntegrations(deps: {
     ...runnerOptions,
     store: deps.store,
     taskDispatcher,
+    // Asked before scheduling (AWS writes no ActivityScheduled for a missing activity); the
+    // dispatcher asks again for an activity deleted between scheduling and dispatch.
+    activityExists,
     onAppended: (executionArn, events, state) => {
       const closed = state.status !== 'RUNNING';
       deps.watcher.notify(executionArn, closed);

@@ -139,6 +139,14 @@ function textOf(value: unknown): string | undefined {
 }
 
 /**
+ * Whether the case's activities existed when AWS ran it: the recording scheduled a task on one.
+ * A case whose activity was never scheduled (deleted before the run) must meet a missing one.
+ */
+export function recordedActivitiesExist(testCase: ConformanceCase): boolean {
+  return (testCase.history ?? []).some((event) => event.type === 'ActivityScheduled');
+}
+
+/**
  * What the recording shows between a task's scheduling and its result that a mock response
  * cannot carry (Step Functions Local's format holds only the result): a worker's name in
  * ActivityStarted, the start response in TaskSubmitted. Undefined when there is none.

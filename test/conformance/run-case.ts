@@ -19,7 +19,7 @@ import {
 } from '@stepstone/engine';
 import { mockedOutcome } from '@stepstone/integrations';
 import { explainedByAwsRuleChange, matches, tokensOf } from './compare';
-import { RECORDED_TEST_CASE, recordedMocks } from './recorded-mocks';
+import { RECORDED_TEST_CASE, recordedActivitiesExist, recordedMocks } from './recorded-mocks';
 import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
 
 export interface CaseOutcome {
@@ -50,8 +50,9 @@ const EXPRESS_EXECUTION_ARN = 'arn:aws:states:us-east-1:111111111111:express:con
 const STATE_MACHINE_NAME = 'conformance';
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:111111111111:stateMachine:${STATE_MACHINE_NAME}`;
 
-function deterministicEnv(now: number, seed: { n: number }): DecisionEnv {
+function deterministicEnv(now: number, seed: { n: number }, activitiesExist: boolean): DecisionEnv {
   return {
+    activityExists: async () => activitiesExist,
     now: new Date(now),
     random: () => ((seed.n = (seed.n * 16807) % 2147483647) - 1) / 2147483646,
     uuid: () => {
@@ -73,10 +74,11 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   let now = START;
   const events: ExecutionEvent[] = [];
   const mocks = recordedMocks(testCase, STATE_MACHINE_NAME);
+  const activitiesExist = recordedActivitiesExist(testCase);
   const answered = new Set<string>();
   const objectStore = objectStoreOf(testCase);
   const step = async (state: ExecutionState, command: ExecutionCommand): Promise<ExecutionState> => {
-    const decided = await decideAndEvolve(state, command, deterministicEnv(now, seed));
+    const decided = await decideAndEvolve(state, command, deterministicEnv(now, seed, activitiesExist));
     events.push(...decided.events);
     return decided.state;
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   CreateActivityCommand,
+  DeleteActivityCommand,
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -14,7 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer } from '../support/server';
 import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
-import { RECORDED_TEST_CASE, combinedMockDocument, progressMocksCannotExpress } from './recorded-mocks';
+import { RECORDED_TEST_CASE, combinedMockDocument, progressMocksCannotExpress, recordedActivitiesExist } from './recorded-mocks';
 import { type ConformanceWay, type ExecutionRun, type ValidationAnswer, usesValidateApi } from './run-case';
 
 /** The account the corpus was recorded under (its ARNs keep it literally). */
@@ -66,7 +67,16 @@ export async function openHttpSession(cases: readonly ConformanceCase[]): Promis
 
 async function executeViaHttp(client: SFNClient, testCase: ConformanceCase, objects: string, name: string, mocked: boolean): Promise<ExecutionRun> {
   writeFixtures(testCase, objects);
-  await createRecordedActivities(client, testCase);
+  const activityArns = await createRecordedActivities(client, testCase);
+  try {
+    return await runExecution(client, testCase, name, mocked);
+  } finally {
+    // The server is shared by every case: what one case registered must not exist for the next.
+    for (const activityArn of activityArns) await client.send(new DeleteActivityCommand({ activityArn }));
+  }
+}
+
+async function runExecution(client: SFNClient, testCase: ConformanceCase, name: string, mocked: boolean): Promise<ExecutionRun> {
   const type = testCase.state_machine_type ?? 'STANDARD';
   const created = await client.send(new CreateStateMachineCommand({ name, definition: definitionTextOf(testCase), roleArn: ROLE_ARN, type }));
   const stateMachineArn = mocked ? `${created.stateMachineArn}#${RECORDED_TEST_CASE}` : created.stateMachineArn;
@@ -146,8 +156,10 @@ function writeFixtures(testCase: ConformanceCase, objects: string): void {
  * the API as the recorded test created them (CreateActivity is idempotent by name). An activity
  * the recording never reached is left absent: AWS failed such a task because it did not exist.
  */
-async function createRecordedActivities(client: SFNClient, testCase: ConformanceCase): Promise<void> {
-  if (!(testCase.history ?? []).some((event) => event.type === 'ActivityScheduled')) return;
+async function createRecordedActivities(client: SFNClient, testCase: ConformanceCase): Promise<string[]> {
+  if (!recordedActivitiesExist(testCase)) return [];
   const names = new Set([...definitionTextOf(testCase).matchAll(/arn:aws:states:[^:"]+:\d+:activity:([A-Za-z0-9_-]+)/g)].map((match) => match[1]));
-  for (const name of names) await client.send(new CreateActivityCommand({ name }));
+  const arns: string[] = [];
+  for (const name of names) arns.push((await client.send(new CreateActivityCommand({ name }))).activityArn!);
+  return arns;
 }

@@ -4,6 +4,9 @@ import path from 'node:path';
 import {
   CreateActivityCommand,
   DeleteActivityCommand,
+  GetActivityTaskCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -13,9 +16,9 @@ import {
   StartSyncExecutionCommand,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
-import { sfnClient, startServer } from '../support/server';
+import { type RunningServer, sfnClient, startServer } from '../support/server';
 import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
-import { RECORDED_TEST_CASE, combinedMockDocument, progressMocksCannotExpress, recordedActivitiesExist } from './recorded-mocks';
+import { RECORDED_TEST_CASE, type RecordedActivityWork, combinedMockDocument, progressMocksCannotExpress, recordedActivitiesExist, recordedActivityWork } from './recorded-mocks';
 import { type ConformanceWay, type ExecutionRun, type ValidationAnswer, usesValidateApi } from './run-case';
 
 /** The account the corpus was recorded under (its ARNs keep it literally). */
@@ -32,6 +35,10 @@ const ROLE_ARN = `arn:aws:iam::${RECORDED_ACCOUNT}:role/snf_role_arn`;
  * calls become one test case (`Recorded`) of that case's state machine, all in one mock
  * configuration file the server reads at start (STEPSTONE_MOCK_CONFIG), and each execution is
  * started on `<stateMachineArn>#Recorded`. The cases to run are therefore known up front.
+ *
+ * Activity tasks are performed by a worker through the API instead (GetActivityTask with the
+ * recorded worker name, SendTask*), on a second server with the real clock: a fast clock jumps
+ * to the next deadline whenever the engine is idle, which is the whole time a worker holds a task.
  */
 export async function openHttpSession(cases: readonly ConformanceCase[]): Promise<ConformanceWay & { close: () => Promise<void> }> {
   const objects = mkdtempSync(path.join(tmpdir(), 'stepstone-conformance-objects-'));
@@ -43,22 +50,32 @@ export async function openHttpSession(cases: readonly ConformanceCase[]): Promis
   const document = combinedMockDocument([...machineNames].map(([testCase, stateMachineName]) => ({ testCase, stateMachineName })));
   writeFileSync(mockConfigFile, JSON.stringify(document));
   const mocked = new Set(Object.keys(document.StateMachines as Record<string, unknown>));
-  const server = await startServer({
-    env: { STEPSTONE_CLOCK: 'fast', STEPSTONE_OBJECT_STORE_DIR: objects, STEPSTONE_ACCOUNT: RECORDED_ACCOUNT, STEPSTONE_MOCK_CONFIG: mockConfigFile },
-  });
+  const env = { STEPSTONE_OBJECT_STORE_DIR: objects, STEPSTONE_ACCOUNT: RECORDED_ACCOUNT, STEPSTONE_MOCK_CONFIG: mockConfigFile };
+  const server = await startServer({ env: { ...env, STEPSTONE_CLOCK: 'fast' } });
   const client = sfnClient(server.endpoint);
+  let realClock: { server: RunningServer; client: SFNClient } | undefined;
+  const realClockClient = async () => {
+    if (!realClock) {
+      const started = await startServer({ env });
+      realClock = { server: started, client: sfnClient(started.endpoint) };
+    }
+    return realClock.client;
+  };
   let validations = 0;
 
   return {
-    execute: (testCase) => {
+    execute: async (testCase) => {
       const name = machineNames.get(testCase);
       if (name === undefined) throw new Error(`case ${testCase.id} was not given to openHttpSession`);
-      return executeViaHttp(client, testCase, objects, name, mocked.has(name));
+      const needsWorker = recordedActivitiesExist(testCase) && recordedActivityWork(testCase).length > 0;
+      return executeViaHttp(needsWorker ? await realClockClient() : client, testCase, objects, name, mocked.has(name));
     },
     validate: (testCase) => validateViaHttp(client, testCase, `validation-${++validations}`),
     async close() {
       client.destroy();
+      realClock?.client.destroy();
       await server.dispose();
+      await realClock?.server.dispose();
       rmSync(objects, { recursive: true, force: true });
       rmSync(mockConfigFile, { force: true });
     },
@@ -69,14 +86,14 @@ async function executeViaHttp(client: SFNClient, testCase: ConformanceCase, obje
   writeFixtures(testCase, objects);
   const activityArns = await createRecordedActivities(client, testCase);
   try {
-    return await runExecution(client, testCase, name, mocked);
+    return await runExecution(client, testCase, name, mocked, activityArns);
   } finally {
     // The server is shared by every case: what one case registered must not exist for the next.
     for (const activityArn of activityArns) await client.send(new DeleteActivityCommand({ activityArn }));
   }
 }
 
-async function runExecution(client: SFNClient, testCase: ConformanceCase, name: string, mocked: boolean): Promise<ExecutionRun> {
+async function runExecution(client: SFNClient, testCase: ConformanceCase, name: string, mocked: boolean, activityArns: readonly string[]): Promise<ExecutionRun> {
   const type = testCase.state_machine_type ?? 'STANDARD';
   const created = await client.send(new CreateStateMachineCommand({ name, definition: definitionTextOf(testCase), roleArn: ROLE_ARN, type }));
   const stateMachineArn = mocked ? `${created.stateMachineArn}#${RECORDED_TEST_CASE}` : created.stateMachineArn;
@@ -86,13 +103,25 @@ async function runExecution(client: SFNClient, testCase: ConformanceCase, name: 
     const result = await client.send(new StartSyncExecutionCommand({ stateMachineArn, input, name: 'case' }));
     return { status: result.status ?? 'UNKNOWN', output: result.output, error: result.error, cause: result.cause, history: [] };
   }
-  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input, name: 'case' }));
-  let described = await client.send(new DescribeExecutionCommand({ executionArn }));
-  for (let polls = 0; described.status === 'RUNNING'; polls++) {
-    if (polls > 2_000) throw new Error(`execution still RUNNING after ${polls} polls`);
-    await new Promise((resolve) => setTimeout(resolve, polls < 20 ? 2 : 10));
+  // The worker polls before the execution starts, so it takes each task as soon as it is scheduled.
+  const stopWorker = new AbortController();
+  const work = recordedActivityWork(testCase);
+  const worker = activityArns.length === 1 && work.length > 0 ? performActivityWork(client, activityArns[0], work, stopWorker.signal) : Promise.resolve(undefined);
+  let described;
+  try {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, input, name: 'case' }));
     described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    for (let polls = 0; described.status === 'RUNNING'; polls++) {
+      if (polls > 2_000) throw new Error(`execution still RUNNING after ${polls} polls`);
+      await new Promise((resolve) => setTimeout(resolve, polls < 20 ? 2 : 10));
+      described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    }
+  } finally {
+    stopWorker.abort();
   }
+  const workerFailure = await worker;
+  if (workerFailure) throw new Error(`the activity worker failed: ${workerFailure}`);
+  const executionArn = described.executionArn;
   const history: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -149,6 +178,29 @@ function writeFixtures(testCase: ConformanceCase, objects: string): void {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, object.body);
   }
+}
+
+/**
+ * An activity worker doing what AWS's worker did: GetActivityTask (long poll) with the recorded
+ * worker name, then the recorded answer through SendTaskSuccess/SendTaskFailure; a recorded
+ * timeout is taken and never answered. Stops when `signal` aborts (the execution ended).
+ */
+async function performActivityWork(client: SFNClient, activityArn: string, work: readonly RecordedActivityWork[], signal: AbortSignal): Promise<string | undefined> {
+  try {
+    for (const task of work) {
+      let taskToken: string | undefined;
+      while (!taskToken) {
+        const polled = await client.send(new GetActivityTaskCommand({ activityArn, ...(task.workerName !== undefined ? { workerName: task.workerName } : {}) }), { abortSignal: signal });
+        taskToken = polled.taskToken || undefined;
+      }
+      if (task.answer.kind === 'success') await client.send(new SendTaskSuccessCommand({ taskToken, output: task.answer.output }), { abortSignal: signal });
+      if (task.answer.kind === 'failure') await client.send(new SendTaskFailureCommand({ taskToken, error: task.answer.error, cause: task.answer.cause }), { abortSignal: signal });
+    }
+  } catch (error) {
+    // Resolved, never rejected: the execution is still being polled while the worker runs.
+    if (!signal.aborted) return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  return undefined;
 }
 
 /**

@@ -43,6 +43,7 @@ export async function startCallbackWorker(options: { functionName: string; call:
   const work = new Set<Promise<void>>();
   let acceptedSinceKill: string[] = [];
   let stopped = false;
+  let abandoned = false;
 
   const track = (job: Promise<void>) => {
     work.add(job);
@@ -52,6 +53,7 @@ export async function startCallbackWorker(options: { functionName: string; call:
   /** One call, sent again while the server is unreachable; resolves with the answer or the AWS error. */
   const untilAnswered = async (action: string, body: unknown): Promise<({ ok: true; value: any } | { ok: false; type: string; message: string }) & { retried: boolean }> => {
     for (let retried = false; ; retried = true) {
+      if (abandoned) return { ok: false, type: 'Abandoned', message: 'the test ended before the server answered', retried };
       try {
         return { ok: true, value: await options.call(action, body), retried };
       } catch (error) {
@@ -140,7 +142,12 @@ export async function startCallbackWorker(options: { functionName: string; call:
     async stop() {
       stopped = true;
       while (work.size > 0) await Promise.all([...work]);
-      await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+      if (endpoint.listening) await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+    },
+    /** After a failed test: gives up on whatever the server has not answered, then stops. */
+    async abandon() {
+      abandoned = true;
+      await this.stop();
     },
   };
 }

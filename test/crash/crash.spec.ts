@@ -56,7 +56,7 @@ describe('crash test', () => {
     assert.ok(callbackWorkload?.callback, 'the load has a callback workload');
     const callback = callbackWorkload.callback;
     const worker = await startCallbackWorker({ functionName: callback.functionName, call: (action, body) => call(action, body), answer: callback.answer });
-    closeWorker = worker.stop;
+    closeWorker = () => worker.abandon();
     server = await startServer({
       env: {
         STEPSTONE_CRASH_POINT: CRASH_POINT,

@@ -32,11 +32,12 @@ export function recordedMocks(testCase: ConformanceCase, stateMachineName: strin
  * `stateMachineName`, test case `Recorded` (a runner through the HTTP API can hand it to the
  * server as a file and start executions on `<stateMachineArn>#Recorded`).
  */
-export function recordedMockDocument(testCase: ConformanceCase, stateMachineName: string): Record<string, unknown> {
+export function recordedMockDocument(testCase: ConformanceCase, stateMachineName: string, options: { withoutActivities?: boolean } = {}): Record<string, unknown> {
   const responses: Record<string, Record<string, unknown>> = {};
   const states: Record<string, string> = {};
   const tasks = taskStatesOf(testCase.definition);
   for (const call of testCase.service_calls ?? []) {
+    if (options.withoutActivities && isActivityCall(call)) continue;
     const state = call.state ?? stateOfUnnamedCall(call, tasks);
     // A call whose state or outcome the recording lost cannot be mocked: the case then reports it needs one.
     if (state === undefined || !['succeeded', 'failed', 'timed_out'].includes(call.outcome)) continue;
@@ -49,6 +50,30 @@ export function recordedMockDocument(testCase: ConformanceCase, stateMachineName
     StateMachines: { [stateMachineName]: { TestCases: { [RECORDED_TEST_CASE]: states } } },
     MockedResponses: responses,
   };
+}
+
+/**
+ * Many cases' recorded calls as one mock configuration, for a server that reads one file at
+ * start: each case's state machine (a unique name per case) gets its own `Recorded` test case.
+ * Response names are prefixed with the machine's name, since every case calls its responses
+ * `<State>Recorded`. Activity tasks are left out: a worker answers them through the API
+ * (recordedActivityWork), which can also give the worker's name AWS recorded.
+ */
+export function combinedMockDocument(entries: ReadonlyArray<{ testCase: ConformanceCase; stateMachineName: string }>): Record<string, unknown> {
+  const stateMachines: Record<string, unknown> = {};
+  const mockedResponses: Record<string, unknown> = {};
+  for (const { testCase, stateMachineName } of entries) {
+    const document = recordedMockDocument(testCase, stateMachineName, { withoutActivities: true }) as { StateMachines: Record<string, { TestCases: Record<string, Record<string, string>> }>; MockedResponses: Record<string, unknown> };
+    const states = document.StateMachines[stateMachineName].TestCases[RECORDED_TEST_CASE];
+    if (Object.keys(states).length === 0) continue;
+    const renamed: Record<string, string> = {};
+    for (const [state, response] of Object.entries(states)) {
+      renamed[state] = `${stateMachineName}-${response}`;
+      mockedResponses[renamed[state]] = document.MockedResponses[response];
+    }
+    stateMachines[stateMachineName] = { TestCases: { [RECORDED_TEST_CASE]: renamed } };
+  }
+  return { StateMachines: stateMachines, MockedResponses: mockedResponses };
 }
 
 /**
@@ -113,6 +138,54 @@ function pythonJson(value: unknown): string {
 function textOf(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Whether the case's activities existed when AWS ran it: the recording scheduled a task on one.
+ * A case whose activity was never scheduled (deleted before the run) must meet a missing one.
+ */
+export function recordedActivitiesExist(testCase: ConformanceCase): boolean {
+  return (testCase.history ?? []).some((event) => event.type === 'ActivityScheduled');
+}
+
+/**
+ * What the recording shows between a task's scheduling and its result that a mock response
+ * cannot carry (Step Functions Local's format holds only the result): the service's start
+ * response in TaskSubmitted (`.sync`, `.waitForTaskToken`). Undefined when there is none.
+ */
+export function progressMocksCannotExpress(testCase: ConformanceCase): string | undefined {
+  const submitted = recordedProgress(testCase.history ?? []).filter((step) => step.submitted !== undefined).length;
+  return submitted ? `the recording has ${submitted} TaskSubmitted with the service's start response, which a mock configuration cannot express` : undefined;
+}
+
+/** What an activity worker did for AWS, task by task in scheduling order: its name and its answer. */
+export interface RecordedActivityWork {
+  readonly workerName?: string;
+  readonly answer: { readonly kind: 'success'; readonly output: string } | { readonly kind: 'failure'; readonly error?: string; readonly cause?: string } | { readonly kind: 'none' };
+}
+
+/**
+ * The recorded activity tasks as a worker performs them through the API (GetActivityTask with
+ * the recorded worker name, then SendTaskSuccess/SendTaskFailure with the recorded result; a
+ * recorded timeout is never answered).
+ */
+export function recordedActivityWork(testCase: ConformanceCase): RecordedActivityWork[] {
+  const starts = (testCase.history ?? []).filter((event) => event.type === 'ActivityStarted');
+  return (testCase.service_calls ?? []).filter(isActivityCall).map((call, index) => {
+    const workerName = starts[index]?.activityStartedEventDetails?.workerName as string | undefined;
+    const cause = textOf(call.cause);
+    const answer: RecordedActivityWork['answer'] =
+      call.outcome === 'succeeded'
+        ? { kind: 'success', output: JSON.stringify(valueOf(call.output)) }
+        : call.outcome === 'failed'
+          ? { kind: 'failure', ...(typeof call.error === 'string' ? { error: call.error } : {}), ...(cause !== undefined ? { cause } : {}) }
+          : { kind: 'none' };
+    return { ...(workerName !== undefined ? { workerName } : {}), answer };
+  });
+}
+
+function isActivityCall(call: Record<string, any>): boolean {
+  return call.event === 'ActivityScheduled';
 }
 
 function recordedProgress(history: ReadonlyArray<Record<string, any>>): RecordedProgress[] {

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   let way: ConformanceWay = inProcessWay;
   let close = async () => {};
   if (via === 'http') {
-    const session = await openHttpSession();
+    const session = await openHttpSession(cases);
     way = session;
     close = session.close;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../support/server';
+import { startCallbackWorker } from './callback-worker';
 import { countTransitions, referenceRun, type ReferenceRun } from './reference';
 import { WORKLOADS, type Workload } from './workloads';
 
@@ -11,6 +12,9 @@ import { WORKLOADS, type Workload } from './workloads';
  * and before its effects. After each death the server restarts on the same SQLite file. At the
  * end every execution must be terminal, produce its uncrashed reference's output, and have a
  * history with consecutive ids whose transitions match the reference one for one.
+ * Callback tasks are answered by a worker in this process (callback-worker.ts) through
+ * SendTaskSuccess: completions that meet a dead server are retried, and after every kill the
+ * accepted ones are sent again and must be refused with TaskTimedOut.
  *
  * `STEPSTONE_CRASH_SOAK=1` (or `npm run crash`) runs the long version.
  */
@@ -39,14 +43,30 @@ class ApiError extends Error {
 
 describe('crash test', () => {
   let server: RunningServer | undefined;
+  let closeWorker: (() => Promise<void>) | undefined;
 
   after(async () => {
     await server?.dispose();
+    await closeWorker?.();
   });
 
   it('loses nothing and does nothing twice across repeated SIGKILLs', { timeout: soak ? 3_600_000 : 175_000 }, async () => {
     const began = Date.now();
-    server = await startServer({ env: { STEPSTONE_CRASH_POINT: CRASH_POINT } });
+    const callbackWorkload = WORKLOADS.find((workload) => workload.callback);
+    assert.ok(callbackWorkload?.callback, 'the load has a callback workload');
+    const callback = callbackWorkload.callback;
+    const worker = await startCallbackWorker({ functionName: callback.functionName, call: (action, body) => call(action, body), answer: callback.answer });
+    closeWorker = () => worker.abandon();
+    server = await startServer({
+      env: {
+        STEPSTONE_CRASH_POINT: CRASH_POINT,
+        // The callback task's Lambda endpoint is the worker's; the SDK wants some credentials.
+        STEPSTONE_LAMBDA_ENDPOINT: worker.url,
+        AWS_ACCESS_KEY_ID: 'AKIDCRASH',
+        AWS_SECRET_ACCESS_KEY: 'crash',
+        AWS_REGION: 'us-east-1',
+      },
+    });
     const running = server;
     let harnessKills = 0;
     let crashPointKills = 0;
@@ -131,6 +151,7 @@ describe('crash test', () => {
         await running.kill('SIGKILL');
         harnessKills++;
       }
+      worker.afterKill();
       await Promise.all(inFlight);
     }
 
@@ -154,6 +175,14 @@ describe('crash test', () => {
       if (open.size > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     }
 
+    // The worker's last completions and duplicate resends: they need a live server to be answered.
+    while (worker.pending() > 0 && Date.now() < deadline + 30_000) {
+      if (!running.running()) crashPointKills++;
+      await ensureUp();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await worker.stop();
+
     // Verify with the crash point still armed: reads append nothing, so it cannot fire now.
     await ensureUp();
     const references = new Map<string, ReferenceRun>();
@@ -171,7 +200,9 @@ describe('crash test', () => {
       const key = `${execution.workload.name}|${execution.input}`;
       let reference = references.get(key);
       if (!reference) {
-        reference = await referenceRun(JSON.stringify(execution.workload.definition), execution.input);
+        const answer = execution.workload.callback?.answer(JSON.parse(execution.input));
+        // A callback task's TaskSubmitted records the endpoint's answer; only its presence is compared.
+        reference = await referenceRun(JSON.stringify(execution.workload.definition), execution.input, answer === undefined ? undefined : JSON.stringify(answer), answer === undefined ? undefined : '{}');
         references.set(key, reference);
       }
       let described: any;
@@ -214,6 +245,10 @@ describe('crash test', () => {
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
     console.log(`kills=${harnessKills + crashPointKills} executions=${submitted.length} lost=${lost} duplicated=${duplicated} mismatched=${mismatched}`);
     console.log(`(harness SIGKILLs=${harnessKills}, crash-point SIGKILLs=${crashPointKills}, ${seconds} s)`);
+    const callbacks = worker.stats;
+    console.log(`(callbacks: delivered=${callbacks.delivered} completed=${callbacks.completed} retried-while-down=${callbacks.retriedWhileDown} duplicates-rejected=${callbacks.duplicatesRejected})`);
+    assert.deepEqual(callbacks.problems, [], 'the worker got only success or TaskTimedOut answers');
+    assert.ok(callbacks.completed >= 1 && callbacks.retriedWhileDown >= 1 && callbacks.duplicatesRejected >= 1, 'completions were accepted, retried while the server was down, and refused as duplicates');
     assert.ok(harnessKills >= 20, 'the server was SIGKILLed at least 20 times');
     assert.ok(crashPointKills >= 1, 'the crash point between append and effect fired at least once');
     assert.deepEqual({ lost, duplicated, mismatched }, { lost: 0, duplicated: 0, mismatched: 0 }, `${problems.slice(0, 20).join('\n')}\n${running.output()}`);

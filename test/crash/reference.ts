@@ -11,9 +11,10 @@ export interface ReferenceRun {
 /**
  * The uncrashed reference: the same definition and input through the engine's pure decider,
  * in process, with a virtual clock (each Wait or backoff jumps to its deadline); tasks, if
- * any, succeed with `taskOutput`.
+ * any, succeed with `taskOutput` — after a TaskSubmitted with `submittedOutput` when given (a
+ * `.waitForTaskToken` task whose call was made).
  */
-export async function referenceRun(definition: string, input: string, taskOutput?: string): Promise<ReferenceRun> {
+export async function referenceRun(definition: string, input: string, taskOutput?: string, submittedOutput?: string): Promise<ReferenceRun> {
   let now = Date.parse('2024-01-01T00:00:00.000Z');
   const env = () => ({
     now: new Date(now),
@@ -42,6 +43,11 @@ export async function referenceRun(definition: string, input: string, taskOutput
     const effects = pendingEffects(state);
     const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
     if (task && taskOutput !== undefined) {
+      if (submittedOutput !== undefined) {
+        decided = await decideAndEvolve(state, { type: 'SubmitTask', token: task.token, output: submittedOutput }, env());
+        events.push(...decided.events);
+        state = decided.state;
+      }
       decided = await decideAndEvolve(state, { type: 'CompleteTask', token: task.token, output: taskOutput }, env());
       events.push(...decided.events);
       state = decided.state;

@@ -1,16 +1,23 @@
 /**
  * The crash test's mixed load: one state machine per entry, each with an input. Every entry
  * is deterministic, so an uncrashed reference run (reference.ts) says what it must produce.
- *
- * Callback tasks (a worker answering `.waitForTaskToken` through SendTaskSuccess) are one
- * more entry here once SendTaskSuccess exists: add a workload with a `worker` that polls for
- * its tokens, and the harness runs it alongside the load (see crash.spec.ts).
+ * An entry with `callback` has a `.waitForTaskToken` task that the test's worker
+ * (callback-worker.ts) answers through SendTaskSuccess with `callback.answer(payload)`.
  */
 export interface Workload {
   readonly name: string;
   readonly definition: Record<string, unknown>;
   input(seed: number): unknown;
+  readonly callback?: {
+    /** The Lambda function the task invokes; the test's endpoint serves it. */
+    readonly functionName: string;
+    /** The task's result, from the payload the task sent (the worker and the reference run use it alike). */
+    answer(payload: Record<string, unknown>): unknown;
+  };
 }
+
+/** The function name the callback workload invokes (the crash test serves it). */
+export const CALLBACK_FUNCTION = 'crash-callback';
 
 export const WORKLOADS: readonly Workload[] = [
   {
@@ -94,5 +101,24 @@ export const WORKLOADS: readonly Workload[] = [
       },
     },
     input: (seed) => ({ count: 0, seed }),
+  },
+  {
+    name: 'callback',
+    definition: {
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Parameters: { 'seed.$': '$.seed' }, Next: 'Ask' },
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: CALLBACK_FUNCTION, Payload: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Id', 'seed.$': '$.seed' } },
+          ResultPath: '$.answer',
+          Next: 'Done',
+        },
+        Done: { Type: 'Pass', Parameters: { 'seed.$': '$.seed', 'tripled.$': '$.answer.tripled' }, End: true },
+      },
+    },
+    input: (seed) => ({ seed }),
+    callback: { functionName: CALLBACK_FUNCTION, answer: (payload) => ({ tripled: Number(payload.seed) * 3 }) },
   },
 ];

@@ -203,7 +203,10 @@ describe('activities and task tokens against the real server', () => {
     const described = await finished(sfn, executionArn);
     assert.equal(described.status, 'FAILED', 'States.Runtime is not caught');
     assert.equal(described.error, 'States.Runtime');
-    assert.match(described.cause!, new RegExp(`The activity ${missing} does not exist\\.$`));
+    assert.equal(described.cause, `An error occurred while executing the state 'Work' (entered at the event id #2). The activity ${missing} does not exist.`);
+    // AWS fails the state before scheduling anything (corpus: test_activity_task_on_deleted).
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    assert.deepEqual(history.events!.map((event) => event.type), ['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
   });
 
   describe('`stepstone worker` in another process', () => {

@@ -5,7 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createDirectoryObjectStore, createFastClock } from '@stepstone/engine';
 import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
-import { createActivityTaskQueue, createExecutionEndWatcher, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
+import { createActivityTaskQueue, createExecutionEndWatcher, loadMockConfig, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
 import {
   CreateActivityHandler,
@@ -18,6 +18,7 @@ import { SendTaskFailureHandler, SendTaskHeartbeatHandler, SendTaskSuccessHandle
 import { createArns, type Arns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
 import { AuditController } from './audit/audit.controller';
+import { MockConfigController } from './mock-config/mock-config.controller';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
 import type { CrashPoint, ServerConfig } from './config';
 import {
@@ -40,9 +41,11 @@ import {
   EXECUTION_END_WATCHER,
   EXECUTION_RUNNER,
   ID_SOURCE,
+  MOCK_CONFIG,
   PROJECTIONS,
   type Clock,
   type IdSource,
+  type MockConfigHolder,
 } from './infrastructure/tokens';
 import { CreateStateMachineHandler } from './state-machines/create-state-machine.handler';
 import { DeleteStateMachineHandler } from './state-machines/delete-state-machine.handler';
@@ -92,7 +95,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [AwsJsonController, AuditController],
+      controllers: [AwsJsonController, AuditController, MockConfigController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
@@ -108,10 +111,11 @@ export class AppModule {
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
         { provide: ACTIVITY_TASKS, useFactory: () => createActivityTaskQueue() },
         { provide: EXECUTION_END_WATCHER, useFactory: () => createExecutionEndWatcher() },
+        { provide: MOCK_CONFIG, useFactory: (): MockConfigHolder => ({ current: config.mockConfigFile ? loadMockConfig(config.mockConfigFile) : undefined }) },
         {
           provide: EXECUTION_RUNNER,
-          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER],
-          useFactory: (store: EventStore, arns: Arns, activities: ActivityTaskQueue, watcher: ExecutionEndWatcher) => {
+          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER, MOCK_CONFIG],
+          useFactory: (store: EventStore, arns: Arns, activities: ActivityTaskQueue, watcher: ExecutionEndWatcher, mocks: MockConfigHolder) => {
             mkdirSync(config.objectStoreDir, { recursive: true });
             return createRunnerWithIntegrations({
               store,
@@ -119,6 +123,7 @@ export class AppModule {
               config,
               activities,
               watcher,
+              mocks,
               runnerOptions: {
                 objectStore: createDirectoryObjectStore(config.objectStoreDir),
                 now: clock,

@@ -97,6 +97,17 @@ describe('routing task dispatcher', () => {
     assert.deepEqual(progress.map((item) => item.kind), ['started', 'submitted']);
   });
 
+  it('after a restart, .waitForTaskToken calls again unless its TaskSubmitted is durable (a crash may fall between TaskStarted and the call)', async () => {
+    const submitted = new Set(['token-submitted']);
+    const { dispatcher: routing, lambda } = dispatcher({ taskStarted: async () => true, taskSubmitted: async (_arn, token) => submitted.has(token) });
+    const resource = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+    const progress: TaskProgress[] = [];
+    assert.equal(await routing.dispatch(request(resource, { FunctionName: 'f', Payload: { token: 'token-started' } }, progress, 'token-started')), undefined);
+    assert.equal(await routing.dispatch(request(resource, { FunctionName: 'f', Payload: { token: 'token-submitted' } }, [], 'token-submitted')), undefined);
+    assert.deepEqual(lambda.calls.map((call) => (call.payload as { token: string }).token), ['token-started']);
+    assert.deepEqual(progress.map((item) => item.kind), ['started', 'submitted']);
+  });
+
   it('a failing callback call fails the task instead of waiting', async () => {
     const { dispatcher: routing } = dispatcher();
     const outcome = await routing.dispatch(request('arn:aws:states:::lambda:invoke.waitForTaskToken', { FunctionName: 'bad' }));

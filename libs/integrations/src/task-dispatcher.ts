@@ -22,6 +22,13 @@ export interface RoutingTaskDispatcherOptions {
    */
   readonly taskStarted?: (executionArn: string, token: string) => Promise<boolean>;
   /**
+   * Whether a `.waitForTaskToken` task's call was made (TaskSubmitted is durable). After a
+   * restart such a task is called again unless it was: a crash between TaskStarted and the call
+   * would otherwise leave it waiting for a token nobody received. The call is at-least-once;
+   * the token is the same, so a second completion is refused (TaskTimedOut).
+   */
+  readonly taskSubmitted?: (executionArn: string, token: string) => Promise<boolean>;
+  /**
    * Whether an activity exists. A task for a missing (or deleted) activity fails the execution
    * with States.Runtime, as AWS does (corpus: test_activity_task_on_deleted).
    */
@@ -153,7 +160,7 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
         }
         if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
           if (resource.kind === 'integration') refuseCallback(jobIntegrationFor(resource.service, resource.action), request);
-          if (isAwaiting(request) || (await startedBefore(request))) return undefined;
+          if (isAwaiting(request) || ((await options.taskSubmitted?.(request.executionArn, request.token)) ?? false)) return undefined;
           const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
           tokens.add(request.token);
           awaitingCallback.set(request.executionArn, tokens);

@@ -1,12 +1,11 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { createExecutionRunner, executionStreamId, type ExecutionEvent, type ExecutionRunnerOptions } from '@stepstone/engine';
+import { createExecutionRunner, executionStreamId, type ExecutionEvent, type ExecutionRunnerOptions, type ExecutionState } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import {
   awsEndpointsFromEnv,
   createAwsServiceCaller,
   createLambdaInvoker,
   createRoutingTaskDispatcher,
-  loadMockConfig,
   mockedOutcomeOf,
   type ActivityTaskQueue,
   type AwsEndpoints,
@@ -16,15 +15,16 @@ import { loadActivity } from '../activities/activity-stream';
 import type { Arns } from '../aws-protocol/arns';
 import type { ServerConfig } from '../config';
 import { createNestedExecutions } from '../executions/nested-executions';
-import { ACTIVITY_TASKS, EXECUTION_END_WATCHER, type TaskCompletionRunner } from './tokens';
+import { ACTIVITY_TASKS, EXECUTION_END_WATCHER, type MockConfigHolder, type TaskCompletionRunner } from './tokens';
 
 /**
  * The runner with its task dispatcher. They need each other (nested executions start children
  * through the runner; the runner dispatches tasks), so the dispatcher reaches the runner lazily.
  * Integration endpoints come from the environment: `STEPSTONE_LAMBDA_ENDPOINT`,
- * `STEPSTONE_LOCAL_FUNCTIONS`, `STEPSTONE_ENDPOINT_<SERVICE>`, `STEPSTONE_AWS_ENDPOINT`. With
- * `STEPSTONE_MOCK_CONFIG`, executions started as `<stateMachineArn>#<TestCase>` get their
- * mocked responses before any real call (Step Functions Local's behaviour).
+ * `STEPSTONE_LOCAL_FUNCTIONS`, `STEPSTONE_ENDPOINT_<SERVICE>`, `STEPSTONE_AWS_ENDPOINT`. With a
+ * mock configuration (`STEPSTONE_MOCK_CONFIG` or `PUT /mock-config`), executions started as
+ * `<stateMachineArn>#<TestCase>` get their mocked responses before any real call (Step
+ * Functions Local's behaviour).
  */
 export function createRunnerWithIntegrations(deps: {
   store: EventStore;
@@ -32,19 +32,31 @@ export function createRunnerWithIntegrations(deps: {
   config: ServerConfig;
   activities: ActivityTaskQueue;
   watcher: ExecutionEndWatcher;
+  /** The mock configuration in force, read at each dispatch. */
+  mocks: MockConfigHolder;
   /** Everything else the runner takes (clock, object store, test hooks); `onAppended` runs after the integrations'. */
   runnerOptions?: Omit<ExecutionRunnerOptions, 'store' | 'taskDispatcher'>;
 }): TaskCompletionRunner {
-  const mockConfig = deps.config.mockConfigFile ? loadMockConfig(deps.config.mockConfigFile) : undefined;
   const env = deps.config.integrationEnv;
   const created: { runner?: TaskCompletionRunner } = {};
   const getRunner = (): TaskCompletionRunner => {
     if (!created.runner) throw new Error('runner not created yet');
     return created.runner;
   };
+  /** Whether the execution's open task with this token is in the given phase (started, submitted). */
+  const openTaskHas = async (executionArn: string, token: string, phase: (cursor: NonNullable<ExecutionState['threads'][string]['cursor']>) => boolean): Promise<boolean> => {
+    const loaded = await getRunner().load(executionArn);
+    return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && phase(thread.cursor));
+  };
+  const activityExists = async (activityArn: string): Promise<boolean> => {
+    const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
+    if (!name) return false;
+    const { state } = await loadActivity(deps.store, name);
+    return state?.activityArn === activityArn;
+  };
   const lambdaEndpoint = env.STEPSTONE_LAMBDA_ENDPOINT ?? env.STEPSTONE_ENDPOINT_LAMBDA ?? env.STEPSTONE_AWS_ENDPOINT;
   const taskDispatcher = createRoutingTaskDispatcher({
-    ...(mockConfig ? { mocks: (request) => mockedOutcomeOf(mockConfig, request) } : {}),
+    mocks: (request) => (deps.mocks.current ? mockedOutcomeOf(deps.mocks.current, request) : undefined),
     activities: deps.activities,
     lambda: createLambdaInvoker({
       ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}),
@@ -56,16 +68,9 @@ export function createRunnerWithIntegrations(deps: {
     }),
     aws: createAwsServiceCaller(withSelfAsStepFunctions(awsEndpointsFromEnv(env, deps.config.region), deps.config)),
     executions: createNestedExecutions({ store: deps.store, arns: deps.arns, runner: getRunner, watcher: deps.watcher }),
-    activityExists: async (activityArn) => {
-      const name = /:activity:([^:]+)$/.exec(activityArn)?.[1];
-      if (!name) return false;
-      const { state } = await loadActivity(deps.store, name);
-      return state?.activityArn === activityArn;
-    },
-    taskStarted: async (executionArn, token) => {
-      const loaded = await getRunner().load(executionArn);
-      return Object.values(loaded?.state.threads ?? {}).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token && thread.cursor.taskStarted === true);
-    },
+    activityExists,
+    taskStarted: (executionArn, token) => openTaskHas(executionArn, token, (cursor) => cursor.taskStarted === true),
+    taskSubmitted: (executionArn, token) => openTaskHas(executionArn, token, (cursor) => cursor.taskSubmitted === true),
     syncJobs: {
       pollSeconds: syncPollSeconds(env.STEPSTONE_SYNC_POLL_SECONDS),
       submittedOutput: async (executionArn, token) => {
@@ -87,6 +92,9 @@ export function createRunnerWithIntegrations(deps: {
     ...runnerOptions,
     store: deps.store,
     taskDispatcher,
+    // Asked before scheduling (AWS writes no ActivityScheduled for a missing activity); the
+    // dispatcher asks again for an activity deleted between scheduling and dispatch.
+    activityExists,
     onAppended: (executionArn, events, state) => {
       const closed = state.status !== 'RUNNING';
       deps.watcher.notify(executionArn, closed);

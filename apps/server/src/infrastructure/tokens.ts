@@ -1,4 +1,5 @@
 import type { ExecutionRunner, TaskOutcome, TaskProgress, Caller } from '@stepstone/engine';
+import type { MockConfig } from '@stepstone/integrations';
 
 /** Injection tokens: tsx does not emit decorator metadata, so every dependency is injected by token. */
 export const CONFIG = Symbol('ServerConfig');
@@ -11,6 +12,7 @@ export const ARNS = Symbol('Arns');
 export const ACTIVITY_TASKS = Symbol('ActivityTaskQueue');
 export const TASK_DISPATCHER = Symbol('TaskDispatcher');
 export const EXECUTION_END_WATCHER = Symbol('ExecutionEndWatcher');
+export const MOCK_CONFIG = Symbol('MockConfig');
 
 /** The wall clock, injected so handlers never read it themselves. */
 export type Clock = () => Date;
@@ -22,3 +24,12 @@ export type TaskCompletionRunner = ExecutionRunner & {
   completeTask(executionArn: string, token: string, outcome: TaskOutcome, caller?: Caller): Promise<boolean>;
   reportTask(executionArn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean>;
 };
+
+/**
+ * The mock configuration tasks are answered from: the STEPSTONE_MOCK_CONFIG file at start,
+ * replaced at run time by `PUT /mock-config`. Read at each dispatch, so a replacement applies
+ * to every task dispatched after it (held in memory: a restart reads the file again).
+ */
+export interface MockConfigHolder {
+  current: MockConfig | undefined;
+}

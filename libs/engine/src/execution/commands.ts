@@ -55,10 +55,15 @@ export type ExecutionCommand =
   /** RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful states. */
   | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string };
 
-/** What the decider may not compute itself: time, ids, randomness, hashing. */
+/** What the decider may not compute itself: time, ids, randomness, hashing, what exists outside. */
 export interface DecisionEnv {
   readonly now: Date;
   readonly random: () => number;
   readonly uuid: () => string;
   readonly hash: (algorithm: string, data: string) => string;
+  /**
+   * Whether an activity exists. AWS fails a Task on a missing activity before scheduling it
+   * (no ActivityScheduled; corpus: test_activity_task_on_deleted). Absent: not checked here.
+   */
+  readonly activityExists?: (activityArn: string) => Promise<boolean>;
 }

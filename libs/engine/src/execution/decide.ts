@@ -691,6 +691,9 @@ class Decision {
     const timeoutSeconds = await this.taskSeconds(threadId, definition, 'TimeoutSeconds', language);
     const heartbeatSeconds = await this.taskSeconds(threadId, definition, 'HeartbeatSeconds', language);
     const family = taskEventFamilyOf(resourceArn);
+    if (family === 'Activity' && this.env.activityExists && !(await this.env.activityExists(resourceArn))) {
+      throw new StatesError('States.Runtime', `The activity ${resourceArn} does not exist.`);
+    }
     const parametersText = json(parameters ?? {});
     const roleArn = (credentials as { RoleArn?: unknown } | undefined)?.RoleArn;
     const taskCredentials = typeof roleArn === 'string' ? { roleArn } : undefined;

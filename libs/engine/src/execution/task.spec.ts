@@ -72,6 +72,26 @@ describe('decide: history events per task resource', () => {
     );
   });
 
+  it('a Task on a missing activity fails with States.Runtime before ActivityScheduled, past a States.ALL Catch', async () => {
+    const definition = taskMachine(ACTIVITY_ARN, { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handled' }] });
+    (definition.States as Record<string, unknown>).Handled = { Type: 'Pass', End: true };
+    delete (definition.States.Work as Record<string, unknown>).End;
+    (definition.States.Work as Record<string, unknown>).Next = 'Handled';
+    const asked: string[] = [];
+    const env = { ...fixedEnv(), activityExists: async (arn: string) => (asked.push(arn), false) };
+    await given().when(startCommand(definition), env).then(['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed'], (events, state) => {
+      // AWS's words (corpus: test_activity_task_on_deleted).
+      assert.deepEqual(details(events[2], 'executionFailedEventDetails'), {
+        error: 'States.Runtime',
+        cause: `An error occurred while executing the state 'Work' (entered at the event id #2). The activity ${ACTIVITY_ARN} does not exist.`,
+      });
+      assert.equal(state.status, 'FAILED');
+    });
+    assert.deepEqual(asked, [ACTIVITY_ARN]);
+    const existing = { ...fixedEnv(), activityExists: async () => true };
+    await given().when(startCommand(definition), existing).then(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled']);
+  });
+
   it('an activity writes ActivityScheduled (heartbeat and timeout), ActivityStarted with the worker, ActivitySucceeded', async () => {
     const started = await given().when(startCommand(taskMachine(ACTIVITY_ARN, { TimeoutSeconds: 60, HeartbeatSeconds: 10 }), { v: 1 })).then(
       ['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled'],

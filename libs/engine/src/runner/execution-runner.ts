@@ -75,6 +75,8 @@ export interface ExecutionRunnerOptions {
   readonly onAppended?: (executionArn: string, events: readonly ExecutionEvent[], state: ExecutionState) => void;
   /** How many conflicting appends to retry before giving up (another writer keeps winning). */
   readonly maxConflictRetries?: number;
+  /** Whether an activity exists, asked before a Task on it is scheduled (see DecisionEnv). */
+  readonly activityExists?: (activityArn: string) => Promise<boolean>;
 }
 
 interface Loaded {
@@ -88,8 +90,9 @@ type TimerPayload =
   | { readonly kind: 'execution-timeout'; readonly arn: string }
   | { readonly kind: 'task-deadline'; readonly arn: string; readonly token: string; readonly deadline: 'timeout' | 'heartbeat' };
 
-function systemDecisionEnv(now: Date): DecisionEnv {
+function systemDecisionEnv(now: Date, activityExists?: (activityArn: string) => Promise<boolean>): DecisionEnv {
   return {
+    ...(activityExists ? { activityExists } : {}),
     now,
     random: Math.random,
     uuid: randomUUID,
@@ -168,7 +171,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       for (let attempt = 0; ; attempt++) {
         const loaded = await load(arn);
         if (!loaded) return { events: [], position: 0 };
-        const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now()));
+        const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now(), options.activityExists));
         if (decided.events.length === 0) return { events: [], position: 0 };
         try {
           const result = await store.append({
@@ -273,7 +276,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return serialise(arn, async () => {
       const existing = await load(arn);
       if (existing) return compareExisting(existing.state, request);
-      const decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now()));
+      const decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now(), options.activityExists));
       try {
         const result = await store.append({
           streamId: executionStreamId(arn),
@@ -301,7 +304,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function runSync(request: StartExecutionRequest): Promise<SyncExecutionResult> {
-    let decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now()));
+    let decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now(), options.activityExists));
     let state = decided.state;
     const syncTokens = new Set<string>();
     while (state.status === 'RUNNING' && !closed) {
@@ -331,9 +334,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
       }
       if (!command) {
-        decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now()));
+        decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now(), options.activityExists));
       } else {
-        decided = await decideAndEvolve(state, command, systemDecisionEnv(now()));
+        decided = await decideAndEvolve(state, command, systemDecisionEnv(now(), options.activityExists));
       }
       state = decided.state;
     }

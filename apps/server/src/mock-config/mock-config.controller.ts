@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Inject, Put } from '@nestjs/common';
+import { InvalidMockConfiguration, parseMockConfig } from '@stepstone/integrations';
+import { ValidationException } from '../aws-protocol/api-errors';
+import { MOCK_CONFIG, type MockConfigHolder } from '../infrastructure/tokens';
+
+export interface PutMockConfigResponse {
+  /** The state machines the configuration names, each with its test cases. */
+  readonly stateMachines: Record<string, readonly string[]>;
+  readonly mockedResponses: readonly string[];
+}
+
+/**
+ * `PUT /mock-config`: replaces the mock configuration (Step Functions Local's format, unchanged)
+ * without a restart — the "uploaded through an API" way next to STEPSTONE_MOCK_CONFIG. Tasks
+ * dispatched afterwards, of executions started as `<stateMachineArn>#<TestCase>`, are answered
+ * from it; a task already answered keeps its answer. A configuration that does not parse is
+ * refused with ValidationException naming the field, and the one in force stays. Not an AWS
+ * action (Step Functions Local only reads a file), so plain JSON over PUT, like `GET /audit`.
+ */
+@Controller('mock-config')
+export class MockConfigController {
+  constructor(@Inject(MOCK_CONFIG) private readonly mocks: MockConfigHolder) {}
+
+  @Put()
+  @HttpCode(200)
+  put(@Body() body: unknown): PutMockConfigResponse {
+    if (typeof body !== 'string' || body.trim() === '') {
+      throw new ValidationException('The request body must be a mock configuration: a JSON object with StateMachines and MockedResponses');
+    }
+    let config;
+    try {
+      config = parseMockConfig(body);
+    } catch (error) {
+      if (error instanceof InvalidMockConfiguration) throw new ValidationException(error.message);
+      throw error;
+    }
+    this.mocks.current = config;
+    const stateMachines: Record<string, string[]> = {};
+    for (const [machine, testCases] of config.stateMachines) stateMachines[machine] = [...testCases.keys()];
+    return { stateMachines, mockedResponses: [...config.mockedResponses.keys()] };
+  }
+}

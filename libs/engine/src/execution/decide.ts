@@ -1,6 +1,6 @@
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { evolve } from './evolve';
-import { rememberParsed } from './payload-cache';
+import { internDefinition, rememberParsed } from './payload-cache';
 import {
   type ChildrenBook,
   type Cursor,
@@ -229,7 +229,7 @@ class Decision {
   }
 
   private startExecution(command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
-    const definition = JSON.parse(command.definition) as Record<string, any>;
+    const definition = internDefinition(command.definition).object;
     const timeoutAt =
       typeof definition.TimeoutSeconds === 'number'
         ? new Date(this.env.now.getTime() + definition.TimeoutSeconds * 1000).toISOString()

@@ -1,4 +1,4 @@
-import { parsedField } from './payload-cache';
+import { internDefinition, parsedField } from './payload-cache';
 import type { ExecutionEvent, StateKind } from './history-event';
 import {
   type ChildrenBook,
@@ -30,12 +30,14 @@ export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionS
   if (type === 'ExecutionStarted') {
     const start = event.x.start!;
     const details = event.executionStartedEventDetails as Record<string, unknown>;
-    const definitionObject = JSON.parse(start.definition) as Record<string, any>;
+    const definition = internDefinition(start.definition);
+    const definitionObject = definition.object;
     return {
       ...next,
       status: 'RUNNING',
       start: {
         ...start,
+        definition: definition.text,
         input: parsedField(details, 'input'),
         inputText: details.input as string,
         roleArn: details.roleArn as string,

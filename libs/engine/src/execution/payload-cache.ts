@@ -21,3 +21,30 @@ export function parsedField(details: unknown, field: string): unknown {
   rememberParsed(details, field, value);
   return value;
 }
+
+/** Distinct definitions kept parsed; executions of one machine share one (most runs use a few). */
+const MAX_INTERNED_DEFINITIONS = 256;
+const definitions = new Map<string, { readonly text: string; readonly object: Readonly<Record<string, any>> }>();
+
+/**
+ * A definition's text and its parsed form, shared by every execution of the same definition:
+ * one parse per definition instead of two per execution (decide and fold), and one copy in
+ * memory however many executions are open (100k parked executions would otherwise hold 100k
+ * copies). Deep-frozen, since every holder reads it.
+ */
+export function internDefinition(text: string): { readonly text: string; readonly object: Readonly<Record<string, any>> } {
+  const known = definitions.get(text);
+  if (known) return known;
+  const interned = { text, object: deepFreeze(JSON.parse(text) as Record<string, any>) };
+  if (definitions.size >= MAX_INTERNED_DEFINITIONS) definitions.delete(definitions.keys().next().value as string);
+  definitions.set(text, interned);
+  return interned;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

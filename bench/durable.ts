@@ -23,12 +23,23 @@ export interface ThroughputResult {
   readonly executions: number;
   readonly seconds: number;
   readonly execPerSec: number;
+  /** CPU per execution: where the 2 cores go (server vs this process's SDK clients). */
+  readonly serverCpuMicrosPerExec: number;
+  readonly clientCpuMicrosPerExec: number;
 }
 
-export async function measureThroughput(client: SFNClient, machineName: string, count: number, clients: number): Promise<ThroughputResult> {
+export async function measureThroughput(
+  client: SFNClient,
+  machineName: string,
+  count: number,
+  clients: number,
+  serverCpuMicros: () => number,
+): Promise<ThroughputResult> {
   const stateMachineArn = await createMachine(client, machineName, DURABLE_WORKLOAD.definition);
   const input = JSON.stringify(DURABLE_WORKLOAD.input);
   let next = 0;
+  const serverBefore = serverCpuMicros();
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -40,9 +51,17 @@ export async function measureThroughput(client: SFNClient, machineName: string, 
   );
   await waitUntilNoneRunning(client, stateMachineArn, 120_000);
   const seconds = (performance.now() - started) / 1000;
+  const serverCpu = serverCpuMicros() - serverBefore;
+  const clientCpu = process.cpuUsage(clientBefore);
   const succeeded = (await listAll(client, stateMachineArn, 'SUCCEEDED')).length;
   if (succeeded !== count) throw new Error(`bench: ${succeeded} of ${count} executions SUCCEEDED`);
-  return { executions: count, seconds, execPerSec: count / seconds };
+  return {
+    executions: count,
+    seconds,
+    execPerSec: count / seconds,
+    serverCpuMicrosPerExec: serverCpu / count,
+    clientCpuMicrosPerExec: (clientCpu.user + clientCpu.system) / count,
+  };
 }
 
 export interface LatencyResult {

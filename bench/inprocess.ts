@@ -61,11 +61,16 @@ export function stepstoneEngine(workload: Workload) {
     return state;
   }
 
-  /** States entered by one execution (AWS's state transitions), read from its history. */
+  /**
+   * State transitions of one execution, read from its history: states entered, plus each
+   * retry of a Task (AWS bills a retry as a transition).
+   */
   async function transitionsPerExecution(): Promise<number> {
     await run();
-    const history = await runner.history(`arn:aws:states:us-east-1:123456789012:execution:bench:e${sequence}`);
-    return (history ?? []).filter((event) => event.type.endsWith('StateEntered')).length;
+    const history = (await runner.history(`arn:aws:states:us-east-1:123456789012:execution:bench:e${sequence}`)) ?? [];
+    const count = (type: string) => history.filter((event) => event.type === type).length;
+    const entered = history.filter((event) => event.type.endsWith('StateEntered')).length;
+    return entered + count('TaskScheduled') - count('TaskStateEntered');
   }
 
   return {

@@ -141,14 +141,19 @@ async function runDurable(settings: Settings) {
     const openLoopClient = benchClient(server.endpoint, Number.POSITIVE_INFINITY);
     try {
       const throughput: number[] = [];
+      const serverCpu: number[] = [];
+      const clientCpu: number[] = [];
       const latency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
       for (let run = 0; run < settings.runs; run += 1) {
-        const t = await measureThroughput(client, `chain-throughput-${run}`, settings.durableExecutions, settings.durableClients);
+        const t = await measureThroughput(client, `chain-throughput-${run}`, settings.durableExecutions, settings.durableClients, server.cpuMicros);
         throughput.push(t.execPerSec);
+        serverCpu.push(t.serverCpuMicrosPerExec);
+        clientCpu.push(t.clientCpuMicrosPerExec);
         const l = await measureLatency(openLoopClient, `chain-latency-${run}`, settings.latencyRate, settings.latencySeconds);
         latency.push(l);
         console.error(
-          `  run ${run + 1}: ${Math.round(t.execPerSec)} exec/s; at ${Math.round(l.achievedStartsPerSec)} starts/s: ` +
+          `  run ${run + 1}: ${Math.round(t.execPerSec)} exec/s (CPU per execution: server ${Math.round(t.serverCpuMicrosPerExec)} µs, ` +
+            `SDK clients ${Math.round(t.clientCpuMicrosPerExec)} µs); at ${Math.round(l.achievedStartsPerSec)} starts/s: ` +
             `start p50 ${l.p50StartMs.toFixed(1)} ms p99 ${l.p99StartMs.toFixed(1)} ms, end-to-end p99 ${l.p99EndToEndMs.toFixed(1)} ms`,
         );
       }
@@ -164,6 +169,8 @@ async function runDurable(settings: Settings) {
         p50EndToEndMs: p50EndToEnd.median,
         p99EndToEndMs: p99EndToEnd.median,
         transitionsPerSec: execPerSec.median * 10,
+        serverCpuMicrosPerExec: figure(serverCpu).median,
+        clientCpuMicrosPerExec: figure(clientCpu).median,
         executionsPerRun: settings.durableExecutions,
         clients: settings.durableClients,
         startsPerSec: settings.latencyRate,

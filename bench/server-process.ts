@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '..');
+/** USER_HZ: 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 const listeningLine = /stepstone listening on (http:\/\/\S+)/;
 
 export interface ServerProcess {
@@ -15,6 +17,8 @@ export interface ServerProcess {
   pid(): number;
   /** Resident set size of the server process in MiB (Linux /proc). */
   rssMiB(): number;
+  /** CPU time (user + system) the server process used so far, in microseconds (Linux /proc). */
+  cpuMicros(): number;
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts again on the same port and data directory; resolves with the seconds until it listened. */
   restart(): Promise<number>;
@@ -71,6 +75,11 @@ export async function launchServer(dataDir: string, nodeFlags: readonly string[]
       const status = readFileSync(`/proc/${child?.pid}/status`, 'utf8');
       const kib = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
       return kib / 1024;
+    },
+    cpuMicros() {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks.
+      const fields = readFileSync(`/proc/${child?.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS_PER_SECOND);
     },
     kill,
     restart: launch,

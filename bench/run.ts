@@ -20,6 +20,7 @@ import { measureLatency, measureThroughput } from './durable';
 import { peerEngine, stepstoneEngine, timeBoxed } from './inprocess';
 import { killAndRestart, parkExecutions } from './open-executions';
 import { installPeerPolyfills } from './peer-polyfill';
+import { measureSdkCeiling } from './sdk-ceiling';
 import { launchServer, type ServerProcess } from './server-process';
 import { benchClient } from './sfn';
 import { figure, formatFigure, type Figure } from './stats';
@@ -33,6 +34,8 @@ interface Settings {
   readonly durableExecutions: number;
   readonly durableClients: number;
   readonly latencyRate: number;
+  /** A rate this shared machine sustains, to show latency below saturation. */
+  readonly latencyLowRate: number;
   readonly latencySeconds: number;
   readonly openExecutions: number;
   readonly openClients: number;
@@ -58,6 +61,7 @@ function parseArgs(argv: readonly string[]): { settings: Settings; jsonFile?: st
       durableExecutions: quick ? 2_000 : 10_000,
       durableClients: 32,
       latencyRate: 500,
+      latencyLowRate: 100,
       latencySeconds: quick ? 3 : 10,
       openExecutions: quick ? 10_000 : 100_000,
       openClients: 32,
@@ -144,6 +148,7 @@ async function runDurable(settings: Settings) {
       const serverCpu: number[] = [];
       const clientCpu: number[] = [];
       const latency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
+      const lowLatency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
       for (let run = 0; run < settings.runs; run += 1) {
         const t = await measureThroughput(client, `chain-throughput-${run}`, settings.durableExecutions, settings.durableClients, server.cpuMicros);
         throughput.push(t.execPerSec);
@@ -151,16 +156,27 @@ async function runDurable(settings: Settings) {
         clientCpu.push(t.clientCpuMicrosPerExec);
         const l = await measureLatency(openLoopClient, `chain-latency-${run}`, settings.latencyRate, settings.latencySeconds);
         latency.push(l);
+        const low = await measureLatency(openLoopClient, `chain-latency-low-${run}`, settings.latencyLowRate, settings.latencySeconds);
+        lowLatency.push(low);
         console.error(
           `  run ${run + 1}: ${Math.round(t.execPerSec)} exec/s (CPU per execution: server ${Math.round(t.serverCpuMicrosPerExec)} µs, ` +
             `SDK clients ${Math.round(t.clientCpuMicrosPerExec)} µs); at ${Math.round(l.achievedStartsPerSec)} starts/s: ` +
-            `start p50 ${l.p50StartMs.toFixed(1)} ms p99 ${l.p99StartMs.toFixed(1)} ms, end-to-end p99 ${l.p99EndToEndMs.toFixed(1)} ms`,
+            `start p50 ${l.p50StartMs.toFixed(1)} ms p99 ${l.p99StartMs.toFixed(1)} ms, end-to-end p99 ${l.p99EndToEndMs.toFixed(1)} ms; ` +
+            `at ${settings.latencyLowRate}/s: start p99 ${low.p99StartMs.toFixed(1)} ms`,
         );
       }
+      const ceilings = [];
+      for (let run = 0; run < settings.runs; run += 1) ceilings.push(await measureSdkCeiling(settings.quick ? 1_000 : 3_000, settings.durableClients));
+      const sdkCeiling = figure(ceilings.map((ceiling) => ceiling.callsPerSec));
+      console.error(`  SDK client alone against a stub server: ${formatFigure(sdkCeiling)} calls/s`);
       const execPerSec = figure(throughput);
+      const achieved = figure(latency.map((l) => l.achievedStartsPerSec));
       const p50Start = figure(latency.map((l) => l.p50StartMs));
       const p99Start = figure(latency.map((l) => l.p99StartMs));
       const p50EndToEnd = figure(latency.map((l) => l.p50EndToEndMs));
+      const lowP50Start = figure(lowLatency.map((l) => l.p50StartMs));
+      const lowP99Start = figure(lowLatency.map((l) => l.p99StartMs));
+      const lowP99EndToEnd = figure(lowLatency.map((l) => l.p99EndToEndMs));
       const p99EndToEnd = figure(latency.map((l) => l.p99EndToEndMs));
       return {
         execPerSec: execPerSec.median,
@@ -171,11 +187,20 @@ async function runDurable(settings: Settings) {
         transitionsPerSec: execPerSec.median * 10,
         serverCpuMicrosPerExec: figure(serverCpu).median,
         clientCpuMicrosPerExec: figure(clientCpu).median,
+        sdkCeilingCallsPerSec: sdkCeiling.median,
+        sdkCeilingCpuMicrosPerCall: figure(ceilings.map((ceiling) => ceiling.cpuMicrosPerCall)).median,
         executionsPerRun: settings.durableExecutions,
         clients: settings.durableClients,
         startsPerSec: settings.latencyRate,
+        achievedStartsPerSec: achieved.median,
+        belowSaturation: {
+          startsPerSec: settings.latencyLowRate,
+          p50StartMs: lowP50Start.median,
+          p99StartMs: lowP99Start.median,
+          p99EndToEndMs: lowP99EndToEnd.median,
+        },
         latencySeconds: settings.latencySeconds,
-        spread: { execPerSec, p50Start, p99Start, p50EndToEnd, p99EndToEnd },
+        spread: { execPerSec, achieved, p50Start, p99Start, p50EndToEnd, p99EndToEnd, sdkCeiling, lowP50Start, lowP99Start, lowP99EndToEnd },
       };
     } finally {
       client.destroy();
@@ -259,9 +284,14 @@ function table(inprocess: InProcessRow[] | undefined, durable: Awaited<ReturnTyp
     lines.push('| Durable (server, HTTP, SQLite), 10-Pass chain | median (min–max) |');
     lines.push('|---|---:|');
     lines.push(`| executions/s to terminal, ${durable.clients} concurrent clients | ${formatFigure(durable.spread.execPerSec)} |`);
+    lines.push(`| starts/s the open loop achieved (target ${durable.startsPerSec}) | ${formatFigure(durable.spread.achieved)} |`);
     lines.push(`| StartExecution p50 at ${durable.startsPerSec} starts/s | ${formatFigure(durable.spread.p50Start, 1)} ms |`);
     lines.push(`| StartExecution p99 at ${durable.startsPerSec} starts/s | ${formatFigure(durable.spread.p99Start, 1)} ms |`);
     lines.push(`| start-to-SUCCEEDED p99 at ${durable.startsPerSec} starts/s | ${formatFigure(durable.spread.p99EndToEnd, 1)} ms |`);
+    lines.push(`| StartExecution p50 / p99 at ${durable.belowSaturation.startsPerSec} starts/s | ${formatFigure(durable.spread.lowP50Start, 1)} / ${formatFigure(durable.spread.lowP99Start, 1)} ms |`);
+    lines.push(`| start-to-SUCCEEDED p99 at ${durable.belowSaturation.startsPerSec} starts/s | ${formatFigure(durable.spread.lowP99EndToEnd, 1)} ms |`);
+    lines.push(`| CPU per execution: server / SDK client | ${n(durable.serverCpuMicrosPerExec)} µs / ${n(durable.clientCpuMicrosPerExec)} µs |`);
+    lines.push(`| ceiling: the SDK client alone against a stub server | ${formatFigure(durable.spread.sdkCeiling)} calls/s |`);
     lines.push('');
   }
   if (open) {

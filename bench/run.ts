@@ -15,6 +15,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import Database from 'better-sqlite3';
 import { measureLatency, measureThroughput } from './durable';
 import { peerEngine, stepstoneEngine, timeBoxed } from './inprocess';
@@ -144,72 +145,81 @@ async function runInProcess(settings: Settings): Promise<InProcessRow[]> {
 
 async function runDurable(settings: Settings) {
   return withServer(async (server) => {
-    const client = benchClient(server.endpoint, settings.durableClients);
-    // Open loop: a start is sent when it is due, never queued behind a busy socket.
-    const openLoopClient = benchClient(server.endpoint, Number.POSITIVE_INFINITY);
-    try {
-      const throughput: number[] = [];
-      const serverCpu: number[] = [];
-      const clientCpu: number[] = [];
-      const latency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
-      const lowLatency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
-      for (let run = 0; run < settings.runs; run += 1) {
-        const t = await measureThroughput(client, `chain-throughput-${run}`, settings.durableExecutions, settings.durableClients, server.cpuMicros);
-        throughput.push(t.execPerSec);
-        serverCpu.push(t.serverCpuMicrosPerExec);
-        clientCpu.push(t.clientCpuMicrosPerExec);
-        const l = await measureLatency(openLoopClient, `chain-latency-${run}`, settings.latencyRate, settings.latencySeconds);
-        latency.push(l);
-        const low = await measureLatency(openLoopClient, `chain-latency-low-${run}`, settings.latencyLowRate, settings.latencySeconds);
-        lowLatency.push(low);
-        console.error(
-          `  run ${run + 1}: ${Math.round(t.execPerSec)} exec/s (CPU per execution: server ${Math.round(t.serverCpuMicrosPerExec)} µs, ` +
-            `SDK clients ${Math.round(t.clientCpuMicrosPerExec)} µs); at ${Math.round(l.achievedStartsPerSec)} starts/s: ` +
-            `start p50 ${l.p50StartMs.toFixed(1)} ms p99 ${l.p99StartMs.toFixed(1)} ms, end-to-end p99 ${l.p99EndToEndMs.toFixed(1)} ms; ` +
-            `at ${settings.latencyLowRate}/s: start p99 ${low.p99StartMs.toFixed(1)} ms`,
-        );
+    // A fresh client (and socket pool) per phase: a keep-alive socket left idle past the
+    // server's keep-alive timeout while another phase keeps this process busy can be reused
+    // just as the server closes it (ECONNRESET, and the SDK is told not to retry).
+    const withClient = async <T>(sockets: number, phase: (client: SFNClient) => Promise<T>): Promise<T> => {
+      const client = benchClient(server.endpoint, sockets);
+      try {
+        return await phase(client);
+      } finally {
+        client.destroy();
       }
-      const ceilings = [];
-      for (let run = 0; run < settings.runs; run += 1) ceilings.push(await measureSdkCeiling(settings.quick ? 1_000 : 3_000, settings.durableClients));
-      const sdkCeiling = figure(ceilings.map((ceiling) => ceiling.callsPerSec));
-      console.error(`  SDK client alone against a stub server: ${formatFigure(sdkCeiling)} calls/s`);
-      const execPerSec = figure(throughput);
-      const achieved = figure(latency.map((l) => l.achievedStartsPerSec));
-      const p50Start = figure(latency.map((l) => l.p50StartMs));
-      const p99Start = figure(latency.map((l) => l.p99StartMs));
-      const p50EndToEnd = figure(latency.map((l) => l.p50EndToEndMs));
-      const lowP50Start = figure(lowLatency.map((l) => l.p50StartMs));
-      const lowP99Start = figure(lowLatency.map((l) => l.p99StartMs));
-      const lowP99EndToEnd = figure(lowLatency.map((l) => l.p99EndToEndMs));
-      const p99EndToEnd = figure(latency.map((l) => l.p99EndToEndMs));
-      return {
-        execPerSec: execPerSec.median,
-        p50StartMs: p50Start.median,
-        p99StartMs: p99Start.median,
-        p50EndToEndMs: p50EndToEnd.median,
-        p99EndToEndMs: p99EndToEnd.median,
-        transitionsPerSec: execPerSec.median * 10,
-        serverCpuMicrosPerExec: figure(serverCpu).median,
-        clientCpuMicrosPerExec: figure(clientCpu).median,
-        sdkCeilingCallsPerSec: sdkCeiling.median,
-        sdkCeilingCpuMicrosPerCall: figure(ceilings.map((ceiling) => ceiling.cpuMicrosPerCall)).median,
-        executionsPerRun: settings.durableExecutions,
-        clients: settings.durableClients,
-        startsPerSec: settings.latencyRate,
-        achievedStartsPerSec: achieved.median,
-        belowSaturation: {
-          startsPerSec: settings.latencyLowRate,
-          p50StartMs: lowP50Start.median,
-          p99StartMs: lowP99Start.median,
-          p99EndToEndMs: lowP99EndToEnd.median,
-        },
-        latencySeconds: settings.latencySeconds,
-        spread: { execPerSec, achieved, p50Start, p99Start, p50EndToEnd, p99EndToEnd, sdkCeiling, lowP50Start, lowP99Start, lowP99EndToEnd },
-      };
-    } finally {
-      client.destroy();
-      openLoopClient.destroy();
+    };
+    // Open loop: a start is sent when it is due, never queued behind a busy socket.
+    const openLoop = Number.POSITIVE_INFINITY;
+    const throughput: number[] = [];
+    const serverCpu: number[] = [];
+    const clientCpu: number[] = [];
+    const latency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
+    const lowLatency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
+    for (let run = 0; run < settings.runs; run += 1) {
+      const t = await withClient(settings.durableClients, (client) =>
+        measureThroughput(client, `chain-throughput-${run}`, settings.durableExecutions, settings.durableClients, server.cpuMicros),
+      );
+      throughput.push(t.execPerSec);
+      serverCpu.push(t.serverCpuMicrosPerExec);
+      clientCpu.push(t.clientCpuMicrosPerExec);
+      const l = await withClient(openLoop, (client) => measureLatency(client, `chain-latency-${run}`, settings.latencyRate, settings.latencySeconds));
+      latency.push(l);
+      const low = await withClient(openLoop, (client) =>
+        measureLatency(client, `chain-latency-low-${run}`, settings.latencyLowRate, settings.latencySeconds),
+      );
+      lowLatency.push(low);
+      console.error(
+        `  run ${run + 1}: ${Math.round(t.execPerSec)} exec/s (CPU per execution: server ${Math.round(t.serverCpuMicrosPerExec)} µs, ` +
+          `SDK clients ${Math.round(t.clientCpuMicrosPerExec)} µs); at ${Math.round(l.achievedStartsPerSec)} starts/s: ` +
+          `start p50 ${l.p50StartMs.toFixed(1)} ms p99 ${l.p99StartMs.toFixed(1)} ms, end-to-end p99 ${l.p99EndToEndMs.toFixed(1)} ms; ` +
+          `at ${settings.latencyLowRate}/s: start p99 ${low.p99StartMs.toFixed(1)} ms`,
+      );
     }
+    const ceilings = [];
+    for (let run = 0; run < settings.runs; run += 1) ceilings.push(await measureSdkCeiling(settings.quick ? 1_000 : 3_000, settings.durableClients));
+    const sdkCeiling = figure(ceilings.map((ceiling) => ceiling.callsPerSec));
+    console.error(`  SDK client alone against a stub server: ${formatFigure(sdkCeiling)} calls/s`);
+    const execPerSec = figure(throughput);
+    const achieved = figure(latency.map((l) => l.achievedStartsPerSec));
+    const p50Start = figure(latency.map((l) => l.p50StartMs));
+    const p99Start = figure(latency.map((l) => l.p99StartMs));
+    const p50EndToEnd = figure(latency.map((l) => l.p50EndToEndMs));
+    const lowP50Start = figure(lowLatency.map((l) => l.p50StartMs));
+    const lowP99Start = figure(lowLatency.map((l) => l.p99StartMs));
+    const lowP99EndToEnd = figure(lowLatency.map((l) => l.p99EndToEndMs));
+    const p99EndToEnd = figure(latency.map((l) => l.p99EndToEndMs));
+    return {
+      execPerSec: execPerSec.median,
+      p50StartMs: p50Start.median,
+      p99StartMs: p99Start.median,
+      p50EndToEndMs: p50EndToEnd.median,
+      p99EndToEndMs: p99EndToEnd.median,
+      transitionsPerSec: execPerSec.median * 10,
+      serverCpuMicrosPerExec: figure(serverCpu).median,
+      clientCpuMicrosPerExec: figure(clientCpu).median,
+      sdkCeilingCallsPerSec: sdkCeiling.median,
+      sdkCeilingCpuMicrosPerCall: figure(ceilings.map((ceiling) => ceiling.cpuMicrosPerCall)).median,
+      executionsPerRun: settings.durableExecutions,
+      clients: settings.durableClients,
+      startsPerSec: settings.latencyRate,
+      achievedStartsPerSec: achieved.median,
+      belowSaturation: {
+        startsPerSec: settings.latencyLowRate,
+        p50StartMs: lowP50Start.median,
+        p99StartMs: lowP99Start.median,
+        p99EndToEndMs: lowP99EndToEnd.median,
+      },
+      latencySeconds: settings.latencySeconds,
+      spread: { execPerSec, achieved, p50Start, p99Start, p50EndToEnd, p99EndToEnd, sdkCeiling, lowP50Start, lowP99Start, lowP99EndToEnd },
+    };
   });
 }
 

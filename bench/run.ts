@@ -148,31 +148,35 @@ async function runDurable(settings: Settings) {
     // A fresh client (and socket pool) per phase: a keep-alive socket left idle past the
     // server's keep-alive timeout while another phase keeps this process busy can be reused
     // just as the server closes it (ECONNRESET, and the SDK is told not to retry).
-    const withClient = async <T>(sockets: number, phase: (client: SFNClient) => Promise<T>): Promise<T> => {
+    const withClient = async <T>(name: string, sockets: number, phase: (client: SFNClient) => Promise<T>): Promise<T> => {
       const client = benchClient(server.endpoint, sockets);
       try {
         return await phase(client);
+      } catch (error) {
+        throw new Error(`bench: durable phase ${name} failed: ${String(error)}`, { cause: error });
       } finally {
         client.destroy();
       }
     };
-    // Open loop: a start is sent when it is due, never queued behind a busy socket.
-    const openLoop = Number.POSITIVE_INFINITY;
+    // Open loop: a start is sent when it is due. Sockets are capped so that a saturated server
+    // does not get thousands of connections at once (an overflowing accept queue resets them);
+    // a start that waits for a socket still counts the wait, from its scheduled time.
+    const openLoop = 256;
     const throughput: number[] = [];
     const serverCpu: number[] = [];
     const clientCpu: number[] = [];
     const latency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
     const lowLatency: Array<Awaited<ReturnType<typeof measureLatency>>> = [];
     for (let run = 0; run < settings.runs; run += 1) {
-      const t = await withClient(settings.durableClients, (client) =>
+      const t = await withClient(`throughput ${run + 1}`, settings.durableClients, (client) =>
         measureThroughput(client, `chain-throughput-${run}`, settings.durableExecutions, settings.durableClients, server.cpuMicros),
       );
       throughput.push(t.execPerSec);
       serverCpu.push(t.serverCpuMicrosPerExec);
       clientCpu.push(t.clientCpuMicrosPerExec);
-      const l = await withClient(openLoop, (client) => measureLatency(client, `chain-latency-${run}`, settings.latencyRate, settings.latencySeconds));
+      const l = await withClient(`latency ${settings.latencyRate}/s ${run + 1}`, openLoop, (client) => measureLatency(client, `chain-latency-${run}`, settings.latencyRate, settings.latencySeconds));
       latency.push(l);
-      const low = await withClient(openLoop, (client) =>
+      const low = await withClient(`latency ${settings.latencyLowRate}/s ${run + 1}`, openLoop, (client) =>
         measureLatency(client, `chain-latency-low-${run}`, settings.latencyLowRate, settings.latencySeconds),
       );
       lowLatency.push(low);

@@ -2,7 +2,7 @@
  * Not a test: Stepstone's speed, side by side with aws-local-stepfunctions (issue 7).
  *
  *   npm run bench                      # full run: medians of 3 runs, 100,000 parked executions
- *   npm run bench -- --quick           # about a minute: shorter runs, 10,000 parked executions
+ *   npm run bench -- --quick           # about a minute: shorter runs, 5,000 parked executions
  *   npm run bench -- --json FILE       # also write the results as JSON (bench/results/ is ignored by git)
  *   npm run bench -- --only inprocess  # one part: inprocess | durable | open
  *
@@ -57,14 +57,14 @@ function parseArgs(argv: readonly string[]): { settings: Settings; jsonFile?: st
     settings: {
       quick,
       runs: 3,
-      inprocessSeconds: quick ? 1 : 3,
+      inprocessSeconds: quick ? 0.5 : 3,
       concurrency: 50,
-      durableExecutions: quick ? 2_000 : 10_000,
+      durableExecutions: quick ? 1_000 : 10_000,
       durableClients: 32,
       latencyRate: 500,
       latencyLowRate: 100,
-      latencySeconds: quick ? 3 : 10,
-      openExecutions: quick ? 10_000 : 100_000,
+      latencySeconds: quick ? 2 : 10,
+      openExecutions: quick ? 5_000 : 100_000,
       openClients: 32,
       canaries: 100,
     },

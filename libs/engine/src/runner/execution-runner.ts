@@ -85,6 +85,10 @@ interface Loaded {
   revision: number;
 }
 
+/** Events per page when recovery scans the global feed. */
+const RECOVERY_PAGE_SIZE = 5_000;
+const EXECUTION_STREAM_PREFIX = 'execution-';
+
 type TimerPayload =
   | { readonly kind: 'timer'; readonly arn: string; readonly threadId: string; readonly enteredEventId: number }
   | { readonly kind: 'execution-timeout'; readonly arn: string }
@@ -389,12 +393,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function recover(): Promise<{ executions: number; timers: number }> {
-    const streams = options.openExecutions
-      ? (await options.openExecutions()).map(executionStreamId)
-      : ((await store.listStreams?.('execution-')) ?? []);
+    const loadedStreams = options.openExecutions
+      ? await replayEach((await options.openExecutions()).map(executionStreamId))
+      : await replayFeed();
     let executions = 0;
-    for (const streamId of streams) {
-      const loaded = fold(await store.readStream(streamId));
+    for (const loaded of loadedStreams) {
       if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
       const arn = loaded.state.start.executionArn;
       cache.set(arn, loaded);
@@ -402,6 +405,45 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       executions++;
     }
     return { executions, timers: timers.size };
+  }
+
+  async function replayEach(streamIds: readonly string[]): Promise<Array<Loaded | undefined>> {
+    const loaded: Array<Loaded | undefined> = [];
+    for (const streamId of streamIds) loaded.push(fold(await store.readStream(streamId)));
+    return loaded;
+  }
+
+  /**
+   * Every open execution from one sequential pass over the global feed (pages of
+   * RECOVERY_PAGE_SIZE), instead of one stream read per execution ever started: 100k parked
+   * executions are one scan, not 100k queries. Only open executions stay folded; a stream
+   * that has events after its closing event (whatever reopens it) is replayed on its own.
+   */
+  async function replayFeed(): Promise<Array<Loaded | undefined>> {
+    const open = new Map<string, Loaded>();
+    const closed = new Set<string>();
+    const reopened = new Set<string>();
+    for (let from = 0; ; ) {
+      const page = await store.readAll({ fromPosition: from, maxCount: RECOVERY_PAGE_SIZE });
+      if (page.length === 0) break;
+      for (const event of page) {
+        const streamId = event.streamId;
+        if (!streamId.startsWith(EXECUTION_STREAM_PREFIX) || reopened.has(streamId)) continue;
+        if (closed.has(streamId)) {
+          reopened.add(streamId);
+          continue;
+        }
+        const state = evolve(open.get(streamId)?.state ?? initialExecutionState, event.data as ExecutionEvent);
+        if (state.status === 'RUNNING') {
+          open.set(streamId, { state, revision: event.revision });
+        } else {
+          open.delete(streamId);
+          closed.add(streamId);
+        }
+      }
+      from = page[page.length - 1].position;
+    }
+    return [...open.values(), ...(await replayEach([...reopened]))];
   }
 
   async function close(): Promise<void> {

@@ -12,6 +12,7 @@ import {
   type Subscription,
 } from '../event-store';
 import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
+import { recordedEvent } from '../internal/recorded-event';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
 
 export interface InMemoryEventStoreOptions {
@@ -21,7 +22,8 @@ export interface InMemoryEventStoreOptions {
 
 /**
  * A store held in process memory, for unit tests and benchmarks. Same semantics as the SQLite
- * adapter: data is stored as a JSON copy (later changes to the caller's objects are not seen),
+ * adapter: data is stored as its JSON text (later changes to the caller's objects are not seen)
+ * and parsed on first read,
  * and every `appendBatch` is one commit. Returned events are frozen records shared between
  * readers; treat their `data` as read-only.
  */
@@ -47,13 +49,13 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
     const target = stream ?? [];
     if (!stream) streams.set(prepared.streamId, target);
     for (const row of rows) {
-      const event: RecordedEvent = Object.freeze({
+      const event = recordedEvent({
         streamId: prepared.streamId,
         revision: row.revision,
         position: all.length + 1,
         type: row.type,
-        data: JSON.parse(row.dataJson) as unknown,
-        metadata: JSON.parse(row.metadataJson) as Record<string, unknown>,
+        dataJson: row.dataJson,
+        metadataJson: row.metadataJson,
         recordedAt,
         hash: row.hash,
         previousHash: row.previousHash,

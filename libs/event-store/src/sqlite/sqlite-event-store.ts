@@ -12,6 +12,7 @@ import {
   type Subscription,
 } from '../event-store';
 import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
+import { recordedEvent } from '../internal/recorded-event';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
 
 export interface SqliteEventStoreOptions {
@@ -317,15 +318,15 @@ function limitOf(maxCount: number | undefined): number {
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  return recordedEvent({
     streamId: row.stream_id,
     revision: row.revision,
     position: row.position,
     type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    dataJson: row.data,
+    metadataJson: row.metadata,
     recordedAt: row.recorded_at,
     hash: row.hash,
     previousHash: row.previous_hash,
-  };
+  });
 }

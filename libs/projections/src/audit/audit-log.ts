@@ -115,6 +115,16 @@ const otherActions: Readonly<Record<string, string>> = {
   ActivityDeleted: 'DeleteActivity',
 };
 
+/** Every event type `actionOf` may turn into an entry. */
+const auditedTypes: ReadonlySet<string> = new Set([
+  ...Object.keys(stateMachineActions),
+  ...Object.keys(taskResultActions),
+  ...Object.keys(otherActions),
+  'ExecutionStarted',
+  'ExecutionAborted',
+  'ExecutionRedriven',
+]);
+
 function actionOf(event: RecordedEvent, fromApi: boolean): AuditAction | undefined {
   const data = (event.data ?? {}) as Data;
   if (event.streamId.startsWith(STATE_MACHINE_STREAM_PREFIX)) {
@@ -190,6 +200,8 @@ export function createAuditApplier(db: Database.Database): (event: RecordedEvent
     .pluck();
 
   return (event) => {
+    // Most events are no action (states entered and exited): skip them before parsing anything.
+    if (!auditedTypes.has(event.type)) return;
     const metadata = event.metadata ?? {};
     const requestId = text(metadata.requestId);
     const found = actionOf(event, requestId !== undefined);

@@ -131,6 +131,9 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
   };
 
   const applyExecutionEvent = (event: RecordedEvent) => {
+    // Decided by type first: most of an execution's events (states entered and exited) change
+    // no read model, and reading `data` would parse their stored JSON for nothing.
+    if (event.type !== 'ExecutionStarted' && event.type !== 'ExecutionRedriven' && closingEvents[event.type] === undefined) return;
     const data = event.data as ExecutionEventData;
     if (event.type === 'ExecutionStarted') {
       const start = data.x?.start;

@@ -278,8 +278,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   async function start(request: StartExecutionRequest): Promise<StartExecutionOutcome> {
     const arn = request.executionArn;
     return serialise(arn, async () => {
-      const existing = await load(arn);
-      if (existing) return compareExisting(existing.state, request);
+      // Only an open execution this process runs is compared before deciding. Any other one
+      // (closed, or appended by another process) makes the 'no_stream' append below fail, and
+      // is compared then: a new execution's start reads nothing before its append.
+      const cached = cache.get(arn);
+      if (cached) return compareExisting(cached.state, request);
       const decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now(), options.activityExists));
       try {
         const result = await store.append({

@@ -275,6 +275,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return true;
   }
 
+  /** Executions of one machine start from the same definition text: its hash is kept for the next start. */
+  let seeded: { readonly definition: string; readonly seed: string } | undefined;
+  function chainSeedOf(definition: string): string {
+    if (seeded?.definition !== definition) seeded = { definition, seed: hashDefinition(definition) };
+    return seeded.seed;
+  }
+
   async function start(request: StartExecutionRequest): Promise<StartExecutionOutcome> {
     const arn = request.executionArn;
     return serialise(arn, async () => {
@@ -290,7 +297,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           events: decided.events.map((event) => toStored(event, request.caller)),
           expectedRevision: 'no_stream',
           // The chain of an execution starts at the definition it runs (verify checks the link).
-          chainSeed: hashDefinition(request.definition),
+          chainSeed: chainSeedOf(request.definition),
         });
         afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
         return { kind: 'started', startDate: decided.events[0].timestamp, position: result.position };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store';
 import { verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing/event-store-contract';
 import { openSqliteEventStore, type SqliteEventStore } from './sqlite-event-store';
@@ -133,6 +134,39 @@ describe('SQLite event store', () => {
     }
   });
 
+  it('hands subscriptions the events it just committed exactly as the file holds them', async () => {
+    const file = await scratchFile();
+    const store = openSqliteEventStore({ file });
+    try {
+      // Some events exist before the subscription (read from the file), the rest arrive live
+      // (handed over from the commit), across many group commits.
+      await store.append({ streamId: 'early', expectedRevision: 'no_stream', events: [{ type: 'E', data: { n: 0 }, metadata: { who: 'a' } }] });
+      const delivered: RecordedEventShape[] = [];
+      const subscription = store.subscribe(0, (batch) => {
+        delivered.push(...batch.map(shapeOf));
+      }, { maxBatchSize: 7 });
+      for (let round = 0; round < 20; round += 1) {
+        await Promise.all(
+          Array.from({ length: 3 }, (_, stream) =>
+            store.append({ streamId: `s${stream}`, expectedRevision: 'any', events: [{ type: 'A', data: { round, nested: { list: [1, 'x'] } } }, { type: 'B', data: null, metadata: { round } }] }),
+          ),
+        );
+      }
+      const head = await store.headPosition();
+      const started = performance.now();
+      while (delivered.length < head && performance.now() - started < 5000) await new Promise((done) => setTimeout(done, 5));
+      subscription.close();
+      const reopened = openSqliteEventStore({ file });
+      try {
+        assert.deepEqual(delivered, (await reopened.readAll({ fromPosition: 0 })).map(shapeOf));
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps positions gapless when two connections append to the same file', async () => {
     const file = await scratchFile();
     const one = openSqliteEventStore({ file });
@@ -253,4 +287,12 @@ function runWriterUntilKilled(file: string, streams: number, perAppend: number, 
       else fail(new Error(`writer ended with code ${String(code)} signal ${String(signal)} after round ${lastAcked}: ${stderr}`));
     });
   });
+}
+
+type RecordedEventShape = Omit<RecordedEvent, never>;
+
+/** A RecordedEvent as plain data (its data and metadata read), to compare deliveries. */
+function shapeOf(event: RecordedEvent): RecordedEventShape {
+  const { streamId, revision, position, type, data, metadata, recordedAt, hash, previousHash } = event;
+  return { streamId, revision, position, type, data, metadata, recordedAt, hash, previousHash };
 }

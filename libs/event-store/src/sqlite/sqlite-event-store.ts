@@ -92,6 +92,13 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
+/**
+ * Events of this process's latest commits kept in memory for the subscriptions: a subscriber
+ * that keeps up (the read models) gets what was just committed without reading it back from
+ * the file. Older positions, and appends by other processes sharing the file, come from SQL.
+ */
+const RECENT_EVENTS_KEPT = 8_192;
+
 const eventColumns = 'position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash';
 
 /**
@@ -165,6 +172,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   const commitAppends = db.transaction((appends: readonly PreparedAppend[]) => {
     const recordedAt = now().toISOString();
     let position = statements.head.get() ?? 0;
+    const firstPosition = position + 1;
+    const committed: RecordedEvent[] = [];
     let written = 0;
     const results = appends.map((append): AppendResult | WrongExpectedVersionError => {
       const stream = statements.stream.get(append.streamId);
@@ -174,14 +183,44 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       for (const row of rows) {
         position += 1;
         statements.insertEvent.run(position, append.streamId, row.revision, row.type, row.dataJson, row.metadataJson, recordedAt, row.hash, row.previousHash);
+        committed.push(
+          recordedEvent({
+            streamId: append.streamId,
+            revision: row.revision,
+            position,
+            type: row.type,
+            dataJson: row.dataJson,
+            metadataJson: row.metadataJson,
+            recordedAt,
+            hash: row.hash,
+            previousHash: row.previousHash,
+          }),
+        );
       }
       const last = rows[rows.length - 1];
       statements.upsertStream.run(append.streamId, last.revision, last.hash);
       written += rows.length;
       return { streamId: append.streamId, nextExpectedRevision: last.revision, position };
     });
-    return { results, written };
+    return { results, written, firstPosition, committed };
   });
+
+  /** `recent[i]` has position `recentFirst + i`: contiguous, and only events that are committed. */
+  let recent: RecordedEvent[] = [];
+  let recentFirst = 0;
+  const keepRecent = (firstPosition: number, committed: RecordedEvent[]) => {
+    // Another process appended since our last commit: what is kept would have a gap.
+    if (recent.length === 0 || firstPosition !== recentFirst + recent.length) {
+      recent = [];
+      recentFirst = firstPosition;
+    }
+    for (const event of committed) recent.push(event);
+    if (recent.length > 2 * RECENT_EVENTS_KEPT) {
+      const drop = recent.length - RECENT_EVENTS_KEPT;
+      recent = recent.slice(drop);
+      recentFirst += drop;
+    }
+  };
 
   const flush = () => {
     if (scheduled !== undefined) clearImmediate(scheduled);
@@ -189,7 +228,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    let outcome: { results: Array<AppendResult | WrongExpectedVersionError>; written: number };
+    let outcome: { results: Array<AppendResult | WrongExpectedVersionError>; written: number; firstPosition: number; committed: RecordedEvent[] };
     try {
       outcome = commitAppends.immediate(batch.map((pending) => pending.prepared));
     } catch (error) {
@@ -197,6 +236,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       for (const pending of batch) pending.reject(error);
       return;
     }
+    if (outcome.written > 0) keepRecent(outcome.firstPosition, outcome.committed);
     batch.forEach((pending, index) => pending.resolve(outcome.results[index]));
     if (outcome.written > 0) {
       commits += 1;
@@ -214,6 +254,22 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   const readAll = async (readOptions: ReadAllOptions): Promise<RecordedEvent[]> => {
     assertOpen();
     return statements.readAll.all(Math.max(0, readOptions.fromPosition), limitOf(readOptions.maxCount)).map(toRecordedEvent);
+  };
+
+  /**
+   * The subscriptions' feed: from memory when the wanted positions are among the recent events,
+   * else from SQL. A read from memory may stop short of the head (an append by another process
+   * after our last commit); the next read continues from where it stopped, so delivery stays
+   * gapless and in order.
+   */
+  const readFeed = async (readOptions: ReadAllOptions): Promise<RecordedEvent[]> => {
+    assertOpen();
+    const from = Math.max(0, readOptions.fromPosition) + 1 - recentFirst;
+    if (recent.length > 0 && from >= 0 && from < recent.length) {
+      const limit = limitOf(readOptions.maxCount);
+      return recent.slice(from, limit < 0 ? undefined : from + limit);
+    }
+    return readAll(readOptions);
   };
 
   return {
@@ -275,7 +331,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     subscribe(fromPosition, onEvents, subscribeOptions) {
       assertOpen();
       const subscription = startSubscription(
-        { readAll, signal, pollIntervalMs: options.pollIntervalMs },
+        { readAll: readFeed, signal, pollIntervalMs: options.pollIntervalMs },
         fromPosition,
         onEvents,
         subscribeOptions,

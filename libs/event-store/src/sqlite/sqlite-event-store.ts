@@ -100,6 +100,9 @@ interface PendingAppend {
 const RECENT_EVENTS_KEPT = 8_192;
 
 const eventColumns = 'position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash';
+const EVENT_COLUMN_COUNT = 9;
+/** 64 rows x 9 columns stays far below SQLite's limit of 32,766 bound parameters. */
+const INSERT_ROWS_PER_STATEMENT = 64;
 
 /**
  * Opens (creating if needed) an event store in one SQLite file.
@@ -139,9 +142,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       'INSERT INTO streams (stream_id, revision, hash) VALUES (?, ?, ?) ' +
         'ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash',
     ),
-    insertEvent: db.prepare<[number, string, number, string, string, string, string, string, string]>(
-      `INSERT INTO events (${eventColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
     readForwards: db.prepare<[string, number, number], EventRow>(
       `SELECT ${eventColumns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
     ),
@@ -150,6 +150,28 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     ),
     readAll: db.prepare<[number, number], EventRow>(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
     listStreams: db.prepare<[string], string>('SELECT stream_id FROM streams WHERE stream_id >= ? ORDER BY stream_id ASC').pluck(),
+  };
+
+  /**
+   * Events are inserted up to INSERT_ROWS_PER_STATEMENT rows per statement: one call into
+   * SQLite per chunk instead of per event (an execution's start appends ~22 events).
+   * Statements are prepared once per row count and reused.
+   */
+  const insertStatements = new Map<number, Database.Statement<unknown[]>>();
+  const insertEvents = (values: unknown[]) => {
+    const perRow = EVENT_COLUMN_COUNT;
+    const chunkSize = INSERT_ROWS_PER_STATEMENT * perRow;
+    for (let offset = 0; offset < values.length; offset += chunkSize) {
+      const chunk = offset === 0 && values.length <= chunkSize ? values : values.slice(offset, offset + chunkSize);
+      const rows = chunk.length / perRow;
+      let statement = insertStatements.get(rows);
+      if (!statement) {
+        const placeholders = Array.from({ length: rows }, () => `(${Array.from({ length: perRow }, () => '?').join(', ')})`).join(', ');
+        statement = db.prepare<unknown[]>(`INSERT INTO events (${eventColumns}) VALUES ${placeholders}`);
+        insertStatements.set(rows, statement);
+      }
+      statement.run(chunk);
+    }
   };
 
   const signal = createAppendSignal();
@@ -174,6 +196,9 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     let position = statements.head.get() ?? 0;
     const firstPosition = position + 1;
     const committed: RecordedEvent[] = [];
+    // The stream rows are upserted per append (a later append in the batch may name the same
+    // stream); the events are inserted together before COMMIT.
+    const eventValues: unknown[] = [];
     let written = 0;
     const results = appends.map((append): AppendResult | WrongExpectedVersionError => {
       const stream = statements.stream.get(append.streamId);
@@ -182,7 +207,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       const rows = chainEvents(append.events, append.streamId, (stream?.revision ?? -1) + 1, stream?.hash ?? append.chainSeed);
       for (const row of rows) {
         position += 1;
-        statements.insertEvent.run(position, append.streamId, row.revision, row.type, row.dataJson, row.metadataJson, recordedAt, row.hash, row.previousHash);
+        eventValues.push(position, append.streamId, row.revision, row.type, row.dataJson, row.metadataJson, recordedAt, row.hash, row.previousHash);
         committed.push(
           recordedEvent({
             streamId: append.streamId,
@@ -202,6 +227,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       written += rows.length;
       return { streamId: append.streamId, nextExpectedRevision: last.revision, position };
     });
+    if (eventValues.length > 0) insertEvents(eventValues);
     return { results, written, firstPosition, committed };
   });
 

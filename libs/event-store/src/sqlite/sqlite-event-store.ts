@@ -97,7 +97,7 @@ interface PendingAppend {
  * that keeps up (the read models) gets what was just committed without reading it back from
  * the file. Older positions, and appends by other processes sharing the file, come from SQL.
  */
-const RECENT_EVENTS_KEPT = 8_192;
+const RECENT_EVENTS_KEPT = 4_096;
 
 const eventColumns = 'position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash';
 const EVENT_COLUMN_COUNT = 9;
@@ -240,12 +240,14 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       recent = [];
       recentFirst = firstPosition;
     }
-    for (const event of committed) recent.push(event);
-    if (recent.length > 2 * RECENT_EVENTS_KEPT) {
-      const drop = recent.length - RECENT_EVENTS_KEPT;
+    // Earlier commits are dropped first, the one just made never: subscribers read it next.
+    // Kept events outlive the young generation, so fewer kept is less work for the GC.
+    if (recent.length > 0 && recent.length + committed.length > RECENT_EVENTS_KEPT) {
+      const drop = Math.min(recent.length, recent.length + committed.length - RECENT_EVENTS_KEPT);
       recent = recent.slice(drop);
       recentFirst += drop;
     }
+    for (const event of committed) recent.push(event);
   };
 
   const flush = () => {

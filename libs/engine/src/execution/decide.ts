@@ -1,5 +1,5 @@
 import type { DecisionEnv, ExecutionCommand } from './commands';
-import { evolve } from './evolve';
+import { createFoldScope, evolveOwned } from './evolve';
 import { internDefinition, rememberParsed } from './payload-cache';
 import {
   type ChildrenBook,
@@ -133,6 +133,8 @@ class Decision {
   private readonly jobs: Array<() => Promise<void>> = [];
   /** previousEventId for a thread's next event when AWS links it elsewhere (a branch's last event). */
   private readonly pointerOverrides = new Map<string, number>();
+  /** The decision folds its own events in place: only its last state leaves it. */
+  private readonly foldScope = createFoldScope();
 
   constructor(
     private state: ExecutionState,
@@ -248,7 +250,7 @@ class Decision {
       x: { v: EVENT_SCHEMA_VERSION, th: threadId, ...internals, ...(hidden ? { hidden: true } : {}) },
     };
     this.events.push(event);
-    this.state = evolve(this.state, event);
+    this.state = evolveOwned(this.state, event, this.foldScope);
     return event;
   }
 

@@ -133,6 +133,8 @@ class Decision {
   private readonly jobs: Array<() => Promise<void>> = [];
   /** previousEventId for a thread's next event when AWS links it elsewhere (a branch's last event). */
   private readonly pointerOverrides = new Map<string, number>();
+  /** Retries whose backoff ended by this decision's `now` (IntervalSeconds 0): see drain. */
+  private readonly dueRetries: Array<{ readonly threadId: string; readonly enteredEventId: number }> = [];
   /** The decision folds its own events in place: only its last state leaves it. */
   private readonly foldScope = createFoldScope();
 
@@ -276,10 +278,27 @@ class Decision {
 
   // ---- the run loop ---------------------------------------------------------------------
 
+  /**
+   * Runs the jobs; then each retry already due fires here, after the whole decision, as its
+   * timer's FireTimer would have fired in the next decision at this same `now`: the same
+   * events in the same order, without the append → timer → reload round trip per attempt.
+   */
   private async drain(): Promise<void> {
-    while (this.jobs.length > 0 && this.state.status === 'RUNNING') {
-      await this.jobs.shift()!();
+    for (;;) {
+      while (this.jobs.length > 0 && this.state.status === 'RUNNING') {
+        await this.jobs.shift()!();
+      }
+      const due = this.dueRetries.shift();
+      // A pending pointer override belongs to this decision's events; a new decision starts without one.
+      if (!due || this.state.status !== 'RUNNING' || this.pointerOverrides.size > 0) return;
+      await this.fireTimer(due.threadId, due.enteredEventId);
     }
+  }
+
+  /** Notes a retry whose backoff has already ended, for drain to start within this decision. */
+  private retryWhenDue(threadId: string, plan: { readonly wakeAt: string }): void {
+    if (Date.parse(plan.wakeAt) > this.env.now.getTime()) return;
+    this.dueRetries.push({ threadId, enteredEventId: this.cursorOf(threadId).enteredEventId });
   }
 
   private schedule(threadId: string, step: Step): void {
@@ -883,7 +902,7 @@ class Decision {
     const plan = this.retryPlan(threadId, error, matching);
     const details = this.taskEventDetails(found.cursor, compact({ cause, error }));
     this.emit(threadId, `${family}${outcome}`, taskDetailsField(family, outcome), details, plan ?? {});
-    if (plan) return;
+    if (plan) return this.retryWhenDue(threadId, plan);
     // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
     const caught = await this.tryCatch(threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);
     this.schedule(threadId, caught ?? { kind: 'fail', error, cause, taskAttempt: true });
@@ -1239,7 +1258,7 @@ class Decision {
         compact({ error: step.error, cause: step.cause, ...(plan ?? {}) }),
         branchLast,
       );
-      if (plan) return;
+      if (plan) return this.retryWhenDue(parentId, plan);
       if (failing) {
         this.childrenFailed(parentId, error, cause);
         return;
@@ -1289,7 +1308,7 @@ class Decision {
       plan ?? {},
       pointer,
     );
-    if (plan) return;
+    if (plan) return this.retryWhenDue(threadId, plan);
     this.scheduleAsync(threadId, async () => (await this.tryCatch(threadId, error, cause)) ?? { kind: 'fail', error, cause });
   }
 

@@ -480,7 +480,7 @@ class Decision {
     const cursor = this.cursorOf(threadId);
     const next: string | undefined = chosenNext ?? (definition.End === true ? undefined : (definition.Next as string | undefined));
     const outputText = json(output);
-    if (Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+    if (exceedsPayloadQuota(outputText)) {
       // AWS's payload quota (256 KiB): terminal, no Retry or Catch, no Exited event.
       return {
         kind: 'fail',
@@ -499,7 +499,8 @@ class Decision {
     rememberParsed(details, 'output', output);
     this.emit(threadId, `${cursor.kind}StateExited`, 'stateExitedEventDetails', details, next !== undefined ? { next } : {});
     if (cursor.kind === 'Succeed' || next === undefined) return { kind: 'end', output };
-    return { kind: 'enter', name: next, input: output };
+    // The next state's Entered input is this same text: no second JSON.stringify of it.
+    return { kind: 'enter', name: next, input: output, inputText: outputText };
   }
 
   // ---- failures: Retry, Catch, propagation ----------------------------------------------
@@ -832,7 +833,7 @@ class Decision {
   private async completeTask(token: string, outputText: string): Promise<void> {
     const found = this.findTask(token);
     if (!found) return;
-    if (Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+    if (exceedsPayloadQuota(outputText)) {
       const cause = `The state/task '${this.taskDisplayName(found.cursor)}' returned a result with a size exceeding the maximum number of bytes service limit.`;
       await this.failTask(token, 'States.DataLimitExceeded', cause, 'Failed');
       return;
@@ -1504,6 +1505,11 @@ function firstStateOf(parent: ThreadState, child: ThreadState): string {
   const definition = parent.states[parent.cursor!.name] as Record<string, any>;
   const processor = parent.cursor!.kind === 'Parallel' ? definition.Branches[child.index] : (definition.ItemProcessor ?? definition.Iterator);
   return processor.StartAt as string;
+}
+
+/** UTF-8 takes at most 3 bytes per UTF-16 unit: a short text needs no byte count. */
+function exceedsPayloadQuota(text: string): boolean {
+  return text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES;
 }
 
 function json(value: unknown): string {

@@ -1569,9 +1569,16 @@ function regionOf(arn: string): string {
   return arn.split(':')[3] ?? 'us-east-1';
 }
 
+/** The 7th `:`-separated field of the ARN (the name), or the ARN itself; built for every `$$`, so no split. */
 function stateMachineNameOf(arn: string): string {
-  const parts = arn.split(':');
-  return parts[6] ?? arn;
+  let start = 0;
+  for (let field = 0; field < 6; field++) {
+    const colon = arn.indexOf(':', start);
+    if (colon < 0) return arn;
+    start = colon + 1;
+  }
+  const end = arn.indexOf(':', start);
+  return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
 function stripTemplate(value: unknown): string {

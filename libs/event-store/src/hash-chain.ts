@@ -22,7 +22,19 @@ const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
  * Throws TypeError for bigints and cycles, which have no JSON form either.
  */
 export function canonicalJson(value: unknown): string {
-  return writeCanonical(value, []) ?? 'null';
+  return flattened(writeCanonical(value, []) ?? 'null');
+}
+
+/**
+ * V8 keeps a string built with `+=` as a tree of its pieces until something reads it whole;
+ * the store keeps this text (the in-memory store for good), so every young-generation GC
+ * copied hundreds of small pieces per event, and hashing copied the tree once more. Reading
+ * it as a number makes V8 flatten it into one string in place. Appending a 10-Pass decision
+ * (23 events) to the in-memory store: 780 -> 390-520 µs.
+ */
+function flattened(text: string): string {
+  void Number(text);
+  return text;
 }
 
 // Hot path: every appended event is serialised here once (stored and hashed). Strings are

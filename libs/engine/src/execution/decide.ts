@@ -1,5 +1,5 @@
 import type { DecisionEnv, ExecutionCommand } from './commands';
-import { evolve } from './evolve';
+import { createFoldScope, evolveOwned } from './evolve';
 import { internDefinition, rememberParsed } from './payload-cache';
 import {
   type ChildrenBook,
@@ -133,6 +133,10 @@ class Decision {
   private readonly jobs: Array<() => Promise<void>> = [];
   /** previousEventId for a thread's next event when AWS links it elsewhere (a branch's last event). */
   private readonly pointerOverrides = new Map<string, number>();
+  /** Retries whose backoff ended by this decision's `now` (IntervalSeconds 0): see drain. */
+  private readonly dueRetries: Array<{ readonly threadId: string; readonly enteredEventId: number }> = [];
+  /** The decision folds its own events in place: only its last state leaves it. */
+  private readonly foldScope = createFoldScope();
 
   constructor(
     private state: ExecutionState,
@@ -248,7 +252,7 @@ class Decision {
       x: { v: EVENT_SCHEMA_VERSION, th: threadId, ...internals, ...(hidden ? { hidden: true } : {}) },
     };
     this.events.push(event);
-    this.state = evolve(this.state, event);
+    this.state = evolveOwned(this.state, event, this.foldScope);
     return event;
   }
 
@@ -274,10 +278,27 @@ class Decision {
 
   // ---- the run loop ---------------------------------------------------------------------
 
+  /**
+   * Runs the jobs; then each retry already due fires here, after the whole decision, as its
+   * timer's FireTimer would have fired in the next decision at this same `now`: the same
+   * events in the same order, without the append → timer → reload round trip per attempt.
+   */
   private async drain(): Promise<void> {
-    while (this.jobs.length > 0 && this.state.status === 'RUNNING') {
-      await this.jobs.shift()!();
+    for (;;) {
+      while (this.jobs.length > 0 && this.state.status === 'RUNNING') {
+        await this.jobs.shift()!();
+      }
+      const due = this.dueRetries.shift();
+      // A pending pointer override belongs to this decision's events; a new decision starts without one.
+      if (!due || this.state.status !== 'RUNNING' || this.pointerOverrides.size > 0) return;
+      await this.fireTimer(due.threadId, due.enteredEventId);
     }
+  }
+
+  /** Notes a retry whose backoff has already ended, for drain to start within this decision. */
+  private retryWhenDue(threadId: string, plan: { readonly wakeAt: string }): void {
+    if (Date.parse(plan.wakeAt) > this.env.now.getTime()) return;
+    this.dueRetries.push({ threadId, enteredEventId: this.cursorOf(threadId).enteredEventId });
   }
 
   private schedule(threadId: string, step: Step): void {
@@ -459,7 +480,7 @@ class Decision {
     const cursor = this.cursorOf(threadId);
     const next: string | undefined = chosenNext ?? (definition.End === true ? undefined : (definition.Next as string | undefined));
     const outputText = json(output);
-    if (Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+    if (exceedsPayloadQuota(outputText)) {
       // AWS's payload quota (256 KiB): terminal, no Retry or Catch, no Exited event.
       return {
         kind: 'fail',
@@ -478,7 +499,8 @@ class Decision {
     rememberParsed(details, 'output', output);
     this.emit(threadId, `${cursor.kind}StateExited`, 'stateExitedEventDetails', details, next !== undefined ? { next } : {});
     if (cursor.kind === 'Succeed' || next === undefined) return { kind: 'end', output };
-    return { kind: 'enter', name: next, input: output };
+    // The next state's Entered input is this same text: no second JSON.stringify of it.
+    return { kind: 'enter', name: next, input: output, inputText: outputText };
   }
 
   // ---- failures: Retry, Catch, propagation ----------------------------------------------
@@ -811,7 +833,7 @@ class Decision {
   private async completeTask(token: string, outputText: string): Promise<void> {
     const found = this.findTask(token);
     if (!found) return;
-    if (Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+    if (exceedsPayloadQuota(outputText)) {
       const cause = `The state/task '${this.taskDisplayName(found.cursor)}' returned a result with a size exceeding the maximum number of bytes service limit.`;
       await this.failTask(token, 'States.DataLimitExceeded', cause, 'Failed');
       return;
@@ -881,7 +903,7 @@ class Decision {
     const plan = this.retryPlan(threadId, error, matching);
     const details = this.taskEventDetails(found.cursor, compact({ cause, error }));
     this.emit(threadId, `${family}${outcome}`, taskDetailsField(family, outcome), details, plan ?? {});
-    if (plan) return;
+    if (plan) return this.retryWhenDue(threadId, plan);
     // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
     const caught = await this.tryCatch(threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);
     this.schedule(threadId, caught ?? { kind: 'fail', error, cause, taskAttempt: true });
@@ -1237,7 +1259,7 @@ class Decision {
         compact({ error: step.error, cause: step.cause, ...(plan ?? {}) }),
         branchLast,
       );
-      if (plan) return;
+      if (plan) return this.retryWhenDue(parentId, plan);
       if (failing) {
         this.childrenFailed(parentId, error, cause);
         return;
@@ -1287,7 +1309,7 @@ class Decision {
       plan ?? {},
       pointer,
     );
-    if (plan) return;
+    if (plan) return this.retryWhenDue(threadId, plan);
     this.scheduleAsync(threadId, async () => (await this.tryCatch(threadId, error, cause)) ?? { kind: 'fail', error, cause });
   }
 
@@ -1485,6 +1507,11 @@ function firstStateOf(parent: ThreadState, child: ThreadState): string {
   return processor.StartAt as string;
 }
 
+/** UTF-8 takes at most 3 bytes per UTF-16 unit: a short text needs no byte count. */
+function exceedsPayloadQuota(text: string): boolean {
+  return text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES;
+}
+
 function json(value: unknown): string {
   return JSON.stringify(value === undefined ? null : value);
 }
@@ -1542,9 +1569,16 @@ function regionOf(arn: string): string {
   return arn.split(':')[3] ?? 'us-east-1';
 }
 
+/** The 7th `:`-separated field of the ARN (the name), or the ARN itself; built for every `$$`, so no split. */
 function stateMachineNameOf(arn: string): string {
-  const parts = arn.split(':');
-  return parts[6] ?? arn;
+  let start = 0;
+  for (let field = 0; field < 6; field++) {
+    const colon = arn.indexOf(':', start);
+    if (colon < 0) return arn;
+    start = colon + 1;
+  }
+  const end = arn.indexOf(':', start);
+  return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
 function stripTemplate(value: unknown): string {

@@ -24,14 +24,45 @@ import {
  * branch's last event; EvaluationFailed points where the failing state's Entered pointed.
  */
 export function evolve(state: ExecutionState, event: ExecutionEvent): ExecutionState {
-  const evolved = applyEvent(state, event);
+  return evolveWithin(state, event, undefined);
+}
+
+/**
+ * Objects (a threads map, a Map's results) that one fold created and nobody else holds: the
+ * fold may change them in place instead of copying them per event. A copy of the threads map
+ * per event made a Map of n iterations cost O(n²) (57% of its profile in withThread).
+ */
+export interface FoldScope {
+  readonly owned: Set<object>;
+}
+
+export function createFoldScope(): FoldScope {
+  return { owned: new Set() };
+}
+
+/**
+ * evolve, for a caller that folds a run of events and only keeps the last state (the decider
+ * within one decision, a replay): the states it passed in earlier may share the objects the
+ * scope owns and must not be read again. The resulting state equals evolve's, deep-equal
+ * (fold-scope.spec.ts replays decisions with both).
+ */
+export function evolveOwned(state: ExecutionState, event: ExecutionEvent, scope: FoldScope): ExecutionState {
+  return evolveWithin(state, event, scope);
+}
+
+function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldScope | undefined): ExecutionState {
+  const failure = event.type !== 'ExecutionRedriven' && isFailureCascadeEvent(event);
+  // The snapshot keeps the threads (and the books in them) as they were: nothing it reaches
+  // may change in place from here on.
+  if (scope && failure && !state.redriveSnapshot) scope.owned.clear();
+  const evolved = applyEvent(state, event, scope);
   if (event.type === 'ExecutionRedriven') return evolved;
   // What a redrive resumes: the threads before the trailing run of failure events.
-  const snapshot = isFailureCascadeEvent(event) ? (state.redriveSnapshot ?? state.threads) : undefined;
+  const snapshot = failure ? (state.redriveSnapshot ?? state.threads) : undefined;
   return evolved.redriveSnapshot === snapshot ? evolved : { ...evolved, redriveSnapshot: snapshot };
 }
 
-function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionState {
+function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldScope | undefined): ExecutionState {
   const next = event.x.hidden
     ? { ...state, hiddenEvents: state.hiddenEvents + 1 }
     : { ...state, lastEventId: event.id };
@@ -124,7 +155,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
       wakeAt: event.x.wakeAt,
       retryCounts: [],
     };
-    return withThread(next, { ...thread, cursor, pointer: event.id });
+    return withThread(scope, next, { ...thread, cursor, pointer: event.id });
   }
   if (type.endsWith('StateExited')) {
     const details = event.stateExitedEventDetails as Record<string, unknown>;
@@ -138,7 +169,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
       }
     }
     const ended = event.x.next === undefined;
-    return withThread(thread.cursor?.children ? withoutChildren(next, threadId) : next, {
+    return withThread(scope, thread.cursor?.children ? withoutChildren(scope, next, threadId) : next, {
       ...thread,
       cursor: undefined,
       pointer: event.id,
@@ -148,24 +179,24 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
     });
   }
   if (type.endsWith('StateAborted')) {
-    return withThread(next, { ...thread, cursor: undefined, pointer: event.id, done: true });
+    return withThread(scope, next, { ...thread, cursor: undefined, pointer: event.id, done: true });
   }
 
   const cursor = thread.cursor;
   switch (type) {
     case 'EvaluationFailed':
-      return withThread(next, { ...thread, pointer: event.id });
+      return withThread(scope, next, { ...thread, pointer: event.id });
     case 'TaskScheduled':
     case 'LambdaFunctionScheduled':
     case 'ActivityScheduled': {
-      if (!cursor) return withThread(next, { ...thread, pointer: event.id });
+      if (!cursor) return withThread(scope, next, { ...thread, pointer: event.id });
       const family = taskEventFamilyOfEvent(type)!;
       const details = event[taskDetailsField(family, 'Scheduled')] as Record<string, unknown>;
       const invocation = state.taskSchedulings?.[cursor.name] ?? 0;
       // Activities start counting TimeoutSeconds when a worker takes them (ActivityStarted);
       // integrations are called as they are scheduled.
       const clock = family === 'Activity' ? undefined : event.timestamp;
-      return withThread(
+      return withThread(scope, 
         { ...next, taskSchedulings: { ...state.taskSchedulings, [cursor.name]: invocation + 1 } },
         {
           ...thread,
@@ -192,21 +223,21 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
     case 'TaskStarted':
     case 'LambdaFunctionStarted':
     case 'ActivityStarted':
-      return withThread(next, {
+      return withThread(scope, next, {
         ...thread,
         pointer: event.id,
         cursor: cursor && { ...cursor, taskStarted: true, taskClockFrom: cursor.taskClockFrom ?? event.timestamp, lastBeatAt: event.timestamp },
       });
     case 'TaskSubmitted':
       // The job (or the message carrying the token) is out; the task stays open until its result.
-      return withThread(next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, taskSubmitted: true, lastBeatAt: event.timestamp } });
+      return withThread(scope, next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, taskSubmitted: true, lastBeatAt: event.timestamp } });
     case 'TaskHeartbeatRecorded':
       // Hidden: the chain of AWS's event ids does not move.
-      return withThread(next, { ...thread, cursor: cursor && { ...cursor, lastBeatAt: event.timestamp } });
+      return withThread(scope, next, { ...thread, cursor: cursor && { ...cursor, lastBeatAt: event.timestamp } });
     case 'TaskSucceeded':
     case 'LambdaFunctionSucceeded':
     case 'ActivitySucceeded':
-      return withThread(next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, phase: 'running', token: undefined } });
+      return withThread(scope, next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, phase: 'running', token: undefined } });
     case 'TaskFailed':
     case 'TaskTimedOut':
     case 'LambdaFunctionFailed':
@@ -215,7 +246,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
     case 'ActivityTimedOut':
     case 'ParallelStateFailed':
     case 'MapStateFailed':
-      return failedAttempt(next, thread, event);
+      return failedAttempt(scope, next, thread, event);
     case 'ParallelStateStarted': {
       if (!cursor) return next;
       const branches = (thread.states[cursor.name]?.Branches ?? []) as Array<Record<string, any>>;
@@ -229,9 +260,9 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
         failed: 0,
         maxConcurrency: 0,
       };
-      let result = withThread(next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
+      let result = withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
       branches.forEach((branch, index) => {
-        result = withThread(result, {
+        result = withThread(scope, result, {
           id: childThreadId(threadId, cursor.enteredEventId, index),
           parentId: threadId,
           index,
@@ -263,7 +294,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
         toleratedFailureCount: event.x.toleratedFailureCount,
         toleratedFailurePercentage: event.x.toleratedFailurePercentage,
       };
-      return withThread(next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
+      return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
     }
     case 'MapIterationStarted': {
       const book = cursor?.children;
@@ -271,10 +302,10 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
       const index = (event.mapIterationStartedEventDetails as { index: number }).index;
       const processor = (thread.states[cursor.name]?.ItemProcessor ?? thread.states[cursor.name]?.Iterator) as Record<string, any>;
       const childId = childThreadId(threadId, cursor.enteredEventId, index);
-      const records = book.records && withRecord(book.records, index, { status: 'PENDING', input: JSON.parse(event.x.input ?? 'null'), startDate: event.timestamp });
+      const records = book.records && withRecord(scope, book.records, index, { status: 'PENDING', input: JSON.parse(event.x.input ?? 'null'), startDate: event.timestamp });
       // A redrive starts iterations that failed earlier again: they leave the failed count.
       const rerun = book.failedIndices?.includes(index) === true;
-      const result = withThread(next, {
+      const result = withThread(scope, next, {
         ...thread,
         cursor: {
           ...cursor,
@@ -287,7 +318,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
           },
         },
       });
-      return withThread(result, {
+      return withThread(scope, result, {
         id: childId,
         parentId: threadId,
         index,
@@ -310,24 +341,24 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
         event.mapIterationAbortedEventDetails) as { index: number };
       const childId = childThreadId(threadId, cursor.enteredEventId, details.index);
       const child = state.threads[childId];
-      const results = book.results.slice();
+      const results = ownedArray(scope, book.results);
       if (type === 'MapIterationSucceeded') results[details.index] = child?.lastOutput ?? null;
       const running = book.running.filter((id) => id !== childId);
       const record = book.records?.[details.index];
       const records = book.records && record && type !== 'MapIterationAborted'
-        ? withRecord(book.records, details.index, {
+        ? withRecord(scope, book.records, details.index, {
             ...record,
             status: type === 'MapIterationSucceeded' ? 'SUCCEEDED' : 'FAILED',
             stopDate: event.timestamp,
             ...(type === 'MapIterationFailed' ? { error: event.x.error, cause: event.x.cause } : {}),
           })
         : book.records;
-      const updated = withoutThreadTree(next, childId);
+      const updated = withoutThreadTree(scope, next, childId);
       if (type === 'MapIterationFailed' && event.x.wakeAt) {
-        return failedAttempt(withoutChildren(updated, threadId), { ...thread, pointer: child ? child.pointer : thread.pointer }, event);
+        return failedAttempt(scope, withoutChildren(scope, updated, threadId), { ...thread, pointer: child ? child.pointer : thread.pointer }, event);
       }
       const visible = !event.x.hidden;
-      return withThread(updated, {
+      return withThread(scope, updated, {
         ...thread,
         pointer: visible && child ? child.pointer : thread.pointer,
         cursor: {
@@ -347,7 +378,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
     }
     case 'MapRunStarted': {
       const book = cursor?.children;
-      if (!cursor || !book) return withThread(next, { ...thread, pointer: event.id });
+      if (!cursor || !book) return withThread(scope, next, { ...thread, pointer: event.id });
       const mapRunArn = (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn;
       let updated: ChildrenBook = { ...book, mapRunStartedEventId: event.id, mapRunArn };
       if (book.awaitingItems) {
@@ -355,14 +386,14 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
         const items = JSON.parse(event.x.items ?? '[]') as unknown[];
         updated = { ...updated, awaitingItems: false, items, total: items.length, results: new Array(items.length).fill(null) };
       }
-      return withThread(next, { ...thread, pointer: event.id, cursor: { ...cursor, children: updated } });
+      return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: updated } });
     }
     case 'MapStateSucceeded': {
       // AWS does not advance the chain here: MapStateExited links where this event linked,
       // or, after a Map Run, at MapRunStarted (AWS's histories since late 2024; earlier
       // recordings link it at MapRunSucceeded).
-      const cleaned = withoutChildren(next, threadId);
-      return withThread(cleaned, {
+      const cleaned = withoutChildren(scope, next, threadId);
+      return withThread(scope, cleaned, {
         ...thread,
         pointer: cursor?.children?.mapRunStartedEventId ?? event.previousEventId,
         cursor: cursor && { ...cursor, phase: 'running', children: undefined },
@@ -371,27 +402,27 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionStat
     case 'ParallelStateSucceeded':
     case 'ParallelStateAborted':
     case 'MapStateAborted': {
-      const cleaned = withoutChildren(next, threadId);
-      return withThread(cleaned, {
+      const cleaned = withoutChildren(scope, next, threadId);
+      return withThread(scope, cleaned, {
         ...thread,
         pointer: event.id,
         cursor: cursor && { ...cursor, phase: 'running', children: undefined },
       });
     }
     default:
-      return withThread(next, { ...thread, pointer: event.id });
+      return withThread(scope, next, { ...thread, pointer: event.id });
   }
 }
 
 /** A failed attempt of a Task, Parallel or Map: waits for a retry when the event says so. */
-function failedAttempt(state: ExecutionState, thread: ThreadState, event: ExecutionEvent): ExecutionState {
+function failedAttempt(scope: FoldScope | undefined, state: ExecutionState, thread: ThreadState, event: ExecutionEvent): ExecutionState {
   const cursor = thread.cursor;
-  const cleaned = event.type === 'ParallelStateFailed' || event.type === 'MapStateFailed' ? withoutChildren(state, thread.id) : state;
-  if (!cursor) return withThread(cleaned, { ...thread, pointer: event.id });
+  const cleaned = event.type === 'ParallelStateFailed' || event.type === 'MapStateFailed' ? withoutChildren(scope, state, thread.id) : state;
+  if (!cursor) return withThread(scope, cleaned, { ...thread, pointer: event.id });
   const retry = event.x.retry;
   const retryCounts = cursor.retryCounts.slice();
   if (retry) retryCounts[retry.retrier] = retry.attempt;
-  return withThread(cleaned, {
+  return withThread(scope, cleaned, {
     ...thread,
     pointer: event.type === 'MapIterationFailed' ? thread.pointer : event.id,
     cursor: {
@@ -405,30 +436,56 @@ function failedAttempt(state: ExecutionState, thread: ThreadState, event: Execut
   });
 }
 
-function withRecord(records: readonly (IterationRecord | undefined)[], index: number, record: IterationRecord): (IterationRecord | undefined)[] {
-  const copy = records.slice();
+function withRecord(
+  scope: FoldScope | undefined,
+  records: readonly (IterationRecord | undefined)[],
+  index: number,
+  record: IterationRecord,
+): (IterationRecord | undefined)[] {
+  const copy = ownedArray(scope, records);
   copy[index] = record;
   return copy;
 }
 
-function withThread(state: ExecutionState, thread: ThreadState): ExecutionState {
-  return { ...state, threads: { ...state.threads, [thread.id]: thread } };
+/** The array itself when this fold owns it, otherwise a copy the fold then owns. */
+function ownedArray<T>(scope: FoldScope | undefined, array: readonly T[]): T[] {
+  if (scope?.owned.has(array)) return array as T[];
+  const copy = array.slice();
+  scope?.owned.add(copy);
+  return copy;
 }
 
-/** Drops a thread's descendants (thread ids nest as `parent/child`), and the thread itself when asked. */
-function withoutDescendants(state: ExecutionState, threadId: string, includingItself: boolean): ExecutionState {
-  const threads: Record<string, ThreadState> = {};
-  const prefix = `${threadId}/`;
-  for (const [id, thread] of Object.entries(state.threads)) {
-    if (!id.startsWith(prefix) && !(includingItself && id === threadId)) threads[id] = thread;
+function withThread(scope: FoldScope | undefined, state: ExecutionState, thread: ThreadState): ExecutionState {
+  if (scope?.owned.has(state.threads)) {
+    (state.threads as Record<string, ThreadState>)[thread.id] = thread;
+    return state;
   }
+  const threads = { ...state.threads, [thread.id]: thread };
+  scope?.owned.add(threads);
   return { ...state, threads };
 }
 
-function withoutThreadTree(state: ExecutionState, rootId: string): ExecutionState {
-  return withoutDescendants(state, rootId, true);
+/** Drops a thread's descendants (thread ids nest as `parent/child`), and the thread itself when asked. */
+function withoutDescendants(scope: FoldScope | undefined, state: ExecutionState, threadId: string, includingItself: boolean): ExecutionState {
+  const prefix = `${threadId}/`;
+  const dropped = (id: string) => id.startsWith(prefix) || (includingItself && id === threadId);
+  if (scope?.owned.has(state.threads)) {
+    const owned = state.threads as Record<string, ThreadState>;
+    for (const id of Object.keys(owned)) if (dropped(id)) delete owned[id];
+    return state;
+  }
+  const threads: Record<string, ThreadState> = {};
+  for (const [id, thread] of Object.entries(state.threads)) {
+    if (!dropped(id)) threads[id] = thread;
+  }
+  scope?.owned.add(threads);
+  return { ...state, threads };
 }
 
-function withoutChildren(state: ExecutionState, parentId: string): ExecutionState {
-  return withoutDescendants(state, parentId, false);
+function withoutThreadTree(scope: FoldScope | undefined, state: ExecutionState, rootId: string): ExecutionState {
+  return withoutDescendants(scope, state, rootId, true);
+}
+
+function withoutChildren(scope: FoldScope | undefined, state: ExecutionState, parentId: string): ExecutionState {
+  return withoutDescendants(scope, state, parentId, false);
 }

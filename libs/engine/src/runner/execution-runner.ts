@@ -5,7 +5,7 @@ import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
 import type { ObjectStore } from '../object-store/object-store.port';
 import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/perform-object-store-effect';
-import { evolve } from '../execution/evolve';
+import { type FoldScope, createFoldScope, evolveOwned } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
 import { redrivabilityOf } from '../execution/redrive';
@@ -430,7 +430,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
    * that has events after its closing event (whatever reopens it) is replayed on its own.
    */
   async function replayFeed(): Promise<Array<Loaded | undefined>> {
-    const open = new Map<string, Loaded>();
+    // Each stream folds in its own scope: its states are only read once the pass is over.
+    const open = new Map<string, Loaded & { scope: FoldScope }>();
     const closed = new Set<string>();
     const reopened = new Set<string>();
     for (let from = 0; ; ) {
@@ -443,9 +444,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           reopened.add(streamId);
           continue;
         }
-        const state = evolve(open.get(streamId)?.state ?? initialExecutionState, event.data as ExecutionEvent);
+        const folding = open.get(streamId);
+        const scope = folding?.scope ?? createFoldScope();
+        const state = evolveOwned(folding?.state ?? initialExecutionState, event.data as ExecutionEvent, scope);
         if (state.status === 'RUNNING') {
-          open.set(streamId, { state, revision: event.revision });
+          open.set(streamId, { state, revision: event.revision, scope });
         } else {
           open.delete(streamId);
           closed.add(streamId);
@@ -453,7 +456,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       }
       from = page[page.length - 1].position;
     }
-    return [...open.values(), ...(await replayEach([...reopened]))];
+    return [...[...open.values()].map(({ state, revision }) => ({ state, revision })), ...(await replayEach([...reopened]))];
   }
 
   async function close(): Promise<void> {
@@ -482,7 +485,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 function fold(recorded: readonly RecordedEvent[]): Loaded | undefined {
   if (recorded.length === 0) return undefined;
   let state = initialExecutionState;
-  for (const event of recorded) state = evolve(state, event.data as ExecutionEvent);
+  const scope = createFoldScope();
+  for (const event of recorded) state = evolveOwned(state, event.data as ExecutionEvent, scope);
   return { state, revision: recorded[recorded.length - 1].revision };
 }
 

@@ -11,6 +11,8 @@ const listeningLine = /stepstone listening on (http:\/\/\S+)/;
 export interface RunningServer {
   readonly endpoint: string;
   readonly dataDir: string;
+  /** The running process's pid, -1 when it is not running. */
+  pid(): number;
   /** Everything the process wrote to stdout and stderr so far (for failure messages). */
   output(): string;
   /** Stops the process with `signal` and waits for it to exit. */
@@ -28,6 +30,10 @@ export interface RunningServer {
 export interface StartServerOptions {
   readonly dataDir?: string;
   readonly env?: Record<string, string>;
+  /** Flags for node before the entry point (a benchmark's `--cpu-prof`). */
+  readonly nodeFlags?: readonly string[];
+  /** How long start-up (recovery included) may take; default 30 s. */
+  readonly startTimeoutMs?: number;
 }
 
 /** Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port. */
@@ -40,7 +46,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const launch = async () => {
     log = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
       env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +54,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     child = proc;
     exit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     await new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error(`server did not start within 30s:\n${log}`)), 30_000);
+      const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+      const timeout = setTimeout(() => reject(new Error(`server did not start within ${startTimeoutMs / 1000}s:\n${log}`)), startTimeoutMs);
       const onData = (chunk: Buffer) => {
         log += chunk.toString('utf8');
         if (listeningLine.test(log)) {
@@ -78,6 +85,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   return {
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,
+    pid: () => child?.pid ?? -1,
     output: () => log,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     exited: () => exit,

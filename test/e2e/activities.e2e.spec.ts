@@ -22,6 +22,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
+import { eventually, rejectsWith } from '../support/helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
@@ -35,25 +36,6 @@ const activityMachine = (activityArn: string, extra: Record<string, unknown> = {
       ...('Catch' in extra ? { Caught: { Type: 'Pass', End: true } } : {}),
     },
   });
-
-async function rejectsWith(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (error: any) => {
-    assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-    assert.equal(error.$metadata?.httpStatusCode, 400);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function startMachine(sfn: SFNClient, name: string, definition: string, input: unknown): Promise<string> {
   const machine = await sfn.send(new CreateStateMachineCommand({ name, definition, roleArn }));

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateStateMachineCommand, DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
+import { readBody } from '../support/helpers';
 
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
 const queueUrl = 'http://127.0.0.1/123456789012/jobs';
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
-  });
-}
 
 /**
  * A stand-in for SQS, DynamoDB, EventBridge (AWS JSON protocols) and SNS (the query protocol),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -13,25 +13,10 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
+import { eventually, readBody } from '../support/helpers';
 
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
 const localFunctions = path.resolve(__dirname, 'fixtures', 'local-functions.ts');
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
-  });
-}
 
 /**
  * One real HTTP server on 127.0.0.1 playing two parts: a Lambda endpoint (the Invoke REST API,

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import Database from 'better-sqlite3';
 import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
+import { eventually, rejectsWith } from '../support/helpers';
 
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
 const smArn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
@@ -34,24 +35,6 @@ const chainDefinition = JSON.stringify({
 });
 
 /** Asserts the SDK call fails with AWS's error name (and message, when given). */
-async function rejectsWith(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (error: any) => {
-    assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-    assert.equal(error.$metadata?.httpStatusCode, 400);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('AWS SDK against the real server', () => {
   let server: RunningServer;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateStateMachineCommand,
@@ -12,6 +12,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
+import { readBody } from '../support/helpers';
 
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
 const account = '123456789012';
@@ -26,13 +27,6 @@ interface FakeJob {
   runningPolls: number;
   outcome: Outcome | 'hold';
   stopped: boolean;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
-  });
 }
 
 /**

@@ -180,7 +180,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         try {
           const result = await store.append({
             streamId: executionStreamId(arn),
-            events: decided.events.map((event) => toStored(event, caller)),
+            events: toStored(decided.events, caller),
             expectedRevision: loaded.revision,
           });
           afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
@@ -294,7 +294,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       try {
         const result = await store.append({
           streamId: executionStreamId(arn),
-          events: decided.events.map((event) => toStored(event, request.caller)),
+          events: toStored(decided.events, request.caller),
           expectedRevision: 'no_stream',
           // The chain of an execution starts at the definition it runs (verify checks the link).
           chainSeed: chainSeedOf(request.definition),
@@ -547,9 +547,10 @@ function startCommand(request: StartExecutionRequest): ExecutionCommand {
   return { type: 'StartExecution', ...start, actor: caller?.actor };
 }
 
-/** Every event of a decision records who caused it: the API caller, or the engine. */
-function toStored(event: ExecutionEvent, caller: Caller | undefined) {
-  return { type: event.type, data: event, metadata: callerMetadata(caller) };
+/** Every event of a decision records who caused it: the API caller, or the engine (one metadata object per decision). */
+function toStored(events: readonly ExecutionEvent[], caller: Caller | undefined) {
+  const metadata = callerMetadata(caller);
+  return events.map((event) => ({ type: event.type, data: event, metadata }));
 }
 
 function sameJson(a: string, b: string): boolean {

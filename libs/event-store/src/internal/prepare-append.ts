@@ -24,11 +24,16 @@ export interface ChainedRow extends SerializedEvent {
 }
 
 /**
- * Validates an append request and serialises its events to canonical JSON (stored as is, and
- * hashed, so data is stringified once). Programmer errors throw TypeError/RangeError; they are
- * not concurrency outcomes, so they never reach the commit.
+ * Validates an append request and serialises its events, by default to canonical JSON (stored
+ * as is, and hashed, so data is stringified once). Programmer errors throw TypeError/RangeError;
+ * they are not concurrency outcomes, so they never reach the commit.
  */
 export function prepareAppend(request: AppendRequest): PreparedAppend {
+  return prepareAppendAs(request, canonicalJson);
+}
+
+/** prepareAppend with another serialiser (the in-memory store snapshots with JSON.stringify). */
+export function prepareAppendAs(request: AppendRequest, serialize: (value: unknown) => string): PreparedAppend {
   const { streamId, events, expectedRevision, chainSeed } = request;
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('append: streamId must be a non-empty string');
   if (!isExpectedRevision(expectedRevision)) {
@@ -37,13 +42,20 @@ export function prepareAppend(request: AppendRequest): PreparedAppend {
   if (chainSeed !== undefined && typeof chainSeed !== 'string') throw new TypeError(`append to '${streamId}': chainSeed must be a string`);
   if (!Array.isArray(events) || events.length === 0) throw new RangeError(`append to '${streamId}': at least one event is required`);
   const serialized: SerializedEvent[] = [];
+  // The events of one append usually share one metadata object (the caller): serialised once.
+  let lastMetadata: unknown;
+  let lastMetadataJson = '';
   for (const event of events) {
     if (typeof event?.type !== 'string' || event.type.length === 0) throw new TypeError(`append to '${streamId}': every event needs a non-empty type`);
     const metadata: unknown = event.metadata ?? {};
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
       throw new TypeError(`append to '${streamId}': metadata of '${event.type}' must be an object`);
     }
-    serialized.push({ type: event.type, dataJson: canonicalJson(event.data), metadataJson: canonicalJson(metadata) });
+    if (metadata !== lastMetadata) {
+      lastMetadata = metadata;
+      lastMetadataJson = serialize(metadata);
+    }
+    serialized.push({ type: event.type, dataJson: serialize(event.data), metadataJson: lastMetadataJson });
   }
   return { streamId, expectedRevision, chainSeed: chainSeed ?? '', events: serialized };
 }

@@ -9,8 +9,9 @@ export interface StoredEventFields {
   readonly dataJson: string;
   readonly metadataJson: string;
   readonly recordedAt: string;
-  readonly hash: string;
-  readonly previousHash: string;
+  /** The hash, or how to compute it on first read (the in-memory store chains lazily). */
+  readonly hash: string | (() => string);
+  readonly previousHash: string | (() => string);
 }
 
 /**
@@ -19,7 +20,7 @@ export interface StoredEventFields {
  * every state-level event of an execution), so they never pay for the parse.
  */
 export function recordedEvent(fields: StoredEventFields): RecordedEvent {
-  const { dataJson, metadataJson } = fields;
+  const { dataJson, metadataJson, hash, previousHash } = fields;
   let data: unknown;
   let metadata: Record<string, unknown> | undefined;
   let dataParsed = false;
@@ -39,7 +40,11 @@ export function recordedEvent(fields: StoredEventFields): RecordedEvent {
       return (metadata ??= JSON.parse(metadataJson) as Record<string, unknown>);
     },
     recordedAt: fields.recordedAt,
-    hash: fields.hash,
-    previousHash: fields.previousHash,
+    get hash(): string {
+      return typeof hash === 'function' ? hash() : hash;
+    },
+    get previousHash(): string {
+      return typeof previousHash === 'function' ? previousHash() : previousHash;
+    },
   });
 }

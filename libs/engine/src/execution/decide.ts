@@ -231,29 +231,37 @@ class Decision {
     type: ExecutionEventTypeName,
     detailsField?: string,
     details?: Record<string, unknown>,
-    internals: Partial<EventInternals> = {},
+    internals?: Partial<EventInternals>,
     previousEventId?: number,
   ): ExecutionEvent {
     const thread = this.state.threads[threadId];
     // Iterations of a Distributed Map run as child workflows on AWS: their events are kept
     // (they drive the fold) but numbered apart and left out of the parent's history.
     const hidden =
-      internals.hidden === true || thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
+      internals?.hidden === true || thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
     const id = hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1;
     if (id > MAX_HISTORY_EVENTS || (id === MAX_HISTORY_EVENTS && !CLOSING_TYPES.has(type))) throw new HistoryLimitReached();
-    const override = this.pointerOverrides.get(threadId);
-    if (override !== undefined) this.pointerOverrides.delete(threadId);
-    const event: ExecutionEvent = {
+    let override: number | undefined;
+    if (this.pointerOverrides.size > 0) {
+      override = this.pointerOverrides.get(threadId);
+      if (override !== undefined) this.pointerOverrides.delete(threadId);
+    }
+    // Built field by field, in the stored order (type, id, previousEventId, timestamp, details,
+    // x): every event of a decision is allocated here, so no spread of temporary objects.
+    const event: Record<string, unknown> = {
       type,
       id,
       previousEventId: previousEventId ?? override ?? thread?.pointer ?? this.state.lastEventId,
       timestamp: this.nowIso,
-      ...(detailsField ? { [detailsField]: details ?? {} } : {}),
-      x: { v: EVENT_SCHEMA_VERSION, th: threadId, ...internals, ...(hidden ? { hidden: true } : {}) },
     };
-    this.events.push(event);
-    this.state = evolveOwned(this.state, event, this.foldScope);
-    return event;
+    if (detailsField) event[detailsField] = details ?? {};
+    const x: Record<string, unknown> = { v: EVENT_SCHEMA_VERSION, th: threadId };
+    if (internals) for (const key in internals) x[key] = internals[key as keyof EventInternals];
+    if (hidden) x.hidden = true;
+    event.x = x;
+    this.events.push(event as unknown as ExecutionEvent);
+    this.state = evolveOwned(this.state, event as unknown as ExecutionEvent, this.foldScope);
+    return event as unknown as ExecutionEvent;
   }
 
   private thread(threadId: string): ThreadState {

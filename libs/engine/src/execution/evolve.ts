@@ -63,9 +63,7 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
 }
 
 function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldScope | undefined): ExecutionState {
-  const next = event.x.hidden
-    ? { ...state, hiddenEvents: state.hiddenEvents + 1 }
-    : { ...state, lastEventId: event.id };
+  const next = counted(scope, state, event);
   const type = event.type;
   const threadId = event.x.th;
 
@@ -453,6 +451,24 @@ function ownedArray<T>(scope: FoldScope | undefined, array: readonly T[]): T[] {
   const copy = array.slice();
   scope?.owned.add(copy);
   return copy;
+}
+
+/**
+ * The state with the event counted (its id, or one more hidden event). In a scope, the state
+ * object itself becomes the fold's own and is updated in place from then on: a copy of the
+ * whole state per event was most of the fold's allocations.
+ */
+function counted(scope: FoldScope | undefined, state: ExecutionState, event: ExecutionEvent): ExecutionState {
+  const hidden = event.x.hidden === true;
+  if (scope?.owned.has(state)) {
+    const own = state as { -readonly [K in keyof ExecutionState]: ExecutionState[K] };
+    if (hidden) own.hiddenEvents += 1;
+    else own.lastEventId = event.id;
+    return state;
+  }
+  const next = hidden ? { ...state, hiddenEvents: state.hiddenEvents + 1 } : { ...state, lastEventId: event.id };
+  scope?.owned.add(next);
+  return next;
 }
 
 function withThread(scope: FoldScope | undefined, state: ExecutionState, thread: ThreadState): ExecutionState {

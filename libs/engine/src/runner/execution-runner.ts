@@ -94,14 +94,13 @@ type TimerPayload =
   | { readonly kind: 'execution-timeout'; readonly arn: string }
   | { readonly kind: 'task-deadline'; readonly arn: string; readonly token: string; readonly deadline: 'timeout' | 'heartbeat' };
 
+function hashHex(algorithm: string, data: string): string {
+  return createHash(algorithm.replace('-', '').toLowerCase()).update(data, 'utf8').digest('hex');
+}
+
+/** One per decision: built from shared functions, so it allocates only itself. */
 function systemDecisionEnv(now: Date, activityExists?: (activityArn: string) => Promise<boolean>): DecisionEnv {
-  return {
-    ...(activityExists ? { activityExists } : {}),
-    now,
-    random: Math.random,
-    uuid: randomUUID,
-    hash: (algorithm, data) => createHash(algorithm.replace('-', '').toLowerCase()).update(data, 'utf8').digest('hex'),
-  };
+  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { createFoldScope, evolveOwned } from './evolve';
-import { internDefinition, rememberParsed } from './payload-cache';
+import { deepFreeze, internDefinition, rememberParsed } from './payload-cache';
 import {
   type ChildrenBook,
   type Cursor,
@@ -259,6 +259,8 @@ class Decision {
     if (internals) for (const key in internals) x[key] = internals[key as keyof EventInternals];
     if (hidden) x.hidden = true;
     event.x = x;
+    // Events never change once emitted: frozen, a store may keep them without copying.
+    deepFreeze(event);
     this.events.push(event as unknown as ExecutionEvent);
     this.state = evolveOwned(this.state, event as unknown as ExecutionEvent, this.foldScope);
     return event as unknown as ExecutionEvent;

@@ -43,7 +43,8 @@ export function internDefinition(text: string): { readonly text: string; readonl
   return interned;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes an object and everything it reaches (already-frozen subtrees are skipped). */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

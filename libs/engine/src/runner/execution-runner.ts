@@ -548,7 +548,7 @@ function startCommand(request: StartExecutionRequest): ExecutionCommand {
 
 /** Every event of a decision records who caused it: the API caller, or the engine (one metadata object per decision). */
 function toStored(events: readonly ExecutionEvent[], caller: Caller | undefined) {
-  const metadata = callerMetadata(caller);
+  const metadata = Object.freeze(callerMetadata(caller));
   return events.map((event) => ({ type: event.type, data: event, metadata }));
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { computeEventHash, verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing/event-store-contract';
 import { openInMemoryEventStore } from './in-memory-event-store';
 
@@ -33,6 +34,29 @@ describe('in-memory event store', () => {
     const store = openInMemoryEventStore({ now: () => new Date('2024-01-01T00:00:00.000Z') });
     await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: null }] });
     assert.equal((await store.readStream('s'))[0].recordedAt, '2024-01-01T00:00:00.000Z');
+    await store.close();
+  });
+
+  it('keeps deeply frozen data as given, and chains it as if it had been copied', async () => {
+    const store = openInMemoryEventStore();
+    const frozen = Object.freeze({ n: 1, nested: Object.freeze({ list: Object.freeze([1, 2]) }) });
+    const metadata = Object.freeze({ actor: 'engine' });
+    await store.append({ streamId: 's', expectedRevision: 'no_stream', chainSeed: 'seed', events: [{ type: 'A', data: frozen, metadata }, { type: 'B', data: frozen, metadata }] });
+    const [first, second] = await store.readStream('s');
+    assert.equal(first.data, frozen);
+    assert.equal(first.hash, computeEventHash(first));
+    assert.equal(second.previousHash, first.hash);
+    assert.deepEqual(verifyStreamChain([first, second], { chainSeed: 'seed' }), { ok: true });
+    await store.close();
+  });
+
+  it('copies data that is frozen only on the surface, so later changes inside it are not seen', async () => {
+    const store = openInMemoryEventStore();
+    const items = [1, 2];
+    await store.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'A', data: Object.freeze({ items }) }] });
+    items.push(3);
+    const [event] = await store.readStream('s');
+    assert.deepEqual(event.data, { items: [1, 2] });
     await store.close();
   });
 });

@@ -12,7 +12,7 @@ import {
   type Subscription,
 } from '../event-store';
 import { canonicalJson, hashCanonicalEvent } from '../hash-chain';
-import { prepareAppendAs, type PreparedAppend, type SerializedEvent } from '../internal/prepare-append';
+import { prepareAppendWith } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
 
@@ -22,16 +22,17 @@ export interface InMemoryEventStoreOptions {
 }
 
 /**
- * A store held in process memory, for unit tests, benchmarks and the in-process engine. Same
- * semantics as the SQLite adapter: data is stored as its JSON text (later changes to the
- * caller's objects are not seen) and parsed on first read, and every `appendBatch` is one
- * commit. Returned events are frozen records shared between readers; treat their `data` as
- * read-only.
+ * A store held in process memory, for unit tests, benchmarks and the in-process engine. Every
+ * `appendBatch` is one commit, and later changes to the caller's objects are not seen:
+ * - data (or metadata) that is deeply frozen cannot change, so it is kept as given and returned
+ *   as given (the engine freezes its events: no copy per event);
+ * - anything else is kept as its JSON text, as the SQLite adapter does, and parsed on first read.
+ * Returned events are frozen records; treat their `data` as read-only.
  *
  * Unlike SQLite, nothing here outlives the process, so nothing needs its hash at append time:
  * a stream's hash chain (same formula, same values) is computed on the first read of a `hash`,
- * up to that event, and kept. Appending is then one native JSON.stringify per event instead of
- * canonical JSON plus SHA-256 (most of an in-process execution's cost, see bench/).
+ * up to that event, and kept. Canonical JSON, SHA-256 and a copy of every event were most of an
+ * in-process execution's cost (bench/).
  */
 export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}): EventStore {
   const now = options.now ?? (() => new Date());
@@ -46,7 +47,7 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
     if (closed) throw new EventStoreClosedError('memory');
   };
 
-  const applyOne = (prepared: PreparedAppend, recordedAt: string): AppendResult | WrongExpectedVersionError => {
+  const applyOne = (prepared: PreparedMemoryAppend, recordedAt: string): AppendResult | WrongExpectedVersionError => {
     let stream = streams.get(prepared.streamId);
     const conflict = checkExpectedRevision(prepared.streamId, prepared.expectedRevision, stream?.lastRevision);
     if (conflict) return conflict;
@@ -54,16 +55,14 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
       stream = new MemoryStream(prepared.streamId, prepared.chainSeed);
       streams.set(prepared.streamId, stream);
     }
-    for (const serialized of prepared.events) {
-      all.push(stream.add(serialized, all.length + 1, recordedAt));
-    }
+    for (const kept of prepared.events) all.push(stream.add(kept, all.length + 1, recordedAt));
     return { streamId: prepared.streamId, nextExpectedRevision: stream.rows.length - 1, position: all.length };
   };
 
   /** One "commit": every request checked on its own, all applied before anyone can observe them. */
   const commit = (requests: readonly AppendRequest[]): Array<AppendResult | WrongExpectedVersionError> => {
     assertOpen();
-    const prepared = requests.map((request) => prepareAppendAs(request, snapshotJson));
+    const prepared = requests.map(prepareMemoryAppend);
     const recordedAt = now().toISOString();
     const before = all.length;
     const results = prepared.map((request) => applyOne(request, recordedAt));
@@ -149,19 +148,56 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
   };
 }
 
-/** JSON.stringify's text (a snapshot of the caller's objects); `null` for a value with no JSON form. */
-function snapshotJson(value: unknown): string {
-  return JSON.stringify(value) ?? 'null';
+/** What the store keeps of a payload: the value itself when it cannot change, else its JSON text. */
+type KeptPayload = { readonly frozen: true; readonly value: unknown } | { readonly frozen: false; readonly json: string };
+
+interface KeptEvent {
+  readonly type: string;
+  readonly data: KeptPayload;
+  readonly metadata: KeptPayload;
 }
 
-/** An event as kept: its texts and place only. RecordedEvents are built when read (few are). */
+type PreparedMemoryAppend = ReturnType<typeof prepareMemoryAppend>;
+
+function prepareMemoryAppend(request: AppendRequest) {
+  let metadata: KeptPayload | undefined;
+  return prepareAppendWith(request, (data, rawMetadata, type, sameMetadata): KeptEvent => {
+    if (!sameMetadata || !metadata) metadata = keep(rawMetadata);
+    return { type, data: keep(data), metadata };
+  });
+}
+
+function keep(value: unknown): KeptPayload {
+  return isDeeplyFrozen(value) ? { frozen: true, value } : { frozen: false, json: JSON.stringify(value) ?? 'null' };
+}
+
+/** Primitives, and objects frozen all the way down; a Date or a toJSON would be copied, as JSON. */
+function isDeeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'undefined' && typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint';
+  if (!Object.isFrozen(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isDeeplyFrozen(item)) return false;
+    return true;
+  }
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== undefined && !isDeeplyFrozen(child)) return false;
+  }
+  return true;
+}
+
+function payloadOf(kept: KeptPayload): unknown {
+  return kept.frozen ? kept.value : JSON.parse(kept.json);
+}
+
+/** An event as kept: its payloads and place only. RecordedEvents are built when read (few are). */
 interface MemoryRow {
   readonly streamId: string;
   readonly revision: number;
   readonly position: number;
   readonly type: string;
-  readonly dataJson: string;
-  readonly metadataJson: string;
+  readonly data: KeptPayload;
+  readonly metadata: KeptPayload;
   readonly recordedAt: string;
 }
 
@@ -179,37 +215,50 @@ class MemoryStream {
     return this.rows.length === 0 ? undefined : this.rows.length - 1;
   }
 
-  add(serialized: SerializedEvent, position: number, recordedAt: string): MemoryRow {
-    const row: MemoryRow = {
-      streamId: this.streamId,
-      revision: this.rows.length,
-      position,
-      type: serialized.type,
-      dataJson: serialized.dataJson,
-      metadataJson: serialized.metadataJson,
-      recordedAt,
-    };
+  add(kept: KeptEvent, position: number, recordedAt: string): MemoryRow {
+    const row: MemoryRow = { streamId: this.streamId, revision: this.rows.length, position, type: kept.type, data: kept.data, metadata: kept.metadata, recordedAt };
     this.rows.push(row);
     return row;
   }
 
   read(row: MemoryRow): RecordedEvent {
     const { revision } = row;
+    const hash = () => this.hashAt(revision);
+    const previousHash = () => (revision === 0 ? this.chainSeed : this.hashAt(revision - 1));
+    if (row.data.frozen && row.metadata.frozen) {
+      const { value: data } = row.data;
+      const { value: metadata } = row.metadata;
+      return Object.freeze({
+        streamId: row.streamId,
+        revision,
+        position: row.position,
+        type: row.type,
+        data,
+        metadata: metadata as Record<string, unknown>,
+        recordedAt: row.recordedAt,
+        get hash(): string {
+          return hash();
+        },
+        get previousHash(): string {
+          return previousHash();
+        },
+      });
+    }
     return recordedEvent({
       ...row,
-      hash: () => this.hashAt(revision),
-      previousHash: () => (revision === 0 ? this.chainSeed : this.hashAt(revision - 1)),
+      dataJson: row.data.frozen ? JSON.stringify(row.data.value) : row.data.json,
+      metadataJson: row.metadata.frozen ? JSON.stringify(row.metadata.value) : row.metadata.json,
+      hash,
+      previousHash,
     });
   }
 
-  /** Extends the chain up to `revision`: the stored text is re-read as canonical JSON, as verify does. */
+  /** Extends the chain up to `revision`, over the canonical JSON of what is kept, as verify computes it. */
   private hashAt(revision: number): string {
     for (let next = this.hashes.length; next <= revision; next += 1) {
       const row = this.rows[next];
       const previous = next === 0 ? this.chainSeed : this.hashes[next - 1];
-      this.hashes.push(
-        hashCanonicalEvent(previous, this.streamId, next, row.type, canonicalJson(JSON.parse(row.dataJson)), canonicalJson(JSON.parse(row.metadataJson))),
-      );
+      this.hashes.push(hashCanonicalEvent(previous, this.streamId, next, row.type, canonicalJson(payloadOf(row.data)), canonicalJson(payloadOf(row.metadata))));
     }
     return this.hashes[revision];
   }

@@ -29,11 +29,22 @@ export interface ChainedRow extends SerializedEvent {
  * they are not concurrency outcomes, so they never reach the commit.
  */
 export function prepareAppend(request: AppendRequest): PreparedAppend {
-  return prepareAppendAs(request, canonicalJson);
+  let metadataJson = '';
+  return prepareAppendWith(request, (data, metadata, type, sameMetadata) => {
+    if (!sameMetadata) metadataJson = canonicalJson(metadata);
+    return { type, dataJson: canonicalJson(data), metadataJson };
+  });
 }
 
-/** prepareAppend with another serialiser (the in-memory store snapshots with JSON.stringify). */
-export function prepareAppendAs(request: AppendRequest, serialize: (value: unknown) => string): PreparedAppend {
+/**
+ * Validates an append request and turns each event into what a store keeps, by `keep(data,
+ * metadata, type)`. The events of one append usually share one metadata object (the caller),
+ * and `keep` may rely on that: `sameMetadata` says the previous event's metadata was this one.
+ */
+export function prepareAppendWith<Kept>(
+  request: AppendRequest,
+  keep: (data: unknown, metadata: object, type: string, sameMetadata: boolean) => Kept,
+): { readonly streamId: string; readonly expectedRevision: ExpectedRevision; readonly chainSeed: string; readonly events: readonly Kept[] } {
   const { streamId, events, expectedRevision, chainSeed } = request;
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('append: streamId must be a non-empty string');
   if (!isExpectedRevision(expectedRevision)) {
@@ -41,23 +52,18 @@ export function prepareAppendAs(request: AppendRequest, serialize: (value: unkno
   }
   if (chainSeed !== undefined && typeof chainSeed !== 'string') throw new TypeError(`append to '${streamId}': chainSeed must be a string`);
   if (!Array.isArray(events) || events.length === 0) throw new RangeError(`append to '${streamId}': at least one event is required`);
-  const serialized: SerializedEvent[] = [];
-  // The events of one append usually share one metadata object (the caller): serialised once.
+  const kept: Kept[] = [];
   let lastMetadata: unknown;
-  let lastMetadataJson = '';
   for (const event of events) {
     if (typeof event?.type !== 'string' || event.type.length === 0) throw new TypeError(`append to '${streamId}': every event needs a non-empty type`);
     const metadata: unknown = event.metadata ?? {};
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
       throw new TypeError(`append to '${streamId}': metadata of '${event.type}' must be an object`);
     }
-    if (metadata !== lastMetadata) {
-      lastMetadata = metadata;
-      lastMetadataJson = serialize(metadata);
-    }
-    serialized.push({ type: event.type, dataJson: serialize(event.data), metadataJson: lastMetadataJson });
+    kept.push(keep(event.data, metadata, event.type, metadata === lastMetadata));
+    lastMetadata = metadata;
   }
-  return { streamId, expectedRevision, chainSeed: chainSeed ?? '', events: serialized };
+  return { streamId, expectedRevision, chainSeed: chainSeed ?? '', events: kept };
 }
 
 function isExpectedRevision(value: unknown): value is ExpectedRevision {

@@ -4,18 +4,19 @@
  * instead of parsing the same document again; a field of an event read from the store is parsed
  * when the fold reads it.
  */
-const parsedByDetails = new WeakMap<object, Map<string, unknown>>();
+/** One WeakMap per field name (a handful: input, output, ...): one entry per event, no Map per event. */
+const parsedByField = new Map<string, WeakMap<object, unknown>>();
 
 export function rememberParsed(details: object, field: string, value: unknown): void {
-  let fields = parsedByDetails.get(details);
-  if (!fields) parsedByDetails.set(details, (fields = new Map()));
-  fields.set(field, value);
+  let parsed = parsedByField.get(field);
+  if (!parsed) parsedByField.set(field, (parsed = new WeakMap()));
+  parsed.set(details, value);
 }
 
 export function parsedField(details: unknown, field: string): unknown {
   if (typeof details !== 'object' || details === null) return undefined;
-  const fields = parsedByDetails.get(details);
-  if (fields?.has(field)) return fields.get(field);
+  const parsed = parsedByField.get(field);
+  if (parsed?.has(details)) return parsed.get(details);
   const text = (details as Record<string, unknown>)[field];
   if (typeof text !== 'string') return text;
   // Not remembered: an event read from the store is folded once, and a WeakMap entry per
@@ -47,7 +48,11 @@ export function internDefinition(text: string): { readonly text: string; readonl
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+    // for-in, not Object.values: every emitted event comes through here, and the array was garbage.
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) deepFreeze(child);
+    }
   }
   return value;
 }

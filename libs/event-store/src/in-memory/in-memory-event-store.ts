@@ -148,37 +148,50 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
   };
 }
 
-/** What the store keeps of a payload: the value itself when it cannot change, else its JSON text. */
-type KeptPayload = { readonly frozen: true; readonly value: unknown } | { readonly frozen: false; readonly json: string };
+/**
+ * What the store keeps of an event: its payloads, and its place. A payload is the caller's value
+ * when it is deeply frozen (`*Json` false), else its JSON text. One object per event: this is
+ * what an in-process run retains, so it is what the GC copies.
+ */
+interface MemoryRow {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly dataIsJson: boolean;
+  readonly metadata: unknown;
+  readonly metadataIsJson: boolean;
+  readonly recordedAt: string;
+}
 
 interface KeptEvent {
   readonly type: string;
-  readonly data: KeptPayload;
-  readonly metadata: KeptPayload;
+  readonly data: unknown;
+  readonly dataIsJson: boolean;
+  readonly metadata: unknown;
+  readonly metadataIsJson: boolean;
 }
 
 type PreparedMemoryAppend = ReturnType<typeof prepareMemoryAppend>;
 
 function prepareMemoryAppend(request: AppendRequest) {
-  let metadata: KeptPayload | undefined;
+  let metadata: unknown;
+  let metadataIsJson = false;
   return prepareAppendWith(request, (data, rawMetadata, type, sameMetadata): KeptEvent => {
-    if (!sameMetadata || !metadata) metadata = keep(rawMetadata);
-    return { type, data: keep(data), metadata };
+    if (!sameMetadata || metadata === undefined) {
+      metadataIsJson = !isDeeplyFrozen(rawMetadata);
+      metadata = metadataIsJson ? JSON.stringify(rawMetadata) : rawMetadata;
+    }
+    const dataIsJson = !isDeeplyFrozen(data);
+    return { type, data: dataIsJson ? (JSON.stringify(data) ?? 'null') : data, dataIsJson, metadata, metadataIsJson };
   });
-}
-
-function keep(value: unknown): KeptPayload {
-  return isDeeplyFrozen(value) ? { frozen: true, value } : { frozen: false, json: JSON.stringify(value) ?? 'null' };
 }
 
 /** Primitives, and objects frozen all the way down; a Date or a toJSON would be copied, as JSON. */
 function isDeeplyFrozen(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return typeof value !== 'undefined' && typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint';
   if (!Object.isFrozen(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!isDeeplyFrozen(item)) return false;
-    return true;
-  }
   for (const key in value) {
     const child = (value as Record<string, unknown>)[key];
     if (child !== undefined && !isDeeplyFrozen(child)) return false;
@@ -186,19 +199,12 @@ function isDeeplyFrozen(value: unknown): boolean {
   return true;
 }
 
-function payloadOf(kept: KeptPayload): unknown {
-  return kept.frozen ? kept.value : JSON.parse(kept.json);
+function payloadOf(value: unknown, isJson: boolean): unknown {
+  return isJson ? JSON.parse(value as string) : value;
 }
 
-/** An event as kept: its payloads and place only. RecordedEvents are built when read (few are). */
-interface MemoryRow {
-  readonly streamId: string;
-  readonly revision: number;
-  readonly position: number;
-  readonly type: string;
-  readonly data: KeptPayload;
-  readonly metadata: KeptPayload;
-  readonly recordedAt: string;
+function jsonOf(value: unknown, isJson: boolean): string {
+  return isJson ? (value as string) : JSON.stringify(value);
 }
 
 /** One stream's rows, and its hash chain computed so far (see openInMemoryEventStore). */
@@ -216,7 +222,17 @@ class MemoryStream {
   }
 
   add(kept: KeptEvent, position: number, recordedAt: string): MemoryRow {
-    const row: MemoryRow = { streamId: this.streamId, revision: this.rows.length, position, type: kept.type, data: kept.data, metadata: kept.metadata, recordedAt };
+    const row: MemoryRow = {
+      streamId: this.streamId,
+      revision: this.rows.length,
+      position,
+      type: kept.type,
+      data: kept.data,
+      dataIsJson: kept.dataIsJson,
+      metadata: kept.metadata,
+      metadataIsJson: kept.metadataIsJson,
+      recordedAt,
+    };
     this.rows.push(row);
     return row;
   }
@@ -225,9 +241,8 @@ class MemoryStream {
     const { revision } = row;
     const hash = () => this.hashAt(revision);
     const previousHash = () => (revision === 0 ? this.chainSeed : this.hashAt(revision - 1));
-    if (row.data.frozen && row.metadata.frozen) {
-      const { value: data } = row.data;
-      const { value: metadata } = row.metadata;
+    if (!row.dataIsJson && !row.metadataIsJson) {
+      const { data, metadata } = row;
       return Object.freeze({
         streamId: row.streamId,
         revision,
@@ -245,9 +260,13 @@ class MemoryStream {
       });
     }
     return recordedEvent({
-      ...row,
-      dataJson: row.data.frozen ? JSON.stringify(row.data.value) : row.data.json,
-      metadataJson: row.metadata.frozen ? JSON.stringify(row.metadata.value) : row.metadata.json,
+      streamId: row.streamId,
+      revision,
+      position: row.position,
+      type: row.type,
+      dataJson: jsonOf(row.data, row.dataIsJson),
+      metadataJson: jsonOf(row.metadata, row.metadataIsJson),
+      recordedAt: row.recordedAt,
       hash,
       previousHash,
     });
@@ -258,7 +277,7 @@ class MemoryStream {
     for (let next = this.hashes.length; next <= revision; next += 1) {
       const row = this.rows[next];
       const previous = next === 0 ? this.chainSeed : this.hashes[next - 1];
-      this.hashes.push(hashCanonicalEvent(previous, this.streamId, next, row.type, canonicalJson(payloadOf(row.data)), canonicalJson(payloadOf(row.metadata))));
+      this.hashes.push(hashCanonicalEvent(previous, this.streamId, next, row.type, canonicalJson(payloadOf(row.data, row.dataIsJson)), canonicalJson(payloadOf(row.metadata, row.metadataIsJson))));
     }
     return this.hashes[revision];
   }

@@ -406,7 +406,7 @@ class Decision {
         const scope = this.scope(threadId, applyInputPath(definition.InputPath, input, this.pathContext(threadId)));
         const effective = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
         const result = 'Result' in definition ? definition.Result : effective;
-        const assigned = this.jsonPathAssign(definition, { ...scope, input: result });
+        const assigned = definition.Assign === undefined ? undefined : this.jsonPathAssign(definition, this.scope(threadId, result));
         const output = applyOutputPath(definition.OutputPath, applyResultPath(definition.ResultPath, input, result), this.pathContext(threadId));
         return this.exitState(threadId, definition, output, assigned);
       }
@@ -1478,11 +1478,21 @@ class Decision {
   }
 
   private pathContext(threadId: string, token?: string): { context: unknown; variables: Readonly<Record<string, unknown>> } {
-    return { context: this.context(threadId, token ? { token } : {}), variables: this.thread(threadId).variables };
+    return this.scope(threadId, undefined, token);
   }
 
+  /**
+   * What a JSONPath evaluation reads. The context object (`$$`) is built on first read: most
+   * states never read it, and building it (five objects) for every InputPath, Parameters and
+   * OutputPath was a tenth of a Pass chain's decision.
+   */
   private scope(threadId: string, input: unknown, token?: string): EvaluationScope {
-    return { input, context: this.context(threadId, token ? { token } : {}), variables: this.thread(threadId).variables };
+    return new LazyContextScope(input, this.thread(threadId).variables, this, threadId, token);
+  }
+
+  /** The context object of a thread's current state (`$$`), with the task token when there is one. */
+  contextOf(threadId: string, token: string | undefined): Record<string, unknown> {
+    return this.context(threadId, token ? { token } : {});
   }
 
   private payload(template: unknown, scope: EvaluationScope): unknown {
@@ -1505,6 +1515,26 @@ class Decision {
   private jsonPathAssign(definition: Record<string, any>, scope: EvaluationScope): Record<string, unknown> | undefined {
     if (definition.Assign === undefined) return undefined;
     return this.payload(definition.Assign, scope) as Record<string, unknown>;
+  }
+}
+
+/**
+ * An EvaluationScope whose `context` is built on first read (see Decision.scope). Its
+ * `context` lives on the prototype, so a spread would drop it: make a new scope instead.
+ */
+class LazyContextScope implements EvaluationScope {
+  private built: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly input: unknown,
+    readonly variables: Readonly<Record<string, unknown>>,
+    private readonly decision: Decision,
+    private readonly threadId: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  get context(): Record<string, unknown> {
+    return (this.built ??= this.decision.contextOf(this.threadId, this.token));
   }
 }
 

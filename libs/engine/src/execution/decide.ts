@@ -121,6 +121,15 @@ const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history
 
 const MAX_DURATION_CAUSE = 'The execution reached the maximum execution time of one year.';
 
+/** Each state kind's Entered/Exited event type, made once (not a new string per event). */
+const ENTERED_TYPE = stateEventTypes('StateEntered');
+const EXITED_TYPE = stateEventTypes('StateExited');
+
+function stateEventTypes(suffix: 'StateEntered' | 'StateExited'): Readonly<Record<StateKind, ExecutionEventTypeName>> {
+  const kinds: readonly StateKind[] = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
+  return Object.fromEntries(kinds.map((kind) => [kind, `${kind}${suffix}` as ExecutionEventTypeName])) as Record<StateKind, ExecutionEventTypeName>;
+}
+
 const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
 /** Raised by `emit` when the next event would pass the history quota; `handle` closes the execution. */
@@ -383,7 +392,7 @@ class Decision {
     }
     const details = { input: inputText ?? json(input), inputDetails: PAYLOAD_DETAILS, name };
     rememberParsed(details, 'input', input);
-    this.emit(threadId, `${kind}StateEntered`, 'stateEnteredEventDetails', details, wakeAt ? { wakeAt } : {});
+    this.emit(threadId, ENTERED_TYPE[kind], 'stateEnteredEventDetails', details, wakeAt ? { wakeAt } : undefined);
     if (deadlineFailure) return this.stateFailed(threadId, { ...deadlineFailure, afterEntered: true });
     try {
       return await this.executeState(threadId, kind, definition, language);
@@ -507,7 +516,7 @@ class Decision {
       rememberParsed(details, 'assignedVariables$parsed', assigned);
     }
     rememberParsed(details, 'output', output);
-    this.emit(threadId, `${cursor.kind}StateExited`, 'stateExitedEventDetails', details, next !== undefined ? { next } : {});
+    this.emit(threadId, EXITED_TYPE[cursor.kind], 'stateExitedEventDetails', details, next !== undefined ? { next } : undefined);
     if (cursor.kind === 'Succeed' || next === undefined) return { kind: 'end', output };
     // The next state's Entered input is this same text: no second JSON.stringify of it.
     return { kind: 'enter', name: next, input: output, inputText: outputText };

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomUUID } from 'node:crypto';
 import { type EventStore, type RecordedEvent, hashDefinition, isWrongExpectedVersionError } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
@@ -94,8 +95,12 @@ type TimerPayload =
   | { readonly kind: 'execution-timeout'; readonly arn: string }
   | { readonly kind: 'task-deadline'; readonly arn: string; readonly token: string; readonly deadline: 'timeout' | 'heartbeat' };
 
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
+/** Hex digest (task tokens, States.Hash); the one-shot crypto.hash (Node >= 20.12) skips the Hash object. */
 function hashHex(algorithm: string, data: string): string {
-  return createHash(algorithm.replace('-', '').toLowerCase()).update(data, 'utf8').digest('hex');
+  const name = algorithm.replace('-', '').toLowerCase();
+  return oneShotHash ? oneShotHash(name, data, 'hex') : createHash(name).update(data, 'utf8').digest('hex');
 }
 
 /** One per decision: built from shared functions, so it allocates only itself. */

@@ -750,7 +750,6 @@ class Decision {
         heartbeatInSeconds: heartbeatSeconds,
         taskCredentials,
       });
-      rememberParsed(details, 'parameters', parameters ?? {});
     } else {
       details = compact({
         resource: resourceArn,
@@ -761,7 +760,6 @@ class Decision {
         heartbeatInSeconds: family === 'Activity' ? heartbeatSeconds : undefined,
         taskCredentials: family === 'LambdaFunction' ? taskCredentials : undefined,
       });
-      rememberParsed(details, 'input', parameters ?? {});
     }
     this.emit(threadId, `${family}Scheduled`, taskDetailsField(family, 'Scheduled'), details, {
       token,
@@ -862,7 +860,6 @@ class Decision {
     if (!found.cursor.taskStarted) this.emitTaskStarted(threadId, found.cursor);
     const result = JSON.parse(outputText) as unknown;
     const details = this.taskEventDetails(found.cursor, { output: outputText, outputDetails: PAYLOAD_DETAILS });
-    rememberParsed(details, 'output', result);
     this.emit(threadId, `${family}Succeeded`, taskDetailsField(family, 'Succeeded'), details);
     let step: Step;
     try {

@@ -1,27 +1,27 @@
 /**
  * Event details hold payloads as JSON strings (AWS's shape). The decider already has the
- * parsed value when it creates an event, so it leaves it here and the fold reads it back
- * instead of parsing the same document again; a field of an event read from the store is parsed
- * when the fold reads it.
+ * parsed value when it creates an event, and the fold reads it next (emit folds each event
+ * as it is made): the decider hands it over here instead of the fold parsing the same
+ * document again. One slot, for the event being emitted: a WeakMap entry per event cost more
+ * (a tenth of a Choice loop's decision) and kept every payload alive as long as its event.
+ * An event read from the store is parsed when the fold reads it.
  */
-/** One WeakMap per field name (a handful: input, output, ...): one entry per event, no Map per event. */
-const parsedByField = new Map<string, WeakMap<object, unknown>>();
+const handedFields = new Map<string, unknown>();
+let handedDetails: object | undefined;
 
 export function rememberParsed(details: object, field: string, value: unknown): void {
-  let parsed = parsedByField.get(field);
-  if (!parsed) parsedByField.set(field, (parsed = new WeakMap()));
-  parsed.set(details, value);
+  if (handedDetails !== details) {
+    handedDetails = details;
+    handedFields.clear();
+  }
+  handedFields.set(field, value);
 }
 
 export function parsedField(details: unknown, field: string): unknown {
   if (typeof details !== 'object' || details === null) return undefined;
-  const parsed = parsedByField.get(field);
-  if (parsed?.has(details)) return parsed.get(details);
+  if (details === handedDetails && handedFields.has(field)) return handedFields.get(field);
   const text = (details as Record<string, unknown>)[field];
   if (typeof text !== 'string') return text;
-  // Not remembered: an event read from the store is folded once, and a WeakMap entry per
-  // event cost more than it saved (a Map each, and ephemeron work for the GC on every
-  // collection: 6.6% of recover()'s profile plus part of its 23.5% GC).
   return JSON.parse(text) as unknown;
 }
 

@@ -72,6 +72,12 @@ export async function decideAndEvolve(
   return { events: decision.events, state: decision.current };
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
 type Step =
   /** `inputText`: the caller's exact JSON text, which AWS shows unchanged for the first state. */
   | { readonly kind: 'enter'; readonly name: string; readonly input: unknown; readonly inputText?: string }
@@ -139,7 +145,7 @@ class Decision {
   readonly events: ExecutionEvent[] = [];
   private readonly nowIso: string;
   /** Work left in this decision, in order: branch runs, iteration starts, continuations. */
-  private readonly jobs: Array<() => Promise<void>> = [];
+  private readonly jobs: Array<() => MaybePromise<void>> = [];
   /** previousEventId for a thread's next event when AWS links it elsewhere (a branch's last event). */
   private readonly pointerOverrides = new Map<string, number>();
   /** Retries whose backoff ended by this decision's `now` (IntervalSeconds 0): see drain. */
@@ -302,16 +308,15 @@ class Decision {
    * timer's FireTimer would have fired in the next decision at this same `now`: the same
    * events in the same order, without the append → timer → reload round trip per attempt.
    */
-  private async drain(): Promise<void> {
-    for (;;) {
-      while (this.jobs.length > 0 && this.state.status === 'RUNNING') {
-        await this.jobs.shift()!();
-      }
-      const due = this.dueRetries.shift();
-      // A pending pointer override belongs to this decision's events; a new decision starts without one.
-      if (!due || this.state.status !== 'RUNNING' || this.pointerOverrides.size > 0) return;
-      await this.fireTimer(due.threadId, due.enteredEventId);
+  private drain(): MaybePromise<void> {
+    while (this.jobs.length > 0 && this.state.status === 'RUNNING') {
+      const pending = this.jobs.shift()!();
+      if (pending) return pending.then(() => this.drain());
     }
+    const due = this.dueRetries.shift();
+    // A pending pointer override belongs to this decision's events; a new decision starts without one.
+    if (!due || this.state.status !== 'RUNNING' || this.pointerOverrides.size > 0) return;
+    return this.fireTimer(due.threadId, due.enteredEventId).then(() => this.drain());
   }
 
   /** Notes a retry whose backoff has already ended, for drain to start within this decision. */
@@ -321,9 +326,7 @@ class Decision {
   }
 
   private schedule(threadId: string, step: Step): void {
-    this.jobs.push(async () => {
-      if (this.state.threads[threadId]) await this.run(threadId, step);
-    });
+    this.jobs.push(() => (this.state.threads[threadId] ? this.run(threadId, step) : undefined));
   }
 
   private scheduleAsync(threadId: string, compute: () => Promise<Step>): void {
@@ -332,13 +335,22 @@ class Decision {
     });
   }
 
-  private async run(threadId: string, first: Step): Promise<void> {
+  /**
+   * Runs a thread from `first` until it blocks or ends. Synchronous while its states are (a
+   * JSONPath Pass, Choice, Succeed): a decision then never yields to the event loop, so fifty
+   * decisions in flight do not interleave at every state and keep all their events alive at
+   * once. It returns a promise from the first state that has to wait (JSONata, a Task).
+   */
+  private run(threadId: string, first: Step): MaybePromise<void> {
     let step = first;
     while (this.state.status === 'RUNNING') {
       switch (step.kind) {
-        case 'enter':
-          step = await this.enterState(threadId, step.name, step.input, step.inputText);
+        case 'enter': {
+          const entered = this.enterState(threadId, step.name, step.input, step.inputText);
+          if (isPromise(entered)) return entered.then((next) => this.run(threadId, next));
+          step = entered;
           break;
+        }
         case 'blocked':
           return;
         case 'end':
@@ -377,41 +389,52 @@ class Decision {
 
   // ---- entering and leaving states ------------------------------------------------------
 
-  private async enterState(threadId: string, name: string, input: unknown, inputText?: string): Promise<Step> {
+  private enterState(threadId: string, name: string, input: unknown, inputText?: string): MaybePromise<Step> {
     const definition = this.stateDefinition(threadId, name);
     const kind = definition.Type as StateKind;
     const language = this.queryLanguageOf(threadId, definition);
+    if (kind === 'Wait') return this.enterWait(threadId, name, definition, language, input, inputText);
+    this.emitEntered(threadId, name, kind, input, inputText);
+    return this.executeEntered(threadId, kind, definition, language);
+  }
+
+  /** A Wait's deadline is evaluated before its Entered event, which carries it. */
+  private async enterWait(threadId: string, name: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata', input: unknown, inputText?: string): Promise<Step> {
     let wakeAt: string | undefined;
     let deadlineFailure: Failure | undefined;
-    if (kind === 'Wait') {
-      try {
-        wakeAt = await this.waitDeadline(threadId, name, definition, language, input);
-      } catch (error) {
-        deadlineFailure = toFailure(error);
-      }
+    try {
+      wakeAt = await this.waitDeadline(threadId, name, definition, language, input);
+    } catch (error) {
+      deadlineFailure = toFailure(error);
     }
+    this.emitEntered(threadId, name, 'Wait', input, inputText, wakeAt);
+    if (deadlineFailure) return this.stateFailed(threadId, { ...deadlineFailure, afterEntered: true });
+    return this.executeEntered(threadId, 'Wait', definition, language);
+  }
+
+  private emitEntered(threadId: string, name: string, kind: StateKind, input: unknown, inputText?: string, wakeAt?: string): void {
     const details = { input: inputText ?? json(input), inputDetails: PAYLOAD_DETAILS, name };
     rememberParsed(details, 'input', input);
     this.emit(threadId, ENTERED_TYPE[kind], 'stateEnteredEventDetails', details, wakeAt ? { wakeAt } : undefined);
-    if (deadlineFailure) return this.stateFailed(threadId, { ...deadlineFailure, afterEntered: true });
+  }
+
+  /** executeState, its failures (thrown, or a rejected promise) routed through Catch. */
+  private executeEntered(threadId: string, kind: StateKind, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
+    let result: MaybePromise<Step>;
     try {
-      return await this.executeState(threadId, kind, definition, language);
+      result = this.executeState(threadId, kind, definition, language);
     } catch (error) {
       return this.stateFailed(threadId, toFailure(error));
     }
+    return isPromise(result) ? result.catch((error: unknown) => this.stateFailed(threadId, toFailure(error))) : result;
   }
 
-  private async executeState(threadId: string, kind: StateKind, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
+  private executeState(threadId: string, kind: StateKind, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
     const cursor = this.cursorOf(threadId);
     const input = cursor.input;
     switch (kind) {
       case 'Pass': {
-        if (language === 'JSONata') {
-          const states = this.jsonataStates(threadId, input);
-          const output = 'Output' in definition ? await this.jsonata(threadId, definition.Output, states, 'Output') : input;
-          const assigned = await this.jsonataAssign(threadId, definition, states);
-          return this.exitState(threadId, definition, output, assigned);
-        }
+        if (language === 'JSONata') return this.executeJsonataPass(threadId, definition, input);
         const scope = this.scope(threadId, applyInputPath(definition.InputPath, input, this.pathContext(threadId)));
         const effective = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
         const result = 'Result' in definition ? definition.Result : effective;
@@ -434,30 +457,39 @@ class Decision {
     }
   }
 
-  /** Choice and Succeed: InputPath/OutputPath (or Output) around the input, Choice picks Next. */
-  private async evaluatePassThrough(threadId: string, kind: 'Choice' | 'Succeed', definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
-    const input = this.cursorOf(threadId).input;
-    if (language === 'JSONata') {
-      const states = this.jsonataStates(threadId, input);
-      let next: string | undefined;
-      let outputField: unknown = definition.Output;
-      let assignField: unknown = definition.Assign;
-      let hasOutput = 'Output' in definition;
-      if (kind === 'Choice') {
-        const selection = await selectChoiceJsonata(definition as any, { states, variables: this.thread(threadId).variables }, languageEnv(this.env));
-        if (!selection) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
-        next = selection.next;
-        const rule = selection.rule as Record<string, unknown> | undefined;
-        if (rule && 'Output' in rule) {
-          outputField = rule.Output;
-          hasOutput = true;
-        }
-        if (rule && 'Assign' in rule) assignField = rule.Assign;
+  private async executeJsonataPass(threadId: string, definition: Record<string, any>, input: unknown): Promise<Step> {
+    const states = this.jsonataStates(threadId, input);
+    const output = 'Output' in definition ? await this.jsonata(threadId, definition.Output, states, 'Output') : input;
+    const assigned = await this.jsonataAssign(threadId, definition, states);
+    return this.exitState(threadId, definition, output, assigned);
+  }
+
+  private async evaluateJsonataPassThrough(threadId: string, kind: 'Choice' | 'Succeed', definition: Record<string, any>, input: unknown): Promise<Step> {
+    const states = this.jsonataStates(threadId, input);
+    let next: string | undefined;
+    let outputField: unknown = definition.Output;
+    let assignField: unknown = definition.Assign;
+    let hasOutput = 'Output' in definition;
+    if (kind === 'Choice') {
+      const selection = await selectChoiceJsonata(definition as any, { states, variables: this.thread(threadId).variables }, languageEnv(this.env));
+      if (!selection) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
+      next = selection.next;
+      const rule = selection.rule as Record<string, unknown> | undefined;
+      if (rule && 'Output' in rule) {
+        outputField = rule.Output;
+        hasOutput = true;
       }
-      const output = hasOutput ? await this.jsonata(threadId, outputField, states, 'Output') : input;
-      const assigned = assignField !== undefined ? await this.jsonataAssign(threadId, { Assign: assignField }, states) : undefined;
-      return this.exitState(threadId, definition, output, assigned, next);
+      if (rule && 'Assign' in rule) assignField = rule.Assign;
     }
+    const output = hasOutput ? await this.jsonata(threadId, outputField, states, 'Output') : input;
+    const assigned = assignField !== undefined ? await this.jsonataAssign(threadId, { Assign: assignField }, states) : undefined;
+    return this.exitState(threadId, definition, output, assigned, next);
+  }
+
+  /** Choice and Succeed: InputPath/OutputPath (or Output) around the input, Choice picks Next. */
+  private evaluatePassThrough(threadId: string, kind: 'Choice' | 'Succeed', definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
+    const input = this.cursorOf(threadId).input;
+    if (language === 'JSONata') return this.evaluateJsonataPassThrough(threadId, kind, definition, input);
     const context = this.context(threadId);
     const effective = applyInputPath(definition.InputPath, input, this.pathContext(threadId));
     let next: string | undefined;

@@ -3,9 +3,14 @@ import type { ExecutionState } from '../execution/execution-state';
 
 /** Stream of one execution. Names are unique per state machine, so the ARN's tail is the key. */
 export function executionStreamId(executionArn: string): string {
-  // arn:aws:states:<region>:<account>:execution:<stateMachineName>:<executionName>
-  const parts = executionArn.split(':');
-  return `execution-${parts.slice(6).join(':')}`;
+  // arn:aws:states:<region>:<account>:execution:<stateMachineName>:<executionName>: the text
+  // after the sixth ':' (found without split: this runs for every command of every execution).
+  let cut = -1;
+  for (let colons = 0; colons < 6; colons += 1) {
+    cut = executionArn.indexOf(':', cut + 1);
+    if (cut < 0) return `execution-${executionArn.split(':').slice(6).join(':')}`;
+  }
+  return `execution-${executionArn.slice(cut + 1)}`;
 }
 
 /**

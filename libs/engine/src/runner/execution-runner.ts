@@ -134,6 +134,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const objectStoreWork = new Set<string>();
   /** The execution-timeout timer armed for each open execution. */
   const timeoutKeys = new Map<string, string>();
+  /** The deadline each of those timers is armed for: most appends leave it as it was. */
+  const timeoutAts = new Map<string, string>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
@@ -204,6 +206,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       const timeoutKey = timeoutKeys.get(arn);
       if (timeoutKey !== undefined) timers.cancel(timeoutKey);
       timeoutKeys.delete(arn);
+      timeoutAts.delete(arn);
     }
     options.onAppended?.(arn, events, loaded.state);
     applyEffects(arn, pendingEffects(loaded.state));
@@ -221,10 +224,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       } else if (effect.kind === 'execution-timeout') {
         // Keyed by deadline too: a redrive moves it. Removed when the execution closes (the
         // one-year deadline would otherwise hold a heap entry per execution for a year).
+        if (timeoutAts.get(arn) === effect.at) continue;
         const key = `${arn}|timeout|${effect.at}`;
         const previous = timeoutKeys.get(arn);
         if (previous !== undefined && previous !== key) timers.cancel(previous);
         timeoutKeys.set(arn, key);
+        timeoutAts.set(arn, effect.at);
         timers.add({ at: Date.parse(effect.at), key, payload: { kind: 'execution-timeout', arn } });
       } else if (effect.kind === 'task-deadline') {
         // Keyed by the deadline itself: a heartbeat moves it, and the earlier key is cancelled below.
@@ -253,7 +258,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     const dispatcher = options.taskDispatcher;
     if (!dispatcher) return; // no integration configured: the task waits (like an activity without workers)
     try {
-      const start = (await load(arn))?.state.start;
+      const start = (cache.get(arn) ?? (await load(arn)))?.state.start;
       const outcome = await dispatcher.dispatch({
         ...taskRequestFields(arn, start, effect),
         report: (progress) => reportTask(arn, effect.token, progress),

@@ -39,7 +39,8 @@ export type Effect =
 export function pendingEffects(state: ExecutionState): Effect[] {
   if (state.status !== 'RUNNING') return [];
   const effects: Effect[] = [];
-  if (state.start?.timeoutAt) effects.push({ kind: 'execution-timeout', at: state.start.timeoutAt });
+  const executionDeadline = state.start?.timeoutAt;
+  if (executionDeadline) effects.push({ kind: 'execution-timeout', at: executionDeadline });
   for (const thread of Object.values(state.threads)) {
     const cursor = thread.cursor;
     if (!cursor) continue;
@@ -57,7 +58,12 @@ export function pendingEffects(state: ExecutionState): Effect[] {
         enteredEventId: cursor.enteredEventId,
         invocation: cursor.taskInvocation ?? 0,
       });
-      for (const deadline of taskDeadlines(cursor)) effects.push({ kind: 'task-deadline', threadId: thread.id, token: cursor.token, ...deadline });
+      for (const deadline of taskDeadlines(cursor)) {
+        // A deadline after the execution's own (AWS's default TimeoutSeconds is 99,999,999 s,
+        // past the one-year limit) can never fire first: no timer for it.
+        if (executionDeadline !== undefined && deadline.at >= executionDeadline) continue;
+        effects.push({ kind: 'task-deadline', threadId: thread.id, token: cursor.token, ...deadline });
+      }
     } else if (cursor.phase === 'children' && cursor.children) {
       const book = cursor.children;
       if (book.awaitingItems && book.mapRun?.reader) {

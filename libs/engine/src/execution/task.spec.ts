@@ -176,10 +176,13 @@ describe('decide: TimeoutSeconds and HeartbeatSeconds', () => {
     });
   });
 
-  it("uses AWS's default TimeoutSeconds (99999999 s) without writing it into the event", async () => {
+  it("uses AWS's default TimeoutSeconds (99999999 s) without writing it into the event, and arms no timer past the execution's one-year limit", async () => {
     await given().when(startCommand(taskMachine(CALLBACK))).then(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled'], (events, state) => {
       assert.equal(details(events[2], 'taskScheduledEventDetails').timeoutInSeconds, undefined);
-      assert.deepEqual(deadlinesOf(state), [['timeout', new Date(Date.parse(T0) + 99_999_999_000).toISOString()]]);
+      assert.equal(events[2].x.timeoutSeconds, 99_999_999);
+      // 99,999,999 s is about 3.2 years: the execution's own deadline (one year) comes first.
+      assert.deepEqual(deadlinesOf(state), []);
+      assert.ok(pendingEffects(state).some((effect) => effect.kind === 'execution-timeout'));
     });
   });
 

@@ -68,9 +68,11 @@ export function stepstoneEngine(workload: Workload) {
   async function transitionsPerExecution(): Promise<number> {
     await run();
     const history = (await runner.history(`arn:aws:states:us-east-1:123456789012:execution:bench:e${sequence}`)) ?? [];
-    const count = (type: string) => history.filter((event) => event.type === type).length;
-    const entered = history.filter((event) => event.type.endsWith('StateEntered')).length;
-    return entered + count('TaskScheduled') - count('TaskStateEntered');
+    const count = (matches: (type: string) => boolean) => history.filter((event) => matches(event.type)).length;
+    const entered = count((type) => type.endsWith('StateEntered'));
+    // TaskScheduled, LambdaFunctionScheduled, ActivityScheduled: one per attempt.
+    const scheduled = count((type) => type.endsWith('Scheduled'));
+    return entered + scheduled - count((type) => type === 'TaskStateEntered');
   }
 
   return {

@@ -434,8 +434,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     const open = new Map<string, Loaded & { scope: FoldScope }>();
     const closed = new Set<string>();
     const reopened = new Set<string>();
+    // Only the execution streams, and only the columns a fold reads, where the store can.
+    const readPage = store.readAllData
+      ? (fromPosition: number) => store.readAllData!({ fromPosition, maxCount: RECOVERY_PAGE_SIZE, streamPrefix: EXECUTION_STREAM_PREFIX })
+      : (fromPosition: number) => store.readAll({ fromPosition, maxCount: RECOVERY_PAGE_SIZE });
     for (let from = 0; ; ) {
-      const page = await store.readAll({ fromPosition: from, maxCount: RECOVERY_PAGE_SIZE });
+      const page = await readPage(from);
       if (page.length === 0) break;
       for (const event of page) {
         const streamId = event.streamId;
@@ -445,14 +449,19 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           continue;
         }
         const folding = open.get(streamId);
-        const scope = folding?.scope ?? createFoldScope();
-        const state = evolveOwned(folding?.state ?? initialExecutionState, event.data as ExecutionEvent, scope);
-        if (state.status === 'RUNNING') {
-          open.set(streamId, { state, revision: event.revision, scope });
-        } else {
-          open.delete(streamId);
-          closed.add(streamId);
+        if (folding) {
+          folding.state = evolveOwned(folding.state, event.data as ExecutionEvent, folding.scope);
+          folding.revision = event.revision;
+          if (folding.state.status !== 'RUNNING') {
+            open.delete(streamId);
+            closed.add(streamId);
+          }
+          continue;
         }
+        const scope = createFoldScope();
+        const state = evolveOwned(initialExecutionState, event.data as ExecutionEvent, scope);
+        if (state.status === 'RUNNING') open.set(streamId, { state, revision: event.revision, scope });
+        else closed.add(streamId);
       }
       from = page[page.length - 1].position;
     }

@@ -31,7 +31,7 @@ export class AuditController {
     if (unknown.length > 0) {
       throw new ValidationException(`Unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}; expected ${AUDIT_QUERY_PARAMETERS.join(', ')}`);
     }
-    const query = await validateRequest(AuditQueryDto, raw ?? {});
+    const query = validateRequest(AuditQueryDto, raw ?? {});
     const since = query.since === undefined ? undefined : new Date(query.since).toISOString();
     const until = query.until === undefined ? undefined : new Date(query.until).toISOString();
     if (since !== undefined && until !== undefined && since >= until) {

@@ -71,12 +71,16 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
-/** An event reduced to what a replay folds: no metadata, hashes or commit time. */
+/**
+ * An event reduced to what a replay folds: no metadata, hashes or commit time, and its data as
+ * the stored JSON text, parsed by the reader when it folds the event (so a page of parsed
+ * events is never held at once).
+ */
 export interface FeedEventData {
   readonly streamId: string;
   readonly revision: number;
   readonly position: number;
-  readonly data: unknown;
+  readonly dataJson: string;
 }
 
 export interface ReadAllDataOptions extends ReadAllOptions {
@@ -129,7 +133,7 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
    * The global feed like `readAll`, each event reduced to its stream, revision, position and
-   * data: a scan of the whole store (start-up recovery) then neither reads nor allocates the
+   * data (as JSON text): a scan of the whole store (start-up recovery) then neither reads nor allocates the
    * metadata, hashes and times it does not use. Optional: callers fall back to `readAll`.
    */
   readAllData?(options: ReadAllDataOptions): Promise<FeedEventData[]>;

@@ -208,7 +208,7 @@ describe('SQLite event store', () => {
       await store.append({ streamId: 'execution.z', expectedRevision: 'no_stream', events: [{ type: 'Z0', data: null }] });
       await store.append({ streamId: 'execution', expectedRevision: 'no_stream', events: [{ type: 'E0', data: 0 }] });
       await store.append({ streamId: 'execution-a', expectedRevision: 0, events: [{ type: 'A1', data: { n: 1 } }] });
-      const reduce = (event: RecordedEvent) => ({ streamId: event.streamId, revision: event.revision, position: event.position, data: event.data });
+      const reduce = (event: RecordedEvent) => ({ streamId: event.streamId, revision: event.revision, position: event.position, dataJson: JSON.stringify(event.data) });
       const everything = (await store.readAll({ fromPosition: 0 })).map(reduce);
       assert.deepEqual(await store.readAllData!({ fromPosition: 0 }), everything);
       assert.deepEqual(

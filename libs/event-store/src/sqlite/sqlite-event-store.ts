@@ -304,7 +304,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     const limit = limitOf(readOptions.maxCount);
     const prefix = readOptions.streamPrefix;
     const rows = prefix ? statements.readAllDataOfPrefix.all(from, prefix, prefixEnd(prefix), limit) : statements.readAllData.all(from, limit);
-    return rows.map(([position, streamId, revision, data]) => ({ streamId, revision, position, data: JSON.parse(data) as unknown }));
+    return rows.map(([position, streamId, revision, dataJson]) => ({ streamId, revision, position, dataJson }));
   };
 
   /**

@@ -71,6 +71,23 @@ export interface ReadAllOptions {
   readonly maxCount?: number;
 }
 
+/**
+ * An event reduced to what a replay folds: no metadata, hashes or commit time, and its data as
+ * the stored JSON text, parsed by the reader when it folds the event (so a page of parsed
+ * events is never held at once).
+ */
+export interface FeedEventData {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly dataJson: string;
+}
+
+export interface ReadAllDataOptions extends ReadAllOptions {
+  /** Only events of streams whose id starts with this (e.g. 'execution-'). */
+  readonly streamPrefix?: string;
+}
+
 export type EventsHandler = (events: RecordedEvent[]) => void | Promise<void>;
 
 export interface SubscribeOptions {
@@ -114,6 +131,12 @@ export interface EventStore {
   streamRevision(streamId: string): Promise<number | undefined>;
   /** The global feed in position order. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The global feed like `readAll`, each event reduced to its stream, revision, position and
+   * data (as JSON text): a scan of the whole store (start-up recovery) then neither reads nor allocates the
+   * metadata, hashes and times it does not use. Optional: callers fall back to `readAll`.
+   */
+  readAllData?(options: ReadAllDataOptions): Promise<FeedEventData[]>;
   /** Position of the last event in the store, 0 when empty. */
   headPosition(): Promise<number>;
   /** Stream ids starting with `prefix` (e.g. 'execution-'), sorted. */

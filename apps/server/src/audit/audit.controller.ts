@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import type { EventStore } from '@stepstone/event-store';
 import { AUDIT_DEFAULT_LIMIT, type AuditEntry, type Projections } from '@stepstone/projections';
 import { ValidationException } from '../aws-protocol/api-errors';
 import { validateRequest } from '../aws-protocol/validate-request';
-import { PROJECTIONS } from '../infrastructure/tokens';
+import { catchUp } from '../infrastructure/read-your-writes';
+import { EVENT_STORE, PROJECTIONS } from '../infrastructure/tokens';
 import { AUDIT_QUERY_PARAMETERS, AuditQueryDto } from './audit-query.dto';
 
 export interface AuditResponse {
@@ -18,7 +20,10 @@ export interface AuditResponse {
  */
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(PROJECTIONS) private readonly projections: Projections) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+  ) {}
 
   @Get()
   async list(@Query() raw: Record<string, unknown>): Promise<AuditResponse> {
@@ -26,13 +31,14 @@ export class AuditController {
     if (unknown.length > 0) {
       throw new ValidationException(`Unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}; expected ${AUDIT_QUERY_PARAMETERS.join(', ')}`);
     }
-    const query = await validateRequest(AuditQueryDto, raw ?? {});
+    const query = validateRequest(AuditQueryDto, raw ?? {});
     const since = query.since === undefined ? undefined : new Date(query.since).toISOString();
     const until = query.until === undefined ? undefined : new Date(query.until).toISOString();
     if (since !== undefined && until !== undefined && since >= until) {
       throw new ValidationException(`'since' (${query.since}) must be earlier than 'until' (${query.until})`);
     }
     const limit = query.limit === undefined ? AUDIT_DEFAULT_LIMIT : Number(query.limit);
+    await catchUp(this.store, this.projections);
     const page = this.projections.queryAudit({
       ...(since !== undefined ? { since } : {}),
       ...(until !== undefined ? { until } : {}),

@@ -1,4 +1,4 @@
-import type { ClassConstructor } from 'class-transformer';
+import type { DtoClass } from './validate-request';
 import {
   CreateActivityCommand,
   DeleteActivityCommand,
@@ -53,15 +53,15 @@ import type { RequestContext } from './request-context';
  * (changes state, records the caller) or query it is dispatched as.
  */
 export type ActionRoute =
-  | { readonly kind: 'command'; readonly dto: ClassConstructor<object>; readonly message: (dto: any, context: RequestContext) => object }
-  | { readonly kind: 'query'; readonly dto: ClassConstructor<object>; readonly message: (dto: any) => object };
+  | { readonly kind: 'command'; readonly dto: DtoClass<object>; readonly message: (dto: any, context: RequestContext) => object }
+  | { readonly kind: 'query'; readonly dto: DtoClass<object>; readonly message: (dto: any) => object };
 
-const command = <T extends object>(dto: ClassConstructor<T>, message: (dto: T, context: RequestContext) => object): ActionRoute => ({
+const command = <T extends object>(dto: DtoClass<T>, message: (dto: T, context: RequestContext) => object): ActionRoute => ({
   kind: 'command',
   dto,
   message,
 });
-const query = <T extends object>(dto: ClassConstructor<T>, message: (dto: T) => object): ActionRoute => ({ kind: 'query', dto, message });
+const query = <T extends object>(dto: DtoClass<T>, message: (dto: T) => object): ActionRoute => ({ kind: 'query', dto, message });
 
 export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   CreateStateMachine: command(CreateStateMachineDto, (dto, ctx) => new CreateStateMachineCommand(dto, ctx)),

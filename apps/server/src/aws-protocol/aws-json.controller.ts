@@ -31,7 +31,7 @@ export class AwsJsonController {
     const route = action !== undefined && Object.prototype.hasOwnProperty.call(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!route) throw new UnknownOperationException(target === '' ? 'Missing X-Amz-Target header' : `Unknown operation ${target}`);
 
-    const dto = await validateRequest(route.dto, parseBody(request.body));
+    const dto = validateRequest(route.dto, parseBody(request.body));
     const context: RequestContext = {
       actor: actorFromAuthorization(headerOf(request, 'authorization')),
       sourceIp: request.ip,

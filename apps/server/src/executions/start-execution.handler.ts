@@ -2,12 +2,11 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
-import type { Projections } from '@stepstone/projections';
 import { ExecutionAlreadyExists, InvalidArn, StateMachineDoesNotExist, StateMachineTypeNotSupported } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import { optionalEpochSeconds, toEpochSeconds } from '../aws-protocol/timestamps';
-import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type IdSource } from '../infrastructure/tokens';
+import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, type IdSource } from '../infrastructure/tokens';
 import { createStateMachineLoader, type LoadedStateMachine, type StateMachineState } from '../state-machines/state-machine-stream';
 import { checkExecutionInput } from './check-input';
 import type { StartExecutionDto } from './executions.dto';
@@ -68,7 +67,6 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
@@ -93,7 +91,9 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
     });
     // Same name and input while open: AWS answers with the existing execution (idempotent).
     if (outcome.kind === 'conflict') throw new ExecutionAlreadyExists(executionArn);
-    await this.projections.waitForPosition(outcome.position);
+    // No wait for the read models here: every query catches up with the head first
+    // (read-your-writes.ts), so a Describe or List sent after this answer sees the start,
+    // and the start's latency is its commit alone, not the read models' next batch.
     return { executionArn, startDate: toEpochSeconds(outcome.startDate) };
   }
 }

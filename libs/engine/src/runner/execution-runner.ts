@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { createHash, randomUUID } from 'node:crypto';
-import { type EventStore, type RecordedEvent, hashDefinition, isWrongExpectedVersionError } from '@stepstone/event-store';
+import { type EventStore, type FeedEventData, type RecordedEvent, hashDefinition, isWrongExpectedVersionError } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
@@ -443,8 +443,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     const open = new Map<string, Loaded & { scope: FoldScope }>();
     const closed = new Set<string>();
     const reopened = new Set<string>();
+    // Only the execution streams, and only the columns a fold reads, where the store can. Each
+    // event's JSON is parsed just before it is folded: the parsed event is garbage at once
+    // instead of a page of them outliving young-generation collections.
+    const readPage: (fromPosition: number) => Promise<ReadonlyArray<FeedEventData | RecordedEvent>> = store.readAllData
+      ? (fromPosition) => store.readAllData!({ fromPosition, maxCount: RECOVERY_PAGE_SIZE, streamPrefix: EXECUTION_STREAM_PREFIX })
+      : (fromPosition) => store.readAll({ fromPosition, maxCount: RECOVERY_PAGE_SIZE });
     for (let from = 0; ; ) {
-      const page = await store.readAll({ fromPosition: from, maxCount: RECOVERY_PAGE_SIZE });
+      const page = await readPage(from);
       if (page.length === 0) break;
       for (const event of page) {
         const streamId = event.streamId;
@@ -454,14 +460,20 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           continue;
         }
         const folding = open.get(streamId);
-        const scope = folding?.scope ?? createFoldScope();
-        const state = evolveOwned(folding?.state ?? initialExecutionState, event.data as ExecutionEvent, scope);
-        if (state.status === 'RUNNING') {
-          open.set(streamId, { state, revision: event.revision, scope });
-        } else {
-          open.delete(streamId);
-          closed.add(streamId);
+        const data = ('dataJson' in event ? JSON.parse(event.dataJson) : event.data) as ExecutionEvent;
+        if (folding) {
+          folding.state = evolveOwned(folding.state, data, folding.scope);
+          folding.revision = event.revision;
+          if (folding.state.status !== 'RUNNING') {
+            open.delete(streamId);
+            closed.add(streamId);
+          }
+          continue;
         }
+        const scope = createFoldScope();
+        const state = evolveOwned(initialExecutionState, data, scope);
+        if (state.status === 'RUNNING') open.set(streamId, { state, revision: event.revision, scope });
+        else closed.add(streamId);
       }
       from = page[page.length - 1].position;
     }

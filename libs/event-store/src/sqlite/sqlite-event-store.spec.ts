@@ -199,6 +199,31 @@ describe('SQLite event store', () => {
     }
   });
 
+  it('reads the feed reduced to stream, revision, position and data, of one stream prefix on request', async () => {
+    await withStore(async (store) => {
+      await store.append({ streamId: 'execution-a', expectedRevision: 'no_stream', events: [{ type: 'A0', data: { n: 0 } }] });
+      await store.append({ streamId: 'machine-x', expectedRevision: 'no_stream', events: [{ type: 'M0', data: 'm' }] });
+      await store.append({ streamId: 'execution-b', expectedRevision: 'no_stream', events: [{ type: 'B0', data: [1] }] });
+      // Neighbours of the prefix in byte order: `execution.` sorts right after it, `execution` before.
+      await store.append({ streamId: 'execution.z', expectedRevision: 'no_stream', events: [{ type: 'Z0', data: null }] });
+      await store.append({ streamId: 'execution', expectedRevision: 'no_stream', events: [{ type: 'E0', data: 0 }] });
+      await store.append({ streamId: 'execution-a', expectedRevision: 0, events: [{ type: 'A1', data: { n: 1 } }] });
+      const reduce = (event: RecordedEvent) => ({ streamId: event.streamId, revision: event.revision, position: event.position, dataJson: JSON.stringify(event.data) });
+      const everything = (await store.readAll({ fromPosition: 0 })).map(reduce);
+      assert.deepEqual(await store.readAllData!({ fromPosition: 0 }), everything);
+      assert.deepEqual(
+        await store.readAllData!({ fromPosition: 0, streamPrefix: 'execution-' }),
+        everything.filter((event) => event.streamId.startsWith('execution-')),
+      );
+      // Paging: exclusive `fromPosition`, `maxCount` counts matching events only.
+      assert.deepEqual(
+        (await store.readAllData!({ fromPosition: 1, maxCount: 1, streamPrefix: 'execution-' })).map((event) => event.position),
+        [3],
+      );
+      assert.deepEqual(await store.readAllData!({ fromPosition: 6, streamPrefix: 'execution-' }), []);
+    });
+  });
+
   describe('a writer killed with SIGKILL mid-run', () => {
     // 64 streams x 3 events: each round is one group commit of 192 events, ~100 KB of WAL.
     // The kill lands at different delays after an acknowledgement, so at different phases

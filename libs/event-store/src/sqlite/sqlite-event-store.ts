@@ -6,6 +6,8 @@ import {
   type AppendResult,
   type EventStore,
   type EventStoreStats,
+  type FeedEventData,
+  type ReadAllDataOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -81,6 +83,9 @@ interface EventRow {
   readonly previous_hash: string;
 }
 
+/** position, stream_id, revision, data. */
+type FeedDataRow = [number, string, number, string];
+
 interface StreamRow {
   readonly revision: number;
   readonly hash: string;
@@ -149,6 +154,15 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       `SELECT ${eventColumns} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     ),
     readAll: db.prepare<[number, number], EventRow>(`SELECT ${eventColumns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`),
+    // Rows as arrays (no object per row) of the four columns a replay folds.
+    readAllData: db.prepare<[number, number], FeedDataRow>('SELECT position, stream_id, revision, data FROM events WHERE position > ? ORDER BY position ASC LIMIT ?').raw(),
+    // `+stream_id`: the range on stream_id would otherwise make SQLite scan the (stream_id,
+    // revision) index and sort the whole range by position (measured 3x slower).
+    readAllDataOfPrefix: db
+      .prepare<[number, string, string, number], FeedDataRow>(
+        'SELECT position, stream_id, revision, data FROM events WHERE position > ? AND +stream_id >= ? AND +stream_id < ? ORDER BY position ASC LIMIT ?',
+      )
+      .raw(),
     listStreams: db.prepare<[string], string>('SELECT stream_id FROM streams WHERE stream_id >= ? ORDER BY stream_id ASC').pluck(),
   };
 
@@ -284,6 +298,15 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     return statements.readAll.all(Math.max(0, readOptions.fromPosition), limitOf(readOptions.maxCount)).map(toRecordedEvent);
   };
 
+  const readAllData = async (readOptions: ReadAllDataOptions): Promise<FeedEventData[]> => {
+    assertOpen();
+    const from = Math.max(0, readOptions.fromPosition);
+    const limit = limitOf(readOptions.maxCount);
+    const prefix = readOptions.streamPrefix;
+    const rows = prefix ? statements.readAllDataOfPrefix.all(from, prefix, prefixEnd(prefix), limit) : statements.readAllData.all(from, limit);
+    return rows.map(([position, streamId, revision, dataJson]) => ({ streamId, revision, position, dataJson }));
+  };
+
   /**
    * The subscriptions' feed: from memory when the wanted positions are among the recent events,
    * else from SQL. A read from memory may stop short of the head (an append by another process
@@ -339,6 +362,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     },
 
     readAll,
+    readAllData,
 
     async headPosition() {
       assertOpen();
@@ -393,6 +417,16 @@ function migrate(db: Database.Database): void {
     db.exec(schema);
     db.pragma(`user_version = ${schemaVersion}`);
   }).immediate();
+}
+
+/**
+ * The first string after every string that starts with `prefix`: its last character moved one
+ * up. UTF-8 bytes order like code points, so in BINARY collation the ids starting with
+ * `prefix` are exactly those in [prefix, prefixEnd(prefix)).
+ */
+function prefixEnd(prefix: string): string {
+  const last = prefix.codePointAt(prefix.length - 1)!;
+  return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
 }
 
 /** SQLite's LIMIT -1 means no limit. */

@@ -202,6 +202,45 @@ describe('projections on the SQLite store', () => {
   });
 });
 
+describe('projections batching commits once caught up', () => {
+  it('let commits made during the pause share one batch, and end the pause for a reader at once', async () => {
+    const store = openInMemoryEventStore();
+    const batches: number[] = [];
+    // Count the batches handed to the projections.
+    const subscribe = store.subscribe.bind(store);
+    store.subscribe = (fromPosition, onEvents, options) =>
+      subscribe(
+        fromPosition,
+        (events) => {
+          batches.push(events.length);
+          return onEvents(events);
+        },
+        options,
+      );
+    const projections = createProjections({ store, batchPauseMs: 60_000 });
+    try {
+      const first = await store.append({ streamId: 'execution-alpha:one', expectedRevision: 'no_stream', events: [executionStarted('alpha', 'one', 1)] });
+      assert.equal(await projections.waitForPosition(first.position, 5000), true);
+      // Now paused for a minute: three commits gather, and a reader's wait ends the pause.
+      let position = first.position;
+      for (const name of ['two', 'three', 'four']) {
+        position = (await store.append({ streamId: `execution-alpha:${name}`, expectedRevision: 'no_stream', events: [executionStarted('alpha', name, 2)] })).position;
+      }
+      const waited = performance.now();
+      assert.equal(await projections.waitForPosition(position, 5000), true);
+      assert.ok(performance.now() - waited < 1000, 'the reader did not wait for the pause to end');
+      assert.deepEqual(batches, [1, 3]);
+      assert.deepEqual(
+        projections.listExecutions({ stateMachineArn: arn('alpha') }).items.map((e) => e.name).sort(),
+        ['four', 'one', 'three', 'two'],
+      );
+    } finally {
+      projections.close();
+      await store.close();
+    }
+  });
+});
+
 describe('projections on the in-memory store', () => {
   it('keep their tables in an in-memory SQLite database and rebuild identically', async () => {
     const store = openInMemoryEventStore();

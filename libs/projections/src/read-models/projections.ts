@@ -90,9 +90,21 @@ export interface CreateProjectionsOptions {
   readonly name?: string;
   /** Called when applying a batch fails (the subscription stops). Default: log to stderr. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Once caught up, how long to let new events gather before the next batch, unless a reader
+   * waits for them (`waitForPosition` applies at once). Default 10 ms; 0 applies every commit.
+   */
+  readonly batchPauseMs?: number;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+
+/**
+ * Most events applied in one transaction: a pause lets this many gather, and catching up a
+ * backlog takes them in steps of this size.
+ */
+const MAX_BATCH_EVENTS = 2_000;
+const DEFAULT_BATCH_PAUSE_MS = 10;
 
 interface StateMachineRow {
   readonly name: string;
@@ -185,7 +197,17 @@ export function createProjections(options: CreateProjectionsOptions): Projection
   let closed = false;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
 
-  const applyBatch = (events: RecordedEvent[]) => {
+  const batchPauseMs = options.batchPauseMs ?? DEFAULT_BATCH_PAUSE_MS;
+  /** Ends the pause after a batch early: a reader waits, or the projections close. */
+  let endPause: (() => void) | undefined;
+
+  /**
+   * One transaction per batch: its cost (commit, the pages of every index touched) is mostly
+   * per transaction, so once caught up the next batch waits `batchPauseMs` for more events to
+   * share it. Nobody waits on that path: commands answer once their events are committed, and
+   * a query's `waitForPosition` ends the pause.
+   */
+  const applyBatch = async (events: RecordedEvent[]) => {
     transaction(() => {
       for (const event of events) apply(event);
       statements.saveCheckpoint.run(checkpointName, events[events.length - 1].position);
@@ -197,10 +219,21 @@ export function createProjections(options: CreateProjectionsOptions): Projection
         waiter.resolve(true);
       }
     }
+    // A full batch means a backlog: take the next one at once.
+    if (batchPauseMs <= 0 || events.length >= MAX_BATCH_EVENTS || waiters.size > 0 || closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => end(), batchPauseMs);
+      const end = () => {
+        clearTimeout(timer);
+        if (endPause === end) endPause = undefined;
+        resolve();
+      };
+      endPause = end;
+    });
   };
 
   const subscribe = () => {
-    subscription = store.subscribe(applied, applyBatch, { onError });
+    subscription = store.subscribe(applied, applyBatch, { onError, maxBatchSize: MAX_BATCH_EVENTS });
   };
   subscribe();
 
@@ -220,6 +253,7 @@ export function createProjections(options: CreateProjectionsOptions): Projection
         resolve(false);
       }, timeoutMs);
       waiters.add(waiter);
+      endPause?.();
     });
   };
 
@@ -263,6 +297,7 @@ export function createProjections(options: CreateProjectionsOptions): Projection
 
     async rebuild() {
       subscription?.close();
+      endPause?.();
       transaction(() => {
         for (const table of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${table}`).run();
         statements.saveCheckpoint.run(checkpointName, 0);
@@ -282,6 +317,7 @@ export function createProjections(options: CreateProjectionsOptions): Projection
       if (closed) return;
       closed = true;
       subscription?.close();
+      endPause?.();
       for (const waiter of [...waiters]) waiter.resolve(false);
       waiters.clear();
       if (ownsDatabase) db.close();

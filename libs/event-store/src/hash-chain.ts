@@ -127,8 +127,7 @@ export function hashCanonicalEvent(
   metadataJson: string,
 ): string {
   const text = `${previousHash}\n${streamId}\n${revision}\n${type}\n${dataJson}\n${metadataJson}`;
-  // One-shot crypto.hash (Node >= 20.12) skips the Hash object: ~1.5x faster per event.
-  return oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
+  return hexDigest('sha256', text);
 }
 
 /**
@@ -137,7 +136,15 @@ export function hashCanonicalEvent(
  * An execution's first event thus links to the state machine version it runs.
  */
 export function hashDefinition(definition: string): string {
-  return createHash('sha256').update(definition, 'utf8').digest('hex');
+  return hexDigest('sha256', definition);
+}
+
+/**
+ * Hex digest of a UTF-8 text with a Node hash algorithm ('sha256', 'md5', ...). The one-shot
+ * crypto.hash (Node >= 20.12) skips the Hash object: ~1.5x faster on short texts.
+ */
+export function hexDigest(algorithm: string, text: string): string {
+  return oneShotHash ? oneShotHash(algorithm, text, 'hex') : createHash(algorithm).update(text, 'utf8').digest('hex');
 }
 
 export const ChainBreakReason = {

@@ -25,7 +25,7 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './event-store';
-export { canonicalJson, ChainBreakReason, computeEventHash, hashDefinition, verifyStreamChain } from './hash-chain';
+export { canonicalJson, ChainBreakReason, computeEventHash, hashDefinition, hexDigest, verifyStreamChain } from './hash-chain';
 export type { ChainedEvent, ChainVerification, EventHashInput } from './hash-chain';
 export { StoreBreakReason, verifyStore } from './verify-store';
 export type { ChainBreak, ExpectedChainSeeds, StoreVerification, VerifyStoreOptions } from './verify-store';

@@ -490,11 +490,11 @@ class Decision {
   private evaluatePassThrough(threadId: string, kind: 'Choice' | 'Succeed', definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
     const input = this.cursorOf(threadId).input;
     if (language === 'JSONata') return this.evaluateJsonataPassThrough(threadId, kind, definition, input);
-    const context = this.context(threadId);
     const effective = applyInputPath(definition.InputPath, input, this.pathContext(threadId));
     let next: string | undefined;
     if (kind === 'Choice') {
-      next = selectChoice(definition as any, effective, { context, variables: this.thread(threadId).variables });
+      // The scope builds the context object only if a rule reads `$$`.
+      next = selectChoice(definition as any, effective, this.scope(threadId, effective));
       if (next === undefined) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
     }
     const assigned = this.jsonPathAssign(definition, this.scope(threadId, effective));

@@ -1,6 +1,5 @@
-import * as crypto from 'node:crypto';
-import { createHash, randomUUID } from 'node:crypto';
-import { type EventStore, type FeedEventData, type RecordedEvent, hashDefinition, isWrongExpectedVersionError } from '@stepstone/event-store';
+import { randomUUID } from 'node:crypto';
+import { type EventStore, type FeedEventData, type RecordedEvent, hashDefinition, hexDigest, isWrongExpectedVersionError } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
@@ -95,12 +94,9 @@ type TimerPayload =
   | { readonly kind: 'execution-timeout'; readonly arn: string }
   | { readonly kind: 'task-deadline'; readonly arn: string; readonly token: string; readonly deadline: 'timeout' | 'heartbeat' };
 
-const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
-
-/** Hex digest (task tokens, States.Hash); the one-shot crypto.hash (Node >= 20.12) skips the Hash object. */
+/** Task tokens and States.Hash name algorithms as AWS does ('SHA-256'); Node's name is 'sha256'. */
 function hashHex(algorithm: string, data: string): string {
-  const name = algorithm.replace('-', '').toLowerCase();
-  return oneShotHash ? oneShotHash(name, data, 'hex') : createHash(name).update(data, 'utf8').digest('hex');
+  return hexDigest(algorithm.replace('-', '').toLowerCase(), data);
 }
 
 /** One per decision: built from shared functions, so it allocates only itself. */
@@ -132,9 +128,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const armedDeadlines = new Map<string, Set<string>>();
   /** Object-store effects under way (one per Map state entry and kind). */
   const objectStoreWork = new Set<string>();
-  /** The execution-timeout timer armed for each open execution. */
-  const timeoutKeys = new Map<string, string>();
-  /** The deadline each of those timers is armed for: most appends leave it as it was. */
+  /** The deadline of the execution-timeout timer armed for each open execution (its key: timeoutKey). */
   const timeoutAts = new Map<string, string>();
   let closed = false;
 
@@ -203,9 +197,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     if (loaded.state.status === 'RUNNING') cache.set(arn, loaded);
     else {
       cache.delete(arn);
-      const timeoutKey = timeoutKeys.get(arn);
-      if (timeoutKey !== undefined) timers.cancel(timeoutKey);
-      timeoutKeys.delete(arn);
+      const timeoutAt = timeoutAts.get(arn);
+      if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
       timeoutAts.delete(arn);
     }
     options.onAppended?.(arn, events, loaded.state);
@@ -222,15 +215,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           payload: { kind: 'timer', arn, threadId: effect.threadId, enteredEventId: effect.enteredEventId },
         });
       } else if (effect.kind === 'execution-timeout') {
-        // Keyed by deadline too: a redrive moves it. Removed when the execution closes (the
-        // one-year deadline would otherwise hold a heap entry per execution for a year).
-        if (timeoutAts.get(arn) === effect.at) continue;
-        const key = `${arn}|timeout|${effect.at}`;
-        const previous = timeoutKeys.get(arn);
-        if (previous !== undefined && previous !== key) timers.cancel(previous);
-        timeoutKeys.set(arn, key);
+        // Removed when the execution closes (the one-year deadline would otherwise hold a heap
+        // entry per execution for a year). Most appends leave the deadline as it was: nothing to do then, not even the key.
+        const previous = timeoutAts.get(arn);
+        if (previous === effect.at) continue;
+        if (previous !== undefined) timers.cancel(timeoutKey(arn, previous));
         timeoutAts.set(arn, effect.at);
-        timers.add({ at: Date.parse(effect.at), key, payload: { kind: 'execution-timeout', arn } });
+        timers.add({ at: Date.parse(effect.at), key: timeoutKey(arn, effect.at), payload: { kind: 'execution-timeout', arn } });
       } else if (effect.kind === 'task-deadline') {
         // Keyed by the deadline itself: a heartbeat moves it, and the earlier key is cancelled below.
         const key = `${arn}|${effect.token}|${effect.deadline}|${effect.at}`;
@@ -500,6 +491,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     dispatch,
     openCount: () => cache.size,
   };
+}
+
+/** The timer-heap key of an execution's timeout: keyed by deadline too, since a redrive moves it. */
+function timeoutKey(arn: string, at: string): string {
+  return `${arn}|timeout|${at}`;
 }
 
 /** Rebuilds an execution from its stream: the fold, plus the revision to append after. */

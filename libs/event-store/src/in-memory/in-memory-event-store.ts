@@ -179,7 +179,7 @@ function prepareMemoryAppend(request: AppendRequest) {
   let metadata: unknown;
   let metadataIsJson = false;
   return prepareAppendWith(request, (data, rawMetadata, type, sameMetadata): KeptEvent => {
-    if (!sameMetadata || metadata === undefined) {
+    if (!sameMetadata) {
       metadataIsJson = !isDeeplyFrozen(rawMetadata);
       metadata = metadataIsJson ? JSON.stringify(rawMetadata) : rawMetadata;
     }
@@ -201,10 +201,6 @@ function isDeeplyFrozen(value: unknown): boolean {
 
 function payloadOf(value: unknown, isJson: boolean): unknown {
   return isJson ? JSON.parse(value as string) : value;
-}
-
-function jsonOf(value: unknown, isJson: boolean): string {
-  return isJson ? (value as string) : JSON.stringify(value);
 }
 
 /** One stream's rows, and its hash chain computed so far (see openInMemoryEventStore). */
@@ -239,36 +235,16 @@ class MemoryStream {
 
   read(row: MemoryRow): RecordedEvent {
     const { revision } = row;
-    const hash = () => this.hashAt(revision);
-    const previousHash = () => (revision === 0 ? this.chainSeed : this.hashAt(revision - 1));
-    if (!row.dataIsJson && !row.metadataIsJson) {
-      const { data, metadata } = row;
-      return Object.freeze({
-        streamId: row.streamId,
-        revision,
-        position: row.position,
-        type: row.type,
-        data,
-        metadata: metadata as Record<string, unknown>,
-        recordedAt: row.recordedAt,
-        get hash(): string {
-          return hash();
-        },
-        get previousHash(): string {
-          return previousHash();
-        },
-      });
-    }
     return recordedEvent({
       streamId: row.streamId,
       revision,
       position: row.position,
       type: row.type,
-      dataJson: jsonOf(row.data, row.dataIsJson),
-      metadataJson: jsonOf(row.metadata, row.metadataIsJson),
+      dataJson: row.dataIsJson ? (row.data as string) : { given: row.data },
+      metadataJson: row.metadataIsJson ? (row.metadata as string) : { given: row.metadata },
       recordedAt: row.recordedAt,
-      hash,
-      previousHash,
+      hash: () => this.hashAt(revision),
+      previousHash: () => (revision === 0 ? this.chainSeed : this.hashAt(revision - 1)),
     });
   }
 

@@ -1,13 +1,18 @@
 import type { RecordedEvent } from '../event-store';
 
-/** A stored event's fields, with `data` and `metadata` still as their stored JSON texts. */
+/** A payload the in-memory store kept as given (deeply frozen), not as JSON text. */
+export interface GivenPayload {
+  readonly given: unknown;
+}
+
+/** A stored event's fields, with `data` and `metadata` still as their stored JSON texts (or kept as given). */
 export interface StoredEventFields {
   readonly streamId: string;
   readonly revision: number;
   readonly position: number;
   readonly type: string;
-  readonly dataJson: string;
-  readonly metadataJson: string;
+  readonly dataJson: string | GivenPayload;
+  readonly metadataJson: string | GivenPayload;
   readonly recordedAt: string;
   /** The hash, or how to compute it on first read (the in-memory store chains lazily). */
   readonly hash: string | (() => string);
@@ -31,13 +36,13 @@ export function recordedEvent(fields: StoredEventFields): RecordedEvent {
     type: fields.type,
     get data(): unknown {
       if (!dataParsed) {
-        data = JSON.parse(dataJson) as unknown;
+        data = typeof dataJson === 'string' ? (JSON.parse(dataJson) as unknown) : dataJson.given;
         dataParsed = true;
       }
       return data;
     },
     get metadata(): Record<string, unknown> {
-      return (metadata ??= JSON.parse(metadataJson) as Record<string, unknown>);
+      return (metadata ??= (typeof metadataJson === 'string' ? JSON.parse(metadataJson) : metadataJson.given) as Record<string, unknown>);
     },
     recordedAt: fields.recordedAt,
     get hash(): string {

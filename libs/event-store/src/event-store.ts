@@ -45,6 +45,13 @@ export interface AppendRequest {
    * definition an execution runs. Ignored when the stream already exists. Default `''`.
    */
   readonly chainSeed?: string;
+  /**
+   * The caller made these events' data and metadata for this append and never changes them
+   * again (the engine's events): a store that keeps objects in memory may keep them as given,
+   * without checking or copying them, and freezes them before any reader sees them. Stores
+   * that serialise (SQLite) ignore it. Default false: the store must not see later changes.
+   */
+  readonly handedOver?: boolean;
 }
 
 export interface AppendResult {

@@ -1,6 +1,6 @@
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { createFoldScope, evolveOwned } from './evolve';
-import { deepFreeze, internDefinition, rememberParsed } from './payload-cache';
+import { internDefinition, rememberParsed } from './payload-cache';
 import {
   type ChildrenBook,
   type Cursor,
@@ -134,6 +134,39 @@ const EXITED_TYPE = stateEventTypes('StateExited');
 function stateEventTypes(suffix: 'StateEntered' | 'StateExited'): Readonly<Record<StateKind, ExecutionEventTypeName>> {
   const kinds: readonly StateKind[] = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
   return Object.fromEntries(kinds.map((kind) => [kind, `${kind}${suffix}` as ExecutionEventTypeName])) as Record<StateKind, ExecutionEventTypeName>;
+}
+
+/**
+ * Shared, frozen internals: `{ next }` per state name, and the `x` of a top-level event that
+ * carries nothing else (most events: every Entered, every Exited). An in-process run keeps every
+ * event it writes, and an object less per event is one less for each garbage collection to copy
+ * and mark. Bounded: names come from definitions, and a cache that filled up starts over.
+ */
+const MAX_SHARED_INTERNALS = 4_096;
+const nextOnlyInternals = new Map<string, Readonly<{ next: string }>>();
+const rootEventInternals = new Map<string, EventInternals>();
+const ROOT_EVENT_INTERNALS: EventInternals = Object.freeze({ v: EVENT_SCHEMA_VERSION, th: ROOT_THREAD });
+
+function nextOnly(next: string | undefined): Readonly<{ next: string }> | undefined {
+  if (next === undefined) return undefined;
+  let internals = nextOnlyInternals.get(next);
+  if (!internals) {
+    if (nextOnlyInternals.size >= MAX_SHARED_INTERNALS) nextOnlyInternals.clear();
+    internals = Object.freeze({ next });
+    nextOnlyInternals.set(next, internals);
+  }
+  return internals;
+}
+
+function rootInternals(next: string | undefined): EventInternals {
+  if (next === undefined) return ROOT_EVENT_INTERNALS;
+  let internals = rootEventInternals.get(next);
+  if (!internals) {
+    if (rootEventInternals.size >= MAX_SHARED_INTERNALS) rootEventInternals.clear();
+    internals = Object.freeze({ v: EVENT_SCHEMA_VERSION, th: ROOT_THREAD, next });
+    rootEventInternals.set(next, internals);
+  }
+  return internals;
 }
 
 const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
@@ -270,12 +303,15 @@ class Decision {
       timestamp: this.nowIso,
     };
     if (detailsField) event[detailsField] = details ?? {};
-    const x: Record<string, unknown> = { v: EVENT_SCHEMA_VERSION, th: threadId };
-    if (internals) for (const key in internals) x[key] = internals[key as keyof EventInternals];
-    if (hidden) x.hidden = true;
-    event.x = x;
-    // Events never change once emitted: frozen, a store may keep them without copying.
-    deepFreeze(event);
+    if (!hidden && threadId === ROOT_THREAD && (internals === undefined || internals === nextOnly(internals.next))) {
+      event.x = rootInternals(internals?.next);
+    } else {
+      const x: Record<string, unknown> = { v: EVENT_SCHEMA_VERSION, th: threadId };
+      if (internals) for (const key in internals) x[key] = internals[key as keyof EventInternals];
+      if (hidden) x.hidden = true;
+      event.x = x;
+    }
+    // Events never change once emitted: the runner hands them over to the store (AppendRequest.handedOver).
     this.events.push(event as unknown as ExecutionEvent);
     this.state = evolveOwned(this.state, event as unknown as ExecutionEvent, this.foldScope);
     return event as unknown as ExecutionEvent;
@@ -548,7 +584,7 @@ class Decision {
       rememberParsed(details, 'assignedVariables$parsed', assigned);
     }
     rememberParsed(details, 'output', output);
-    this.emit(threadId, EXITED_TYPE[cursor.kind], 'stateExitedEventDetails', details, next !== undefined ? { next } : undefined);
+    this.emit(threadId, EXITED_TYPE[cursor.kind], 'stateExitedEventDetails', details, next !== undefined ? nextOnly(next) : undefined);
     if (cursor.kind === 'Succeed' || next === undefined) return { kind: 'end', output };
     // The next state's Entered input is this same text: no second JSON.stringify of it.
     return { kind: 'enter', name: next, input: output, inputText: outputText };

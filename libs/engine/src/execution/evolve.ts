@@ -85,15 +85,14 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
         definitionObject,
       },
       threads: {
-        [ROOT_THREAD]: {
+        [ROOT_THREAD]: newThread({
           id: ROOT_THREAD,
           index: 0,
           states: definitionObject.States as StatesMap,
           queryLanguage: definitionObject.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath',
           pointer: 0,
           variables: {},
-          done: false,
-        },
+        }),
       },
     };
   }
@@ -153,7 +152,13 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       wakeAt: event.x.wakeAt,
       retryCounts: [],
     };
-    return withThread(scope, next, { ...thread, cursor, pointer: event.id });
+    if (scope?.owned.has(thread)) {
+      const own = thread as Mutable<ThreadState>;
+      own.cursor = cursor;
+      own.pointer = event.id;
+      return next;
+    }
+    return withOwnedThread(scope, next, { ...thread, cursor, pointer: event.id });
   }
   if (type.endsWith('StateExited')) {
     const details = event.stateExitedEventDetails as Record<string, unknown>;
@@ -167,14 +172,18 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       }
     }
     const ended = event.x.next === undefined;
-    return withThread(scope, thread.cursor?.children ? withoutChildren(scope, next, threadId) : next, {
-      ...thread,
-      cursor: undefined,
-      pointer: event.id,
-      variables,
-      lastOutput: parsedField(details, 'output'),
-      done: ended,
-    });
+    const lastOutput = parsedField(details, 'output');
+    const cleaned = thread.cursor?.children ? withoutChildren(scope, next, threadId) : next;
+    if (scope?.owned.has(thread)) {
+      const own = thread as Mutable<ThreadState>;
+      own.cursor = undefined;
+      own.pointer = event.id;
+      own.variables = variables;
+      own.lastOutput = lastOutput;
+      own.done = ended;
+      return cleaned;
+    }
+    return withOwnedThread(scope, cleaned, { ...thread, cursor: undefined, pointer: event.id, variables, lastOutput, done: ended });
   }
   if (type.endsWith('StateAborted')) {
     return withThread(scope, next, { ...thread, cursor: undefined, pointer: event.id, done: true });
@@ -260,7 +269,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       };
       let result = withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
       branches.forEach((branch, index) => {
-        result = withThread(scope, result, {
+        result = withThread(scope, result, newThread({
           id: childThreadId(threadId, cursor.enteredEventId, index),
           parentId: threadId,
           index,
@@ -268,8 +277,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
           queryLanguage: branch.QueryLanguage ?? thread.queryLanguage,
           pointer: event.id,
           variables: thread.variables,
-          done: false,
-        });
+        }));
       });
       return result;
     }
@@ -316,7 +324,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
           },
         },
       });
-      return withThread(scope, result, {
+      return withThread(scope, result, newThread({
         id: childId,
         parentId: threadId,
         index,
@@ -324,10 +332,9 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
         queryLanguage: processor.QueryLanguage ?? thread.queryLanguage,
         pointer: event.id,
         variables: thread.variables,
-        done: false,
         item: book.items?.[index],
-        ...(book.distributed || thread.hidden ? { hidden: true } : {}),
-      });
+        hidden: book.distributed || thread.hidden ? true : undefined,
+      }));
     }
     case 'MapIterationSucceeded':
     case 'MapIterationFailed':
@@ -461,7 +468,7 @@ function ownedArray<T>(scope: FoldScope | undefined, array: readonly T[]): T[] {
 function counted(scope: FoldScope | undefined, state: ExecutionState, event: ExecutionEvent): ExecutionState {
   const hidden = event.x.hidden === true;
   if (scope?.owned.has(state)) {
-    const own = state as { -readonly [K in keyof ExecutionState]: ExecutionState[K] };
+    const own = state as Mutable<ExecutionState>;
     if (hidden) own.hiddenEvents += 1;
     else own.lastEventId = event.id;
     return state;
@@ -469,6 +476,38 @@ function counted(scope: FoldScope | undefined, state: ExecutionState, event: Exe
   const next = hidden ? { ...state, hiddenEvents: state.hiddenEvents + 1 } : { ...state, lastEventId: event.id };
   scope?.owned.add(next);
   return next;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+type NewThreadFields = Pick<ThreadState, 'id' | 'index' | 'states' | 'queryLanguage' | 'pointer' | 'variables'> &
+  Partial<Pick<ThreadState, 'parentId' | 'item' | 'hidden'>>;
+
+/**
+ * Every thread has every field, in one order: copies of it (`{ ...thread, pointer }`) then
+ * share one hidden class, and the fold's property reads stay monomorphic.
+ */
+function newThread(fields: NewThreadFields): ThreadState {
+  return {
+    id: fields.id,
+    parentId: fields.parentId,
+    index: fields.index,
+    states: fields.states,
+    queryLanguage: fields.queryLanguage,
+    pointer: fields.pointer,
+    variables: fields.variables,
+    cursor: undefined,
+    done: false,
+    lastOutput: undefined,
+    hidden: fields.hidden,
+    item: fields.item,
+  };
+}
+
+/** withThread for a thread object this fold just made: later events of the fold change it in place. */
+function withOwnedThread(scope: FoldScope | undefined, state: ExecutionState, thread: ThreadState): ExecutionState {
+  scope?.owned.add(thread);
+  return withThread(scope, state, thread);
 }
 
 function withThread(scope: FoldScope | undefined, state: ExecutionState, thread: ThreadState): ExecutionState {

@@ -182,6 +182,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
             streamId: executionStreamId(arn),
             events: toStored(decided.events, caller),
             expectedRevision: loaded.revision,
+            handedOver: true,
           });
           afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
           return { events: decided.events, position: result.position };
@@ -296,6 +297,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           streamId: executionStreamId(arn),
           events: toStored(decided.events, request.caller),
           expectedRevision: 'no_stream',
+          handedOver: true,
           // The chain of an execution starts at the definition it runs (verify checks the link).
           chainSeed: chainSeedOf(request.definition),
         });
@@ -564,9 +566,13 @@ function startCommand(request: StartExecutionRequest): ExecutionCommand {
   return { type: 'StartExecution', ...start, actor: caller?.actor };
 }
 
-/** Every event of a decision records who caused it: the API caller, or the engine (one metadata object per decision). */
+/**
+ * Every event of a decision records who caused it: the API caller, or the engine (one metadata
+ * object per decision). The decider made the events for this append and nothing changes them
+ * afterwards: they are handed over to the store (AppendRequest.handedOver), not copied.
+ */
 function toStored(events: readonly ExecutionEvent[], caller: Caller | undefined) {
-  const metadata = Object.freeze(callerMetadata(caller));
+  const metadata = callerMetadata(caller);
   return events.map((event) => ({ type: event.type, data: event, metadata }));
 }
 

@@ -50,6 +50,18 @@ describe('in-memory event store', () => {
     await store.close();
   });
 
+  it('keeps handed-over data as given, and freezes it all the way down before a reader sees it', async () => {
+    const store = openInMemoryEventStore();
+    const shared = Object.freeze({ inner: { n: 1 } }); // frozen on the surface only
+    const data = { details: { list: [1, 2] }, shared };
+    await store.append({ streamId: 's', expectedRevision: 'no_stream', chainSeed: 'seed', handedOver: true, events: [{ type: 'A', data, metadata: { actor: 'engine' } }] });
+    const [event] = await store.readStream('s');
+    assert.equal(event.data, data);
+    for (const part of [data, data.details, data.details.list, shared, shared.inner, event.metadata]) assert.ok(Object.isFrozen(part));
+    assert.equal(event.hash, computeEventHash(event));
+    await store.close();
+  });
+
   it('copies data that is frozen only on the surface, so later changes inside it are not seen', async () => {
     const store = openInMemoryEventStore();
     const items = [1, 2];

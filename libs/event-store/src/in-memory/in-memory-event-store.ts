@@ -26,6 +26,8 @@ export interface InMemoryEventStoreOptions {
  * `appendBatch` is one commit, and later changes to the caller's objects are not seen:
  * - data (or metadata) that is deeply frozen cannot change, so it is kept as given and returned
  *   as given (the engine freezes its events: no copy per event);
+ * - data handed over (AppendRequest.handedOver: the caller never changes it again) is kept as
+ *   given too, unchecked, and frozen on its first read;
  * - anything else is kept as its JSON text, as the SQLite adapter does, and parsed on first read.
  * Returned events are frozen records; treat their `data` as read-only.
  *
@@ -36,7 +38,8 @@ export interface InMemoryEventStoreOptions {
  */
 export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}): EventStore {
   const now = options.now ?? (() => new Date());
-  const all: MemoryRow[] = [];
+  /** The global feed, two slots per event: its stream, its revision (position = slot / 2 + 1). */
+  const all: Array<MemoryStream | number> = [];
   const streams = new Map<string, MemoryStream>();
   const signal = createAppendSignal();
   const subscriptions = new Set<Subscription>();
@@ -55,8 +58,11 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
       stream = new MemoryStream(prepared.streamId, prepared.chainSeed);
       streams.set(prepared.streamId, stream);
     }
-    for (const kept of prepared.events) all.push(stream.add(kept, all.length + 1, recordedAt));
-    return { streamId: prepared.streamId, nextExpectedRevision: stream.rows.length - 1, position: all.length };
+    for (const kept of prepared.events) {
+      const revision = stream.add(kept, all.length / 2 + 1, recordedAt);
+      all.push(stream, revision);
+    }
+    return { streamId: prepared.streamId, nextExpectedRevision: stream.length - 1, position: all.length / 2 };
   };
 
   /** One "commit": every request checked on its own, all applied before anyone can observe them. */
@@ -73,13 +79,14 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
     return results;
   };
 
-  const readRow = (row: MemoryRow): RecordedEvent => streams.get(row.streamId)!.read(row);
-
   const readAll = async (readOptions: ReadAllOptions): Promise<RecordedEvent[]> => {
     assertOpen();
     const from = Math.max(0, readOptions.fromPosition);
     const maxCount = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
-    return maxCount <= 0 ? [] : all.slice(from, from + maxCount).map(readRow);
+    const events: RecordedEvent[] = [];
+    const end = Math.min(all.length / 2, from + maxCount);
+    for (let index = from; index < end; index += 1) events.push((all[2 * index] as MemoryStream).read(all[2 * index + 1] as number));
+    return events;
   };
 
   return {
@@ -99,15 +106,19 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
       assertOpen();
       const found = streams.get(streamId);
       if (!found) return [];
-      const stream = found.rows;
+      const length = found.length;
       const maxCount = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
+      const events: RecordedEvent[] = [];
       if (readOptions.direction === 'backwards') {
-        const highest = Math.min(readOptions.fromRevision ?? stream.length - 1, stream.length - 1);
+        const highest = Math.min(readOptions.fromRevision ?? length - 1, length - 1);
         const lowest = Math.max(0, highest - maxCount + 1);
-        return highest < 0 || maxCount <= 0 ? [] : stream.slice(lowest, highest + 1).reverse().map((row) => found.read(row));
+        for (let revision = highest; revision >= lowest && maxCount > 0; revision -= 1) events.push(found.read(revision));
+        return events;
       }
       const from = Math.max(0, readOptions.fromRevision ?? 0);
-      return maxCount <= 0 ? [] : stream.slice(from, from + maxCount).map((row) => found.read(row));
+      const end = Math.min(length, from + maxCount);
+      for (let revision = from; revision < end; revision += 1) events.push(found.read(revision));
+      return events;
     },
 
     async streamRevision(streamId) {
@@ -119,7 +130,7 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
 
     async headPosition() {
       assertOpen();
-      return all.length;
+      return all.length / 2;
     },
 
     async listStreams(prefix) {
@@ -137,7 +148,7 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
     },
 
     stats(): EventStoreStats {
-      return { commits, events: all.length };
+      return { commits, events: all.length / 2 };
     },
 
     async close() {
@@ -148,44 +159,36 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
   };
 }
 
-/**
- * What the store keeps of an event: its payloads, and its place. A payload is the caller's value
- * when it is deeply frozen (`*Json` false), else its JSON text. One object per event: this is
- * what an in-process run retains, so it is what the GC copies.
- */
-interface MemoryRow {
-  readonly streamId: string;
-  readonly revision: number;
-  readonly position: number;
-  readonly type: string;
-  readonly data: unknown;
-  readonly dataIsJson: boolean;
-  readonly metadata: unknown;
-  readonly metadataIsJson: boolean;
-  readonly recordedAt: string;
+/** A payload the store keeps as JSON text, because the caller's value was not deeply frozen. */
+class JsonText {
+  constructor(readonly text: string) {}
 }
+
+/** What the store keeps of a payload: the caller's value when it is deeply frozen, else its JSON text. */
+type KeptPayload = unknown;
 
 interface KeptEvent {
   readonly type: string;
-  readonly data: unknown;
-  readonly dataIsJson: boolean;
-  readonly metadata: unknown;
-  readonly metadataIsJson: boolean;
+  readonly data: KeptPayload;
+  readonly metadata: KeptPayload;
 }
 
 type PreparedMemoryAppend = ReturnType<typeof prepareMemoryAppend>;
 
 function prepareMemoryAppend(request: AppendRequest) {
-  let metadata: unknown;
-  let metadataIsJson = false;
+  let metadata: KeptPayload;
+  if (request.handedOver === true) {
+    // The caller never changes them again: kept as given, frozen when first read (MemoryStream.read).
+    return prepareAppendWith(request, (data, rawMetadata, type): KeptEvent => ({ type, data, metadata: rawMetadata }));
+  }
   return prepareAppendWith(request, (data, rawMetadata, type, sameMetadata): KeptEvent => {
-    if (!sameMetadata) {
-      metadataIsJson = !isDeeplyFrozen(rawMetadata);
-      metadata = metadataIsJson ? JSON.stringify(rawMetadata) : rawMetadata;
-    }
-    const dataIsJson = !isDeeplyFrozen(data);
-    return { type, data: dataIsJson ? (JSON.stringify(data) ?? 'null') : data, dataIsJson, metadata, metadataIsJson };
+    if (!sameMetadata) metadata = keptPayload(rawMetadata);
+    return { type, data: keptPayload(data), metadata };
   });
+}
+
+function keptPayload(value: unknown): KeptPayload {
+  return isDeeplyFrozen(value) ? value : new JsonText(JSON.stringify(value) ?? 'null');
 }
 
 /** Primitives, and objects frozen all the way down; a Date or a toJSON would be copied, as JSON. */
@@ -199,13 +202,48 @@ function isDeeplyFrozen(value: unknown): boolean {
   return true;
 }
 
-function payloadOf(value: unknown, isJson: boolean): unknown {
-  return isJson ? JSON.parse(value as string) : value;
+/** A kept payload as recordedEvent takes it; an object kept as given is frozen before anyone reads it. */
+function storedText(payload: KeptPayload): string | { given: unknown } {
+  return payload instanceof JsonText ? payload.text : { given: freezeForReaders(payload) };
 }
 
-/** One stream's rows, and its hash chain computed so far (see openInMemoryEventStore). */
+/**
+ * Freezes a payload kept as given, children first: a frozen object is then frozen all the way
+ * down, so the next read stops at the top. Deeply frozen data is already that way; handed-over
+ * data (AppendRequest.handedOver) is frozen on its first read instead of at append.
+ */
+function freezeForReaders<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) freezeChildrenFirst(child);
+  }
+  return Object.freeze(value);
+}
+
+function freezeChildrenFirst(value: object): void {
+  // A frozen object may still hold unfrozen ones (frozen only on the surface by its maker).
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) freezeChildrenFirst(child);
+  }
+  if (!Object.isFrozen(value)) Object.freeze(value);
+}
+
+function payloadOf(payload: KeptPayload): unknown {
+  return payload instanceof JsonText ? JSON.parse(payload.text) : payload;
+}
+
+/** Slots per event in MemoryStream.cells: type, data, metadata, position, recordedAt. */
+const CELLS_PER_EVENT = 5;
+
+/**
+ * One stream's events, and its hash chain computed so far (see openInMemoryEventStore). The
+ * events are slots of one flat array, not an object each: an in-process run keeps every event
+ * it writes, and each object kept is one more for every garbage collection to copy and mark.
+ */
 class MemoryStream {
-  readonly rows: MemoryRow[] = [];
+  private readonly cells: unknown[] = [];
   private readonly hashes: string[] = [];
 
   constructor(
@@ -213,36 +251,32 @@ class MemoryStream {
     private readonly chainSeed: string,
   ) {}
 
+  get length(): number {
+    return this.cells.length / CELLS_PER_EVENT;
+  }
+
   get lastRevision(): number | undefined {
-    return this.rows.length === 0 ? undefined : this.rows.length - 1;
+    return this.cells.length === 0 ? undefined : this.length - 1;
   }
 
-  add(kept: KeptEvent, position: number, recordedAt: string): MemoryRow {
-    const row: MemoryRow = {
-      streamId: this.streamId,
-      revision: this.rows.length,
-      position,
-      type: kept.type,
-      data: kept.data,
-      dataIsJson: kept.dataIsJson,
-      metadata: kept.metadata,
-      metadataIsJson: kept.metadataIsJson,
-      recordedAt,
-    };
-    this.rows.push(row);
-    return row;
+  /** Appends the event; returns its revision. */
+  add(kept: KeptEvent, position: number, recordedAt: string): number {
+    const revision = this.length;
+    this.cells.push(kept.type, kept.data, kept.metadata, position, recordedAt);
+    return revision;
   }
 
-  read(row: MemoryRow): RecordedEvent {
-    const { revision } = row;
+  read(revision: number): RecordedEvent {
+    const at = revision * CELLS_PER_EVENT;
+    const cells = this.cells;
     return recordedEvent({
-      streamId: row.streamId,
+      streamId: this.streamId,
       revision,
-      position: row.position,
-      type: row.type,
-      dataJson: row.dataIsJson ? (row.data as string) : { given: row.data },
-      metadataJson: row.metadataIsJson ? (row.metadata as string) : { given: row.metadata },
-      recordedAt: row.recordedAt,
+      position: cells[at + 3] as number,
+      type: cells[at] as string,
+      dataJson: storedText(cells[at + 1]),
+      metadataJson: storedText(cells[at + 2]),
+      recordedAt: cells[at + 4] as string,
       hash: () => this.hashAt(revision),
       previousHash: () => (revision === 0 ? this.chainSeed : this.hashAt(revision - 1)),
     });
@@ -250,10 +284,13 @@ class MemoryStream {
 
   /** Extends the chain up to `revision`, over the canonical JSON of what is kept, as verify computes it. */
   private hashAt(revision: number): string {
+    const cells = this.cells;
     for (let next = this.hashes.length; next <= revision; next += 1) {
-      const row = this.rows[next];
+      const at = next * CELLS_PER_EVENT;
       const previous = next === 0 ? this.chainSeed : this.hashes[next - 1];
-      this.hashes.push(hashCanonicalEvent(previous, this.streamId, next, row.type, canonicalJson(payloadOf(row.data, row.dataIsJson)), canonicalJson(payloadOf(row.metadata, row.metadataIsJson))));
+      this.hashes.push(
+        hashCanonicalEvent(previous, this.streamId, next, cells[at] as string, canonicalJson(payloadOf(cells[at + 1])), canonicalJson(payloadOf(cells[at + 2]))),
+      );
     }
     return this.hashes[revision];
   }

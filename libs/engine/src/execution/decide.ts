@@ -81,7 +81,8 @@ function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
 type Step =
   /** `inputText`: the caller's exact JSON text, which AWS shows unchanged for the first state. */
   | { readonly kind: 'enter'; readonly name: string; readonly input: unknown; readonly inputText?: string }
-  | { readonly kind: 'end'; readonly output: unknown }
+  /** `outputText`: the output's JSON as the last Exited event wrote it (not stringified again). */
+  | { readonly kind: 'end'; readonly output: unknown; readonly outputText?: string }
   /** `taskAttempt`: the failure of a task attempt that no Catch handled (its Task state is aborted in a branch). */
   | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly taskAttempt?: boolean }
   | { readonly kind: 'blocked' };
@@ -585,7 +586,7 @@ class Decision {
     }
     rememberParsed(details, 'output', output);
     this.emit(threadId, EXITED_TYPE[cursor.kind], 'stateExitedEventDetails', details, next !== undefined ? nextOnly(next) : undefined);
-    if (cursor.kind === 'Succeed' || next === undefined) return { kind: 'end', output };
+    if (cursor.kind === 'Succeed' || next === undefined) return { kind: 'end', output, outputText };
     // The next state's Entered input is this same text: no second JSON.stringify of it.
     return { kind: 'enter', name: next, input: output, inputText: outputText };
   }
@@ -678,7 +679,7 @@ class Decision {
     const thread = this.thread(threadId);
     if (thread.parentId === undefined) {
       if (step.kind === 'end') {
-        const details = { output: json(step.output), outputDetails: PAYLOAD_DETAILS };
+        const details = { output: step.outputText ?? json(step.output), outputDetails: PAYLOAD_DETAILS };
         this.emit(threadId, 'ExecutionSucceeded', 'executionSucceededEventDetails', details);
       } else {
         this.emit(threadId, 'ExecutionFailed', 'executionFailedEventDetails', compact({ error: step.error, cause: step.cause }));

@@ -7,6 +7,7 @@ import {
   type Cursor,
   type ExecutionState,
   type IterationRecord,
+  type StartedExecution,
   type StatesMap,
   type ThreadState,
   ROOT_THREAD,
@@ -62,6 +63,16 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
   return evolved.redriveSnapshot === snapshot ? evolved : { ...evolved, redriveSnapshot: snapshot };
 }
 
+/** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
+const NO_RETRIES: readonly number[] = Object.freeze([]);
+
+const CLOSING_DETAILS_FIELD = {
+  ExecutionSucceeded: 'executionSucceededEventDetails',
+  ExecutionFailed: 'executionFailedEventDetails',
+  ExecutionAborted: 'executionAbortedEventDetails',
+  ExecutionTimedOut: 'executionTimedOutEventDetails',
+} as const;
+
 function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldScope | undefined): ExecutionState {
   const next = counted(scope, state, event);
   const type = event.type;
@@ -72,29 +83,40 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
     const details = event.executionStartedEventDetails as Record<string, unknown>;
     const definition = internDefinition(start.definition);
     const definitionObject = definition.object;
-    return {
-      ...next,
-      status: 'RUNNING',
-      start: {
-        ...start,
-        definition: definition.text,
-        input: parsedField(details, 'input'),
-        inputText: details.input as string,
-        roleArn: details.roleArn as string,
-        startDate: event.timestamp,
-        definitionObject,
-      },
-      threads: {
-        [ROOT_THREAD]: newThread({
-          id: ROOT_THREAD,
-          index: 0,
-          states: definitionObject.States as StatesMap,
-          queryLanguage: definitionObject.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath',
-          pointer: 0,
-          variables: {},
-        }),
-      },
+    const started: StartedExecution = {
+      executionArn: start.executionArn,
+      stateMachineArn: start.stateMachineArn,
+      name: start.name,
+      type: start.type,
+      definition: definition.text,
+      timeoutAt: start.timeoutAt,
+      traceHeader: start.traceHeader,
+      testCase: start.testCase,
+      redriveCount: start.redriveCount,
+      input: parsedField(details, 'input'),
+      inputText: details.input as string,
+      roleArn: details.roleArn as string,
+      startDate: event.timestamp,
+      definitionObject,
     };
+    const root = newThread({
+      id: ROOT_THREAD,
+      index: 0,
+      states: definitionObject.States as StatesMap,
+      queryLanguage: definitionObject.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath',
+      pointer: 0,
+      variables: {},
+    });
+    const threads = { [ROOT_THREAD]: root };
+    if (!scope) return { ...next, status: 'RUNNING', start: started, threads };
+    // `next` is this fold's own (counted): changed in place, and what it now holds is its own too.
+    const own = next as Mutable<ExecutionState>;
+    own.status = 'RUNNING';
+    own.start = started;
+    own.threads = threads;
+    scope.owned.add(threads);
+    scope.owned.add(root);
+    return own;
   }
   if (type === 'ExecutionRedriven') {
     // The threads before the failure come back; the decider re-enters their unsuccessful states.
@@ -123,16 +145,17 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
   ) {
     const status =
       type === 'ExecutionSucceeded' ? 'SUCCEEDED' : type === 'ExecutionFailed' ? 'FAILED' : type === 'ExecutionAborted' ? 'ABORTED' : 'TIMED_OUT';
-    const details = (event[`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`] ?? {}) as Record<string, unknown>;
-    return {
-      ...next,
+    const details = (event[CLOSING_DETAILS_FIELD[type]] ?? {}) as Record<string, unknown>;
+    const closed = {
       status,
       threads: {},
       stopDate: event.timestamp,
       output: details.output as string | undefined,
       error: details.error as string | undefined,
       cause: details.cause as string | undefined,
-    };
+    } as const;
+    if (!scope) return { ...next, ...closed };
+    return Object.assign(next as Mutable<ExecutionState>, closed);
   }
 
   const thread = state.threads[threadId];
@@ -150,7 +173,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       input: parsedField(details, 'input'),
       phase: event.x.wakeAt ? 'wait' : 'running',
       wakeAt: event.x.wakeAt,
-      retryCounts: [],
+      retryCounts: NO_RETRIES,
     };
     if (scope?.owned.has(thread)) {
       const own = thread as Mutable<ThreadState>;

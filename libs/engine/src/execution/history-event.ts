@@ -122,6 +122,7 @@ export interface MapRunSettings {
   readonly writer?: { readonly settings: WriterSettings; readonly destination?: ResultDestination };
 }
 
+/** ExecutionStarted's `x.start`. evolve copies it field by field (one shape for every state): a new field goes there too. */
 export interface ExecutionStartInternals {
   readonly executionArn: string;
   readonly stateMachineArn: string;

@@ -9,23 +9,23 @@
 // Parallel slots, not a Map: a Map's clear() per event reallocated its table (5% of a 10-Pass run).
 const handedNames: string[] = [];
 const handedValues: unknown[] = [];
+let handedCount = 0;
 let handedDetails: object | undefined;
 
 export function rememberParsed(details: object, field: string, value: unknown): void {
   if (handedDetails !== details) {
     handedDetails = details;
-    handedNames.length = 0;
-    handedValues.length = 0;
+    handedCount = 0;
   }
-  handedNames.push(field);
-  handedValues.push(value);
+  handedNames[handedCount] = field;
+  handedValues[handedCount] = value;
+  handedCount += 1;
 }
 
 export function parsedField(details: unknown, field: string): unknown {
   if (typeof details !== 'object' || details === null) return undefined;
   if (details === handedDetails) {
-    const slot = handedNames.indexOf(field);
-    if (slot >= 0) return handedValues[slot];
+    for (let slot = 0; slot < handedCount; slot += 1) if (handedNames[slot] === field) return handedValues[slot];
   }
   const text = (details as Record<string, unknown>)[field];
   if (typeof text !== 'string') return text;

@@ -14,14 +14,34 @@ export function evaluatePayloadTemplate(template: unknown, scope: PayloadScope, 
   if (Array.isArray(template)) return template.map((item) => evaluatePayloadTemplate(item, scope, env));
   if (!isObject(template)) return template;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith('.$') && typeof value === 'string') {
-      out[key.slice(0, -2)] = evaluateFieldExpression(value, scope, env, key);
-    } else {
-      out[key] = evaluatePayloadTemplate(value, scope, env);
-    }
+  for (const field of templateFields(template)) {
+    out[field.key] = field.expression !== undefined ? evaluateFieldExpression(field.expression, scope, env, field.name) : evaluatePayloadTemplate(field.value, scope, env);
   }
   return out;
+}
+
+/** One member of a template object: `key` as it is written out, `expression` for a `.$` member. */
+interface TemplateField {
+  readonly name: string;
+  readonly key: string;
+  readonly expression?: string;
+  readonly value: unknown;
+}
+
+/**
+ * A frozen template (every definition is interned frozen) is split into its fields once:
+ * Parameters run at every state, and the entries, `.$` tests and key slices were most of it.
+ */
+const splitTemplates = new WeakMap<object, readonly TemplateField[]>();
+
+function templateFields(template: Record<string, unknown>): readonly TemplateField[] {
+  const known = splitTemplates.get(template);
+  if (known) return known;
+  const fields = Object.entries(template).map(([name, value]): TemplateField =>
+    name.endsWith('.$') && typeof value === 'string' ? { name, key: name.slice(0, -2), expression: value, value } : { name, key: name, value },
+  );
+  if (Object.isFrozen(template)) splitTemplates.set(template, fields);
+  return fields;
 }
 
 /**

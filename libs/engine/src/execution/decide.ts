@@ -472,11 +472,11 @@ class Decision {
     switch (kind) {
       case 'Pass': {
         if (language === 'JSONata') return this.executeJsonataPass(threadId, definition, input);
-        const scope = this.scope(threadId, applyInputPath(definition.InputPath, input, this.pathContext(threadId)));
+        const scope = this.scope(threadId, this.selectInput(threadId, definition.InputPath, input));
         const effective = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
         const result = 'Result' in definition ? definition.Result : effective;
         const assigned = definition.Assign === undefined ? undefined : this.jsonPathAssign(definition, this.scope(threadId, result));
-        const output = applyOutputPath(definition.OutputPath, applyResultPath(definition.ResultPath, input, result), this.pathContext(threadId));
+        const output = this.selectOutput(threadId, definition.OutputPath, applyResultPath(definition.ResultPath, input, result));
         return this.exitState(threadId, definition, output, assigned);
       }
       case 'Wait':
@@ -527,7 +527,7 @@ class Decision {
   private evaluatePassThrough(threadId: string, kind: 'Choice' | 'Succeed', definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
     const input = this.cursorOf(threadId).input;
     if (language === 'JSONata') return this.evaluateJsonataPassThrough(threadId, kind, definition, input);
-    const effective = applyInputPath(definition.InputPath, input, this.pathContext(threadId));
+    const effective = this.selectInput(threadId, definition.InputPath, input);
     let next: string | undefined;
     if (kind === 'Choice') {
       // The scope builds the context object only if a rule reads `$$`.
@@ -535,7 +535,7 @@ class Decision {
       if (next === undefined) throw new StatesError('States.NoChoiceMatched', 'No Matches!');
     }
     const assigned = this.jsonPathAssign(definition, this.scope(threadId, effective));
-    const output = applyOutputPath(definition.OutputPath, effective, this.pathContext(threadId));
+    const output = this.selectOutput(threadId, definition.OutputPath, effective);
     return this.exitState(threadId, definition, output, assigned, next);
   }
 
@@ -710,7 +710,7 @@ class Decision {
         }
       }
     } else {
-      const scope = this.scope(threadId, applyInputPath(definition.InputPath, input, this.pathContext(threadId)));
+      const scope = this.scope(threadId, this.selectInput(threadId, definition.InputPath, input));
       if (typeof definition.SecondsPath === 'string') {
         const path = definition.SecondsPath;
         seconds = resolveReference(path, scope, () => `The SecondsPath parameter does not reference an input value: ${path}`);
@@ -751,9 +751,9 @@ class Decision {
           const output = 'Output' in definition ? await this.jsonata(threadId, definition.Output, states, 'Output') : cursor.input;
           step = this.exitState(threadId, definition, output, await this.jsonataAssign(threadId, definition, states));
         } else {
-          const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId));
+          const effective = this.selectInput(threadId, definition.InputPath, cursor.input);
           const assigned = this.jsonPathAssign(definition, this.scope(threadId, effective));
-          step = this.exitState(threadId, definition, applyOutputPath(definition.OutputPath, effective, this.pathContext(threadId)), assigned);
+          step = this.exitState(threadId, definition, this.selectOutput(threadId, definition.OutputPath, effective), assigned);
         }
       } catch (error) {
         step = await this.stateFailed(threadId, toFailure(error));
@@ -1005,7 +1005,7 @@ class Decision {
     }
     const selected = definition.ResultSelector !== undefined ? this.payload(definition.ResultSelector, this.scope(threadId, result)) : result;
     const assigned = this.jsonPathAssign(definition, this.scope(threadId, selected));
-    const output = applyOutputPath(definition.OutputPath, applyResultPath(definition.ResultPath, cursor.input, selected), this.pathContext(threadId));
+    const output = this.selectOutput(threadId, definition.OutputPath, applyResultPath(definition.ResultPath, cursor.input, selected));
     return this.exitState(threadId, definition, output, assigned);
   }
 
@@ -1018,7 +1018,7 @@ class Decision {
       const states = this.jsonataStates(threadId, cursor.input);
       effective = definition.Arguments !== undefined ? await this.jsonata(threadId, definition.Arguments, states, 'Arguments') : cursor.input;
     } else {
-      effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId));
+      effective = this.selectInput(threadId, definition.InputPath, cursor.input);
     }
     if (kind === 'Parallel') {
       if (language === 'JSONPath' && definition.Parameters !== undefined) effective = this.payload(definition.Parameters, this.scope(threadId, effective));
@@ -1227,7 +1227,7 @@ class Decision {
     const batcher = book.mapRun?.batcher;
     if (!failure && batcher) {
       const language = this.queryLanguageOf(threadId, definition);
-      const effective = language === 'JSONPath' ? applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId)) : cursor.input;
+      const effective = language === 'JSONPath' ? this.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input;
       items = await this.selectAndBatch(threadId, definition, language, effective, items, batcher);
     }
     this.emitMapRunStarted(threadId, definition, failure ? [] : items);
@@ -1287,7 +1287,7 @@ class Decision {
     const language = this.queryLanguageOf(threadId, definition);
     const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any>;
     let book = cursor.children!;
-    const effective = mapInput ?? (language === 'JSONPath' ? applyInputPath(definition.InputPath, cursor.input, this.pathContext(threadId)) : cursor.input);
+    const effective = mapInput ?? (language === 'JSONPath' ? this.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input);
     while (book.nextIndex < book.total && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
       const index = book.nextIndex;
       const item = book.items![index];
@@ -1507,14 +1507,14 @@ class Decision {
       if (language === 'JSONata') {
         return definition.Arguments !== undefined ? this.jsonata(parentId, definition.Arguments, this.jsonataStates(parentId, cursor.input), 'Arguments') : cursor.input;
       }
-      const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(parentId));
+      const effective = this.selectInput(parentId, definition.InputPath, cursor.input);
       return definition.Parameters !== undefined ? this.payload(definition.Parameters, this.scope(parentId, effective)) : effective;
     }
     const selector = definition.ItemSelector ?? definition.Parameters;
     if (selector === undefined) return child.item;
     const context = { ...(this.context(parentId) as object), Map: { Item: { Index: child.index, Value: child.item } } };
     if (language === 'JSONata') return this.jsonata(parentId, selector, { input: cursor.input, context }, 'ItemSelector');
-    const effective = applyInputPath(definition.InputPath, cursor.input, this.pathContext(parentId));
+    const effective = this.selectInput(parentId, definition.InputPath, cursor.input);
     return this.payload(selector, { input: effective, context, variables: this.thread(parentId).variables });
   }
 
@@ -1550,6 +1550,16 @@ class Decision {
       context.Map = { Item: { Index: thread.index, Value: thread.item } };
     }
     return context;
+  }
+
+  /** InputPath: most states have none, and then no evaluation scope is made for it. */
+  private selectInput(threadId: string, inputPath: string | null | undefined, input: unknown): unknown {
+    return inputPath === undefined || inputPath === '$' ? input : applyInputPath(inputPath, input, this.pathContext(threadId));
+  }
+
+  /** OutputPath, likewise. */
+  private selectOutput(threadId: string, outputPath: string | null | undefined, output: unknown): unknown {
+    return outputPath === undefined || outputPath === '$' ? output : applyOutputPath(outputPath, output, this.pathContext(threadId));
   }
 
   private pathContext(threadId: string, token?: string): { context: unknown; variables: Readonly<Record<string, unknown>> } {

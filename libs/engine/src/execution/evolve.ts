@@ -60,7 +60,10 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
   if (event.type === 'ExecutionRedriven') return evolved;
   // What a redrive resumes: the threads before the trailing run of failure events.
   const snapshot = failure ? (state.redriveSnapshot ?? state.threads) : undefined;
-  return evolved.redriveSnapshot === snapshot ? evolved : { ...evolved, redriveSnapshot: snapshot };
+  if (evolved.redriveSnapshot === snapshot) return evolved;
+  if (!scope) return { ...evolved, redriveSnapshot: snapshot };
+  (evolved as Mutable<ExecutionState>).redriveSnapshot = snapshot; // the fold's own (counted)
+  return evolved;
 }
 
 /** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
@@ -146,16 +149,14 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
     const status =
       type === 'ExecutionSucceeded' ? 'SUCCEEDED' : type === 'ExecutionFailed' ? 'FAILED' : type === 'ExecutionAborted' ? 'ABORTED' : 'TIMED_OUT';
     const details = (event[CLOSING_DETAILS_FIELD[type]] ?? {}) as Record<string, unknown>;
-    const closed = {
-      status,
-      threads: {},
-      stopDate: event.timestamp,
-      output: details.output as string | undefined,
-      error: details.error as string | undefined,
-      cause: details.cause as string | undefined,
-    } as const;
-    if (!scope) return { ...next, ...closed };
-    return Object.assign(next as Mutable<ExecutionState>, closed);
+    const own = (scope ? next : { ...next }) as Mutable<ExecutionState>;
+    own.status = status;
+    own.threads = {};
+    own.stopDate = event.timestamp;
+    own.output = details.output as string | undefined;
+    own.error = details.error as string | undefined;
+    own.cause = details.cause as string | undefined;
+    return own;
   }
 
   const thread = state.threads[threadId];
@@ -539,8 +540,15 @@ function withThread(scope: FoldScope | undefined, state: ExecutionState, thread:
     return state;
   }
   const threads = { ...state.threads, [thread.id]: thread };
-  scope?.owned.add(threads);
-  return { ...state, threads };
+  if (!scope) return { ...state, threads };
+  scope.owned.add(threads);
+  if (scope.owned.has(state)) {
+    (state as Mutable<ExecutionState>).threads = threads;
+    return state;
+  }
+  const copy = { ...state, threads };
+  scope.owned.add(copy);
+  return copy;
 }
 
 /** Drops a thread's descendants (thread ids nest as `parent/child`), and the thread itself when asked. */

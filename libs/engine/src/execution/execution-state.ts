@@ -131,7 +131,26 @@ export interface ExecutionState {
   readonly redriveClientToken?: string;
 }
 
-export const initialExecutionState: ExecutionState = { status: 'NONE', lastEventId: 0, hiddenEvents: 0, threads: {} };
+/**
+ * Every field present from the start, in one order: the fold's copies and in-place changes then
+ * keep one hidden class instead of adding properties (an Object.assign that added the closing
+ * fields was 6% of a 10-Pass run).
+ */
+export const initialExecutionState: ExecutionState = Object.freeze({
+  status: 'NONE',
+  start: undefined,
+  lastEventId: 0,
+  hiddenEvents: 0,
+  taskSchedulings: undefined,
+  threads: Object.freeze({}),
+  stopDate: undefined,
+  output: undefined,
+  error: undefined,
+  cause: undefined,
+  redriveSnapshot: undefined,
+  redriveDate: undefined,
+  redriveClientToken: undefined,
+});
 
 export const ROOT_THREAD = '0';
 

@@ -170,6 +170,28 @@ function rootInternals(next: string | undefined): EventInternals {
   return internals;
 }
 
+/**
+ * An event, its fields in the stored order (type, id, previousEventId, timestamp, details, x).
+ * Entered and Exited events (most of them) are object literals of one shape each: adding the
+ * details under a computed name was a keyed store of many shapes, a tenth of a Pass chain.
+ */
+function newEvent(
+  type: ExecutionEventTypeName,
+  id: number,
+  previousEventId: number,
+  timestamp: string,
+  detailsField: string | undefined,
+  details: Record<string, unknown> | undefined,
+  x: EventInternals,
+): ExecutionEvent {
+  if (detailsField === 'stateEnteredEventDetails') return { type, id, previousEventId, timestamp, stateEnteredEventDetails: details ?? {}, x };
+  if (detailsField === 'stateExitedEventDetails') return { type, id, previousEventId, timestamp, stateExitedEventDetails: details ?? {}, x };
+  const event: Record<string, unknown> = { type, id, previousEventId, timestamp };
+  if (detailsField) event[detailsField] = details ?? {};
+  event.x = x;
+  return event as unknown as ExecutionEvent;
+}
+
 const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
 /** Raised by `emit` when the next event would pass the history quota; `handle` closes the execution. */
@@ -295,27 +317,20 @@ class Decision {
       override = this.pointerOverrides.get(threadId);
       if (override !== undefined) this.pointerOverrides.delete(threadId);
     }
-    // Built field by field, in the stored order (type, id, previousEventId, timestamp, details,
-    // x): every event of a decision is allocated here, so no spread of temporary objects.
-    const event: Record<string, unknown> = {
-      type,
-      id,
-      previousEventId: previousEventId ?? override ?? thread?.pointer ?? this.state.lastEventId,
-      timestamp: this.nowIso,
-    };
-    if (detailsField) event[detailsField] = details ?? {};
+    let x: EventInternals;
     if (!hidden && threadId === ROOT_THREAD && (internals === undefined || internals === nextOnly(internals.next))) {
-      event.x = rootInternals(internals?.next);
+      x = rootInternals(internals?.next);
     } else {
-      const x: Record<string, unknown> = { v: EVENT_SCHEMA_VERSION, th: threadId };
-      if (internals) for (const key in internals) x[key] = internals[key as keyof EventInternals];
-      if (hidden) x.hidden = true;
-      event.x = x;
+      const built: Record<string, unknown> = { v: EVENT_SCHEMA_VERSION, th: threadId };
+      if (internals) for (const key in internals) built[key] = internals[key as keyof EventInternals];
+      if (hidden) built.hidden = true;
+      x = built as unknown as EventInternals;
     }
+    const event = newEvent(type, id, previousEventId ?? override ?? thread?.pointer ?? this.state.lastEventId, this.nowIso, detailsField, details, x);
     // Events never change once emitted: the runner hands them over to the store (AppendRequest.handedOver).
-    this.events.push(event as unknown as ExecutionEvent);
-    this.state = evolveOwned(this.state, event as unknown as ExecutionEvent, this.foldScope);
-    return event as unknown as ExecutionEvent;
+    this.events.push(event);
+    this.state = evolveOwned(this.state, event, this.foldScope);
+    return event;
   }
 
   private thread(threadId: string): ThreadState {

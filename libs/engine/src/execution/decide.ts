@@ -1417,7 +1417,8 @@ class Decision {
   private abortChildren(parentId: string, except?: string): void {
     const book = this.cursorOf(parentId).children;
     if (!book) return;
-    for (const childId of book.running) {
+    // A copy: the fold may change the running list in place as iterations are aborted.
+    for (const childId of [...book.running]) {
       if (childId === except) continue;
       const child = this.state.threads[childId];
       if (!child || child.done) continue;

@@ -105,7 +105,8 @@ export class AppModule {
           provide: EVENT_STORE,
           useFactory: () => {
             mkdirSync(config.dataDir, { recursive: true });
-            return openSqliteEventStore({ file: config.databaseFile });
+            // WAL checkpoints run on a worker thread, off the request path (wal-checkpointer.ts).
+            return openSqliteEventStore({ file: config.databaseFile, backgroundCheckpointMs: 200 });
           },
         },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },

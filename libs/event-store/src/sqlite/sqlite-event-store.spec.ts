@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -321,3 +322,62 @@ function shapeOf(event: RecordedEvent): RecordedEventShape {
   const { streamId, revision, position, type, data, metadata, recordedAt, hash, previousHash } = event;
   return { streamId, revision, position, type, data, metadata, recordedAt, hash, previousHash };
 }
+
+describe('sqlite event store: WAL checkpoints on a worker thread (backgroundCheckpointMs)', () => {
+  const fileSize = (file: string) => {
+    try {
+      return statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  const until = async (condition: () => boolean, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return condition();
+  };
+  /** About 1 MiB of events: below the 1,000 WAL pages (4 MiB) at which SQLite checkpoints by itself. */
+  const appendAMebibyte = async (store: SqliteEventStore, streamId: string) => {
+    const padding = 'x'.repeat(1_000);
+    for (let batch = 0; batch < 10; batch += 1) {
+      const revision = await store.streamRevision(streamId);
+      await store.append({
+        streamId,
+        expectedRevision: revision === undefined ? 'no_stream' : revision,
+        events: Array.from({ length: 100 }, (_, index) => ({ type: 'Padded', data: { batch, index, padding } })),
+      });
+    }
+  };
+
+  it('copies committed pages into the database file while the appender goes on, and keeps the WAL bounded', async () => {
+    const file = await scratchFile();
+    const store = openSqliteEventStore({ file, backgroundCheckpointMs: 20 });
+    const initialSize = fileSize(file);
+    await appendAMebibyte(store, 'first');
+    // Only a checkpoint moves pages from the WAL into the main file; SQLite's own would not run below 4 MiB.
+    assert.ok(await until(() => fileSize(file) > initialSize + 900_000, 5_000), `database file is ${fileSize(file)} bytes: no checkpoint ran`);
+    let largestWal = 0;
+    for (let round = 0; round < 5; round += 1) {
+      await appendAMebibyte(store, `round-${round}`);
+      largestWal = Math.max(largestWal, fileSize(`${file}-wal`));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Without checkpoints the WAL would hold all 6 MiB; restarted after each one, it stays near one round.
+    assert.ok(largestWal < 3_500_000, `WAL grew to ${largestWal} bytes`);
+    await store.close();
+    const reopened = openSqliteEventStore({ file });
+    assert.equal((await reopened.readStream('round-4')).length, 1_000);
+    assert.equal(await reopened.headPosition(), 6_000);
+    await reopened.close();
+  });
+
+  it('without it, SQLite checkpoints only past 1,000 pages (the control for the test above)', async () => {
+    const file = await scratchFile();
+    const store = openSqliteEventStore({ file });
+    const initialSize = fileSize(file);
+    await appendAMebibyte(store, 'first');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(fileSize(file) < initialSize + 900_000);
+    await store.close();
+  });
+});

@@ -16,6 +16,7 @@ import {
 import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file (created if missing). */
@@ -34,6 +35,13 @@ export interface SqliteEventStoreOptions {
    * to the same file, to also re-read the feed this often while idle. Default: off.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Checkpoint the WAL from a worker thread every this many ms, instead of SQLite's automatic
+   * checkpoint inside the COMMIT that crosses 1,000 pages (which stalls the appending thread
+   * for milliseconds while it copies and fsyncs: see wal-checkpointer.ts). The server sets it.
+   * Default: off (automatic checkpoints).
+   */
+  readonly backgroundCheckpointMs?: number;
 }
 
 /**
@@ -137,6 +145,16 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   } catch (error) {
     db.close();
     throw error;
+  }
+  let checkpointer: WalCheckpointer | undefined;
+  if (options.backgroundCheckpointMs !== undefined && options.file !== ':memory:') {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = startWalCheckpointer(options.file, options.backgroundCheckpointMs, (error) => {
+      if (closed) return;
+      // The WAL must not grow without bound: SQLite's automatic checkpoints take over again.
+      console.error('stepstone event store: background checkpoint failed, back to automatic checkpoints:', error);
+      db.pragma('wal_autocheckpoint = 1000');
+    });
   }
 
   const statements = {
@@ -402,6 +420,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       closed = true;
       flush();
       for (const subscription of [...subscriptions]) subscription.close();
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -25,7 +25,7 @@ export interface InMemoryEventStoreOptions {
  * A store held in process memory, for unit tests, benchmarks and the in-process engine. Every
  * `appendBatch` is one commit, and later changes to the caller's objects are not seen:
  * - data (or metadata) that is deeply frozen cannot change, so it is kept as given and returned
- *   as given (the engine freezes its events: no copy per event);
+ *   as given;
  * - data handed over (AppendRequest.handedOver: the caller never changes it again) is kept as
  *   given too, unchecked, and frozen on its first read;
  * - anything else is kept as its JSON text, as the SQLite adapter does, and parsed on first read.
@@ -213,12 +213,8 @@ function storedText(payload: KeptPayload): string | { given: unknown } {
  * data (AppendRequest.handedOver) is frozen on its first read instead of at append.
  */
 function freezeForReaders<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  for (const key in value) {
-    const child = (value as Record<string, unknown>)[key];
-    if (typeof child === 'object' && child !== null) freezeChildrenFirst(child);
-  }
-  return Object.freeze(value);
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) freezeChildrenFirst(value);
+  return value;
 }
 
 function freezeChildrenFirst(value: object): void {

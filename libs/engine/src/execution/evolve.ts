@@ -578,8 +578,6 @@ function withThread(scope: FoldScope | undefined, state: ExecutionState, thread:
 
 /** Drops a thread's descendants (thread ids nest as `parent/child`), and the thread itself when asked. */
 function withoutDescendants(scope: FoldScope | undefined, state: ExecutionState, threadId: string, includingItself: boolean): ExecutionState {
-  const prefix = `${threadId}/`;
-  const dropped = (id: string) => id.startsWith(prefix) || (includingItself && id === threadId);
   if (scope?.owned.has(state.threads)) {
     const owned = state.threads as Record<string, ThreadState>;
     const byParent = childIndexOf(scope, owned);
@@ -597,6 +595,8 @@ function withoutDescendants(scope: FoldScope | undefined, state: ExecutionState,
     }
     return state;
   }
+  const prefix = `${threadId}/`;
+  const dropped = (id: string) => id.startsWith(prefix) || (includingItself && id === threadId);
   const threads: Record<string, ThreadState> = {};
   for (const [id, thread] of Object.entries(state.threads)) {
     if (!dropped(id)) threads[id] = thread;

@@ -149,8 +149,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   let checkpointer: WalCheckpointer | undefined;
   if (options.backgroundCheckpointMs !== undefined && options.file !== ':memory:') {
     db.pragma('wal_autocheckpoint = 0');
+    let fellBack = false;
     checkpointer = startWalCheckpointer(options.file, options.backgroundCheckpointMs, (error) => {
-      if (closed) return;
+      if (closed || fellBack) return; // said once; the worker's later attempts are harmless
+      fellBack = true;
       // The WAL must not grow without bound: SQLite's automatic checkpoints take over again.
       console.error('stepstone event store: background checkpoint failed, back to automatic checkpoints:', error);
       db.pragma('wal_autocheckpoint = 1000');

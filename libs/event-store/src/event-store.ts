@@ -14,7 +14,11 @@ export interface NewEvent {
   readonly metadata?: Record<string, unknown>;
 }
 
-/** An event as stored. `hash`/`previousHash` are returned as stored, never recomputed on read. */
+/**
+ * An event as stored. `hash`/`previousHash` are returned as stored, never recomputed on read.
+ * A store may hand out frozen class instances whose fields are getters (parsed on first read):
+ * object spread does not copy those, so copy a record with `plainRecord`.
+ */
 export interface RecordedEvent {
   readonly streamId: string;
   /** 0-based within the stream. */

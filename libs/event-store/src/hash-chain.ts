@@ -22,7 +22,35 @@ const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
  * Throws TypeError for bigints and cycles, which have no JSON form either.
  */
 export function canonicalJson(value: unknown): string {
+  if (isCanonicalAsIs(value, 0)) return JSON.stringify(value) ?? 'null';
   return flattened(writeCanonical(value, []) ?? 'null');
+}
+
+/** Deeper than this, the general writer takes over (and finds cycles). */
+const MAX_AS_IS_DEPTH = 32;
+
+/**
+ * Whether JSON.stringify already writes `value` canonically: every object plain (no toJSON,
+ * no prototype but Object's or none) with its keys in ascending order as enumerated, and no
+ * bigint. Then the native serialiser, flat and several times faster, does the writing. It
+ * stops at the first key out of order, so an object that fails costs a key or two.
+ */
+function isCanonicalAsIs(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'bigint';
+  if (depth > MAX_AS_IS_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) if (!isCanonicalAsIs(value[index], depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if ((prototype !== Object.prototype && prototype !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!isCanonicalAsIs((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /**
@@ -37,8 +65,36 @@ function flattened(text: string): string {
   return text;
 }
 
+/** `"key":` for keys seen before: engine events repeat a few dozen keys millions of times. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4_096;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quoted = `${JSON.stringify(key)}:`;
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** Sorts a short key list in place by UTF-16 code units: Array.prototype.sort allocates a work copy per call. */
+function sortKeys(keys: string[]): void {
+  for (let index = 1; index < keys.length; index += 1) {
+    const key = keys[index];
+    let at = index - 1;
+    while (at >= 0 && keys[at] > key) {
+      keys[at + 1] = keys[at];
+      at -= 1;
+    }
+    keys[at + 1] = key;
+  }
+}
+
 // Hot path: every appended event is serialised here once (stored and hashed). Strings are
 // built by concatenation, not part arrays and join: about 2x faster on engine events (bench/).
+// Subtrees that are canonical as they are go to JSON.stringify.
 function writeCanonical(input: unknown, ancestors: object[]): string | undefined {
   let value = input;
   if (typeof value === 'string') return JSON.stringify(value);
@@ -68,6 +124,7 @@ function writeCanonical(input: unknown, ancestors: object[]): string | undefined
   if (object instanceof Number || object instanceof String || object instanceof Boolean) {
     return writeCanonical(object.valueOf(), ancestors);
   }
+  if (ancestors.length < MAX_AS_IS_DEPTH && isCanonicalAsIs(object, ancestors.length)) return JSON.stringify(object);
   ancestors.push(object);
   let out: string;
   if (Array.isArray(object)) {
@@ -80,7 +137,7 @@ function writeCanonical(input: unknown, ancestors: object[]): string | undefined
   } else {
     const record = object as Record<string, unknown>;
     const keys = Object.keys(record);
-    if (keys.length > 1) keys.sort();
+    sortKeys(keys);
     out = '{';
     let empty = true;
     for (const key of keys) {
@@ -88,7 +145,7 @@ function writeCanonical(input: unknown, ancestors: object[]): string | undefined
       if (text === undefined) continue;
       if (!empty) out += ',';
       empty = false;
-      out += `${JSON.stringify(key)}:${text}`;
+      out += quotedKey(key) + text;
     }
     out += '}';
   }

@@ -27,6 +27,7 @@ export type {
 } from './event-store';
 export { canonicalJson, ChainBreakReason, computeEventHash, hashDefinition, hexDigest, verifyStreamChain } from './hash-chain';
 export type { ChainedEvent, ChainVerification, EventHashInput } from './hash-chain';
+export { plainRecord } from './internal/recorded-event';
 export { StoreBreakReason, verifyStore } from './verify-store';
 export type { ChainBreak, ExpectedChainSeeds, StoreVerification, VerifyStoreOptions } from './verify-store';
 export { openSqliteEventStore } from './sqlite/sqlite-event-store';

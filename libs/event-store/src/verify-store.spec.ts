@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { computeEventHash, hashDefinition } from './hash-chain';
+import { plainRecord } from './internal/recorded-event';
 import { openSqliteEventStore } from './sqlite/sqlite-event-store';
 import { StoreBreakReason, verifyStore } from './verify-store';
 
@@ -64,7 +65,7 @@ describe('verifyStore', () => {
     assert.equal(broken.revision, 2);
     assert.equal(broken.reason, StoreBreakReason.HashMismatch);
     assert.equal(broken.found, broken.event?.hash);
-    assert.equal(broken.expected, computeEventHash({ ...broken.event!, data: { name: 'forged' } }));
+    assert.equal(broken.expected, computeEventHash({ ...plainRecord(broken.event!), data: { name: 'forged' } }));
     assert.notEqual(broken.expected, broken.found);
   });
 

@@ -168,6 +168,39 @@ describe('SQLite event store', () => {
     }
   });
 
+  it('delivers gapless to a subscriber that falls behind what the store keeps in memory, and across a commit larger than that', async () => {
+    const file = await scratchFile();
+    const store = openSqliteEventStore({ file });
+    try {
+      const delivered: RecordedEventShape[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      // The first batch waits until every commit below is done: by then the events it would
+      // read next have left the ring of recent events (4,096), and must come from the file.
+      const subscription = store.subscribe(0, async (batch) => {
+        await held;
+        delivered.push(...batch.map(shapeOf));
+      }, { maxBatchSize: 1_000 });
+      await store.append({ streamId: 'first', expectedRevision: 'no_stream', events: [{ type: 'F', data: { n: 0 } }] });
+      await new Promise((done) => setTimeout(done, 20)); // the subscriber now holds its first batch
+      const commit = (stream: string, size: number) =>
+        store.append({ streamId: stream, expectedRevision: 'any', events: Array.from({ length: size }, (_, n) => ({ type: 'A', data: { n } })) });
+      for (let round = 0; round < 30; round += 1) await commit(`s${round % 3}`, 200);
+      await commit('big', 5_000);
+      for (let round = 0; round < 5; round += 1) await commit('tail', 300);
+      release();
+      const head = await store.headPosition();
+      const started = performance.now();
+      while (delivered.length < head && performance.now() - started < 10_000) await new Promise((done) => setTimeout(done, 5));
+      subscription.close();
+      assert.equal(head, 1 + 30 * 200 + 5_000 + 5 * 300);
+      assert.deepEqual(delivered.map((event) => event.position), Array.from({ length: head }, (_, index) => index + 1));
+      assert.deepEqual(delivered, (await store.readAll({ fromPosition: 0 })).map(shapeOf));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps positions gapless when two connections append to the same file', async () => {
     const file = await scratchFile();
     const one = openSqliteEventStore({ file });

@@ -15,6 +15,7 @@ import {
 } from '../event-store';
 import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
+import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
@@ -265,24 +266,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     return { results, written, firstPosition, committed };
   });
 
-  /** `recent[i]` has position `recentFirst + i`: contiguous, and only events that are committed. */
-  let recent: RecordedEvent[] = [];
-  let recentFirst = 0;
-  const keepRecent = (firstPosition: number, committed: RecordedEvent[]) => {
-    // Another process appended since our last commit: what is kept would have a gap.
-    if (recent.length === 0 || firstPosition !== recentFirst + recent.length) {
-      recent = [];
-      recentFirst = firstPosition;
-    }
-    // Earlier commits are dropped first, the one just made never: subscribers read it next.
-    // Kept events outlive the young generation, so fewer kept is less work for the GC.
-    if (recent.length > 0 && recent.length + committed.length > RECENT_EVENTS_KEPT) {
-      const drop = Math.min(recent.length, recent.length + committed.length - RECENT_EVENTS_KEPT);
-      recent = recent.slice(drop);
-      recentFirst += drop;
-    }
-    for (const event of committed) recent.push(event);
-  };
+  const recent = new RecentEvents(RECENT_EVENTS_KEPT);
 
   const flush = () => {
     if (scheduled !== undefined) clearImmediate(scheduled);
@@ -298,7 +282,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       for (const pending of batch) pending.reject(error);
       return;
     }
-    if (outcome.written > 0) keepRecent(outcome.firstPosition, outcome.committed);
+    if (outcome.written > 0) recent.keep(outcome.firstPosition, outcome.committed);
     batch.forEach((pending, index) => pending.resolve(outcome.results[index]));
     if (outcome.written > 0) {
       commits += 1;
@@ -335,12 +319,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
    */
   const readFeed = async (readOptions: ReadAllOptions): Promise<RecordedEvent[]> => {
     assertOpen();
-    const from = Math.max(0, readOptions.fromPosition) + 1 - recentFirst;
-    if (recent.length > 0 && from >= 0 && from < recent.length) {
-      const limit = limitOf(readOptions.maxCount);
-      return recent.slice(from, limit < 0 ? undefined : from + limit);
-    }
-    return readAll(readOptions);
+    const limit = limitOf(readOptions.maxCount);
+    return recent.after(Math.max(0, readOptions.fromPosition), limit < 0 ? Number.POSITIVE_INFINITY : limit) ?? readAll(readOptions);
   };
 
   return {

@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
 } from '../event-store';
 import { computeEventHash, verifyStreamChain } from '../hash-chain';
+import { plainRecord } from '../internal/recorded-event';
 
 /** What an adapter's spec hands the contract for each test: a fresh, empty store. */
 export interface EventStoreHarness {
@@ -424,7 +425,7 @@ export function describeEventStoreContract(name: string, openStore: OpenEventSto
           await store.append({ streamId: 's', expectedRevision: 'no_stream', events: events('A', 'B', 'C', 'D') });
           const stream = await store.readStream('s');
           assert.deepEqual(verifyStreamChain(stream), { ok: true });
-          const edited = stream.map((event) => (event.revision === 2 ? { ...event, data: { n: 99 } } : event));
+          const edited = stream.map((event) => (event.revision === 2 ? { ...plainRecord(event), data: { n: 99 } } : event));
           assert.deepEqual(verifyStreamChain(edited), {
             ok: false,
             brokenAt: 2,
@@ -433,7 +434,7 @@ export function describeEventStoreContract(name: string, openStore: OpenEventSto
             found: stream[2].hash,
           });
           assert.deepEqual(verifyStreamChain([stream[0], stream[2]]), { ok: false, brokenAt: 2, reason: 'revision-gap', expected: '1', found: '2' });
-          const renumbered = [stream[0], { ...stream[2], revision: 1 }];
+          const renumbered = [stream[0], { ...plainRecord(stream[2]), revision: 1 }];
           assert.deepEqual(verifyStreamChain(renumbered), {
             ok: false,
             brokenAt: 1,

@@ -6,12 +6,17 @@
  *   npm run bench -- --json FILE       # also write the results as JSON (bench/results/ is ignored by git)
  *   npm run bench -- --only inprocess  # one part: inprocess | durable | open
  *
+ * A full run starts each part in a process of its own (this script with --only): the SDK
+ * clients of part 2 then do not share a heap with the engines and peers part 1 left behind,
+ * and no part's figures depend on what ran before it.
+ *
  * 1. In-process: the engine on an in-memory store vs aws-local-stepfunctions, same definitions,
  *    inputs and concurrency, alternating which goes first in each run.
  * 2. Durable: the real server over HTTP (@aws-sdk/client-sfn) on SQLite.
  * 3. Open work: executions parked in a Wait; server RSS; kill -9, restart, re-arm time.
  * Every figure is the median of >= 3 runs with its min–max spread.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,17 +48,24 @@ interface Settings {
   readonly canaries: number;
 }
 
-function parseArgs(argv: readonly string[]): { settings: Settings; jsonFile?: string; only?: string } {
+type Part = 'inprocess' | 'durable' | 'open';
+const PARTS: readonly Part[] = ['inprocess', 'durable', 'open'];
+
+function parseArgs(argv: readonly string[]): { settings: Settings; jsonFile?: string; only?: Part; partFile?: string } {
   const quick = argv.includes('--quick');
+  // Internal: where a part run as a child process writes its result for the parent.
+  const partAt = argv.indexOf('--part-result');
+  const partFile = partAt >= 0 ? argv[partAt + 1] : undefined;
   const jsonAt = argv.indexOf('--json');
   const onlyAt = argv.indexOf('--only');
   const jsonFile = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
   if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
   const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-  if (only !== undefined && !['inprocess', 'durable', 'open'].includes(only)) throw new Error('--only takes inprocess, durable or open');
+  if (only !== undefined && !PARTS.includes(only as Part)) throw new Error('--only takes inprocess, durable or open');
   return {
     jsonFile,
-    only,
+    only: only as Part | undefined,
+    partFile,
     settings: {
       quick,
       runs: 3,
@@ -329,8 +341,29 @@ function table(inprocess: InProcessRow[] | undefined, durable: Awaited<ReturnTyp
   return lines.join('\n');
 }
 
+/** Runs one part as `bench/run.ts --only <part>` in a fresh Node process; resolves with its result. */
+async function runPartInChild<T>(part: Part, quick: boolean): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stepstone-bench-part-'));
+  const resultFile = path.join(dir, 'result.json');
+  const args = ['--import', 'tsx', path.join(__dirname, 'run.ts'), '--only', part, '--part-result', resultFile, ...(quick ? ['--quick'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+  const stopChild = () => void child.kill('SIGTERM');
+  cleanups.add(stopChild);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode) => resolve(exitCode));
+    });
+    if (code !== 0) throw new Error(`bench: part ${part} exited with code ${code}`);
+    return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
+  } finally {
+    cleanups.delete(stopChild);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  const { settings, jsonFile, only } = parseArgs(process.argv.slice(2));
+  const { settings, jsonFile, only, partFile } = parseArgs(process.argv.slice(2));
   const polyfills = installPeerPolyfills();
   // The SDK warns once per client that Node 20 leaves its support window; it says nothing
   // about the figures and would bury the table.
@@ -345,21 +378,30 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const date = new Date().toISOString();
-  console.error(`stepstone bench (${settings.quick ? 'quick' : 'full'}), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; peer polyfills: ${polyfills.join(', ') || 'none'}`);
+  if (!partFile) console.error(`stepstone bench (${settings.quick ? 'quick' : 'full'}), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; peer polyfills: ${polyfills.join(', ') || 'none'}`);
   let inprocess: InProcessRow[] | undefined;
   let durable: Awaited<ReturnType<typeof runDurable>> | undefined;
   let open: Awaited<ReturnType<typeof runOpenExecutions>> | undefined;
-  if (!only || only === 'inprocess') {
-    console.error('1. in-process, concurrency', settings.concurrency);
-    inprocess = await runInProcess(settings);
+  if (only) {
+    if (only === 'inprocess') {
+      console.error('1. in-process, concurrency', settings.concurrency);
+      inprocess = await runInProcess(settings);
+    } else if (only === 'durable') {
+      console.error('2. durable over HTTP (SQLite)');
+      durable = await runDurable(settings);
+    } else {
+      console.error(`3. ${settings.openExecutions} executions parked in a Wait`);
+      open = await runOpenExecutions(settings);
+    }
+    if (partFile) writeFileSync(partFile, JSON.stringify(inprocess ?? durable ?? open));
+  } else {
+    inprocess = await runPartInChild<InProcessRow[]>('inprocess', settings.quick);
+    durable = await runPartInChild('durable', settings.quick);
+    open = await runPartInChild('open', settings.quick);
   }
-  if (!only || only === 'durable') {
-    console.error('2. durable over HTTP (SQLite)');
-    durable = await runDurable(settings);
-  }
-  if (!only || only === 'open') {
-    console.error(`3. ${settings.openExecutions} executions parked in a Wait`);
-    open = await runOpenExecutions(settings);
+  if (partFile) {
+    clearInterval(keepAlive);
+    return;
   }
   clearInterval(keepAlive);
   console.log(table(inprocess, durable, open));

@@ -1653,8 +1653,16 @@ function exceedsPayloadQuota(text: string): boolean {
   return text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES;
 }
 
+/**
+ * V8's JSON.stringify returns text longer than 32 characters as a tree of its parts. History
+ * keeps these texts (the in-memory store for good), and every garbage collection then copies
+ * three objects per text instead of one; converting the text to a number makes V8 flatten it
+ * in place, and the collector then drops the tree.
+ */
 function json(value: unknown): string {
-  return JSON.stringify(value === undefined ? null : value);
+  const text = JSON.stringify(value === undefined ? null : value);
+  if (text.length > 32) void Number(text);
+  return text;
 }
 
 function compact<T extends Record<string, unknown>>(value: T): T {

@@ -25,8 +25,8 @@ export interface StoredEventFields {
  * every state-level event of an execution), so they never pay for the parse.
  *
  * A class, not an object literal with getters: a literal allocated four closures, their
- * context and a hidden class of its own per event, a third of what the durable server
- * allocated per execution. The lazy parts live in private fields, which Object.freeze leaves
+ * context and a hidden class of its own per event (953 bytes and 3 µs per record, against
+ * 121 bytes and 0.25 µs). The lazy parts live in private fields, which Object.freeze leaves
  * writable; the getters are on the prototype, so `toJSON` lists the fields for serialisers.
  */
 class StoredEvent implements RecordedEvent {

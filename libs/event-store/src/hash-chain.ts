@@ -22,7 +22,6 @@ const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
  * Throws TypeError for bigints and cycles, which have no JSON form either.
  */
 export function canonicalJson(value: unknown): string {
-  if (isCanonicalAsIs(value, 0)) return JSON.stringify(value) ?? 'null';
   return flattened(writeCanonical(value, []) ?? 'null');
 }
 
@@ -124,7 +123,7 @@ function writeCanonical(input: unknown, ancestors: object[]): string | undefined
   if (object instanceof Number || object instanceof String || object instanceof Boolean) {
     return writeCanonical(object.valueOf(), ancestors);
   }
-  if (ancestors.length < MAX_AS_IS_DEPTH && isCanonicalAsIs(object, ancestors.length)) return JSON.stringify(object);
+  if (isCanonicalAsIs(object, ancestors.length)) return JSON.stringify(object);
   ancestors.push(object);
   let out: string;
   if (Array.isArray(object)) {

@@ -2,8 +2,8 @@ import type { RecordedEvent } from '../event-store';
 
 /**
  * The recent events as a ring: keeping one costs a slot write. The array this replaced was
- * sliced and regrown at every commit once full, a quarter of what the durable server
- * allocated. Only committed events, contiguous by position.
+ * sliced and regrown at every commit once full: a quarter of what the runner and the SQLite
+ * store allocated per execution. Only committed events, contiguous by position.
  */
 export class RecentEvents {
   private readonly slots: Array<RecordedEvent | undefined>;

@@ -98,7 +98,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

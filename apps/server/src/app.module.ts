@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createDirectoryObjectStore, createFastClock } from '@stepstone/engine';
 import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { createActivityTaskQueue, createExecutionEndWatcher, loadMockConfig, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
+import { instrumentEventStore, telemetryRequested } from '@stepstone/telemetry';
 import {
   CreateActivityHandler,
   DeleteActivityHandler,
@@ -57,6 +58,8 @@ import {
 } from './state-machines/state-machine-queries.handler';
 import { TagResourceHandler, UntagResourceHandler } from './state-machines/tag-resource.handler';
 import { UpdateStateMachineHandler } from './state-machines/update-state-machine.handler';
+import { ApiCallSpanInterceptor } from './telemetry/api-call-span.interceptor';
+import { TelemetryService } from './telemetry/telemetry.service';
 
 const handlers = [
   CreateStateMachineHandler,
@@ -92,6 +95,7 @@ export class AppModule {
   static forRoot(config: ServerConfig): DynamicModule {
     const fastClock = config.clock === 'fast' ? createFastClock() : undefined;
     const clock: Clock = fastClock ? () => fastClock.now() : () => new Date();
+    const telemetry = telemetryRequested();
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -106,7 +110,8 @@ export class AppModule {
           useFactory: () => {
             mkdirSync(config.dataDir, { recursive: true });
             // WAL checkpoints run on a worker thread, off the request path (wal-checkpointer.ts).
-            return openSqliteEventStore({ file: config.databaseFile, backgroundCheckpointMs: 200 });
+            const store = openSqliteEventStore({ file: config.databaseFile, backgroundCheckpointMs: 200 });
+            return telemetry ? instrumentEventStore(store) : store;
           },
         },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
@@ -137,6 +142,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
         LifecycleService,
         IntegrationsLifecycle,
+        ...(telemetry ? [TelemetryService, { provide: APP_INTERCEPTOR, useClass: ApiCallSpanInterceptor }] : []),
         ...handlers,
       ],
     };

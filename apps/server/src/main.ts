@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { startTelemetry } from '@stepstone/telemetry';
 import { loadConfig } from './config';
 
 /**
@@ -12,6 +13,9 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  // Before Nest builds anything, so every tracer and meter taken later is the configured one.
+  // TelemetryService flushes it when the app closes.
+  startTelemetry({ serviceName: 'stepstone', prometheusHost: config.host });
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
   // Bodies stay raw text: the controller parses them, so malformed JSON gets AWS's error
   // (SerializationException) from the one exception filter instead of fastify's default.

@@ -8,7 +8,7 @@ import { actorFromAuthorization, type RequestContext } from './request-context';
 import { validateRequest } from './validate-request';
 
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
-const TARGET_PREFIX = 'AWSStepFunctions.';
+export const TARGET_PREFIX = 'AWSStepFunctions.';
 
 /**
  * The AWS JSON 1.0 endpoint: every action is `POST /` named by `X-Amz-Target`. The body

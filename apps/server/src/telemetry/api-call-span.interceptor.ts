@@ -3,8 +3,7 @@ import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { isApiError } from '../aws-protocol/api-errors';
-
-const TARGET_PREFIX = 'AWSStepFunctions.';
+import { TARGET_PREFIX } from '../aws-protocol/aws-json.controller';
 
 /**
  * One span per API call, named by the AWS action (`StepFunctions.StartExecution`), with the

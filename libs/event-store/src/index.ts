@@ -34,3 +34,5 @@ export { openSqliteEventStore } from './sqlite/sqlite-event-store';
 export type { SqliteEventStore, SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { openInMemoryEventStore } from './in-memory/in-memory-event-store';
 export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';
+export { openPostgresEventStore } from './postgres/postgres-event-store';
+export type { PostgresEventStore, PostgresEventStoreOptions } from './postgres/postgres-event-store';

@@ -36,3 +36,5 @@ export { openInMemoryEventStore } from './in-memory/in-memory-event-store';
 export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';
 export { openPostgresEventStore } from './postgres/postgres-event-store';
 export type { PostgresEventStore, PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { describeStoreSelection, openEventStore, redactUrl, storeSelectionFromEnv, StoreKind, StoreUnavailableError } from './open-event-store';
+export type { StoreSelection } from './open-event-store';

@@ -85,7 +85,7 @@ function limitOf(value: string | undefined): number {
 }
 
 async function fromDataDir(data: string | undefined, query: AuditQuery): Promise<AuditResult> {
-  const store = openDataStore(data);
+  const store = await openDataStore(data);
   const projections = createProjections({ store });
   try {
     // The read model may lag the store (server stopped mid-batch, or never ran this build).

@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     if (action !== 'rebuild' && action !== 'status') throw new UsageError(action === undefined ? 'Missing the action (rebuild or status)' : `Unknown action '${action}'`);
     if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'`);
 
-    const store = openDataStore(values.data);
+    const store = await openDataStore(values.data);
     const projections = createProjections({ store });
     try {
       const head = await store.headPosition();

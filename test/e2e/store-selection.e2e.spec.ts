@@ -128,4 +128,30 @@ describe('store selection: PostgreSQL', () => {
       await database.drop();
     }
   });
+  it('two server processes on one database: Describe on one right after Start on the other sees the execution', async () => {
+    const database = await createTestDatabase(cluster!.url);
+    const env = { STEPSTONE_STORE: 'postgres', STEPSTONE_POSTGRES_URL: database.url };
+    const [first, second] = await Promise.all([startServer({ env }), startServer({ env })]);
+    try {
+      const a = sfnClient(first.endpoint);
+      const b = sfnClient(second.endpoint);
+      const machine = await a.send(
+        new CreateStateMachineCommand({
+          name: 'shared',
+          roleArn: 'arn:aws:iam::123456789012:role/stepstone',
+          definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } }),
+        }),
+      );
+      for (let index = 0; index < 5; index += 1) {
+        const [starter, describer] = index % 2 === 0 ? [a, b] : [b, a];
+        const { executionArn } = await starter.send(new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, name: `run-${index}`, input: `{"i":${index}}` }));
+        const described = await describer.send(new DescribeExecutionCommand({ executionArn }));
+        assert.equal(described.status, 'RUNNING');
+        assert.equal(described.input, `{"i":${index}}`);
+      }
+    } finally {
+      await Promise.all([first.dispose(), second.dispose()]);
+      await database.drop();
+    }
+  });
 });

@@ -38,3 +38,5 @@ export { openPostgresEventStore } from './postgres/postgres-event-store';
 export type { PostgresEventStore, PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { describeStoreSelection, openEventStore, redactUrl, storeSelectionFromEnv, StoreKind, StoreUnavailableError } from './open-event-store';
 export type { StoreSelection } from './open-event-store';
+export { migrate as migratePostgresSchema } from './postgres/postgres-schema';
+export type { Migration as PostgresMigration } from './postgres/postgres-schema';

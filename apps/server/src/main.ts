@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { describeStoreSelection, openEventStore, StoreUnavailableError } from '@stepstone/event-store';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
+import { lockDataFolder } from './infrastructure/data-folder-lock';
 
 /**
  * Largest request body accepted. Definitions may be 1 MiB and inputs 256 KiB; beyond this the
@@ -13,6 +14,7 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  if (config.store.kind === 'sqlite') lockDataFolder(config.dataDir);
   // Opened before Nest, so a store that cannot be reached is one line and exit 1 (see below).
   const store = await openEventStore(config.store.kind === 'sqlite' ? { ...config.store, backgroundCheckpointMs: 200 } : config.store);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });

@@ -6,13 +6,15 @@ import { startServer, TEST_STORE, type RunningServer } from '../support/server';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-describe('one server per SQLite data folder', { skip: TEST_STORE === 'postgres' ? 'the lock guards the SQLite data folder; on PostgreSQL several servers share the store' : false }, () => {
+describe('one server per SQLite data folder', () => {
   let server: RunningServer | undefined;
   after(async () => {
     await server?.dispose();
   });
 
-  it('a second server on the same folder refuses to start with one line; after a SIGKILL the folder is free again', async () => {
+  const skip = TEST_STORE === 'postgres' ? 'the lock guards the SQLite data folder; on PostgreSQL several servers share the store' : false;
+
+  it('a second server on the same folder refuses to start with one line; after a SIGKILL the folder is free again', { skip }, async () => {
     server = await startServer();
     const second = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {

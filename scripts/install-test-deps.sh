@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on a fresh Debian machine with Node 20: npm packages, and
-# Debian's AWS CLI (the e2e suite drives the real `aws stepfunctions`). Idempotent.
+# Debian's AWS CLI (the e2e suite drives the real `aws stepfunctions`), Debian's PostgreSQL server
+# (the specs start a private cluster on 127.0.0.1: test/support/postgres.ts). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -10,5 +11,14 @@ fi
 if ! command -v aws >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     (apt-get update && apt-get install -y awscli) || echo "warning: could not install awscli; the AWS CLI tests will fail"
+  fi
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    # Only the binaries are wanted: no system-wide cluster on port 5432.
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
+    fi
+    (apt-get update && apt-get install -y postgresql) || echo "warning: could not install postgresql; the PostgreSQL tests will fail"
   fi
 fi

@@ -2,12 +2,28 @@
 // Runs every *.spec.ts under libs/, apps/ and test/ with Node's test runner (through tsx),
 // shows the spec reporter, and ends with one line: `N passed, N failed[, N skipped]`.
 // `--unit` leaves out the suites that start the real server (test/e2e, test/crash).
+// PostgreSQL: the whole run shares one private cluster on 127.0.0.1 (test/support/with-postgres.ts
+// starts and stops it); the e2e and crash suites then run a second time on it
+// (STEPSTONE_TEST_STORE=postgres, test/support/server.ts).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
+
+if (!process.env.STEPSTONE_TEST_POSTGRES_URL) {
+  // Re-run this script inside a private PostgreSQL cluster, stopped however the run ends.
+  const wrapped = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/with-postgres.ts', process.execPath, new URL(import.meta.url).pathname, ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit' },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => wrapped.kill(signal));
+  wrapped.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await runPasses();
+}
 
 function findSpecs(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -19,24 +35,46 @@ function findSpecs(dir, found = []) {
   return found;
 }
 
-const specs = ['libs', 'apps', 'test']
-  .flatMap((dir) => findSpecs(join(root, dir)))
-  .filter((file) => !(unitOnly && (file.startsWith('test/e2e') || file.startsWith('test/crash'))))
-  .sort();
+async function runPasses() {
+  const specs = ['libs', 'apps', 'test']
+    .flatMap((dir) => findSpecs(join(root, dir)))
+    .filter((file) => !(unitOnly && isServerSuite(file)))
+    .sort();
+  // store-selection picks its stores itself: once is enough.
+  const postgresSpecs = specs.filter((file) => isServerSuite(file) && !file.endsWith('store-selection.e2e.spec.ts'));
 
-mkdirSync(join(root, '.tmp'), { recursive: true });
-const tapFile = join(root, '.tmp', 'test-results.tap');
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...specs],
-  { cwd: root, stdio: 'inherit' },
-);
-child.on('exit', (code) => {
-  const tap = readFileSync(tapFile, 'utf8');
-  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
-  const passed = count('pass');
-  const failed = count('fail') + count('cancelled');
-  const skipped = count('skipped') + count('todo');
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  process.exit(code === 0 && failed === 0 && passed > 0 ? 0 : 1);
-});
+  mkdirSync(join(root, '.tmp'), { recursive: true });
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  let ok = true;
+  const passes = [{ name: 'sqlite', specs, env: {} }];
+  if (!unitOnly && postgresSpecs.length > 0) passes.push({ name: 'postgres', specs: postgresSpecs, env: { STEPSTONE_TEST_STORE: 'postgres' } });
+  for (const pass of passes) {
+    if (pass.name !== 'sqlite') console.log(`\n== the server suites again, on PostgreSQL (${pass.specs.length} files)`);
+    const result = await runNodeTest(pass.specs, pass.env, join(root, '.tmp', pass.name === 'sqlite' ? 'test-results.tap' : `test-results-${pass.name}.tap`));
+    totals.passed += result.passed;
+    totals.failed += result.failed;
+    totals.skipped += result.skipped;
+    ok &&= result.code === 0;
+  }
+  console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+  process.exit(ok && totals.failed === 0 && totals.passed > 0 ? 0 : 1);
+}
+
+function isServerSuite(file) {
+  return file.startsWith('test/e2e') || file.startsWith('test/crash');
+}
+
+function runNodeTest(specs, env, tapFile) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...specs],
+      { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
+    );
+    child.on('exit', (code) => {
+      const tap = readFileSync(tapFile, 'utf8');
+      const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+      resolve({ code, passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') });
+    });
+  });
+}

@@ -14,7 +14,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import Database from 'better-sqlite3';
-import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
+import { openServerStore, rawCall, sfnClient, startServer, TEST_STORE, type RunningServer } from '../support/server';
 
 /**
  * The audit trail end to end: a real server records who did what (SDK calls signed by
@@ -44,9 +44,12 @@ interface CliResult {
   readonly stderr: string;
 }
 
+/** The variables that point the CLI at the server's store (PostgreSQL in the suite's second pass). */
+let cliEnv: NodeJS.ProcessEnv = process.env;
+
 function stepstone(...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: repoRoot }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: repoRoot, env: cliEnv }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -70,6 +73,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
 
   before(async () => {
     server = await startServer();
+    cliEnv = { ...process.env, ...server.storeEnv };
     dbFile = path.join(server.dataDir, 'stepstone.db');
     sfn = sfnClient(server.endpoint);
     await sfn.send(new CreateStateMachineCommand({ name: 'audited', definition: definitionV1, roleArn }));
@@ -97,36 +101,30 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     await server?.dispose();
   });
 
-  it('records on every event who caused it, and starts each chain at the hash of its definition', () => {
-    const db = new Database(dbFile, { readonly: true });
+  it('records on every event who caused it, and starts each chain at the hash of its definition', async () => {
+    const store = await openServerStore(server);
     try {
-      const rows = db.prepare('SELECT stream_id, revision, type, metadata, previous_hash FROM events ORDER BY position').all() as Array<{
-        stream_id: string;
-        revision: number;
-        type: string;
-        metadata: string;
-        previous_hash: string;
-      }>;
+      const rows = await store.readAll({ fromPosition: 0 });
       for (const row of rows) {
-        const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+        const metadata = row.metadata;
         if (metadata.actor === 'engine') {
-          assert.deepEqual(metadata, { actor: 'engine' }, `${row.stream_id}#${row.revision}`);
+          assert.deepEqual(metadata, { actor: 'engine' }, `${row.streamId}#${row.revision}`);
         } else {
-          assert.match(String(metadata.actor), /^(AKIDSTEPSTONETEST|anonymous)$/, `${row.stream_id}#${row.revision}`);
-          assert.equal(metadata.sourceIp, '127.0.0.1', `${row.stream_id}#${row.revision}`);
-          assert.match(String(metadata.requestId), /^[0-9a-f-]{36}$/, `${row.stream_id}#${row.revision}`);
+          assert.match(String(metadata.actor), /^(AKIDSTEPSTONETEST|anonymous)$/, `${row.streamId}#${row.revision}`);
+          assert.equal(metadata.sourceIp, '127.0.0.1', `${row.streamId}#${row.revision}`);
+          assert.match(String(metadata.requestId), /^[0-9a-f-]{36}$/, `${row.streamId}#${row.revision}`);
         }
       }
-      const first = (streamId: string) => rows.find((row) => row.stream_id === streamId && row.revision === 0)!;
-      assert.equal(JSON.parse(first('execution-audited:after-update').metadata).actor, 'AKIDSTEPSTONETEST');
-      assert.equal(JSON.parse(first('state-machine-anon').metadata).actor, 'anonymous');
-      assert.equal(first('state-machine-audited').previous_hash, sha256(definitionV1));
-      assert.equal(first('execution-audited:before-update').previous_hash, sha256(definitionV1));
-      assert.equal(first('execution-audited:after-update').previous_hash, sha256(definitionV2));
+      const first = (streamId: string) => rows.find((row) => row.streamId === streamId && row.revision === 0)!;
+      assert.equal(first('execution-audited:after-update').metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(first('state-machine-anon').metadata.actor, 'anonymous');
+      assert.equal(first('state-machine-audited').previousHash, sha256(definitionV1));
+      assert.equal(first('execution-audited:before-update').previousHash, sha256(definitionV1));
+      assert.equal(first('execution-audited:after-update').previousHash, sha256(definitionV2));
       const aborted = rows.find((row) => row.type === 'ExecutionAborted')!;
-      assert.equal(JSON.parse(aborted.metadata).actor, 'AKIDSTEPSTONETEST');
+      assert.equal(aborted.metadata.actor, 'AKIDSTEPSTONETEST');
     } finally {
-      db.close();
+      await store.close();
     }
   });
 
@@ -236,7 +234,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     assert.match(one.stdout, /^verified 2 streams, \d+ events: OK$/m);
   });
 
-  it('stepstone projections rebuild reproduces every read-model table exactly', async () => {
+  it('stepstone projections rebuild reproduces every read-model table exactly', { skip: TEST_STORE === 'postgres' ? 'edits the SQLite file by hand (on PostgreSQL: the contract suite tampers, projections-postgres.int.spec.ts rebuilds)' : false }, async () => {
     await server.kill('SIGTERM');
     const snapshot = () => {
       const db = new Database(dbFile, { readonly: true });
@@ -265,7 +263,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     assert.deepEqual(snapshot(), before);
   });
 
-  it('stepstone verify catches a row edited by hand in the SQLite file, and a deleted row', async () => {
+  it('stepstone verify catches a row edited by hand in the SQLite file, and a deleted row', { skip: TEST_STORE === 'postgres' ? 'edits the SQLite file by hand (on PostgreSQL: the contract suite tampers, projections-postgres.int.spec.ts rebuilds)' : false }, async () => {
     const arn = exArn('audited', 'after-update');
     const db = new Database(dbFile);
     const row = db.prepare(`SELECT position, data FROM events WHERE stream_id = 'execution-audited:after-update' AND revision = 2`).get() as { position: number; data: string };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateStateMachineCommand,
@@ -20,8 +19,7 @@ import {
   ValidateStateMachineDefinitionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import Database from 'better-sqlite3';
-import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
+import { openServerStore, rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
 import { eventually, rejectsWith } from '../support/helpers';
 
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
@@ -299,15 +297,14 @@ describe('AWS SDK against the real server', () => {
 
   it('records the caller (access key id) and source IP in the metadata of the events it causes', async () => {
     await sfn.send(new CreateStateMachineCommand({ name: 'audited', definition: passDefinition, roleArn }));
-    const db = new Database(path.join(server.dataDir, 'stepstone.db'), { readonly: true });
+    const store = await openServerStore(server);
     try {
-      const row = db.prepare("SELECT type, metadata FROM events WHERE stream_id = 'state-machine-audited'").get() as { type: string; metadata: string };
-      assert.equal(row.type, 'StateMachineCreated');
-      const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
-      assert.equal(metadata.actor, 'AKIDSTEPSTONETEST');
-      assert.equal(metadata.sourceIp, '127.0.0.1');
+      const [event] = await store.readStream('state-machine-audited');
+      assert.equal(event.type, 'StateMachineCreated');
+      assert.equal(event.metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(event.metadata.sourceIp, '127.0.0.1');
     } finally {
-      db.close();
+      await store.close();
     }
   });
 

@@ -4,13 +4,24 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { openEventStore, storeSelectionFromEnv, type EventStore } from '@stepstone/event-store';
+import { createTestDatabase, TEST_POSTGRES_URL_ENV } from './postgres';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const listeningLine = /stepstone listening on (http:\/\/\S+)/;
 
+/**
+ * The store the e2e suites run the server on: `STEPSTONE_TEST_STORE=postgres` (set by
+ * scripts/run-tests.mjs for its second pass) gives each server a fresh database on the cluster
+ * named by STEPSTONE_TEST_POSTGRES_URL; otherwise the embedded SQLite file in its data folder.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.STEPSTONE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
 export interface RunningServer {
   readonly endpoint: string;
   readonly dataDir: string;
+  /** The variables that select the server's store (empty on SQLite): pass them to the CLI. */
+  readonly storeEnv: Readonly<Record<string, string>>;
   /** The running process's pid, -1 when it is not running. */
   pid(): number;
   /** Everything the process wrote to stdout and stderr so far (for failure messages). */
@@ -40,6 +51,8 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'stepstone-e2e-'));
   const port = await freePort();
+  const database = TEST_STORE === 'postgres' && options.env?.STEPSTONE_STORE === undefined ? await createTestDatabase(postgresUrl()) : undefined;
+  const storeEnv: Record<string, string> = database ? { STEPSTONE_STORE: 'postgres', STEPSTONE_POSTGRES_URL: database.url } : {};
   let child: ChildProcess | undefined;
   let exit: Promise<void> = Promise.resolve();
   let log = '';
@@ -48,7 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log = '';
     const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
+      env: { ...process.env, ...storeEnv, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -81,10 +94,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await exited;
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,
+    storeEnv,
     pid: () => child?.pid ?? -1,
     output: () => log,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
@@ -94,8 +113,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     async dispose() {
       await kill('SIGTERM');
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
+}
+
+function postgresUrl(): string {
+  const url = process.env[TEST_POSTGRES_URL_ENV];
+  if (!url) throw new Error(`STEPSTONE_TEST_STORE=postgres needs ${TEST_POSTGRES_URL_ENV} (run through scripts/run-tests.mjs or test/support/with-postgres.ts)`);
+  return url;
+}
+
+/** Opens the store a (stopped or running) server writes, to inspect what it stored. */
+export function openServerStore(server: RunningServer): Promise<EventStore> {
+  return openEventStore(storeSelectionFromEnv(server.storeEnv, path.join(server.dataDir, 'stepstone.db')));
 }
 
 export function freePort(): Promise<number> {

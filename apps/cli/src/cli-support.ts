@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { openSqliteEventStore, type SqliteEventStore } from '@stepstone/event-store';
+import { openEventStore, storeSelectionFromEnv, StoreUnavailableError, type EventStore } from '@stepstone/event-store';
 
 /** A user mistake on the command line: printed without a stack, exit code 2. */
 export class UsageError extends Error {
@@ -26,14 +26,18 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
 }
 
 /**
- * Opens the server's SQLite file. Refuses a folder without one rather than creating an empty
- * store there (a mistyped --data would otherwise verify an empty store as intact).
+ * Opens the store the server uses: `STEPSTONE_STORE` (default sqlite) as the server reads it.
+ * For SQLite, refuses a folder without a database file rather than creating an empty store there
+ * (a mistyped --data would otherwise verify an empty store as intact).
  */
-export function openDataStore(dataFlag: string | undefined): SqliteEventStore {
-  const dataDir = resolveDataDir(dataFlag);
+export async function openDataStore(dataFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<EventStore> {
+  const dataDir = resolveDataDir(dataFlag, env);
   const file = path.join(dataDir, 'stepstone.db');
-  if (!existsSync(file)) throw new UsageError(`No Stepstone data in '${dataDir}' (${file} does not exist); pass --data DIR or set STEPSTONE_DATA`);
-  return openSqliteEventStore({ file });
+  const selection = storeSelectionFromEnv(env, file);
+  if (selection.kind === 'sqlite' && !existsSync(file)) {
+    throw new UsageError(`No Stepstone data in '${dataDir}' (${file} does not exist); pass --data DIR or set STEPSTONE_DATA`);
+  }
+  return openEventStore(selection);
 }
 
 /** Runs a command body, turning UsageError into its message and exit code 2. */
@@ -44,6 +48,10 @@ export async function withUsage(usage: string, body: () => Promise<number>): Pro
     if (error instanceof UsageError) {
       console.error(`${error.message}\nUsage: stepstone ${usage}`);
       return ExitCode.usage;
+    }
+    if (error instanceof StoreUnavailableError) {
+      console.error(`stepstone: ${error.message}`);
+      return ExitCode.failed;
     }
     throw error;
   }

@@ -4,7 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createDirectoryObjectStore, createFastClock } from '@stepstone/engine';
-import { openSqliteEventStore, type EventStore } from '@stepstone/event-store';
+import type { EventStore } from '@stepstone/event-store';
 import { createActivityTaskQueue, createExecutionEndWatcher, loadMockConfig, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
 import { instrumentEventStore, telemetryRequested } from '@stepstone/telemetry';
@@ -92,7 +92,8 @@ const handlers = [
 /** Binds the ports to their adapters (factory providers) and registers every handler. */
 @Module({})
 export class AppModule {
-  static forRoot(config: ServerConfig): DynamicModule {
+  /** `store` is opened by main.ts before Nest starts (a store that cannot be reached fails there). */
+  static forRoot(config: ServerConfig, store: EventStore): DynamicModule {
     const fastClock = config.clock === 'fast' ? createFastClock() : undefined;
     const clock: Clock = fastClock ? () => fastClock.now() : () => new Date();
     const telemetry = telemetryRequested();
@@ -105,15 +106,7 @@ export class AppModule {
         { provide: CLOCK, useValue: clock },
         { provide: ID_SOURCE, useValue: (() => randomUUID()) satisfies IdSource },
         { provide: ARNS, useValue: createArns(config.region, config.account) },
-        {
-          provide: EVENT_STORE,
-          useFactory: () => {
-            mkdirSync(config.dataDir, { recursive: true });
-            // WAL checkpoints run on a worker thread, off the request path (wal-checkpointer.ts).
-            const store = openSqliteEventStore({ file: config.databaseFile, backgroundCheckpointMs: 200 });
-            return telemetry ? instrumentEventStore(store) : store;
-          },
-        },
+        { provide: EVENT_STORE, useValue: telemetry ? instrumentEventStore(store) : store },
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
         { provide: ACTIVITY_TASKS, useFactory: () => createActivityTaskQueue() },
         { provide: EXECUTION_END_WATCHER, useFactory: () => createExecutionEndWatcher() },

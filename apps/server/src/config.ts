@@ -1,9 +1,13 @@
+import { storeSelectionFromEnv, type StoreSelection } from '@stepstone/event-store';
+
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   /** Directory holding `stepstone.db`. */
   readonly dataDir: string;
   readonly databaseFile: string;
+  /** `STEPSTONE_STORE` (sqlite, the default; postgres; kurrentdb) and where that store is. */
+  readonly store: StoreSelection;
   /** Root of the local object store Distributed Maps read and write (bucket = subfolder). */
   readonly objectStoreDir: string;
   /** 'system', or 'fast' for tests: timers move a virtual clock to their deadline instead of sleeping. */
@@ -36,12 +40,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer port number, got '${env.PORT}'`);
   const clock = env.STEPSTONE_CLOCK ?? 'system';
   if (clock !== 'system' && clock !== 'fast') throw new Error(`STEPSTONE_CLOCK must be 'system' or 'fast', got '${clock}'`);
+  const databaseFile = `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`;
   return {
     clock,
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir,
-    databaseFile: `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`,
+    databaseFile,
+    store: storeSelectionFromEnv(env, databaseFile),
     objectStoreDir: env.STEPSTONE_OBJECT_STORE_DIR ?? `${dataDir.replace(/[\\/]+$/, '')}/objects`,
     region: env.STEPSTONE_REGION ?? 'us-east-1',
     account: env.STEPSTONE_ACCOUNT ?? '123456789012',

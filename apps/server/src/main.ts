@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { describeStoreSelection, openEventStore, StoreUnavailableError } from '@stepstone/event-store';
 import { AppModule } from './app.module';
 import { startTelemetry } from '@stepstone/telemetry';
 import { loadConfig } from './config';
+import { lockDataFolder } from './infrastructure/data-folder-lock';
 
 /**
  * Largest request body accepted. Definitions may be 1 MiB and inputs 256 KiB; beyond this the
@@ -16,6 +18,9 @@ async function bootstrap(): Promise<void> {
   // Before Nest builds anything, so every tracer and meter taken later is the configured one.
   // TelemetryService flushes it when the app closes.
   startTelemetry({ serviceName: 'stepstone', prometheusHost: config.host });
+  if (config.store.kind === 'sqlite') lockDataFolder(config.dataDir);
+  // Opened before Nest, so a store that cannot be reached is one line and exit 1 (see below).
+  const store = await openEventStore(config.store.kind === 'sqlite' ? { ...config.store, backgroundCheckpointMs: 200 } : config.store);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
   // Bodies stay raw text: the controller parses them, so malformed JSON gets AWS's error
   // (SerializationException) from the one exception filter instead of fastify's default.
@@ -23,7 +28,7 @@ async function bootstrap(): Promise<void> {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, store), adapter, {
     bodyParser: false,
     logger: ['error', 'warn'],
   });
@@ -32,10 +37,11 @@ async function bootstrap(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const clockNote = config.clock === 'fast' ? ', clock: fast (timers do not sleep)' : '';
-  console.log(`stepstone listening on http://${config.host}:${port} (store: sqlite ${config.databaseFile}${clockNote})`);
+  console.log(`stepstone listening on http://${config.host}:${port} (store: ${describeStoreSelection(config.store)}${clockNote})`);
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error);
+  if (error instanceof StoreUnavailableError) console.error(`stepstone: ${error.message}`);
+  else console.error(error);
   process.exit(1);
 });

@@ -85,16 +85,16 @@ function limitOf(value: string | undefined): number {
 }
 
 async function fromDataDir(data: string | undefined, query: AuditQuery): Promise<AuditResult> {
-  const store = openDataStore(data);
-  const projections = createProjections({ store });
+  const store = await openDataStore(data);
+  const projections = await createProjections({ store });
   try {
     // The read model may lag the store (server stopped mid-batch, or never ran this build).
     const head = await store.headPosition();
     if (!(await projections.waitForPosition(head, 60_000))) throw new Error(`the audit read model did not reach position ${head}`);
-    const page = projections.queryAudit(query);
+    const page = await projections.queryAudit(query);
     return { entries: page.entries, more: page.nextPosition !== undefined };
   } finally {
-    projections.close();
+    await projections.close();
     await store.close();
   }
 }

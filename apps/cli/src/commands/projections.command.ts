@@ -25,8 +25,8 @@ export async function run(argv: string[]): Promise<number> {
     if (action !== 'rebuild' && action !== 'status') throw new UsageError(action === undefined ? 'Missing the action (rebuild or status)' : `Unknown action '${action}'`);
     if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'`);
 
-    const store = openDataStore(values.data);
-    const projections = createProjections({ store });
+    const store = await openDataStore(values.data);
+    const projections = await createProjections({ store });
     try {
       const head = await store.headPosition();
       if (action === 'status') {
@@ -39,11 +39,11 @@ export async function run(argv: string[]): Promise<number> {
         console.error(`rebuild stopped at position ${projections.position()} of ${head}`);
         return ExitCode.failed;
       }
-      const counts = Object.entries(projections.snapshot()).map(([table, rows]) => `${table}=${rows.length}`);
+      const counts = Object.entries(await projections.snapshot()).map(([table, rows]) => `${table}=${rows.length}`);
       console.log(`rebuilt read models from position 0 to ${head} in ${Date.now() - started} ms: ${counts.join(', ')}`);
       return ExitCode.ok;
     } finally {
-      projections.close();
+      await projections.close();
       await store.close();
     }
   });

@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
       toEventId = Number(values.to);
     }
 
-    const store = openDataStore(values.data);
+    const store = await openDataStore(values.data);
     try {
       const recorded = await store.readStream(executionStreamId(executionArn));
       if (recorded.length === 0) {

@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (values.all && positionals.length > 0) throw new UsageError('Pass ARNs or --all, not both');
     const streamIds = positionals.length > 0 ? positionals.map(streamIdOfArn) : undefined;
-    const store = openDataStore(values.data);
+    const store = await openDataStore(values.data);
     try {
       const result = await verifyStore(store, { ...(streamIds ? { streamIds } : {}), expectedSeeds: stepstoneChainSeeds(store) });
       if (values.json) {

@@ -39,7 +39,7 @@ export class AuditController {
     }
     const limit = query.limit === undefined ? AUDIT_DEFAULT_LIMIT : Number(query.limit);
     await catchUp(this.store, this.projections);
-    const page = this.projections.queryAudit({
+    const page = await this.projections.queryAudit({
       ...(since !== undefined ? { since } : {}),
       ...(until !== undefined ? { until } : {}),
       ...(query.actor !== undefined ? { actor: query.actor } : {}),

@@ -40,7 +40,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
   async execute({ request }: DescribeExecutionQuery) {
     this.arns.parseExecution(request.executionArn);
     await catchUp(this.store, this.projections);
-    const execution = this.projections.describeExecution(request.executionArn);
+    const execution = await this.projections.describeExecution(request.executionArn);
     if (!execution) throw new ExecutionDoesNotExist(request.executionArn);
     const withData = request.includedData !== 'METADATA_ONLY';
     return {
@@ -83,8 +83,8 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
   async execute({ request }: ListExecutionsQuery) {
     this.arns.parseStateMachine(request.stateMachineArn);
     await catchUp(this.store, this.projections);
-    if (!this.projections.getStateMachine(request.stateMachineArn)) throw new StateMachineDoesNotExist(request.stateMachineArn);
-    const page = readPage(request.nextToken, () =>
+    if (!(await this.projections.getStateMachine(request.stateMachineArn))) throw new StateMachineDoesNotExist(request.stateMachineArn);
+    const page = await readPage(request.nextToken, () =>
       this.projections.listExecutions({
         stateMachineArn: request.stateMachineArn,
         ...(request.statusFilter !== undefined ? { statusFilter: request.statusFilter } : {}),
@@ -177,7 +177,7 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
     const start = loaded?.state.start;
     if (!start) throw new ExecutionDoesNotExist(request.executionArn);
     await catchUp(this.store, this.projections);
-    const machine = this.projections.getStateMachine(start.stateMachineArn);
+    const machine = await this.projections.getStateMachine(start.stateMachineArn);
     return {
       stateMachineArn: start.stateMachineArn,
       name: this.arns.parseStateMachine(start.stateMachineArn),

@@ -25,7 +25,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.close();
-    this.projections.close();
+    await this.projections.close();
     await this.store.close();
   }
 }

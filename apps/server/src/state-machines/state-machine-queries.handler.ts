@@ -38,7 +38,7 @@ export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateM
   async execute({ request }: DescribeStateMachineQuery) {
     this.arns.parseStateMachine(request.stateMachineArn);
     await catchUp(this.store, this.projections);
-    const machine = this.projections.getStateMachine(request.stateMachineArn);
+    const machine = await this.projections.getStateMachine(request.stateMachineArn);
     if (!machine) throw new StateMachineDoesNotExist(request.stateMachineArn);
     return {
       stateMachineArn: machine.stateMachineArn,
@@ -65,7 +65,7 @@ export class ListStateMachinesHandler implements IQueryHandler<ListStateMachines
 
   async execute({ request }: ListStateMachinesQuery) {
     await catchUp(this.store, this.projections);
-    const page = readPage(request.nextToken, () => this.projections.listStateMachines(request));
+    const page = await readPage(request.nextToken, () => this.projections.listStateMachines(request));
     return {
       stateMachines: page.items.map((machine) => ({
         stateMachineArn: machine.stateMachineArn,
@@ -90,7 +90,7 @@ export class ListTagsForResourceHandler implements IQueryHandler<ListTagsForReso
     if (isActivityArn(request.resourceArn)) return { tags: await activityTags(this.store, this.arns, request.resourceArn) };
     this.arns.parseStateMachine(request.resourceArn);
     await catchUp(this.store, this.projections);
-    const machine = this.projections.getStateMachine(request.resourceArn);
+    const machine = await this.projections.getStateMachine(request.resourceArn);
     if (!machine) throw new ResourceNotFound(request.resourceArn);
     return { tags: machine.tags };
   }
@@ -117,9 +117,9 @@ export class ValidateStateMachineDefinitionHandler implements IQueryHandler<Vali
 }
 
 /** Runs a paged read, turning an undecodable token into AWS's InvalidToken. */
-export function readPage<T>(token: string | undefined, read: () => T): T {
+export async function readPage<T>(token: string | undefined, read: () => Promise<T>): Promise<T> {
   try {
-    return read();
+    return await read();
   } catch (error) {
     if (error instanceof InvalidPageTokenError) throw new InvalidToken(token ?? '');
     throw error;

@@ -1,7 +1,8 @@
-import type Database from 'better-sqlite3';
+import type { CompiledQuery } from 'kysely';
 import type { RecordedEvent } from '@stepstone/event-store';
 import { STATE_MACHINE_STREAM_PREFIX } from '../events/state-machine-events';
 import { EXECUTION_STREAM_PREFIX } from '../read-models/apply-events';
+import { queryBuilder, type ReadModelDialect } from '../read-models/read-model-statements';
 
 /**
  * The audit read model: one row per change someone asked for through the API (or, for a few
@@ -186,39 +187,35 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Applies one event to the audit table (inside the caller's transaction). Idempotent by position. */
-export function createAuditApplier(db: Database.Database): (event: RecordedEvent) => void {
-  const insert = db.prepare(
-    `INSERT INTO ${AUDIT_TABLE} (position, recorded_at, actor, source_ip, request_id, action, resource, stream_id, revision, event_type, details)
-     VALUES (@position, @recordedAt, @actor, @sourceIp, @requestId, @action, @resource, @streamId, @revision, @eventType, @details)
-     ON CONFLICT (position) DO NOTHING`,
-  );
-  // Only a stream's first event names its ARN (StateMachineCreated, ExecutionStarted); later
-  // actions on the stream take it from the stream's earlier rows.
-  const resourceOfStream = db
-    .prepare<[string], string>(`SELECT resource FROM ${AUDIT_TABLE} WHERE stream_id = ? ORDER BY position DESC LIMIT 1`)
-    .pluck();
+/** Whether `event` may be an audit row (checked before anything of it is parsed). */
+export function isAudited(event: RecordedEvent): boolean {
+  return auditedTypes.has(event.type);
+}
 
-  return (event) => {
-    // Most events are no action (states entered and exited): skip them before parsing anything.
-    if (!auditedTypes.has(event.type)) return;
-    const metadata = event.metadata ?? {};
-    const requestId = text(metadata.requestId);
-    const found = actionOf(event, requestId !== undefined);
-    if (!found) return;
-    insert.run({
-      position: event.position,
-      recordedAt: event.recordedAt,
-      actor: text(metadata.actor) ?? 'engine',
-      sourceIp: text(metadata.sourceIp) ?? null,
-      requestId: requestId ?? null,
-      action: found.action,
-      resource: found.resource ?? resourceOfStream.get(event.streamId) ?? event.streamId,
-      streamId: event.streamId,
-      revision: event.revision,
-      eventType: event.type,
-      details: found.details && Object.keys(found.details).length > 0 ? JSON.stringify(found.details) : null,
-    });
+/**
+ * The audit row of one event, or undefined when the event is no action. Only a stream's first
+ * event names its ARN (StateMachineCreated, ExecutionStarted); later actions on the stream take
+ * it from the stream's latest row (`resourceOfStream`).
+ */
+export function auditRowOf(event: RecordedEvent, resourceOfStream: (streamId: string) => string | undefined): (Record<string, unknown> & { resource: string }) | undefined {
+  // Most events are no action (states entered and exited): skip them before parsing anything.
+  if (!auditedTypes.has(event.type)) return undefined;
+  const metadata = event.metadata ?? {};
+  const requestId = text(metadata.requestId);
+  const found = actionOf(event, requestId !== undefined);
+  if (!found) return undefined;
+  return {
+    position: event.position,
+    recordedAt: event.recordedAt,
+    actor: text(metadata.actor) ?? 'engine',
+    sourceIp: text(metadata.sourceIp) ?? null,
+    requestId: requestId ?? null,
+    action: found.action,
+    resource: found.resource ?? resourceOfStream(event.streamId) ?? event.streamId,
+    streamId: event.streamId,
+    revision: event.revision,
+    eventType: event.type,
+    details: found.details && Object.keys(found.details).length > 0 ? JSON.stringify(found.details) : null,
   };
 }
 
@@ -228,48 +225,36 @@ export interface AuditPage {
   readonly nextPosition?: number;
 }
 
-/** Runs an audit query, oldest first. Filters are ANDed. */
-export function queryAudit(db: Database.Database, query: AuditQuery): AuditPage {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (query.since !== undefined) {
-    where.push('recorded_at >= @since');
-    params.since = query.since;
-  }
-  if (query.until !== undefined) {
-    where.push('recorded_at < @until');
-    params.until = query.until;
-  }
-  if (query.actor !== undefined) {
-    where.push('actor = @actor');
-    params.actor = query.actor;
-  }
+/**
+ * An audit query, oldest first, filters ANDed, as a query built for `dialect` (the backend runs
+ * it), and how to turn its rows into a page.
+ */
+export function buildAuditQuery(dialect: ReadModelDialect, query: AuditQuery): { compiled: CompiledQuery; toPage(rows: readonly unknown[]): AuditPage } {
+  let select = queryBuilder(dialect).selectFrom('read_audit').selectAll();
+  if (query.since !== undefined) select = select.where('recorded_at', '>=', query.since);
+  if (query.until !== undefined) select = select.where('recorded_at', '<', query.until);
+  if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
   if (query.resource !== undefined) {
     if (query.resource.endsWith('*')) {
       // substr rather than LIKE: ARNs may contain '_' and '%', which LIKE would treat as wildcards.
-      where.push('substr(resource, 1, @prefixLength) = @prefix');
-      params.prefix = query.resource.slice(0, -1);
-      params.prefixLength = query.resource.length - 1;
+      const prefix = query.resource.slice(0, -1);
+      select = select.where((eb) => eb(eb.fn<string>('substr', [eb.ref('resource'), eb.lit(1), eb.lit(prefix.length)]), '=', prefix));
     } else {
-      where.push('resource = @resource');
-      params.resource = query.resource;
+      select = select.where('resource', '=', query.resource);
     }
   }
-  if (query.action !== undefined) {
-    where.push('action = @action');
-    params.action = query.action;
-  }
-  if (query.afterPosition !== undefined) {
-    where.push('position > @afterPosition');
-    params.afterPosition = query.afterPosition;
-  }
+  if (query.action !== undefined) select = select.where('action', '=', query.action);
+  if (query.afterPosition !== undefined) select = select.where('position', '>', query.afterPosition);
   const limit = Math.min(Math.max(1, query.limit ?? AUDIT_DEFAULT_LIMIT), AUDIT_MAX_LIMIT);
   // One row more than asked tells whether another page exists.
-  params.limit = limit + 1;
-  const sql = `SELECT * FROM ${AUDIT_TABLE} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY position ASC LIMIT @limit`;
-  const rows = db.prepare<[Record<string, unknown>], AuditRow>(sql).all(params);
-  const entries = rows.slice(0, limit).map(toEntry);
-  return rows.length > limit ? { entries, nextPosition: entries[entries.length - 1].position } : { entries };
+  const compiled = select.orderBy('position', 'asc').limit(limit + 1).compile();
+  return {
+    compiled,
+    toPage(rows) {
+      const entries = (rows as AuditRow[]).slice(0, limit).map(toEntry);
+      return rows.length > limit ? { entries, nextPosition: entries[entries.length - 1].position } : { entries };
+    },
+  };
 }
 
 function toEntry(row: AuditRow): AuditEntry {

@@ -1,5 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@stepstone/event-store';
+import { auditRowOf, isAudited } from '../audit/audit-log';
+import type { StatementName } from './read-model-statements';
 import { isStateMachineEvent, mergeTags, removeTags, STATE_MACHINE_STREAM_PREFIX, type Tag } from '../events/state-machine-events';
 
 /** Execution streams as the engine names them (`execution-<stateMachineName>:<executionName>`). */
@@ -30,48 +31,52 @@ const closingEvents: Readonly<Record<string, { status: string; details: string }
   ExecutionTimedOut: { status: 'TIMED_OUT', details: 'executionTimedOutEventDetails' },
 };
 
-interface StateMachineTagsRow {
-  readonly tags: string;
+/** One write a batch makes: a statement of read-model-statements.ts and its parameters. */
+export interface WriteOp {
+  readonly statement: StatementName;
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** Builds the function that applies one event to the read-model tables (inside the caller's transaction). */
-export function createEventApplier(db: Database.Database): (event: RecordedEvent) => void {
-  const sm = {
-    upsert: db.prepare(
-      `INSERT INTO read_state_machines (name, arn, type, status, definition, role_arn, description, logging_configuration,
-         tracing_configuration, tags, creation_date, update_date, revision_id, position)
-       VALUES (@name, @arn, @type, 'ACTIVE', @definition, @roleArn, @description, @logging, @tracing, @tags, @creationDate, NULL, @revisionId, @position)
-       ON CONFLICT (name) DO UPDATE SET arn = excluded.arn, type = excluded.type, status = excluded.status,
-         definition = excluded.definition, role_arn = excluded.role_arn, description = excluded.description,
-         logging_configuration = excluded.logging_configuration, tracing_configuration = excluded.tracing_configuration,
-         tags = excluded.tags, creation_date = excluded.creation_date, update_date = NULL,
-         revision_id = excluded.revision_id, position = excluded.position`,
-    ),
-    update: db.prepare(
-      `UPDATE read_state_machines SET definition = coalesce(@definition, definition), role_arn = coalesce(@roleArn, role_arn),
-         logging_configuration = coalesce(@logging, logging_configuration), tracing_configuration = coalesce(@tracing, tracing_configuration),
-         update_date = @updateDate, revision_id = @revisionId, position = @position
-       WHERE name = @name`,
-    ),
-    remove: db.prepare<[string]>('DELETE FROM read_state_machines WHERE name = ?'),
-    tags: db.prepare<[string], StateMachineTagsRow>('SELECT tags FROM read_state_machines WHERE name = ?'),
-    setTags: db.prepare<[string, number, string]>('UPDATE read_state_machines SET tags = ?, position = ? WHERE name = ?'),
+/**
+ * What planning a batch reads from the tables as they were before it: asked at most once per
+ * key, before any of the batch's writes (the planner follows its own writes after that).
+ */
+export interface BatchReads {
+  /** The state machine's stored tags (JSON text), undefined when it has no row. */
+  tagsOf(name: string): string | undefined;
+  /** The resource of the stream's latest audit row, undefined when it has none. */
+  resourceOfStream(streamId: string): string | undefined;
+}
+
+/** The keys a batch will ask `BatchReads` for: a backend that reads asynchronously reads them first. */
+export function readsOfBatch(events: readonly RecordedEvent[]): { readonly machines: Set<string>; readonly streams: Set<string> } {
+  const machines = new Set<string>();
+  const streams = new Set<string>();
+  for (const event of events) {
+    if (isAudited(event)) streams.add(event.streamId);
+    if ((event.type === 'StateMachineTagged' || event.type === 'StateMachineUntagged') && event.streamId.startsWith(STATE_MACHINE_STREAM_PREFIX)) {
+      machines.add(event.streamId.slice(STATE_MACHINE_STREAM_PREFIX.length));
+    }
+  }
+  return { machines, streams };
+}
+
+/**
+ * The writes that apply `events` to the read models (state machines, executions, audit), in
+ * order. Pure but for `reads`: the same planner serves the SQLite file and PostgreSQL.
+ */
+export function planWrites(events: readonly RecordedEvent[], reads: BatchReads): WriteOp[] {
+  const ops: WriteOp[] = [];
+  /** Tags as this batch left them (null: no row), once read or written. */
+  const tags = new Map<string, string | null>();
+  const resources = new Map<string, string | null>();
+  const tagsOf = (name: string) => {
+    if (!tags.has(name)) tags.set(name, reads.tagsOf(name) ?? null);
+    return tags.get(name) ?? undefined;
   };
-  const ex = {
-    start: db.prepare(
-      `INSERT INTO read_executions (stream_id, execution_arn, state_machine_arn, name, type, status, start_date, input, start_position, position)
-       VALUES (@streamId, @executionArn, @stateMachineArn, @name, @type, 'RUNNING', @startDate, @input, @position, @position)
-       ON CONFLICT (stream_id) DO NOTHING`,
-    ),
-    redrive: db.prepare(
-      `UPDATE read_executions SET status = 'RUNNING', stop_date = NULL, output = NULL, error = NULL, cause = NULL,
-         redrive_count = @redriveCount, redrive_date = @redriveDate, position = @position
-       WHERE stream_id = @streamId`,
-    ),
-    close: db.prepare(
-      `UPDATE read_executions SET status = @status, stop_date = @stopDate, output = @output, error = @error, cause = @cause, position = @position
-       WHERE stream_id = @streamId`,
-    ),
+  const resourceOfStream = (streamId: string) => {
+    if (!resources.has(streamId)) resources.set(streamId, reads.resourceOfStream(streamId) ?? null);
+    return resources.get(streamId) ?? undefined;
   };
 
   const applyStateMachineEvent = (event: RecordedEvent) => {
@@ -81,46 +86,56 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
     switch (typed.type) {
       case 'StateMachineCreated': {
         const d = typed.data;
-        sm.upsert.run({
-          name,
-          arn: d.stateMachineArn,
-          type: d.type,
-          definition: d.definition,
-          roleArn: d.roleArn,
-          description: d.description ?? null,
-          logging: JSON.stringify(d.loggingConfiguration),
-          tracing: JSON.stringify(d.tracingConfiguration),
-          tags: JSON.stringify(d.tags),
-          creationDate: d.creationDate,
-          revisionId: d.revisionId,
-          position: event.position,
+        const tagsJson = JSON.stringify(d.tags);
+        tags.set(name, tagsJson);
+        ops.push({
+          statement: 'upsertStateMachine',
+          params: {
+            name,
+            arn: d.stateMachineArn,
+            type: d.type,
+            definition: d.definition,
+            roleArn: d.roleArn,
+            description: d.description ?? null,
+            logging: JSON.stringify(d.loggingConfiguration),
+            tracing: JSON.stringify(d.tracingConfiguration),
+            tags: tagsJson,
+            creationDate: d.creationDate,
+            revisionId: d.revisionId,
+            position: event.position,
+          },
         });
         return;
       }
       case 'StateMachineUpdated': {
         const d = typed.data;
-        sm.update.run({
-          name,
-          definition: d.definition ?? null,
-          roleArn: d.roleArn ?? null,
-          logging: d.loggingConfiguration ? JSON.stringify(d.loggingConfiguration) : null,
-          tracing: d.tracingConfiguration ? JSON.stringify(d.tracingConfiguration) : null,
-          updateDate: d.updateDate,
-          revisionId: d.revisionId,
-          position: event.position,
+        ops.push({
+          statement: 'updateStateMachine',
+          params: {
+            name,
+            definition: d.definition ?? null,
+            roleArn: d.roleArn ?? null,
+            logging: d.loggingConfiguration ? JSON.stringify(d.loggingConfiguration) : null,
+            tracing: d.tracingConfiguration ? JSON.stringify(d.tracingConfiguration) : null,
+            updateDate: d.updateDate,
+            revisionId: d.revisionId,
+            position: event.position,
+          },
         });
         return;
       }
       case 'StateMachineDeleted':
-        sm.remove.run(name);
+        tags.set(name, null);
+        ops.push({ statement: 'deleteStateMachine', params: { name } });
         return;
       case 'StateMachineTagged':
       case 'StateMachineUntagged': {
-        const row = sm.tags.get(name);
-        if (!row) return;
-        const current = JSON.parse(row.tags) as Tag[];
-        const next = typed.type === 'StateMachineTagged' ? mergeTags(current, typed.data.tags) : removeTags(current, typed.data.tagKeys);
-        sm.setTags.run(JSON.stringify(next), event.position, name);
+        const stored = tagsOf(name);
+        if (stored === undefined) return;
+        const current = JSON.parse(stored) as Tag[];
+        const next = JSON.stringify(typed.type === 'StateMachineTagged' ? mergeTags(current, typed.data.tags) : removeTags(current, typed.data.tagKeys));
+        tags.set(name, next);
+        ops.push({ statement: 'setStateMachineTags', params: { name, tags: next, position: event.position } });
         return;
       }
       default: {
@@ -139,44 +154,54 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
       const start = data.x?.start;
       if (!start) return;
       const details = (data.executionStartedEventDetails ?? {}) as { input?: string };
-      ex.start.run({
-        streamId: event.streamId,
-        executionArn: start.executionArn,
-        stateMachineArn: start.stateMachineArn,
-        name: start.name,
-        type: start.type,
-        startDate: data.timestamp ?? event.recordedAt,
-        input: details.input ?? null,
-        position: event.position,
+      ops.push({
+        statement: 'startExecution',
+        params: {
+          streamId: event.streamId,
+          executionArn: start.executionArn,
+          stateMachineArn: start.stateMachineArn,
+          name: start.name,
+          type: start.type,
+          startDate: data.timestamp ?? event.recordedAt,
+          input: details.input ?? null,
+          position: event.position,
+        },
       });
       return;
     }
     if (event.type === 'ExecutionRedriven') {
       const details = (data.executionRedrivenEventDetails ?? {}) as { redriveCount?: number };
-      ex.redrive.run({
-        streamId: event.streamId,
-        redriveCount: details.redriveCount ?? 1,
-        redriveDate: data.timestamp ?? event.recordedAt,
-        position: event.position,
+      ops.push({
+        statement: 'redriveExecution',
+        params: { streamId: event.streamId, redriveCount: details.redriveCount ?? 1, redriveDate: data.timestamp ?? event.recordedAt, position: event.position },
       });
       return;
     }
     const closing = closingEvents[event.type];
     if (!closing) return;
     const details = (data[closing.details] ?? {}) as { output?: string; error?: string; cause?: string };
-    ex.close.run({
-      streamId: event.streamId,
-      status: closing.status,
-      stopDate: data.timestamp ?? event.recordedAt,
-      output: details.output ?? null,
-      error: details.error ?? null,
-      cause: details.cause ?? null,
-      position: event.position,
+    ops.push({
+      statement: 'closeExecution',
+      params: {
+        streamId: event.streamId,
+        status: closing.status,
+        stopDate: data.timestamp ?? event.recordedAt,
+        output: details.output ?? null,
+        error: details.error ?? null,
+        cause: details.cause ?? null,
+        position: event.position,
+      },
     });
   };
 
-  return (event) => {
+  for (const event of events) {
     if (event.streamId.startsWith(STATE_MACHINE_STREAM_PREFIX)) applyStateMachineEvent(event);
     else if (event.streamId.startsWith(EXECUTION_STREAM_PREFIX)) applyExecutionEvent(event);
-  };
+    const audit = auditRowOf(event, resourceOfStream);
+    if (audit) {
+      resources.set(event.streamId, audit.resource);
+      ops.push({ statement: 'insertAudit', params: audit });
+    }
+  }
+  return ops;
 }

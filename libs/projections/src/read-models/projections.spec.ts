@@ -91,53 +91,53 @@ describe('projections on the SQLite store', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'stepstone-projections-'));
     store = openSqliteEventStore({ file: path.join(dir, 'stepstone.db') });
-    projections = createProjections({ store });
+    projections = await createProjections({ store });
     head = await seed(store);
     assert.equal(await projections.waitForPosition(head, 5000), true);
   });
 
   after(async () => {
-    projections.close();
+    await projections.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('folds created, updated, tagged, untagged and deleted state machines', () => {
-    const alpha = projections.getStateMachine(arn('alpha'));
+  it('folds created, updated, tagged, untagged and deleted state machines', async () => {
+    const alpha = await projections.getStateMachine(arn('alpha'));
     assert.equal(alpha?.definition, '{"changed":true}');
     assert.equal(alpha?.updateDate, '2024-01-01T00:00:05.000Z');
     assert.equal(alpha?.revisionId, 'rev-2');
     assert.deepEqual(alpha?.tags, [{ key: 'team', value: 'b' }]);
-    assert.equal(projections.getStateMachine(arn('gone')), undefined);
+    assert.equal(await projections.getStateMachine(arn('gone')), undefined);
     assert.deepEqual(
-      projections.listStateMachines().items.map((m) => m.name),
+      (await projections.listStateMachines()).items.map((m) => m.name),
       ['alpha', 'beta'],
     );
   });
 
-  it('pages state machines with maxResults and nextToken', () => {
-    const first = projections.listStateMachines({ maxResults: 1 });
+  it('pages state machines with maxResults and nextToken', async () => {
+    const first = await projections.listStateMachines({ maxResults: 1 });
     assert.deepEqual(first.items.map((m) => m.name), ['alpha']);
     assert.ok(first.nextToken);
-    const second = projections.listStateMachines({ maxResults: 1, nextToken: first.nextToken });
+    const second = await projections.listStateMachines({ maxResults: 1, nextToken: first.nextToken });
     assert.deepEqual(second.items.map((m) => m.name), ['beta']);
     assert.equal(second.nextToken, undefined);
   });
 
-  it('lists executions newest first, filtered by status and paged', () => {
-    const all = projections.listExecutions({ stateMachineArn: arn('alpha') });
+  it('lists executions newest first, filtered by status and paged', async () => {
+    const all = await projections.listExecutions({ stateMachineArn: arn('alpha') });
     assert.deepEqual(all.items.map((e) => e.name), ['run-5', 'run-4', 'run-3', 'run-2', 'run-1']);
-    const succeeded = projections.listExecutions({ stateMachineArn: arn('alpha'), statusFilter: 'SUCCEEDED' });
+    const succeeded = await projections.listExecutions({ stateMachineArn: arn('alpha'), statusFilter: 'SUCCEEDED' });
     assert.deepEqual(succeeded.items.map((e) => e.name), ['run-4', 'run-2']);
-    const page1 = projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2 });
-    const page2 = projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2, nextToken: page1.nextToken });
-    const page3 = projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2, nextToken: page2.nextToken });
+    const page1 = await projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2 });
+    const page2 = await projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2, nextToken: page1.nextToken });
+    const page3 = await projections.listExecutions({ stateMachineArn: arn('alpha'), maxResults: 2, nextToken: page2.nextToken });
     assert.deepEqual([...page1.items, ...page2.items, ...page3.items].map((e) => e.name), ['run-5', 'run-4', 'run-3', 'run-2', 'run-1']);
     assert.equal(page3.nextToken, undefined);
   });
 
-  it('describes an execution with its input, output and dates', () => {
-    const run = projections.describeExecution(executionArn('alpha', 'run-2'));
+  it('describes an execution with its input, output and dates', async () => {
+    const run = await projections.describeExecution(executionArn('alpha', 'run-2'));
     assert.deepEqual(run, {
       executionArn: executionArn('alpha', 'run-2'),
       stateMachineArn: arn('alpha'),
@@ -165,7 +165,7 @@ describe('projections on the SQLite store', () => {
     });
     assert.equal(await projections.waitForPosition(position), true);
     head = position; // the later checkpoint and rebuild specs include this event
-    const redriven = projections.describeExecution(executionArn('alpha', 'run-2'));
+    const redriven = await projections.describeExecution(executionArn('alpha', 'run-2'));
     assert.equal(redriven?.status, 'RUNNING');
     assert.equal(redriven?.stopDate, undefined);
     assert.equal(redriven?.output, undefined);
@@ -173,32 +173,32 @@ describe('projections on the SQLite store', () => {
     assert.equal(redriven?.redriveDate, '2024-01-03T00:00:00.000Z');
   });
 
-  it('rejects a pagination token it did not issue', () => {
-    assert.throws(() => projections.listExecutions({ stateMachineArn: arn('alpha'), nextToken: 'not-a-token' }), { name: 'InvalidPageTokenError' });
+  it('rejects a pagination token it did not issue', async () => {
+    await assert.rejects(projections.listExecutions({ stateMachineArn: arn('alpha'), nextToken: 'not-a-token' }), { name: 'InvalidPageTokenError' });
   });
 
   it('keeps its checkpoint in the same file and resumes from it', async () => {
     assert.equal(projections.position(), head);
-    const reopened = createProjections({ store, name: 'read-models' });
+    const reopened = await createProjections({ store, name: 'read-models' });
     try {
       assert.equal(reopened.position(), head);
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
   it('rebuilds from position zero into identical tables', async () => {
-    const before = projections.snapshot();
+    const before = await projections.snapshot();
     assert.equal(before.read_executions.length, 5);
     await projections.rebuild();
     assert.equal(projections.position(), head);
-    assert.deepEqual(projections.snapshot(), before);
+    assert.deepEqual(await projections.snapshot(), before);
   });
 
   it('waitForPosition resolves once a later append is applied', async () => {
     const appended = await store.append({ streamId: stateMachineStreamId('delta'), expectedRevision: 'no_stream', events: [created('delta', 9)] });
     assert.equal(await projections.waitForPosition(appended.position, 5000), true);
-    assert.equal(projections.getStateMachine(arn('delta'))?.name, 'delta');
+    assert.equal((await projections.getStateMachine(arn('delta')))?.name, 'delta');
   });
 });
 
@@ -217,7 +217,7 @@ describe('projections batching commits once caught up', () => {
         },
         options,
       );
-    const projections = createProjections({ store, batchPauseMs: 60_000 });
+    const projections = await createProjections({ store, batchPauseMs: 60_000 });
     try {
       const first = await store.append({ streamId: 'execution-alpha:one', expectedRevision: 'no_stream', events: [executionStarted('alpha', 'one', 1)] });
       assert.equal(await projections.waitForPosition(first.position, 5000), true);
@@ -231,11 +231,11 @@ describe('projections batching commits once caught up', () => {
       assert.ok(performance.now() - waited < 1000, 'the reader did not wait for the pause to end');
       assert.deepEqual(batches, [1, 3]);
       assert.deepEqual(
-        projections.listExecutions({ stateMachineArn: arn('alpha') }).items.map((e) => e.name).sort(),
+        (await projections.listExecutions({ stateMachineArn: arn('alpha') })).items.map((e) => e.name).sort(),
         ['four', 'one', 'three', 'two'],
       );
     } finally {
-      projections.close();
+      await projections.close();
       await store.close();
     }
   });
@@ -244,16 +244,16 @@ describe('projections batching commits once caught up', () => {
 describe('projections on the in-memory store', () => {
   it('keep their tables in an in-memory SQLite database and rebuild identically', async () => {
     const store = openInMemoryEventStore();
-    const projections = createProjections({ store });
+    const projections = await createProjections({ store });
     try {
       const head = await seed(store);
       assert.equal(await projections.waitForPosition(head, 5000), true);
-      const before = projections.snapshot();
+      const before = await projections.snapshot();
       assert.equal(before.read_state_machines.length, 2);
       await projections.rebuild();
-      assert.deepEqual(projections.snapshot(), before);
+      assert.deepEqual(await projections.snapshot(), before);
     } finally {
-      projections.close();
+      await projections.close();
       await store.close();
     }
   });

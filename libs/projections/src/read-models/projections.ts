@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
-import { createAuditApplier, queryAudit, type AuditPage, type AuditQuery } from '../audit/audit-log';
-import { createEventApplier } from './apply-events';
+import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { decodePageToken, encodePageToken } from './page-token';
-import { CHECKPOINT_TABLE, migrateReadModels, READ_MODEL_TABLES } from './read-model-schema';
+import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type SqliteBacked } from './read-model-backend';
+import { readModelStatements } from './read-model-statements';
 import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from '../events/state-machine-events';
 
 export interface StateMachineRecord {
@@ -66,22 +66,26 @@ export interface ListExecutionsRequest extends PageRequest {
   readonly statusFilter?: ExecutionStatus;
 }
 
+/**
+ * The read models' port: asynchronous, so it can sit on the SQLite file or on PostgreSQL.
+ * `position()` is this process's view of the checkpoint, kept in memory.
+ */
 export interface Projections {
   /** Resolves true once every event up to `position` is applied; false on timeout. */
   waitForPosition(position: number, timeoutMs?: number): Promise<boolean>;
   /** The last applied position (the checkpoint). */
   position(): number;
-  getStateMachine(stateMachineArn: string): StateMachineRecord | undefined;
-  listStateMachines(request?: PageRequest): Page<StateMachineRecord>;
-  describeExecution(executionArn: string): ExecutionRecord | undefined;
-  listExecutions(request: ListExecutionsRequest): Page<ExecutionRecord>;
+  getStateMachine(stateMachineArn: string): Promise<StateMachineRecord | undefined>;
+  listStateMachines(request?: PageRequest): Promise<Page<StateMachineRecord>>;
+  describeExecution(executionArn: string): Promise<ExecutionRecord | undefined>;
+  listExecutions(request: ListExecutionsRequest): Promise<Page<ExecutionRecord>>;
   /** Who did what, when (oldest first). */
-  queryAudit(query: AuditQuery): AuditPage;
+  queryAudit(query: AuditQuery): Promise<AuditPage>;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
   rebuild(): Promise<void>;
   /** Every read-model row, ordered by key: what a rebuild must reproduce. */
-  snapshot(): Record<string, unknown[]>;
-  close(): void;
+  snapshot(): Promise<Record<string, unknown[]>>;
+  close(): Promise<void>;
 }
 
 export interface CreateProjectionsOptions {
@@ -138,61 +142,35 @@ interface ExecutionRow {
   readonly redrive_date: string | null;
 }
 
-/** A store that hands out its SQLite connection (the SQLite adapter does). */
-interface SqliteBacked {
-  readonly database: Database.Database;
-  transaction<T>(fn: () => T): T;
-}
-
 function isSqliteBacked(store: EventStore): store is EventStore & SqliteBacked {
   return 'database' in store && typeof (store as Partial<SqliteBacked>).transaction === 'function';
 }
 
+/** A store that hands out a PostgreSQL pool (the PostgreSQL adapter does). */
+function isPostgresBacked(store: EventStore): store is EventStore & { readonly pool: pg.Pool } {
+  return store.kind === 'postgres' && 'pool' in store;
+}
+
 /**
  * Checkpointed read models fed by `store.subscribe`. With the SQLite store they share its file
- * and connection, so each batch and its checkpoint commit in one transaction; with any other
- * store they live in an in-memory SQLite database (rebuilt from the feed on every start).
+ * and connection, so each batch and its checkpoint commit in one transaction; with PostgreSQL
+ * they live in its database (shared by every server process on it); with any other store in an
+ * in-memory SQLite database (rebuilt from the feed on every start).
  */
-export function createProjections(options: CreateProjectionsOptions): Projections {
+export async function createProjections(options: CreateProjectionsOptions): Promise<Projections> {
   const { store } = options;
   const checkpointName = options.name ?? 'read-models';
   const onError = options.onError ?? ((error: unknown) => console.error('projection stopped:', error));
-  const db = isSqliteBacked(store) ? store.database : new Database(':memory:');
-  const ownsDatabase = !isSqliteBacked(store);
-  const transaction = isSqliteBacked(store)
-    ? <T>(fn: () => T): T => store.transaction(fn)
-    : <T>(fn: () => T): T => db.transaction(fn).immediate();
-
-  const replayFromZero = migrateReadModels(db);
-  const applyReadModels = createEventApplier(db);
-  const applyAudit = createAuditApplier(db);
-  const apply = (event: RecordedEvent) => {
-    applyReadModels(event);
-    applyAudit(event);
-  };
-  const statements = {
-    checkpoint: db.prepare<[string], number>(`SELECT position FROM ${CHECKPOINT_TABLE} WHERE name = ?`).pluck(),
-    saveCheckpoint: db.prepare<[string, number]>(
-      `INSERT INTO ${CHECKPOINT_TABLE} (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
-    ),
-    stateMachineByArn: db.prepare<[string], StateMachineRow>('SELECT * FROM read_state_machines WHERE arn = ?'),
-    stateMachines: db.prepare<[number, number], StateMachineRow>('SELECT * FROM read_state_machines ORDER BY name ASC LIMIT ? OFFSET ?'),
-    execution: db.prepare<[string], ExecutionRow>('SELECT * FROM read_executions WHERE execution_arn = ?'),
-    executions: db.prepare<[string, number, number], ExecutionRow>(
-      'SELECT * FROM read_executions WHERE state_machine_arn = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
-    ),
-    executionsByStatus: db.prepare<[string, string, number, number], ExecutionRow>(
-      'SELECT * FROM read_executions WHERE state_machine_arn = ? AND status = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
-    ),
-  };
-
-  if (replayFromZero) {
-    transaction(() => {
-      for (const table of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${table}`).run();
-      statements.saveCheckpoint.run(checkpointName, 0);
-    });
+  let backend: ReadModelBackend;
+  if (isPostgresBacked(store)) {
+    backend = await openPostgresReadModels(store.pool);
+  } else {
+    const sqlite = openSqliteReadModels(isSqliteBacked(store) ? store : undefined);
+    if (sqlite.replayFromZero) await sqlite.reset(checkpointName);
+    backend = sqlite;
   }
-  let applied = statements.checkpoint.get(checkpointName) ?? 0;
+  const statements = readModelStatements[backend.dialect];
+  let applied = await backend.checkpoint(checkpointName);
   let subscription: Subscription | undefined;
   let closed = false;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
@@ -208,16 +186,24 @@ export function createProjections(options: CreateProjectionsOptions): Projection
    * a query's `waitForPosition` ends the pause.
    */
   const applyBatch = async (events: RecordedEvent[]) => {
-    transaction(() => {
-      for (const event of events) apply(event);
-      statements.saveCheckpoint.run(checkpointName, events[events.length - 1].position);
-    });
-    applied = events[events.length - 1].position;
+    const checkpoint = await backend.applyBatch(checkpointName, events);
+    const last = events[events.length - 1].position;
+    applied = Math.max(applied, checkpoint);
     for (const waiter of [...waiters]) {
       if (waiter.position <= applied) {
         waiters.delete(waiter);
         waiter.resolve(true);
       }
+    }
+    if (checkpoint < last) {
+      // Another process reset the shared tables (a rebuild): follow the feed from their checkpoint.
+      applied = checkpoint;
+      queueMicrotask(() => {
+        if (closed) return;
+        subscription?.close();
+        subscribe();
+      });
+      return;
     }
     // A full batch means a backlog: take the next one at once.
     if (batchPauseMs <= 0 || events.length >= MAX_BATCH_EVENTS || waiters.size > 0 || closed) return;
@@ -268,59 +254,60 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     waitForPosition,
     position: () => applied,
 
-    getStateMachine(stateMachineArn) {
-      const row = statements.stateMachineByArn.get(stateMachineArn);
+    async getStateMachine(stateMachineArn) {
+      const [row] = await backend.query<StateMachineRow>(statements.stateMachineByArn, { arn: stateMachineArn });
       return row && toStateMachine(row);
     },
 
-    listStateMachines(request = {}) {
+    async listStateMachines(request = {}) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
-      return page(statements.stateMachines.all(limit + 1, offset), offset, limit, toStateMachine);
+      return page(await backend.query<StateMachineRow>(statements.stateMachines, { limit: limit + 1, offset }), offset, limit, toStateMachine);
     },
 
-    describeExecution(executionArn) {
-      const row = statements.execution.get(executionArn);
+    async describeExecution(executionArn) {
+      const [row] = await backend.query<ExecutionRow>(statements.execution, { executionArn });
       return row && toExecution(row);
     },
 
-    listExecutions(request) {
+    async listExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
       const rows = request.statusFilter
-        ? statements.executionsByStatus.all(request.stateMachineArn, request.statusFilter, limit + 1, offset)
-        : statements.executions.all(request.stateMachineArn, limit + 1, offset);
+        ? await backend.query<ExecutionRow>(statements.executionsByStatus, {
+            stateMachineArn: request.stateMachineArn,
+            status: request.statusFilter,
+            limit: limit + 1,
+            offset,
+          })
+        : await backend.query<ExecutionRow>(statements.executions, { stateMachineArn: request.stateMachineArn, limit: limit + 1, offset });
       return page(rows, offset, limit, toExecution);
     },
 
-    queryAudit: (query) => queryAudit(db, query),
+    async queryAudit(query) {
+      const built = buildAuditQuery(backend.dialect, query);
+      return built.toPage(await backend.run(built.compiled));
+    },
 
     async rebuild() {
       subscription?.close();
       endPause?.();
-      transaction(() => {
-        for (const table of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${table}`).run();
-        statements.saveCheckpoint.run(checkpointName, 0);
-      });
+      await backend.reset(checkpointName);
       applied = 0;
       subscribe();
       await waitForPosition(await store.headPosition(), 60_000);
     },
 
-    snapshot() {
-      const tables: Record<string, unknown[]> = {};
-      for (const table of READ_MODEL_TABLES) tables[table] = db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all();
-      return tables;
-    },
+    snapshot: () => backend.snapshot(),
 
-    close() {
+    async close() {
       if (closed) return;
       closed = true;
       subscription?.close();
       endPause?.();
       for (const waiter of [...waiters]) waiter.resolve(false);
       waiters.clear();
-      if (ownsDatabase) db.close();
+      await backend.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { PostgresMigration } from '@stepstone/event-store';
 import { AUDIT_TABLE, auditSchema } from '../audit/audit-log';
 
 /**
@@ -75,3 +76,72 @@ export function migrateReadModels(db: Database.Database): boolean {
   const progressed = (db.prepare<[], number>(`SELECT coalesce(max(position), 0) FROM ${CHECKPOINT_TABLE}`).pluck().get() ?? 0) > 0;
   return added && progressed;
 }
+
+/**
+ * The same tables in PostgreSQL (the postgres and kurrentdb stores), as versioned migrations:
+ * a new column or table is a new entry, never an edit of an applied one. Column order follows
+ * the SQLite tables, so a snapshot reads the same on both.
+ */
+export const postgresReadModelMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE ${CHECKPOINT_TABLE} (
+        name     TEXT   PRIMARY KEY,
+        position BIGINT NOT NULL
+      );
+      CREATE TABLE read_state_machines (
+        name                  TEXT PRIMARY KEY COLLATE "C",
+        arn                   TEXT NOT NULL UNIQUE,
+        type                  TEXT NOT NULL,
+        status                TEXT NOT NULL,
+        definition            TEXT NOT NULL,
+        role_arn              TEXT NOT NULL,
+        description           TEXT,
+        logging_configuration TEXT NOT NULL,
+        tracing_configuration TEXT NOT NULL,
+        tags                  TEXT NOT NULL,
+        creation_date         TEXT NOT NULL,
+        update_date           TEXT,
+        revision_id           TEXT NOT NULL,
+        position              BIGINT NOT NULL
+      );
+      CREATE TABLE read_executions (
+        stream_id         TEXT PRIMARY KEY COLLATE "C",
+        execution_arn     TEXT NOT NULL UNIQUE,
+        state_machine_arn TEXT NOT NULL,
+        name              TEXT NOT NULL,
+        type              TEXT NOT NULL,
+        status            TEXT NOT NULL,
+        start_date        TEXT NOT NULL,
+        stop_date         TEXT,
+        input             TEXT,
+        output            TEXT,
+        error             TEXT,
+        cause             TEXT,
+        start_position    BIGINT NOT NULL,
+        position          BIGINT NOT NULL,
+        redrive_count     INTEGER NOT NULL DEFAULT 0,
+        redrive_date      TEXT
+      );
+      CREATE INDEX read_executions_by_machine ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
+      CREATE TABLE ${AUDIT_TABLE} (
+        position    BIGINT  PRIMARY KEY,
+        recorded_at TEXT    NOT NULL,
+        actor       TEXT    NOT NULL,
+        source_ip   TEXT,
+        request_id  TEXT,
+        action      TEXT    NOT NULL,
+        resource    TEXT    NOT NULL COLLATE "C",
+        stream_id   TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        event_type  TEXT    NOT NULL,
+        details     TEXT
+      );
+      CREATE INDEX read_audit_by_actor ON ${AUDIT_TABLE} (actor, position);
+      CREATE INDEX read_audit_by_resource ON ${AUDIT_TABLE} (resource, position);
+      CREATE INDEX read_audit_by_time ON ${AUDIT_TABLE} (recorded_at, position);
+      CREATE INDEX read_audit_by_stream ON ${AUDIT_TABLE} (stream_id, position);
+    `,
+  },
+];

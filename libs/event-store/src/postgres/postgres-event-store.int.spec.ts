@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
+import { isWrongExpectedVersionError, type EventStore, type RecordedEvent } from '../event-store';
+import { verifyStreamChain } from '../hash-chain';
+import { describeEventStoreContract } from '../testing/event-store-contract';
+import { verifyStore } from '../verify-store';
+import { openPostgresEventStore } from './postgres-event-store';
+
+// A real PostgreSQL on 127.0.0.1: the runner's shared cluster (STEPSTONE_TEST_POSTGRES_URL), else
+// a private one started for this file. Each test gets a database of its own.
+let cluster: { readonly url: string; release(): Promise<void> } | undefined;
+const clusterReady = acquirePostgres().then((acquired) => (cluster = acquired));
+before(() => clusterReady);
+after(async () => {
+  await clusterReady.catch(() => {});
+  await cluster?.release();
+});
+
+describeEventStoreContract('postgres', async () => {
+  const database = await createTestDatabase((await clusterReady).url);
+  return {
+    store: await openPostgresEventStore({ connectionString: database.url }),
+    reopen: () => openPostgresEventStore({ connectionString: database.url }),
+    cleanup: database.drop,
+    tamper: async (streamId, revision, data) => {
+      const intruder = new pg.Client({ connectionString: database.url });
+      await intruder.connect();
+      try {
+        await intruder.query('UPDATE stepstone_events SET data = $1 WHERE stream_id = $2 AND revision = $3', [JSON.stringify(data), streamId, revision]);
+      } finally {
+        await intruder.end();
+      }
+    },
+  };
+});
+
+describe('PostgreSQL event store: two store instances on one database', () => {
+  /** Two stores with connections of their own, as two server processes have. */
+  const withTwoStores = async (body: (a: EventStore, b: EventStore) => Promise<void>) => {
+    const database = await createTestDatabase((await clusterReady).url);
+    const a = await openPostgresEventStore({ connectionString: database.url });
+    const b = await openPostgresEventStore({ connectionString: database.url });
+    try {
+      await body(a, b);
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  };
+
+  /** Appends one event to `streamId`, reloading its revision and retrying after each conflict. */
+  const appendWithRetry = async (store: EventStore, streamId: string, type: string): Promise<number> => {
+    for (let conflicts = 0; ; conflicts += 1) {
+      const revision = await store.streamRevision(streamId);
+      try {
+        await store.append({ streamId, expectedRevision: revision ?? 'no_stream', events: [{ type, data: { conflicts } }] });
+        return conflicts;
+      } catch (error) {
+        if (!isWrongExpectedVersionError(error)) throw error;
+      }
+    }
+  };
+
+  it('both appending to one stream: every append lands exactly once, the chain intact', () =>
+    withTwoStores(async (a, b) => {
+      const rounds = 40;
+      const outcomes = await Promise.all([
+        (async () => {
+          let conflicts = 0;
+          for (let index = 0; index < rounds; index += 1) conflicts += await appendWithRetry(a, 'shared', `A${index}`);
+          return conflicts;
+        })(),
+        (async () => {
+          let conflicts = 0;
+          for (let index = 0; index < rounds; index += 1) conflicts += await appendWithRetry(b, 'shared', `B${index}`);
+          return conflicts;
+        })(),
+      ]);
+      const stream = await a.readStream('shared');
+      assert.equal(stream.length, 2 * rounds);
+      assert.deepEqual(
+        stream.map((event) => event.revision),
+        stream.map((_, index) => index),
+      );
+      const types = stream.map((event) => event.type);
+      for (const prefix of ['A', 'B']) {
+        const own = types.filter((type) => type.startsWith(prefix));
+        assert.deepEqual(own, Array.from({ length: rounds }, (_, index) => `${prefix}${index}`), 'each writer appended once per round, in order');
+      }
+      assert.deepEqual(verifyStreamChain(stream), { ok: true });
+      assert.deepEqual(await b.readStream('shared'), stream);
+      // Racing on one stream makes conflicts likely, but the test does not depend on them.
+      assert.ok(outcomes[0] + outcomes[1] >= 0);
+    }));
+
+  it('appending to different streams: one gap-free global order, identical for both readers', () =>
+    withTwoStores(async (a, b) => {
+      const perWriter = 60;
+      const write = async (store: EventStore, prefix: string) => {
+        const pending: Array<Promise<unknown>> = [];
+        for (let index = 0; index < perWriter; index += 1) {
+          pending.push(store.append({ streamId: `${prefix}-${index % 5}`, expectedRevision: 'any', events: [{ type: 'E', data: { index } }, { type: 'F', data: {} }] }));
+          if (index % 7 === 0) await Promise.all(pending.splice(0));
+        }
+        await Promise.all(pending);
+      };
+      await Promise.all([write(a, 'a'), write(b, 'b')]);
+      const total = 2 * perWriter * 2;
+      const feedA = await a.readAll({ fromPosition: 0 });
+      const feedB = await b.readAll({ fromPosition: 0 });
+      assert.deepEqual(
+        feedA.map((event) => event.position),
+        Array.from({ length: total }, (_, index) => index + 1),
+      );
+      assert.deepEqual(feedB, feedA);
+      assert.equal(await a.headPosition(), total);
+      assert.equal(await b.headPosition(), total);
+      // Each append's two events are adjacent: a commit's positions are consecutive.
+      for (let index = 0; index < feedA.length; index += 2) assert.deepEqual([feedA[index].type, feedA[index + 1].type], ['E', 'F']);
+      const verification = await verifyStore(a);
+      assert.deepEqual(verification.breaks, []);
+      assert.equal(verification.events, total);
+    }));
+
+  it("a subscriber on one instance receives the other's appends in order, woken by NOTIFY", () =>
+    withTwoStores(async (a, b) => {
+      const received: RecordedEvent[] = [];
+      const subscription = a.subscribe(0, (batch) => {
+        received.push(...batch);
+      });
+      try {
+        await b.append({ streamId: 's', expectedRevision: 'no_stream', events: [{ type: 'one', data: {} }] });
+        await waitUntil(() => received.length === 1);
+        await a.append({ streamId: 's', expectedRevision: 0, events: [{ type: 'two', data: {} }] });
+        await b.append({ streamId: 's', expectedRevision: 1, events: [{ type: 'three', data: {} }] });
+        await waitUntil(() => received.length === 3);
+        assert.deepEqual(
+          received.map((event) => [event.position, event.type]),
+          [
+            [1, 'one'],
+            [2, 'two'],
+            [3, 'three'],
+          ],
+        );
+      } finally {
+        subscription.close();
+      }
+    }));
+});
+
+describe('PostgreSQL event store: opening', () => {
+  it('fails fast, naming the cause, when nothing listens at the address', async () => {
+    const started = performance.now();
+    await assert.rejects(openPostgresEventStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 2000 }), /ECONNREFUSED/);
+    assert.ok(performance.now() - started < 5000);
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) assert.fail('timed out waiting for the subscription');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

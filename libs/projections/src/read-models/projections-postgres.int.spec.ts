@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
+import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
+import { machineArn, runArn, writeStory } from '../testing/read-model-story';
+import { createProjections, type Projections } from './projections';
+
+// The read models on PostgreSQL against the same on the SQLite file: one set of queries
+// (read-model-statements.ts), two dialects, the same rows.
+let cluster: { readonly url: string; release(): Promise<void> } | undefined;
+before(async () => {
+  cluster = await acquirePostgres();
+});
+after(async () => {
+  await cluster?.release();
+});
+
+/** Commits stamped one minute apart from 2024-01-01T00:00Z, so both stores record the same times. */
+const minuteClock = () => {
+  let minute = 0;
+  return () => new Date(Date.UTC(2024, 0, 1, 0, minute++));
+};
+
+async function caughtUp(store: EventStore, projections: Projections): Promise<void> {
+  assert.equal(await projections.waitForPosition(await store.headPosition(), 10_000), true);
+}
+
+describe('read models on PostgreSQL', () => {
+  it('hold the same rows as on SQLite, answer the same, and rebuild to the same tables', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-read-models-'));
+    const database = await createTestDatabase(cluster!.url);
+    const sqliteStore = openSqliteEventStore({ file: path.join(dir, 'stepstone.db'), now: minuteClock() });
+    const postgresStore = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const onSqlite = await createProjections({ store: sqliteStore });
+    const onPostgres = await createProjections({ store: postgresStore });
+    try {
+      await writeStory(sqliteStore);
+      await writeStory(postgresStore);
+      await caughtUp(sqliteStore, onSqlite);
+      await caughtUp(postgresStore, onPostgres);
+
+      const expected = await onSqlite.snapshot();
+      assert.equal(expected.read_audit.length, 8);
+      assert.equal(expected.read_executions.length, 1);
+      assert.deepEqual(await onPostgres.snapshot(), expected);
+
+      assert.deepEqual(await onPostgres.describeExecution(runArn), await onSqlite.describeExecution(runArn));
+      assert.equal((await onPostgres.describeExecution(runArn))?.redriveCount, 1);
+      assert.deepEqual(await onPostgres.listExecutions({ stateMachineArn: machineArn }), await onSqlite.listExecutions({ stateMachineArn: machineArn }));
+      for (const query of [{}, { actor: 'AKIDBOB' }, { resource: `${runArn.slice(0, -5)}*` }, { limit: 3, afterPosition: 2 }]) {
+        assert.deepEqual(await onPostgres.queryAudit(query), await onSqlite.queryAudit(query), JSON.stringify(query));
+      }
+      assert.equal((await onPostgres.queryAudit({ resource: 'arn:aws:states:us-east-1:123456789012:execution:order_:*' })).entries.length, 0, 'no LIKE wildcards');
+
+      await onPostgres.rebuild();
+      await onSqlite.rebuild();
+      assert.deepEqual(await onPostgres.snapshot(), expected);
+      assert.deepEqual(await onSqlite.snapshot(), expected);
+      assert.equal(onPostgres.position(), await postgresStore.headPosition());
+    } finally {
+      await onSqlite.close();
+      await onPostgres.close();
+      await sqliteStore.close();
+      await postgresStore.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are shared by two processes on one database: each event applied once, read-your-writes on both', async () => {
+    const database = await createTestDatabase(cluster!.url);
+    const storeA = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const storeB = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const projectionsA = await createProjections({ store: storeA });
+    const projectionsB = await createProjections({ store: storeB });
+    try {
+      await writeStory(storeA);
+      // B reads what A wrote as soon as B's read models reach the head B sees.
+      await caughtUp(storeB, projectionsB);
+      assert.equal((await projectionsB.describeExecution(runArn))?.status, 'RUNNING');
+      await caughtUp(storeA, projectionsA);
+      const snapshot = await projectionsA.snapshot();
+      assert.deepEqual(await projectionsB.snapshot(), snapshot);
+      assert.equal(snapshot.read_audit.length, 8);
+      assert.deepEqual(
+        snapshot.read_audit.map((row) => (row as { position: number }).position),
+        [...new Set(snapshot.read_audit.map((row) => (row as { position: number }).position))],
+      );
+    } finally {
+      await projectionsA.close();
+      await projectionsB.close();
+      await storeA.close();
+      await storeB.close();
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import Database from 'better-sqlite3';
+import type { CompiledQuery } from 'kysely';
+import pg from 'pg';
+import { migratePostgresSchema, type RecordedEvent } from '@stepstone/event-store';
+import { planWrites, readsOfBatch, type WriteOp } from './apply-events';
+import { migrateReadModels, postgresReadModelMigrations, READ_MODEL_TABLES } from './read-model-schema';
+import { bindParameters, readModelStatements, SNAPSHOT_ORDER, type NamedStatement, type ReadModelDialect } from './read-model-statements';
+
+/**
+ * Where the read models live: the asynchronous port the projections write and query through.
+ * Two implementations: the SQLite file (the embedded store's own connection) and PostgreSQL.
+ */
+export interface ReadModelBackend {
+  readonly dialect: ReadModelDialect;
+  /** The checkpoint stored under `name` (0 when none). */
+  checkpoint(name: string): Promise<number>;
+  /**
+   * Applies a batch and moves the checkpoint, in one transaction. Returns the checkpoint after it:
+   * where the next batch must start. Several processes may share the tables (PostgreSQL): events
+   * another process already applied are skipped, and a batch that starts past the checkpoint is
+   * not applied at all (the caller re-reads from the returned checkpoint).
+   */
+  applyBatch(name: string, events: readonly RecordedEvent[]): Promise<number>;
+  /** Empties every read-model table and sets the checkpoint to 0. */
+  reset(name: string): Promise<void>;
+  /** Rows of a statement compiled for this dialect. */
+  query<R>(statement: NamedStatement, params: Readonly<Record<string, unknown>>): Promise<R[]>;
+  /** Rows of a query built per call (compiled for this dialect). */
+  run<R>(compiled: CompiledQuery): Promise<R[]>;
+  /** Every read-model row, ordered by key. */
+  snapshot(): Promise<Record<string, unknown[]>>;
+  close(): Promise<void>;
+}
+
+/** A store that hands out its SQLite connection (the SQLite adapter does). */
+export interface SqliteBacked {
+  readonly database: Database.Database;
+  transaction<T>(fn: () => T): T;
+}
+
+/**
+ * The read models in a SQLite database: the store's file when given (each batch and its
+ * checkpoint commit in the store's transaction), else a private in-memory database. Statements
+ * run synchronously (better-sqlite3), prepared once.
+ */
+export function openSqliteReadModels(store: SqliteBacked | undefined): ReadModelBackend & { readonly replayFromZero: boolean } {
+  const db = store?.database ?? new Database(':memory:');
+  const transaction = store ? <T>(fn: () => T): T => store.transaction(fn) : <T>(fn: () => T): T => db.transaction(fn).immediate();
+  const replayFromZero = migrateReadModels(db);
+  const statements = readModelStatements.sqlite;
+  const prepared = new Map<string, Database.Statement<unknown[]>>();
+  const prepare = (statement: NamedStatement) => {
+    let found = prepared.get(statement.sql);
+    if (!found) {
+      found = db.prepare<unknown[]>(statement.sql);
+      prepared.set(statement.sql, found);
+    }
+    return found;
+  };
+  const get = <R>(statement: NamedStatement, params: Record<string, unknown>) => prepare(statement).get(bindParameters(statement, params)) as R | undefined;
+  const runOps = (ops: readonly WriteOp[]) => {
+    for (const op of ops) {
+      const statement = statements[op.statement];
+      prepare(statement).run(bindParameters(statement, op.params));
+    }
+  };
+
+  return {
+    dialect: 'sqlite',
+    replayFromZero,
+    async checkpoint(name) {
+      return get<{ position: number }>(statements.checkpoint, { name })?.position ?? 0;
+    },
+    async applyBatch(name, events) {
+      const last = events[events.length - 1].position;
+      transaction(() => {
+        const ops = planWrites(events, {
+          tagsOf: (machine) => get<{ tags: string }>(statements.stateMachineTags, { name: machine })?.tags,
+          resourceOfStream: (streamId) => get<{ resource: string }>(statements.resourceOfStream, { streamId })?.resource,
+        });
+        runOps(ops);
+        runOps([{ statement: 'saveCheckpoint', params: { name, position: last } }]);
+      });
+      return last;
+    },
+    async reset(name) {
+      transaction(() => {
+        for (const table of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+        runOps([{ statement: 'saveCheckpoint', params: { name, position: 0 } }]);
+      });
+    },
+    async query<R>(statement: NamedStatement, params: Readonly<Record<string, unknown>>) {
+      return prepare(statement).all(bindParameters(statement, params)) as R[];
+    },
+    async run<R>(compiled: CompiledQuery) {
+      return db.prepare<unknown[]>(compiled.sql).all([...compiled.parameters]) as R[];
+    },
+    async snapshot() {
+      const tables: Record<string, unknown[]> = {};
+      for (const table of READ_MODEL_TABLES) tables[table] = db.prepare(`SELECT * FROM ${table} ORDER BY ${SNAPSHOT_ORDER[table]}`).all();
+      return tables;
+    },
+    async close() {
+      if (!store) db.close();
+    },
+  };
+}
+
+/** BIGINT columns (positions) come back as numbers, as SQLite returns them. */
+const INT8_OID = 20;
+const numericTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * The read models in PostgreSQL, through `pool` (the store's): tables created by versioned
+ * migrations. Several server processes share the tables, so a batch runs under a
+ * transaction-level advisory lock on the checkpoint's name and skips what the checkpoint
+ * already covers: each event is applied once, whichever process gets there first.
+ */
+export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBackend> {
+  const client = await pool.connect();
+  try {
+    await migratePostgresSchema(client, 'read-models', postgresReadModelMigrations);
+  } finally {
+    client.release();
+  }
+  const statements = readModelStatements.postgres;
+  const execute = <R>(on: pg.Pool | pg.PoolClient, statement: NamedStatement, params: Readonly<Record<string, unknown>>) =>
+    on.query({ text: statement.sql, values: bindParameters(statement, params), types: numericTypes }).then((result) => result.rows as R[]);
+
+  const inTransaction = async <T>(name: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stepstone-read-models:${name}`]);
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  return {
+    dialect: 'postgres',
+    async checkpoint(name) {
+      return (await execute<{ position: number }>(pool, statements.checkpoint, { name }))[0]?.position ?? 0;
+    },
+    applyBatch(name, events) {
+      return inTransaction(name, async (client) => {
+        const stored = (await execute<{ position: number }>(client, statements.checkpoint, { name }))[0]?.position ?? 0;
+        // A batch past the checkpoint would leave a hole (the tables were reset meanwhile): apply nothing.
+        if (events[0].position > stored + 1) return stored;
+        const fresh = events.filter((event) => event.position > stored);
+        if (fresh.length === 0) return stored;
+        // Read what planning asks for first (the planner reads synchronously).
+        const wanted = readsOfBatch(fresh);
+        const tags = new Map<string, string>();
+        const resources = new Map<string, string>();
+        for (const machine of wanted.machines) {
+          const row = (await execute<{ tags: string }>(client, statements.stateMachineTags, { name: machine }))[0];
+          if (row) tags.set(machine, row.tags);
+        }
+        for (const streamId of wanted.streams) {
+          const row = (await execute<{ resource: string }>(client, statements.resourceOfStream, { streamId }))[0];
+          if (row) resources.set(streamId, row.resource);
+        }
+        const ops = planWrites(fresh, { tagsOf: (machine) => tags.get(machine), resourceOfStream: (streamId) => resources.get(streamId) });
+        for (const op of ops) await execute(client, statements[op.statement], op.params);
+        const last = fresh[fresh.length - 1].position;
+        await execute(client, statements.saveCheckpoint, { name, position: last });
+        return last;
+      });
+    },
+    async reset(name) {
+      await inTransaction(name, async (client) => {
+        await client.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
+        await execute(client, statements.saveCheckpoint, { name, position: 0 });
+      });
+    },
+    query: (statement, params) => execute(pool, statement, params),
+    async run<R>(compiled: CompiledQuery) {
+      return (await pool.query({ text: compiled.sql, values: [...compiled.parameters], types: numericTypes })).rows as R[];
+    },
+    async snapshot() {
+      const tables: Record<string, unknown[]> = {};
+      for (const table of READ_MODEL_TABLES) {
+        tables[table] = (await pool.query({ text: `SELECT * FROM ${table} ORDER BY ${SNAPSHOT_ORDER[table]}`, types: numericTypes })).rows;
+      }
+      return tables;
+    },
+    // The pool belongs to the store, which closes it.
+    async close() {},
+  };
+}

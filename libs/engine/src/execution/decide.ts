@@ -43,7 +43,7 @@ import {
   toResultDestination,
   writerSettings,
 } from './language';
-import type { BatchSettings } from '@stepstone/asl';
+import { type BatchSettings, arnField, describeTaskResource } from '@stepstone/asl';
 import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
 import { awaitsResultWrite, mapRunResult } from './map-run';
@@ -824,11 +824,11 @@ class Decision {
     const taskCredentials = typeof roleArn === 'string' ? { roleArn } : undefined;
     let details: Record<string, unknown>;
     if (family === 'Task') {
-      const { resourceType, resource } = describeResource(resourceArn);
+      const { resourceType, resource } = describeTaskResource(resourceArn);
       details = compact({
         resourceType,
         resource,
-        region: regionOf(executionArn),
+        region: arnField(executionArn, 3, 'us-east-1'),
         parameters: parametersText,
         timeoutInSeconds: timeoutSeconds,
         heartbeatInSeconds: heartbeatSeconds,
@@ -1558,7 +1558,7 @@ class Decision {
           ? { RetryCount: cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0) }
           : {}),
       },
-      StateMachine: { Id: start.stateMachineArn, Name: stateMachineNameOf(start.stateMachineArn) },
+      StateMachine: { Id: start.stateMachineArn, Name: arnField(start.stateMachineArn, 6) },
     };
     const token = override.token;
     if (token) context.Task = { Token: token };
@@ -1699,35 +1699,6 @@ function exceedsTolerance(book: ChildrenBook): boolean {
   if (countLimit !== undefined && book.failed > countLimit) return true;
   if (percentLimit !== undefined && book.total > 0 && (book.failed / book.total) * 100 > percentLimit) return true;
   return false;
-}
-
-/** `arn:aws:states:::lambda:invoke` → lambda / invoke, as TaskScheduled reports it. */
-function describeResource(arn: string): { resourceType: string; resource: string } {
-  const match = /^arn:[^:]+:states:[^:]*:[^:]*:([^:]+):(.+)$/.exec(arn);
-  if (match) {
-    if (match[1] === 'aws-sdk') {
-      const [service, ...action] = match[2].split(':');
-      return { resourceType: `aws-sdk:${service}`, resource: action.join(':') };
-    }
-    return { resourceType: match[1], resource: match[2] };
-  }
-  return { resourceType: 'unknown', resource: arn };
-}
-
-function regionOf(arn: string): string {
-  return arn.split(':')[3] ?? 'us-east-1';
-}
-
-/** The 7th `:`-separated field of the ARN (the name), or the ARN itself; built for every `$$`, so no split. */
-function stateMachineNameOf(arn: string): string {
-  let start = 0;
-  for (let field = 0; field < 6; field++) {
-    const colon = arn.indexOf(':', start);
-    if (colon < 0) return arn;
-    start = colon + 1;
-  }
-  const end = arn.indexOf(':', start);
-  return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
 function stripTemplate(value: unknown): string {

@@ -5,13 +5,15 @@ import { CLOSING_TYPES, compact, ENTERED_TYPE, exceedsPayloadQuota, EXITED_TYPE,
 import { createFoldScope, evolveOwned } from './evolve';
 import { type Cursor, type ExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import { EVENT_SCHEMA_VERSION, type EventInternals, type ExecutionEvent, type ExecutionEventTypeName, type StateKind } from './history-event';
-import { applyInputPath, applyOutputPath, applyResultPath, evaluateJsonataField, evaluatePayloadTemplate, type EvaluationScope, type JsonataStates, languageEnv } from './language';
+import { applyInputPath, applyOutputPath, evaluateJsonataField, evaluatePayloadTemplate, type EvaluationScope, type JsonataStates, languageEnv } from './language';
 import { rememberParsed } from './payload-cache';
 import { fireTimer, stateFailed } from './state-outcome';
-import { evaluatePassThrough } from './states/choice';
-import { failState } from './states/fail';
-import { startChildren } from './states/map';
-import { executeJsonataPass } from './states/pass';
+import { decideChoice } from './states/choice';
+import { decideFail } from './states/fail';
+import { startMap } from './states/map';
+import { startParallel } from './states/parallel';
+import { decidePass } from './states/pass';
+import { decideSucceed } from './states/succeed';
 import { scheduleTask } from './states/task';
 import { enterWait } from './states/wait';
 
@@ -178,33 +180,30 @@ export class Decision {
     return isPromise(result) ? result.catch((error: unknown) => stateFailed(this, threadId, toFailure(error))) : result;
   }
 
+  /** Each state type decides in its own module (states/), given its definition and this context. */
   executeState(threadId: string, kind: StateKind, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
-    const cursor = this.cursorOf(threadId);
-    const input = cursor.input;
     switch (kind) {
-      case 'Pass': {
-        if (language === 'JSONata') return executeJsonataPass(this, threadId, definition, input);
-        const scope = this.scope(threadId, this.selectInput(threadId, definition.InputPath, input));
-        const effective = definition.Parameters !== undefined ? this.payload(definition.Parameters, scope) : scope.input;
-        const result = 'Result' in definition ? definition.Result : effective;
-        const assigned = definition.Assign === undefined ? undefined : this.jsonPathAssign(definition, this.scope(threadId, result));
-        const output = this.selectOutput(threadId, definition.OutputPath, applyResultPath(definition.ResultPath, input, result));
-        return this.exitState(threadId, definition, output, assigned);
-      }
+      case 'Pass':
+        return decidePass(this, threadId, definition, language);
       case 'Wait':
-        return { kind: 'blocked' };
+        return { kind: 'blocked' }; // its deadline was decided with its Entered event (enterWait)
       case 'Succeed':
+        return decideSucceed(this, threadId, definition, language);
       case 'Choice':
-        return evaluatePassThrough(this, threadId, kind, definition, language);
+        return decideChoice(this, threadId, definition, language);
       case 'Fail':
-        return failState(this, threadId, definition, language);
+        return decideFail(this, threadId, definition, language);
       case 'Task':
         return scheduleTask(this, threadId, definition, language);
       case 'Parallel':
+        return startParallel(this, threadId, definition, language);
       case 'Map':
-        return startChildren(this, threadId, kind, definition, language);
+        return startMap(this, threadId, definition, language);
+      default:
+        return unknownState(kind);
     }
   }
+
 
   /** Leaves the current state: *StateExited, then the next state or the end of the branch. */
   exitState(
@@ -356,4 +355,9 @@ class LazyContextScope implements EvaluationScope {
   get context(): Record<string, unknown> {
     return (this.built ??= this.decision.contextOf(this.threadId, this.token));
   }
+}
+
+/** A state type the fold does not know: a new one must get its module (compile-time check). */
+function unknownState(kind: never): never {
+  throw new Error(`internal: no decide module for state type ${String(kind)}`);
 }

@@ -71,7 +71,7 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
   }
 }
 
-/** The input a Parallel branch or Map iteration starts with (as startChildren/startIterations compute it). */
+/** The input a Parallel branch or Map iteration starts with (as startParallel/startIterations compute it). */
 export async function childInput(d: Decision, child: ThreadState): Promise<unknown> {
   const parentId = child.parentId!;
   const cursor = d.cursorOf(parentId);

@@ -3,7 +3,9 @@ import { compact, type ErrorMatching, type Failure, type Step, toFailure, UNCATC
 import type { Cursor } from './execution-state';
 import { applyResultPath } from './language';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
-import { startChildren } from './states/map';
+import { startMap } from './states/map';
+import { startParallel } from './states/parallel';
+import { exitWait } from './states/wait';
 import { scheduleTask } from './states/task';
 
 /**
@@ -114,23 +116,7 @@ export async function fireTimer(d: Decision, threadId: string, enteredEventId: n
   const cursor = thread?.cursor;
   if (!thread || !cursor || cursor.enteredEventId !== enteredEventId) return;
   if (cursor.phase === 'wait') {
-    const definition = d.stateDefinition(threadId, cursor.name);
-    const language = d.queryLanguageOf(threadId, definition);
-    let step: Step;
-    try {
-      if (language === 'JSONata') {
-        const states = d.jsonataStates(threadId, cursor.input);
-        const output = 'Output' in definition ? await d.jsonata(threadId, definition.Output, states, 'Output') : cursor.input;
-        step = d.exitState(threadId, definition, output, await d.jsonataAssign(threadId, definition, states));
-      } else {
-        const effective = d.selectInput(threadId, definition.InputPath, cursor.input);
-        const assigned = d.jsonPathAssign(definition, d.scope(threadId, effective));
-        step = d.exitState(threadId, definition, d.selectOutput(threadId, definition.OutputPath, effective), assigned);
-      }
-    } catch (error) {
-      step = await stateFailed(d, threadId, toFailure(error));
-    }
-    d.schedule(threadId, step);
+    d.schedule(threadId, await exitWait(d, threadId));
     return;
   }
   if (cursor.phase === 'retry') {
@@ -138,7 +124,10 @@ export async function fireTimer(d: Decision, threadId: string, enteredEventId: n
     const language = d.queryLanguageOf(threadId, definition);
     let step: Step;
     try {
-      step = cursor.kind === 'Task' ? await scheduleTask(d, threadId, definition, language) : await startChildren(d, threadId, cursor.kind as 'Map' | 'Parallel', definition, language);
+      step =
+        cursor.kind === 'Task' ? await scheduleTask(d, threadId, definition, language)
+        : cursor.kind === 'Parallel' ? await startParallel(d, threadId, definition, language)
+        : await startMap(d, threadId, definition, language);
     } catch (error) {
       step = await stateFailed(d, threadId, toFailure(error));
     }

@@ -2,7 +2,8 @@ import type { Decision } from '../decision';
 import { json, type Step } from '../decision-support';
 import { evaluateFieldExpression, languageEnv } from '../language';
 
-export async function failState(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
+/** Fail: Error and Cause (literals, `…Path`s, intrinsics or JSONata) end the branch as failed. */
+export async function decideFail(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
   const input = d.cursorOf(threadId).input;
   if (language === 'JSONata') {
     const states = d.jsonataStates(threadId, input);

@@ -1,4 +1,4 @@
-import { childrenFailed, finishChildren } from '../children';
+import { childrenFailed } from '../children';
 import type { Decision } from '../decision';
 import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
 import { childThreadId } from '../execution-state';
@@ -6,27 +6,27 @@ import type { EventInternals } from '../history-event';
 import { StatesError } from '../language';
 import { emitMapRunStarted, finishOrWrite, mapRunSettings, selectAndBatch } from './distributed-map';
 
-export async function startChildren(d: Decision, threadId: string, kind: 'Parallel' | 'Map', definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
+/**
+ * The input a Parallel's branches or a Map's items are taken from: JSONata's Arguments, or
+ * JSONPath's InputPath (Parallel then applies Parameters; a Map's ItemsPath reads it).
+ */
+export async function containerInput(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<unknown> {
   const cursor = d.cursorOf(threadId);
-  let effective: unknown;
   if (language === 'JSONata') {
     const states = d.jsonataStates(threadId, cursor.input);
-    effective = definition.Arguments !== undefined ? await d.jsonata(threadId, definition.Arguments, states, 'Arguments') : cursor.input;
-  } else {
-    effective = d.selectInput(threadId, definition.InputPath, cursor.input);
+    return definition.Arguments !== undefined ? await d.jsonata(threadId, definition.Arguments, states, 'Arguments') : cursor.input;
   }
-  if (kind === 'Parallel') {
-    if (language === 'JSONPath' && definition.Parameters !== undefined) effective = d.payload(definition.Parameters, d.scope(threadId, effective));
-    d.emit(threadId, 'ParallelStateStarted');
-    const book = d.cursorOf(threadId).children!;
-    book.running.forEach((childId, index) => {
-      const branch = (definition.Branches as Array<Record<string, any>>)[index];
-      d.schedule(childId, { kind: 'enter', name: branch.StartAt as string, input: effective });
-    });
-    if (book.total === 0) return finishChildren(d, threadId);
-    return { kind: 'blocked' };
-  }
-  // Map
+  return d.selectInput(threadId, definition.InputPath, cursor.input);
+}
+
+/**
+ * Starts a Map (inline or distributed): its items (ItemsPath, Items, or an ItemReader's read),
+ * its limits (MaxConcurrency before MapStateStarted, the tolerated failures after), ItemBatcher
+ * and ResultWriter settings, then the first iterations up to MaxConcurrency.
+ */
+export async function startMap(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
+  const cursor = d.cursorOf(threadId);
+  const effective = await containerInput(d, threadId, definition, language);
   let items: unknown;
   // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
   const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;

@@ -62,3 +62,22 @@ export async function waitDeadline(d: Decision, threadId: string, name: string, 
   }
   return d.nowIso;
 }
+
+/** The Wait's timer fired: OutputPath (or Output) and Assign, then the next state. */
+export async function exitWait(d: Decision, threadId: string): Promise<Step> {
+  const cursor = d.cursorOf(threadId);
+  const definition = d.stateDefinition(threadId, cursor.name);
+  const language = d.queryLanguageOf(threadId, definition);
+  try {
+    if (language === 'JSONata') {
+      const states = d.jsonataStates(threadId, cursor.input);
+      const output = 'Output' in definition ? await d.jsonata(threadId, definition.Output, states, 'Output') : cursor.input;
+      return d.exitState(threadId, definition, output, await d.jsonataAssign(threadId, definition, states));
+    }
+    const effective = d.selectInput(threadId, definition.InputPath, cursor.input);
+    const assigned = d.jsonPathAssign(definition, d.scope(threadId, effective));
+    return d.exitState(threadId, definition, d.selectOutput(threadId, definition.OutputPath, effective), assigned);
+  } catch (error) {
+    return stateFailed(d, threadId, toFailure(error));
+  }
+}

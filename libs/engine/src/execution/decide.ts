@@ -1,3 +1,4 @@
+import { CURRENT_ENGINE_BEHAVIOUR } from './behaviour';
 import { abortAll } from './children';
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { Decision } from './decision';
@@ -129,6 +130,7 @@ function startExecution(d: Decision, command: Extract<ExecutionCommand, { type: 
       timeoutAt,
       ...(command.traceHeader ? { traceHeader: command.traceHeader } : {}),
       ...(command.testCase ? { testCase: command.testCase } : {}),
+      behaviour: CURRENT_ENGINE_BEHAVIOUR,
     },
     actor: command.actor,
   }, 0);

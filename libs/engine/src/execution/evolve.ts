@@ -98,6 +98,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       timeoutAt: start.timeoutAt,
       traceHeader: start.traceHeader,
       testCase: start.testCase,
+      behaviour: start.behaviour,
       redriveCount: start.redriveCount,
       input: parsedField(details, 'input'),
       inputText: details.input as string,

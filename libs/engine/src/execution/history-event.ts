@@ -134,6 +134,8 @@ export interface ExecutionStartInternals {
   readonly redriveCount?: number;
   /** Step Functions Local's `<stateMachineArn>#<TestCase>`: the mock test case this execution runs. */
   readonly testCase?: string;
+  /** The engine behaviour version the execution decides by (behaviour.ts); absent in streams written before it: Initial. */
+  readonly behaviour?: number;
 }
 
 export interface ExecutionEvent {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
 import { decideAndEvolve } from './decide';
 import { createFoldScope, evolve, evolveOwned } from './evolve';
 import { type ExecutionState, initialExecutionState } from './execution-state';
@@ -33,6 +34,21 @@ function asStored<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value));
 }
 
+/**
+ * A start decided today records the engine behaviour version; a stream written before versions
+ * were recorded has none, which reads as EngineBehaviour.Initial. Where the stored start has no
+ * version, today's must be Initial, and is then left out of the comparison.
+ */
+function withoutRecordedBehaviour(decided: ExecutionEvent[], stored: RecordedDecision['events']): ExecutionEvent[] {
+  return decided.map((event, index) => {
+    const start = event.x.start;
+    if (event.type !== 'ExecutionStarted' || !start || stored[index]?.data.x.start?.behaviour !== undefined) return event;
+    assert.equal(start.behaviour, EngineBehaviour.Initial, 'a start decided today records the behaviour old streams imply');
+    const { behaviour: _recorded, ...rest } = start;
+    return { ...event, x: { ...event.x, start: rest } };
+  });
+}
+
 function storedEvents(fixture: StreamFixture): ExecutionEvent[] {
   return fixture.decisions.flatMap((decision) => decision.events.map((stored) => stored.data));
 }
@@ -48,6 +64,16 @@ describe('stored-stream fixtures', () => {
       assert.ok(types.has(type), `some fixture records ${type}`);
     }
     assert.ok(fixtures.some((fixture) => fixture.name.startsWith('jsonata-')), 'a JSONata fixture');
+  });
+
+  it('reads every stored stream as a behaviour version: the recorded one, or Initial where none was recorded', () => {
+    for (const fixture of fixtures) {
+      const start = storedEvents(fixture)[0].x.start;
+      assert.equal(behaviourOf(start), start?.behaviour ?? EngineBehaviour.Initial, fixture.name);
+      assert.ok(decidesWith(start, EngineBehaviour.Initial), fixture.name);
+    }
+    assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === EngineBehaviour.Initial), 'a stream that recorded its version');
+    assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === undefined), 'a stream from before versions');
   });
 
   for (const fixture of fixtures) {
@@ -71,7 +97,7 @@ describe('stored-stream fixtures', () => {
         for (const [index, decision] of fixture.decisions.entries()) {
           const decided = await decideAndEvolve(state, decision.command, fixedEnv(decision.now));
           assert.deepEqual(
-            asStored(decided.events),
+            withoutRecordedBehaviour(asStored(decided.events) as ExecutionEvent[], decision.events),
             asStored(decision.events.map((stored) => stored.data)),
             `decision ${index} (${decision.command.type})`,
           );

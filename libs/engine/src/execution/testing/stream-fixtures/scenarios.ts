@@ -361,4 +361,17 @@ export const SCENARIOS: readonly Scenario[] = [
     definition: { TimeoutSeconds: 10, StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 60, End: true } } },
     input: {},
   },
+  {
+    name: 'behaviour-1-recorded',
+    about: 'Written once ExecutionStarted records the engine behaviour version (x.start.behaviour = 1): a Task caught into a Wait',
+    definition: {
+      StartAt: 'Call',
+      States: {
+        Call: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: 'f' }, Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failed', Next: 'Rest' }], Next: 'Rest' },
+        Rest: { Type: 'Wait', Seconds: 1, End: true },
+      },
+    },
+    input: { v: 1 },
+    tasks: { Call: [{ kind: 'fail', error: 'States.TaskFailed', cause: 'down' }] },
+  },
 ];

@@ -1,6 +1,7 @@
 import { type ChildrenBook, ROOT_THREAD, type ThreadState } from './execution-state';
 import { EVENT_SCHEMA_VERSION, type EventInternals, type ExecutionEvent, type ExecutionEventTypeName, type StateKind } from './history-event';
 import { evaluateReference, type EvaluationScope, isJsonPathNotFound, StatesError } from './language';
+import { compileState } from './compile';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -132,7 +133,7 @@ export class HistoryLimitReached extends Error {}
 /** StartAt of the branch (Parallel) or item processor (Map) a child thread runs. */
 export function firstStateOf(parent: ThreadState, child: ThreadState): string {
   const definition = parent.states[parent.cursor!.name] as Record<string, any>;
-  const processor = parent.cursor!.kind === 'Parallel' ? definition.Branches[child.index] : (definition.ItemProcessor ?? definition.Iterator);
+  const processor = parent.cursor!.kind === 'Parallel' ? definition.Branches[child.index] : compileState(definition).map!.processor;
   return processor.StartAt as string;
 }
 

@@ -5,6 +5,7 @@ import { compact, firstStateOf } from './decision-support';
 import { childThreadId, ROOT_THREAD, type ThreadState } from './execution-state';
 import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
 import { startIterations } from './states/map';
+import { compileState } from './compile';
 
 /**
  * Resumes a closed execution where it failed (AWS "Redriving executions"): ExecutionRedriven,
@@ -84,7 +85,7 @@ export async function childInput(d: Decision, child: ThreadState): Promise<unkno
     const effective = d.selectInput(parentId, definition.InputPath, cursor.input);
     return definition.Parameters !== undefined ? d.payload(definition.Parameters, d.scope(parentId, effective)) : effective;
   }
-  const selector = definition.ItemSelector ?? definition.Parameters;
+  const selector = compileState(definition).map!.itemSelector;
   if (selector === undefined) return child.item;
   const context = { ...(d.context(parentId) as object), Map: { Item: { Index: child.index, Value: child.item } } };
   if (language === 'JSONata') return d.jsonata(parentId, selector, { input: cursor.input, context }, 'ItemSelector');

@@ -7,6 +7,7 @@ import type { MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
 import { selectItem, startIterations } from './map';
+import { compileState } from '../compile';
 
 export function emitMapRunStarted(d: Decision, threadId: string, definition: Record<string, any>, items?: readonly unknown[]): void {
   const start = d.state.start!;
@@ -33,9 +34,8 @@ export async function mapRunSettings(d: Decision,
   effective: unknown,
 ): Promise<{ settings?: MapRunSettings; readerFailure?: StatesError }> {
   const { ItemReader: reader, ItemBatcher: batcher, ResultWriter: writer } = definition as Record<string, Record<string, any> | undefined>;
-  const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
   // ItemReader, ItemBatcher and ResultWriter are Distributed Map fields.
-  if ((!reader && !batcher && !writer) || processor?.ProcessorConfig?.Mode !== 'DISTRIBUTED') return {};
+  if ((!reader && !batcher && !writer) || !compileState(definition).map!.distributed) return {};
   const arguments_ = (field: Record<string, any>, name: string) =>
     language === 'JSONata'
       ? field.Arguments !== undefined ? d.jsonata(threadId, field.Arguments, d.jsonataStates(threadId, d.cursorOf(threadId).input), `${name}.Arguments`) : Promise.resolve({})

@@ -5,6 +5,7 @@ import { childThreadId } from '../execution-state';
 import type { EventInternals } from '../history-event';
 import { StatesError } from '../language';
 import { emitMapRunStarted, finishOrWrite, mapRunSettings, selectAndBatch } from './distributed-map';
+import { compileState } from '../compile';
 
 /**
  * The input a Parallel's branches or a Map's items are taken from: JSONata's Arguments, or
@@ -28,11 +29,8 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   const cursor = d.cursorOf(threadId);
   const effective = await containerInput(d, threadId, definition, language);
   let items: unknown;
-  // The legacy Iterator takes the same ProcessorConfig as ItemProcessor.
-  const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any> | undefined;
-  const distributed = (processor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
+  const { distributed, readsItems } = compileState(definition).map!;
   // ItemReader belongs to Distributed Maps (AWS's "ItemReader (Map)").
-  const readsItems = distributed && definition.ItemReader !== undefined;
   if (readsItems) {
     // ItemReader: the Map Run reads the items (AWS ignores ItemsPath/Items then).
     items = [];
@@ -125,7 +123,7 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
   const cursor = d.cursorOf(threadId);
   const definition = d.stateDefinition(threadId, cursor.name);
   const language = d.queryLanguageOf(threadId, definition);
-  const processor = (definition.ItemProcessor ?? definition.Iterator) as Record<string, any>;
+  const processor = compileState(definition).map!.processor;
   let book = cursor.children!;
   const effective = mapInput ?? (language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input);
   while (book.nextIndex < book.total && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
@@ -142,7 +140,7 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
 
 /** ItemSelector (or legacy Parameters) for one item, with $$.Map.Item in the context. */
 export async function selectItem(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata', effective: unknown, index: number, item: unknown): Promise<unknown> {
-  const selector = definition.ItemSelector ?? definition.Parameters;
+  const selector = compileState(definition).map!.itemSelector;
   if (selector === undefined) return item;
   const cursor = d.cursorOf(threadId);
   const mapContext = { Item: { Index: index, Value: item } };

@@ -1,4 +1,4 @@
-import { arnField, describeTaskResource } from '@stepstone/asl';
+import { arnField } from '@stepstone/asl';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
 import { compact, type ErrorMatching, exceedsPayloadQuota, json, jsonTypeName, PAYLOAD_DETAILS, type Step, stripTemplate, TASK_UNCATCHABLE, textOf, toFailure } from '../decision-support';
@@ -6,8 +6,9 @@ import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
 import { applyInputPath, evaluateReference, formatNormalizedPath, isJsonPathNotFound, StatesError } from '../language';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from '../state-outcome';
-import { DEFAULT_TASK_TIMEOUT_SECONDS, integrationPatternOf, taskDetailsField, type TaskEventFamily, taskEventFamilyOf } from '../task-resource';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily } from '../task-resource';
 import { makeTaskToken } from '../task-token';
+import { compileState } from '../compile';
 
 export async function scheduleTask(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
   const cursor = d.cursorOf(threadId);
@@ -17,9 +18,9 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
   // `$$.Task.Token` exists where someone completes the task by token: callbacks, `.sync` jobs
   // (corpus: test_sync_with_task_token) and activities; a request-response call has none
   // (corpus: test_lambda_service_invoke_with_retry_extended_input).
-  const resourceArn = String(definition.Resource ?? '');
-  const byToken = integrationPatternOf(resourceArn) !== 'request-response' || taskEventFamilyOf(resourceArn) === 'Activity';
-  const contextToken = byToken ? token : undefined;
+  const task = compileState(definition).task!;
+  const resourceArn = task.resourceArn;
+  const contextToken = task.byToken ? token : undefined;
   let parameters: unknown;
   let credentials: unknown;
   if (language === 'JSONata') {
@@ -33,7 +34,7 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
   }
   const timeoutSeconds = await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language);
   const heartbeatSeconds = await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language);
-  const family = taskEventFamilyOf(resourceArn);
+  const family = task.family;
   if (family === 'Activity' && d.env.activityExists && !(await d.env.activityExists(resourceArn))) {
     throw new StatesError('States.Runtime', `The activity ${resourceArn} does not exist.`);
   }
@@ -42,7 +43,7 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
   const taskCredentials = typeof roleArn === 'string' ? { roleArn } : undefined;
   let details: Record<string, unknown>;
   if (family === 'Task') {
-    const { resourceType, resource } = describeTaskResource(resourceArn);
+    const { resourceType, resource } = task.described;
     details = compact({
       resourceType,
       resource,

@@ -106,6 +106,11 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
       d.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', byQuota ? { error: 'States.Timeout', cause: MAX_DURATION_CAUSE } : {});
       return;
     }
+    default: {
+      // Every command has a case: a new one fails to compile until it is decided here.
+      const unknown: never = command;
+      return unknown;
+    }
   }
   await d.drain();
 }

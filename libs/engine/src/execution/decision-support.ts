@@ -115,8 +115,8 @@ export function newEvent(
   details: Record<string, unknown> | undefined,
   x: EventInternals,
 ): ExecutionEvent {
-  if (detailsField === 'stateEnteredEventDetails') return { type, id, previousEventId, timestamp, stateEnteredEventDetails: details ?? {}, x };
-  if (detailsField === 'stateExitedEventDetails') return { type, id, previousEventId, timestamp, stateExitedEventDetails: details ?? {}, x };
+  if (detailsField === 'stateEnteredEventDetails') return { type, id, previousEventId, timestamp, stateEnteredEventDetails: details ?? {}, x } as unknown as ExecutionEvent;
+  if (detailsField === 'stateExitedEventDetails') return { type, id, previousEventId, timestamp, stateExitedEventDetails: details ?? {}, x } as unknown as ExecutionEvent;
   const event: Record<string, unknown> = { type, id, previousEventId, timestamp };
   if (detailsField) event[detailsField] = details ?? {};
   event.x = x;

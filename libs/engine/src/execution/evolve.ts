@@ -86,7 +86,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
 
   if (type === 'ExecutionStarted') {
     const start = event.x.start!;
-    const details = event.executionStartedEventDetails as Record<string, unknown>;
+    const details = event.executionStartedEventDetails;
     const definition = internDefinition(start.definition);
     const definitionObject = definition.object;
     const started: StartedExecution = {
@@ -469,7 +469,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       // unknown type (a stream written by a newer engine) only advances the chain, as before.
       const unknown: never = type;
       void unknown;
-      return withThread(scope, next, { ...thread, pointer: event.id });
+      return withThread(scope, next, { ...thread, pointer: (event as ExecutionEvent).id });
     }
   }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openEventStore, storeSelectionFromEnv, StoreUnavailableError, type EventStore } from '@stepstone/event-store';
+import { parseArn } from '@stepstone/asl';
 
 /** A user mistake on the command line: printed without a stack, exit code 2. */
 export class UsageError extends Error {
@@ -59,9 +60,10 @@ export async function withUsage(usage: string, body: () => Promise<number>): Pro
 
 /** `arn:aws:states:<region>:<account>:<kind>:<name>[:<rest>]` → kind and the parts after it. */
 export function parseStatesArn(arn: string): { kind: string; parts: string[] } | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 7 || parts[0] !== 'arn' || parts[2] !== 'states') return undefined;
-  return { kind: parts[5], parts: parts.slice(6) };
+  const fields = parseArn(arn);
+  if (!fields || fields.service !== 'states') return undefined;
+  const [kind, ...parts] = fields.resource.split(':');
+  return parts.length > 0 ? { kind, parts } : undefined;
 }
 
 /** A fixed-width text table. */

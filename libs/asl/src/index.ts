@@ -12,6 +12,21 @@ export type { ValidateDefinitionOptions, ValidationResult } from './validation/v
 export { formatInvalidDefinitionMessage, hasErrors } from './validation/diagnostic';
 export type { Diagnostic } from './validation/diagnostic';
 
+// ARNs: the one parser (Task resources, Step Functions ARNs).
+export {
+  parseArn,
+  arnField,
+  splitStatesArn,
+  isExecutionArn,
+  parseTaskResource,
+  integrationPatternOfResource,
+  describeTaskResource,
+  lambdaFunctionNameOf,
+  stripPatternSuffix,
+  IntegrationPattern,
+} from './arn/arn';
+export type { Arn, TaskResource } from './arn/arn';
+
 // JSONPath data flow.
 export {
   evaluatePath,

@@ -24,6 +24,7 @@ export type {
   Cursor,
   ExecutionEvent,
   ExecutionEventTypeName,
+  EventOfType,
   Effect,
   Redrivability,
   RedriveStatus,

@@ -1,3 +1,4 @@
+import { arnField } from '@stepstone/asl';
 import type { EventStore } from '@stepstone/event-store';
 import type { Tag } from '@stepstone/projections';
 import { ResourceNotFound } from '../aws-protocol/api-errors';
@@ -6,7 +7,7 @@ import { decideAndAppendActivity, loadActivity } from './activity-stream';
 
 /** TagResource, UntagResource and ListTagsForResource accept activity ARNs too (API_TagResource). */
 export function isActivityArn(arn: string): boolean {
-  return arn.split(':')[5] === 'activity';
+  return arnField(arn, 5, '') === 'activity';
 }
 
 export async function tagActivity(store: EventStore, arns: Arns, arn: string, tags: readonly Tag[], metadata: Record<string, unknown>): Promise<void> {

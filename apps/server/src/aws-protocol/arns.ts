@@ -1,3 +1,4 @@
+import { splitStatesArn as parseStatesArn } from '@stepstone/asl';
 import { InvalidArn, InvalidName, ValidationException } from './api-errors';
 
 /** ARNs of this region and account: built here, parsed once at the edge. */
@@ -41,10 +42,8 @@ export function createArns(region: string, account: string): Arns {
 
 /** `arn:<partition>:states:<region>:<account>:<resource...>` split on ':'; InvalidArn otherwise. */
 function splitStatesArn(arn: string): string[] {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn' || parts[1] === '' || parts[2] !== 'states' || parts[3] === '' || !/^\d{12}$/.test(parts[4])) {
-    throw new InvalidArn(arn);
-  }
+  const parts = parseStatesArn(arn);
+  if (!parts) throw new InvalidArn(arn);
   return parts;
 }
 

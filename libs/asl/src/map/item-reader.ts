@@ -1,3 +1,4 @@
+import { IntegrationPattern, parseTaskResource } from '../arn/arn';
 import { StatesError } from '../errors/states-error';
 
 /**
@@ -40,8 +41,9 @@ function readerFailed(cause: string): StatesError {
 
 /** The ItemReader's Resource, by its API action (`arn:aws:states:::s3:getObject` …). */
 export function itemSourceAction(resource: string): ItemSource['action'] | undefined {
-  const action = /^arn:[^:]+:states:::s3:(\w+)$/.exec(resource)?.[1];
-  return action === 'getObject' || action === 'listObjectsV2' ? action : undefined;
+  const parsed = parseTaskResource(resource);
+  if (parsed.kind !== 'integration' || parsed.service !== 's3' || parsed.pattern !== IntegrationPattern.RequestResponse) return undefined;
+  return parsed.action === 'getObject' || parsed.action === 'listObjectsV2' ? parsed.action : undefined;
 }
 
 /** The evaluated Parameters/Arguments of an ItemReader as the call to make. */

@@ -1,3 +1,5 @@
+import { integrationPatternOfResource, parseArn, parseTaskResource, stripPatternSuffix } from '../arn/arn';
+
 /**
  * Task `Resource` rules AWS applies at definition time: optimized service integrations
  * (`arn:<partition>:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]`) must name
@@ -31,9 +33,6 @@ const OPTIMIZED_INTEGRATIONS: Readonly<Record<string, readonly string[]>> = {
   bedrock: ['invokeModel', 'createModelCustomizationJob'],
 };
 
-const INTEGRATION = /^arn:([^:]+):states:::(.+)$/;
-const SUFFIX = /\.(sync(:2)?|waitForTaskToken)$/;
-const ACTIVITY = /^arn:[^:]+:states:[^:]*:[^:]*:activity:.+$/;
 
 export interface ResourceFinding {
   readonly message: string;
@@ -42,15 +41,16 @@ export interface ResourceFinding {
 /** What AWS would say about `resource` in a machine of `type`, or undefined. */
 export function checkTaskResource(resource: string, type: 'STANDARD' | 'EXPRESS'): ResourceFinding | undefined {
   if (type === 'EXPRESS') {
-    if (ACTIVITY.test(resource)) return { message: 'Express state machine does not support Activity ARN' };
-    const suffix = SUFFIX.exec(resource)?.[1];
+    if (parseTaskResource(resource).kind === 'activity') return { message: 'Express state machine does not support Activity ARN' };
+    const suffix = integrationPatternOfResource(resource);
     if (suffix === 'sync' || suffix === 'sync:2') return { message: "Express state machine does not support '.sync' service integration" };
     // AWS's text has two spaces before " at" for this one (corpus: test_illegal_callbacks WAIT_FOR_TASK_TOKEN).
     if (suffix === 'waitForTaskToken') return { message: "Express state machine does not support '.waitForTaskToken' service integration " };
   }
-  const m = INTEGRATION.exec(resource);
-  if (m === null) return undefined;
-  const target = (m[2] ?? '').replace(SUFFIX, '');
+  // Only `arn:<partition>:states:::<target>` names an integration; other ARNs are checked elsewhere.
+  const fields = parseArn(resource);
+  if (!fields || fields.partition === '' || fields.service !== 'states' || fields.region !== '' || fields.account !== '' || fields.resource === '') return undefined;
+  const target = stripPatternSuffix(fields.resource);
   if (target.startsWith('aws-sdk:')) return undefined;
   const [service = '', action = ''] = target.split(':', 2);
   if (OPTIMIZED_INTEGRATIONS[service]?.includes(action) === true) return undefined;

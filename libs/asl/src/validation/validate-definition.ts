@@ -3,6 +3,7 @@ import { Diagnostic, DiagnosticCode, DiagnosticSeverity, hasErrors } from './dia
 import { isJsonataExpression, jsonataSyntaxError } from './jsonata-syntax';
 import { isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
 import { checkTaskResource } from './resource-arn';
+import { COMPARISON_OPERATOR_NAMES } from '../choice/comparison-operators';
 import { isRfc3339Timestamp } from './timestamp-syntax';
 
 export interface ValidateDefinitionOptions {
@@ -54,15 +55,8 @@ const JSONPATH_ONLY_FIELDS: ReadonlySet<string> = new Set([
 /** Fields that only exist for JSONata states. */
 const JSONATA_ONLY_FIELDS: ReadonlySet<string> = new Set(['Arguments', 'Output', 'Items']);
 
-/** JSONPath Choice comparison operators (Step Functions guide, "Choice workflow state"). */
-const CHOICE_OPERATORS: ReadonlySet<string> = new Set(
-  [
-    'StringEquals', 'StringLessThan', 'StringGreaterThan', 'StringLessThanEquals', 'StringGreaterThanEquals', 'StringMatches',
-    'NumericEquals', 'NumericLessThan', 'NumericGreaterThan', 'NumericLessThanEquals', 'NumericGreaterThanEquals',
-    'BooleanEquals', 'TimestampEquals', 'TimestampLessThan', 'TimestampGreaterThan', 'TimestampLessThanEquals',
-    'TimestampGreaterThanEquals',
-  ].flatMap((op) => (op === 'StringMatches' ? [op] : [op, `${op}Path`])).concat(['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp']),
-);
+/** JSONPath Choice comparison operators: the evaluator's one table (Step Functions guide, "Choice workflow state"). */
+const CHOICE_OPERATORS: ReadonlySet<string> = new Set(COMPARISON_OPERATOR_NAMES);
 
 /**
  * Checks a parsed definition the way ValidateStateMachineDefinition and CreateStateMachine

@@ -134,84 +134,103 @@ export interface ExecutionStartInternals {
   readonly redriveCount?: number;
   /** Step Functions Local's `<stateMachineArn>#<TestCase>`: the mock test case this execution runs. */
   readonly testCase?: string;
+  /** The engine behaviour version the execution decides by (behaviour.ts); absent in streams written before it: Initial. */
+  readonly behaviour?: number;
 }
 
-export interface ExecutionEvent {
-  readonly type: ExecutionEventTypeName;
+/** What every execution event carries, whatever its type. */
+interface ExecutionEventBase<T extends ExecutionEventTypeName> {
+  readonly type: T;
   readonly id: number;
   readonly previousEventId: number;
   /** ISO 8601 with milliseconds. */
   readonly timestamp: string;
   readonly x: EventInternals;
+  /** Readers outside the engine still read details by field name (detailsFieldOf). */
   readonly [detailsField: string]: unknown;
 }
+
+/** A payload field as AWS shows it: JSON text, with its truncation flag. */
+type Details = Readonly<Record<string, unknown>>;
+
+export interface StateEnteredEventDetails {
+  readonly name: string;
+  readonly input: string;
+  readonly inputDetails: PayloadDetails;
+}
+
+export interface StateExitedEventDetails {
+  readonly name: string;
+  readonly output: string;
+  readonly outputDetails: PayloadDetails;
+  readonly assignedVariables?: Readonly<Record<string, string>>;
+  readonly assignedVariablesDetails?: PayloadDetails;
+}
+
+export interface ExecutionStartedEventDetails {
+  readonly input: string;
+  readonly inputDetails: PayloadDetails;
+  readonly roleArn: string;
+}
+
+/** The details field each event type carries (AWS's name for it), when it carries one. */
+type DetailsOf<T extends ExecutionEventTypeName> = T extends `${StateKind}StateEntered`
+  ? { readonly stateEnteredEventDetails: StateEnteredEventDetails }
+  : T extends `${StateKind}StateExited`
+    ? { readonly stateExitedEventDetails: StateExitedEventDetails }
+    : T extends 'ExecutionStarted'
+      ? { readonly executionStartedEventDetails: ExecutionStartedEventDetails }
+      : T extends keyof typeof DETAILS_FIELD
+        ? { readonly [K in (typeof DETAILS_FIELD)[T]]?: Details }
+        : unknown;
+
+/** Details fields of the other event types (detailsFieldOf gives the same names at run time). */
+const DETAILS_FIELD = {
+  ExecutionSucceeded: 'executionSucceededEventDetails',
+  ExecutionFailed: 'executionFailedEventDetails',
+  ExecutionAborted: 'executionAbortedEventDetails',
+  ExecutionTimedOut: 'executionTimedOutEventDetails',
+  ExecutionRedriven: 'executionRedrivenEventDetails',
+  EvaluationFailed: 'evaluationFailedEventDetails',
+  MapStateStarted: 'mapStateStartedEventDetails',
+  MapRunStarted: 'mapRunStartedEventDetails',
+  MapRunFailed: 'mapRunFailedEventDetails',
+  MapIterationStarted: 'mapIterationStartedEventDetails',
+  MapIterationSucceeded: 'mapIterationSucceededEventDetails',
+  MapIterationFailed: 'mapIterationFailedEventDetails',
+  MapIterationAborted: 'mapIterationAbortedEventDetails',
+  TaskScheduled: 'taskScheduledEventDetails',
+  TaskStarted: 'taskStartedEventDetails',
+  TaskSucceeded: 'taskSucceededEventDetails',
+  TaskFailed: 'taskFailedEventDetails',
+  TaskTimedOut: 'taskTimedOutEventDetails',
+  TaskSubmitted: 'taskSubmittedEventDetails',
+  LambdaFunctionScheduled: 'lambdaFunctionScheduledEventDetails',
+  LambdaFunctionSucceeded: 'lambdaFunctionSucceededEventDetails',
+  LambdaFunctionFailed: 'lambdaFunctionFailedEventDetails',
+  LambdaFunctionTimedOut: 'lambdaFunctionTimedOutEventDetails',
+  ActivityScheduled: 'activityScheduledEventDetails',
+  ActivityStarted: 'activityStartedEventDetails',
+  ActivitySucceeded: 'activitySucceededEventDetails',
+  ActivityFailed: 'activityFailedEventDetails',
+  ActivityTimedOut: 'activityTimedOutEventDetails',
+} as const;
+
+/**
+ * An execution event: one member per type, discriminated on `type`, readonly. A switch on
+ * `event.type` narrows it (evolve's has a never default).
+ */
+export type ExecutionEvent = { [T in ExecutionEventTypeName]: ExecutionEventBase<T> & DetailsOf<T> }[ExecutionEventTypeName];
+
+/** The event of one type: `EventOfType<'ExecutionStarted'>`. */
+export type EventOfType<T extends ExecutionEventTypeName> = Extract<ExecutionEvent, { readonly type: T }>;
 
 /** The `*EventDetails` field name AWS uses for each event type. */
 export function detailsFieldOf(type: string): string | undefined {
   if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
   if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
-  switch (type) {
-    case 'ExecutionStarted':
-      return 'executionStartedEventDetails';
-    case 'ExecutionSucceeded':
-      return 'executionSucceededEventDetails';
-    case 'ExecutionFailed':
-      return 'executionFailedEventDetails';
-    case 'ExecutionAborted':
-      return 'executionAbortedEventDetails';
-    case 'ExecutionTimedOut':
-      return 'executionTimedOutEventDetails';
-    case 'ExecutionRedriven':
-      return 'executionRedrivenEventDetails';
-    case 'EvaluationFailed':
-      return 'evaluationFailedEventDetails';
-    case 'MapStateStarted':
-      return 'mapStateStartedEventDetails';
-    case 'MapRunStarted':
-      return 'mapRunStartedEventDetails';
-    case 'MapRunFailed':
-      return 'mapRunFailedEventDetails';
-    case 'MapIterationStarted':
-      return 'mapIterationStartedEventDetails';
-    case 'MapIterationSucceeded':
-      return 'mapIterationSucceededEventDetails';
-    case 'MapIterationFailed':
-      return 'mapIterationFailedEventDetails';
-    case 'MapIterationAborted':
-      return 'mapIterationAbortedEventDetails';
-    case 'TaskScheduled':
-      return 'taskScheduledEventDetails';
-    case 'TaskStarted':
-      return 'taskStartedEventDetails';
-    case 'TaskSucceeded':
-      return 'taskSucceededEventDetails';
-    case 'TaskFailed':
-      return 'taskFailedEventDetails';
-    case 'TaskTimedOut':
-      return 'taskTimedOutEventDetails';
-    case 'TaskSubmitted':
-      return 'taskSubmittedEventDetails';
-    case 'LambdaFunctionScheduled':
-      return 'lambdaFunctionScheduledEventDetails';
-    case 'LambdaFunctionSucceeded':
-      return 'lambdaFunctionSucceededEventDetails';
-    case 'LambdaFunctionFailed':
-      return 'lambdaFunctionFailedEventDetails';
-    case 'LambdaFunctionTimedOut':
-      return 'lambdaFunctionTimedOutEventDetails';
-    case 'ActivityScheduled':
-      return 'activityScheduledEventDetails';
-    case 'ActivityStarted':
-      return 'activityStartedEventDetails';
-    case 'ActivitySucceeded':
-      return 'activitySucceededEventDetails';
-    case 'ActivityFailed':
-      return 'activityFailedEventDetails';
-    case 'ActivityTimedOut':
-      return 'activityTimedOutEventDetails';
-    default:
-      return undefined;
-  }
+  if (type === 'ExecutionStarted') return 'executionStartedEventDetails';
+  return Object.prototype.hasOwnProperty.call(DETAILS_FIELD, type) ? DETAILS_FIELD[type as keyof typeof DETAILS_FIELD] : undefined;
 }
 
 /** Whether GetExecutionHistory shows the event (Distributed Map iterations are not shown). */

@@ -1,3 +1,5 @@
+import { integrationPatternOfResource, parseTaskResource } from '@stepstone/asl';
+
 /**
  * What a Task state's Resource names decides which history events AWS writes for it:
  * a Lambda function ARN gets LambdaFunction* events, an activity ARN gets Activity* events,
@@ -14,18 +16,18 @@ export type TaskEventFamily = (typeof TaskEventFamily)[keyof typeof TaskEventFam
 /** How the state waits for its result (AWS "Discover service integration patterns"). */
 export type IntegrationPattern = 'request-response' | 'sync' | 'callback';
 
-const LAMBDA_FUNCTION = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:.+$/;
-const ACTIVITY = /^arn:[^:]+:states:[^:]*:[^:]*:activity:.+$/;
-
+/** Resources are parsed by the one ARN parser (libs/asl/src/arn). */
 export function taskEventFamilyOf(resource: string): TaskEventFamily {
-  if (LAMBDA_FUNCTION.test(resource)) return 'LambdaFunction';
-  if (ACTIVITY.test(resource)) return 'Activity';
+  const kind = parseTaskResource(resource).kind;
+  if (kind === 'lambda-function') return 'LambdaFunction';
+  if (kind === 'activity') return 'Activity';
   return 'Task';
 }
 
 export function integrationPatternOf(resource: string): IntegrationPattern {
-  if (/\.waitForTaskToken$/.test(resource)) return 'callback';
-  if (/\.sync(:2)?$/.test(resource)) return 'sync';
+  const pattern = integrationPatternOfResource(resource);
+  if (pattern === 'waitForTaskToken') return 'callback';
+  if (pattern === 'sync' || pattern === 'sync:2') return 'sync';
   return 'request-response';
 }
 

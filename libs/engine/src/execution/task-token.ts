@@ -1,3 +1,5 @@
+import { isExecutionArn } from '@stepstone/asl';
+
 /**
  * Task tokens (`$$.Task.Token`, GetActivityTask's taskToken) name their execution, so
  * SendTaskSuccess/Failure/Heartbeat find the stream without an index that could be lost, and
@@ -16,5 +18,5 @@ export function executionArnOfTaskToken(token: string): string | undefined {
   const cut = token.indexOf(SEPARATOR);
   if (cut <= 0 || !/^[0-9a-f]{64}$/.test(token.slice(cut + 1))) return undefined;
   const arn = Buffer.from(token.slice(0, cut), 'base64url').toString('utf8');
-  return /^arn:[^:]+:states:[^:]*:[^:]*:(execution|express):[^:]+:[^:]+$/.test(arn) ? arn : undefined;
+  return isExecutionArn(arn) ? arn : undefined;
 }

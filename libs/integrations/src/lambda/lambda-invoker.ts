@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { lambdaFunctionNameOf } from '@stepstone/asl';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TaskFailure } from '../task-failure';
 import { awsServiceFailure, sdkHttpMetadata } from '../aws-services/service-errors';
@@ -38,13 +39,7 @@ export interface LambdaInvoker {
 }
 
 /** `name`, `name:alias`, `account:function:name` or a full ARN → the bare function name. */
-export function functionNameOf(reference: string): string {
-  const arn = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(reference);
-  if (arn) return arn[1];
-  const partial = /^\d{12}:function:([^:]+)/.exec(reference);
-  if (partial) return partial[1];
-  return reference.split(':')[0];
-}
+export const functionNameOf = lambdaFunctionNameOf;
 
 /**
  * Invokes functions: a local handler when the local module exports one by that name, otherwise

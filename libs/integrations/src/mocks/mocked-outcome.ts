@@ -1,4 +1,5 @@
 import type { TaskDispatcher, TaskOutcome, TaskRequest } from '@stepstone/engine';
+import { arnField } from '@stepstone/asl';
 import type { MockConfig } from './mock-config';
 
 export interface MockedTaskSelector {
@@ -29,7 +30,7 @@ export function mockedOutcome(config: MockConfig, request: MockedTaskSelector): 
 
 /** `arn:aws:states:<region>:<account>:stateMachine:<name>[:<version|alias>]` → `<name>`. */
 export function stateMachineNameOf(stateMachineArn: string): string {
-  return stateMachineArn.split(':')[6] ?? stateMachineArn;
+  return arnField(stateMachineArn, 6);
 }
 
 /** The mocked outcome of a dispatched task, when its execution runs a test case that mocks it. */

@@ -1,0 +1,27 @@
+import type { ExecutionStartInternals } from './history-event';
+
+/**
+ * Engine behaviour versions, recorded in every ExecutionStarted (`x.start.behaviour`), as
+ * Temporal records its flags in history (sdk-typescript's workflow/src/flags.ts): a fix that
+ * would decide differently on a recorded stream adds a version here and is taken only by
+ * executions started with it, so an execution keeps deciding as the engine that started it.
+ * Streams written before versions were recorded carry none and decide as Initial.
+ */
+export const EngineBehaviour = {
+  /** The engine as of the stored-stream fixtures (testing/stream-fixtures). */
+  Initial: 1,
+} as const;
+export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
+
+/** The version new executions record. */
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.Initial;
+
+/** The version an execution decides by: the one it recorded, or Initial for older streams. */
+export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {
+  return (start?.behaviour as EngineBehaviour | undefined) ?? EngineBehaviour.Initial;
+}
+
+/** Whether an execution decides with (at least) the behaviour `version`: the gate around a fix. */
+export function decidesWith(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined, version: EngineBehaviour): boolean {
+  return behaviourOf(start) >= version;
+}

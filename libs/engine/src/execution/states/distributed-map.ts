@@ -1,0 +1,151 @@
+import type { BatchSettings } from '@stepstone/asl';
+import { childrenFailed, finishChildren } from '../children';
+import type { ExecutionCommand } from '../commands';
+import type { Decision } from '../decision';
+import { compact, json, resolveReference, type Step } from '../decision-support';
+import type { MapRunSettings } from '../history-event';
+import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
+import { awaitsResultWrite } from '../map-run';
+import { selectItem, startIterations } from './map';
+import { compileState } from '../compile';
+
+export function emitMapRunStarted(d: Decision, threadId: string, definition: Record<string, any>, items?: readonly unknown[]): void {
+  const start = d.state.start!;
+  const label = typeof definition.Label === 'string' ? definition.Label : d.cursorOf(threadId).name;
+  const mapRunArn = `${start.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${label}:${d.env.uuid()}`;
+  d.emit(threadId, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn }, items ? { items: json(items) } : {});
+}
+
+/** A Map whose children all ended: finish it, or first wait for ResultWriter's files. */
+export function finishOrWrite(d: Decision, threadId: string): Promise<Step> | Step {
+  const book = d.cursorOf(threadId).children!;
+  return awaitsResultWrite(book) ? { kind: 'blocked' } : finishChildren(d, threadId);
+}
+
+/**
+ * ItemReader, ItemBatcher and ResultWriter of a Distributed Map, evaluated against the Map's
+ * effective input. A reader's own failure (a bad MaxItems, an unknown resource) is AWS's
+ * States.ItemReaderFailed, raised once the Map Run has started.
+ */
+export async function mapRunSettings(d: Decision,
+  threadId: string,
+  definition: Record<string, any>,
+  language: 'JSONPath' | 'JSONata',
+  effective: unknown,
+): Promise<{ settings?: MapRunSettings; readerFailure?: StatesError }> {
+  const { ItemReader: reader, ItemBatcher: batcher, ResultWriter: writer } = definition as Record<string, Record<string, any> | undefined>;
+  // ItemReader, ItemBatcher and ResultWriter are Distributed Map fields.
+  if ((!reader && !batcher && !writer) || !compileState(definition).map!.distributed) return {};
+  const arguments_ = (field: Record<string, any>, name: string) =>
+    language === 'JSONata'
+      ? field.Arguments !== undefined ? d.jsonata(threadId, field.Arguments, d.jsonataStates(threadId, d.cursorOf(threadId).input), `${name}.Arguments`) : Promise.resolve({})
+      : Promise.resolve(field.Parameters !== undefined ? d.payload(field.Parameters, d.scope(threadId, effective)) : {});
+  const value = async (container: Record<string, any>, field: string, name: string): Promise<unknown> => {
+    const literal = container[field];
+    if (language === 'JSONata' && typeof literal === 'string') return d.jsonata(threadId, literal, d.jsonataStates(threadId, d.cursorOf(threadId).input), name);
+    if (typeof container[`${field}Path`] === 'string') {
+      const path = container[`${field}Path`] as string;
+      return resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
+    }
+    return literal;
+  };
+  let readerFailure: StatesError | undefined;
+  let readerSettingsValue: MapRunSettings['reader'];
+  if (reader) {
+    const parameters = await arguments_(reader, 'ItemReader');
+    const config = (reader.ReaderConfig ?? {}) as Record<string, any>;
+    const maxItems = await value(config, 'MaxItems', 'ItemReader.ReaderConfig.MaxItems');
+    try {
+      readerSettingsValue = { source: toItemSource(String(reader.Resource ?? ''), parameters), settings: readerSettings(config, maxItems) };
+    } catch (error) {
+      if (!(error instanceof StatesError)) throw error;
+      readerFailure = error;
+    }
+  }
+  let batcherSettings: MapRunSettings['batcher'];
+  if (batcher) {
+    let batchInput: unknown;
+    if (batcher.BatchInput !== undefined) {
+      batchInput = language === 'JSONata'
+        ? await d.jsonata(threadId, batcher.BatchInput, d.jsonataStates(threadId, d.cursorOf(threadId).input), 'ItemBatcher.BatchInput')
+        : d.payload(batcher.BatchInput, d.scope(threadId, effective));
+    }
+    batcherSettings = compact({
+      maxItemsPerBatch: batchLimit('MaxItemsPerBatch', await value(batcher, 'MaxItemsPerBatch', 'ItemBatcher.MaxItemsPerBatch')),
+      maxInputBytesPerBatch: batchLimit('MaxInputBytesPerBatch', await value(batcher, 'MaxInputBytesPerBatch', 'ItemBatcher.MaxInputBytesPerBatch')),
+      batchInput,
+    });
+  }
+  let writerSettingsValue: MapRunSettings['writer'];
+  if (writer) {
+    const settings = writerSettings(writer);
+    writerSettingsValue = typeof writer.Resource === 'string'
+      ? { settings, destination: toResultDestination(await arguments_(writer, 'ResultWriter')) }
+      : { settings };
+  }
+  return { settings: compact({ reader: readerSettingsValue, batcher: batcherSettings, writer: writerSettingsValue }), readerFailure };
+}
+
+/** ItemBatcher: each item through ItemSelector, then grouped into `{ BatchInput?, Items }` batches. */
+export async function selectAndBatch(d: Decision,
+  threadId: string,
+  definition: Record<string, any>,
+  language: 'JSONPath' | 'JSONata',
+  effective: unknown,
+  items: readonly unknown[],
+  batcher: BatchSettings,
+): Promise<unknown[]> {
+  const selected: unknown[] = [];
+  for (let index = 0; index < items.length; index++) selected.push(await selectItem(d, threadId, definition, language, effective, index, items[index]));
+  return batchItems(selected, batcher);
+}
+
+/** The object store answered a Map's ItemReader: the Map Run starts with the items, or fails. */
+export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, { type: 'CompleteItemRead' }>): Promise<void> {
+  const threadId = command.threadId;
+  const cursor = d.state.threads[threadId]?.cursor;
+  const book = cursor?.children;
+  const reader = book?.mapRun?.reader;
+  if (!cursor || !book?.awaitingItems || !reader || cursor.enteredEventId !== command.enteredEventId) return;
+  const definition = d.stateDefinition(threadId, cursor.name);
+  let items: unknown[] = [];
+  let failure: StatesError | undefined;
+  try {
+    if (command.failureCause !== undefined) throw new StatesError('States.ItemReaderFailed', command.failureCause);
+    items = reader.source.action === 'listObjectsV2'
+      ? itemsFromListing(command.objects ?? [], reader.settings.maxItems)
+      : itemsFromObject(command.body ?? '', reader.settings);
+  } catch (error) {
+    if (!(error instanceof StatesError)) throw error;
+    failure = error;
+  }
+  const batcher = book.mapRun?.batcher;
+  if (!failure && batcher) {
+    const language = d.queryLanguageOf(threadId, definition);
+    const effective = language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input;
+    items = await selectAndBatch(d, threadId, definition, language, effective, items, batcher);
+  }
+  emitMapRunStarted(d, threadId, definition, failure ? [] : items);
+  if (failure) {
+    childrenFailed(d, threadId, failure.error, failure.cause);
+    return;
+  }
+  if (items.length === 0) {
+    d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
+    return;
+  }
+  await startIterations(d, threadId);
+}
+
+/** The object store stored a Map Run's ResultWriter files (or could not). */
+export function resultsWritten(d: Decision, command: Extract<ExecutionCommand, { type: 'CompleteResultWrite' }>): void {
+  const threadId = command.threadId;
+  const cursor = d.state.threads[threadId]?.cursor;
+  const book = cursor?.children;
+  if (!cursor || !book || !awaitsResultWrite(book) || cursor.enteredEventId !== command.enteredEventId) return;
+  if (command.failureCause !== undefined) {
+    childrenFailed(d, threadId, 'States.ResultWriterFailed', command.failureCause);
+    return;
+  }
+  d.scheduleAsync(threadId, () => finishChildren(d, threadId));
+}

@@ -1,0 +1,152 @@
+import { childrenFailed } from '../children';
+import type { Decision } from '../decision';
+import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
+import { childThreadId } from '../execution-state';
+import type { EventInternals } from '../history-event';
+import { StatesError } from '../language';
+import { emitMapRunStarted, finishOrWrite, mapRunSettings, selectAndBatch } from './distributed-map';
+import { compileState } from '../compile';
+
+/**
+ * The input a Parallel's branches or a Map's items are taken from: JSONata's Arguments, or
+ * JSONPath's InputPath (Parallel then applies Parameters; a Map's ItemsPath reads it).
+ */
+export async function containerInput(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<unknown> {
+  const cursor = d.cursorOf(threadId);
+  if (language === 'JSONata') {
+    const states = d.jsonataStates(threadId, cursor.input);
+    return definition.Arguments !== undefined ? await d.jsonata(threadId, definition.Arguments, states, 'Arguments') : cursor.input;
+  }
+  return d.selectInput(threadId, definition.InputPath, cursor.input);
+}
+
+/**
+ * Starts a Map (inline or distributed): its items (ItemsPath, Items, or an ItemReader's read),
+ * its limits (MaxConcurrency before MapStateStarted, the tolerated failures after), ItemBatcher
+ * and ResultWriter settings, then the first iterations up to MaxConcurrency.
+ */
+export async function startMap(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
+  const cursor = d.cursorOf(threadId);
+  const effective = await containerInput(d, threadId, definition, language);
+  let items: unknown;
+  const { distributed, readsItems } = compileState(definition).map!;
+  // ItemReader belongs to Distributed Maps (AWS's "ItemReader (Map)").
+  if (readsItems) {
+    // ItemReader: the Map Run reads the items (AWS ignores ItemsPath/Items then).
+    items = [];
+  } else if (language === 'JSONata') {
+    items = definition.Items !== undefined ? await d.jsonata(threadId, definition.Items, d.jsonataStates(threadId, cursor.input), 'Items') : effective;
+    if (!Array.isArray(items)) {
+      throw new StatesError(
+        'States.QueryEvaluationError',
+        definition.Items !== undefined
+          ? `The JSONata expression '${stripTemplate(definition.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${json(items)}`
+          : `Map state input must be an array but was: ${json(items)}`,
+      );
+    }
+  } else {
+    items = typeof definition.ItemsPath === 'string'
+      ? resolveReference(definition.ItemsPath, d.scope(threadId, effective), () => `Invalid path '${definition.ItemsPath}' : No results for path: ${definition.ItemsPath}`)
+      : effective;
+    if (!Array.isArray(items)) {
+      throw new StatesError('States.Runtime', `Map state input must be an array, but received: ${json(items)}`);
+    }
+  }
+  // MaxConcurrency shapes how the Map starts: AWS fails a bad MaxConcurrencyPath before
+  // MapStateStarted; the tolerated-failure thresholds are read once it has started.
+  const maxConcurrency = await numberField(d, threadId, definition, 'MaxConcurrency', effective, language);
+  let limits: { maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number } = { maxConcurrency };
+  let limitsFailure: unknown;
+  try {
+    limits = {
+      maxConcurrency,
+      toleratedFailureCount: await numberField(d, threadId, definition, 'ToleratedFailureCount', effective, language),
+      toleratedFailurePercentage: await numberField(d, threadId, definition, 'ToleratedFailurePercentage', effective, language),
+    };
+  } catch (error) {
+    limitsFailure = error;
+  }
+  const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective);
+  let mapItems = items as unknown[];
+  const length = mapItems.length;
+  if (mapRun?.batcher && !readsItems) mapItems = await selectAndBatch(d, threadId, definition, language, effective, mapItems, mapRun.batcher);
+  d.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length }, compact({
+    items: json(mapItems),
+    mapRun,
+    maxConcurrency: limits.maxConcurrency ?? 0,
+    toleratedFailureCount: limits.toleratedFailureCount,
+    toleratedFailurePercentage: limits.toleratedFailurePercentage,
+    distributed: distributed || undefined,
+  }) as Partial<EventInternals>);
+  if (limitsFailure) throw limitsFailure;
+  if (distributed) {
+    // With an ItemReader the Map Run starts once the object store answered (CompleteItemRead).
+    if (readsItems && !readerFailure) return { kind: 'blocked' };
+    emitMapRunStarted(d, threadId, definition);
+    if (readerFailure) {
+      childrenFailed(d, threadId, readerFailure.error, readerFailure.cause);
+      return { kind: 'blocked' };
+    }
+  }
+  if (mapItems.length === 0) return finishOrWrite(d, threadId);
+  await startIterations(d, threadId, effective);
+  return { kind: 'blocked' };
+}
+
+/** MaxConcurrency(Path), ToleratedFailureCount(Path), ToleratedFailurePercentage(Path), checked as AWS checks them. */
+export async function numberField(d: Decision, threadId: string, definition: Record<string, any>, field: string, effective: unknown, language: 'JSONPath' | 'JSONata'): Promise<number | undefined> {
+  const value = definition[field];
+  const kind = field === 'ToleratedFailurePercentage' ? 'float' : 'integer';
+  let resolved: unknown = value;
+  if (language === 'JSONata' && typeof value === 'string') {
+    resolved = await d.jsonata(threadId, value, d.jsonataStates(threadId, d.cursorOf(threadId).input), field);
+  } else if (typeof definition[`${field}Path`] === 'string') {
+    const path = definition[`${field}Path`] as string;
+    resolved = resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
+    const valid = typeof resolved === 'number' && (kind === 'float' || Number.isInteger(resolved));
+    if (!valid) {
+      throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${textOf(resolved)}" which is not a valid ${kind}: ${path}`);
+    }
+  }
+  if (resolved === undefined) return undefined;
+  const number = typeof resolved === 'number' ? resolved : Number(resolved);
+  if (field === 'ToleratedFailureCount' && number < 0) throw new StatesError('States.Runtime', 'ToleratedFailureCount cannot be negative.');
+  if (field === 'ToleratedFailurePercentage' && (number < 0 || number > 100)) {
+    throw new StatesError('States.Runtime', 'ToleratedFailurePercentage must be between 0 and 100.');
+  }
+  if (field === 'MaxConcurrency' && number < 0) throw new StatesError('States.Runtime', 'MaxConcurrency cannot be negative.');
+  return number;
+}
+
+/** Starts Map iterations up to MaxConcurrency; each item goes through ItemSelector first. */
+export async function startIterations(d: Decision, threadId: string, mapInput?: unknown): Promise<void> {
+  const cursor = d.cursorOf(threadId);
+  const definition = d.stateDefinition(threadId, cursor.name);
+  const language = d.queryLanguageOf(threadId, definition);
+  const processor = compileState(definition).map!.processor;
+  let book = cursor.children!;
+  const effective = mapInput ?? (language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input);
+  while (book.nextIndex < book.total && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
+    const index = book.nextIndex;
+    const item = book.items![index];
+    // Batches went through ItemSelector item by item when they were formed.
+    const childInput = book.mapRun?.batcher ? item : await selectItem(d, threadId, definition, language, effective, index, item);
+    d.emit(threadId, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name }, book.records ? { input: json(childInput) } : {});
+    const childId = childThreadId(threadId, cursor.enteredEventId, index);
+    d.schedule(childId, { kind: 'enter', name: processor.StartAt as string, input: childInput });
+    book = d.cursorOf(threadId).children!;
+  }
+}
+
+/** ItemSelector (or legacy Parameters) for one item, with $$.Map.Item in the context. */
+export async function selectItem(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata', effective: unknown, index: number, item: unknown): Promise<unknown> {
+  const selector = compileState(definition).map!.itemSelector;
+  if (selector === undefined) return item;
+  const cursor = d.cursorOf(threadId);
+  const mapContext = { Item: { Index: index, Value: item } };
+  if (language === 'JSONata') {
+    const states = { input: cursor.input, context: { ...(d.context(threadId) as object), Map: mapContext } };
+    return d.jsonata(threadId, selector, states, 'ItemSelector');
+  }
+  return d.payload(selector, { input: effective, context: { ...(d.context(threadId) as object), Map: mapContext }, variables: d.thread(threadId).variables });
+}

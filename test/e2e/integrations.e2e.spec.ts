@@ -77,6 +77,8 @@ describe('Task integrations through the real server', () => {
         AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_REGION: 'us-east-1',
+        // The HTTPS-API stand-in listens on loopback, which http:invoke refuses unless allowed.
+        STEPSTONE_HTTP_ALLOW: '127.0.0.1',
       },
     });
     sfn = sfnClient(server.endpoint);

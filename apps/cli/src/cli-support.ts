@@ -38,7 +38,20 @@ export async function openDataStore(dataFlag: string | undefined, env: NodeJS.Pr
   if (selection.kind === 'sqlite' && !existsSync(file)) {
     throw new UsageError(`No Stepstone data in '${dataDir}' (${file} does not exist); pass --data DIR or set STEPSTONE_DATA`);
   }
-  return openEventStore(selection);
+  if (selection.kind !== 'sqlite') return openEventStore(selection);
+  try {
+    return await openEventStore(selection);
+  } catch (error) {
+    throw new UnreadableStoreError(file, error);
+  }
+}
+
+/** The store file cannot be read as a Stepstone database (corrupt, truncated, not SQLite). */
+export class UnreadableStoreError extends Error {
+  constructor(file: string, cause: unknown) {
+    super(`${file} cannot be read as a Stepstone store: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'UnreadableStoreError';
+  }
 }
 
 /** Runs a command body, turning UsageError into its message and exit code 2. */

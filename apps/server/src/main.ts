@@ -22,11 +22,11 @@ async function bootstrap(): Promise<void> {
   // Opened before Nest, so a store that cannot be reached is one line and exit 1 (see below).
   const store = await openEventStore(config.store.kind === 'sqlite' ? { ...config.store, backgroundCheckpointMs: 200 } : config.store);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
-  // Bodies stay raw text: the controller parses them, so malformed JSON gets AWS's error
+  // Bodies stay raw bytes: the controller decodes (refusing invalid UTF-8) and parses them, so malformed JSON gets AWS's error
   // (SerializationException) from the one exception filter instead of fastify's default.
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, store), adapter, {
     bodyParser: false,

@@ -8,6 +8,7 @@ export type {
   Page,
   PageRequest,
   Projections,
+  ProjectionFailure,
   StateMachineRecord,
 } from './read-models/projections';
 export { InvalidPageTokenError } from './read-models/page-token';

@@ -147,7 +147,13 @@ export class InternalFailure extends ApiErrorBase {
   override readonly status = 500;
 }
 
+/** AWS's answer when requests come faster than it admits them (HTTP 400, as its JSON 1.0 services send it). */
+export class ThrottlingException extends ApiErrorBase {
+  override readonly name = 'ThrottlingException' as const;
+}
+
 export type ApiError =
+  | ThrottlingException
   | ValidationException
   | SerializationException
   | UnknownOperationException

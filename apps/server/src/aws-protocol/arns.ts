@@ -50,11 +50,12 @@ function splitStatesArn(arn: string): string[] {
 /**
  * Names of state machines and executions (API_StartExecution, "name"): 1–80 characters, none of
  * whitespace, brackets `< > { } [ ]`, wildcards `? *`, the specials `" # % \ ^ | ~ ` $ & , ; : /`,
- * or control characters (U+0000–001F, U+007F–009F). The length is a ValidationException (a
+ * control characters (U+0000–001F, U+007F–009F), or unpaired UTF-16 surrogates (not Unicode,
+ * so not storable as UTF-8). The length is a ValidationException (a
  * model constraint), the characters an InvalidName, as AWS reports them.
  */
 // eslint-disable-next-line no-control-regex
-const forbiddenNameCharacters = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+const forbiddenNameCharacters = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ud800-\udfff]/u;
 
 export function assertValidName(name: string, field = 'name'): void {
   if (name.length < 1) throw oneValidationError(`Value '${name}' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`);

@@ -3,12 +3,26 @@ import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACTIONS } from './actions';
-import { SerializationException, UnknownOperationException } from './api-errors';
+import { SerializationException, ThrottlingException, UnknownOperationException } from './api-errors';
 import { actorFromAuthorization, type RequestContext } from './request-context';
 import { validateRequest } from './validate-request';
 
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 export const TARGET_PREFIX = 'AWSStepFunctions.';
+
+/**
+ * Admission control: at most this many commands (starts, sends, stops…) in flight at once,
+ * `STEPSTONE_MAX_IN_FLIGHT` to change it. Past it a command is answered ThrottlingException at
+ * once instead of queueing without bound (memory grows with every waiting request); AWS's SDKs
+ * retry that error with backoff. Queries are not counted: they change nothing and are cheap.
+ */
+const MAX_COMMANDS_IN_FLIGHT = positiveIntegerFrom(process.env.STEPSTONE_MAX_IN_FLIGHT) ?? 512;
+let commandsInFlight = 0;
+
+function positiveIntegerFrom(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
+}
 
 /**
  * The AWS JSON 1.0 endpoint: every action is `POST /` named by `X-Amz-Target`. The body
@@ -37,9 +51,14 @@ export class AwsJsonController {
       sourceIp: request.ip,
       requestId,
     };
-    const result: unknown =
-      route.kind === 'query' ? await this.queryBus.execute(route.message(dto)) : await this.commandBus.execute(route.message(dto, context));
-    return encodeJsonBody(result ?? {});
+    if (route.kind === 'query') return encodeJsonBody((await this.queryBus.execute(route.message(dto))) ?? {});
+    if (commandsInFlight >= MAX_COMMANDS_IN_FLIGHT) throw new ThrottlingException('Rate exceeded');
+    commandsInFlight++;
+    try {
+      return encodeJsonBody((await this.commandBus.execute(route.message(dto, context))) ?? {});
+    } finally {
+      commandsInFlight--;
+    }
   }
 }
 
@@ -48,9 +67,19 @@ function headerOf(request: FastifyRequest, name: string): string {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }
 
-/** An empty body is `{}`; anything else must be a JSON object. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * An empty body is `{}`; anything else must be UTF-8 JSON holding an object. Invalid bytes are
+ * refused rather than replaced, so no text is stored other than as it was sent.
+ */
 function parseBody(raw: unknown): Record<string, unknown> {
-  const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? strictUtf8.decode(raw) : '';
+  } catch {
+    throw new SerializationException('Malformed request body: the body is not valid UTF-8');
+  }
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {

@@ -1,5 +1,6 @@
 import { InvalidExecutionInput } from '../aws-protocol/api-errors';
 import { oneValidationError } from '../aws-protocol/arns';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../aws-protocol/json-depth';
 
 /** 256 KiB as UTF-8 (Step Functions quotas, "Maximum input or output size"). */
 export const MAX_INPUT_BYTES = 262_144;
@@ -7,13 +8,14 @@ export const MAX_INPUT_BYTES = 262_144;
 /**
  * The execution input: absent means `{}`; more than 256 KiB is the model's length constraint
  * (a ValidationException, the value left out as AWS does for sensitive members); text that is
- * not JSON is InvalidExecutionInput.
+ * not JSON, or nests deeper than the engine walks, is InvalidExecutionInput.
  */
 export function checkExecutionInput(input: string | undefined): string {
   const text = input ?? '{}';
   if (Buffer.byteLength(text, 'utf8') > MAX_INPUT_BYTES) {
     throw oneValidationError(`Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`);
   }
+  if (nestsDeeperThan(text)) throw new InvalidExecutionInput(`Input nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     JSON.parse(text);
   } catch (error) {

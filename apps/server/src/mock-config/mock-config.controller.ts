@@ -23,8 +23,15 @@ export class MockConfigController {
 
   @Put()
   @HttpCode(200)
-  put(@Body() body: unknown): PutMockConfigResponse {
-    if (typeof body !== 'string' || body.trim() === '') {
+  put(@Body() raw: unknown): PutMockConfigResponse {
+    // Bodies arrive as bytes (main.ts); invalid UTF-8 is refused rather than replaced.
+    let body: string;
+    try {
+      body = Buffer.isBuffer(raw) ? new TextDecoder('utf-8', { fatal: true }).decode(raw) : typeof raw === 'string' ? raw : '';
+    } catch {
+      throw new ValidationException('The request body is not valid UTF-8');
+    }
+    if (body.trim() === '') {
       throw new ValidationException('The request body must be a mock configuration: a JSON object with StateMachines and MockedResponses');
     }
     let config;

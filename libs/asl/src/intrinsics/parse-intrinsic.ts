@@ -109,8 +109,16 @@ export function parseIntrinsic(expression: string): IntrinsicCall {
   return call;
 }
 
+/**
+ * How deep calls may nest (`States.Array(States.Array(…))`). AWS documents no figure; the
+ * parser and the evaluator recurse per level, so a bound keeps a hostile definition from
+ * overflowing the stack. No real expression comes near it.
+ */
+export const MAX_INTRINSIC_NESTING = 64;
+
 class Parser {
   private i = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -123,6 +131,15 @@ class Parser {
   }
 
   private parseCall(): IntrinsicCall {
+    if (++this.depth > MAX_INTRINSIC_NESTING) this.fail(`intrinsic functions nest deeper than ${MAX_INTRINSIC_NESTING} levels`);
+    try {
+      return this.parseCallBody();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseCallBody(): IntrinsicCall {
     const start = this.i;
     const match = /^States\.[A-Za-z0-9]+/.exec(this.text.slice(this.i));
     if (match === null) this.fail("expected an intrinsic function name such as 'States.Format'");

@@ -2,6 +2,7 @@ import jsonata from 'jsonata';
 import { ENV_BINDING, registerAwsFunctions, UNSUPPORTED_BUILTINS, type JsonataEnv } from './aws-functions';
 import {
   jsonataEvaluationError,
+  jsonataLimitError,
   jsonataReturnedNothingError,
   jsonataUnsupportedResultError,
 } from './jsonata-errors';
@@ -28,11 +29,69 @@ type Compiled = { readonly ok: true; readonly expression: jsonata.Expression } |
 const compiledExpressions = new Map<string, Compiled>();
 const MAX_CACHED_EXPRESSIONS = 10_000;
 
+/**
+ * Bounds on one evaluation, so a hostile expression fails its own execution and nothing else.
+ * All are counts, not clock readings, so an evaluation fails the same way on every run.
+ * - steps: JSONata node evaluations (about 1–3 million a second on one core here);
+ * - depth: nested evaluations, which bounds recursion (JSONata's `stack` guardrail);
+ * - sequence: items in one sequence or range (JSONata's `sequence` guardrail);
+ * - items: array items produced over the whole evaluation (variable reads not counted), which
+ *   bounds memory: `$a.[$a]` over a million items builds a new million-item array per item;
+ * - text: characters in one string value (results past 256 KiB fail later anyway).
+ */
+export const JSONATA_LIMITS = { steps: 2_000_000, depth: 1_000, sequence: 1_000_000, items: 10_000_000, textLength: 4 * 1024 * 1024 } as const;
+
+/** Node evaluations between two yields to the event loop, so other requests are answered meanwhile. */
+const STEPS_PER_YIELD = 5_000;
+
+type EvaluationFrame = { base: { stepstoneSteps?: number; stepstoneItems?: number } };
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Called by JSONata before each node: counts steps (per evaluation, on its base frame) and yields. */
+async function countStep(_node: unknown, _input: unknown, environment: EvaluationFrame): Promise<void> {
+  const steps = (environment.base.stepstoneSteps ?? 0) + 1;
+  environment.base.stepstoneSteps = steps;
+  if (steps > JSONATA_LIMITS.steps) throw new JsonataLimitExceeded(`the expression took more than ${JSONATA_LIMITS.steps} evaluation steps`);
+  if (steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
+}
+
+/** Called by JSONata after each node: counts the array items it produced, measures strings. */
+function checkValue(node: { type?: string }, _input: unknown, environment: EvaluationFrame, result: unknown): void {
+  if (Array.isArray(result)) {
+    if (node.type === 'variable') return;
+    const items = (environment.base.stepstoneItems ?? 0) + result.length;
+    environment.base.stepstoneItems = items;
+    if (items > JSONATA_LIMITS.items) throw new JsonataLimitExceeded(`the expression built more than ${JSONATA_LIMITS.items} array items`);
+  } else if (typeof result === 'string' && result.length > JSONATA_LIMITS.textLength) {
+    throw new JsonataLimitExceeded(`the expression built a string longer than ${JSONATA_LIMITS.textLength} characters`);
+  }
+}
+
+/** Bounded stand-in for `$pad`, whose width would otherwise allocate any size in one call. */
+function boundedPad(text: string, width: number, char?: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (Math.abs(width) > JSONATA_LIMITS.textLength) {
+    throw new JsonataLimitExceeded(`$pad to ${width} characters exceeds the limit of ${JSONATA_LIMITS.textLength}`);
+  }
+  const fill = char === undefined || char.length === 0 ? ' ' : char;
+  const missing = Math.abs(width) - [...text].length;
+  if (missing <= 0) return text;
+  const padding = fill.repeat(Math.ceil(missing / fill.length)).slice(0, missing);
+  return width > 0 ? text + padding : padding + text;
+}
+
+/** A bound was crossed: reported as States.QueryEvaluationError naming the bound. */
+export class JsonataLimitExceeded extends Error {}
+
 function compile(source: string): Compiled {
   let compiled = compiledExpressions.get(source);
   if (compiled !== undefined) return compiled;
   try {
-    const expression = jsonata(source);
+    const expression = jsonata(source, { stack: JSONATA_LIMITS.depth, sequence: JSONATA_LIMITS.sequence });
+    expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, countStep);
+    expression.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, checkValue);
+    expression.registerFunction('pad', boundedPad, '<s-ns?:s>');
     registerAwsFunctions(expression);
     compiled = { ok: true, expression };
   } catch (failure) {
@@ -110,6 +169,7 @@ export async function evaluateJsonataExpression(
     // No input document: AWS expressions reach data only through $states and variables.
     result = await compiled.expression.evaluate(undefined, toBindings(bindings, env));
   } catch (failure) {
+    if (failure instanceof JsonataLimitExceeded) throw jsonataLimitError(expression, fieldName, failure.message);
     throw jsonataEvaluationError(expression, fieldName, failure);
   }
   if (result === undefined) return undefined;

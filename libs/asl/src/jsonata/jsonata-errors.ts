@@ -73,3 +73,8 @@ export function jsonataUnexpectedTypeError(
     `${subject(expression, fieldName)} returned an unexpected result type. Expected '${expected}', but was '${jsonataTypeName(value)}' for value: ${JSON.stringify(value)}`,
   );
 }
+
+/** One of Stepstone's evaluation bounds (JSONATA_LIMITS) was crossed; AWS's own bounds are undocumented. */
+export function jsonataLimitError(expression: string, fieldName: string | undefined, bound: string): StatesError {
+  return new StatesError(StatesErrorName.QueryEvaluationError, `${subject(expression, fieldName)} was stopped: ${bound}.`);
+}

@@ -1,3 +1,4 @@
+import { MAX_INTRINSIC_NESTING } from '../intrinsics/parse-intrinsic';
 /**
  * Syntactic checks for JSONPath-mode strings: paths (`$.a[0]`, `$$.Execution.Id`, `$var.x`)
  * and intrinsic function calls (`States.Format('{}', $.a)`). This only decides whether AWS
@@ -163,8 +164,9 @@ function skipQuoted(text: string, at: number): number {
   return -1;
 }
 
-/** Returns the index after the call starting at `at`, or -1. */
-function scanIntrinsic(text: string, at: number): number {
+/** Returns the index after the call starting at `at`, or -1 (also when calls nest too deep). */
+function scanIntrinsic(text: string, at: number, depth = 1): number {
+  if (depth > MAX_INTRINSIC_NESTING) return -1;
   const match = /^States\.[A-Za-z0-9]+/.exec(text.slice(at));
   if (match === null || !INTRINSIC_FUNCTIONS.has(match[0])) return -1;
   let i = skipSpaces(text, at + match[0].length);
@@ -172,7 +174,7 @@ function scanIntrinsic(text: string, at: number): number {
   i = skipSpaces(text, i + 1);
   if (text[i] === ')') return i + 1;
   while (true) {
-    i = scanArgument(text, i);
+    i = scanArgument(text, i, depth);
     if (i === -1) return -1;
     i = skipSpaces(text, i);
     if (text[i] === ')') return i + 1;
@@ -181,11 +183,11 @@ function scanIntrinsic(text: string, at: number): number {
   }
 }
 
-function scanArgument(text: string, at: number): number {
+function scanArgument(text: string, at: number, depth: number): number {
   const c = text[at];
   if (c === "'") return scanStringLiteral(text, at);
   if (c === '$') return scanPath(text, at, true);
-  if (text.startsWith('States.', at)) return scanIntrinsic(text, at);
+  if (text.startsWith('States.', at)) return scanIntrinsic(text, at, depth + 1);
   const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(at));
   return literal === null ? -1 : at + literal[0].length;
 }

@@ -17,7 +17,7 @@ export interface ValidationResult {
 type Obj = Record<string, unknown>;
 
 const MAX_STATE_NAME_LENGTH = 80;
-/** AWS caps TimeoutSeconds/HeartbeatSeconds at 99999999 seconds. */
+/** AWS caps TimeoutSeconds/HeartbeatSeconds, and a Wait's Seconds ("from 0 up to 99999999"), at 99999999 seconds. */
 const MAX_TIMEOUT_SECONDS = 99_999_999;
 
 /** Fields every state accepts, whatever its type. */
@@ -414,7 +414,7 @@ class Validator {
     if (present.length !== 1) {
       this.schema(at, 'Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]');
     }
-    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.nonNegativeInteger(n, 'Seconds', `${at}/Seconds`));
+    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.nonNegativeInteger(n, 'Seconds', `${at}/Seconds`, MAX_TIMEOUT_SECONDS));
     const timestamp = state.Timestamp;
     if (timestamp !== undefined) {
       // `{% %}` only means an expression in a JSONata state; elsewhere it is just a bad date
@@ -638,9 +638,11 @@ class Validator {
     }
   }
 
-  private nonNegativeInteger(value: unknown, field: string, at: string): void {
+  private nonNegativeInteger(value: unknown, field: string, at: string, max = Number.MAX_SAFE_INTEGER): void {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       this.schema(at, `The field '${field}' must be a non-negative integer`);
+    } else if (value > max) {
+      this.schema(at, `The field '${field}' must be at most ${max}`);
     }
   }
 

@@ -1,28 +1,48 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { lstat, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ObjectSummary } from '@stepstone/asl';
 import { etagOf } from './in-memory-object-store';
 import { type ObjectStore, ObjectStoreError } from './object-store.port';
+
+/** S3's longest key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
 
 /**
  * An object store in a local folder: each bucket is a subfolder of `root`, each key a file
  * path inside it (`a/b.json` → `<root>/<bucket>/a/b.json`). A bucket exists when its folder
  * does, as S3 requires a bucket before objects go in it.
+ *
+ * Bucket and key names come from definitions and execution input, so nothing they name may
+ * lead outside the bucket's folder: no `..`, no absolute key, no NUL, and no symlink on the way
+ * (a bucket folder that is a link, or a link inside a bucket, is refused, not followed).
  */
 export function createDirectoryObjectStore(root: string): ObjectStore {
   const rootDir = resolve(root);
+  const invalidKey = (key: string) => new ObjectStoreError('InvalidKey', `The key '${key}' does not name an object inside the bucket.`);
 
   async function bucketDir(bucket: string): Promise<string> {
-    if (bucket === '' || bucket.includes('/') || bucket.includes('\\') || bucket === '.' || bucket === '..') throw ObjectStoreError.noSuchBucket(bucket);
+    if (bucket === '' || /[/\\\0]/.test(bucket) || bucket === '.' || bucket === '..') throw ObjectStoreError.noSuchBucket(bucket);
     const dir = join(rootDir, bucket);
-    const info = await stat(dir).catch(() => undefined);
+    const info = await lstat(dir).catch(() => undefined);
     if (!info?.isDirectory()) throw ObjectStoreError.noSuchBucket(bucket);
     return dir;
   }
 
-  function objectPath(dir: string, key: string): string {
+  /** The key's path; every part of it that exists must be a real folder or file, not a link. */
+  async function objectPath(dir: string, key: string): Promise<string> {
+    if (key === '' || key.includes('\0') || Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES || isAbsolute(key)) throw invalidKey(key);
     const path = resolve(dir, key);
-    if (key === '' || !path.startsWith(dir + sep)) throw new ObjectStoreError('InvalidKey', `The key '${key}' does not name an object inside the bucket.`);
+    if (!path.startsWith(dir + sep)) throw invalidKey(key);
+    let here = dir;
+    for (const part of relative(dir, path).split(sep)) {
+      here = join(here, part);
+      const info = await lstat(here).catch(() => undefined);
+      if (info === undefined) break;
+      if (info.isSymbolicLink()) throw invalidKey(key);
+    }
+    // The root itself may be a link the operator chose; the bucket must still be inside it.
+    const [realRoot, realDir] = await Promise.all([realpath(rootDir), realpath(dir)]);
+    if (!realDir.startsWith(realRoot + sep)) throw invalidKey(key);
     return path;
   }
 
@@ -32,7 +52,7 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
       if (entry.isDirectory()) {
         await walk(path, base, found);
       } else if (entry.isFile()) {
-        const [body, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+        const [body, info] = await Promise.all([readFile(path, 'utf8'), lstat(path)]);
         const key = relative(base, path).split(sep).join('/');
         found.push({ key, size: info.size, etag: etagOf(body), lastModified: info.mtime.toISOString() });
       }
@@ -41,7 +61,7 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
 
   return {
     async getObject(bucket, key) {
-      const path = objectPath(await bucketDir(bucket), key);
+      const path = await objectPath(await bucketDir(bucket), key);
       try {
         return await readFile(path, 'utf8');
       } catch {
@@ -55,7 +75,7 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
       return found.filter((object) => object.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     async putObject(bucket, key, body) {
-      const path = objectPath(await bucketDir(bucket), key);
+      const path = await objectPath(await bucketDir(bucket), key);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, body, 'utf8');
     },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -61,5 +61,39 @@ describe('local directory object store', () => {
     await mkdir(join(root, 'data'));
     const store = createDirectoryObjectStore(root);
     await assert.rejects(store.putObject('data', '../escape.txt', 'x'), (error: unknown) => error instanceof ObjectStoreError && error.code === 'InvalidKey');
+  });
+
+  const invalidKey = (error: unknown) => error instanceof ObjectStoreError && error.code === 'InvalidKey';
+  const outside = async () => {
+    const root = await mkdtemp(join(tmpdir(), 'stepstone-objects-'));
+    const elsewhere = await mkdtemp(join(tmpdir(), 'stepstone-elsewhere-'));
+    roots.push(root, elsewhere);
+    await mkdir(join(root, 'data'));
+    await writeFile(join(elsewhere, 'secret.txt'), 'secret');
+    return { root, elsewhere, store: createDirectoryObjectStore(root) };
+  };
+
+  it('refuses absolute keys and NUL bytes as InvalidKey', async () => {
+    const { elsewhere, store } = await outside();
+    await assert.rejects(store.getObject('data', join(elsewhere, 'secret.txt')), invalidKey);
+    await assert.rejects(store.putObject('data', join(elsewhere, 'new.txt'), 'x'), invalidKey);
+    await assert.rejects(store.putObject('data', 'a\u0000b', 'x'), invalidKey);
+  });
+
+  it('does not follow a symlink out of the bucket, for reads or writes', async () => {
+    const { root, elsewhere, store } = await outside();
+    await symlink(elsewhere, join(root, 'data', 'link'));
+    await symlink(join(elsewhere, 'secret.txt'), join(root, 'data', 'file-link'));
+    await assert.rejects(store.getObject('data', 'link/secret.txt'), invalidKey);
+    await assert.rejects(store.getObject('data', 'file-link'), invalidKey);
+    await assert.rejects(store.putObject('data', 'link/planted.txt', 'x'), invalidKey);
+    await assert.rejects(store.putObject('data', 'file-link', 'overwritten'), invalidKey);
+    assert.equal(await readFile(join(elsewhere, 'secret.txt'), 'utf8'), 'secret');
+  });
+
+  it('does not serve a bucket that is a symlink out of the root', async () => {
+    const { root, elsewhere, store } = await outside();
+    await symlink(elsewhere, join(root, 'linked'));
+    await assert.rejects(store.getObject('linked', 'secret.txt'), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchBucket');
   });
 });

@@ -45,6 +45,13 @@ function renameKeys(value: unknown, rename: (key: string) => string): unknown {
   return value;
 }
 
+/**
+ * What an `aws-sdk:<service>` name may be: AWS's service ids are lowercase words joined by
+ * single hyphens. Anything else (`..`, `/`, an absolute path) would make the `@aws-sdk/client-`
+ * import a path to any module on the disk, so it is refused before any import.
+ */
+const SDK_SERVICE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** The optimized integrations and the SDK package serving each. */
 const OPTIMIZED_PACKAGES: Readonly<Record<string, string>> = {
   sns: 'sns',
@@ -116,6 +123,9 @@ export function createAwsServiceCaller(endpoints: AwsEndpoints) {
 
     /** `arn:aws:states:::aws-sdk:<service>:<action>`: the SDK's response without `$metadata`. */
     async callSdk(service: string, action: string, parameters: Record<string, unknown>): Promise<unknown> {
+      if (!SDK_SERVICE_NAME.test(service)) {
+        throw new TaskFailure('States.TaskFailed', `'${service}' is not a known AWS service name (lowercase letters, digits and single hyphens)`);
+      }
       const client = await load(PACKAGE_NAMES[service] ?? service, service);
       const camel = CAMEL_CASE_MEMBERS.has(service);
       try {

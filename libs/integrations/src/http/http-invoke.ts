@@ -1,4 +1,5 @@
 import { TaskFailure } from '../task-failure';
+import { httpAllowListFrom, type HttpAllowList } from './http-allow';
 
 /**
  * `arn:aws:states:::http:invoke` (Step Functions guide, "Call HTTPS APIs"): ApiEndpoint, Method,
@@ -18,7 +19,16 @@ export interface HttpInvokeParameters {
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']);
 
-export async function invokeHttp(parameters: HttpInvokeParameters, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+let allowFromEnv: { setting: string | undefined; list: HttpAllowList } | undefined;
+
+/** The allow list from `STEPSTONE_HTTP_ALLOW`, re-read when the variable changes. */
+function allowListFromEnv(): HttpAllowList {
+  const setting = process.env.STEPSTONE_HTTP_ALLOW;
+  if (allowFromEnv === undefined || allowFromEnv.setting !== setting) allowFromEnv = { setting, list: httpAllowListFrom(setting) };
+  return allowFromEnv.list;
+}
+
+export async function invokeHttp(parameters: HttpInvokeParameters, timeoutMs = 60_000, allow: HttpAllowList = allowListFromEnv()): Promise<Record<string, unknown>> {
   if (typeof parameters.ApiEndpoint !== 'string' || parameters.ApiEndpoint === '') {
     throw new TaskFailure('States.Runtime', "The field 'ApiEndpoint' is required and must be a string");
   }
@@ -26,7 +36,13 @@ export async function invokeHttp(parameters: HttpInvokeParameters, timeoutMs = 6
   if (!METHODS.has(method)) throw new TaskFailure('States.Runtime', `The field 'Method' must be one of ${[...METHODS].join(', ')}`);
   const arrayFormat = typeof parameters.Transform?.RequestEncodingOptions?.ArrayFormat === 'string' ? parameters.Transform.RequestEncodingOptions.ArrayFormat : 'INDICES';
 
-  const url = new URL(parameters.ApiEndpoint);
+  let url: URL;
+  try {
+    url = new URL(parameters.ApiEndpoint);
+  } catch {
+    throw new TaskFailure('States.Runtime', `The field 'ApiEndpoint' is not a valid URL: ${parameters.ApiEndpoint}`);
+  }
+  await allow.check(url);
   if (isObject(parameters.QueryParameters)) {
     for (const [key, value] of encodePairs(parameters.QueryParameters, arrayFormat)) url.searchParams.append(key, value);
   }

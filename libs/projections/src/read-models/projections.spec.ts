@@ -258,3 +258,32 @@ describe('projections on the in-memory store', () => {
     }
   });
 });
+
+describe('an event the read models cannot apply', () => {
+  it('is recorded and skipped; every other stream is still projected', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-projections-'));
+    const store = openSqliteEventStore({ file: path.join(dir, 'stepstone.db') });
+    const logged: unknown[] = [];
+    const projections = await createProjections({ store, onError: (error) => logged.push(error) });
+    try {
+      await store.append({ streamId: stateMachineStreamId('before'), expectedRevision: 'no_stream', events: [created('before', 1)] });
+      // Written past the edge's checks, as the issue's `constructor` bypass once did.
+      const broken = { type: 'StateMachineCreated', data: { v: 1, name: 'broken', tags: 'not a list', creationDate: 5 } } as unknown as StateMachineEvent;
+      await store.append({ streamId: stateMachineStreamId('broken'), expectedRevision: 'no_stream', events: [broken] });
+      const { position } = await store.append({ streamId: stateMachineStreamId('after'), expectedRevision: 'no_stream', events: [created('after', 3)] });
+      assert.equal(await projections.waitForPosition(position, 5000), true);
+      assert.equal((await projections.getStateMachine(arn('before')))?.name, 'before');
+      assert.equal((await projections.getStateMachine(arn('after')))?.name, 'after');
+      assert.deepEqual((await projections.listStateMachines()).items.map((machine) => machine.name), ['after', 'before']);
+      const failures = projections.failures();
+      assert.equal(failures.length, 1);
+      assert.equal(failures[0].streamId, stateMachineStreamId('broken'));
+      assert.equal(failures[0].type, 'StateMachineCreated');
+      assert.equal(logged.length, 1);
+    } finally {
+      await projections.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -85,14 +85,24 @@ export interface Projections {
   rebuild(): Promise<void>;
   /** Every read-model row, ordered by key: what a rebuild must reproduce. */
   snapshot(): Promise<Record<string, unknown[]>>;
+  /** Events that could not be applied since start-up (skipped, so the rest goes on). */
+  failures(): readonly ProjectionFailure[];
   close(): Promise<void>;
+}
+
+/** An event the read models could not apply: skipped, recorded and reported. */
+export interface ProjectionFailure {
+  readonly position: number;
+  readonly streamId: string;
+  readonly type: string;
+  readonly message: string;
 }
 
 export interface CreateProjectionsOptions {
   readonly store: EventStore;
   /** Name of the checkpoint row. Default 'read-models'. */
   readonly name?: string;
-  /** Called when applying a batch fails (the subscription stops). Default: log to stderr. */
+  /** Called when an event is skipped, or when applying fails past that (the subscription stops). Default: log to stderr. */
   readonly onError?: (error: unknown) => void;
   /**
    * Once caught up, how long to let new events gather before the next batch, unless a reader
@@ -185,8 +195,33 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
    * share it. Nobody waits on that path: commands answer once their events are committed, and
    * a query's `waitForPosition` ends the pause.
    */
+  const failures: ProjectionFailure[] = [];
+  /**
+   * The slow path, taken only when a batch fails: each event in its own savepoint, so one that
+   * cannot be applied is rolled back, recorded and skipped instead of stopping the projection
+   * for every stream (it would otherwise fail again on every restart).
+   */
+  const applyEachIsolated = async (events: RecordedEvent[]): Promise<number> => {
+    let checkpoint = applied;
+    for (const event of events) {
+      try {
+        checkpoint = await backend.applyBatch(checkpointName, [event]);
+      } catch (error) {
+        const failure = { position: event.position, streamId: event.streamId, type: event.type, message: error instanceof Error ? error.message : String(error) };
+        failures.push(failure);
+        onError(new Error(`read models skipped event #${failure.position} (${failure.type} on ${failure.streamId}): ${failure.message}`));
+        checkpoint = await backend.skipEvent(checkpointName, event.position);
+      }
+    }
+    return checkpoint;
+  };
   const applyBatch = async (events: RecordedEvent[]) => {
-    const checkpoint = await backend.applyBatch(checkpointName, events);
+    let checkpoint: number;
+    try {
+      checkpoint = await backend.applyBatch(checkpointName, events);
+    } catch {
+      checkpoint = await applyEachIsolated(events);
+    }
     const last = events[events.length - 1].position;
     applied = Math.max(applied, checkpoint);
     for (const waiter of [...waiters]) {
@@ -253,6 +288,7 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   return {
     waitForPosition,
     position: () => applied,
+    failures: () => failures,
 
     async getStateMachine(stateMachineArn) {
       const [row] = await backend.query<StateMachineRow>(statements.stateMachineByArn, { arn: stateMachineArn });

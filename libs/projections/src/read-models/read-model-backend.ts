@@ -21,6 +21,11 @@ export interface ReadModelBackend {
    * not applied at all (the caller re-reads from the returned checkpoint).
    */
   applyBatch(name: string, events: readonly RecordedEvent[]): Promise<number>;
+  /**
+   * Moves the checkpoint past the event at `position` without applying it (an event the read
+   * models cannot apply). Does nothing unless the checkpoint is just before it. Returns the checkpoint.
+   */
+  skipEvent(name: string, position: number): Promise<number>;
   /** Empties every read-model table and sets the checkpoint to 0. */
   reset(name: string): Promise<void>;
   /** Rows of a statement compiled for this dialect. */
@@ -82,6 +87,14 @@ export function openSqliteReadModels(store: SqliteBacked | undefined): ReadModel
         runOps([{ statement: 'saveCheckpoint', params: { name, position: last } }]);
       });
       return last;
+    },
+    async skipEvent(name, position) {
+      return transaction(() => {
+        const stored = get<{ position: number }>(statements.checkpoint, { name })?.position ?? 0;
+        if (stored !== position - 1) return stored;
+        runOps([{ statement: 'saveCheckpoint', params: { name, position } }]);
+        return position;
+      });
     },
     async reset(name) {
       transaction(() => {
@@ -175,6 +188,14 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
         const last = fresh[fresh.length - 1].position;
         await execute(client, statements.saveCheckpoint, { name, position: last });
         return last;
+      });
+    },
+    skipEvent(name, position) {
+      return inTransaction(name, async (client) => {
+        const stored = (await execute<{ position: number }>(client, statements.checkpoint, { name }))[0]?.position ?? 0;
+        if (stored !== position - 1) return stored;
+        await execute(client, statements.saveCheckpoint, { name, position });
+        return position;
       });
     },
     async reset(name) {

@@ -297,14 +297,14 @@ describe('AWS SDK against the real server', () => {
     });
   });
 
-  it('records the caller (access key id) and source IP in the metadata of the events it causes', async () => {
+  it('records the caller (the claimed access key id, marked unverified with auth off) and source IP in the metadata of the events it causes', async () => {
     await sfn.send(new CreateStateMachineCommand({ name: 'audited', definition: passDefinition, roleArn }));
     const db = new Database(path.join(server.dataDir, 'stepstone.db'), { readonly: true });
     try {
       const row = db.prepare("SELECT type, metadata FROM events WHERE stream_id = 'state-machine-audited'").get() as { type: string; metadata: string };
       assert.equal(row.type, 'StateMachineCreated');
       const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
-      assert.equal(metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(metadata.actor, 'unverified:AKIDSTEPSTONETEST');
       assert.equal(metadata.sourceIp, '127.0.0.1');
     } finally {
       db.close();

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { loadConfig } from './config';
+import { loadConfig, StartupRefusal } from './config';
+import { logEachRequest } from './infrastructure/request-log';
+import { stopOnSignals } from './infrastructure/shutdown';
 
 /**
  * Largest request body accepted. Definitions may be 1 MiB and inputs 256 KiB; beyond this the
@@ -12,18 +14,20 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  // fastify's own pino logger, one line per request (request-log.ts) instead of its two.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: { level: config.logLevel }, disableRequestLogging: true });
   // Bodies stay raw text: the controller parses them, so malformed JSON gets AWS's error
   // (SerializationException) from the one exception filter instead of fastify's default.
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  logEachRequest(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     logger: ['error', 'warn'],
   });
-  app.enableShutdownHooks();
+  stopOnSignals(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -32,6 +36,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error);
+  // A refused configuration is the operator's to fix: one line, no stack trace.
+  console.error(error instanceof StartupRefusal ? `stepstone: ${error.message}` : error);
   process.exit(1);
 });

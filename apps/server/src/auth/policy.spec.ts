@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAuthenticator } from './authenticator';
-import { parseKeys } from './keys-file';
+import path from 'node:path';
+import { loadKeysFile, parseKeys } from './keys-file';
 import { evaluatePolicy, parsePolicy } from './policy';
 
 const machine = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';
@@ -48,6 +49,10 @@ describe('IAM policy evaluation', () => {
 });
 
 describe('keys and the authenticator', () => {
+  it('reads the documented example keys file the Docker image uses', () => {
+    assert.deepEqual([...loadKeysFile(path.resolve(__dirname, '..', '..', '..', '..', 'docker', 'keys.json')).keys()], ['AKIDSTEPSTONEADMIN', 'AKIDSTEPSTONEREADER']);
+  });
+
   const keys = parseKeys({
     keys: [
       { accessKeyId: 'AKIDSTEPSTONEADMIN', secretAccessKey: 'admin-secret-0000000', policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },

@@ -8,6 +8,11 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
  */
 export function logEachRequest(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
+    // Nothing is built when the level is above info (the hot path of a busy server).
+    if (!(request.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')) {
+      done();
+      return;
+    }
     const target = request.headers['x-amz-target'];
     const errorType = reply.getHeader('x-amzn-errortype');
     const requestId = reply.getHeader('x-amzn-requestid');

@@ -5,7 +5,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-ENV HOST=0.0.0.0 PORT=8083 STEPSTONE_DATA=/data
+# Listening beyond loopback needs authentication: SigV4 with the keys of docker/keys.json (the
+# README's "Authentication"; mount your own file over it, never ship the example secrets).
+ENV HOST=0.0.0.0 PORT=8083 STEPSTONE_DATA=/data STEPSTONE_AUTH=sigv4 STEPSTONE_KEYS_FILE=/app/docker/keys.json
 VOLUME /data
 EXPOSE 8083
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["node", "-e", "fetch('http://127.0.0.1:8083/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--import", "tsx", "apps/server/src/main.ts"]

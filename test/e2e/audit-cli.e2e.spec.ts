@@ -17,8 +17,9 @@ import Database from 'better-sqlite3';
 import { openServerStore, rawCall, sfnClient, startServer, TEST_STORE, type RunningServer } from '../support/server';
 
 /**
- * The audit trail end to end: a real server records who did what (SDK calls signed by
- * AKIDSTEPSTONETEST, an unsigned call as 'anonymous'); `GET /audit` and the `stepstone` CLI
+ * The audit trail end to end: a real server (auth off) records who did what (SDK calls signed
+ * by AKIDSTEPSTONETEST as 'unverified:AKIDSTEPSTONETEST', since nothing checks the signature;
+ * an unsigned call as 'anonymous'); `GET /audit` and the `stepstone` CLI
  * (spawned as `node --import tsx apps/cli/src/main.ts`) read the SQLite file it wrote;
  * rows edited or deleted by hand in that file are caught by `stepstone verify`.
  */
@@ -110,19 +111,19 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
         if (metadata.actor === 'engine') {
           assert.deepEqual(metadata, { actor: 'engine' }, `${row.streamId}#${row.revision}`);
         } else {
-          assert.match(String(metadata.actor), /^(AKIDSTEPSTONETEST|anonymous)$/, `${row.streamId}#${row.revision}`);
+          assert.match(String(metadata.actor), /^(unverified:AKIDSTEPSTONETEST|anonymous)$/, `${row.streamId}#${row.revision}`);
           assert.equal(metadata.sourceIp, '127.0.0.1', `${row.streamId}#${row.revision}`);
           assert.match(String(metadata.requestId), /^[0-9a-f-]{36}$/, `${row.streamId}#${row.revision}`);
         }
       }
       const first = (streamId: string) => rows.find((row) => row.streamId === streamId && row.revision === 0)!;
-      assert.equal(first('execution-audited:after-update').metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(first('execution-audited:after-update').metadata.actor, 'unverified:AKIDSTEPSTONETEST');
       assert.equal(first('state-machine-anon').metadata.actor, 'anonymous');
       assert.equal(first('state-machine-audited').previousHash, sha256(definitionV1));
       assert.equal(first('execution-audited:before-update').previousHash, sha256(definitionV1));
       assert.equal(first('execution-audited:after-update').previousHash, sha256(definitionV2));
       const aborted = rows.find((row) => row.type === 'ExecutionAborted')!;
-      assert.equal(aborted.metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(aborted.metadata.actor, 'unverified:AKIDSTEPSTONETEST');
     } finally {
       await store.close();
     }
@@ -135,15 +136,15 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     assert.deepEqual(
       entries.map((entry) => [entry.actor, entry.action, entry.resource]),
       [
-        ['AKIDSTEPSTONETEST', 'CreateStateMachine', smArn('audited')],
-        ['AKIDSTEPSTONETEST', 'StartExecution', exArn('audited', 'before-update')],
-        ['AKIDSTEPSTONETEST', 'UpdateStateMachine', smArn('audited')],
-        ['AKIDSTEPSTONETEST', 'StartExecution', exArn('audited', 'after-update')],
-        ['AKIDSTEPSTONETEST', 'CreateStateMachine', smArn('waiter')],
-        ['AKIDSTEPSTONETEST', 'StartExecution', exArn('waiter', 'held')],
-        ['AKIDSTEPSTONETEST', 'StopExecution', exArn('waiter', 'held')],
-        ['AKIDSTEPSTONETEST', 'TagResource', smArn('audited')],
-        ['AKIDSTEPSTONETEST', 'DeleteStateMachine', smArn('waiter')],
+        ['unverified:AKIDSTEPSTONETEST', 'CreateStateMachine', smArn('audited')],
+        ['unverified:AKIDSTEPSTONETEST', 'StartExecution', exArn('audited', 'before-update')],
+        ['unverified:AKIDSTEPSTONETEST', 'UpdateStateMachine', smArn('audited')],
+        ['unverified:AKIDSTEPSTONETEST', 'StartExecution', exArn('audited', 'after-update')],
+        ['unverified:AKIDSTEPSTONETEST', 'CreateStateMachine', smArn('waiter')],
+        ['unverified:AKIDSTEPSTONETEST', 'StartExecution', exArn('waiter', 'held')],
+        ['unverified:AKIDSTEPSTONETEST', 'StopExecution', exArn('waiter', 'held')],
+        ['unverified:AKIDSTEPSTONETEST', 'TagResource', smArn('audited')],
+        ['unverified:AKIDSTEPSTONETEST', 'DeleteStateMachine', smArn('waiter')],
         ['anonymous', 'CreateStateMachine', smArn('anon')],
       ],
     );
@@ -180,7 +181,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     const lines = table.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^TIME\s+ACTOR\s+SOURCE IP\s+ACTION\s+RESOURCE$/);
     assert.equal(lines.length, 11);
-    assert.match(lines[7], /AKIDSTEPSTONETEST\s+127\.0\.0\.1\s+StopExecution\s+arn:aws:states:us-east-1:123456789012:execution:waiter:held$/);
+    assert.match(lines[7], /unverified:AKIDSTEPSTONETEST\s+127\.0\.0\.1\s+StopExecution\s+arn:aws:states:us-east-1:123456789012:execution:waiter:held$/);
 
     const fromFile = await stepstone('audit', '--json', '--resource', `${smArn('audited')}*`, ...data());
     const fromServer = await stepstone('audit', '--json', '--resource', `${smArn('audited')}*`, '--endpoint', server.endpoint);

@@ -159,6 +159,29 @@ describe('Task integrations through the real server', () => {
       assert.ok(Array.isArray(cause.trace));
     });
 
+    it('runs callback-style handlers with a Lambda-like context; a callback error is caught by its type, its cause free of Stepstone paths', async () => {
+      const described = await run({ StartAt: 'T', States: { T: task('arn:aws:lambda:us-east-1:123456789012:function:describeContext') } }, { wait: 20 });
+      assert.equal(described.status, 'SUCCEEDED', described.cause);
+      assert.deepEqual(described.output, {
+        functionName: 'describeContext',
+        functionVersion: '$LATEST',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:describeContext',
+        requestIdLooksRight: true,
+        remainingIsPositive: true,
+      });
+      const failed = await run(catching(task('arn:aws:states:::lambda:invoke', { Parameters: { FunctionName: 'rejectThroughCallback', Payload: {} } }), ['OrderInvalid']));
+      assert.equal(failed.status, 'SUCCEEDED', failed.cause);
+      assert.equal(failed.output.Error, 'OrderInvalid');
+      const cause = JSON.parse(failed.output.Cause);
+      assert.deepEqual([cause.errorType, cause.errorMessage], ['OrderInvalid', 'the order is missing a customer id']);
+      assert.ok(cause.trace.some((line: string) => line.includes('local-functions.ts')), failed.output.Cause);
+      for (const line of cause.trace) assert.doesNotMatch(line, /\/(libs|apps|node_modules)\/|node:internal/, failed.output.Cause);
+    });
+
+    it('names the local functions it loaded in the start-up log', () => {
+      assert.match(server.output(), /stepstone: local functions .*local-functions\.ts: customError, describeContext, double, flaky, huge, rejectThroughCallback/);
+    });
+
     it('calls the configured Lambda endpoint: results, a function error by its errorType, an unknown function as Lambda.ResourceNotFoundException', async () => {
       const echoed = await run({ StartAt: 'T', States: { T: task('arn:aws:states:::lambda:invoke', { Parameters: { FunctionName: 'remote-echo', Payload: { n: 1 } } }) } });
       assert.equal(echoed.status, 'SUCCEEDED', echoed.cause);

@@ -92,4 +92,15 @@ describe('StartExecution with a mock test case, through the real server', () => 
     const unknown = await rawCall(server.endpoint, 'AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: `${stateMachineArn}-nope#Case` }));
     assert.equal(unknown.json.__type, 'StateMachineDoesNotExist');
   });
+
+  it('refuses a test case the mock configuration lacks instead of calling the real service, and starts nothing', async () => {
+    const missing = await rawCall(server.endpoint, 'AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: `${stateMachineArn}#SadPath`, name: 'never-started' }));
+    assert.deepEqual([missing.status, missing.json.__type, missing.json.message], [400, 'ValidationException', "Test case 'SadPath' is not defined for state machine 'mocked' in the mock configuration"]);
+    const described = await rawCall(server.endpoint, 'AWSStepFunctions.DescribeExecution', JSON.stringify({ executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:never-started` }));
+    assert.equal(described.json.__type, 'ExecutionDoesNotExist');
+  });
+
+  it("names the mock configuration it loaded in the start-up log", () => {
+    assert.match(server.output(), /stepstone: mock configuration .*MockConfigFile\.json: 1 state machine \(mocked: HappyPath\), 1 mocked response/);
+  });
 });

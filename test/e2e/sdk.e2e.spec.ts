@@ -295,13 +295,13 @@ describe('AWS SDK against the real server', () => {
     });
   });
 
-  it('records the caller (access key id) and source IP in the metadata of the events it causes', async () => {
+  it('records the caller (the claimed access key id, marked unverified with auth off) and source IP in the metadata of the events it causes', async () => {
     await sfn.send(new CreateStateMachineCommand({ name: 'audited', definition: passDefinition, roleArn }));
     const store = await openServerStore(server);
     try {
       const [event] = await store.readStream('state-machine-audited');
       assert.equal(event.type, 'StateMachineCreated');
-      assert.equal(event.metadata.actor, 'AKIDSTEPSTONETEST');
+      assert.equal(event.metadata.actor, 'unverified:AKIDSTEPSTONETEST');
       assert.equal(event.metadata.sourceIp, '127.0.0.1');
     } finally {
       await store.close();

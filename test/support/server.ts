@@ -61,7 +61,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log = '';
     const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, ...storeEnv, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
+      // Request logs (one line per request at info) only when a test asks: the output is kept in memory.
+      env: { ...process.env, STEPSTONE_LOG_LEVEL: 'warn', ...storeEnv, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;

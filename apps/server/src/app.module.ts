@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { createDirectoryObjectStore, createFastClock } from '@stepstone/engine';
+import { createDirectoryObjectStore, createFastClock, type ExecutionRunnerOptions } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
+import type { FastifyBaseLogger } from 'fastify';
 import { createActivityTaskQueue, createExecutionEndWatcher, loadMockConfig, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
 import { instrumentEventStore, telemetryRequested } from '@stepstone/telemetry';
@@ -19,6 +20,8 @@ import { SendTaskFailureHandler, SendTaskHeartbeatHandler, SendTaskSuccessHandle
 import { createArns, type Arns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
 import { AuditController } from './audit/audit.controller';
+import { authProviders } from './auth/auth.providers';
+import { HealthController, READINESS, type Readiness } from './health/health.controller';
 import { MockConfigController } from './mock-config/mock-config.controller';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
 import type { CrashPoint, ServerConfig } from './config';
@@ -33,6 +36,8 @@ import { RedriveExecutionHandler } from './executions/redrive-execution.handler'
 import { StopExecutionHandler } from './executions/stop-execution.handler';
 import { createRunnerWithIntegrations, IntegrationsLifecycle } from './infrastructure/integrations';
 import { LifecycleService } from './infrastructure/lifecycle.service';
+import { logExecutionFailures } from './infrastructure/request-log';
+import { StartupReport } from './infrastructure/startup-report';
 import {
   ACTIVITY_TASKS,
   ARNS,
@@ -100,9 +105,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [AwsJsonController, AuditController, MockConfigController],
+      controllers: [AwsJsonController, AuditController, MockConfigController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: READINESS, useValue: { recovered: false, stopping: false } satisfies Readiness },
         { provide: CLOCK, useValue: clock },
         { provide: ID_SOURCE, useValue: (() => randomUUID()) satisfies IdSource },
         { provide: ARNS, useValue: createArns(config.region, config.account) },
@@ -113,8 +119,8 @@ export class AppModule {
         { provide: MOCK_CONFIG, useFactory: (): MockConfigHolder => ({ current: config.mockConfigFile ? loadMockConfig(config.mockConfigFile) : undefined }) },
         {
           provide: EXECUTION_RUNNER,
-          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER, MOCK_CONFIG],
-          useFactory: (store: EventStore, arns: Arns, activities: ActivityTaskQueue, watcher: ExecutionEndWatcher, mocks: MockConfigHolder) => {
+          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER, MOCK_CONFIG, HttpAdapterHost],
+          useFactory: (store: EventStore, arns: Arns, activities: ActivityTaskQueue, watcher: ExecutionEndWatcher, mocks: MockConfigHolder, http: HttpAdapterHost) => {
             mkdirSync(config.objectStoreDir, { recursive: true });
             return createRunnerWithIntegrations({
               store,
@@ -126,14 +132,16 @@ export class AppModule {
               runnerOptions: {
                 objectStore: createDirectoryObjectStore(config.objectStoreDir),
                 now: clock,
-                ...crashAfterAppend(config.crashPoint),
+                ...afterAppend(config.crashPoint, http.httpAdapter?.getInstance()?.log),
                 ...(fastClock ? { advanceClock: fastClock.advanceTo } : {}),
               },
             });
           },
         },
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
+        ...authProviders(config),
         LifecycleService,
+        StartupReport,
         IntegrationsLifecycle,
         ...(telemetry ? [TelemetryService, { provide: APP_INTERCEPTOR, useClass: ApiCallSpanInterceptor }] : []),
         ...handlers,
@@ -142,12 +150,17 @@ export class AppModule {
   }
 }
 
-/** The opt-in crash point: dies like `kill -9` right after a durable append, before its effects. */
-function crashAfterAppend(crashPoint: CrashPoint | undefined): { onAppended?: () => void } {
-  if (!crashPoint) return {};
+/**
+ * After each durable append: execution failures are logged at warn (fastify's logger, when the
+ * HTTP adapter is fastify), and the opt-in crash point dies like `kill -9` before the effects run.
+ */
+function afterAppend(crashPoint: CrashPoint | undefined, log: FastifyBaseLogger | undefined): { onAppended?: ExecutionRunnerOptions['onAppended'] } {
+  const logFailure = log ? logExecutionFailures(log) : undefined;
+  if (!crashPoint && !logFailure) return {};
   return {
-    onAppended: () => {
-      if (Math.random() < crashPoint.probability) process.kill(process.pid, 'SIGKILL');
+    onAppended: (executionArn, events, state) => {
+      logFailure?.(executionArn, events, state);
+      if (crashPoint && Math.random() < crashPoint.probability) process.kill(process.pid, 'SIGKILL');
     },
   };
 }

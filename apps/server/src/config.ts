@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { storeSelectionFromEnv, type StoreSelection } from '@stepstone/event-store';
 
 export interface ServerConfig {
@@ -18,8 +19,15 @@ export interface ServerConfig {
   readonly activityPollSeconds: number;
   /** The environment integrations read their endpoints and local functions from. */
   readonly integrationEnv: NodeJS.ProcessEnv;
-  /** Step Functions Local's mock configuration file (`STEPSTONE_MOCK_CONFIG`), for `<arn>#<TestCase>` executions. */
+  /**
+   * Step Functions Local's mock configuration file, for `<arn>#<TestCase>` executions:
+   * `STEPSTONE_MOCK_CONFIG`, else Step Functions Local's own `SFN_MOCK_CONFIG`.
+   */
   readonly mockConfigFile?: string;
+  /** `STEPSTONE_AUTH`: 'none' (default, loopback only) or 'sigv4' with keys from `STEPSTONE_KEYS_FILE`. */
+  readonly auth: { readonly mode: 'none' | 'sigv4'; readonly keysFile?: string };
+  /** `STEPSTONE_LOG_LEVEL`: the request logger's level (pino's names); default 'info'. */
+  readonly logLevel: LogLevel;
   /**
    * Test-only fault injection (`STEPSTONE_CRASH_POINT=after-append:<probability>`): after an
    * execution's append is durable and before its effects run, the process SIGKILLs itself with
@@ -33,6 +41,14 @@ export interface CrashPoint {
   readonly probability: number;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A configuration the server refuses to start with: reported in one line, exit code 1. */
+export class StartupRefusal extends Error {
+  override readonly name = 'StartupRefusal';
+}
+
 /** Reads the server's configuration from the environment (the only place that does). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = env.STEPSTONE_DATA ?? './data';
@@ -41,10 +57,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const clock = env.STEPSTONE_CLOCK ?? 'system';
   if (clock !== 'system' && clock !== 'fast') throw new Error(`STEPSTONE_CLOCK must be 'system' or 'fast', got '${clock}'`);
   const databaseFile = `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`;
+  const host = env.HOST ?? '127.0.0.1';
+  const auth = authConfig(env, host);
+  const logLevel = (env.STEPSTONE_LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new StartupRefusal(`STEPSTONE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.STEPSTONE_LOG_LEVEL}'`);
+  }
+  const mockConfigFile = env.STEPSTONE_MOCK_CONFIG || env.SFN_MOCK_CONFIG;
   return {
     clock,
     port,
-    host: env.HOST ?? '127.0.0.1',
+    host,
     dataDir,
     databaseFile,
     store: storeSelectionFromEnv(env, databaseFile),
@@ -54,8 +77,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(env.STEPSTONE_CRASH_POINT ? { crashPoint: parseCrashPoint(env.STEPSTONE_CRASH_POINT) } : {}),
     activityPollSeconds: Number(env.STEPSTONE_ACTIVITY_POLL_SECONDS ?? 60),
     integrationEnv: env,
-    ...(env.STEPSTONE_MOCK_CONFIG ? { mockConfigFile: env.STEPSTONE_MOCK_CONFIG } : {}),
+    ...(mockConfigFile ? { mockConfigFile } : {}),
+    auth,
+    logLevel: logLevel as LogLevel,
   };
+}
+
+/**
+ * Without authentication anyone who reaches the port controls every workflow, so with auth off
+ * the server listens only on a loopback address unless the operator says otherwise.
+ */
+function authConfig(env: NodeJS.ProcessEnv, host: string): ServerConfig['auth'] {
+  const mode = env.STEPSTONE_AUTH ?? 'none';
+  if (mode !== 'none' && mode !== 'sigv4') throw new StartupRefusal(`STEPSTONE_AUTH must be 'none' or 'sigv4', got '${mode}'`);
+  if (mode === 'sigv4') {
+    if (!env.STEPSTONE_KEYS_FILE) throw new StartupRefusal('STEPSTONE_AUTH=sigv4 needs STEPSTONE_KEYS_FILE (a JSON file of access keys and their policies)');
+    return { mode, keysFile: env.STEPSTONE_KEYS_FILE };
+  }
+  if (!isLoopback(host) && env.STEPSTONE_ALLOW_INSECURE !== '1') {
+    throw new StartupRefusal(
+      `refusing to listen on ${host} without authentication: set STEPSTONE_AUTH=sigv4 and STEPSTONE_KEYS_FILE, or STEPSTONE_ALLOW_INSECURE=1 to accept unauthenticated callers`,
+    );
+  }
+  return { mode };
+}
+
+/** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./i.test(bare);
+  return false;
 }
 
 function parseCrashPoint(text: string): CrashPoint {

@@ -4,8 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { describeStoreSelection, openEventStore, StoreUnavailableError } from '@stepstone/event-store';
 import { AppModule } from './app.module';
 import { startTelemetry } from '@stepstone/telemetry';
-import { loadConfig } from './config';
+import { loadConfig, StartupRefusal } from './config';
 import { lockDataFolder } from './infrastructure/data-folder-lock';
+import { logEachRequest } from './infrastructure/request-log';
+import { stopOnSignals } from './infrastructure/shutdown';
 
 /**
  * Largest request body accepted. Definitions may be 1 MiB and inputs 256 KiB; beyond this the
@@ -21,18 +23,20 @@ async function bootstrap(): Promise<void> {
   if (config.store.kind === 'sqlite') lockDataFolder(config.dataDir);
   // Opened before Nest, so a store that cannot be reached is one line and exit 1 (see below).
   const store = await openEventStore(config.store.kind === 'sqlite' ? { ...config.store, backgroundCheckpointMs: 200 } : config.store);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  // fastify's own pino logger, one line per request (request-log.ts) instead of its two.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: { level: config.logLevel }, disableRequestLogging: true });
   // Bodies stay raw bytes: the controller decodes (refusing invalid UTF-8) and parses them, so malformed JSON gets AWS's error
-  // (SerializationException) from the one exception filter instead of fastify's default.
+  // (SerializationException) from the one exception filter instead of fastify's default. SigV4 hashes the same bytes.
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  logEachRequest(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, store), adapter, {
     bodyParser: false,
     logger: ['error', 'warn'],
   });
-  app.enableShutdownHooks();
+  stopOnSignals(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -41,7 +45,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof StoreUnavailableError) console.error(`stepstone: ${error.message}`);
-  else console.error(error);
+  // A refused configuration or an unreachable store is the operator's to fix: one line, no stack trace.
+  console.error(error instanceof StartupRefusal || error instanceof StoreUnavailableError ? `stepstone: ${error.message}` : error);
   process.exit(1);
 });

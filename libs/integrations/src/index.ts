@@ -6,6 +6,8 @@ export { createActivityTaskQueue } from './activities/activity-task-queue';
 export type { ActivityTaskQueue, QueuedActivityTask } from './activities/activity-task-queue';
 export { createLambdaInvoker, functionNameOf } from './lambda/lambda-invoker';
 export type { LambdaConfig, LambdaInvoker } from './lambda/lambda-invoker';
+export { createLocalFunctions, runLocalHandler, LOCAL_FUNCTION_TIMEOUT_MS } from './lambda/local-functions';
+export type { LambdaContext, LocalHandler } from './lambda/local-functions';
 export { createAwsServiceCaller, awsEndpointsFromEnv } from './aws-services/aws-service-call';
 export type { AwsEndpoints } from './aws-services/aws-service-call';
 export { awsServiceFailure, javaV2ServiceName } from './aws-services/service-errors';

@@ -1,7 +1,10 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { EventStore } from '@stepstone/event-store';
 import { AUDIT_DEFAULT_LIMIT, type AuditEntry, type Projections } from '@stepstone/projections';
 import { ValidationException } from '../aws-protocol/api-errors';
+import { AUTHENTICATOR, identityOf } from '../auth/auth.guard';
+import type { Authenticator } from '../auth/authenticator';
 import { validateRequest } from '../aws-protocol/validate-request';
 import { catchUp } from '../infrastructure/read-your-writes';
 import { EVENT_STORE, PROJECTIONS } from '../infrastructure/tokens';
@@ -23,10 +26,13 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {}
 
+  /** Authorised as `stepstone:ReadAudit` on `*` (not an AWS action: `states:*` does not grant it). */
   @Get()
-  async list(@Query() raw: Record<string, unknown>): Promise<AuditResponse> {
+  async list(@Query() raw: Record<string, unknown>, @Req() request: FastifyRequest): Promise<AuditResponse> {
+    this.authenticator.authorize(identityOf(request), 'stepstone:ReadAudit', '*');
     const unknown = Object.keys(raw ?? {}).filter((key) => !AUDIT_QUERY_PARAMETERS.includes(key));
     if (unknown.length > 0) {
       throw new ValidationException(`Unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}; expected ${AUDIT_QUERY_PARAMETERS.join(', ')}`);

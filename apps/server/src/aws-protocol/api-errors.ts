@@ -141,6 +141,40 @@ export class ConflictException extends ApiErrorBase {
   override readonly name = 'ConflictException' as const;
 }
 
+/**
+ * Authentication and authorisation (Common Errors of the AWS API reference; messages as AWS
+ * sends them). Raised by apps/server/src/auth before any action runs.
+ */
+export class MissingAuthenticationToken extends ApiErrorBase {
+  override readonly name = 'MissingAuthenticationToken' as const;
+  override readonly status = 403;
+  constructor() {
+    super('The request must contain either a valid (registered) AWS access key ID or X.509 certificate.');
+  }
+}
+
+/** The Authorization header lacks a part SigV4 needs. */
+export class IncompleteSignature extends ApiErrorBase {
+  override readonly name = 'IncompleteSignature' as const;
+}
+
+/** The access key id is not one of the configured keys (or temporary credentials were sent). */
+export class UnrecognizedClientException extends ApiErrorBase {
+  override readonly name = 'UnrecognizedClientException' as const;
+  constructor() {
+    super('The security token included in the request is invalid.');
+  }
+}
+
+/** The signature does not verify, its scope is wrong, or its time is outside the skew limit. */
+export class InvalidSignatureException extends ApiErrorBase {
+  override readonly name = 'InvalidSignatureException' as const;
+}
+
+export class AccessDeniedException extends ApiErrorBase {
+  override readonly name = 'AccessDeniedException' as const;
+}
+
 /** Anything unexpected: logged, and reported without internals. */
 export class InternalFailure extends ApiErrorBase {
   override readonly name = 'InternalFailure' as const;
@@ -175,6 +209,11 @@ export type ApiError =
   | InvalidOutput
   | ResourceNotFound
   | ConflictException
+  | MissingAuthenticationToken
+  | IncompleteSignature
+  | UnrecognizedClientException
+  | InvalidSignatureException
+  | AccessDeniedException
   | InternalFailure;
 
 export function isApiError(error: unknown): error is ApiError {

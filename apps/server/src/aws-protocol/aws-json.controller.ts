@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTHENTICATOR, identityOf } from '../auth/auth.guard';
+import type { Authenticator } from '../auth/authenticator';
+import { ARNS } from '../infrastructure/tokens';
 import { ACTIONS } from './actions';
 import { SerializationException, ThrottlingException, UnknownOperationException } from './api-errors';
-import { actorFromAuthorization, type RequestContext } from './request-context';
+import type { Arns } from './arns';
+import { iamResourceOf } from './iam-resource';
+import type { RequestContext } from './request-context';
 import { validateRequest } from './validate-request';
 
 export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -33,6 +38,8 @@ export class AwsJsonController {
   constructor(
     @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(QueryBus) private readonly queryBus: QueryBus,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(ARNS) private readonly arns: Arns,
   ) {}
 
   @Post('/')
@@ -46,8 +53,12 @@ export class AwsJsonController {
     if (!route) throw new UnknownOperationException(target === '' ? 'Missing X-Amz-Target header' : `Unknown operation ${target}`);
 
     const dto = validateRequest(route.dto, parseBody(request.body));
+    // AuthGuard verified the signature; the action's resource is known only now.
+    const identity = identityOf(request);
+    this.authenticator.authorize(identity, `states:${action}`, iamResourceOf(action as string, dto, this.arns));
     const context: RequestContext = {
-      actor: actorFromAuthorization(headerOf(request, 'authorization')),
+      actor: identity.actor,
+      // The socket's address: X-Forwarded-For is the client's claim (fastify's trustProxy is off).
       sourceIp: request.ip,
       requestId,
     };

@@ -1,6 +1,9 @@
-import { Body, Controller, HttpCode, Inject, Put } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { InvalidMockConfiguration, parseMockConfig } from '@stepstone/integrations';
 import { ValidationException } from '../aws-protocol/api-errors';
+import { AUTHENTICATOR, identityOf } from '../auth/auth.guard';
+import type { Authenticator } from '../auth/authenticator';
 import { MOCK_CONFIG, type MockConfigHolder } from '../infrastructure/tokens';
 
 export interface PutMockConfigResponse {
@@ -19,11 +22,16 @@ export interface PutMockConfigResponse {
  */
 @Controller('mock-config')
 export class MockConfigController {
-  constructor(@Inject(MOCK_CONFIG) private readonly mocks: MockConfigHolder) {}
+  constructor(
+    @Inject(MOCK_CONFIG) private readonly mocks: MockConfigHolder,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+  ) {}
 
+  /** Authorised as `stepstone:PutMockConfig` on `*` (not an AWS action: `states:*` does not grant it). */
   @Put()
   @HttpCode(200)
-  put(@Body() raw: unknown): PutMockConfigResponse {
+  put(@Body() raw: unknown, @Req() request: FastifyRequest): PutMockConfigResponse {
+    this.authenticator.authorize(identityOf(request), 'stepstone:PutMockConfig', '*');
     // Bodies arrive as bytes (main.ts); invalid UTF-8 is refused rather than replaced.
     let body: string;
     try {

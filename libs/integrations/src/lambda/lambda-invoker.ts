@@ -3,7 +3,7 @@ import { lambdaFunctionNameOf } from '@stepstone/asl';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TaskFailure } from '../task-failure';
 import { awsServiceFailure, sdkHttpMetadata } from '../aws-services/service-errors';
-import { createLocalFunctions, functionErrorPayload } from './local-functions';
+import { createLocalFunctions, functionErrorPayload, runLocalHandler } from './local-functions';
 
 export interface LambdaConfig {
   /** `STEPSTONE_LAMBDA_ENDPOINT`: any Lambda-compatible endpoint (AWS itself when unset and credentials are set). */
@@ -71,15 +71,23 @@ export function createLambdaInvoker(config: LambdaConfig): LambdaInvoker {
       if (handler) {
         const requestId = randomUUID();
         const base = { statusCode: 200, executedVersion: '$LATEST', requestId, headers: { 'x-amz-executed-version': '$LATEST' } };
+        const run = () =>
+          runLocalHandler(handler, invocation.payload, {
+            functionName: name,
+            requestId,
+            region: config.region,
+            account: config.account,
+            ...(invocation.clientContext ? { clientContext: invocation.clientContext } : {}),
+          });
         if (invocation.invocationType === 'Event') {
           // Asynchronous invocation: Lambda answers 202 with an empty payload and runs the function on its own.
           void Promise.resolve()
-            .then(() => handler(invocation.payload, { functionName: name, awsRequestId: requestId }))
+            .then(run)
             .catch(() => undefined);
           return { ...base, statusCode: 202, payloadText: '' };
         }
         try {
-          const result = await handler(invocation.payload, { functionName: name, awsRequestId: requestId });
+          const result = await run();
           return { ...base, payloadText: JSON.stringify(result ?? null) };
         } catch (error) {
           return { ...base, payloadText: functionErrorPayload(error), functionError: 'Unhandled' };

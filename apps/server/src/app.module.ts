@@ -32,6 +32,7 @@ import { RedriveExecutionHandler } from './executions/redrive-execution.handler'
 import { StopExecutionHandler } from './executions/stop-execution.handler';
 import { createRunnerWithIntegrations, IntegrationsLifecycle } from './infrastructure/integrations';
 import { LifecycleService } from './infrastructure/lifecycle.service';
+import { GrpcServer } from './grpc/grpc.server';
 import {
   ACTIVITY_TASKS,
   ARNS,
@@ -137,6 +138,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AwsJsonExceptionFilter },
         LifecycleService,
         IntegrationsLifecycle,
+        GrpcServer,
         ...handlers,
       ],
     };

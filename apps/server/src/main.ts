@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { loadConfig } from './config';
+import { GrpcServer } from './grpc/grpc.server';
 
 /**
  * Largest request body accepted. Definitions may be 1 MiB and inputs 256 KiB; beyond this the
@@ -25,6 +26,7 @@ async function bootstrap(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
+  await app.get(GrpcServer).listen();
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const clockNote = config.clock === 'fast' ? ', clock: fast (timers do not sleep)' : '';

@@ -1,0 +1,36 @@
+import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type protobuf from 'protobufjs';
+import type { ActionRoute } from '../aws-protocol/actions';
+import { validateRequest } from '../aws-protocol/validate-request';
+import { fromMessage, toMessage } from './aws-shapes';
+import type { Authenticate } from './grpc-call-context';
+
+export interface UnaryDependencies {
+  readonly commandBus: CommandBus;
+  readonly queryBus: QueryBus;
+  readonly authenticate: Authenticate;
+  readonly fail: (error: unknown) => Partial<import('@grpc/grpc-js').ServiceError>;
+}
+
+/**
+ * One AWS action as a unary RPC: the request message read back into AWS's JSON shape, then the
+ * AWS endpoint's own path (the ACTIONS route's DTO and validation, then its command or query on
+ * the same bus), and the result written as the response message.
+ */
+export function unaryAction(route: ActionRoute, method: protobuf.Method, deps: UnaryDependencies): handleUnaryCall<Record<string, unknown>, Record<string, unknown>> {
+  const requestType = method.resolvedRequestType!;
+  const responseType = method.resolvedResponseType!;
+  return (call: ServerUnaryCall<Record<string, unknown>, Record<string, unknown>>, callback: sendUnaryData<Record<string, unknown>>) => {
+    void (async () => {
+      const context = await deps.authenticate(call);
+      const dto = validateRequest(route.dto, fromMessage(requestType, call.request));
+      const result: unknown =
+        route.kind === 'query' ? await deps.queryBus.execute(route.message(dto)) : await deps.commandBus.execute(route.message(dto, context));
+      return toMessage(responseType, (result ?? {}) as Record<string, unknown>);
+    })().then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(deps.fail(error)),
+    );
+  };
+}

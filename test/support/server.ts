@@ -10,6 +10,8 @@ const listeningLine = /stepstone listening on (http:\/\/\S+)/;
 
 export interface RunningServer {
   readonly endpoint: string;
+  /** `127.0.0.1:<port>` of the gRPC API (STEPSTONE_GRPC_PORT), kept across restarts. */
+  readonly grpcAddress: string;
   readonly dataDir: string;
   /** The running process's pid, -1 when it is not running. */
   pid(): number;
@@ -40,6 +42,8 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'stepstone-e2e-'));
   const port = await freePort();
+  let grpcPort = await freePort();
+  while (grpcPort === port) grpcPort = await freePort();
   let child: ChildProcess | undefined;
   let exit: Promise<void> = Promise.resolve();
   let log = '';
@@ -48,7 +52,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log = '';
     const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
+      env: { ...process.env, ...options.env, PORT: String(port), STEPSTONE_GRPC_PORT: String(grpcPort), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -84,6 +88,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   await launch();
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
     dataDir,
     pid: () => child?.pid ?? -1,
     output: () => log,

@@ -7,5 +7,5 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 ENV HOST=0.0.0.0 PORT=8083 STEPSTONE_DATA=/data
 VOLUME /data
-EXPOSE 8083
+EXPOSE 8083 8084
 CMD ["node", "--import", "tsx", "apps/server/src/main.ts"]

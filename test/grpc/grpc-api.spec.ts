@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { status } from '@grpc/grpc-js';
+import path from 'node:path';
+import { credentials, loadPackageDefinition, makeGenericClientConstructor, status, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { service as healthService } from 'grpc-health-check';
 import { GrpcCallError, grpcTestClient, type GrpcStream, type GrpcTestClient } from '../support/grpc-client';
 import { rawCall, startServer, type RunningServer } from '../support/server';
 
@@ -54,6 +57,38 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
     await server?.dispose();
   });
 
+  it('serves grpc.health.v1 and server reflection (what grpcurl uses)', async () => {
+    const Health = makeGenericClientConstructor(healthService, 'Health');
+    const health = new Health(server.grpcAddress, credentials.createInsecure()) as Client & Record<string, (request: object, callback: (error: ServiceError | null, response: { status: string }) => void) => void>;
+    const check = (name: string) => new Promise<string>((resolve, reject) => health.check({ service: name }, (error, response) => (error ? reject(error) : resolve(response.status))));
+    assert.equal(await check(''), 'SERVING');
+    assert.equal(await check('stepstone.v1.Executions'), 'SERVING');
+    health.close();
+
+    const reflectionProto = path.join(require.resolve('@grpc/reflection'), '..', '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
+    const reflectionPackage = loadPackageDefinition(loadSync(reflectionProto, { keepCase: false, longs: Number, oneofs: true })) as any;
+    const reflection = new reflectionPackage.grpc.reflection.v1.ServerReflection(server.grpcAddress, credentials.createInsecure()) as Client & {
+      serverReflectionInfo(): ClientDuplexStream<object, Record<string, any>>;
+    };
+    const ask = (request: object) =>
+      new Promise<Record<string, any>>((resolve, reject) => {
+        const call = reflection.serverReflectionInfo();
+        call.once('data', (response) => {
+          resolve(response);
+          call.end();
+        });
+        call.once('error', reject);
+        call.write(request);
+      });
+    const listed = await ask({ listServices: '*' });
+    const names = (listed.listServicesResponse.service as Array<{ name: string }>).map((entry) => entry.name);
+    for (const name of ['stepstone.v1.StateMachines', 'stepstone.v1.Executions', 'stepstone.v1.Activities']) assert.ok(names.includes(name), names.join(', '));
+    // The error detail's type is resolvable too, so grpcurl can print google.rpc.ErrorInfo.
+    const errorInfo = await ask({ fileContainingSymbol: 'google.rpc.ErrorInfo' });
+    assert.ok((errorInfo.fileDescriptorResponse?.fileDescriptorProto ?? []).length > 0, JSON.stringify(errorInfo));
+    reflection.close();
+  });
+
   it('answers bad input with the AWS JSON endpoint’s error names and messages, and gRPC codes', async () => {
     const cases: Array<{ action: string; body: Record<string, unknown>; code: status }> = [
       { action: 'DescribeStateMachine', body: { stateMachineArn: 'not-an-arn' }, code: status.INVALID_ARGUMENT },
@@ -71,6 +106,8 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
       const error = await expectError(client.call(action, body), http.json.__type, code);
       assert.equal(error.message, http.json.message, action);
     }
+    const listed = await client.call('ListStateMachines', {});
+    assert.deepEqual(listed.stateMachines, [], 'a rejected request creates nothing');
   });
 
   it('creates, describes and runs a state machine, with AWS’s response shapes', async () => {

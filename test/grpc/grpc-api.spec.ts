@@ -163,6 +163,25 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
     assert.ok(changes.every((change) => change.stateMachineArn === stateMachineArn && change.executionArn === `${ACCOUNT_PREFIX}:execution:checker:${change.name}`));
   });
 
+  it('a GetActivityTask whose caller hung up takes no task: the next worker gets it', async () => {
+    const { activityArn } = await client.call('CreateActivity', { name: 'hang-up' });
+    const definition = JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } });
+    const { stateMachineArn } = await client.call('CreateStateMachine', { name: 'hang-up', definition, roleArn: ROLE_ARN });
+    const hangUp = new AbortController();
+    const abandoned = client.call('GetActivityTask', { activityArn, workerName: 'gone' }, { signal: hangUp.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    hangUp.abort();
+    await assert.rejects(abandoned);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { executionArn } = await client.call('StartExecution', { stateMachineArn, input: '{"job":1}' });
+    const worker = client.stream('PollActivityTasks', { activityArn, workerName: 'present' });
+    const task = await worker.next(5_000).finally(() => worker.cancel());
+    assert.equal(task?.input, '{"job":1}');
+    await client.call('SendTaskSuccess', { taskToken: task.taskToken, output: '{}' });
+    const history = (await client.call('GetExecutionHistory', { executionArn })).events as Array<Record<string, any>>;
+    assert.deepEqual(history.filter((event) => event.type === 'ActivityStarted').map((event) => event.activityStartedEventDetails.workerName), ['present']);
+  });
+
   it('a watch started before an execution gets every event once, in order, across a server restart; PollActivityTasks feeds the workers', async () => {
     const { activityArn } = await client.call('CreateActivity', { name: 'review' });
     const definition = JSON.stringify({

@@ -10,13 +10,16 @@ export interface GrpcCallInfo {
 
 /**
  * THE authentication hook of the gRPC API: every call (unary and streaming) passes through the
- * one `Authenticate` function the server is given, before validation and dispatch. It returns
- * the caller recorded in the events the call causes, or throws an API error (e.g. an
- * UnrecognizedClientException-like ApiError), which the call answers with. The default trusts
- * the `authorization` metadata's access key id as the HTTP endpoint does today; SigV4
- * verification plugs in by replacing it (GrpcServer's `authenticate`).
+ * one `Authenticate` function, before validation and dispatch. It returns the caller recorded
+ * in the events the call causes, or throws an API error, which the call is answered with (its
+ * name and code as for any other error). An auth module plugs in by providing GRPC_AUTHENTICATE;
+ * without a provider, `declaredCaller` is used: the `authorization` metadata's access key id,
+ * unverified, as the HTTP endpoint reads it today.
  */
 export type Authenticate = (call: GrpcCallInfo) => RequestContext | Promise<RequestContext>;
+
+/** Injection token of the `Authenticate` hook (optional; see above). */
+export const GRPC_AUTHENTICATE = Symbol('GrpcAuthenticate');
 
 export const declaredCaller: Authenticate = (call) => {
   const authorization = call.metadata.get('authorization')[0];

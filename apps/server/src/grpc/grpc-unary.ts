@@ -1,6 +1,7 @@
-import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, ServiceError } from '@grpc/grpc-js';
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type protobuf from 'protobufjs';
+import { GetActivityTaskCommand } from '../activities/activities.handler';
 import type { ActionRoute } from '../aws-protocol/actions';
 import { validateRequest } from '../aws-protocol/validate-request';
 import { fromMessage, toMessage } from './aws-shapes';
@@ -10,7 +11,7 @@ export interface UnaryDependencies {
   readonly commandBus: CommandBus;
   readonly queryBus: QueryBus;
   readonly authenticate: Authenticate;
-  readonly fail: (error: unknown) => Partial<import('@grpc/grpc-js').ServiceError>;
+  readonly fail: (error: unknown) => Partial<ServiceError>;
 }
 
 /**
@@ -22,15 +23,24 @@ export function unaryAction(route: ActionRoute, method: protobuf.Method, deps: U
   const requestType = method.resolvedRequestType!;
   const responseType = method.resolvedResponseType!;
   return (call: ServerUnaryCall<Record<string, unknown>, Record<string, unknown>>, callback: sendUnaryData<Record<string, unknown>>) => {
+    const cancelled = new AbortController();
+    call.once('cancelled', () => cancelled.abort());
     void (async () => {
       const context = await deps.authenticate(call);
       const dto = validateRequest(route.dto, fromMessage(requestType, call.request));
       const result: unknown =
-        route.kind === 'query' ? await deps.queryBus.execute(route.message(dto)) : await deps.commandBus.execute(route.message(dto, context));
+        route.kind === 'query'
+          ? await deps.queryBus.execute(route.message(dto))
+          : await deps.commandBus.execute(abandonable(route.message(dto, context), cancelled.signal));
       return toMessage(responseType, (result ?? {}) as Record<string, unknown>);
     })().then(
       (response) => callback(null, response),
       (error: unknown) => callback(deps.fail(error)),
     );
   };
+}
+
+/** A GetActivityTask long poll whose caller hung up stops waiting, so no task is handed to nobody. */
+function abandonable(command: object, cancelled: AbortSignal): object {
+  return command instanceof GetActivityTaskCommand ? new GetActivityTaskCommand(command.request, command.context, cancelled) : command;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   loadPackageDefinition,
@@ -18,7 +18,7 @@ import type { Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import type { ServerConfig } from '../config';
 import { ARNS, CONFIG, EVENT_STORE } from '../infrastructure/tokens';
-import { declaredCaller, type Authenticate } from './grpc-call-context';
+import { declaredCaller, GRPC_AUTHENTICATE, type Authenticate } from './grpc-call-context';
 import { toServiceError } from './grpc-errors';
 import { loadStepstonePackage, loadStepstoneRoot } from './grpc-protos';
 import { unaryAction } from './grpc-unary';
@@ -43,11 +43,8 @@ export class GrpcServer implements BeforeApplicationShutdown {
   private readonly root: protobuf.Root = loadStepstoneRoot();
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICES.map((name) => [name, 'NOT_SERVING'])) });
   private server: Server | undefined;
-  /**
-   * The authentication hook (grpc-call-context.ts): called once per call, unary or streaming,
-   * before anything else. SigV4 verification replaces it here.
-   */
-  authenticate: Authenticate = declaredCaller;
+  /** The authentication hook (grpc-call-context.ts): called once per call, unary or streaming, before anything else. */
+  private readonly authenticate: Authenticate;
 
   constructor(
     @Inject(CommandBus) private readonly commandBus: CommandBus,
@@ -55,7 +52,10 @@ export class GrpcServer implements BeforeApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(CONFIG) private readonly config: ServerConfig,
-  ) {}
+    @Optional() @Inject(GRPC_AUTHENTICATE) authenticate?: Authenticate,
+  ) {
+    this.authenticate = authenticate ?? declaredCaller;
+  }
 
   /** Binds the port and starts serving; returns the port bound (the configured one, or a free one for 0). */
   async listen(): Promise<number> {

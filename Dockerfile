@@ -9,6 +9,6 @@ COPY . .
 # README's "Authentication"; mount your own file over it, never ship the example secrets).
 ENV HOST=0.0.0.0 PORT=8083 STEPSTONE_DATA=/data STEPSTONE_AUTH=sigv4 STEPSTONE_KEYS_FILE=/app/docker/keys.json
 VOLUME /data
-EXPOSE 8083
+EXPOSE 8083 8084
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["node", "-e", "fetch('http://127.0.0.1:8083/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--import", "tsx", "apps/server/src/main.ts"]

@@ -40,7 +40,11 @@ const ROLE_ARN = `arn:aws:iam::${RECORDED_ACCOUNT}:role/snf_role_arn`;
  * recorded worker name, SendTask*), on a second server with the real clock: a fast clock jumps
  * to the next deadline whenever the engine is idle, which is the whole time a worker holds a task.
  */
-export async function openHttpSession(cases: readonly ConformanceCase[]): Promise<ConformanceWay & { close: () => Promise<void> }> {
+export async function openHttpSession(
+  cases: readonly ConformanceCase[],
+  /** The client each server is called through: the AWS SDK by default, or one with its `send` (the gRPC API's). */
+  clientOf: (server: RunningServer) => SFNClient = (server) => sfnClient(server.endpoint),
+): Promise<ConformanceWay & { close: () => Promise<void> }> {
   const objects = mkdtempSync(path.join(tmpdir(), 'stepstone-conformance-objects-'));
   const machineNames = new Map<ConformanceCase, string>();
   cases.forEach((testCase, index) => {
@@ -52,12 +56,12 @@ export async function openHttpSession(cases: readonly ConformanceCase[]): Promis
   const mocked = new Set(Object.keys(document.StateMachines as Record<string, unknown>));
   const env = { STEPSTONE_OBJECT_STORE_DIR: objects, STEPSTONE_ACCOUNT: RECORDED_ACCOUNT, STEPSTONE_MOCK_CONFIG: mockConfigFile };
   const server = await startServer({ env: { ...env, STEPSTONE_CLOCK: 'fast' } });
-  const client = sfnClient(server.endpoint);
+  const client = clientOf(server);
   let realClock: { server: RunningServer; client: SFNClient } | undefined;
   const realClockClient = async () => {
     if (!realClock) {
       const started = await startServer({ env });
-      realClock = { server: started, client: sfnClient(started.endpoint) };
+      realClock = { server: started, client: clientOf(started) };
     }
     return realClock.client;
   };

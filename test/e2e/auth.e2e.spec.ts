@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { signSigV4 } from '../../apps/server/src/auth/sigv4';
+import { status } from '@grpc/grpc-js';
+import { GrpcCallError, grpcTestClient } from '../support/grpc-client';
 import { startServer, type RunningServer } from '../support/server';
 
 const run = promisify(execFile);
@@ -130,6 +132,42 @@ describe('STEPSTONE_AUTH=sigv4 against the real server', () => {
     assert.equal((await signedFetch('PUT', '/mock-config', undefined, mocks)).status, 403);
     assert.equal((await signedFetch('PUT', '/mock-config', reader, mocks)).json.__type, 'AccessDeniedException');
     assert.equal((await signedFetch('PUT', '/mock-config', admin, mocks)).status, 200);
+  });
+
+  it('guards the gRPC API with the same keys and policies: signed calls pass, others get AWS\'s error names as UNAUTHENTICATED / PERMISSION_DENIED', async () => {
+    const signer = (credentials: typeof admin) => (methodPath: string, authority: string) =>
+      signSigV4({ method: 'POST', url: methodPath, headers: { host: authority }, body: '' }, credentials, { region: 'us-east-1', service: 'states', now: new Date() });
+    const grpcError = async (promise: Promise<unknown>, name: string, code: status) => {
+      const error = await promise.then(() => assert.fail(`expected ${name}`), (failure: unknown) => failure);
+      assert.ok(error instanceof GrpcCallError, String(error));
+      assert.equal(error.name, name, error.message);
+      assert.equal(error.code, code);
+    };
+    const asAdmin = grpcTestClient(server.grpcAddress, signer(admin));
+    const asReader = grpcTestClient(server.grpcAddress, signer(reader));
+    const anonymous = grpcTestClient(server.grpcAddress);
+    const forged = grpcTestClient(server.grpcAddress, signer({ ...admin, secretAccessKey: 'not-the-secret-at-all-0000' }));
+    // Signed for another method: a signature cannot be replayed on a different RPC.
+    const replayed = grpcTestClient(server.grpcAddress, (_path, authority) => signer(admin)('/stepstone.v1.StateMachines/ListStateMachines', authority));
+    try {
+      const listed = await asAdmin.call('ListStateMachines', {});
+      assert.ok((listed.stateMachines as Array<{ name: string }>).some((machine) => machine.name === 'guarded'));
+      assert.equal((await asReader.call('DescribeStateMachine', { stateMachineArn: machineArn })).name, 'guarded');
+      await grpcError(asReader.call('StartExecution', { stateMachineArn: machineArn }), 'AccessDeniedException', status.PERMISSION_DENIED);
+      await grpcError(anonymous.call('ListStateMachines', {}), 'MissingAuthenticationToken', status.UNAUTHENTICATED);
+      await grpcError(forged.call('ListStateMachines', {}), 'InvalidSignatureException', status.UNAUTHENTICATED);
+      await grpcError(replayed.call('DescribeStateMachine', { stateMachineArn: machineArn }), 'InvalidSignatureException', status.UNAUTHENTICATED);
+      // Streams too: the reader may not watch (no states:GetExecutionHistory), nobody may without a signature.
+      await grpcError(asReader.stream('WatchExecution', { executionArn: `${machineArn.replace(':stateMachine:', ':execution:')}:first` }).next(), 'AccessDeniedException', status.PERMISSION_DENIED);
+      await grpcError(anonymous.stream('WatchExecutions', { stateMachineArn: machineArn }).next(), 'MissingAuthenticationToken', status.UNAUTHENTICATED);
+      const started = await asAdmin.call('StartExecution', { stateMachineArn: machineArn, name: 'over-grpc' });
+      const watch = asAdmin.stream('WatchExecution', { executionArn: started.executionArn as string });
+      const first = await watch.next();
+      assert.equal(first?.type, 'ExecutionStarted');
+      watch.cancel();
+    } finally {
+      for (const client of [asAdmin, asReader, anonymous, forged, replayed]) client.close();
+    }
   });
 
   it('serves boto3 with the right key and refuses it with a wrong secret', async () => {

@@ -19,6 +19,8 @@ export const TEST_STORE: 'sqlite' | 'postgres' = process.env.STEPSTONE_TEST_STOR
 
 export interface RunningServer {
   readonly endpoint: string;
+  /** `127.0.0.1:<port>` of the gRPC API (STEPSTONE_GRPC_PORT), kept across restarts. */
+  readonly grpcAddress: string;
   readonly dataDir: string;
   /** The variables that select the server's store (empty on SQLite): pass them to the CLI. */
   readonly storeEnv: Readonly<Record<string, string>>;
@@ -53,6 +55,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const port = await freePort();
   const database = TEST_STORE === 'postgres' && options.env?.STEPSTONE_STORE === undefined ? await createTestDatabase(postgresUrl()) : undefined;
   const storeEnv: Record<string, string> = database ? { STEPSTONE_STORE: 'postgres', STEPSTONE_POSTGRES_URL: database.url } : {};
+  let grpcPort = await freePort();
+  while (grpcPort === port) grpcPort = await freePort();
   let child: ChildProcess | undefined;
   let exit: Promise<void> = Promise.resolve();
   let log = '';
@@ -62,7 +66,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
       // Request logs (one line per request at info) only when a test asks: the output is kept in memory.
-      env: { ...process.env, STEPSTONE_LOG_LEVEL: 'warn', ...storeEnv, ...options.env, PORT: String(port), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
+      env: { ...process.env, STEPSTONE_LOG_LEVEL: 'warn', ...storeEnv, ...options.env, PORT: String(port), STEPSTONE_GRPC_PORT: String(grpcPort), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -103,6 +107,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
     dataDir,
     storeEnv,
     pid: () => child?.pid ?? -1,

@@ -38,6 +38,7 @@ import { createRunnerWithIntegrations, IntegrationsLifecycle } from './infrastru
 import { LifecycleService } from './infrastructure/lifecycle.service';
 import { logExecutionFailures } from './infrastructure/request-log';
 import { StartupReport } from './infrastructure/startup-report';
+import { GrpcServer } from './grpc/grpc.server';
 import {
   ACTIVITY_TASKS,
   ARNS,
@@ -144,6 +145,7 @@ export class AppModule {
         StartupReport,
         IntegrationsLifecycle,
         ...(telemetry ? [TelemetryService, { provide: APP_INTERCEPTOR, useClass: ApiCallSpanInterceptor }] : []),
+        GrpcServer,
         ...handlers,
       ],
     };

@@ -3,6 +3,8 @@ import { storeSelectionFromEnv, type StoreSelection } from '@stepstone/event-sto
 
 export interface ServerConfig {
   readonly port: number;
+  /** The gRPC API's port (`STEPSTONE_GRPC_PORT`, default 8084; 0 = any free port), on `host`. */
+  readonly grpcPort: number;
   readonly host: string;
   /** Directory holding `stepstone.db`. */
   readonly dataDir: string;
@@ -54,6 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = env.STEPSTONE_DATA ?? './data';
   const port = Number(env.PORT ?? 8083);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer port number, got '${env.PORT}'`);
+  const grpcPort = Number(env.STEPSTONE_GRPC_PORT ?? 8084);
+  if (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535) {
+    throw new Error(`STEPSTONE_GRPC_PORT must be an integer port number, got '${env.STEPSTONE_GRPC_PORT}'`);
+  }
   const clock = env.STEPSTONE_CLOCK ?? 'system';
   if (clock !== 'system' && clock !== 'fast') throw new Error(`STEPSTONE_CLOCK must be 'system' or 'fast', got '${clock}'`);
   const databaseFile = `${dataDir.replace(/[\\/]+$/, '')}/stepstone.db`;
@@ -67,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     clock,
     port,
+    grpcPort,
     host,
     dataDir,
     databaseFile,

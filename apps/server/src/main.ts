@@ -8,6 +8,7 @@ import { loadConfig, StartupRefusal } from './config';
 import { lockDataFolder } from './infrastructure/data-folder-lock';
 import { logEachRequest } from './infrastructure/request-log';
 import { stopOnSignals } from './infrastructure/shutdown';
+import { GrpcServer } from './grpc/grpc.server';
 
 /**
  * Largest request body accepted. Definitions may be 1 MiB and inputs 256 KiB; beyond this the
@@ -38,6 +39,7 @@ async function bootstrap(): Promise<void> {
   });
   stopOnSignals(app);
   await app.listen(config.port, config.host);
+  await app.get(GrpcServer).listen();
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const clockNote = config.clock === 'fast' ? ', clock: fast (timers do not sleep)' : '';

@@ -34,11 +34,15 @@ export class ListActivitiesQuery {
   constructor(readonly request: ListActivitiesDto) {}
 }
 
-/** A command, not a query: handing a task to a worker records ActivityStarted. */
+/**
+ * A command, not a query: handing a task to a worker records ActivityStarted. `abandoned`
+ * aborts when the poller went away (a closed gRPC stream), so no task is handed to nobody.
+ */
 export class GetActivityTaskCommand {
   constructor(
     readonly request: GetActivityTaskDto,
     readonly context: RequestContext,
+    readonly abandoned?: AbortSignal,
   ) {}
 }
 
@@ -147,11 +151,11 @@ export class GetActivityTaskHandler implements ICommandHandler<GetActivityTaskCo
     @Inject(CONFIG) private readonly config: ServerConfig,
   ) {}
 
-  async execute({ request }: GetActivityTaskCommand) {
+  async execute({ request, abandoned }: GetActivityTaskCommand) {
     const name = this.arns.parseActivity(request.activityArn);
     const { state } = await loadActivity(this.store, name);
     if (!state || state.activityArn !== request.activityArn) throw new ActivityDoesNotExist(request.activityArn);
-    const task = await this.tasks.poll(request.activityArn, request.workerName, this.config.activityPollSeconds * 1000);
+    const task = await this.tasks.poll(request.activityArn, request.workerName, this.config.activityPollSeconds * 1000, abandoned);
     return task ? { taskToken: task.taskToken, input: task.input } : {};
   }
 }

@@ -73,4 +73,15 @@ describe('activity task queue', () => {
     queue.close();
     assert.equal(await poll, undefined);
   });
+
+  it('an aborted poll ends at once and leaves the next task for another poller', async () => {
+    const queue = createActivityTaskQueue();
+    const gone = new AbortController();
+    const abandoned = queue.poll(activity, 'gone', 60_000, gone.signal);
+    gone.abort();
+    assert.equal(await abandoned, undefined);
+    queue.enqueue(activity, task('next'));
+    assert.equal((await queue.poll(activity, 'present', 100))?.taskToken, 'next');
+    queue.close();
+  });
 });

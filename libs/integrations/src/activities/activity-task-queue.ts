@@ -15,9 +15,15 @@ export interface ActivityTaskQueue {
   enqueue(activityArn: string, task: QueuedActivityTask): void;
   /**
    * Long poll: the oldest open task of the activity, handed to exactly this poller, or
-   * undefined when none arrives within `waitMs` (GetActivityTask answers `{}` then).
+   * undefined when none arrives within `waitMs` (GetActivityTask answers `{}` then) or once
+   * `signal` aborts (the poller went away: no task is handed to it after that).
    */
-  poll(activityArn: string, workerName: string | undefined, waitMs: number): Promise<{ taskToken: string; input: string } | undefined>;
+  poll(
+    activityArn: string,
+    workerName: string | undefined,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ taskToken: string; input: string } | undefined>;
   /** Tasks queued for an activity (not yet handed out). */
   size(activityArn: string): number;
   /** Drops what is kept for a closed execution (its queued tasks, its tokens). */
@@ -45,19 +51,21 @@ export function createActivityTaskQueue(): ActivityTaskQueue {
     next?.();
   }
 
-  function waitForWork(activityArn: string, ms: number): Promise<void> {
+  function waitForWork(activityArn: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
       const finish = () => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', finish);
         const list = waiters.get(activityArn);
         const index = list?.indexOf(finish) ?? -1;
         if (list && index >= 0) list.splice(index, 1);
         resolve();
       };
       const timer = setTimeout(finish, ms);
+      signal?.addEventListener('abort', finish, { once: true });
       const list = waiters.get(activityArn) ?? [];
       list.push(finish);
       waiters.set(activityArn, list);
@@ -76,9 +84,9 @@ export function createActivityTaskQueue(): ActivityTaskQueue {
       wake(activityArn);
     },
 
-    async poll(activityArn, workerName, waitMs) {
+    async poll(activityArn, workerName, waitMs, signal) {
       const deadline = Date.now() + waitMs;
-      while (!closed) {
+      while (!closed && !signal?.aborted) {
         const queue = queues.get(activityArn);
         const task = queue?.shift(); // synchronous take: two pollers never get the same task
         if (queue && queue.length === 0) queues.delete(activityArn);
@@ -89,7 +97,7 @@ export function createActivityTaskQueue(): ActivityTaskQueue {
         }
         const left = deadline - Date.now();
         if (left <= 0) return undefined;
-        await waitForWork(activityArn, left);
+        await waitForWork(activityArn, left, signal);
       }
       return undefined;
     },

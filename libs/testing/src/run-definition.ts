@@ -137,7 +137,9 @@ export async function runDefinition(options: RunDefinitionOptions): Promise<Exec
       ...(options.testCase !== undefined ? { testCase: options.testCase } : {}),
     });
     if (outcome.kind === 'conflict') throw new RunDefinitionError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
-    const state = await finished;
+    // The runner's timers do not hold the process open (a server never wants them to); a run does.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    const state = await finished.finally(() => clearInterval(keepAlive));
     const history = ((await runner.history(executionArn)) ?? []).map((event) => toHistoryEvent(event));
     return resultOf(executionArn, state, history);
   } finally {

@@ -12,3 +12,9 @@ if ! command -v aws >/dev/null 2>&1; then
     (apt-get update && apt-get install -y awscli) || echo "warning: could not install awscli; the AWS CLI tests will fail"
   fi
 fi
+# boto3 for the Python client test (test/e2e/python-clients.e2e.spec.ts).
+if ! python3 -c 'import boto3' >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    (apt-get update && apt-get install -y python3-boto3) || echo "warning: could not install python3-boto3; the boto3 test will fail"
+  fi
+fi

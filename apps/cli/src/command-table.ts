@@ -39,6 +39,16 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'print the state machine as Mermaid or DOT text',
     module: './commands/graph.command',
   },
+  history: {
+    usage: 'history <executionArn> [--endpoint URL | --data DIR] [--json]',
+    summary: "print an execution's history events (from a server or a store folder)",
+    module: './commands/history.command',
+  },
+  timeline: {
+    usage: 'timeline <executionArn> [--endpoint URL | --data DIR] [--json]',
+    summary: 'print each state an execution entered, with its duration',
+    module: './commands/timeline.command',
+  },
   verify: {
     usage: 'verify [executionArn | stateMachineArn ... | --all] [--json]',
     summary: 'recompute the hash chains and report the first broken link (exit 1)',

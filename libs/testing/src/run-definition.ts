@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDefinition } from '@stepstone/asl';
 import {
@@ -112,6 +112,7 @@ export async function runDefinition(options: RunDefinitionOptions): Promise<Exec
   if (options.testCase !== undefined && mocks === undefined) throw new RunDefinitionError('ValidationException', 'a test case needs a mock configuration');
 
   const clock = options.clock === 'real' ? undefined : createFastClock();
+  if (options.storeDir) mkdirSync(options.storeDir, { recursive: true });
   const store: EventStore = options.storeDir ? openSqliteEventStore({ file: join(options.storeDir, 'stepstone.db') }) : openInMemoryEventStore();
   let finish: (state: ExecutionState) => void = () => undefined;
   const finished = new Promise<ExecutionState>((resolve) => (finish = resolve));

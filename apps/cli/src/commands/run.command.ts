@@ -53,7 +53,8 @@ export async function run(argv: string[]): Promise<number> {
         clock: 'real',
         ...(values['mock-config'] !== undefined ? { mockConfig: values['mock-config'], testCase: values['test-case'] } : {}),
         ...(values.functions !== undefined ? { functionsFile: values.functions } : {}),
-        ...(values.store !== undefined ? { storeDir: values.store } : {}),
+        // A kept store holds every run: each gets its own execution name.
+        ...(values.store !== undefined ? { storeDir: values.store, executionName: `run-${new Date().toISOString().replace(/[:.]/g, '-')}` } : {}),
         ...(live ? { onEvents: live } : {}),
       });
     } catch (error) {
@@ -68,6 +69,11 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) {
       const { history, status, output, error, cause, executionArn } = result;
       console.log(JSON.stringify({ executionArn, status, output, error, cause, history }, null, 2));
+    } else {
+      if (values.store !== undefined) console.log(`execution ${result.executionArn}`);
+    }
+    if (values.json) {
+      // printed above
     } else if (result.status === 'SUCCEEDED') {
       console.log(`SUCCEEDED ${result.outputText ?? 'null'}`);
     } else {

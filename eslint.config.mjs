@@ -32,6 +32,14 @@ export default tseslint.config(
     files: ['**/*.mjs', 'scripts/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  {
+    // CommonJS entry points and the plain-JS example projects (Node globals, require).
+    files: ['**/*.cjs', 'examples/**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly', test: 'readonly', expect: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['libs/asl/src/**/*.ts'], ignores: ['libs/asl/src/**/*.spec.ts'], rules: pureCoreBans },
   {
     files: ['libs/engine/src/execution/**/*.ts'],

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every *.spec.ts under libs/, apps/ and test/ with Node's test runner (through tsx),
 // shows the spec reporter, and ends with one line: `N passed, N failed[, N skipped]`.
-// `--unit` leaves out the suites that start the real server (test/e2e, test/crash).
+// `--unit` leaves out the suites that start the real server (test/e2e, test/crash);
+// `--unit-e2e` keeps libs/, apps/ and test/e2e, once, on SQLite (what CI runs again on Node 22).
 // PostgreSQL: the whole run shares one private cluster on 127.0.0.1 (test/support/with-postgres.ts
 // starts and stops it); the e2e and crash suites then run a second time on it
 // (STEPSTONE_TEST_STORE=postgres, test/support/server.ts).
@@ -11,6 +12,7 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
+const unitAndE2e = process.argv.includes('--unit-e2e');
 
 if (!process.env.STEPSTONE_TEST_POSTGRES_URL) {
   // Re-run this script inside a private PostgreSQL cluster, stopped however the run ends.
@@ -39,9 +41,10 @@ async function runPasses() {
   const specs = ['libs', 'apps', 'test']
     .flatMap((dir) => findSpecs(join(root, dir)))
     .filter((file) => !(unitOnly && isServerSuite(file)))
+    .filter((file) => !unitAndE2e || !file.startsWith('test/') || file.startsWith('test/e2e'))
     .sort();
   // store-selection picks its stores itself: once is enough.
-  const postgresSpecs = specs.filter((file) => isServerSuite(file) && !file.endsWith('store-selection.e2e.spec.ts'));
+  const postgresSpecs = unitAndE2e ? [] : specs.filter((file) => isServerSuite(file) && !file.endsWith('store-selection.e2e.spec.ts'));
 
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const totals = { passed: 0, failed: 0, skipped: 0 };

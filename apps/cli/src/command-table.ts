@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * The `stepstone` subcommands. Each lives in `commands/<name>.command.ts` and exports
  * `run(argv): Promise<number>` (the exit code); modules load lazily so one command's
@@ -16,6 +19,36 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  serve: {
+    usage: 'serve',
+    summary: 'start the server (the AWS Step Functions API; what `npm start` runs)',
+    module: './commands/serve.command',
+  },
+  run: {
+    usage: 'run <definition.json> [--input FILE|JSON] [--mock-config FILE --test-case NAME] [--functions FILE] [--store DIR] [--json]',
+    summary: 'run a definition in this process, no server, showing each state as it runs',
+    module: './commands/run.command',
+  },
+  validate: {
+    usage: 'validate <definition.json>... [--json]',
+    summary: "check definitions with AWS's diagnostics (exit 1 on errors)",
+    module: './commands/validate.command',
+  },
+  graph: {
+    usage: 'graph <definition.json> [--format mermaid|dot|json]',
+    summary: 'print the state machine as Mermaid or DOT text',
+    module: './commands/graph.command',
+  },
+  history: {
+    usage: 'history <executionArn> [--endpoint URL | --data DIR] [--json]',
+    summary: "print an execution's history events (from a server or a store folder)",
+    module: './commands/history.command',
+  },
+  timeline: {
+    usage: 'timeline <executionArn> [--endpoint URL | --data DIR] [--json]',
+    summary: 'print each state an execution entered, with its duration',
+    module: './commands/timeline.command',
+  },
   verify: {
     usage: 'verify [executionArn | stateMachineArn ... | --all] [--json]',
     summary: 'recompute the hash chains and report the first broken link (exit 1)',
@@ -75,6 +108,12 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(base);
 }
 
+/** The package's version, from its package.json. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = [
@@ -92,6 +131,10 @@ export function helpText(): string {
 /** Dispatches `argv` (without node and the script) to its command; returns the exit code. */
 export async function runCli(argv: readonly string[], io: { out: (text: string) => void; err: (text: string) => void }): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.out(packageVersion());
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(helpText());
     return name === undefined ? 2 : 0;

@@ -1,0 +1,3 @@
+import { commandFor } from './history.command';
+
+export const run = commandFor('timeline');

@@ -10,6 +10,7 @@ export type {
   Projections,
   StateMachineRecord,
 } from './read-models/projections';
+export type { StateMachineAliasRecord, StateMachineVersionRecord, VersionAliasPageRequest } from './read-models/versions-and-aliases';
 export { InvalidPageTokenError } from './read-models/page-token';
 export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT } from './audit/audit-log';
 export type { AuditEntry, AuditPage, AuditQuery } from './audit/audit-log';
@@ -25,7 +26,14 @@ export {
 } from './events/state-machine-events';
 export type {
   LoggingConfiguration,
+  RoutingConfigurationItem,
+  StateMachineAliasCreatedV1,
+  StateMachineAliasDeletedV1,
+  StateMachineAliasUpdatedV1,
   StateMachineCreatedV1,
+  StateMachineDeletionRequestedV1,
+  StateMachineVersionDeletedV1,
+  StateMachineVersionPublishedV1,
   StateMachineDeletedV1,
   StateMachineEvent,
   StateMachineTaggedV1,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@stepstone/event-store';
 import { isStateMachineEvent, mergeTags, removeTags, STATE_MACHINE_STREAM_PREFIX, type Tag } from '../events/state-machine-events';
+import { createVersionAliasApplier } from './versions-and-aliases';
 
 /** Execution streams as the engine names them (`execution-<stateMachineName>:<executionName>`). */
 export const EXECUTION_STREAM_PREFIX = 'execution-';
@@ -54,13 +55,15 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
        WHERE name = @name`,
     ),
     remove: db.prepare<[string]>('DELETE FROM read_state_machines WHERE name = ?'),
+    deleting: db.prepare<[number, string]>("UPDATE read_state_machines SET status = 'DELETING', position = ? WHERE name = ?"),
     tags: db.prepare<[string], StateMachineTagsRow>('SELECT tags FROM read_state_machines WHERE name = ?'),
     setTags: db.prepare<[string, number, string]>('UPDATE read_state_machines SET tags = ?, position = ? WHERE name = ?'),
   };
   const ex = {
     start: db.prepare(
-      `INSERT INTO read_executions (stream_id, execution_arn, state_machine_arn, name, type, status, start_date, input, start_position, position)
-       VALUES (@streamId, @executionArn, @stateMachineArn, @name, @type, 'RUNNING', @startDate, @input, @position, @position)
+      `INSERT INTO read_executions (stream_id, execution_arn, state_machine_arn, name, type, status, start_date, input, start_position, position,
+         state_machine_version_arn, state_machine_alias_arn)
+       VALUES (@streamId, @executionArn, @stateMachineArn, @name, @type, 'RUNNING', @startDate, @input, @position, @position, @versionArn, @aliasArn)
        ON CONFLICT (stream_id) DO NOTHING`,
     ),
     redrive: db.prepare(
@@ -74,6 +77,7 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
     ),
   };
 
+  const versionsAndAliases = createVersionAliasApplier(db);
   const applyStateMachineEvent = (event: RecordedEvent) => {
     const name = event.streamId.slice(STATE_MACHINE_STREAM_PREFIX.length);
     const typed = { type: event.type, data: event.data } as { type: string; data: unknown };
@@ -113,6 +117,17 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
       }
       case 'StateMachineDeleted':
         sm.remove.run(name);
+        versionsAndAliases.removeMachine(name);
+        return;
+      case 'StateMachineDeletionRequested':
+        sm.deleting.run(event.position, name);
+        return;
+      case 'StateMachineVersionPublished':
+      case 'StateMachineVersionDeleted':
+      case 'StateMachineAliasCreated':
+      case 'StateMachineAliasUpdated':
+      case 'StateMachineAliasDeleted':
+        versionsAndAliases.apply(name, typed, event.position);
         return;
       case 'StateMachineTagged':
       case 'StateMachineUntagged': {
@@ -138,7 +153,7 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
     if (event.type === 'ExecutionStarted') {
       const start = data.x?.start;
       if (!start) return;
-      const details = (data.executionStartedEventDetails ?? {}) as { input?: string };
+      const details = (data.executionStartedEventDetails ?? {}) as { input?: string; stateMachineVersionArn?: string; stateMachineAliasArn?: string };
       ex.start.run({
         streamId: event.streamId,
         executionArn: start.executionArn,
@@ -148,6 +163,8 @@ export function createEventApplier(db: Database.Database): (event: RecordedEvent
         startDate: data.timestamp ?? event.recordedAt,
         input: details.input ?? null,
         position: event.position,
+        versionArn: details.stateMachineVersionArn ?? null,
+        aliasArn: details.stateMachineAliasArn ?? null,
       });
       return;
     }

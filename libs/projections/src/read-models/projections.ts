@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
 import { createAuditApplier, queryAudit, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { createEventApplier } from './apply-events';
+import { createVersionAliasQueries, type VersionAliasQueries } from './versions-and-aliases';
 import { decodePageToken, encodePageToken } from './page-token';
 import { CHECKPOINT_TABLE, migrateReadModels, READ_MODEL_TABLES } from './read-model-schema';
 import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from '../events/state-machine-events';
@@ -10,7 +11,8 @@ export interface StateMachineRecord {
   readonly stateMachineArn: string;
   readonly name: string;
   readonly type: StateMachineType;
-  readonly status: 'ACTIVE';
+  /** DELETING after DeleteStateMachine while executions still run. */
+  readonly status: 'ACTIVE' | 'DELETING';
   readonly definition: string;
   readonly roleArn: string;
   readonly description?: string;
@@ -48,6 +50,9 @@ export interface ExecutionRecord {
   /** RedriveExecution: how many times, and when last (ISO). */
   readonly redriveCount: number;
   readonly redriveDate?: string;
+  /** Started through a version ARN, or routed to it by an alias. */
+  readonly stateMachineVersionArn?: string;
+  readonly stateMachineAliasArn?: string;
 }
 
 export interface Page<T> {
@@ -64,9 +69,13 @@ export interface PageRequest {
 export interface ListExecutionsRequest extends PageRequest {
   readonly stateMachineArn: string;
   readonly statusFilter?: ExecutionStatus;
+  /** Only executions that ran this version (ListExecutions on a version ARN). */
+  readonly stateMachineVersionArn?: string;
+  /** Only executions started through this alias (ListExecutions on an alias ARN). */
+  readonly stateMachineAliasArn?: string;
 }
 
-export interface Projections {
+export interface Projections extends VersionAliasQueries {
   /** Resolves true once every event up to `position` is applied; false on timeout. */
   waitForPosition(position: number, timeoutMs?: number): Promise<boolean>;
   /** The last applied position (the checkpoint). */
@@ -136,6 +145,8 @@ interface ExecutionRow {
   readonly cause: string | null;
   readonly redrive_count: number;
   readonly redrive_date: string | null;
+  readonly state_machine_version_arn: string | null;
+  readonly state_machine_alias_arn: string | null;
 }
 
 /** A store that hands out its SQLite connection (the SQLite adapter does). */
@@ -184,7 +195,16 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     executionsByStatus: db.prepare<[string, string, number, number], ExecutionRow>(
       'SELECT * FROM read_executions WHERE state_machine_arn = ? AND status = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
     ),
+    executionsOfVersion: db.prepare<[string, string | null, number, number], ExecutionRow>(
+      `SELECT * FROM read_executions WHERE state_machine_version_arn = ? AND (?2 IS NULL OR status = ?2)
+       ORDER BY start_date DESC, start_position DESC LIMIT ?3 OFFSET ?4`,
+    ),
+    executionsOfAlias: db.prepare<[string, string | null, number, number], ExecutionRow>(
+      `SELECT * FROM read_executions WHERE state_machine_alias_arn = ? AND (?2 IS NULL OR status = ?2)
+       ORDER BY start_date DESC, start_position DESC LIMIT ?3 OFFSET ?4`,
+    ),
   };
+  const versionAliasQueries = createVersionAliasQueries(db);
 
   if (replayFromZero) {
     transaction(() => {
@@ -265,6 +285,7 @@ export function createProjections(options: CreateProjectionsOptions): Projection
   };
 
   return {
+    ...versionAliasQueries,
     waitForPosition,
     position: () => applied,
 
@@ -287,9 +308,14 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     listExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
-      const rows = request.statusFilter
-        ? statements.executionsByStatus.all(request.stateMachineArn, request.statusFilter, limit + 1, offset)
-        : statements.executions.all(request.stateMachineArn, limit + 1, offset);
+      const status = request.statusFilter ?? null;
+      const rows = request.stateMachineVersionArn
+        ? statements.executionsOfVersion.all(request.stateMachineVersionArn, status, limit + 1, offset)
+        : request.stateMachineAliasArn
+          ? statements.executionsOfAlias.all(request.stateMachineAliasArn, status, limit + 1, offset)
+          : request.statusFilter
+            ? statements.executionsByStatus.all(request.stateMachineArn, request.statusFilter, limit + 1, offset)
+            : statements.executions.all(request.stateMachineArn, limit + 1, offset);
       return page(rows, offset, limit, toExecution);
     },
 
@@ -334,7 +360,7 @@ function toStateMachine(row: StateMachineRow): StateMachineRecord {
     stateMachineArn: row.arn,
     name: row.name,
     type: row.type as StateMachineType,
-    status: 'ACTIVE',
+    status: row.status === 'DELETING' ? 'DELETING' : 'ACTIVE',
     definition: row.definition,
     roleArn: row.role_arn,
     ...(row.description !== null ? { description: row.description } : {}),
@@ -362,5 +388,7 @@ function toExecution(row: ExecutionRow): ExecutionRecord {
     ...(row.cause !== null ? { cause: row.cause } : {}),
     redriveCount: row.redrive_count,
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+    ...(row.state_machine_version_arn !== null ? { stateMachineVersionArn: row.state_machine_version_arn } : {}),
+    ...(row.state_machine_alias_arn !== null ? { stateMachineAliasArn: row.state_machine_alias_arn } : {}),
   };
 }

@@ -62,9 +62,8 @@ export function createArns(region: string, account: string): Arns {
       return { stateMachineName: parts[6], executionName: parts[7] };
     },
     parseStandardExecution(arn) {
-      const parsed = this.parseExecution(arn);
-      if (arn.split(':')[5] === 'express') throw new InvalidArn('Resource type not valid in this context: express');
-      return parsed;
+      if (splitStatesArn(arn)[5] === 'express') throw new InvalidArn('Resource type not valid in this context: express');
+      return this.parseExecution(arn);
     },
     activity: (name) => `${prefix}activity:${name}`,
     parseActivity(arn) {

@@ -149,6 +149,14 @@ interface ExecutionRow {
   readonly state_machine_alias_arn: string | null;
 }
 
+/** Parameters of a version's or alias's page of executions. */
+interface FilteredPage {
+  readonly arn: string;
+  readonly status: string | null;
+  readonly limit: number;
+  readonly offset: number;
+}
+
 /** A store that hands out its SQLite connection (the SQLite adapter does). */
 interface SqliteBacked {
   readonly database: Database.Database;
@@ -195,13 +203,13 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     executionsByStatus: db.prepare<[string, string, number, number], ExecutionRow>(
       'SELECT * FROM read_executions WHERE state_machine_arn = ? AND status = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
     ),
-    executionsOfVersion: db.prepare<[string, string | null, number, number], ExecutionRow>(
-      `SELECT * FROM read_executions WHERE state_machine_version_arn = ? AND (?2 IS NULL OR status = ?2)
-       ORDER BY start_date DESC, start_position DESC LIMIT ?3 OFFSET ?4`,
+    executionsOfVersion: db.prepare<[FilteredPage], ExecutionRow>(
+      `SELECT * FROM read_executions WHERE state_machine_version_arn = @arn AND (@status IS NULL OR status = @status)
+       ORDER BY start_date DESC, start_position DESC LIMIT @limit OFFSET @offset`,
     ),
-    executionsOfAlias: db.prepare<[string, string | null, number, number], ExecutionRow>(
-      `SELECT * FROM read_executions WHERE state_machine_alias_arn = ? AND (?2 IS NULL OR status = ?2)
-       ORDER BY start_date DESC, start_position DESC LIMIT ?3 OFFSET ?4`,
+    executionsOfAlias: db.prepare<[FilteredPage], ExecutionRow>(
+      `SELECT * FROM read_executions WHERE state_machine_alias_arn = @arn AND (@status IS NULL OR status = @status)
+       ORDER BY start_date DESC, start_position DESC LIMIT @limit OFFSET @offset`,
     ),
   };
   const versionAliasQueries = createVersionAliasQueries(db);
@@ -310,9 +318,9 @@ export function createProjections(options: CreateProjectionsOptions): Projection
       const limit = pageSize(request.maxResults);
       const status = request.statusFilter ?? null;
       const rows = request.stateMachineVersionArn
-        ? statements.executionsOfVersion.all(request.stateMachineVersionArn, status, limit + 1, offset)
+        ? statements.executionsOfVersion.all({ arn: request.stateMachineVersionArn, status, limit: limit + 1, offset })
         : request.stateMachineAliasArn
-          ? statements.executionsOfAlias.all(request.stateMachineAliasArn, status, limit + 1, offset)
+          ? statements.executionsOfAlias.all({ arn: request.stateMachineAliasArn, status, limit: limit + 1, offset })
           : request.statusFilter
             ? statements.executionsByStatus.all(request.stateMachineArn, request.statusFilter, limit + 1, offset)
             : statements.executions.all(request.stateMachineArn, limit + 1, offset);

@@ -371,6 +371,49 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
       assert.ok(Math.abs((onTwo.executions?.length ?? 0) - 20) <= 12, `version 2 ran ${onTwo.executions?.length} of ${total}`);
     });
 
+    it('refuses an empty alias update and a 101st alias', async () => {
+      await create('a-quota', { publish: true });
+      const routing = [{ stateMachineVersionArn: `${smArn('a-quota')}:1`, weight: 100 }];
+      await sfn.send(new CreateStateMachineAliasCommand({ name: 'a0', routingConfiguration: routing }));
+      await rejectsWith(
+        sfn.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: `${smArn('a-quota')}:a0` })),
+        'ValidationException',
+        'Either the description or the routingConfiguration must be specified',
+      );
+      for (let i = 1; i < 100; i += 1) await sfn.send(new CreateStateMachineAliasCommand({ name: `a${i}`, routingConfiguration: routing }));
+      await rejectsWith(sfn.send(new CreateStateMachineAliasCommand({ name: 'a100', routingConfiguration: routing })), 'ServiceQuotaExceededException');
+      const page = await sfn.send(new ListStateMachineAliasesCommand({ stateMachineArn: smArn('a-quota'), maxResults: 60 }));
+      assert.equal(page.stateMachineAliases?.length, 60);
+      const rest = await sfn.send(new ListStateMachineAliasesCommand({ stateMachineArn: smArn('a-quota'), maxResults: 60, nextToken: page.nextToken }));
+      assert.equal(rest.stateMachineAliases?.length, 40);
+      assert.equal(rest.stateMachineAliases?.at(-1)?.stateMachineAliasArn, `${smArn('a-quota')}:a99`);
+    });
+
+    it('lets a parent start a child through an alias with the states:startExecution.sync integration', async () => {
+      await create('a-child', { publish: true });
+      await sfn.send(new CreateStateMachineAliasCommand({ name: 'stable', routingConfiguration: [{ stateMachineVersionArn: `${smArn('a-child')}:1`, weight: 100 }] }));
+      await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: smArn('a-child'), definition: pass('R1') }));
+      const parent = JSON.stringify({
+        StartAt: 'Child',
+        States: {
+          Child: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::states:startExecution.sync:2',
+            Parameters: { StateMachineArn: `${smArn('a-child')}:stable`, Name: 'child-run' },
+            OutputPath: '$.Output',
+            End: true,
+          },
+        },
+      });
+      await sfn.send(new CreateStateMachineCommand({ name: 'a-parent', definition: parent, roleArn }));
+      const run = await sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('a-parent') }));
+      const done = await finished(run.executionArn!);
+      assert.equal(done.status, 'SUCCEEDED', done.cause);
+      assert.equal(done.output, '"R0"', 'the alias runs version 1, not the updated machine');
+      const child = await sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:a-child:child-run' }));
+      assert.equal(child.stateMachineAliasArn, `${smArn('a-child')}:stable`);
+    });
+
     it('deleting a machine deletes its versions and aliases', async () => {
       await create('a-gone', { publish: true });
       await sfn.send(new CreateStateMachineAliasCommand({ name: 'x', routingConfiguration: [{ stateMachineVersionArn: `${smArn('a-gone')}:1`, weight: 100 }] }));

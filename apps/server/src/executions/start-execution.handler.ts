@@ -2,11 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
-import { ExecutionAlreadyExists, InvalidArn, StateMachineDoesNotExist, StateMachineTypeNotSupported } from '../aws-protocol/api-errors';
+import { ExecutionAlreadyExists, InvalidArn, StateMachineTypeNotSupported } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import { optionalEpochSeconds, toEpochSeconds } from '../aws-protocol/timestamps';
-import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, type IdSource } from '../infrastructure/tokens';
+import type { Projections } from '@stepstone/projections';
+import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, PROJECTIONS, type IdSource } from '../infrastructure/tokens';
+import { runningExecutions } from '../state-machines/versions';
+import { resolveStartTarget, type StartTarget } from './start-target';
 import { createStateMachineLoader, type LoadedStateMachine, type StateMachineState } from '../state-machines/state-machine-stream';
 import { checkExecutionInput } from './check-input';
 import type { StartExecutionDto } from './executions.dto';
@@ -27,6 +30,7 @@ export class StartSyncExecutionCommand {
 
 interface CheckedStart {
   readonly machine: StateMachineState;
+  readonly target: StartTarget;
   readonly name: string;
   readonly input: string;
   readonly testCase?: string;
@@ -50,15 +54,17 @@ async function checkStart(
   arns: Arns,
   ids: IdSource,
   request: StartExecutionDto,
+  running: (stateMachineArn: string) => Promise<number>,
 ): Promise<CheckedStart> {
   const { stateMachineArn, testCase } = splitTestCase(request.stateMachineArn);
-  const machineName = arns.parseStateMachine(stateMachineArn);
+  const qualified = arns.parseStateMachineTarget(stateMachineArn);
   const name = request.name ?? ids();
   assertValidName(name);
   const input = checkExecutionInput(request.input);
-  const { state } = await loadMachine(machineName);
-  if (!state || state.stateMachineArn !== stateMachineArn) throw new StateMachineDoesNotExist(stateMachineArn);
-  return { machine: state, name, input, ...(testCase !== undefined ? { testCase } : {}) };
+  const { state } = await loadMachine(qualified.name);
+  const count = state?.status === 'DELETING' ? await running(state.stateMachineArn) : 0;
+  const target = resolveStartTarget(state, qualified, stateMachineArn, name, () => count);
+  return { machine: state as StateMachineState, target, name, input, ...(testCase !== undefined ? { testCase } : {}) };
 }
 
 @CommandHandler(StartExecutionCommand)
@@ -70,22 +76,31 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
     @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {
     this.loadMachine = createStateMachineLoader(store);
+    this.store = store;
   }
 
+  private readonly store: EventStore;
+
   async execute({ request, context }: StartExecutionCommand) {
-    const { machine, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request);
-    const executionArn = this.arns.execution(machine.name, name);
+    const { machine, target, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request, (arn) =>
+      runningExecutions(this.store, this.projections, arn),
+    );
+    // EXPRESS executions have their own ARN form (API_StartExecution): express:<machine>:<name>:<id>.
+    const executionArn = target.type === 'EXPRESS' ? this.arns.expressExecution(machine.name, name, this.ids()) : this.arns.execution(machine.name, name);
     const outcome = await this.runner.start({
       ...(testCase !== undefined ? { testCase } : {}),
       executionArn,
       stateMachineArn: machine.stateMachineArn,
       name,
-      executionType: machine.type,
-      definition: machine.definition,
+      executionType: target.type,
+      definition: target.definition,
       input,
-      roleArn: machine.roleArn,
+      roleArn: target.roleArn,
+      ...(target.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: target.stateMachineAliasArn } : {}),
+      ...(target.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: target.stateMachineVersionArn } : {}),
       caller: context,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     });
@@ -108,13 +123,19 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
     @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {
     this.loadMachine = createStateMachineLoader(store);
+    this.store = store;
   }
 
+  private readonly store: EventStore;
+
   async execute({ request, context }: StartSyncExecutionCommand) {
-    const { machine, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request);
-    if (machine.type !== 'EXPRESS') throw new StateMachineTypeNotSupported();
+    const { machine, target, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request, (arn) =>
+      runningExecutions(this.store, this.projections, arn),
+    );
+    if (target.type !== 'EXPRESS') throw new StateMachineTypeNotSupported();
     const executionArn = this.arns.expressExecution(machine.name, name, this.ids());
     const result = await this.runner.runSync({
       ...(testCase !== undefined ? { testCase } : {}),
@@ -122,9 +143,11 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
       stateMachineArn: machine.stateMachineArn,
       name,
       executionType: 'EXPRESS',
-      definition: machine.definition,
+      definition: target.definition,
       input,
-      roleArn: machine.roleArn,
+      roleArn: target.roleArn,
+      ...(target.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: target.stateMachineAliasArn } : {}),
+      ...(target.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: target.stateMachineVersionArn } : {}),
       caller: context,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     });

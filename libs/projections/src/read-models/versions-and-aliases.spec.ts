@@ -83,6 +83,13 @@ for (const [label, open] of [
       assert.deepEqual((await projections.listStateMachineAliases({ machine: 'x' })).items, []);
     });
 
+    it('audits publishing and aliasing under the machine they act on', async () => {
+      const published = (await projections.queryAudit({ action: 'PublishStateMachineVersion' })).entries;
+      assert.deepEqual(published.map((entry) => entry.resource), [arn, arn, arn, deletedArn]);
+      assert.equal((await projections.queryAudit({ action: 'UpdateStateMachineAlias', resource: arn })).entries.length, 1);
+      assert.equal((await projections.queryAudit({ action: 'DeleteStateMachine', resource: deletingArn })).entries.length, 1);
+    });
+
     it('rebuilds to the same rows', async () => {
       const before = await projections.snapshot();
       assert.equal(before.read_state_machine_versions.length, 2);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { openInMemoryEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { deletedArn, deletingArn, versionedArn as arn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
@@ -99,3 +100,45 @@ for (const [label, open] of [
     });
   });
 }
+
+describe('version and alias read models on a SQLite file an older build wrote', () => {
+  it('gain their tables and columns on open and replay the feed into them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-versions-upgrade-'));
+    const file = path.join(dir, 'stepstone.db');
+    try {
+      let store = openSqliteEventStore({ file });
+      let projections = await createProjections({ store });
+      const head = await writeVersionAliasStory(store);
+      assert.equal(await projections.waitForPosition(head, 5000), true);
+      const expected = await projections.snapshot();
+      await projections.close();
+      await store.close();
+
+      // The file as a build before versions left it: checkpoint at the head, none of their tables or columns.
+      const db = new Database(file);
+      db.exec(`
+        DROP TABLE read_state_machine_versions;
+        DROP TABLE read_state_machine_aliases;
+        DROP INDEX read_executions_by_version;
+        DROP INDEX read_executions_by_alias;
+        ALTER TABLE read_executions DROP COLUMN state_machine_version_arn;
+        ALTER TABLE read_executions DROP COLUMN state_machine_alias_arn;
+      `);
+      assert.equal(db.prepare<[], number>('SELECT max(position) FROM projection_checkpoints').pluck().get(), head);
+      db.close();
+
+      store = openSqliteEventStore({ file });
+      projections = await createProjections({ store });
+      try {
+        assert.equal(await projections.waitForPosition(head, 5000), true);
+        assert.deepEqual(await projections.snapshot(), expected);
+        assert.equal((await projections.listExecutions({ stateMachineArn: arn, stateMachineVersionArn: `${arn}:1` })).items.length, 1);
+      } finally {
+        await projections.close();
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -64,6 +64,8 @@ import {
 } from './state-machines/state-machine-queries.handler';
 import { TagResourceHandler, UntagResourceHandler } from './state-machines/tag-resource.handler';
 import { UpdateStateMachineHandler } from './state-machines/update-state-machine.handler';
+import { ALIAS_HANDLERS } from './state-machines/aliases.handler';
+import { VERSION_HANDLERS } from './state-machines/versions.handler';
 import { ApiCallSpanInterceptor } from './telemetry/api-call-span.interceptor';
 import { TelemetryService } from './telemetry/telemetry.service';
 
@@ -93,6 +95,8 @@ const handlers = [
   SendTaskSuccessHandler,
   SendTaskFailureHandler,
   SendTaskHeartbeatHandler,
+  ...VERSION_HANDLERS,
+  ...ALIAS_HANDLERS,
 ];
 
 /** Binds the ports to their adapters (factory providers) and registers every handler. */

@@ -11,6 +11,7 @@ export type {
   ProjectionFailure,
   StateMachineRecord,
 } from './read-models/projections';
+export type { StateMachineAliasRecord, StateMachineVersionRecord, VersionAliasPageRequest } from './read-models/versions-and-aliases';
 export { InvalidPageTokenError } from './read-models/page-token';
 export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT } from './audit/audit-log';
 export type { AuditEntry, AuditPage, AuditQuery } from './audit/audit-log';
@@ -26,7 +27,14 @@ export {
 } from './events/state-machine-events';
 export type {
   LoggingConfiguration,
+  RoutingConfigurationItem,
+  StateMachineAliasCreatedV1,
+  StateMachineAliasDeletedV1,
+  StateMachineAliasUpdatedV1,
   StateMachineCreatedV1,
+  StateMachineDeletionRequestedV1,
+  StateMachineVersionDeletedV1,
+  StateMachineVersionPublishedV1,
   StateMachineDeletedV1,
   StateMachineEvent,
   StateMachineTaggedV1,

@@ -46,6 +46,22 @@ import {
 } from '../state-machines/state-machines.dto';
 import { TagResourceCommand, UntagResourceCommand } from '../state-machines/tag-resource.handler';
 import { UpdateStateMachineCommand } from '../state-machines/update-state-machine.handler';
+import {
+  CreateStateMachineAliasCommand,
+  DeleteStateMachineAliasCommand,
+  DescribeStateMachineAliasQuery,
+  ListStateMachineAliasesQuery,
+  UpdateStateMachineAliasCommand,
+} from '../state-machines/aliases.handler';
+import {
+  CreateStateMachineAliasDto,
+  ListVersionsOrAliasesDto,
+  PublishStateMachineVersionDto,
+  StateMachineAliasArnDto,
+  StateMachineVersionArnDto,
+  UpdateStateMachineAliasDto,
+} from '../state-machines/versions-aliases.dto';
+import { DeleteStateMachineVersionCommand, ListStateMachineVersionsQuery, PublishStateMachineVersionCommand } from '../state-machines/versions.handler';
 import type { RequestContext } from './request-context';
 
 /**
@@ -69,6 +85,14 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   DeleteStateMachine: command(StateMachineArnDto, (dto, ctx) => new DeleteStateMachineCommand(dto, ctx)),
   DescribeStateMachine: query(StateMachineArnDto, (dto) => new DescribeStateMachineQuery(dto)),
   ListStateMachines: query(ListStateMachinesDto, (dto) => new ListStateMachinesQuery(dto)),
+  PublishStateMachineVersion: command(PublishStateMachineVersionDto, (dto, ctx) => new PublishStateMachineVersionCommand(dto, ctx)),
+  ListStateMachineVersions: query(ListVersionsOrAliasesDto, (dto) => new ListStateMachineVersionsQuery(dto)),
+  DeleteStateMachineVersion: command(StateMachineVersionArnDto, (dto, ctx) => new DeleteStateMachineVersionCommand(dto, ctx)),
+  CreateStateMachineAlias: command(CreateStateMachineAliasDto, (dto, ctx) => new CreateStateMachineAliasCommand(dto, ctx)),
+  DescribeStateMachineAlias: query(StateMachineAliasArnDto, (dto) => new DescribeStateMachineAliasQuery(dto)),
+  UpdateStateMachineAlias: command(UpdateStateMachineAliasDto, (dto, ctx) => new UpdateStateMachineAliasCommand(dto, ctx)),
+  DeleteStateMachineAlias: command(StateMachineAliasArnDto, (dto, ctx) => new DeleteStateMachineAliasCommand(dto, ctx)),
+  ListStateMachineAliases: query(ListVersionsOrAliasesDto, (dto) => new ListStateMachineAliasesQuery(dto)),
   ValidateStateMachineDefinition: query(ValidateStateMachineDefinitionDto, (dto) => new ValidateStateMachineDefinitionQuery(dto)),
   TagResource: command(TagResourceDto, (dto, ctx) => new TagResourceCommand(dto, ctx)),
   UntagResource: command(UntagResourceDto, (dto, ctx) => new UntagResourceCommand(dto, ctx)),

@@ -73,6 +73,19 @@ export class StateMachineAlreadyExists extends ApiErrorBase {
   }
 }
 
+/** DeleteStateMachine was called while executions run; the machine goes once they end. */
+export class StateMachineDeleting extends ApiErrorBase {
+  override readonly name = 'StateMachineDeleting' as const;
+  constructor(arn: string) {
+    super(`State Machine is being deleted: '${arn}'`);
+  }
+}
+
+/** More versions (1000) or aliases (100) than AWS allows for one state machine. */
+export class ServiceQuotaExceededException extends ApiErrorBase {
+  override readonly name = 'ServiceQuotaExceededException' as const;
+}
+
 export class StateMachineTypeNotSupported extends ApiErrorBase {
   override readonly name = 'StateMachineTypeNotSupported' as const;
   constructor() {
@@ -131,8 +144,13 @@ export class InvalidOutput extends ApiErrorBase {
 
 export class ResourceNotFound extends ApiErrorBase {
   override readonly name = 'ResourceNotFound' as const;
-  constructor(arn: string) {
-    super(`Resource not found: '${arn}'`);
+  constructor(arn: string, message = `Resource not found: '${arn}'`) {
+    super(message);
+  }
+
+  /** An alias ARN that names no alias: AWS's message does not repeat the ARN. */
+  static alias(arn: string): ResourceNotFound {
+    return new ResourceNotFound(arn, 'Request references a resource that does not exist.');
   }
 }
 
@@ -200,6 +218,8 @@ export type ApiError =
   | StateMachineDoesNotExist
   | StateMachineAlreadyExists
   | StateMachineTypeNotSupported
+  | StateMachineDeleting
+  | ServiceQuotaExceededException
   | ExecutionDoesNotExist
   | ExecutionAlreadyExists
   | ExecutionNotRedrivable

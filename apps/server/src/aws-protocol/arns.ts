@@ -1,15 +1,34 @@
 import { splitStatesArn as parseStatesArn } from '@stepstone/asl';
 import { InvalidArn, InvalidName, ValidationException } from './api-errors';
 
+/**
+ * What a `stateMachine:` ARN names: the machine, one of its versions (`name:1`) or one of its
+ * aliases (`name:PROD`). Alias names always hold a letter, `_`, `-` or `.`, so a qualifier of
+ * digits only is a version (API_CreateStateMachineAlias, "name").
+ */
+export type StateMachineTarget =
+  | { readonly kind: 'machine'; readonly name: string }
+  | { readonly kind: 'version'; readonly name: string; readonly version: number }
+  | { readonly kind: 'alias'; readonly name: string; readonly alias: string };
+
 /** ARNs of this region and account: built here, parsed once at the edge. */
 export interface Arns {
   stateMachine(name: string): string;
+  stateMachineVersion(name: string, version: number): string;
+  stateMachineAlias(name: string, alias: string): string;
+  /** A state machine, version or alias ARN, or InvalidArn. */
+  parseStateMachineTarget(arn: string): StateMachineTarget;
   execution(stateMachineName: string, executionName: string): string;
   /** EXPRESS executions run by StartSyncExecution have their own ARN form on AWS. */
   expressExecution(stateMachineName: string, executionName: string, id: string): string;
   /** The state machine's name, or InvalidArn. */
   parseStateMachine(arn: string): string;
   parseExecution(arn: string): { stateMachineName: string; executionName: string };
+  /**
+   * parseExecution for the actions AWS refuses on EXPRESS executions (Describe, Stop, history):
+   * an `express:` ARN is InvalidArn there, with AWS's reason.
+   */
+  parseStandardExecution(arn: string): { stateMachineName: string; executionName: string };
   activity(name: string): string;
   /** The activity's name, or InvalidArn. */
   parseActivity(arn: string): string;
@@ -19,6 +38,18 @@ export function createArns(region: string, account: string): Arns {
   const prefix = `arn:aws:states:${region}:${account}:`;
   return {
     stateMachine: (name) => `${prefix}stateMachine:${name}`,
+    stateMachineVersion: (name, version) => `${prefix}stateMachine:${name}:${version}`,
+    stateMachineAlias: (name, alias) => `${prefix}stateMachine:${name}:${alias}`,
+    parseStateMachineTarget(arn) {
+      const parts = splitStatesArn(arn);
+      if ((parts.length !== 7 && parts.length !== 8) || parts[5] !== 'stateMachine' || parts[6] === '') throw new InvalidArn(arn);
+      const name = parts[6];
+      if (parts.length === 7) return { kind: 'machine', name };
+      const qualifier = parts[7];
+      if (/^[1-9]\d{0,8}$/.test(qualifier)) return { kind: 'version', name, version: Number(qualifier) };
+      if (ALIAS_NAME.test(qualifier) && qualifier.length <= 80) return { kind: 'alias', name, alias: qualifier };
+      throw new InvalidArn(arn);
+    },
     execution: (stateMachineName, executionName) => `${prefix}execution:${stateMachineName}:${executionName}`,
     expressExecution: (stateMachineName, executionName, id) => `${prefix}express:${stateMachineName}:${executionName}:${id}`,
     parseStateMachine(arn) {
@@ -31,6 +62,10 @@ export function createArns(region: string, account: string): Arns {
       if (parts.length !== 8 || (parts[5] !== 'execution' && parts[5] !== 'express') || parts[6] === '' || parts[7] === '') throw new InvalidArn(arn);
       return { stateMachineName: parts[6], executionName: parts[7] };
     },
+    parseStandardExecution(arn) {
+      if (splitStatesArn(arn)[5] === 'express') throw new InvalidArn('Resource type not valid in this context: express');
+      return this.parseExecution(arn);
+    },
     activity: (name) => `${prefix}activity:${name}`,
     parseActivity(arn) {
       const parts = splitStatesArn(arn);
@@ -39,6 +74,9 @@ export function createArns(region: string, account: string): Arns {
     },
   };
 }
+
+/** An alias name (the Smithy model's CharacterRestrictedName pattern). */
+export const ALIAS_NAME = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
 
 /** `arn:<partition>:states:<region>:<account>:<resource...>` split on ':'; InvalidArn otherwise. */
 function splitStatesArn(arn: string): string[] {

@@ -3,12 +3,12 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { ExecutionRecord, Projections } from '@stepstone/projections';
-import { ExecutionDoesNotExist, InvalidToken, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
+import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp } from '../infrastructure/read-your-writes';
 import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
-import { readPage } from '../state-machines/state-machine-queries.handler';
+import { isGone, readPage } from '../state-machines/state-machine-queries.handler';
 import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
 
 export class DescribeExecutionQuery {
@@ -38,7 +38,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
   ) {}
 
   async execute({ request }: DescribeExecutionQuery) {
-    this.arns.parseExecution(request.executionArn);
+    this.arns.parseStandardExecution(request.executionArn);
     await catchUp(this.store, this.projections);
     const execution = await this.projections.describeExecution(request.executionArn);
     if (!execution) throw new ExecutionDoesNotExist(request.executionArn);
@@ -56,6 +56,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
       ...(execution.status === 'SUCCEEDED' ? { outputDetails: { included: withData } } : {}),
       ...(execution.error !== undefined ? { error: execution.error } : {}),
       ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+      ...versionFields(execution),
       redriveCount: execution.redriveCount,
       ...(execution.redriveDate !== undefined ? { redriveDate: toEpochSeconds(execution.redriveDate) } : {}),
       ...(await this.redrivability(execution)),
@@ -81,12 +82,24 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
   ) {}
 
   async execute({ request }: ListExecutionsQuery) {
-    this.arns.parseStateMachine(request.stateMachineArn);
+    const target = this.arns.parseStateMachineTarget(request.stateMachineArn);
     await catchUp(this.store, this.projections);
-    if (!(await this.projections.getStateMachine(request.stateMachineArn))) throw new StateMachineDoesNotExist(request.stateMachineArn);
+    const machineArn = this.arns.stateMachine(target.name);
+    const machine = await this.projections.getStateMachine(machineArn);
+    if (!machine || (await isGone(this.projections, machine))) throw new StateMachineDoesNotExist(request.stateMachineArn);
+    // AWS keeps no execution list for EXPRESS machines.
+    if (machine.type === 'EXPRESS') throw new StateMachineTypeNotSupported();
+    if (target.kind === 'version' && !(await this.projections.getStateMachineVersion(request.stateMachineArn))) {
+      throw new StateMachineDoesNotExist(request.stateMachineArn);
+    }
+    if (target.kind === 'alias' && !(await this.projections.getStateMachineAlias(request.stateMachineArn))) {
+      throw ResourceNotFound.alias(request.stateMachineArn);
+    }
     const page = await readPage(request.nextToken, () =>
       this.projections.listExecutions({
-        stateMachineArn: request.stateMachineArn,
+        stateMachineArn: machineArn,
+        ...(target.kind === 'version' ? { stateMachineVersionArn: request.stateMachineArn } : {}),
+        ...(target.kind === 'alias' ? { stateMachineAliasArn: request.stateMachineArn } : {}),
         ...(request.statusFilter !== undefined ? { statusFilter: request.statusFilter } : {}),
         ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
         ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
@@ -99,6 +112,14 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
   }
 }
 
+/** Which version ran the execution and through which alias (absent for the unqualified machine). */
+function versionFields(execution: ExecutionRecord) {
+  return {
+    ...(execution.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: execution.stateMachineAliasArn } : {}),
+    ...(execution.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: execution.stateMachineVersionArn } : {}),
+  };
+}
+
 function toExecutionListItem(execution: ExecutionRecord) {
   return {
     executionArn: execution.executionArn,
@@ -107,6 +128,7 @@ function toExecutionListItem(execution: ExecutionRecord) {
     status: execution.status,
     startDate: toEpochSeconds(execution.startDate),
     ...(execution.stopDate !== undefined ? { stopDate: toEpochSeconds(execution.stopDate) } : {}),
+    ...versionFields(execution),
     redriveCount: execution.redriveCount,
     ...(execution.redriveDate !== undefined ? { redriveDate: toEpochSeconds(execution.redriveDate) } : {}),
   };
@@ -127,7 +149,7 @@ export class GetExecutionHistoryHandler implements IQueryHandler<GetExecutionHis
   ) {}
 
   async execute({ request }: GetExecutionHistoryQuery) {
-    this.arns.parseExecution(request.executionArn);
+    this.arns.parseStandardExecution(request.executionArn);
     const events = await this.runner.history(request.executionArn);
     if (!events) throw new ExecutionDoesNotExist(request.executionArn);
     const ordered = request.reverseOrder ? [...events].reverse() : events;
@@ -172,21 +194,26 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
 
   /** The definition the execution runs (recorded in its ExecutionStarted), not the machine's latest. */
   async execute({ request }: DescribeStateMachineForExecutionQuery) {
-    this.arns.parseExecution(request.executionArn);
+    this.arns.parseStandardExecution(request.executionArn);
     const loaded = await this.runner.load(request.executionArn);
     const start = loaded?.state.start;
     if (!start) throw new ExecutionDoesNotExist(request.executionArn);
     await catchUp(this.store, this.projections);
     const machine = await this.projections.getStateMachine(start.stateMachineArn);
+    // An execution of a version answers with the version's revision and date, under the
+    // machine's unqualified ARN (as the recorded AWS runs show).
+    const versionArn = (await this.projections.describeExecution(request.executionArn))?.stateMachineVersionArn;
+    const version = versionArn !== undefined ? await this.projections.getStateMachineVersion(versionArn) : undefined;
+    const revisionId = version ? version.revisionId : machine?.updateDate !== undefined ? machine.revisionId : undefined;
     return {
       stateMachineArn: start.stateMachineArn,
       name: this.arns.parseStateMachine(start.stateMachineArn),
       definition: start.definition,
       roleArn: start.roleArn,
-      updateDate: toEpochSeconds(machine?.updateDate ?? machine?.creationDate ?? start.startDate),
-      loggingConfiguration: machine?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
-      tracingConfiguration: machine?.tracingConfiguration ?? { enabled: false },
-      ...(machine ? { revisionId: machine.revisionId } : {}),
+      updateDate: toEpochSeconds(version?.creationDate ?? machine?.updateDate ?? machine?.creationDate ?? start.startDate),
+      loggingConfiguration: version?.loggingConfiguration ?? machine?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: version?.tracingConfiguration ?? machine?.tracingConfiguration ?? { enabled: false },
+      ...(revisionId !== undefined ? { revisionId } : {}),
     };
   }
 }

@@ -6,6 +6,7 @@ import { isApiError } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
 import type { TaskCompletionRunner } from '../infrastructure/tokens';
 import { loadStateMachine } from '../state-machines/state-machine-stream';
+import { resolveStartTarget } from './start-target';
 import { ExecutionAlreadyExists, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
 import { checkExecutionInput } from './check-input';
 
@@ -42,21 +43,26 @@ export function createNestedExecutions(deps: {
   return {
     async start(request) {
       try {
-        const machineName = deps.arns.parseStateMachine(request.stateMachineArn);
+        const qualified = deps.arns.parseStateMachineTarget(request.stateMachineArn);
         assertValidName(request.name);
         const input = checkExecutionInput(request.input);
-        const { state: machine } = await loadStateMachine(deps.store, machineName);
-        if (!machine || machine.stateMachineArn !== request.stateMachineArn) throw new StateMachineDoesNotExist(request.stateMachineArn);
-        const executionArn = deps.arns.execution(machine.name, request.name);
+        const { state: machine } = await loadStateMachine(deps.store, qualified.name);
+        // A DELETING child machine is refused as still deleting (its running count is not read here).
+        const target = resolveStartTarget(machine, qualified, request.stateMachineArn, request.name, () => 1);
+        if (!machine) throw new StateMachineDoesNotExist(request.stateMachineArn);
+        const executionArn =
+          target.type === 'EXPRESS' ? deps.arns.expressExecution(machine.name, request.name, randomUUID()) : deps.arns.execution(machine.name, request.name);
         const actor = parentActor(request.startedBy);
         const outcome = await deps.runner().start({
           executionArn,
           stateMachineArn: machine.stateMachineArn,
           name: request.name,
-          executionType: machine.type,
-          definition: machine.definition,
+          executionType: target.type,
+          definition: target.definition,
           input,
-          roleArn: machine.roleArn,
+          roleArn: target.roleArn,
+          ...(target.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: target.stateMachineAliasArn } : {}),
+          ...(target.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: target.stateMachineVersionArn } : {}),
           // The parent task is the caller: no API request, so no source IP; the request id is its token.
           caller: { actor, sourceIp: '', requestId: request.startedBy.token },
         });

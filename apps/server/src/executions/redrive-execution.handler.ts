@@ -26,7 +26,7 @@ export class RedriveExecutionHandler implements ICommandHandler<RedriveExecution
   ) {}
 
   async execute({ request, context }: RedriveExecutionCommand) {
-    this.arns.parseExecution(request.executionArn);
+    this.arns.parseStandardExecution(request.executionArn);
     const outcome = await this.runner.redrive(request.executionArn, {
       ...(request.clientToken !== undefined ? { clientToken: request.clientToken } : {}),
       caller: context,

@@ -2,11 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
-import { ExecutionAlreadyExists, InvalidArn, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
+import { ExecutionAlreadyExists, InvalidArn, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import { optionalEpochSeconds, toEpochSeconds } from '../aws-protocol/timestamps';
-import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, MOCK_CONFIG, type IdSource, type MockConfigHolder } from '../infrastructure/tokens';
+import type { Projections } from '@stepstone/projections';
+import { ARNS, EVENT_STORE, EXECUTION_RUNNER, ID_SOURCE, MOCK_CONFIG, PROJECTIONS, type IdSource, type MockConfigHolder } from '../infrastructure/tokens';
+import { runningExecutions } from '../state-machines/versions';
+import { resolveStartTarget, type StartTarget } from './start-target';
 import { createStateMachineLoader, type LoadedStateMachine, type StateMachineState } from '../state-machines/state-machine-stream';
 import { checkExecutionInput } from './check-input';
 import type { StartExecutionDto } from './executions.dto';
@@ -27,6 +30,7 @@ export class StartSyncExecutionCommand {
 
 interface CheckedStart {
   readonly machine: StateMachineState;
+  readonly target: StartTarget;
   readonly name: string;
   readonly input: string;
   readonly testCase?: string;
@@ -51,16 +55,18 @@ async function checkStart(
   ids: IdSource,
   request: StartExecutionDto,
   mocks: MockConfigHolder,
+  running: (stateMachineArn: string) => Promise<number>,
 ): Promise<CheckedStart> {
   const { stateMachineArn, testCase } = splitTestCase(request.stateMachineArn);
-  const machineName = arns.parseStateMachine(stateMachineArn);
+  const qualified = arns.parseStateMachineTarget(stateMachineArn);
   const name = request.name ?? ids();
   assertValidName(name);
   const input = checkExecutionInput(request.input);
-  const { state } = await loadMachine(machineName);
-  if (!state || state.stateMachineArn !== stateMachineArn) throw new StateMachineDoesNotExist(stateMachineArn);
-  if (testCase !== undefined) assertTestCaseMocked(mocks, state.name, testCase);
-  return { machine: state, name, input, ...(testCase !== undefined ? { testCase } : {}) };
+  const { state } = await loadMachine(qualified.name);
+  const count = state?.status === 'DELETING' ? await running(state.stateMachineArn) : 0;
+  const target = resolveStartTarget(state, qualified, stateMachineArn, name, () => count);
+  if (testCase !== undefined) assertTestCaseMocked(mocks, qualified.name, testCase);
+  return { machine: state as StateMachineState, target, name, input, ...(testCase !== undefined ? { testCase } : {}) };
 }
 
 /**
@@ -90,22 +96,31 @@ export class StartExecutionHandler implements ICommandHandler<StartExecutionComm
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(MOCK_CONFIG) private readonly mocks: MockConfigHolder,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {
     this.loadMachine = createStateMachineLoader(store);
+    this.store = store;
   }
 
+  private readonly store: EventStore;
+
   async execute({ request, context }: StartExecutionCommand) {
-    const { machine, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request, this.mocks);
-    const executionArn = this.arns.execution(machine.name, name);
+    const { machine, target, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request, this.mocks, (arn) =>
+      runningExecutions(this.store, this.projections, arn),
+    );
+    // EXPRESS executions have their own ARN form (API_StartExecution): express:<machine>:<name>:<id>.
+    const executionArn = target.type === 'EXPRESS' ? this.arns.expressExecution(machine.name, name, this.ids()) : this.arns.execution(machine.name, name);
     const outcome = await this.runner.start({
       ...(testCase !== undefined ? { testCase } : {}),
       executionArn,
       stateMachineArn: machine.stateMachineArn,
       name,
-      executionType: machine.type,
-      definition: machine.definition,
+      executionType: target.type,
+      definition: target.definition,
       input,
-      roleArn: machine.roleArn,
+      roleArn: target.roleArn,
+      ...(target.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: target.stateMachineAliasArn } : {}),
+      ...(target.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: target.stateMachineVersionArn } : {}),
       caller: context,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     });
@@ -129,13 +144,19 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
     @Inject(ARNS) private readonly arns: Arns,
     @Inject(ID_SOURCE) private readonly ids: IdSource,
     @Inject(MOCK_CONFIG) private readonly mocks: MockConfigHolder,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {
     this.loadMachine = createStateMachineLoader(store);
+    this.store = store;
   }
 
+  private readonly store: EventStore;
+
   async execute({ request, context }: StartSyncExecutionCommand) {
-    const { machine, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request, this.mocks);
-    if (machine.type !== 'EXPRESS') throw new StateMachineTypeNotSupported();
+    const { machine, target, name, input, testCase } = await checkStart(this.loadMachine, this.arns, this.ids, request, this.mocks, (arn) =>
+      runningExecutions(this.store, this.projections, arn),
+    );
+    if (target.type !== 'EXPRESS') throw new StateMachineTypeNotSupported();
     const executionArn = this.arns.expressExecution(machine.name, name, this.ids());
     const result = await this.runner.runSync({
       ...(testCase !== undefined ? { testCase } : {}),
@@ -143,9 +164,11 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
       stateMachineArn: machine.stateMachineArn,
       name,
       executionType: 'EXPRESS',
-      definition: machine.definition,
+      definition: target.definition,
       input,
-      roleArn: machine.roleArn,
+      roleArn: target.roleArn,
+      ...(target.stateMachineAliasArn !== undefined ? { stateMachineAliasArn: target.stateMachineAliasArn } : {}),
+      ...(target.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: target.stateMachineVersionArn } : {}),
       caller: context,
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
     });

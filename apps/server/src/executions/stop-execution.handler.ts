@@ -25,7 +25,7 @@ export class StopExecutionHandler implements ICommandHandler<StopExecutionComman
   ) {}
 
   async execute({ request, context }: StopExecutionCommand) {
-    this.arns.parseExecution(request.executionArn);
+    this.arns.parseStandardExecution(request.executionArn);
     const stopped = await this.runner.stop(request.executionArn, {
       ...(request.error !== undefined ? { error: request.error } : {}),
       ...(request.cause !== undefined ? { cause: request.cause } : {}),

@@ -27,6 +27,8 @@ export const GRPC_CODE_OF: Readonly<Record<ApiError['name'], status>> = {
   StateMachineTypeNotSupported: status.FAILED_PRECONDITION,
   ExecutionNotRedrivable: status.FAILED_PRECONDITION,
   TaskTimedOut: status.FAILED_PRECONDITION,
+  StateMachineDeleting: status.FAILED_PRECONDITION,
+  ServiceQuotaExceededException: status.RESOURCE_EXHAUSTED,
   ConflictException: status.ABORTED,
   MissingAuthenticationToken: status.UNAUTHENTICATED,
   IncompleteSignature: status.UNAUTHENTICATED,

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { canonicalJson, type EventStore } from '@stepstone/event-store';
 import type { LoggingConfiguration, Projections, StateMachineEvent, TracingConfiguration } from '@stepstone/projections';
-import { StateMachineAlreadyExists } from '../aws-protocol/api-errors';
+import { StateMachineAlreadyExists, StateMachineDeleting } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
 import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
@@ -11,6 +11,7 @@ import { checkDefinition } from './check-definition';
 import { checkTag } from './check-tag';
 import { decideAndAppend } from './decide-and-append';
 import type { CreateStateMachineDto } from './state-machines.dto';
+import { afterEvents, checkPublishFlags, decidePublish, runningExecutions } from './versions';
 
 export const DEFAULT_LOGGING: LoggingConfiguration = { level: 'OFF', includeExecutionData: false };
 export const DEFAULT_TRACING: TracingConfiguration = { enabled: false };
@@ -40,8 +41,15 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
     const loggingConfiguration = { ...DEFAULT_LOGGING, ...request.loggingConfiguration };
     const tracingConfiguration = { ...DEFAULT_TRACING, ...request.tracingConfiguration };
     const tags = (request.tags ?? []).map(checkTag);
+    checkPublishFlags(request.publish, request.versionDescription);
+    const publish = request.publish === true ? { ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}) } : undefined;
+    // A name whose machine is DELETING is free again once its last execution ended.
+    const running = await runningExecutions(this.store, this.projections, stateMachineArn);
 
-    const { result, position } = await decideAndAppend(this.store, request.name, eventMetadata(context), ({ state }) => {
+    const { result, position } = await decideAndAppend(this.store, request.name, eventMetadata(context), ({ state: current }) => {
+      if (current?.status === 'DELETING' && running > 0) throw new StateMachineDeleting(stateMachineArn);
+      const settled: StateMachineEvent[] = current?.status === 'DELETING' ? [{ type: 'StateMachineDeleted', data: { v: 1, deletionDate: this.clock().toISOString() } }] : [];
+      const state = settled.length > 0 ? undefined : current;
       if (state) {
         // CreateStateMachine is idempotent on name, definition, type, logging and tracing;
         // a different roleArn or tags are ignored (API_CreateStateMachine, "idempotent API").
@@ -51,7 +59,11 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
           sameJson(state.loggingConfiguration, loggingConfiguration) &&
           sameJson(state.tracingConfiguration, tracingConfiguration);
         if (!same) throw new StateMachineAlreadyExists(stateMachineArn);
-        return { events: [], result: { stateMachineArn, creationDate: state.creationDate } };
+        const published = publish && decidePublish(state, publish, this.clock().toISOString(), this.arns);
+        return {
+          events: published?.events ?? [],
+          result: { stateMachineArn, creationDate: state.creationDate, stateMachineVersionArn: published?.version.stateMachineVersionArn },
+        };
       }
       const creationDate = this.clock().toISOString();
       const created: StateMachineEvent = {
@@ -70,10 +82,18 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
           revisionId: this.ids(),
         },
       };
-      return { events: [created], result: { stateMachineArn, creationDate } };
+      const published = publish && decidePublish(afterEvents(undefined, [created]), publish, creationDate, this.arns);
+      return {
+        events: [...settled, created, ...(published?.events ?? [])],
+        result: { stateMachineArn, creationDate, stateMachineVersionArn: published?.version.stateMachineVersionArn },
+      };
     });
     if (position !== undefined) await this.projections.waitForPosition(position);
-    return { stateMachineArn: result.stateMachineArn, creationDate: toEpochSeconds(result.creationDate) };
+    return {
+      stateMachineArn: result.stateMachineArn,
+      creationDate: toEpochSeconds(result.creationDate),
+      ...(result.stateMachineVersionArn !== undefined ? { stateMachineVersionArn: result.stateMachineVersionArn } : {}),
+    };
   }
 }
 

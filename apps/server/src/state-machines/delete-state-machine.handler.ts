@@ -6,6 +6,7 @@ import type { Arns } from '../aws-protocol/arns';
 import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
 import { ARNS, CLOCK, EVENT_STORE, PROJECTIONS, type Clock } from '../infrastructure/tokens';
 import { decideAndAppend } from './decide-and-append';
+import { runningExecutions } from './versions';
 import type { StateMachineArnDto } from './state-machines.dto';
 
 export class DeleteStateMachineCommand {
@@ -30,9 +31,17 @@ export class DeleteStateMachineHandler implements ICommandHandler<DeleteStateMac
 
   async execute({ request, context }: DeleteStateMachineCommand) {
     const name = this.arns.parseStateMachine(request.stateMachineArn);
+    const running = await runningExecutions(this.store, this.projections, request.stateMachineArn);
     const { position } = await decideAndAppend(this.store, name, eventMetadata(context), ({ state }) => {
       if (!state || state.stateMachineArn !== request.stateMachineArn) return { events: [], result: undefined };
-      return { events: [{ type: 'StateMachineDeleted', data: { v: 1, deletionDate: this.clock().toISOString() } }], result: undefined };
+      const now = this.clock().toISOString();
+      // With executions running the machine is DELETING until the last one ends; its versions
+      // and aliases go with it (API_DeleteStateMachine).
+      if (running > 0) {
+        if (state.status === 'DELETING') return { events: [], result: undefined };
+        return { events: [{ type: 'StateMachineDeletionRequested', data: { v: 1, requestDate: now } }], result: undefined };
+      }
+      return { events: [{ type: 'StateMachineDeleted', data: { v: 1, deletionDate: now } }], result: undefined };
     });
     if (position !== undefined) await this.projections.waitForPosition(position);
     return {};

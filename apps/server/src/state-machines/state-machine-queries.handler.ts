@@ -2,9 +2,9 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { parseDefinition } from '@stepstone/asl';
 import type { EventStore } from '@stepstone/event-store';
-import { InvalidPageTokenError, type Projections } from '@stepstone/projections';
+import { InvalidPageTokenError, type Projections, type StateMachineRecord } from '@stepstone/projections';
 import { activityTags, isActivityArn } from '../activities/activity-tags';
-import { InvalidToken, ResourceNotFound, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
+import { InvalidArn, InvalidToken, ResourceNotFound, StateMachineDoesNotExist } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp } from '../infrastructure/read-your-writes';
@@ -36,10 +36,12 @@ export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateM
   ) {}
 
   async execute({ request }: DescribeStateMachineQuery) {
-    this.arns.parseStateMachine(request.stateMachineArn);
+    const target = this.arns.parseStateMachineTarget(request.stateMachineArn);
+    if (target.kind === 'alias') throw new InvalidArn(request.stateMachineArn);
     await catchUp(this.store, this.projections);
+    if (target.kind === 'version') return this.describeVersion(request.stateMachineArn);
     const machine = await this.projections.getStateMachine(request.stateMachineArn);
-    if (!machine) throw new StateMachineDoesNotExist(request.stateMachineArn);
+    if (!machine || (await isGone(this.projections, machine))) throw new StateMachineDoesNotExist(request.stateMachineArn);
     return {
       stateMachineArn: machine.stateMachineArn,
       name: machine.name,
@@ -50,10 +52,35 @@ export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateM
       creationDate: toEpochSeconds(machine.creationDate),
       loggingConfiguration: machine.loggingConfiguration,
       tracingConfiguration: machine.tracingConfiguration,
-      revisionId: machine.revisionId,
+      // A machine never updated has no revision id yet (its revision is INITIAL), as AWS shows it.
+      ...(machine.updateDate !== undefined ? { revisionId: machine.revisionId } : {}),
       ...(machine.description !== undefined ? { description: machine.description } : {}),
     };
   }
+
+  /** A version ARN describes the immutable snapshot the version was published from. */
+  private async describeVersion(versionArn: string) {
+    const version = await this.projections.getStateMachineVersion(versionArn);
+    if (!version) throw new StateMachineDoesNotExist(versionArn);
+    return {
+      stateMachineArn: version.stateMachineVersionArn,
+      name: version.name,
+      status: 'ACTIVE',
+      definition: version.definition,
+      roleArn: version.roleArn,
+      type: version.type,
+      creationDate: toEpochSeconds(version.creationDate),
+      loggingConfiguration: version.loggingConfiguration,
+      tracingConfiguration: version.tracingConfiguration,
+      ...(version.revisionId !== undefined ? { revisionId: version.revisionId } : {}),
+      ...(version.description !== undefined ? { description: version.description } : {}),
+    };
+  }
+}
+
+/** A DELETING machine whose last execution ended is gone (API_DeleteStateMachine). */
+export async function isGone(projections: Projections, machine: StateMachineRecord): Promise<boolean> {
+  return machine.status === 'DELETING' && (await projections.countRunningExecutions(machine.stateMachineArn)) === 0;
 }
 
 @QueryHandler(ListStateMachinesQuery)
@@ -66,8 +93,9 @@ export class ListStateMachinesHandler implements IQueryHandler<ListStateMachines
   async execute({ request }: ListStateMachinesQuery) {
     await catchUp(this.store, this.projections);
     const page = await readPage(request.nextToken, () => this.projections.listStateMachines(request));
+    const gone = await Promise.all(page.items.map((machine) => isGone(this.projections, machine)));
     return {
-      stateMachines: page.items.map((machine) => ({
+      stateMachines: page.items.filter((_, index) => !gone[index]).map((machine) => ({
         stateMachineArn: machine.stateMachineArn,
         name: machine.name,
         type: machine.type,

@@ -5,6 +5,7 @@ import {
   removeTags,
   stateMachineStreamId,
   type LoggingConfiguration,
+  type RoutingConfigurationItem,
   type StateMachineEvent,
   type StateMachineType,
   type Tag,
@@ -23,7 +24,43 @@ export interface StateMachineState {
   readonly tags: readonly Tag[];
   readonly creationDate: string;
   readonly updateDate?: string;
+  /** The current revision (internal: a machine never updated has no public revisionId, as on AWS). */
   readonly revisionId: string;
+  /** DELETING once DeleteStateMachine was called while executions ran. */
+  readonly status: 'ACTIVE' | 'DELETING';
+  /** Published versions still present, by number. */
+  readonly versions: ReadonlyMap<number, StateMachineVersionState>;
+  /** The highest version number ever published (numbers are never reused). */
+  readonly lastVersion: number;
+  readonly aliases: ReadonlyMap<string, StateMachineAliasState>;
+}
+
+export interface StateMachineVersionState {
+  readonly version: number;
+  readonly stateMachineVersionArn: string;
+  readonly type: StateMachineType;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly loggingConfiguration: LoggingConfiguration;
+  readonly tracingConfiguration: TracingConfiguration;
+  readonly sourceRevisionId: string;
+  readonly revisionId?: string;
+  readonly description?: string;
+  readonly creationDate: string;
+}
+
+export interface StateMachineAliasState {
+  readonly name: string;
+  readonly stateMachineAliasArn: string;
+  readonly description?: string;
+  readonly routingConfiguration: readonly RoutingConfigurationItem[];
+  readonly creationDate: string;
+  readonly updateDate: string;
+}
+
+/** The revisionId AWS shows: none until the first update (API_PublishStateMachineVersion, "INITIAL"). */
+export function publicRevisionId(state: StateMachineState): string | undefined {
+  return state.updateDate !== undefined ? state.revisionId : undefined;
 }
 
 export interface LoadedStateMachine {
@@ -37,7 +74,7 @@ export function evolveStateMachine(state: StateMachineState | undefined, event: 
   switch (event.type) {
     case 'StateMachineCreated': {
       const { v: _v, description: _description, ...created } = event.data;
-      return created;
+      return { ...created, status: 'ACTIVE', versions: new Map(), lastVersion: 0, aliases: new Map() };
     }
     case 'StateMachineUpdated': {
       if (!state) return state;
@@ -58,6 +95,43 @@ export function evolveStateMachine(state: StateMachineState | undefined, event: 
       return state && { ...state, tags: mergeTags(state.tags, event.data.tags) };
     case 'StateMachineUntagged':
       return state && { ...state, tags: removeTags(state.tags, event.data.tagKeys) };
+    case 'StateMachineDeletionRequested':
+      return state && { ...state, status: 'DELETING' };
+    case 'StateMachineVersionPublished': {
+      if (!state) return state;
+      const { v: _v, ...version } = event.data;
+      const versions = new Map(state.versions).set(version.version, version);
+      return { ...state, versions, lastVersion: Math.max(state.lastVersion, version.version) };
+    }
+    case 'StateMachineVersionDeleted': {
+      if (!state) return state;
+      const versions = new Map(state.versions);
+      versions.delete(event.data.version);
+      return { ...state, versions };
+    }
+    case 'StateMachineAliasCreated': {
+      if (!state) return state;
+      const { v: _v, ...alias } = event.data;
+      return { ...state, aliases: new Map(state.aliases).set(alias.name, { ...alias, updateDate: alias.creationDate }) };
+    }
+    case 'StateMachineAliasUpdated': {
+      const alias = state?.aliases.get(event.data.name);
+      if (!state || !alias) return state;
+      const { description, routingConfiguration, updateDate } = event.data;
+      const updated: StateMachineAliasState = {
+        ...alias,
+        ...(description !== undefined ? { description } : {}),
+        routingConfiguration: routingConfiguration ?? alias.routingConfiguration,
+        updateDate,
+      };
+      return { ...state, aliases: new Map(state.aliases).set(alias.name, updated) };
+    }
+    case 'StateMachineAliasDeleted': {
+      if (!state) return state;
+      const aliases = new Map(state.aliases);
+      aliases.delete(event.data.name);
+      return { ...state, aliases };
+    }
     default: {
       const unreachable: never = event;
       return unreachable;

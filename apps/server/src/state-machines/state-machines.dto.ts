@@ -68,6 +68,14 @@ export class UpdateStateMachineDto extends StateMachineArnDto {
   @IsOptional()
   @IsObject({ message: m.object })
   tracingConfiguration?: TracingConfiguration;
+
+  @IsOptional()
+  @IsBoolean({ message: m.boolean })
+  publish?: boolean;
+
+  @IsOptional()
+  @IsString({ message: m.string })
+  versionDescription?: string;
 }
 
 export class ListStateMachinesDto {

@@ -16,6 +16,9 @@ export type ExecutionCommand =
       readonly actor?: string;
       /** Step Functions Local's mock test case (`<stateMachineArn>#<TestCase>`), kept in bookkeeping only. */
       readonly testCase?: string;
+      /** StartExecution on a version or alias ARN: recorded in executionStartedEventDetails, as AWS's history shows them. */
+      readonly stateMachineAliasArn?: string;
+      readonly stateMachineVersionArn?: string;
     }
   /** A Wait state's or a retry backoff's deadline passed. Stale timers decide nothing. */
   | { readonly type: 'FireTimer'; readonly threadId: string; readonly enteredEventId: number }

@@ -123,7 +123,13 @@ function startExecution(d: Decision, command: Extract<ExecutionCommand, { type: 
     typeof definition.TimeoutSeconds === 'number' ? Math.min(d.env.now.getTime() + definition.TimeoutSeconds * 1000, maxDurationAt) : maxDurationAt,
   ).toISOString();
   const input = JSON.parse(command.input) as unknown;
-  const details = { input: command.input, inputDetails: PAYLOAD_DETAILS, roleArn: command.roleArn };
+  const details = {
+    input: command.input,
+    inputDetails: PAYLOAD_DETAILS,
+    roleArn: command.roleArn,
+    ...(command.stateMachineAliasArn ? { stateMachineAliasArn: command.stateMachineAliasArn } : {}),
+    ...(command.stateMachineVersionArn ? { stateMachineVersionArn: command.stateMachineVersionArn } : {}),
+  };
   rememberParsed(details, 'input', input);
   d.emit(ROOT_THREAD, 'ExecutionStarted', 'executionStartedEventDetails', details, {
     start: {

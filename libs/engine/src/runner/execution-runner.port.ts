@@ -44,6 +44,9 @@ export interface StartExecutionRequest {
   readonly traceHeader?: string;
   /** Step Functions Local's `<stateMachineArn>#<TestCase>`: the mock test case to run. */
   readonly testCase?: string;
+  /** Started through a version or an alias ARN (AWS's executionStartedEventDetails). */
+  readonly stateMachineAliasArn?: string;
+  readonly stateMachineVersionArn?: string;
   readonly caller?: Caller;
 }
 

@@ -101,6 +101,12 @@ const stateMachineActions: Readonly<Record<string, string>> = {
   StateMachineDeleted: 'DeleteStateMachine',
   StateMachineTagged: 'TagResource',
   StateMachineUntagged: 'UntagResource',
+  StateMachineDeletionRequested: 'DeleteStateMachine',
+  StateMachineVersionPublished: 'PublishStateMachineVersion',
+  StateMachineVersionDeleted: 'DeleteStateMachineVersion',
+  StateMachineAliasCreated: 'CreateStateMachineAlias',
+  StateMachineAliasUpdated: 'UpdateStateMachineAlias',
+  StateMachineAliasDeleted: 'DeleteStateMachineAlias',
 };
 
 /** Task results an API caller sent (SendTaskSuccess/Failure); the same events from an integration are the engine's work. */

@@ -9,6 +9,12 @@ export const StateMachineEventType = {
   StateMachineDeleted: 'StateMachineDeleted',
   StateMachineTagged: 'StateMachineTagged',
   StateMachineUntagged: 'StateMachineUntagged',
+  StateMachineDeletionRequested: 'StateMachineDeletionRequested',
+  StateMachineVersionPublished: 'StateMachineVersionPublished',
+  StateMachineVersionDeleted: 'StateMachineVersionDeleted',
+  StateMachineAliasCreated: 'StateMachineAliasCreated',
+  StateMachineAliasUpdated: 'StateMachineAliasUpdated',
+  StateMachineAliasDeleted: 'StateMachineAliasDeleted',
 } as const;
 export type StateMachineEventType = (typeof StateMachineEventType)[keyof typeof StateMachineEventType];
 
@@ -72,12 +78,85 @@ export interface StateMachineUntaggedV1 {
   readonly tagKeys: readonly string[];
 }
 
+/**
+ * DeleteStateMachine while executions run: the machine is DELETING (StartExecution refused)
+ * until its last execution ends; StateMachineDeleted follows then (API_DeleteStateMachine).
+ */
+export interface StateMachineDeletionRequestedV1 {
+  readonly v: 1;
+  readonly requestDate: string;
+}
+
+/** One weighted target of an alias (API_RoutingConfigurationListItem). */
+export interface RoutingConfigurationItem {
+  readonly stateMachineVersionArn: string;
+  readonly weight: number;
+}
+
+/**
+ * An immutable, numbered snapshot of the machine's current revision. It carries the whole
+ * configuration, so the version answers Describe and StartExecution on its own.
+ */
+export interface StateMachineVersionPublishedV1 {
+  readonly v: 1;
+  /** 1, 2, 3...: never reused, even after a version is deleted. */
+  readonly version: number;
+  readonly stateMachineVersionArn: string;
+  readonly type: StateMachineType;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly loggingConfiguration: LoggingConfiguration;
+  readonly tracingConfiguration: TracingConfiguration;
+  /** The stream's revision id the version was published from (the idempotency key). */
+  readonly sourceRevisionId: string;
+  /** What Describe shows as revisionId: absent for the initial revision, as on AWS. */
+  readonly revisionId?: string;
+  readonly description?: string;
+  readonly creationDate: string;
+}
+
+export interface StateMachineVersionDeletedV1 {
+  readonly v: 1;
+  readonly version: number;
+  readonly deletionDate: string;
+}
+
+export interface StateMachineAliasCreatedV1 {
+  readonly v: 1;
+  readonly name: string;
+  readonly stateMachineAliasArn: string;
+  readonly description?: string;
+  readonly routingConfiguration: readonly RoutingConfigurationItem[];
+  readonly creationDate: string;
+}
+
+/** Only the fields the update changed are present, as UpdateStateMachineAlias takes them. */
+export interface StateMachineAliasUpdatedV1 {
+  readonly v: 1;
+  readonly name: string;
+  readonly description?: string;
+  readonly routingConfiguration?: readonly RoutingConfigurationItem[];
+  readonly updateDate: string;
+}
+
+export interface StateMachineAliasDeletedV1 {
+  readonly v: 1;
+  readonly name: string;
+  readonly deletionDate: string;
+}
+
 export type StateMachineEvent =
   | { readonly type: 'StateMachineCreated'; readonly data: StateMachineCreatedV1 }
   | { readonly type: 'StateMachineUpdated'; readonly data: StateMachineUpdatedV1 }
   | { readonly type: 'StateMachineDeleted'; readonly data: StateMachineDeletedV1 }
   | { readonly type: 'StateMachineTagged'; readonly data: StateMachineTaggedV1 }
-  | { readonly type: 'StateMachineUntagged'; readonly data: StateMachineUntaggedV1 };
+  | { readonly type: 'StateMachineUntagged'; readonly data: StateMachineUntaggedV1 }
+  | { readonly type: 'StateMachineDeletionRequested'; readonly data: StateMachineDeletionRequestedV1 }
+  | { readonly type: 'StateMachineVersionPublished'; readonly data: StateMachineVersionPublishedV1 }
+  | { readonly type: 'StateMachineVersionDeleted'; readonly data: StateMachineVersionDeletedV1 }
+  | { readonly type: 'StateMachineAliasCreated'; readonly data: StateMachineAliasCreatedV1 }
+  | { readonly type: 'StateMachineAliasUpdated'; readonly data: StateMachineAliasUpdatedV1 }
+  | { readonly type: 'StateMachineAliasDeleted'; readonly data: StateMachineAliasDeletedV1 };
 
 export const STATE_MACHINE_STREAM_PREFIX = 'state-machine-';
 

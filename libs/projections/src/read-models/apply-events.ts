@@ -62,8 +62,8 @@ export function readsOfBatch(events: readonly RecordedEvent[]): { readonly machi
 }
 
 /**
- * The writes that apply `events` to the read models (state machines, executions, audit), in
- * order. Pure but for `reads`: the same planner serves the SQLite file and PostgreSQL.
+ * The writes that apply `events` to the read models (state machines, their versions and aliases,
+ * executions, audit), in order. Pure but for `reads`: the same planner serves the SQLite file and PostgreSQL.
  */
 export function planWrites(events: readonly RecordedEvent[], reads: BatchReads): WriteOp[] {
   const ops: WriteOp[] = [];
@@ -126,7 +126,71 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
       }
       case 'StateMachineDeleted':
         tags.set(name, null);
-        ops.push({ statement: 'deleteStateMachine', params: { name } });
+        // DeleteStateMachine deletes the machine's versions and aliases with it.
+        ops.push(
+          { statement: 'deleteStateMachine', params: { name } },
+          { statement: 'deleteVersionsOfMachine', params: { machine: name } },
+          { statement: 'deleteAliasesOfMachine', params: { machine: name } },
+        );
+        return;
+      case 'StateMachineDeletionRequested':
+        ops.push({ statement: 'setStateMachineStatus', params: { name, status: 'DELETING', position: event.position } });
+        return;
+      case 'StateMachineVersionPublished': {
+        const d = typed.data;
+        ops.push({
+          statement: 'insertVersion',
+          params: {
+            arn: d.stateMachineVersionArn,
+            machine: name,
+            version: d.version,
+            type: d.type,
+            definition: d.definition,
+            roleArn: d.roleArn,
+            logging: JSON.stringify(d.loggingConfiguration),
+            tracing: JSON.stringify(d.tracingConfiguration),
+            revisionId: d.revisionId ?? null,
+            description: d.description ?? null,
+            creationDate: d.creationDate,
+          },
+        });
+        return;
+      }
+      case 'StateMachineVersionDeleted':
+        ops.push({ statement: 'deleteVersion', params: { machine: name, version: typed.data.version } });
+        return;
+      case 'StateMachineAliasCreated': {
+        const d = typed.data;
+        ops.push({
+          statement: 'insertAlias',
+          params: {
+            arn: d.stateMachineAliasArn,
+            machine: name,
+            name: d.name,
+            description: d.description ?? null,
+            routing: JSON.stringify(d.routingConfiguration),
+            creationDate: d.creationDate,
+            position: event.position,
+          },
+        });
+        return;
+      }
+      case 'StateMachineAliasUpdated': {
+        const d = typed.data;
+        ops.push({
+          statement: 'updateAlias',
+          params: {
+            machine: name,
+            name: d.name,
+            description: d.description ?? null,
+            routing: d.routingConfiguration ? JSON.stringify(d.routingConfiguration) : null,
+            updateDate: d.updateDate,
+          },
+        });
+        return;
+      }
+      case 'StateMachineAliasDeleted':
+        ops.push({ statement: 'deleteAlias', params: { machine: name, name: typed.data.name } });
         return;
       case 'StateMachineTagged':
       case 'StateMachineUntagged': {
@@ -153,7 +217,7 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
     if (event.type === 'ExecutionStarted') {
       const start = data.x?.start;
       if (!start) return;
-      const details = (data.executionStartedEventDetails ?? {}) as { input?: string };
+      const details = (data.executionStartedEventDetails ?? {}) as { input?: string; stateMachineVersionArn?: string; stateMachineAliasArn?: string };
       ops.push({
         statement: 'startExecution',
         params: {
@@ -165,6 +229,8 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
           startDate: data.timestamp ?? event.recordedAt,
           input: details.input ?? null,
           position: event.position,
+          versionArn: details.stateMachineVersionArn ?? null,
+          aliasArn: details.stateMachineAliasArn ?? null,
         },
       });
       return;

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
 import { machineArn, runArn, writeStory } from '../testing/read-model-story';
+import { deletingArn, versionedArn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
 
 // The read models on PostgreSQL against the same on the SQLite file: one set of queries
@@ -60,6 +61,51 @@ describe('read models on PostgreSQL', () => {
       assert.deepEqual(await onPostgres.snapshot(), expected);
       assert.deepEqual(await onSqlite.snapshot(), expected);
       assert.equal(onPostgres.position(), await postgresStore.headPosition());
+    } finally {
+      await onSqlite.close();
+      await onPostgres.close();
+      await sqliteStore.close();
+      await postgresStore.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hold the same versions, aliases and version columns as on SQLite, and rebuild to them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-read-models-'));
+    const database = await createTestDatabase(cluster!.url);
+    const sqliteStore = openSqliteEventStore({ file: path.join(dir, 'stepstone.db'), now: minuteClock() });
+    const postgresStore = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const onSqlite = await createProjections({ store: sqliteStore });
+    const onPostgres = await createProjections({ store: postgresStore });
+    try {
+      await writeVersionAliasStory(sqliteStore);
+      await writeVersionAliasStory(postgresStore);
+      await caughtUp(sqliteStore, onSqlite);
+      await caughtUp(postgresStore, onPostgres);
+
+      const expected = await onSqlite.snapshot();
+      assert.equal(expected.read_state_machine_versions.length, 2);
+      assert.equal(expected.read_state_machine_aliases.length, 1);
+      assert.deepEqual(await onPostgres.snapshot(), expected);
+
+      for (const request of [
+        { stateMachineArn: versionedArn },
+        { stateMachineArn: versionedArn, stateMachineVersionArn: `${versionedArn}:1` },
+        { stateMachineArn: versionedArn, stateMachineAliasArn: `${versionedArn}:prod`, statusFilter: 'SUCCEEDED' as const },
+      ]) {
+        assert.deepEqual(await onPostgres.listExecutions(request), await onSqlite.listExecutions(request), JSON.stringify(request));
+      }
+      assert.deepEqual(await onPostgres.listStateMachineVersions({ machine: 'm', maxResults: 1 }), await onSqlite.listStateMachineVersions({ machine: 'm', maxResults: 1 }));
+      assert.deepEqual(await onPostgres.listStateMachineAliases({ machine: 'm' }), await onSqlite.listStateMachineAliases({ machine: 'm' }));
+      assert.deepEqual(await onPostgres.getStateMachineVersion(`${versionedArn}:2`), await onSqlite.getStateMachineVersion(`${versionedArn}:2`));
+      assert.equal(await onPostgres.countRunningExecutions(versionedArn), 2);
+      assert.equal((await onPostgres.getStateMachine(deletingArn))?.status, 'DELETING');
+
+      await onPostgres.rebuild();
+      await onSqlite.rebuild();
+      assert.deepEqual(await onPostgres.snapshot(), expected);
+      assert.deepEqual(await onSqlite.snapshot(), expected);
     } finally {
       await onSqlite.close();
       await onPostgres.close();

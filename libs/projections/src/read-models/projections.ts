@@ -4,13 +4,23 @@ import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit
 import { decodePageToken, encodePageToken } from './page-token';
 import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type SqliteBacked } from './read-model-backend';
 import { readModelStatements } from './read-model-statements';
+import {
+  toAlias,
+  toVersion,
+  type AliasRow,
+  type StateMachineAliasRecord,
+  type StateMachineVersionRecord,
+  type VersionAliasPageRequest,
+  type VersionRow,
+} from './versions-and-aliases';
 import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from '../events/state-machine-events';
 
 export interface StateMachineRecord {
   readonly stateMachineArn: string;
   readonly name: string;
   readonly type: StateMachineType;
-  readonly status: 'ACTIVE';
+  /** DELETING after DeleteStateMachine while executions still run. */
+  readonly status: 'ACTIVE' | 'DELETING';
   readonly definition: string;
   readonly roleArn: string;
   readonly description?: string;
@@ -48,6 +58,9 @@ export interface ExecutionRecord {
   /** RedriveExecution: how many times, and when last (ISO). */
   readonly redriveCount: number;
   readonly redriveDate?: string;
+  /** Started through a version ARN, or routed to it by an alias. */
+  readonly stateMachineVersionArn?: string;
+  readonly stateMachineAliasArn?: string;
 }
 
 export interface Page<T> {
@@ -64,6 +77,10 @@ export interface PageRequest {
 export interface ListExecutionsRequest extends PageRequest {
   readonly stateMachineArn: string;
   readonly statusFilter?: ExecutionStatus;
+  /** Only executions that ran this version (ListExecutions on a version ARN). */
+  readonly stateMachineVersionArn?: string;
+  /** Only executions started through this alias (ListExecutions on an alias ARN). */
+  readonly stateMachineAliasArn?: string;
 }
 
 /**
@@ -79,6 +96,14 @@ export interface Projections {
   listStateMachines(request?: PageRequest): Promise<Page<StateMachineRecord>>;
   describeExecution(executionArn: string): Promise<ExecutionRecord | undefined>;
   listExecutions(request: ListExecutionsRequest): Promise<Page<ExecutionRecord>>;
+  /** DeleteStateMachine waits for these to end (the machine is DELETING meanwhile). */
+  countRunningExecutions(stateMachineArn: string): Promise<number>;
+  getStateMachineVersion(stateMachineVersionArn: string): Promise<StateMachineVersionRecord | undefined>;
+  /** Newest first, as ListStateMachineVersions answers. */
+  listStateMachineVersions(request: VersionAliasPageRequest): Promise<Page<StateMachineVersionRecord>>;
+  getStateMachineAlias(stateMachineAliasArn: string): Promise<StateMachineAliasRecord | undefined>;
+  /** In the order they were created. */
+  listStateMachineAliases(request: VersionAliasPageRequest): Promise<Page<StateMachineAliasRecord>>;
   /** Who did what, when (oldest first). */
   queryAudit(query: AuditQuery): Promise<AuditPage>;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
@@ -150,6 +175,8 @@ interface ExecutionRow {
   readonly cause: string | null;
   readonly redrive_count: number;
   readonly redrive_date: string | null;
+  readonly state_machine_version_arn: string | null;
+  readonly state_machine_alias_arn: string | null;
 }
 
 function isSqliteBacked(store: EventStore): store is EventStore & SqliteBacked {
@@ -309,15 +336,49 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     async listExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
-      const rows = request.statusFilter
-        ? await backend.query<ExecutionRow>(statements.executionsByStatus, {
-            stateMachineArn: request.stateMachineArn,
-            status: request.statusFilter,
-            limit: limit + 1,
-            offset,
-          })
-        : await backend.query<ExecutionRow>(statements.executions, { stateMachineArn: request.stateMachineArn, limit: limit + 1, offset });
+      const status = request.statusFilter;
+      const byArn = request.stateMachineVersionArn
+        ? { arn: request.stateMachineVersionArn, all: statements.executionsOfVersion, byStatus: statements.executionsOfVersionByStatus }
+        : request.stateMachineAliasArn
+          ? { arn: request.stateMachineAliasArn, all: statements.executionsOfAlias, byStatus: statements.executionsOfAliasByStatus }
+          : undefined;
+      const rows = byArn
+        ? status
+          ? await backend.query<ExecutionRow>(byArn.byStatus, { arn: byArn.arn, status, limit: limit + 1, offset })
+          : await backend.query<ExecutionRow>(byArn.all, { arn: byArn.arn, limit: limit + 1, offset })
+        : status
+          ? await backend.query<ExecutionRow>(statements.executionsByStatus, { stateMachineArn: request.stateMachineArn, status, limit: limit + 1, offset })
+          : await backend.query<ExecutionRow>(statements.executions, { stateMachineArn: request.stateMachineArn, limit: limit + 1, offset });
       return page(rows, offset, limit, toExecution);
+    },
+
+    async countRunningExecutions(stateMachineArn) {
+      const [row] = await backend.query<{ count: number }>(statements.runningExecutionCount, { stateMachineArn });
+      return Number(row?.count ?? 0);
+    },
+
+    async getStateMachineVersion(stateMachineVersionArn) {
+      const [row] = await backend.query<VersionRow>(statements.versionByArn, { arn: stateMachineVersionArn });
+      return row && toVersion(row);
+    },
+
+    async listStateMachineVersions(request) {
+      const offset = decodePageToken(request.nextToken);
+      const limit = pageSize(request.maxResults);
+      const rows = await backend.query<VersionRow>(statements.versionsOfMachine, { machine: request.machine, limit: limit + 1, offset });
+      return page(rows, offset, limit, toVersion);
+    },
+
+    async getStateMachineAlias(stateMachineAliasArn) {
+      const [row] = await backend.query<AliasRow>(statements.aliasByArn, { arn: stateMachineAliasArn });
+      return row && toAlias(row);
+    },
+
+    async listStateMachineAliases(request) {
+      const offset = decodePageToken(request.nextToken);
+      const limit = pageSize(request.maxResults);
+      const rows = await backend.query<AliasRow>(statements.aliasesOfMachine, { machine: request.machine, limit: limit + 1, offset });
+      return page(rows, offset, limit, toAlias);
     },
 
     async queryAudit(query) {
@@ -357,7 +418,7 @@ function toStateMachine(row: StateMachineRow): StateMachineRecord {
     stateMachineArn: row.arn,
     name: row.name,
     type: row.type as StateMachineType,
-    status: 'ACTIVE',
+    status: row.status === 'DELETING' ? 'DELETING' : 'ACTIVE',
     definition: row.definition,
     roleArn: row.role_arn,
     ...(row.description !== null ? { description: row.description } : {}),
@@ -385,5 +446,7 @@ function toExecution(row: ExecutionRow): ExecutionRecord {
     ...(row.cause !== null ? { cause: row.cause } : {}),
     redriveCount: row.redrive_count,
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+    ...(row.state_machine_version_arn !== null ? { stateMachineVersionArn: row.state_machine_version_arn } : {}),
+    ...(row.state_machine_alias_arn !== null ? { stateMachineAliasArn: row.state_machine_alias_arn } : {}),
   };
 }

@@ -6,7 +6,13 @@ import { AUDIT_TABLE, auditSchema } from '../audit/audit-log';
  * Read-model tables. They live next to the event store's tables (same file for SQLite) and are
  * disposable: `rebuild()` empties them and replays the feed from position zero.
  */
-export const READ_MODEL_TABLES = ['read_state_machines', 'read_executions', AUDIT_TABLE] as const;
+export const READ_MODEL_TABLES = [
+  'read_state_machines',
+  'read_executions',
+  'read_state_machine_versions',
+  'read_state_machine_aliases',
+  AUDIT_TABLE,
+] as const;
 
 export const CHECKPOINT_TABLE = 'projection_checkpoints';
 
@@ -51,12 +57,47 @@ const schema = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS read_executions_by_machine
     ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
+  CREATE TABLE IF NOT EXISTS read_state_machine_versions (
+    arn                   TEXT PRIMARY KEY,
+    machine               TEXT NOT NULL,
+    version               INTEGER NOT NULL,
+    type                  TEXT NOT NULL,
+    definition            TEXT NOT NULL,
+    role_arn              TEXT NOT NULL,
+    logging_configuration TEXT NOT NULL,
+    tracing_configuration TEXT NOT NULL,
+    revision_id           TEXT,
+    description           TEXT,
+    creation_date         TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS read_state_machine_versions_by_machine ON read_state_machine_versions (machine, version DESC);
+  CREATE TABLE IF NOT EXISTS read_state_machine_aliases (
+    arn                   TEXT PRIMARY KEY,
+    machine               TEXT NOT NULL,
+    name                  TEXT NOT NULL,
+    description           TEXT,
+    routing_configuration TEXT NOT NULL,
+    creation_date         TEXT NOT NULL,
+    update_date           TEXT NOT NULL,
+    position              INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS read_state_machine_aliases_by_machine ON read_state_machine_aliases (machine, position);
+`;
+
+/** Created after addedColumns ran: they index columns an older file gains there. */
+const indexesOnAddedColumns = `
+  CREATE INDEX IF NOT EXISTS read_executions_by_version
+    ON read_executions (state_machine_version_arn, start_date DESC, start_position DESC) WHERE state_machine_version_arn IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS read_executions_by_alias
+    ON read_executions (state_machine_alias_arn, start_date DESC, start_position DESC) WHERE state_machine_alias_arn IS NOT NULL;
 `;
 
 /** Columns added after the table's first version: files written before get them on open. */
 const addedColumns: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
   ['read_executions', 'redrive_count', 'INTEGER NOT NULL DEFAULT 0'],
   ['read_executions', 'redrive_date', 'TEXT'],
+  ['read_executions', 'state_machine_version_arn', 'TEXT'],
+  ['read_executions', 'state_machine_alias_arn', 'TEXT'],
 ];
 
 /**
@@ -72,6 +113,7 @@ export function migrateReadModels(db: Database.Database): boolean {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
     if (!columns.some((present) => present.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
+  db.exec(indexesOnAddedColumns);
   const added = READ_MODEL_TABLES.some((table) => !existing.has(table));
   const progressed = (db.prepare<[], number>(`SELECT coalesce(max(position), 0) FROM ${CHECKPOINT_TABLE}`).pluck().get() ?? 0) > 0;
   return added && progressed;
@@ -142,6 +184,44 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
       CREATE INDEX read_audit_by_resource ON ${AUDIT_TABLE} (resource, position);
       CREATE INDEX read_audit_by_time ON ${AUDIT_TABLE} (recorded_at, position);
       CREATE INDEX read_audit_by_stream ON ${AUDIT_TABLE} (stream_id, position);
+    `,
+  },
+  {
+    // Versions and aliases. Feeds written before hold none of their events and no execution
+    // started through one, so the new tables and columns need no replay.
+    version: 2,
+    sql: `
+      ALTER TABLE read_executions ADD COLUMN state_machine_version_arn TEXT;
+      ALTER TABLE read_executions ADD COLUMN state_machine_alias_arn TEXT;
+      CREATE INDEX read_executions_by_version
+        ON read_executions (state_machine_version_arn, start_date DESC, start_position DESC) WHERE state_machine_version_arn IS NOT NULL;
+      CREATE INDEX read_executions_by_alias
+        ON read_executions (state_machine_alias_arn, start_date DESC, start_position DESC) WHERE state_machine_alias_arn IS NOT NULL;
+      CREATE TABLE read_state_machine_versions (
+        arn                   TEXT PRIMARY KEY COLLATE "C",
+        machine               TEXT NOT NULL,
+        version               INTEGER NOT NULL,
+        type                  TEXT NOT NULL,
+        definition            TEXT NOT NULL,
+        role_arn              TEXT NOT NULL,
+        logging_configuration TEXT NOT NULL,
+        tracing_configuration TEXT NOT NULL,
+        revision_id           TEXT,
+        description           TEXT,
+        creation_date         TEXT NOT NULL
+      );
+      CREATE INDEX read_state_machine_versions_by_machine ON read_state_machine_versions (machine, version DESC);
+      CREATE TABLE read_state_machine_aliases (
+        arn                   TEXT PRIMARY KEY COLLATE "C",
+        machine               TEXT NOT NULL,
+        name                  TEXT NOT NULL,
+        description           TEXT,
+        routing_configuration TEXT NOT NULL,
+        creation_date         TEXT NOT NULL,
+        update_date           TEXT NOT NULL,
+        position              BIGINT NOT NULL
+      );
+      CREATE INDEX read_state_machine_aliases_by_machine ON read_state_machine_aliases (machine, position);
     `,
   },
 ];

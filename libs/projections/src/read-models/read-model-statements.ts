@@ -56,6 +56,31 @@ export interface ReadModelTables {
     position: number;
     redrive_count: Generated<number>;
     redrive_date: string | null;
+    state_machine_version_arn: string | null;
+    state_machine_alias_arn: string | null;
+  };
+  read_state_machine_versions: {
+    arn: string;
+    machine: string;
+    version: number;
+    type: string;
+    definition: string;
+    role_arn: string;
+    logging_configuration: string;
+    tracing_configuration: string;
+    revision_id: string | null;
+    description: string | null;
+    creation_date: string;
+  };
+  read_state_machine_aliases: {
+    arn: string;
+    machine: string;
+    name: string;
+    description: string | null;
+    routing_configuration: string;
+    creation_date: string;
+    update_date: string;
+    position: number;
   };
   read_audit: {
     position: number;
@@ -130,6 +155,13 @@ function named(compiled: CompiledQuery): NamedStatement {
   };
 }
 
+/** A page of executions by version or alias ARN (`arn`), optionally of one `status`, newest first. */
+function executionsWhere(db: Kysely<ReadModelTables>, column: 'state_machine_version_arn' | 'state_machine_alias_arn', byStatus: boolean) {
+  let query = db.selectFrom('read_executions').selectAll().where(column, '=', param('arn'));
+  if (byStatus) query = query.where('status', '=', param('status'));
+  return query.orderBy('start_date', 'desc').orderBy('start_position', 'desc').limit(param<number>('limit')).offset(param<number>('offset'));
+}
+
 const definitions = {
   checkpoint: (db: Kysely<ReadModelTables>) => db.selectFrom('projection_checkpoints').select('position').where('name', '=', param('name')),
   saveCheckpoint: (db: Kysely<ReadModelTables>) =>
@@ -188,6 +220,8 @@ const definitions = {
       }))
       .where('name', '=', param('name')),
   deleteStateMachine: (db: Kysely<ReadModelTables>) => db.deleteFrom('read_state_machines').where('name', '=', param('name')),
+  setStateMachineStatus: (db: Kysely<ReadModelTables>) =>
+    db.updateTable('read_state_machines').set({ status: param('status'), position: param<number>('position') }).where('name', '=', param('name')),
   stateMachineTags: (db: Kysely<ReadModelTables>) => db.selectFrom('read_state_machines').select('tags').where('name', '=', param('name')),
   setStateMachineTags: (db: Kysely<ReadModelTables>) =>
     db.updateTable('read_state_machines').set({ tags: param('tags'), position: param<number>('position') }).where('name', '=', param('name')),
@@ -206,6 +240,8 @@ const definitions = {
         input: param<string | null>('input'),
         start_position: param<number>('position'),
         position: param<number>('position'),
+        state_machine_version_arn: param<string | null>('versionArn'),
+        state_machine_alias_arn: param<string | null>('aliasArn'),
       })
       .onConflict((oc) => oc.column('stream_id').doNothing()),
   redriveExecution: (db: Kysely<ReadModelTables>) =>
@@ -234,6 +270,54 @@ const definitions = {
         position: param<number>('position'),
       })
       .where('stream_id', '=', param('streamId')),
+
+  insertVersion: (db: Kysely<ReadModelTables>) =>
+    db
+      .insertInto('read_state_machine_versions')
+      .values({
+        arn: param('arn'),
+        machine: param('machine'),
+        version: param<number>('version'),
+        type: param('type'),
+        definition: param('definition'),
+        role_arn: param('roleArn'),
+        logging_configuration: param('logging'),
+        tracing_configuration: param('tracing'),
+        revision_id: param<string | null>('revisionId'),
+        description: param<string | null>('description'),
+        creation_date: param('creationDate'),
+      })
+      .onConflict((oc) => oc.column('arn').doNothing()),
+  deleteVersion: (db: Kysely<ReadModelTables>) =>
+    db.deleteFrom('read_state_machine_versions').where('machine', '=', param('machine')).where('version', '=', param<number>('version')),
+  deleteVersionsOfMachine: (db: Kysely<ReadModelTables>) => db.deleteFrom('read_state_machine_versions').where('machine', '=', param('machine')),
+  insertAlias: (db: Kysely<ReadModelTables>) =>
+    db
+      .insertInto('read_state_machine_aliases')
+      .values({
+        arn: param('arn'),
+        machine: param('machine'),
+        name: param('name'),
+        description: param<string | null>('description'),
+        routing_configuration: param('routing'),
+        creation_date: param('creationDate'),
+        update_date: param('creationDate'),
+        position: param<number>('position'),
+      })
+      .onConflict((oc) => oc.column('arn').doNothing()),
+  updateAlias: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_state_machine_aliases')
+      .set((eb) => ({
+        description: eb.fn.coalesce(eb.val(param<string | null>('description')), eb.ref('description')),
+        routing_configuration: eb.fn.coalesce(eb.val(param<string | null>('routing')), eb.ref('routing_configuration')),
+        update_date: param('updateDate'),
+      }))
+      .where('machine', '=', param('machine'))
+      .where('name', '=', param('name')),
+  deleteAlias: (db: Kysely<ReadModelTables>) =>
+    db.deleteFrom('read_state_machine_aliases').where('machine', '=', param('machine')).where('name', '=', param('name')),
+  deleteAliasesOfMachine: (db: Kysely<ReadModelTables>) => db.deleteFrom('read_state_machine_aliases').where('machine', '=', param('machine')),
 
   insertAudit: (db: Kysely<ReadModelTables>) =>
     db
@@ -279,6 +363,36 @@ const definitions = {
       .orderBy('start_position', 'desc')
       .limit(param<number>('limit'))
       .offset(param<number>('offset')),
+  // ListExecutions on a version or alias ARN: AWS filters by the ARN the execution ran or was started through.
+  executionsOfVersion: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_version_arn', false),
+  executionsOfVersionByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_version_arn', true),
+  executionsOfAlias: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_alias_arn', false),
+  executionsOfAliasByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_alias_arn', true),
+  runningExecutionCount: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_executions')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('state_machine_arn', '=', param('stateMachineArn'))
+      .where('status', '=', 'RUNNING'),
+
+  versionByArn: (db: Kysely<ReadModelTables>) => db.selectFrom('read_state_machine_versions').selectAll().where('arn', '=', param('arn')),
+  versionsOfMachine: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_state_machine_versions')
+      .selectAll()
+      .where('machine', '=', param('machine'))
+      .orderBy('version', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
+  aliasByArn: (db: Kysely<ReadModelTables>) => db.selectFrom('read_state_machine_aliases').selectAll().where('arn', '=', param('arn')),
+  aliasesOfMachine: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_state_machine_aliases')
+      .selectAll()
+      .where('machine', '=', param('machine'))
+      .orderBy('position', 'asc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
 } satisfies Record<string, (db: Kysely<ReadModelTables>) => Compilable>;
 
 export type StatementName = keyof typeof definitions;
@@ -296,4 +410,10 @@ function compileAll(dialect: ReadModelDialect): ReadModelStatements {
 }
 
 /** The key each read-model table is ordered by in a snapshot. */
-export const SNAPSHOT_ORDER = { read_state_machines: 'name', read_executions: 'stream_id', read_audit: 'position' } as const;
+export const SNAPSHOT_ORDER = {
+  read_state_machines: 'name',
+  read_executions: 'stream_id',
+  read_state_machine_versions: 'arn',
+  read_state_machine_aliases: 'arn',
+  read_audit: 'position',
+} as const;

@@ -64,6 +64,15 @@ export interface PageRequest {
 export interface ListExecutionsRequest extends PageRequest {
   readonly stateMachineArn: string;
   readonly statusFilter?: ExecutionStatus;
+  /** Only executions whose name contains this text (case-insensitive): the console's search. */
+  readonly nameContains?: string;
+}
+
+/** How many executions of one state machine are in one status (the console's counts). */
+export interface ExecutionCount {
+  readonly stateMachineArn: string;
+  readonly status: ExecutionStatus;
+  readonly count: number;
 }
 
 export interface Projections {
@@ -75,6 +84,8 @@ export interface Projections {
   listStateMachines(request?: PageRequest): Page<StateMachineRecord>;
   describeExecution(executionArn: string): ExecutionRecord | undefined;
   listExecutions(request: ListExecutionsRequest): Page<ExecutionRecord>;
+  /** Executions per state machine and status, for every machine that has any. */
+  countExecutionsByStatus(): ExecutionCount[];
   /** Who did what, when (oldest first). */
   queryAudit(query: AuditQuery): AuditPage;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
@@ -180,6 +191,13 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     execution: db.prepare<[string], ExecutionRow>('SELECT * FROM read_executions WHERE execution_arn = ?'),
     executions: db.prepare<[string, number, number], ExecutionRow>(
       'SELECT * FROM read_executions WHERE state_machine_arn = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
+    ),
+    // `instr(lower(..))` rather than LIKE: the search text needs no escaping of % and _.
+    executionsByName: db.prepare<[string, string | null, string, number, number], ExecutionRow>(
+      'SELECT * FROM read_executions WHERE state_machine_arn = ?1 AND (?2 IS NULL OR status = ?2) AND instr(lower(name), ?3) > 0 ORDER BY start_date DESC, start_position DESC LIMIT ?4 OFFSET ?5',
+    ),
+    executionCounts: db.prepare<[], ExecutionCount>(
+      'SELECT state_machine_arn AS stateMachineArn, status, count(*) AS count FROM read_executions GROUP BY state_machine_arn, status ORDER BY 1, 2',
     ),
     executionsByStatus: db.prepare<[string, string, number, number], ExecutionRow>(
       'SELECT * FROM read_executions WHERE state_machine_arn = ? AND status = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
@@ -287,11 +305,15 @@ export function createProjections(options: CreateProjectionsOptions): Projection
     listExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
-      const rows = request.statusFilter
+      const rows = request.nameContains
+        ? statements.executionsByName.all(request.stateMachineArn, request.statusFilter ?? null, request.nameContains.toLowerCase(), limit + 1, offset)
+        : request.statusFilter
         ? statements.executionsByStatus.all(request.stateMachineArn, request.statusFilter, limit + 1, offset)
         : statements.executions.all(request.stateMachineArn, limit + 1, offset);
       return page(rows, offset, limit, toExecution);
     },
+
+    countExecutionsByStatus: () => statements.executionCounts.all(),
 
     queryAudit: (query) => queryAudit(db, query),
 

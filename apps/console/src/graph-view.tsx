@@ -1,11 +1,11 @@
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, BaseEdge, Controls, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { useEffect, useState } from 'react';
 import type { StateOutcome } from './execution-model';
 
 /** The graph as the console draws it: states (groups for Parallel branches and Map iterators) and transitions. */
 export interface ConsoleGraph {
-  readonly nodes: readonly { id: string; label: string; type: string; parentId?: string; group?: boolean }[];
+  readonly nodes: readonly { id: string; label: string; type: string; parentId?: string; pseudo?: boolean }[];
   readonly edges: readonly { id: string; source: string; target: string; kind: 'next' | 'choice' | 'default' | 'catch' | 'retry'; label?: string }[];
 }
 
@@ -19,6 +19,8 @@ interface StateNodeData extends Record<string, unknown> {
   outcome?: StateOutcome;
   highlighted?: boolean;
   group?: boolean;
+  /** A box that is no state (a Parallel branch): never coloured by outcome. */
+  pseudo?: boolean;
 }
 
 function StateNode({ data }: NodeProps<Node<StateNodeData>>) {
@@ -26,7 +28,7 @@ function StateNode({ data }: NodeProps<Node<StateNodeData>>) {
     .filter(Boolean)
     .join(' ');
   return (
-    <div className={className} data-state={data.label} data-outcome={data.outcome ?? ''} role="group" aria-label={`${data.type} state ${data.label}`}>
+    <div className={className} data-state={data.pseudo ? undefined : data.label} data-outcome={data.outcome ?? ''} role="group" aria-label={`${data.type} state ${data.label}`}>
       <Handle type="target" position={Position.Top} />
       <div className="state-name">{data.label}</div>
       <div className="state-type">{data.type}</div>
@@ -36,6 +38,26 @@ function StateNode({ data }: NodeProps<Node<StateNodeData>>) {
 }
 
 const nodeTypes = { state: StateNode };
+
+/** A Retry is a loop back into its own state: drawn as an arc on the node's right side. */
+function SelfLoopEdge({ sourceX, sourceY, targetX, targetY, markerEnd, label, style }: EdgeProps) {
+  const reach = 70;
+  const path = `M ${sourceX} ${sourceY} C ${sourceX + reach * 1.6} ${sourceY + 30}, ${targetX + reach * 1.6} ${targetY - 30}, ${targetX} ${targetY}`;
+  return (
+    <>
+      <BaseEdge path={path} {...(markerEnd !== undefined ? { markerEnd } : {})} {...(style !== undefined ? { style } : {})} />
+      {label !== undefined && (
+        <EdgeLabelRenderer>
+          <div className="edge-label retry-label" style={{ transform: `translate(${sourceX + reach}px, ${(sourceY + targetY) / 2}px) translate(0, -50%)` }}>
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+const edgeTypes = { selfLoop: SelfLoopEdge };
 
 /** Lays the graph out with ELK (nested groups for Parallel/Map), then hands it to React Flow. */
 async function layout(graph: ConsoleGraph): Promise<{ nodes: Node<StateNodeData>[]; edges: Edge[] }> {
@@ -58,7 +80,7 @@ async function layout(graph: ConsoleGraph): Promise<{ nodes: Node<StateNodeData>
       'elk.edgeLabels.inline': 'false',
     },
     children: (byParent.get(undefined) ?? []).map(toElk),
-    edges: graph.edges.map((edge): ElkExtendedEdge => ({ id: edge.id, sources: [edge.source], targets: [edge.target] })),
+    edges: graph.edges.filter((edge) => edge.source !== edge.target).map((edge): ElkExtendedEdge => ({ id: edge.id, sources: [edge.source], targets: [edge.target] })),
   };
   const laid = await elk.layout(root);
   const positions = new Map<string, { x: number; y: number; width: number; height: number }>();
@@ -85,7 +107,7 @@ async function layout(graph: ConsoleGraph): Promise<{ nodes: Node<StateNodeData>
       id: node.id,
       type: 'state',
       position: { x: box.x, y: box.y },
-      data: { label: node.label, type: node.type, group },
+      data: { label: node.label, type: node.type, group, ...(node.pseudo ? { pseudo: true } : {}) },
       style: { width: box.width, height: box.height },
       ...(node.parentId !== undefined ? { parentId: node.parentId, extent: 'parent' as const } : {}),
       draggable: false,
@@ -97,7 +119,10 @@ async function layout(graph: ConsoleGraph): Promise<{ nodes: Node<StateNodeData>
     target: edge.target,
     ...(edge.label !== undefined ? { label: edge.label } : {}),
     className: `edge-${edge.kind}`,
+    ...(edge.source === edge.target ? { type: 'selfLoop' } : {}),
     animated: edge.kind === 'retry',
+    // Above the group boxes, so an edge that crosses a Parallel or Map box stays readable.
+    zIndex: 10,
     markerEnd: { type: MarkerType.ArrowClosed },
     labelBgPadding: [4, 2] as [number, number],
     labelStyle: { fontSize: 11 },
@@ -134,7 +159,7 @@ export function GraphView({
   if (error) return <div className="error-box">Layout failed: {error}</div>;
   if (!laid) return <div className="muted" style={{ height }}>Laying out…</div>;
   const nodes = laid.nodes.map((node) => {
-    const outcome = outcomes ? (outcomes.get(node.data.label) ?? 'not-reached') : undefined;
+    const outcome = outcomes && !node.data.pseudo ? (outcomes.get(node.data.label) ?? 'not-reached') : undefined;
     return { ...node, data: { ...node.data, ...(outcome ? { outcome } : {}), highlighted: node.data.label === highlighted } };
   });
   return (
@@ -143,6 +168,7 @@ export function GraphView({
         nodes={nodes}
         edges={laid.edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         fitView
         fitViewOptions={{ padding: 0.08 }}
         nodesConnectable={false}

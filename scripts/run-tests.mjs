@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.spec.ts under libs/, apps/ and test/ with Node's test runner (through tsx),
 // shows the spec reporter, and ends with one line: `N passed, N failed[, N skipped]`.
-// `--unit` leaves out the suites that start the real server (test/e2e, test/crash).
+// `--unit` leaves out the suites that start the real server (test/e2e, test/crash, test/console).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,7 +21,7 @@ function findSpecs(dir, found = []) {
 
 const specs = ['libs', 'apps', 'test']
   .flatMap((dir) => findSpecs(join(root, dir)))
-  .filter((file) => !(unitOnly && (file.startsWith('test/e2e') || file.startsWith('test/crash'))))
+  .filter((file) => !(unitOnly && (file.startsWith('test/e2e') || file.startsWith('test/crash') || file.startsWith('test/console'))))
   .sort();
 
 mkdirSync(join(root, '.tmp'), { recursive: true });

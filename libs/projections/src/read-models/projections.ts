@@ -193,8 +193,8 @@ export function createProjections(options: CreateProjectionsOptions): Projection
       'SELECT * FROM read_executions WHERE state_machine_arn = ? ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
     ),
     // `instr(lower(..))` rather than LIKE: the search text needs no escaping of % and _.
-    executionsByName: db.prepare<[string, string | null, string, number, number], ExecutionRow>(
-      'SELECT * FROM read_executions WHERE state_machine_arn = ?1 AND (?2 IS NULL OR status = ?2) AND instr(lower(name), ?3) > 0 ORDER BY start_date DESC, start_position DESC LIMIT ?4 OFFSET ?5',
+    executionsByName: db.prepare<[string, string | null, string | null, string, number, number], ExecutionRow>(
+      'SELECT * FROM read_executions WHERE state_machine_arn = ? AND (? IS NULL OR status = ?) AND instr(lower(name), ?) > 0 ORDER BY start_date DESC, start_position DESC LIMIT ? OFFSET ?',
     ),
     executionCounts: db.prepare<[], ExecutionCount>(
       'SELECT state_machine_arn AS stateMachineArn, status, count(*) AS count FROM read_executions GROUP BY state_machine_arn, status ORDER BY 1, 2',
@@ -306,7 +306,7 @@ export function createProjections(options: CreateProjectionsOptions): Projection
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
       const rows = request.nameContains
-        ? statements.executionsByName.all(request.stateMachineArn, request.statusFilter ?? null, request.nameContains.toLowerCase(), limit + 1, offset)
+        ? statements.executionsByName.all(request.stateMachineArn, request.statusFilter ?? null, request.statusFilter ?? null, request.nameContains.toLowerCase(), limit + 1, offset)
         : request.statusFilter
         ? statements.executionsByStatus.all(request.stateMachineArn, request.statusFilter, limit + 1, offset)
         : statements.executions.all(request.stateMachineArn, limit + 1, offset);

@@ -27,7 +27,9 @@ export interface HistoryEvent {
 const EXECUTION_END = /^Execution(Succeeded|Failed|Aborted|TimedOut)$/;
 const STATE_FAILURE = /^(Task|LambdaFunction|Activity)(Failed|TimedOut|StartFailed|SubmitFailed|ScheduleFailed)$|^(Parallel|Map)StateFailed$|^MapRunFailed$|^EvaluationFailed$/;
 const STATE_SUCCESS = /^(Task|LambdaFunction|Activity)Succeeded$/;
-const STATE_SCHEDULE = /^(Task|LambdaFunction|Activity)Scheduled$/;
+const CONTAINER_ENTERED = /^(Parallel|Map)StateEntered$/;
+const CONTAINER_EVENT = /^(Parallel|Map)State(Started|Succeeded|Failed|Aborted)$|^MapRun/;
+const STATE_SCHEDULE = /^(Task|LambdaFunction|Activity)Scheduled$|^(Parallel|Map)StateStarted$/;
 
 /** The `*EventDetails` object of an event, whichever its type. */
 export function detailsOf(event: HistoryEvent): Record<string, unknown> | undefined {
@@ -40,6 +42,9 @@ export function summarizeStates(events: readonly HistoryEvent[], nowMs: number):
   const stateOfEvent = new Map<number, string | undefined>();
   const exitedEvents = new Set<number>();
   const ended = events.some((event) => EXECUTION_END.test(event.type));
+  // A Parallel's or Map's own events (Started, Failed...) chain to its children's last event,
+  // not to its Entered: they belong to the innermost open Parallel or Map.
+  const openContainers: string[] = [];
   for (const event of events) {
     const details = detailsOf(event);
     let name: string | undefined;
@@ -52,9 +57,12 @@ export function summarizeStates(events: readonly HistoryEvent[], nowMs: number):
       summary.lastOutcome = undefined;
       summary.input = typeof details?.input === 'string' ? details.input : summary.input;
       summaries.set(name, summary);
+      if (CONTAINER_ENTERED.test(event.type)) openContainers.push(name);
     } else if (event.type.endsWith('StateExited')) {
       name = String(details?.name);
       exitedEvents.add(event.id);
+      const open = openContainers.lastIndexOf(name);
+      if (open >= 0 && CONTAINER_ENTERED.test(event.type.replace('Exited', 'Entered'))) openContainers.splice(open, 1);
       const summary = summaries.get(name);
       if (summary) {
         summary.exited = true;
@@ -64,7 +72,7 @@ export function summarizeStates(events: readonly HistoryEvent[], nowMs: number):
       }
     } else {
       const previous = event.previousEventId ?? 0;
-      name = exitedEvents.has(previous) ? undefined : stateOfEvent.get(previous);
+      name = CONTAINER_EVENT.test(event.type) ? openContainers.at(-1) : exitedEvents.has(previous) ? undefined : stateOfEvent.get(previous);
       const summary = name !== undefined ? summaries.get(name) : undefined;
       if (summary) {
         if (STATE_FAILURE.test(event.type)) {

@@ -106,6 +106,16 @@ describe('web console (Debian chromium against the real server)', { timeout: 240
     await page.locator('[data-testid=state-graph], .notice').first().waitFor();
     if (!(await graphDrawn())) return t.skip("this build has no state graph model (libs/asl's buildStateGraph has not landed)");
     for (const name of stateNames) await page.locator(`[data-testid=state-graph] [data-state="${name}"]`).waitFor();
+    const graph = page.getByTestId('state-graph');
+    assert.equal(await graph.locator('.react-flow__edge.edge-catch').count(), 1, 'the Parallel\'s Catch');
+    assert.equal(await graph.locator('.react-flow__edge.edge-default').count(), 1, "the Choice's Default");
+    await graph.getByText('($.fail IsPresent true) And ($.fail BooleanEquals true)').waitFor();
+    await graph.getByText('catch States.ALL').waitFor();
+    // Parallel branches and the Map's processor are boxes inside their state's box.
+    assert.equal(await graph.locator('.react-flow__node[data-id="Prepare"] > [data-state="Prepare"]').count(), 1);
+    const pricePosition = await graph.locator('[data-state="Price"]').boundingBox();
+    const preparePosition = await graph.locator('[data-state="Prepare"]').boundingBox();
+    assert.ok(pricePosition && preparePosition && pricePosition.y > preparePosition.y && pricePosition.y + pricePosition.height < preparePosition.y + preparePosition.height);
     await shot('state-machine-graph');
   });
 
@@ -148,6 +158,31 @@ describe('web console (Debian chromium against the real server)', { timeout: 240
     assert.doesNotMatch((await label.textContent()) ?? '', /\[Ship\]/);
     await page.keyboard.press('ArrowRight');
     await shot('timeline');
+  });
+
+  it('creates a state machine from pasted JSON, showing the validation diagnostics inline', async () => {
+    await page.goto(`${server.endpoint}/console/#/`);
+    await page.getByRole('button', { name: 'Create state machine' }).click();
+    await page.getByLabel('State machine name').fill('pasted');
+    const editor = page.getByLabel('Definition');
+    await editor.fill(JSON.stringify({ StartAt: 'One', States: { One: { Type: 'Pass', Next: 'Two' } } }, null, 2));
+    await page.getByRole('button', { name: 'Validate and create' }).click();
+    const diagnostics = page.getByRole('list', { name: 'Diagnostics' });
+    await diagnostics.waitFor();
+    assert.match((await diagnostics.textContent()) ?? '', /Two/);
+    await shot('create-diagnostics');
+    await editor.fill(JSON.stringify({ StartAt: 'One', States: { One: { Type: 'Pass', End: true } } }, null, 2));
+    await page.getByRole('button', { name: 'Validate and create' }).click();
+    await page.getByRole('heading', { name: 'pasted' }).waitFor();
+    await page.locator('[data-testid=state-graph] [data-state="One"]').waitFor();
+  });
+
+  it('stops a running execution from the console', async () => {
+    const { executionArn } = await sfnClient(server.endpoint).send(new StartExecutionCommand({ stateMachineArn, name: 'long', input: '{"wait": 3600, "items": []}' }));
+    await page.goto(`${server.endpoint}/console/#/executions/${encodeURIComponent(executionArn!)}/graph`);
+    await page.getByTestId('execution-status').filter({ hasText: 'RUNNING' }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByTestId('execution-status').filter({ hasText: 'ABORTED' }).waitFor({ timeout: 10_000 });
   });
 
   it("shows a failed execution's error and colours the failed state", async () => {

@@ -154,6 +154,10 @@ describe('web console (Debian chromium against the real server)', { timeout: 240
     const input = JSON.parse((await details.getByLabel('Input').textContent()) ?? 'null');
     assert.deepEqual(input.items, [1, 2, 3]);
     assert.deepEqual(input.prepared, [42, { wait: 2, items: [1, 2, 3] }]);
+    // The graph shows the execution as it stood at this step, not as it ended.
+    assert.equal(await page.locator('[data-testid=state-graph] [data-state="Ship"]').getAttribute('data-outcome'), 'running');
+    assert.equal(await page.locator('[data-testid=state-graph] [data-state="Done"]').getAttribute('data-outcome'), 'not-reached');
+    assert.equal(await page.locator('[data-testid=state-graph] [data-state="Pause"]').getAttribute('data-outcome'), 'succeeded');
     await page.keyboard.press('ArrowLeft');
     assert.doesNotMatch((await label.textContent()) ?? '', /\[Ship\]/);
     await page.keyboard.press('ArrowRight');

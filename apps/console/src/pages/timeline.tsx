@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { consoleApi } from '../api';
+import { summarizeStates, type HistoryEvent } from '../execution-model';
 import { JsonView } from '../json-view';
 import { GraphOrNotice } from './state-machine-page';
 
 /** One step of `stepstone replay --json` (libs/engine's buildTimeline), served by /console/api/timeline. */
 interface TimelineStep {
   eventId: number;
+  previousEventId: number;
   type: string;
   timestamp: string;
   threadId: string;
@@ -53,6 +55,22 @@ export function Timeline({ executionArn, definition, version }: { executionArn: 
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [shown.length]);
+  // The graph is coloured by what had happened up to this step: the same reading of events as
+  // the execution page, over the replayed steps so far.
+  const currentEventId = shown[index]?.eventId ?? 0;
+  const outcomes = useMemo(() => {
+    const events: HistoryEvent[] = steps
+      .filter((candidate) => candidate.eventId <= currentEventId)
+      .map((candidate) => ({
+        id: candidate.eventId,
+        previousEventId: candidate.previousEventId,
+        type: candidate.type,
+        timestamp: Date.parse(candidate.timestamp) / 1000,
+        stepEventDetails: { name: candidate.stateName, input: candidate.input, output: candidate.output, error: candidate.error, cause: candidate.cause },
+      }));
+    const at = events.at(-1)?.timestamp ?? 0;
+    return new Map([...summarizeStates(events, at * 1000)].map(([name, summary]) => [name, summary.outcome]));
+  }, [steps, currentEventId]);
   if (error) return <div className="error-box">{error}</div>;
   if (shown.length === 0) return <div className="muted">Loading…</div>;
   const step = shown[index];
@@ -99,7 +117,7 @@ export function Timeline({ executionArn, definition, version }: { executionArn: 
       </div>
       <div className="split">
         <div className="card grow">
-          <GraphOrNotice definition={definition} highlighted={step.stateName} height={460} />
+          <GraphOrNotice definition={definition} highlighted={step.stateName} outcomes={outcomes} height={460} />
         </div>
         <aside className="card side" aria-label="Step details">
           <h2>{step.stateName ?? 'Execution'}</h2>

@@ -152,4 +152,15 @@ describe('console API', { timeout: 120_000 }, () => {
     assert.equal(messages.at(-1)!.data.type, 'ExecutionSucceeded');
     assert.ok(messages.every((message, index) => index === 0 || message.id > messages[index - 1].id), 'ids are increasing store positions');
   });
+
+  // Last: it stops the server.
+  it('shuts down on SIGTERM while a browser holds an event stream open', async () => {
+    const response = await fetch(`${server.endpoint}/console/api/events`);
+    const reader = response.body!.getReader();
+    await reader.read();
+    const stopped = server.kill('SIGTERM').then(() => 'stopped' as const);
+    const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+    assert.equal(await Promise.race([stopped, timeout]), 'stopped');
+    assert.equal((await reader.read()).done, true, 'the stream is ended, not cut');
+  });
 });

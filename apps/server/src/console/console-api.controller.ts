@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, type OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
 import { buildTimeline, executionStreamId, type ExecutionEvent } from '@stepstone/engine';
 import type { EventStore, RecordedEvent } from '@stepstone/event-store';
 import { ExecutionStatus, STATE_MACHINE_STREAM_PREFIX, stateMachineStreamId, type Projections } from '@stepstone/projections';
@@ -21,7 +21,10 @@ const SEARCH_MAX_RESULTS = 100;
  * Everything else the console reads and does through the AWS JSON API at `POST /`.
  */
 @Controller('console/api')
-export class ConsoleApiController {
+export class ConsoleApiController implements OnModuleDestroy {
+  /** Open event streams: ended at shutdown, or the HTTP server would wait on them forever. */
+  private readonly streams = new Set<() => void>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projections,
@@ -53,10 +56,18 @@ export class ConsoleApiController {
       { onError: () => raw.end() },
     );
     const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    request.raw.once('close', () => {
+    const end = () => {
       clearInterval(keepAlive);
       subscription.close();
-    });
+      this.streams.delete(end);
+      raw.end();
+    };
+    this.streams.add(end);
+    request.raw.once('close', end);
+  }
+
+  onModuleDestroy(): void {
+    for (const end of [...this.streams]) end();
   }
 
   /** `GET /console/api/counts`: `{ counts: { <stateMachineArn>: { RUNNING: 2, ... } } }`. */

@@ -162,6 +162,12 @@ describe('web console (Debian chromium against the real server)', { timeout: 240
     assert.doesNotMatch((await label.textContent()) ?? '', /\[Ship\]/);
     await page.keyboard.press('ArrowRight');
     await shot('timeline');
+    // Open one Map iteration: the scrubber then steps through that iteration's events alone.
+    await page.getByLabel('Branch or iteration').selectOption({ label: 'Ship iteration 1' });
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    for (let step = 0; step < 5 && !/PassStateExited \[Pack\]/.test((await label.textContent()) ?? ''); step += 1) await page.keyboard.press('ArrowRight');
+    assert.match((await label.textContent()) ?? '', /PassStateExited \[Pack\]/);
+    assert.equal(JSON.parse((await details.getByLabel('Input').textContent()) ?? 'null'), 2, "the second item is iteration 1's input");
   });
 
   it('creates a state machine from pasted JSON, showing the validation diagnostics inline', async () => {

@@ -1,3 +1,5 @@
+// The graph module itself rather than @stepstone/asl's index: the browser bundle then carries
+// the graph code only, not the whole language core (JSONata, JSONPath, validation).
 import { buildStateGraph, GraphEdgeKind, type StateGraph } from '../../../libs/asl/src/graph/state-graph';
 import type { StateMachineDefinition } from '../../../libs/asl/src/definition/types';
 import type { ConsoleGraph } from './graph-view';

@@ -5,6 +5,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# npm ci ran before the sources were copied: build the web console now.
+RUN node scripts/build-console.mjs
 ENV HOST=0.0.0.0 PORT=8083 STEPSTONE_DATA=/data
 VOLUME /data
 EXPOSE 8083

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on a fresh Debian machine with Node 20: npm packages, and
 # Debian's AWS CLI (the e2e suite drives the real `aws stepfunctions`), Debian's PostgreSQL server
-# (the specs start a private cluster on 127.0.0.1: test/support/postgres.ts). Idempotent.
+# (the specs start a private cluster on 127.0.0.1: test/support/postgres.ts) and Debian's chromium
+# (the console's browser tests drive it with playwright-core; no browser download). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -20,5 +21,10 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
       mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
     fi
     (apt-get update && apt-get install -y postgresql) || echo "warning: could not install postgresql; the PostgreSQL tests will fail"
+  fi
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    (apt-get update && apt-get install -y chromium) || echo "warning: could not install chromium; the console's browser tests will fail"
   fi
 fi

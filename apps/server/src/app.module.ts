@@ -20,6 +20,7 @@ import { createArns, type Arns } from './aws-protocol/arns';
 import { AwsJsonExceptionFilter } from './aws-protocol/aws-json-exception.filter';
 import { AuditController } from './audit/audit.controller';
 import { MockConfigController } from './mock-config/mock-config.controller';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console/console.parts';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
 import type { CrashPoint, ServerConfig } from './config';
 import {
@@ -100,7 +101,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [AwsJsonController, AuditController, MockConfigController],
+      controllers: [AwsJsonController, AuditController, MockConfigController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
@@ -136,6 +137,7 @@ export class AppModule {
         LifecycleService,
         IntegrationsLifecycle,
         ...(telemetry ? [TelemetryService, { provide: APP_INTERCEPTOR, useClass: ApiCallSpanInterceptor }] : []),
+        ...CONSOLE_PROVIDERS,
         ...handlers,
       ],
     };

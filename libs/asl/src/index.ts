@@ -67,3 +67,7 @@ export { batchItems, batchLimit, MAX_BATCH_BYTES } from './map/item-batcher';
 export type { BatchSettings } from './map/item-batcher';
 export { writerSettings, toResultDestination, shapeResults, planResultWrite } from './map/result-writer';
 export type { ChildResult, WriterSettings, ResultDestination, WrittenObject } from './map/result-writer';
+
+// The state graph, for drawing a definition (CLI, console).
+export { buildStateGraph, describeChoiceRule, ROOT_GROUP_ID, GraphEdgeKind, GraphGroupKind } from './graph/state-graph';
+export type { StateGraph, StateGraphNode, StateGraphEdge, StateGraphGroup } from './graph/state-graph';

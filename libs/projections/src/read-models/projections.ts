@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-s
 import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { decodePageToken, encodePageToken } from './page-token';
 import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type SqliteBacked } from './read-model-backend';
-import { readModelStatements } from './read-model-statements';
+import { nameSearchPattern, readModelStatements } from './read-model-statements';
 import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from '../events/state-machine-events';
 
 export interface StateMachineRecord {
@@ -64,6 +64,15 @@ export interface PageRequest {
 export interface ListExecutionsRequest extends PageRequest {
   readonly stateMachineArn: string;
   readonly statusFilter?: ExecutionStatus;
+  /** Only executions whose name contains this text (case-insensitive): the console's search. */
+  readonly nameContains?: string;
+}
+
+/** How many executions of one state machine are in one status (the console's counts). */
+export interface ExecutionCount {
+  readonly stateMachineArn: string;
+  readonly status: ExecutionStatus;
+  readonly count: number;
 }
 
 /**
@@ -79,6 +88,8 @@ export interface Projections {
   listStateMachines(request?: PageRequest): Promise<Page<StateMachineRecord>>;
   describeExecution(executionArn: string): Promise<ExecutionRecord | undefined>;
   listExecutions(request: ListExecutionsRequest): Promise<Page<ExecutionRecord>>;
+  /** Executions per state machine and status, for every machine that has any. */
+  countExecutionsByStatus(): Promise<ExecutionCount[]>;
   /** Who did what, when (oldest first). */
   queryAudit(query: AuditQuery): Promise<AuditPage>;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
@@ -309,16 +320,25 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     async listExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
-      const rows = request.statusFilter
-        ? await backend.query<ExecutionRow>(statements.executionsByStatus, {
-            stateMachineArn: request.stateMachineArn,
-            status: request.statusFilter,
-            limit: limit + 1,
-            offset,
-          })
-        : await backend.query<ExecutionRow>(statements.executions, { stateMachineArn: request.stateMachineArn, limit: limit + 1, offset });
-      return page(rows, offset, limit, toExecution);
+      const params = {
+        stateMachineArn: request.stateMachineArn,
+        limit: limit + 1,
+        offset,
+        ...(request.statusFilter !== undefined ? { status: request.statusFilter } : {}),
+        ...(request.nameContains !== undefined ? { pattern: nameSearchPattern(request.nameContains) } : {}),
+      };
+      const statement =
+        request.nameContains !== undefined
+          ? request.statusFilter !== undefined
+            ? statements.executionsByNameAndStatus
+            : statements.executionsByName
+          : request.statusFilter !== undefined
+            ? statements.executionsByStatus
+            : statements.executions;
+      return page(await backend.query<ExecutionRow>(statement, params), offset, limit, toExecution);
     },
+
+    countExecutionsByStatus: () => backend.query<ExecutionCount>(statements.executionCounts, {}),
 
     async queryAudit(query) {
       const built = buildAuditQuery(backend.dialect, query);

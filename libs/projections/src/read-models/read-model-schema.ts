@@ -53,6 +53,17 @@ const schema = `
     ON read_executions (state_machine_arn, start_date DESC, start_position DESC);
 `;
 
+/**
+ * Indexes added after the tables' first version (PostgreSQL: migration 2), created on open.
+ * By machine and status, in list order: ListExecutions with a statusFilter reads it in order,
+ * and the console's counts per machine and status (read at each change it is shown) count it
+ * without reading the rows, inputs and outputs included.
+ */
+const addedIndexes = `
+  CREATE INDEX IF NOT EXISTS read_executions_by_machine_status
+    ON read_executions (state_machine_arn, status, start_date DESC, start_position DESC);
+`;
+
 /** Columns added after the table's first version: files written before get them on open. */
 const addedColumns: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
   ['read_executions', 'redrive_count', 'INTEGER NOT NULL DEFAULT 0'],
@@ -72,6 +83,7 @@ export function migrateReadModels(db: Database.Database): boolean {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
     if (!columns.some((present) => present.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
+  db.exec(addedIndexes);
   const added = READ_MODEL_TABLES.some((table) => !existing.has(table));
   const progressed = (db.prepare<[], number>(`SELECT coalesce(max(position), 0) FROM ${CHECKPOINT_TABLE}`).pluck().get() ?? 0) > 0;
   return added && progressed;
@@ -144,4 +156,5 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
       CREATE INDEX read_audit_by_stream ON ${AUDIT_TABLE} (stream_id, position);
     `,
   },
+  { version: 2, sql: addedIndexes },
 ];

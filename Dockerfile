@@ -3,6 +3,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# npm ci's postinstall runs this script; without the console's sources it only says so.
+COPY scripts/build-console.mjs scripts/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # npm ci ran before the sources were copied: build the web console now.

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CreateStateMachineCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { eventually } from '../support/helpers';
-import { rawCall, sfnClient, startServer, type RunningServer } from '../support/server';
+import { rawCall, sfnClient, startServer, TEST_STORE, type RunningServer } from '../support/server';
 
 /**
  * The console's own API (/console/api) and the redirect of a browser's GET /, against the real
@@ -103,7 +103,11 @@ describe('console API', { timeout: 120_000 }, () => {
     assert.equal(json.status, 'SUCCEEDED');
     const greetExited = json.steps.find((step: any) => step.type === 'PassStateExited');
     assert.deepEqual(greetExited.variables, { who: 'Hello, Ada!' });
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'replay', arn, '--json', '--data', server.dataDir], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'replay', arn, '--json', '--data', server.dataDir], {
+      cwd: repoRoot,
+      // On PostgreSQL the CLI reads the server's database, named by these variables.
+      env: { ...process.env, ...server.storeEnv },
+    });
     assert.deepEqual(json, JSON.parse(stdout));
     const upTo = await getJson(`${server.endpoint}/console/api/timeline?executionArn=${encodeURIComponent(arn)}&toEventId=3`);
     assert.deepEqual(upTo.json.steps.map((step: any) => step.eventId), [1, 2, 3]);
@@ -152,6 +156,44 @@ describe('console API', { timeout: 120_000 }, () => {
     assert.equal(messages.at(-1)!.data.type, 'ExecutionSucceeded');
     assert.ok(messages.every((message, index) => index === 0 || message.id > messages[index - 1].id), 'ids are increasing store positions');
   });
+
+  it(
+    'streams the events of an execution another server process runs on the same PostgreSQL database, and counts it',
+    { skip: TEST_STORE === 'postgres' ? false : 'one SQLite data folder has one server; on PostgreSQL several share the store' },
+    async () => {
+      const other = await startServer({ env: { ...server.storeEnv } });
+      const abort = new AbortController();
+      try {
+        const arn = exArn('greeter', 'elsewhere');
+        const response = await fetch(`${server.endpoint}/console/api/events?stateMachineArn=${encodeURIComponent(smArn('greeter'))}`, { signal: abort.signal });
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        await reader.read(); // the opening comment: subscribed
+        await sfnClient(other.endpoint).send(new StartExecutionCommand({ stateMachineArn: smArn('greeter'), name: 'elsewhere', input: '{"ok":false}' }));
+        const deadline = Date.now() + 15_000;
+        while (!text.includes('"ExecutionFailed"') && Date.now() < deadline) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+        const changes = text
+          .split('\n\n')
+          .filter((block) => block.includes('data: '))
+          .map((block) => JSON.parse(/^data: (.*)$/m.exec(block)![1]) as { type: string; executionArn?: string });
+        assert.deepEqual(
+          changes.filter((change) => change.executionArn === arn).map((change) => change.type).filter((type) => type.startsWith('Execution')),
+          ['ExecutionStarted', 'ExecutionFailed'],
+          text,
+        );
+        const { json } = await getJson(`${server.endpoint}/console/api/counts`);
+        assert.equal(json.counts[smArn('greeter')].FAILED, 2, 'ALPHA-3 and elsewhere');
+      } finally {
+        abort.abort();
+        await other.dispose();
+      }
+    },
+  );
 
   // Last: it stops the server.
   it('shuts down on SIGTERM while a browser holds an event stream open', async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on a fresh Debian machine with Node 20: npm packages, and
 # Debian's AWS CLI and boto3 (the e2e suite drives the real `aws stepfunctions` and boto3), Debian's
-# PostgreSQL server (the specs start a private cluster on 127.0.0.1: test/support/postgres.ts). Idempotent.
+# PostgreSQL server (the specs start a private cluster on 127.0.0.1: test/support/postgres.ts) and Debian's
+# chromium (the console's browser tests drive it with playwright-core; no browser download). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -25,5 +26,10 @@ fi
 if ! python3 -c 'import boto3' >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     (apt-get update && apt-get install -y python3-boto3) || echo "warning: could not install python3-boto3; the boto3 tests will fail"
+  fi
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    (apt-get update && apt-get install -y chromium) || echo "warning: could not install chromium; the console's browser tests will fail"
   fi
 fi

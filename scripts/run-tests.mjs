@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.spec.ts under libs/, apps/ and test/ with Node's test runner (through tsx),
 // shows the spec reporter, and ends with one line: `N passed, N failed[, N skipped]`.
-// `--unit` leaves out the suites that start the real server (test/e2e, test/crash);
+// `--unit` leaves out the suites that start the real server (test/e2e, test/crash, test/console);
 // `--unit-e2e` keeps libs/, apps/ and test/e2e, once, on SQLite (what CI runs again on Node 22).
 // PostgreSQL: the whole run shares one private cluster on 127.0.0.1 (test/support/with-postgres.ts
 // starts and stops it); the e2e and crash suites then run a second time on it
@@ -43,8 +43,11 @@ async function runPasses() {
     .filter((file) => !(unitOnly && isServerSuite(file)))
     .filter((file) => !unitAndE2e || !file.startsWith('test/') || file.startsWith('test/e2e'))
     .sort();
-  // store-selection picks its stores itself: once is enough.
-  const postgresSpecs = unitAndE2e ? [] : specs.filter((file) => isServerSuite(file) && !file.endsWith('store-selection.e2e.spec.ts'));
+  // store-selection picks its stores itself: once is enough. The browser suite (test/console)
+  // runs once too: the console's API it reads runs on both stores in test/e2e/console-api.
+  const postgresSpecs = unitAndE2e
+    ? []
+    : specs.filter((file) => isServerSuite(file) && !file.endsWith('store-selection.e2e.spec.ts') && !file.startsWith('test/console'));
 
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -64,7 +67,7 @@ async function runPasses() {
 }
 
 function isServerSuite(file) {
-  return file.startsWith('test/e2e') || file.startsWith('test/crash');
+  return file.startsWith('test/e2e') || file.startsWith('test/crash') || file.startsWith('test/console');
 }
 
 function runNodeTest(specs, env, tapFile) {

@@ -23,6 +23,7 @@ import { AuditController } from './audit/audit.controller';
 import { authProviders } from './auth/auth.providers';
 import { HealthController, READINESS, type Readiness } from './health/health.controller';
 import { MockConfigController } from './mock-config/mock-config.controller';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console/console.parts';
 import { AwsJsonController } from './aws-protocol/aws-json.controller';
 import type { CrashPoint, ServerConfig } from './config';
 import {
@@ -110,7 +111,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [AwsJsonController, AuditController, MockConfigController, HealthController],
+      controllers: [AwsJsonController, AuditController, MockConfigController, HealthController, ...CONSOLE_CONTROLLERS],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: READINESS, useValue: { recovered: false, stopping: false } satisfies Readiness },
@@ -150,6 +151,7 @@ export class AppModule {
         IntegrationsLifecycle,
         ...(telemetry ? [TelemetryService, { provide: APP_INTERCEPTOR, useClass: ApiCallSpanInterceptor }] : []),
         GrpcServer,
+        ...CONSOLE_PROVIDERS,
         ...handlers,
       ],
     };

@@ -3,6 +3,7 @@
 export { createProjections, ExecutionStatus } from './read-models/projections';
 export type {
   CreateProjectionsOptions,
+  ExecutionCount,
   ExecutionRecord,
   ListExecutionsRequest,
   Page,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
-import { machineArn, runArn, writeStory } from '../testing/read-model-story';
+import { assertNameSearchAndCounts, machineArn, runArn, writeNamedExecutions, writeStory } from '../testing/read-model-story';
 import { deletingArn, versionedArn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
 
@@ -113,6 +113,22 @@ describe('read models on PostgreSQL', () => {
       await postgresStore.close();
       await database.drop();
       rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+  it("answer the console's name search and counts as on SQLite", async () => {
+    const database = await createTestDatabase(cluster!.url);
+    const store = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const projections = await createProjections({ store });
+    try {
+      assert.deepEqual(await projections.countExecutionsByStatus(), [], 'no executions, no counts');
+      await writeNamedExecutions(store);
+      await caughtUp(store, projections);
+      await assertNameSearchAndCounts(projections);
+    } finally {
+      await projections.close();
+      await store.close();
+      await database.drop();
     }
   });
 

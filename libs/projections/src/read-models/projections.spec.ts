@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openInMemoryEventStore, openSqliteEventStore, type EventStore, type NewEvent } from '@stepstone/event-store';
 import { createProjections, type Projections } from './projections';
 import { stateMachineStreamId, type StateMachineEvent } from '../events/state-machine-events';
+import { assertNameSearchAndCounts, writeNamedExecutions } from '../testing/read-model-story';
 
 const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
 const executionArn = (machine: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
@@ -199,6 +200,24 @@ describe('projections on the SQLite store', () => {
     const appended = await store.append({ streamId: stateMachineStreamId('delta'), expectedRevision: 'no_stream', events: [created('delta', 9)] });
     assert.equal(await projections.waitForPosition(appended.position, 5000), true);
     assert.equal((await projections.getStateMachine(arn('delta')))?.name, 'delta');
+  });
+});
+
+describe("the console's name search and counts on the SQLite store", () => {
+  it('find names containing a text whatever its case, % and _ literal, and count executions per machine and status', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-projections-'));
+    const store = openSqliteEventStore({ file: path.join(dir, 'stepstone.db') });
+    const projections = await createProjections({ store });
+    try {
+      assert.deepEqual(await projections.countExecutionsByStatus(), [], 'no executions, no counts');
+      await writeNamedExecutions(store);
+      assert.equal(await projections.waitForPosition(await store.headPosition(), 5000), true);
+      await assertNameSearchAndCounts(projections);
+    } finally {
+      await projections.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

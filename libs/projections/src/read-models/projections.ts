@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-s
 import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { decodePageToken, encodePageToken } from './page-token';
 import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type SqliteBacked } from './read-model-backend';
-import { readModelStatements } from './read-model-statements';
+import { nameSearchPattern, readModelStatements } from './read-model-statements';
 import {
   toAlias,
   toVersion,
@@ -81,6 +81,15 @@ export interface ListExecutionsRequest extends PageRequest {
   readonly stateMachineVersionArn?: string;
   /** Only executions started through this alias (ListExecutions on an alias ARN). */
   readonly stateMachineAliasArn?: string;
+  /** Only executions whose name contains this text (case-insensitive): the console's search. */
+  readonly nameContains?: string;
+}
+
+/** How many executions of one state machine are in one status (the console's counts). */
+export interface ExecutionCount {
+  readonly stateMachineArn: string;
+  readonly status: ExecutionStatus;
+  readonly count: number;
 }
 
 /**
@@ -104,6 +113,8 @@ export interface Projections {
   getStateMachineAlias(stateMachineAliasArn: string): Promise<StateMachineAliasRecord | undefined>;
   /** In the order they were created. */
   listStateMachineAliases(request: VersionAliasPageRequest): Promise<Page<StateMachineAliasRecord>>;
+  /** Executions per state machine and status, for every machine that has any. */
+  countExecutionsByStatus(): Promise<ExecutionCount[]>;
   /** Who did what, when (oldest first). */
   queryAudit(query: AuditQuery): Promise<AuditPage>;
   /** Empties the read models and replays the whole feed; resolves when caught up with the head. */
@@ -207,6 +218,15 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     backend = sqlite;
   }
   const statements = readModelStatements[backend.dialect];
+  /** ListExecutions of one machine: by status, by name (the console's search), both, or neither. */
+  const executionsOfMachine = (request: ListExecutionsRequest) =>
+    request.nameContains !== undefined
+      ? request.statusFilter !== undefined
+        ? statements.executionsByNameAndStatus
+        : statements.executionsByName
+      : request.statusFilter !== undefined
+        ? statements.executionsByStatus
+        : statements.executions;
   let applied = await backend.checkpoint(checkpointName);
   let subscription: Subscription | undefined;
   let closed = false;
@@ -346,11 +366,17 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
         ? status
           ? await backend.query<ExecutionRow>(byArn.byStatus, { arn: byArn.arn, status, limit: limit + 1, offset })
           : await backend.query<ExecutionRow>(byArn.all, { arn: byArn.arn, limit: limit + 1, offset })
-        : status
-          ? await backend.query<ExecutionRow>(statements.executionsByStatus, { stateMachineArn: request.stateMachineArn, status, limit: limit + 1, offset })
-          : await backend.query<ExecutionRow>(statements.executions, { stateMachineArn: request.stateMachineArn, limit: limit + 1, offset });
+        : await backend.query<ExecutionRow>(executionsOfMachine(request), {
+            stateMachineArn: request.stateMachineArn,
+            limit: limit + 1,
+            offset,
+            ...(status !== undefined ? { status } : {}),
+            ...(request.nameContains !== undefined ? { pattern: nameSearchPattern(request.nameContains) } : {}),
+          });
       return page(rows, offset, limit, toExecution);
     },
+
+    countExecutionsByStatus: () => backend.query<ExecutionCount>(statements.executionCounts, {}),
 
     async countRunningExecutions(stateMachineArn) {
       const [row] = await backend.query<{ count: number }>(statements.runningExecutionCount, { stateMachineArn });

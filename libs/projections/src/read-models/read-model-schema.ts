@@ -92,6 +92,17 @@ const indexesOnAddedColumns = `
     ON read_executions (state_machine_alias_arn, start_date DESC, start_position DESC) WHERE state_machine_alias_arn IS NOT NULL;
 `;
 
+/**
+ * Indexes added after the tables' first version (PostgreSQL: migration 3), created on open.
+ * By machine and status, in list order: ListExecutions with a statusFilter reads it in order,
+ * and the console's counts per machine and status (read at each change it is shown) count it
+ * without reading the rows, inputs and outputs included.
+ */
+const addedIndexes = `
+  CREATE INDEX IF NOT EXISTS read_executions_by_machine_status
+    ON read_executions (state_machine_arn, status, start_date DESC, start_position DESC);
+`;
+
 /** Columns added after the table's first version: files written before get them on open. */
 const addedColumns: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
   ['read_executions', 'redrive_count', 'INTEGER NOT NULL DEFAULT 0'],
@@ -114,6 +125,7 @@ export function migrateReadModels(db: Database.Database): boolean {
     if (!columns.some((present) => present.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
   }
   db.exec(indexesOnAddedColumns);
+  db.exec(addedIndexes);
   const added = READ_MODEL_TABLES.some((table) => !existing.has(table));
   const progressed = (db.prepare<[], number>(`SELECT coalesce(max(position), 0) FROM ${CHECKPOINT_TABLE}`).pluck().get() ?? 0) > 0;
   return added && progressed;
@@ -224,4 +236,5 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
       CREATE INDEX read_state_machine_aliases_by_machine ON read_state_machine_aliases (machine, position);
     `,
   },
+  { version: 3, sql: addedIndexes },
 ];

@@ -10,6 +10,7 @@ import {
   type Compilable,
   type CompiledQuery,
   type Generated,
+  sql,
 } from 'kysely';
 
 /**
@@ -393,7 +394,47 @@ const definitions = {
       .orderBy('position', 'asc')
       .limit(param<number>('limit'))
       .offset(param<number>('offset')),
+  // The console's name search. LIKE with an escaped pattern (`nameSearchPattern`) because it is
+  // written the same in both dialects (SQLite's instr and PostgreSQL's strpos differ).
+  executionsByName: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_executions')
+      .selectAll()
+      .where('state_machine_arn', '=', param('stateMachineArn'))
+      .where(sql<boolean>`lower(name) like ${param('pattern')} escape '\\'`)
+      .orderBy('start_date', 'desc')
+      .orderBy('start_position', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
+  executionsByNameAndStatus: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_executions')
+      .selectAll()
+      .where('state_machine_arn', '=', param('stateMachineArn'))
+      .where('status', '=', param('status'))
+      .where(sql<boolean>`lower(name) like ${param('pattern')} escape '\\'`)
+      .orderBy('start_date', 'desc')
+      .orderBy('start_position', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
+  // The console's counts. `count(*)` is a BIGINT on PostgreSQL: the backend reads it as a number.
+  executionCounts: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_executions')
+      .select((eb) => ['state_machine_arn as stateMachineArn', 'status', eb.fn.countAll<number>().as('count')])
+      .groupBy(['state_machine_arn', 'status'])
+      .orderBy('state_machine_arn')
+      .orderBy('status'),
 } satisfies Record<string, (db: Kysely<ReadModelTables>) => Compilable>;
+
+/**
+ * The LIKE pattern (escape character `\`) of names containing `text`, case-insensitively: `%`
+ * and `_` in the text match themselves. Both sides are lower-cased: SQLite's `lower` folds
+ * ASCII letters only, so other letters match case-sensitively there.
+ */
+export function nameSearchPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
 
 export type StatementName = keyof typeof definitions;
 export type ReadModelStatements = Readonly<Record<StatementName, NamedStatement>>;

@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { hashDefinition, type EventStore, type NewEvent } from '@stepstone/event-store';
+import type { Projections } from '../read-models/projections';
 
 // A short history touching every read model (state machines, executions, audit), shared by the
 // read-model specs on SQLite and on PostgreSQL. Not exported from the lib's index.
@@ -66,3 +68,57 @@ export async function writeStory(store: EventStore): Promise<void> {
   await store.append({ streamId: 'state-machine-orders', expectedRevision: 2, events: with_(bob, { type: 'StateMachineDeleted', data: { v: 1, deletionDate: 'd' } }) });
 }
 
+
+export const namesMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:names';
+export const otherMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:other';
+
+/**
+ * Executions for the console's name search and counts: started in this order (so listed newest
+ * first in reverse), `succeeded` ones closed. `_` is allowed in AWS names, `%` and `\` are not.
+ */
+export const namedExecutions = [
+  { machine: 'names', name: 'Order_1', succeeded: true },
+  { machine: 'names', name: 'order-2', succeeded: false },
+  { machine: 'names', name: 'ORDERLY', succeeded: true },
+  { machine: 'names', name: 'border', succeeded: false },
+  { machine: 'names', name: 'other', succeeded: false },
+  { machine: 'other', name: 'order-9', succeeded: true },
+] as const;
+
+export async function writeNamedExecutions(store: EventStore): Promise<void> {
+  for (const { machine, name, succeeded } of namedExecutions) {
+    const executionArn = `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
+    const stateMachineArn = `arn:aws:states:us-east-1:123456789012:stateMachine:${machine}`;
+    const started = { type: 'ExecutionStarted', data: historyEvent('ExecutionStarted', 1, { executionStartedEventDetails: { input: '{}' } }, { start: { executionArn, stateMachineArn, name, type: 'STANDARD', definition } }) };
+    const closed = { type: 'ExecutionSucceeded', data: historyEvent('ExecutionSucceeded', 2, { executionSucceededEventDetails: { output: '{}' } }) };
+    await store.append({ streamId: `execution-${machine}:${name}`, expectedRevision: 'no_stream', chainSeed: hashDefinition(definition), events: succeeded ? [started, closed] : [started] });
+  }
+}
+
+/** What the console's name search and counts answer over `writeNamedExecutions`, on any backend. */
+export async function assertNameSearchAndCounts(projections: Projections): Promise<void> {
+  const names = async (nameContains: string, more: { statusFilter?: 'RUNNING' | 'SUCCEEDED'; stateMachineArn?: string } = {}) =>
+    (await projections.listExecutions({ stateMachineArn: more.stateMachineArn ?? namesMachineArn, nameContains, ...(more.statusFilter ? { statusFilter: more.statusFilter } : {}) })).items.map(
+      (execution) => execution.name,
+    );
+  assert.deepEqual(await names('ORDER'), ['border', 'ORDERLY', 'order-2', 'Order_1'], 'case-insensitive, anywhere in the name, newest first');
+  assert.deepEqual(await names('r_'), ['Order_1'], '_ matches itself, not any character');
+  assert.deepEqual(await names('%'), [], '% matches itself, not any text');
+  assert.deepEqual(await names('\\'), [], 'the escape character is escaped too');
+  assert.deepEqual(await names('order', { statusFilter: 'SUCCEEDED' }), ['ORDERLY', 'Order_1']);
+  assert.deepEqual(await names('order', { statusFilter: 'RUNNING' }), ['border', 'order-2']);
+  assert.deepEqual(await names('order', { stateMachineArn: otherMachineArn }), ['order-9'], 'one state machine only');
+  assert.deepEqual(await names('zzz'), []);
+  const first = await projections.listExecutions({ stateMachineArn: namesMachineArn, nameContains: 'order', maxResults: 3 });
+  assert.deepEqual(first.items.map((execution) => execution.name), ['border', 'ORDERLY', 'order-2']);
+  assert.ok(first.nextToken);
+  const second = await projections.listExecutions({ stateMachineArn: namesMachineArn, nameContains: 'order', maxResults: 3, nextToken: first.nextToken });
+  assert.deepEqual(second.items.map((execution) => execution.name), ['Order_1']);
+  assert.equal(second.nextToken, undefined);
+
+  assert.deepEqual(await projections.countExecutionsByStatus(), [
+    { stateMachineArn: namesMachineArn, status: 'RUNNING', count: 3 },
+    { stateMachineArn: namesMachineArn, status: 'SUCCEEDED', count: 2 },
+    { stateMachineArn: otherMachineArn, status: 'SUCCEEDED', count: 1 },
+  ]);
+}

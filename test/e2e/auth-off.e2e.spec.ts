@@ -14,7 +14,7 @@ function startRefused(env: Record<string, string>): Promise<{ code: number | nul
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: '0', STEPSTONE_DATA: path.join(repoRoot, '.tmp', 'never-created'), ...env },
+      env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', STEPSTONE_DATA: path.join(repoRoot, '.tmp', 'never-created'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -82,7 +82,7 @@ describe('binding without authentication', () => {
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, HOST: '0.0.0.0', PORT: '0', STEPSTONE_ALLOW_INSECURE: '1', STEPSTONE_DATA: dataDir },
+      env: { ...process.env, HOST: '0.0.0.0', PORT: '0', STEPSTONE_GRPC_PORT: '0', STEPSTONE_ALLOW_INSECURE: '1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -19,7 +19,7 @@ describe('one server per SQLite data folder', () => {
     const second = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
         cwd: repoRoot,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: server!.dataDir },
+        env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: server!.dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

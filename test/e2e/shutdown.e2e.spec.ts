@@ -33,7 +33,7 @@ async function launch(command: string, args: string[], dataDir?: string): Promis
   const out = openSync(logFile, 'w');
   const child = spawn(command, args, {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: dir, STEPSTONE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: dir, STEPSTONE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', out, out],
     detached: true,
   });
@@ -55,13 +55,14 @@ async function launch(command: string, args: string[], dataDir?: string): Promis
   return { child, endpoint, dataDir: dir, output: log, exit };
 }
 
-/** The pid of the node process running main.ts under `root` (npm → sh → node). */
+/** The pid of the node process running the server under `root` (npm → sh → node bin/stepstone.mjs serve). */
 function serverPidUnder(root: number): number {
   const queue = [root];
   while (queue.length > 0) {
     const pid = queue.shift() as number;
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    if (path.basename(argv[0]) === 'node' && argv.includes('apps/server/src/main.ts')) return pid;
+    const runsServer = argv.includes('apps/server/src/main.ts') || (argv.includes('serve') && argv.some((arg) => arg.endsWith('bin/stepstone.mjs')));
+    if (path.basename(argv[0]) === 'node' && runsServer) return pid;
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
       if (children !== '') queue.push(...children.split(' ').map(Number));

@@ -18,7 +18,7 @@ async function runUntilExit(env: Record<string, string>, timeoutMs = 20_000): Pr
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: dataDir, ...env },
+      env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: dataDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -36,6 +36,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...process.env,
     ...options.env,
     PORT: '0',
+    // The gRPC API too takes a free port unless the caller names one: test servers run side by side.
+    STEPSTONE_GRPC_PORT: options.env?.STEPSTONE_GRPC_PORT ?? '0',
     HOST: '127.0.0.1',
     STEPSTONE_DATA: dataDir,
     ...(options.clock !== 'real' ? { STEPSTONE_CLOCK: 'fast' } : {}),

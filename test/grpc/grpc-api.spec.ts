@@ -4,7 +4,7 @@ import path from 'node:path';
 import { credentials, loadPackageDefinition, makeGenericClientConstructor, status, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
-import { GrpcCallError, grpcTestClient, type GrpcStream, type GrpcTestClient } from '../support/grpc-client';
+import { expectGrpcError, grpcTestClient, type GrpcStream, type GrpcTestClient } from '../support/grpc-client';
 import { rawCall, startServer, type RunningServer } from '../support/server';
 
 /**
@@ -14,18 +14,6 @@ import { rawCall, startServer, type RunningServer } from '../support/server';
  */
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepstone';
 const ACCOUNT_PREFIX = 'arn:aws:states:us-east-1:123456789012';
-
-async function expectError(promise: Promise<unknown>, name: string, code: status): Promise<GrpcCallError> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${name}, the call succeeded`),
-    (failure: unknown) => failure,
-  );
-  assert.ok(error instanceof GrpcCallError, `not a gRPC error: ${String(error)}`);
-  assert.equal(error.name, name, error.message);
-  assert.equal(error.trailerName, name);
-  assert.equal(error.code, code, `${name}: code ${error.code}`);
-  return error;
-}
 
 /** Every message until the stream ends. */
 async function drain(stream: GrpcStream): Promise<Array<Record<string, unknown>>> {
@@ -103,7 +91,7 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
     for (const { action, body, code } of cases) {
       const http = await rawCall(server.endpoint, `AWSStepFunctions.${action}`, JSON.stringify(body));
       assert.equal(http.status, 400, `${action} over HTTP: ${JSON.stringify(http.json)}`);
-      const error = await expectError(client.call(action, body), http.json.__type, code);
+      const error = await expectGrpcError(client.call(action, body), http.json.__type, code);
       assert.equal(error.message, http.json.message, action);
     }
     const listed = await client.call('ListStateMachines', {});
@@ -115,12 +103,12 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
     const created = await client.call('CreateStateMachine', { name: 'greeter', definition, roleArn: ROLE_ARN, type: 'EXPRESS' });
     assert.equal(created.stateMachineArn, `${ACCOUNT_PREFIX}:stateMachine:greeter`);
     assert.equal(typeof created.creationDate, 'number');
-    await expectError(
+    await expectGrpcError(
       client.call('CreateStateMachine', { name: 'greeter', definition: definition.replace('hi', 'hello'), roleArn: ROLE_ARN, type: 'EXPRESS' }),
       'StateMachineAlreadyExists',
       status.ALREADY_EXISTS,
     );
-    await expectError(client.call('StartExecution', { stateMachineArn: created.stateMachineArn, input: 'not json' }), 'InvalidExecutionInput', status.INVALID_ARGUMENT);
+    await expectGrpcError(client.call('StartExecution', { stateMachineArn: created.stateMachineArn, input: 'not json' }), 'InvalidExecutionInput', status.INVALID_ARGUMENT);
     const sync = await client.call('StartSyncExecution', { stateMachineArn: created.stateMachineArn, input: '{"who":"grpc"}' });
     assert.equal(sync.status, 'SUCCEEDED');
     assert.deepEqual(JSON.parse(sync.output as string), { greeting: 'hi grpc' });
@@ -131,11 +119,11 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
   });
 
   it('WatchExecution refuses what it cannot watch, with AWS’s error names', async () => {
-    await expectError(drain(client.stream('WatchExecution', { executionArn: 'arn:nope' })), 'InvalidArn', status.INVALID_ARGUMENT);
-    await expectError(drain(client.stream('WatchExecution', { executionArn: `${ACCOUNT_PREFIX}:execution:no-such-machine:x` })), 'ExecutionDoesNotExist', status.NOT_FOUND);
-    await expectError(drain(client.stream('WatchExecution', {})), 'ValidationException', status.INVALID_ARGUMENT);
-    await expectError(drain(client.stream('WatchExecutions', { stateMachineArn: `${ACCOUNT_PREFIX}:stateMachine:no-such-machine` })), 'StateMachineDoesNotExist', status.NOT_FOUND);
-    await expectError(drain(client.stream('PollActivityTasks', { activityArn: `${ACCOUNT_PREFIX}:activity:no-such-activity` })), 'ActivityDoesNotExist', status.NOT_FOUND);
+    await expectGrpcError(drain(client.stream('WatchExecution', { executionArn: 'arn:nope' })), 'InvalidArn', status.INVALID_ARGUMENT);
+    await expectGrpcError(drain(client.stream('WatchExecution', { executionArn: `${ACCOUNT_PREFIX}:execution:no-such-machine:x` })), 'ExecutionDoesNotExist', status.NOT_FOUND);
+    await expectGrpcError(drain(client.stream('WatchExecution', {})), 'ValidationException', status.INVALID_ARGUMENT);
+    await expectGrpcError(drain(client.stream('WatchExecutions', { stateMachineArn: `${ACCOUNT_PREFIX}:stateMachine:no-such-machine` })), 'StateMachineDoesNotExist', status.NOT_FOUND);
+    await expectGrpcError(drain(client.stream('PollActivityTasks', { activityArn: `${ACCOUNT_PREFIX}:activity:no-such-activity` })), 'ActivityDoesNotExist', status.NOT_FOUND);
   });
 
   it('WatchExecutions streams the status changes of the machine’s executions, and only those', async () => {

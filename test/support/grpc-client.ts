@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { credentials, loadPackageDefinition, Metadata, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type protobuf from 'protobufjs';
@@ -37,6 +38,22 @@ export class GrpcCallError extends Error {
   }
   /** What the conformance runner checks to tell an API error from a crash (the SDK's marker). */
   readonly $metadata = {};
+}
+
+/**
+ * The call fails with AWS's error `name` (in the status details and the `stepstone-error-name`
+ * trailer) and the gRPC `code` grpc-errors.ts gives that name; answers the error.
+ */
+export async function expectGrpcError(promise: Promise<unknown>, name: string, code: number): Promise<GrpcCallError> {
+  const error = await promise.then(
+    () => assert.fail(`expected ${name}, the call succeeded`),
+    (failure: unknown) => failure,
+  );
+  assert.ok(error instanceof GrpcCallError, `not a gRPC error: ${String(error)}`);
+  assert.equal(error.name, name, error.message);
+  assert.equal(error.trailerName, name);
+  assert.equal(error.code, code, `${name}: code ${error.code}`);
+  return error;
 }
 
 type UnaryRpc = (

@@ -14,6 +14,9 @@ export const PROTO_FILES = [
   'google/rpc/error_details.proto',
 ] as const;
 
+/** The services holding the AWS actions and the streams, by full name. */
+export const STEPSTONE_SERVICES = ['stepstone.v1.StateMachines', 'stepstone.v1.Executions', 'stepstone.v1.Activities'] as const;
+
 /**
  * How messages become JavaScript objects, on the server and in clients built from the same
  * files: lowerCamelCase field names (AWS's JSON names), unset fields absent (proto3 `optional`

@@ -23,7 +23,7 @@ import type { ServerConfig } from '../config';
 import { ARNS, CONFIG, EVENT_STORE } from '../infrastructure/tokens';
 import { authenticateCall, type GrpcCallInfo } from './grpc-call-context';
 import { toServiceError } from './grpc-errors';
-import { loadStepstonePackage, loadStepstoneRoot } from './grpc-protos';
+import { STEPSTONE_SERVICES, loadStepstonePackage, loadStepstoneRoot } from './grpc-protos';
 import { unaryAction } from './grpc-unary';
 import { pollActivityTasks } from './poll-activity-tasks';
 import { streamCall, type StreamCall } from './stream-call';
@@ -39,7 +39,7 @@ const STREAM_ACTIONS: Readonly<Record<string, string>> = {
   PollActivityTasks: 'GetActivityTask',
 };
 
-const SERVICES = ['stepstone.v1.StateMachines', 'stepstone.v1.Executions', 'stepstone.v1.Activities'] as const;
+const SERVICES = STEPSTONE_SERVICES;
 
 /**
  * The gRPC API (`stepstone.v1`, proto/): in the server's process, on its own port

@@ -77,6 +77,10 @@ describe('store selection: a store that cannot be used is one line and exit 1', 
       [{ STEPSTONE_STORE: 'postgres' }, /^stepstone: STEPSTONE_STORE=postgres needs STEPSTONE_POSTGRES_URL/],
       [{ STEPSTONE_STORE: 'mysql' }, /^stepstone: STEPSTONE_STORE must be 'sqlite', 'postgres' or 'kurrentdb', got 'mysql'/],
       [{ STEPSTONE_STORE: 'kurrentdb' }, /^stepstone: STEPSTONE_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING/],
+      [
+        { STEPSTONE_STORE: 'kurrentdb', KURRENTDB_CONNECTION_STRING: 'kurrentdb://127.0.0.1:2113?tls=false' },
+        /^stepstone: STEPSTONE_STORE=kurrentdb also needs STEPSTONE_POSTGRES_URL/,
+      ],
     ];
     const results = await Promise.all(cases.map(([env]) => runUntilExit(env)));
     results.forEach(({ code, output }, index) => {
@@ -94,6 +98,26 @@ describe('store selection: PostgreSQL', () => {
   });
   after(async () => {
     await cluster?.release();
+  });
+
+  it('kurrentdb with its index on this PostgreSQL and no KurrentDB listening: one line, exit 1, within the connect deadline', async () => {
+    const database = await createTestDatabase(cluster!.url);
+    try {
+      const port = await closedPort();
+      const { code, output, ms } = await runUntilExit({
+        STEPSTONE_STORE: 'kurrentdb',
+        KURRENTDB_CONNECTION_STRING: `kurrentdb://admin:secret@127.0.0.1:${port}?tls=false`,
+        STEPSTONE_POSTGRES_URL: database.url,
+      });
+      assert.equal(code, 1, output);
+      const lines = output.trim().split('\n');
+      assert.equal(lines.length, 1, output);
+      assert.match(lines[0], new RegExp(`^stepstone: cannot open the kurrentdb store at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}: KurrentDB \\(KURRENTDB_CONNECTION_STRING\\): `));
+      assert.doesNotMatch(output, /secret/, 'the password is never printed');
+      assert.ok(ms < 15_000, `exited after ${ms} ms`);
+    } finally {
+      await database.drop();
+    }
   });
 
   it('logs the store it uses and runs an execution on it', async () => {

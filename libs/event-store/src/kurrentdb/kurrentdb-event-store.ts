@@ -1,4 +1,5 @@
 import type { AllStreamSubscription, Filter, KurrentDBClient, Position } from '@kurrent/kurrentdb-client';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   checkExpectedRevision,
@@ -65,6 +66,8 @@ interface IndexRecord {
 
 /** Events read from $all per page while indexing or reading the feed. */
 const PAGE = 500;
+/** Conflicts an append with 'any' or 'stream_exists' retries before it gives up. */
+const MAX_RETRIES = 100;
 
 /**
  * The EventStore port on KurrentDB (`@kurrent/kurrentdb-client`), with a position index in
@@ -272,14 +275,21 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
     return found;
   };
 
+  /** Names each append attempt, for its events' ids (eventIdFor): this instance, then a counter. */
+  const instance = randomUUID();
+  let attempts = 0;
+
   const appendOne = async (prepared: PreparedAppend): Promise<AppendResult | WrongExpectedVersionError> => {
-    for (;;) {
+    for (let retries = 0; ; retries += 1) {
+      // 'any' retries while other writers keep winning; a stream whose last event is not Stepstone's never settles.
+      if (retries > MAX_RETRIES) throw new Error(`kurrentdb store: gave up appending to '${prepared.streamId}' after ${MAX_RETRIES} conflicts`);
       const last = await lastOf(prepared.streamId);
       const conflict = checkExpectedRevision(prepared.streamId, prepared.expectedRevision, last?.revision);
       if (conflict) return conflict;
       const rows = chainEvents(prepared.events, prepared.streamId, (last?.revision ?? -1) + 1, last?.hash ?? prepared.chainSeed);
+      const attempt = (attempts += 1);
       try {
-        await kurrent.appendToStream(namespace + prepared.streamId, rows.map(toKurrentEvent), { streamState: streamStateFor(last?.revision), deadline });
+        await kurrent.appendToStream(namespace + prepared.streamId, rows.map((row) => toKurrentEvent(row, `${instance}:${attempt}`)), { streamState: streamStateFor(last?.revision), deadline });
       } catch (error) {
         if (!isKurrentWrongExpectedVersion(error)) throw error;
         const refused = translateWrongExpectedVersion(error, prepared.streamId, prepared.expectedRevision);
@@ -299,15 +309,19 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
     assertOpen();
     const limit = readOptions.maxCount === undefined || readOptions.maxCount === Number.POSITIVE_INFINITY ? null : Math.max(0, Math.trunc(readOptions.maxCount));
     if (limit === 0) return [];
-    const result = await pool.query<IndexRecord>(`SELECT * FROM ${KURRENT_POSITIONS_TABLE} WHERE position > $1 ORDER BY position ASC LIMIT $2`, [
-      Math.max(0, readOptions.fromPosition),
-      limit,
+    const fromPosition = Math.max(0, readOptions.fromPosition);
+    // The row AT fromPosition too, when there is one: the $all read starts from its position, so
+    // the first wanted event is found whether KurrentDB's read from a position includes it or not.
+    const result = await pool.query<IndexRecord>(`SELECT * FROM ${KURRENT_POSITIONS_TABLE} WHERE position >= $1 ORDER BY position ASC LIMIT $2`, [
+      fromPosition,
+      limit === null ? null : limit + 1,
     ]);
-    const rows = result.rows;
+    const anchor = result.rows[0] && Number(result.rows[0].position) === fromPosition ? result.rows[0] : undefined;
+    const rows = (anchor ? result.rows.slice(1) : result.rows).slice(0, limit ?? undefined);
     if (rows.length === 0) return [];
     const wanted = new Map(rows.map((row) => [`${row.commit_position}/${row.prepare_position}`, row]));
     const found: RecordedEvent[] = [];
-    let from: Position = kurrentPositionOf(rows[0]);
+    let from: Position | typeof START = anchor ? kurrentPositionOf(anchor) : START;
     const end = kurrentPositionOf(rows[rows.length - 1]);
     scan: for (;;) {
       let read = 0;

@@ -8,7 +8,7 @@ import {
   assignPositions,
   comparePositions,
   envelopeOf,
-  eventIdFromHash,
+  eventIdFor,
   fromKurrentEvent,
   fromKurrentRevision,
   isKurrentWrongExpectedVersion,
@@ -111,18 +111,18 @@ describe('KurrentDB mapping: events', () => {
   const rows = chainEvents(prepared.events, prepared.streamId, 0, prepared.chainSeed);
 
   it('writes JSON events whose ids derive from their hashes, the chain in the metadata envelope', () => {
-    const [first, second] = rows.map(toKurrentEvent);
+    const [first, second] = rows.map((row) => toKurrentEvent(row, 'store-a:1'));
     assert.equal(first.contentType, 'application/json');
     assert.equal(first.type, 'ExecutionStarted');
     assert.deepEqual(first.data, { a: { '10': 'ten', '9': 'nine' }, b: 2, list: [1, 'two', null] });
     assert.deepEqual(first.metadata, { stepstone: 1, hash: rows[0].hash, previousHash: prepared.chainSeed, metadata: { causedBy: 'api' } });
     assert.deepEqual(second.metadata, { stepstone: 1, hash: rows[1].hash, previousHash: rows[0].hash, metadata: {} });
-    assert.equal(first.id, eventIdFromHash(rows[0].hash));
+    assert.equal(first.id, eventIdFor(rows[0].hash, 'store-a:1'));
     assert.notEqual(first.id, second.id);
   });
 
   it('reads back the same event, whose stored hash still verifies after the JSON round trip', () => {
-    const read = rows.map((row, index) => fromKurrentEvent(storedInKurrent(toKurrentEvent(row), 'ns-execution-m:1', index), 'execution-m:1', 10 + index)!);
+    const read = rows.map((row, index) => fromKurrentEvent(storedInKurrent(toKurrentEvent(row, 'store-a:1'), 'ns-execution-m:1', index), 'execution-m:1', 10 + index)!);
     assert.deepEqual(
       read.map((event) => [event.streamId, event.revision, event.position, event.type]),
       [
@@ -140,14 +140,14 @@ describe('KurrentDB mapping: events', () => {
   });
 
   it('an event edited in KurrentDB fails verification: hashes are read, not recomputed', () => {
-    const stored = storedInKurrent(toKurrentEvent(rows[0]), 'execution-m:1', 0);
+    const stored = storedInKurrent(toKurrentEvent(rows[0], 'store-a:1'), 'execution-m:1', 0);
     const edited = fromKurrentEvent({ ...stored, data: { b: 3 } }, 'execution-m:1', 1)!;
     assert.equal(edited.hash, rows[0].hash);
     assert.equal(verifyStreamChain([edited], { chainSeed: prepared.chainSeed }).ok, false);
   });
 
   it('ignores events that are not Stepstone’s: no envelope, binary, another envelope version', () => {
-    const base = storedInKurrent(toKurrentEvent(rows[0]), 'execution-m:1', 0);
+    const base = storedInKurrent(toKurrentEvent(rows[0], 'store-a:1'), 'execution-m:1', 0);
     assert.ok(envelopeOf(base));
     assert.equal(fromKurrentEvent({ ...base, metadata: { $correlationId: 'x' } }, 'execution-m:1', 1), undefined);
     assert.equal(fromKurrentEvent({ ...base, metadata: undefined }, 'execution-m:1', 1), undefined);
@@ -155,13 +155,17 @@ describe('KurrentDB mapping: events', () => {
     assert.equal(fromKurrentEvent({ ...base, metadata: { ...(base.metadata as object), stepstone: 2 } }, 'execution-m:1', 1), undefined);
   });
 
-  it('event ids are RFC 9562 version-8 UUIDs, the same for the same hash', () => {
-    const id = eventIdFromHash(rows[0].hash);
+  it('event ids are RFC 9562 version-8 UUIDs: the same for a retry of one attempt, apart for two writers of identical events', () => {
+    const id = eventIdFor(rows[0].hash, 'store-a:1');
     assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.equal(eventIdFromHash(rows[0].hash), id);
-    assert.equal(id.replace(/-/g, '').slice(0, 12), rows[0].hash.slice(0, 12));
-    assert.equal(eventIdFromHash('f'.repeat(64)), 'ffffffff-ffff-8fff-bfff-ffffffffffff');
-    assert.throws(() => eventIdFromHash('not-hex'), TypeError);
+    assert.equal(eventIdFor(rows[0].hash, 'store-a:1'), id, 'a retried attempt is recognised by KurrentDB');
+    // Two processes deciding the same events for one execution (the same timer firing): were
+    // their ids equal, KurrentDB would take the second append for a retry and report success.
+    assert.notEqual(eventIdFor(rows[0].hash, 'store-b:1'), id);
+    assert.notEqual(eventIdFor(rows[0].hash, 'store-a:2'), id);
+    assert.notEqual(eventIdFor(rows[1].hash, 'store-a:1'), id);
+    assert.throws(() => eventIdFor('not-hex', 'store-a:1'), TypeError);
+    assert.throws(() => eventIdFor(rows[0].hash, ''), TypeError);
   });
 
   it('maps KurrentDB stream names to port streams within the namespace, never system streams', () => {

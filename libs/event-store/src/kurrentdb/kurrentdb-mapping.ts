@@ -3,7 +3,7 @@
 // client's own values (its constants.ts), spelled out for that reason.
 import type { AppendStreamState, EventData, JSONEventType, Position } from '@kurrent/kurrentdb-client';
 import { WrongExpectedVersionError, type ExpectedRevision, type RecordedEvent } from '../event-store';
-import { canonicalJson } from '../hash-chain';
+import { canonicalJson, hexDigest } from '../hash-chain';
 import type { ChainedRow } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 
@@ -63,14 +63,18 @@ export function readDirection(direction: 'forwards' | 'backwards' | undefined): 
 }
 
 /**
- * A deterministic event id (KurrentDB wants a UUID per event; the house never lets a library
- * pick ids): the first 128 bits of the event's hash, shaped as an RFC 9562 version-8 UUID. The
- * hash covers stream, revision and predecessor, so ids are unique in the store, and a retried
- * append (a lost reply) sends the same ids, which KurrentDB's idempotency check recognises.
+ * The id of an event in one append attempt (KurrentDB wants a UUID per event): the first 128
+ * bits of sha256(event hash, attempt), shaped as an RFC 9562 version-8 UUID. Not the event hash
+ * alone: KurrentDB takes an append whose ids it already holds at that revision for a retry of
+ * the same write and reports success, so two processes that decided identical events for one
+ * execution (both firing the same timer) would both "win" and both run the effects. The attempt
+ * (the store instance's id and a counter) keeps their ids apart, while a retry of one attempt
+ * by the client (a lost reply) sends the same ids and stays idempotent.
  */
-export function eventIdFromHash(hash: string): string {
+export function eventIdFor(hash: string, attempt: string): string {
   if (!/^[0-9a-f]{32,}$/.test(hash)) throw new TypeError(`an event hash is lowercase hex, got '${hash}'`);
-  const hex = hash.slice(0, 32).split('');
+  if (attempt.length === 0) throw new TypeError('an append attempt needs an id');
+  const hex = hexDigest('sha256', `${hash}\n${attempt}`).slice(0, 32).split('');
   hex[12] = '8'; // version 8: custom
   hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16); // variant 10xx
   const text = hex.join('');
@@ -81,7 +85,7 @@ export function eventIdFromHash(hash: string): string {
  * A chained event as KurrentDB's EventData: `application/json` so KurrentDB's own tools
  * (UI, projections) read it, the port's metadata wrapped in the envelope with the chain.
  */
-export function toKurrentEvent(row: ChainedRow): EventData<JSONEventType> {
+export function toKurrentEvent(row: ChainedRow, attempt: string): EventData<JSONEventType> {
   const envelope: StepstoneEnvelope = {
     stepstone: ENVELOPE_VERSION,
     hash: row.hash,
@@ -89,7 +93,7 @@ export function toKurrentEvent(row: ChainedRow): EventData<JSONEventType> {
     metadata: JSON.parse(row.metadataJson) as Record<string, unknown>,
   };
   return {
-    id: eventIdFromHash(row.hash),
+    id: eventIdFor(row.hash, attempt),
     contentType: 'application/json',
     type: row.type,
     data: JSON.parse(row.dataJson) as JSONEventType['data'],

@@ -21,9 +21,9 @@ export interface ServerProcess {
   output(): string;
 }
 
-export async function launchServer(dataDir: string, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
+export async function launchServer(dataDir: string, nodeFlags: readonly string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
   // Recovery of 100,000 parked executions runs before the port opens: allow it time.
-  const server = await startServer({ dataDir, nodeFlags, startTimeoutMs: 120_000 });
+  const server = await startServer({ dataDir, nodeFlags, env, startTimeoutMs: 120_000 });
   return {
     endpoint: server.endpoint,
     pid: server.pid,
@@ -33,9 +33,7 @@ export async function launchServer(dataDir: string, nodeFlags: readonly string[]
       return kib / 1024;
     },
     cpuMicros() {
-      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks.
-      const fields = readFileSync(`/proc/${server.pid()}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS_PER_SECOND);
+      return processCpuMicros(server.pid());
     },
     kill: server.kill,
     async restart() {
@@ -45,4 +43,17 @@ export async function launchServer(dataDir: string, nodeFlags: readonly string[]
     },
     output: server.output,
   };
+}
+
+/** CPU time (user + system) a process used so far, in microseconds (Linux /proc); 0 once it is gone. */
+export function processCpuMicros(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks.
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS_PER_SECOND);
 }

@@ -87,6 +87,27 @@ describe('store selection: a store that cannot be used is one line and exit 1', 
   });
 });
 
+describe('store selection: KurrentDB', () => {
+  it('needs STEPSTONE_POSTGRES_URL too: its position index and read models live in PostgreSQL', async () => {
+    const { code, output } = await runUntilExit({ STEPSTONE_STORE: 'kurrentdb', KURRENTDB_CONNECTION_STRING: 'kurrentdb://127.0.0.1:2113?tls=false' });
+    assert.equal(code, 1, output);
+    assert.equal(output.trim().split('\n').length, 1, output);
+    assert.match(output.trim(), /^stepstone: STEPSTONE_STORE=kurrentdb also needs STEPSTONE_POSTGRES_URL/);
+  });
+
+  it('a connection string that is not KurrentDB’s: one line naming the variable, before connecting to anything', async () => {
+    const { code, output } = await runUntilExit({
+      STEPSTONE_STORE: 'kurrentdb',
+      KURRENTDB_CONNECTION_STRING: 'http://127.0.0.1:2113',
+      // Nothing listens here: the connection string is refused before PostgreSQL is tried.
+      STEPSTONE_POSTGRES_URL: 'postgres://postgres@127.0.0.1:1/none',
+    });
+    assert.equal(code, 1, output);
+    assert.equal(output.trim().split('\n').length, 1, output);
+    assert.match(output.trim(), /^stepstone: cannot open the kurrentdb store at http:\/\/127\.0\.0\.1:2113\/: KURRENTDB_CONNECTION_STRING: /);
+  });
+});
+
 describe('store selection: PostgreSQL', () => {
   let cluster: { readonly url: string; release(): Promise<void> } | undefined;
   before(async () => {
@@ -94,6 +115,26 @@ describe('store selection: PostgreSQL', () => {
   });
   after(async () => {
     await cluster?.release();
+  });
+
+  it('kurrentdb with its index on this PostgreSQL and no KurrentDB listening: one line, exit 1, within the connect deadline', async () => {
+    const database = await createTestDatabase(cluster!.url);
+    try {
+      const port = await closedPort();
+      const { code, output, ms } = await runUntilExit({
+        STEPSTONE_STORE: 'kurrentdb',
+        KURRENTDB_CONNECTION_STRING: `kurrentdb://admin:secret@127.0.0.1:${port}?tls=false`,
+        STEPSTONE_POSTGRES_URL: database.url,
+      });
+      assert.equal(code, 1, output);
+      const lines = output.trim().split('\n');
+      assert.equal(lines.length, 1, output);
+      assert.match(lines[0], new RegExp(`^stepstone: cannot open the kurrentdb store at kurrentdb://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}: KurrentDB \\(KURRENTDB_CONNECTION_STRING\\): `));
+      assert.doesNotMatch(output, /secret/, 'the password is never printed');
+      assert.ok(ms < 15_000, `exited after ${ms} ms`);
+    } finally {
+      await database.drop();
+    }
   });
 
   it('logs the store it uses and runs an execution on it', async () => {

@@ -1,6 +1,6 @@
 /**
- * The EventStore port. Every adapter (embedded SQLite, in-memory, and later PostgreSQL and
- * KurrentDB) implements this interface and passes the one contract suite in
+ * The EventStore port. Every adapter (embedded SQLite, in-memory, PostgreSQL and KurrentDB)
+ * implements this interface and passes the one contract suite in
  * `testing/event-store-contract.ts`.
  *
  * Semantics follow KurrentDB's append/read model: streams with 0-based revisions, optimistic

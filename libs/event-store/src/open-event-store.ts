@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventStore } from './event-store';
+import { openKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { openPostgresEventStore } from './postgres/postgres-event-store';
 import { openSqliteEventStore } from './sqlite/sqlite-event-store';
 
@@ -11,7 +12,7 @@ export type StoreKind = (typeof StoreKind)[keyof typeof StoreKind];
 export type StoreSelection =
   | { readonly kind: 'sqlite'; readonly file: string; readonly backgroundCheckpointMs?: number }
   | { readonly kind: 'postgres'; readonly url: string }
-  | { readonly kind: 'kurrentdb'; readonly connectionString: string };
+  | { readonly kind: 'kurrentdb'; readonly connectionString: string; readonly postgresUrl: string };
 
 /** Raised when the selected store cannot be opened: its message is one line, fit to print as is. */
 export class StoreUnavailableError extends Error {
@@ -38,7 +39,15 @@ export function storeSelectionFromEnv(env: NodeJS.ProcessEnv, sqliteFile: string
     case StoreKind.kurrentdb: {
       const connectionString = env.KURRENTDB_CONNECTION_STRING;
       if (!connectionString) throw new StoreUnavailableError('STEPSTONE_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING (e.g. kurrentdb://127.0.0.1:2113?tls=false)');
-      return { kind, connectionString };
+      // The position index, read models and leases live in PostgreSQL (kurrentdb-event-store.ts).
+      const postgresUrl = env.STEPSTONE_POSTGRES_URL;
+      if (!postgresUrl) {
+        throw new StoreUnavailableError('STEPSTONE_STORE=kurrentdb also needs STEPSTONE_POSTGRES_URL (the position index and read models live in PostgreSQL)');
+      }
+      if (!/^postgres(ql)?:\/\/[^/\s]/.test(postgresUrl)) {
+        throw new StoreUnavailableError(`STEPSTONE_POSTGRES_URL must be a postgres:// or postgresql:// URL, got '${redactUrl(postgresUrl)}'`);
+      }
+      return { kind, connectionString, postgresUrl };
     }
     default:
       throw new StoreUnavailableError(`STEPSTONE_STORE must be 'sqlite', 'postgres' or 'kurrentdb', got '${kind}'`);
@@ -65,7 +74,11 @@ export async function openEventStore(selection: StoreSelection): Promise<EventSt
         throw new StoreUnavailableError(`cannot open the postgres store at ${redactUrl(selection.url)}: ${messageOf(error)}`);
       }
     case 'kurrentdb':
-      throw new StoreUnavailableError('the kurrentdb store is not available in this build yet; use STEPSTONE_STORE=sqlite or postgres');
+      try {
+        return await openKurrentDbEventStore({ connectionString: selection.connectionString, postgresUrl: selection.postgresUrl });
+      } catch (error) {
+        throw new StoreUnavailableError(`cannot open the kurrentdb store at ${redactUrl(selection.connectionString)}: ${messageOf(error)}`);
+      }
   }
 }
 
@@ -77,7 +90,7 @@ export function describeStoreSelection(selection: StoreSelection): string {
     case 'postgres':
       return `postgres ${redactUrl(selection.url)}`;
     case 'kurrentdb':
-      return `kurrentdb ${redactUrl(selection.connectionString)}`;
+      return `kurrentdb ${redactUrl(selection.connectionString)}, index and read models on postgres ${redactUrl(selection.postgresUrl)}`;
   }
 }
 

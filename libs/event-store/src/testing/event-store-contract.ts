@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it as nodeIt, type TestContext } from 'node:test';
 import {
   EventStoreClosedError,
   WrongExpectedVersionError,
@@ -27,11 +27,21 @@ export interface EventStoreHarness {
 
 export type OpenEventStore = () => Promise<EventStoreHarness>;
 
+export interface EventStoreContractOptions {
+  /**
+   * Reports every test of the suite as skipped with this reason instead of running it: for a
+   * store whose server is not reachable here (KurrentDB without KURRENTDB_CONNECTION_STRING).
+   * Skipped, never passed: the reason shows in the runner's output.
+   */
+  readonly skip?: string;
+}
+
 /**
  * The one behaviour every EventStore adapter must show. Each adapter's spec calls this
  * unchanged and adds its own tests next to it, never instead of it.
  */
-export function describeEventStoreContract(name: string, openStore: OpenEventStore): void {
+export function describeEventStoreContract(name: string, openStore: OpenEventStore, options: EventStoreContractOptions = {}): void {
+  const it = (title: string, fn: (t: TestContext) => Promise<void>) => nodeIt(title, { skip: options.skip ?? false }, fn);
   /** Runs `body` against a fresh store, then closes every store it opened and cleans up. */
   const withStore = async (body: (store: EventStore, harness: EventStoreHarness, track: (store: EventStore) => EventStore) => Promise<void>) => {
     const harness = await openStore();

@@ -194,15 +194,16 @@ function isSqliteBacked(store: EventStore): store is EventStore & SqliteBacked {
   return 'database' in store && typeof (store as Partial<SqliteBacked>).transaction === 'function';
 }
 
-/** A store that hands out a PostgreSQL pool (the PostgreSQL adapter does). */
+/** A store that hands out a PostgreSQL pool (the PostgreSQL and KurrentDB adapters do). */
 function isPostgresBacked(store: EventStore): store is EventStore & { readonly pool: pg.Pool } {
-  return store.kind === 'postgres' && 'pool' in store;
+  return (store.kind === 'postgres' || store.kind === 'kurrentdb') && 'pool' in store;
 }
 
 /**
  * Checkpointed read models fed by `store.subscribe`. With the SQLite store they share its file
  * and connection, so each batch and its checkpoint commit in one transaction; with PostgreSQL
- * they live in its database (shared by every server process on it); with any other store in an
+ * they live in its database (shared by every server process on it), as with KurrentDB (in
+ * STEPSTONE_POSTGRES_URL's database); with any other store in an
  * in-memory SQLite database (rebuilt from the feed on every start).
  */
 export async function createProjections(options: CreateProjectionsOptions): Promise<Projections> {

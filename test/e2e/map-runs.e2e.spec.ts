@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateActivityCommand,
@@ -45,15 +48,21 @@ function distributedMap(activityArn: string, limits: Record<string, unknown>): s
 describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateMapRun, ListExecutions by mapRunArn, redrive', () => {
   let server: RunningServer;
   let sfn: SFNClient;
+  let objects: string;
 
   before(async () => {
-    server = await startServer();
+    objects = mkdtempSync(path.join(tmpdir(), 'stepstone-map-run-objects-'));
+    mkdirSync(path.join(objects, 'inbox'));
+    mkdirSync(path.join(objects, 'outbox'));
+    writeFileSync(path.join(objects, 'inbox', 'parts.json'), JSON.stringify([1, 2, 3, 4, 5]));
+    server = await startServer({ env: { STEPSTONE_OBJECT_STORE_DIR: objects } });
     sfn = sfnClient(server.endpoint);
   });
 
   after(async () => {
     sfn?.destroy();
     await server?.dispose();
+    if (objects) rmSync(objects, { recursive: true, force: true });
   });
 
   /** Takes `count` activity tasks (each GetActivityTask waits for one). */
@@ -225,6 +234,40 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     const redrivenEvent = history.events?.find((event) => event.type === 'MapRunRedriven');
     assert.deepEqual(redrivenEvent?.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
+  });
+
+  it('counts items and child executions apart with ItemReader and ItemBatcher, and the results ResultWriter wrote', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'Parts',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'inbox', Key: 'parts.json' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'outbox', Prefix: 'runs' } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-reader', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{}' }));
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    const run = await describeMapRun(await mapRunOf(executionArn!));
+    assert.equal(run.status, 'SUCCEEDED');
+    // Five items in batches of two: three child executions.
+    assert.deepEqual(run.executionCounts, {
+      pending: 0, running: 0, succeeded: 3, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 3, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    assert.deepEqual(run.itemCounts, {
+      pending: 0, running: 0, succeeded: 5, failed: 0, timedOut: 0, aborted: 0, total: 5, resultsWritten: 5, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
   });
 
   it('answers unknown Map Runs, bad ARNs and out-of-range limits with AWS errors', async () => {

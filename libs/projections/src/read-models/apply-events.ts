@@ -314,10 +314,14 @@ function stageKey(streamId: string, thread: string): string {
   return `staged:${streamId}|${thread}`;
 }
 
+/** How many items each child of a batched Map Run processes (ItemBatcher's `{ Items: [...] }`). */
+function batchSizes(batches: readonly unknown[]): number[] {
+  return batches.map((batch) => (Array.isArray((batch as { Items?: unknown })?.Items) ? (batch as { Items: unknown[] }).Items.length : 1));
+}
+
 /** How many items a Map Run's children process: the batches' items, or one each. */
 function countItems(children: readonly unknown[], batched: boolean): number {
-  if (!batched) return children.length;
-  return children.reduce<number>((sum, batch) => sum + (Array.isArray((batch as { Items?: unknown })?.Items) ? (batch as { Items: unknown[] }).Items.length : 1), 0);
+  return batched ? batchSizes(children).reduce((sum, size) => sum + size, 0) : children.length;
 }
 
 const iterationStatus: Readonly<Record<string, string>> = {
@@ -352,7 +356,8 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
       const batched = x.mapRun?.batcher !== undefined;
       const length = (data.mapStateStartedEventDetails as { length?: number } | undefined)?.length ?? 0;
       // Batches are formed before MapStateStarted when the items are the input: count them.
-      const executions = reads ? 0 : batched ? (JSON.parse(x.items ?? '[]') as unknown[]).length : length;
+      const batches = !reads && batched ? (JSON.parse(x.items ?? '[]') as unknown[]) : undefined;
+      const executions = reads ? 0 : batches ? batches.length : length;
       return [
         { statement: 'endMapRun', params: { streamId, thread, status: 'FAILED', stopDate: at, position } },
         {
@@ -368,6 +373,7 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
             itemTotal: reads ? 0 : length,
             executionTotal: executions,
             writesResults: x.mapRun?.writer?.destination !== undefined ? 1 : 0,
+            batchSizes: batches ? JSON.stringify(batchSizes(batches)) : null,
             position,
           },
         },
@@ -388,6 +394,7 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
             startDate: at,
             itemTotal: children ? countItems(children, batched) : null,
             executionTotal: children ? children.length : null,
+            batchSizes: children && batched ? JSON.stringify(batchSizes(children)) : null,
             position,
           },
         },

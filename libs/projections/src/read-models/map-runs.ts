@@ -61,6 +61,7 @@ export interface MapRunRow {
   readonly item_total: number;
   readonly execution_total: number;
   readonly writes_results: number;
+  readonly batch_sizes: string | null;
   readonly redrive_count: number;
   readonly redrive_date: string | null;
   readonly execution_arn: string;
@@ -78,33 +79,45 @@ export interface MapRunExecutionRow {
 }
 
 /**
- * The counts from the children's statuses. Item counts equal execution counts but for the
- * totals: with ItemBatcher each child processes a batch, and items are counted per batch only
- * in `total` (the engine records a child's outcome, not each item's).
+ * The counts from the children's statuses (`byStatus`). With ItemBatcher each child processes a
+ * batch: `children` (each child's index and status) weighs the item counts by batch size.
  */
-export function toMapRun(row: MapRunRow, byStatus: ReadonlyArray<{ status: string; count: number | string }>): MapRunRecord {
-  const count = (status: string) => Number(byStatus.find((entry) => entry.status === status)?.count ?? 0);
-  const started = byStatus.reduce((sum, entry) => sum + Number(entry.count), 0);
+export function toMapRun(
+  row: MapRunRow,
+  byStatus: ReadonlyArray<{ status: string; count: number | string }>,
+  children?: ReadonlyArray<{ item_index: number; status: string }>,
+): MapRunRecord {
   const ended = row.status !== 'RUNNING';
-  const counts = (total: number): MapRunCounts => {
+  const counts = (total: number, count: (status: string) => number): MapRunCounts => {
     const succeeded = count('SUCCEEDED');
     const failed = count('FAILED');
+    const running = count('RUNNING');
+    const timedOut = count('TIMED_OUT');
+    const aborted = count('ABORTED');
     return {
-      pending: Math.max(0, total - started),
-      running: count('RUNNING'),
+      pending: Math.max(0, total - succeeded - failed - running - timedOut - aborted),
+      running,
       succeeded,
       failed,
-      timedOut: count('TIMED_OUT'),
-      aborted: count('ABORTED'),
+      timedOut,
+      aborted,
       total,
       // ResultWriter writes every child's result once the children have ended.
-      resultsWritten: row.writes_results && ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
+      resultsWritten: Number(row.writes_results) && ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
       failuresNotRedrivable: 0,
       pendingRedrive: 0,
     };
   };
-  const executionCounts = counts(Number(row.execution_total));
-  const itemCounts = Number(row.item_total) === Number(row.execution_total) ? executionCounts : counts(Number(row.item_total));
+  const executionCounts = counts(Number(row.execution_total), (status) => Number(byStatus.find((entry) => entry.status === status)?.count ?? 0));
+  let itemCounts = executionCounts;
+  if (row.batch_sizes !== null && children) {
+    const sizes = JSON.parse(row.batch_sizes) as number[];
+    itemCounts = counts(Number(row.item_total), (status) =>
+      children.reduce((sum, child) => sum + (child.status === status ? (sizes[Number(child.item_index)] ?? 1) : 0), 0),
+    );
+  } else if (Number(row.item_total) !== Number(row.execution_total)) {
+    itemCounts = { ...executionCounts, total: Number(row.item_total), pending: executionCounts.pending + Number(row.item_total) - Number(row.execution_total) };
+  }
   return {
     mapRunArn: row.map_run_arn,
     executionArn: row.execution_arn,

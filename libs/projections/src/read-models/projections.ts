@@ -332,6 +332,14 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     });
   };
 
+  /** A Map Run with its counts (and, batched, each child's status to weigh the item counts by). */
+  const counted = async (row: MapRunRow): Promise<MapRunRecord> => {
+    const mapRunArn = row.map_run_arn;
+    const byStatus = await backend.query<{ status: string; count: number }>(statements.mapRunExecutionCounts, { mapRunArn });
+    const children = row.batch_sizes !== null ? await backend.query<{ item_index: number; status: string }>(statements.mapRunExecutionStatuses, { mapRunArn }) : undefined;
+    return toMapRun(row, byStatus, children);
+  };
+
   const page = <R, T>(rows: R[], offset: number, limit: number, map: (row: R) => T): Page<T> => {
     // One row more than asked tells whether another page exists without a COUNT.
     const more = rows.length > limit;
@@ -416,17 +424,16 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
 
     async getMapRun(mapRunArn) {
       const [row] = await backend.query<MapRunRow>(statements.mapRun, { mapRunArn });
-      if (!row) return undefined;
-      return toMapRun(row, await backend.query<{ status: string; count: number }>(statements.mapRunExecutionCounts, { mapRunArn }));
+      return row && counted(row);
     },
 
     async listMapRuns(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
       const rows = await backend.query<MapRunRow>(statements.mapRunsOfExecution, { executionArn: request.executionArn, limit: limit + 1, offset });
-      const counted: MapRunRecord[] = [];
-      for (const row of rows) counted.push(toMapRun(row, await backend.query<{ status: string; count: number }>(statements.mapRunExecutionCounts, { mapRunArn: row.map_run_arn })));
-      return page(counted, offset, limit, (record) => record);
+      const records: MapRunRecord[] = [];
+      for (const row of rows) records.push(await counted(row));
+      return page(records, offset, limit, (record) => record);
     },
 
     async listMapRunExecutions(request) {

@@ -96,6 +96,8 @@ export interface ReadModelTables {
     item_total: number;
     execution_total: number;
     writes_results: number;
+    /** ItemBatcher: the number of items in each child's batch (JSON array); null without batches. */
+    batch_sizes: string | null;
     redrive_count: Generated<number>;
     redrive_date: string | null;
     start_position: number;
@@ -378,6 +380,7 @@ const definitions = {
         item_total: param<number>('itemTotal'),
         execution_total: param<number>('executionTotal'),
         writes_results: param<number>('writesResults'),
+        batch_sizes: param<string | null>('batchSizes'),
         start_position: param<number>('position'),
         position: param<number>('position'),
       })
@@ -390,6 +393,7 @@ const definitions = {
           item_total: eb.ref('excluded.item_total'),
           execution_total: eb.ref('excluded.execution_total'),
           writes_results: eb.ref('excluded.writes_results'),
+          batch_sizes: eb.ref('excluded.batch_sizes'),
           start_position: eb.ref('excluded.start_position'),
           position: eb.ref('excluded.position'),
         })),
@@ -403,6 +407,7 @@ const definitions = {
         start_date: param('startDate'),
         item_total: eb.fn.coalesce(eb.val(param<number | null>('itemTotal')), eb.ref('item_total')),
         execution_total: eb.fn.coalesce(eb.val(param<number | null>('executionTotal')), eb.ref('execution_total')),
+        batch_sizes: eb.fn.coalesce(eb.val(param<string | null>('batchSizes')), eb.ref('batch_sizes')),
         start_position: param<number>('position'),
         position: param<number>('position'),
       }))
@@ -560,6 +565,9 @@ const definitions = {
       .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
       .where('map_run_arn', '=', param('mapRunArn'))
       .groupBy('status'),
+  // A batched Map Run's item counts: each child's status, weighed by its batch's size.
+  mapRunExecutionStatuses: (db: Kysely<ReadModelTables>) =>
+    db.selectFrom('read_map_run_executions').select(['item_index', 'status']).where('map_run_arn', '=', param('mapRunArn')),
   mapRunExecutions: (db: Kysely<ReadModelTables>) =>
     db
       .selectFrom('read_map_run_executions')

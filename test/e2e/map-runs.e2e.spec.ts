@@ -98,7 +98,8 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
 
     const listed = await sfn.send(new ListMapRunsCommand({ executionArn }));
     assert.equal(listed.mapRuns![0].executionArn, executionArn);
-    assert.equal(listed.mapRuns![0].stateMachineArn, stateMachineArn);
+    // The children's state machine, as AWS lists it.
+    assert.equal(listed.mapRuns![0].stateMachineArn, `${stateMachineArn}/Each`);
     assert.ok(listed.mapRuns![0].startDate instanceof Date);
     assert.equal(listed.mapRuns![0].stopDate, undefined);
 
@@ -149,7 +150,7 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.equal(ended.status, 'SUCCEEDED');
     assert.ok(ended.stopDate instanceof Date);
     assert.deepEqual(ended.executionCounts, {
-      pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0,
+      pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 4, failuresNotRedrivable: 0, pendingRedrive: 0,
     });
     const failedChildren = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }));
     assert.equal(failedChildren.executions?.length, 1);

@@ -372,7 +372,6 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
             toleratedFailureCount: x.toleratedFailureCount ?? 0,
             itemTotal: reads ? 0 : length,
             executionTotal: executions,
-            writesResults: x.mapRun?.writer?.destination !== undefined ? 1 : 0,
             batchSizes: batches ? JSON.stringify(batchSizes(batches)) : null,
             position,
           },

@@ -23,6 +23,7 @@ export interface MapRunCounts {
 export interface MapRunRecord {
   readonly mapRunArn: string;
   readonly executionArn: string;
+  /** The children's state machine, `…:stateMachine:<machine>/<label>` (ListMapRuns shows it). */
   readonly stateMachineArn: string;
   readonly status: MapRunStatus;
   readonly startDate: string;
@@ -60,7 +61,6 @@ export interface MapRunRow {
   readonly tolerated_failure_count: number;
   readonly item_total: number;
   readonly execution_total: number;
-  readonly writes_results: number;
   readonly batch_sizes: string | null;
   readonly redrive_count: number;
   readonly redrive_date: string | null;
@@ -102,8 +102,9 @@ export function toMapRun(
       timedOut,
       aborted,
       total,
-      // ResultWriter writes every child's result once the children have ended.
-      resultsWritten: Number(row.writes_results) && ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
+      // Once the children have ended, every succeeded or failed child's result is written, with
+      // a ResultWriter or without (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
+      resultsWritten: ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
       failuresNotRedrivable: 0,
       pendingRedrive: 0,
     };
@@ -121,7 +122,7 @@ export function toMapRun(
   return {
     mapRunArn: row.map_run_arn,
     executionArn: row.execution_arn,
-    stateMachineArn: row.state_machine_arn,
+    stateMachineArn: mapRunStateMachineArn(row.map_run_arn),
     status: row.status as MapRunStatus,
     startDate: row.start_date,
     ...(row.stop_date !== null ? { stopDate: row.stop_date } : {}),
@@ -142,13 +143,12 @@ export function toMapRun(
  */
 export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecord {
   const mapRunArn = row.map_run_arn;
-  const [prefix, resource = ''] = splitOnce(mapRunArn, ':mapRun:');
-  const labelled = resource.slice(0, resource.lastIndexOf(':'));
+  const [prefix, labelled] = partsOf(mapRunArn);
   const hex = createHash('sha256').update(`${mapRunArn}#${row.item_index}`).digest('hex');
   const name = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
   return {
     executionArn: `${prefix}:execution:${labelled}:${name}`,
-    stateMachineArn: `${prefix}:stateMachine:${labelled}`,
+    stateMachineArn: mapRunStateMachineArn(mapRunArn),
     name,
     status: row.status,
     startDate: row.start_date,
@@ -159,7 +159,18 @@ export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecor
   };
 }
 
-function splitOnce(text: string, separator: string): [string, string?] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + separator.length)];
+/** `arn:…:mapRun:<machine>/<label>:<id>` → [`arn:…`, `<machine>/<label>`]. */
+function partsOf(mapRunArn: string): [prefix: string, labelled: string] {
+  const at = mapRunArn.indexOf(':mapRun:');
+  const resource = mapRunArn.slice(at + ':mapRun:'.length);
+  return [mapRunArn.slice(0, at), resource.slice(0, resource.lastIndexOf(':'))];
+}
+
+/**
+ * The state machine a Map Run's children run: `stateMachine:<machine>/<label>`, as ListMapRuns
+ * and ListExecutions name it (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
+ */
+export function mapRunStateMachineArn(mapRunArn: string): string {
+  const [prefix, labelled] = partsOf(mapRunArn);
+  return `${prefix}:stateMachine:${labelled}`;
 }

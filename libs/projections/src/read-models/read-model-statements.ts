@@ -95,7 +95,6 @@ export interface ReadModelTables {
     tolerated_failure_count: number;
     item_total: number;
     execution_total: number;
-    writes_results: number;
     /** ItemBatcher: the number of items in each child's batch (JSON array); null without batches. */
     batch_sizes: string | null;
     redrive_count: Generated<number>;
@@ -379,7 +378,6 @@ const definitions = {
         tolerated_failure_count: param<number>('toleratedFailureCount'),
         item_total: param<number>('itemTotal'),
         execution_total: param<number>('executionTotal'),
-        writes_results: param<number>('writesResults'),
         batch_sizes: param<string | null>('batchSizes'),
         start_position: param<number>('position'),
         position: param<number>('position'),
@@ -392,7 +390,6 @@ const definitions = {
           tolerated_failure_count: eb.ref('excluded.tolerated_failure_count'),
           item_total: eb.ref('excluded.item_total'),
           execution_total: eb.ref('excluded.execution_total'),
-          writes_results: eb.ref('excluded.writes_results'),
           batch_sizes: eb.ref('excluded.batch_sizes'),
           start_position: eb.ref('excluded.start_position'),
           position: eb.ref('excluded.position'),

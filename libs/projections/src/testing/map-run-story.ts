@@ -82,7 +82,7 @@ export async function writeMapRunStory(
   ));
 }
 
-const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'failed' | 'aborted', number>>) => ({
+const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'failed' | 'aborted' | 'resultsWritten', number>>) => ({
   pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0, ...fields,
 });
 
@@ -107,7 +107,7 @@ export async function assertMapRunStory(store: EventStore, projections: Projecti
     } else if (stage === 'failed') {
       assert.equal(run?.status, 'FAILED');
       assert.equal(run?.stopDate, '2024-01-01T00:00:04.000Z');
-      assert.deepEqual(run?.executionCounts, counts({ succeeded: 1, failed: 1, aborted: 1 }));
+      assert.deepEqual(run?.executionCounts, counts({ succeeded: 1, failed: 1, aborted: 1, resultsWritten: 2 }));
       assert.equal(run?.redriveCount, 0);
     } else if (stage === 'redriven') {
       // The failed and the aborted child run again.
@@ -122,15 +122,15 @@ export async function assertMapRunStory(store: EventStore, projections: Projecti
   assert.deepEqual(run, {
     mapRunArn,
     executionArn: mapExecutionArn,
-    stateMachineArn: mapMachineArn,
+    stateMachineArn: `${mapMachineArn}/Each`,
     status: 'SUCCEEDED',
     startDate: '2024-01-01T00:00:01.000Z',
     stopDate: '2024-01-01T00:00:06.000Z',
     maxConcurrency: 3,
     toleratedFailurePercentage: 40,
     toleratedFailureCount: 0,
-    itemCounts: counts({ succeeded: 3 }),
-    executionCounts: counts({ succeeded: 3 }),
+    itemCounts: counts({ succeeded: 3, resultsWritten: 3 }),
+    executionCounts: counts({ succeeded: 3, resultsWritten: 3 }),
     redriveCount: 1,
     redriveDate: '2024-01-01T00:00:05.000Z',
   });

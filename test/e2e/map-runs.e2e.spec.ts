@@ -297,5 +297,6 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const missing = 'arn:aws:states:us-east-1:123456789012:execution:nothing:none';
     await rejectsWith(sfn.send(new ListMapRunsCommand({ executionArn: missing })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${missing}'`);
     await rejectsWith(sfn.send(new ListExecutionsCommand({ mapRunArn: unknown, stateMachineArn: notMapRun })), 'ValidationException');
+    await rejectsWith(sfn.send(new ListExecutionsCommand({})), 'ValidationException', '1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
   });
 });

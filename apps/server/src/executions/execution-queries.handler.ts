@@ -87,7 +87,8 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
       if (request.stateMachineArn !== undefined) throw new ValidationException('Only one of stateMachineArn or mapRunArn may be specified.');
       return this.childExecutions(request, request.mapRunArn);
     }
-    if (request.stateMachineArn === undefined) throw new ValidationException('Must specify stateMachineArn or mapRunArn.');
+    // LocalStack's wording for this case (its provider's list_executions), AWS's being unrecorded.
+    if (request.stateMachineArn === undefined) throw new ValidationException('1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
     const target = this.arns.parseStateMachineTarget(request.stateMachineArn);
     await catchUp(this.store, this.projections);
     const machineArn = this.arns.stateMachine(target.name);

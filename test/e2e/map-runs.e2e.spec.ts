@@ -65,14 +65,19 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     if (objects) rmSync(objects, { recursive: true, force: true });
   });
 
-  /** Takes `count` activity tasks (each GetActivityTask waits for one). */
+  /** Takes `count` activity tasks (each GetActivityTask waits for one), in the order they come. */
   async function takeTasks(activityArn: string, count: number): Promise<string[]> {
-    const tokens: string[] = [];
-    while (tokens.length < count) {
+    return (await takeTasksByInput(activityArn, count)).map((task) => task.token);
+  }
+
+  /** Takes `count` activity tasks with their input (the child's item): children start in any order. */
+  async function takeTasksByInput(activityArn: string, count: number): Promise<Array<{ token: string; input: unknown }>> {
+    const tasks: Array<{ token: string; input: unknown }> = [];
+    while (tasks.length < count) {
       const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'map-run-test' }));
-      if (task.taskToken) tokens.push(task.taskToken);
+      if (task.taskToken) tasks.push({ token: task.taskToken, input: JSON.parse(task.input ?? 'null') });
     }
-    return tokens;
+    return tasks;
   }
 
   async function mapRunOf(executionArn: string): Promise<string> {
@@ -198,10 +203,11 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-redrive', definition: distributedMap(activityArn!, {}), roleArn }));
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(['a', 'b', 'c']) }));
     const mapRunArn = await mapRunOf(executionArn!);
-    const tokens = await takeTasks(activityArn!, 3);
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: tokens[0], output: '"done"' }));
+    const tasks = await takeTasksByInput(activityArn!, 3);
+    const tokenOf = (item: string) => tasks.find((task) => task.input === item)!.token;
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: tokenOf('a'), output: '"done"' }));
     await until(mapRunArn, (run) => run.executionCounts?.succeeded === 1);
-    await sfn.send(new SendTaskFailureCommand({ taskToken: tokens[1], error: 'Broken' }));
+    await sfn.send(new SendTaskFailureCommand({ taskToken: tokenOf('b'), error: 'Broken' }));
     const failed = await until(mapRunArn, (run) => run.status !== 'RUNNING');
     assert.equal(failed.status, 'FAILED');
     assert.deepEqual(

@@ -16,6 +16,7 @@ import {
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
   UpdateMapRunCommand,
   type DescribeMapRunCommandOutput,
   type SFNClient,
@@ -196,6 +197,24 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const execution = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
     assert.equal(execution.status, 'FAILED');
     assert.equal(execution.error, 'States.ExceedToleratedFailureThreshold');
+  });
+
+  it('StopExecution aborts the Map Run and its running children', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-stop' }));
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-stop', definition: distributedMap(activityArn!, { MaxConcurrency: 2 }), roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify([1, 2, 3]) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    await takeTasks(activityArn!, 2);
+    await until(mapRunArn, (run) => run.executionCounts?.running === 2);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    const aborted = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(aborted.status, 'ABORTED');
+    assert.ok(aborted.stopDate instanceof Date);
+    assert.deepEqual(aborted.executionCounts, {
+      pending: 1, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 2, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    const children = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'ABORTED' }));
+    assert.equal(children.executions?.length, 2);
   });
 
   it('RedriveExecution redrives the failed and aborted children of a failed Map Run, under the same Map Run ARN', async () => {

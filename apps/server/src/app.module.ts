@@ -66,6 +66,7 @@ import {
 import { TagResourceHandler, UntagResourceHandler } from './state-machines/tag-resource.handler';
 import { UpdateStateMachineHandler } from './state-machines/update-state-machine.handler';
 import { ALIAS_HANDLERS } from './state-machines/aliases.handler';
+import { DescribeMapRunHandler, ListMapRunsHandler, UpdateMapRunHandler } from './map-runs/map-runs.handler';
 import { VERSION_HANDLERS } from './state-machines/versions.handler';
 import { ApiCallSpanInterceptor } from './telemetry/api-call-span.interceptor';
 import { TelemetryService } from './telemetry/telemetry.service';
@@ -98,6 +99,9 @@ const handlers = [
   SendTaskHeartbeatHandler,
   ...VERSION_HANDLERS,
   ...ALIAS_HANDLERS,
+  DescribeMapRunHandler,
+  ListMapRunsHandler,
+  UpdateMapRunHandler,
 ];
 
 /** Binds the ports to their adapters (factory providers) and registers every handler. */

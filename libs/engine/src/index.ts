@@ -42,6 +42,7 @@ export type {
   StopExecutionRequest,
   StartExecutionOutcome,
   SyncExecutionResult,
+  UpdateMapRunRequest,
 } from './runner/execution-runner.port';
 export { TimerHeap } from './runner/timer-heap';
 export type { ObjectStore } from './object-store/object-store.port';

@@ -13,6 +13,7 @@ export type {
   StateMachineRecord,
 } from './read-models/projections';
 export type { StateMachineAliasRecord, StateMachineVersionRecord, VersionAliasPageRequest } from './read-models/versions-and-aliases';
+export type { MapRunCounts, MapRunExecutionRecord, MapRunRecord, MapRunStatus } from './read-models/map-runs';
 export { InvalidPageTokenError } from './read-models/page-token';
 export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT } from './audit/audit-log';
 export type { AuditEntry, AuditPage, AuditQuery } from './audit/audit-log';

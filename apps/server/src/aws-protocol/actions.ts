@@ -62,6 +62,8 @@ import {
   UpdateStateMachineAliasDto,
 } from '../state-machines/versions-aliases.dto';
 import { DeleteStateMachineVersionCommand, ListStateMachineVersionsQuery, PublishStateMachineVersionCommand } from '../state-machines/versions.handler';
+import { DescribeMapRunQuery, ListMapRunsQuery, UpdateMapRunCommand } from '../map-runs/map-runs.handler';
+import { ListMapRunsDto, MapRunArnDto, UpdateMapRunDto } from '../map-runs/map-runs.dto';
 import type { RequestContext } from './request-context';
 
 /**
@@ -113,4 +115,7 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   SendTaskSuccess: command(SendTaskSuccessDto, (dto, ctx) => new SendTaskSuccessCommand(dto, ctx)),
   SendTaskFailure: command(SendTaskFailureDto, (dto, ctx) => new SendTaskFailureCommand(dto, ctx)),
   SendTaskHeartbeat: command(TaskTokenDto, (dto, ctx) => new SendTaskHeartbeatCommand(dto, ctx)),
+  DescribeMapRun: query(MapRunArnDto, (dto) => new DescribeMapRunQuery(dto)),
+  ListMapRuns: query(ListMapRunsDto, (dto) => new ListMapRunsQuery(dto)),
+  UpdateMapRun: command(UpdateMapRunDto, (dto, ctx) => new UpdateMapRunCommand(dto, ctx)),
 };

@@ -29,6 +29,8 @@ export interface Arns {
    * an `express:` ARN is InvalidArn there, with AWS's reason.
    */
   parseStandardExecution(arn: string): { stateMachineName: string; executionName: string };
+  /** `mapRun:<stateMachine>/<label>:<id>`: its parts, or InvalidArn. */
+  parseMapRun(arn: string): { stateMachineName: string; label: string; id: string };
   activity(name: string): string;
   /** The activity's name, or InvalidArn. */
   parseActivity(arn: string): string;
@@ -65,6 +67,12 @@ export function createArns(region: string, account: string): Arns {
     parseStandardExecution(arn) {
       if (splitStatesArn(arn)[5] === 'express') throw new InvalidArn('Resource type not valid in this context: express');
       return this.parseExecution(arn);
+    },
+    parseMapRun(arn) {
+      const parts = splitStatesArn(arn);
+      const slash = parts[6]?.indexOf('/') ?? -1;
+      if (parts.length !== 8 || parts[5] !== 'mapRun' || slash <= 0 || slash === parts[6].length - 1 || parts[7] === '') throw new InvalidArn(arn);
+      return { stateMachineName: parts[6].slice(0, slash), label: parts[6].slice(slash + 1), id: parts[7] };
     },
     activity: (name) => `${prefix}activity:${name}`,
     parseActivity(arn) {

@@ -37,6 +37,16 @@ export function IsArnMember(options: { required: boolean }): PropertyDecorator {
   );
 }
 
+/** A LongArn member (mapRunArn): 1–2000 characters. */
+export function IsLongArnMember(options: { required: boolean }): PropertyDecorator {
+  return applyDecorators(
+    options.required ? IsDefined({ message: awsMessage.notNull }) : IsOptional(),
+    IsString({ message: awsMessage.string }),
+    MinLength(1, { message: awsMessage.minLength(1) }),
+    MaxLength(2000, { message: awsMessage.maxLength(2000) }),
+  );
+}
+
 /** A list action's optional `maxResults`: 0 (the default page) up to `max`. */
 export function IsPageSize(max: number): PropertyDecorator {
   return applyDecorators(

@@ -1,5 +1,5 @@
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
+import { IsArnMember, IsLongArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
 
 /** Request shapes of the execution actions (API reference, "Request Syntax"). */
 
@@ -58,9 +58,13 @@ export class RedriveExecutionDto extends ExecutionArnDto {
 }
 
 export class ListExecutionsDto {
-  /** Required unless `mapRunArn` is given; Map Runs are not supported yet, so required here. */
-  @IsArnMember({ required: true })
-  stateMachineArn!: string;
+  /** One of `stateMachineArn` and `mapRunArn`, not both (the handler checks). */
+  @IsArnMember({ required: false })
+  stateMachineArn?: string;
+
+  /** The child workflow executions of a Map Run (a LongArn: up to 2000 characters). */
+  @IsLongArnMember({ required: false })
+  mapRunArn?: string;
 
   @IsOptional()
   @IsIn(executionStatuses, { message: m.enumeration(executionStatuses) })

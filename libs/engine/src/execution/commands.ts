@@ -55,6 +55,15 @@ export type ExecutionCommand =
   | { readonly type: 'CompleteResultWrite'; readonly threadId: string; readonly enteredEventId: number; readonly failureCause?: string }
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
   | { readonly type: 'TimeOutExecution' }
+  /** UpdateMapRun: a running Map Run's new limits (each absent one stays as it is). */
+  | {
+      readonly type: 'UpdateMapRun';
+      readonly mapRunArn: string;
+      readonly maxConcurrency?: number;
+      readonly toleratedFailureCount?: number;
+      readonly toleratedFailurePercentage?: number;
+      readonly actor?: string;
+    }
   /** RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful states. */
   | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string };
 

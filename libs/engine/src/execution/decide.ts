@@ -10,7 +10,7 @@ import { internDefinition, rememberParsed } from './payload-cache';
 import { MAX_EXECUTION_DURATION_MS } from './redrive';
 import { redrive } from './redrive-decision';
 import { fireTimer } from './state-outcome';
-import { itemsRead, resultsWritten } from './states/distributed-map';
+import { itemsRead, resultsWritten, updateMapRun } from './states/distributed-map';
 import { completeTask, emitTaskStarted, failTask, findTask, heartbeat, submitTask, timeOutTask } from './states/task';
 
 /**
@@ -88,6 +88,9 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
       break;
     case 'CompleteResultWrite':
       resultsWritten(d, command);
+      break;
+    case 'UpdateMapRun':
+      await updateMapRun(d, command);
       break;
     case 'StopExecution':
       abortAll(d);

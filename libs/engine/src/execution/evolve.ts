@@ -415,6 +415,24 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       }
       return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: updated } });
     }
+    case 'MapRunRedriven': {
+      const book = cursor?.children;
+      if (!cursor || !book) return withThread(scope, next, { ...thread, pointer: event.id });
+      const redriveCount = (event.mapRunRedrivenEventDetails as { redriveCount?: number } | undefined)?.redriveCount ?? (book.redriveCount ?? 0) + 1;
+      return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, redriveCount } } });
+    }
+    case 'MapRunUpdated': {
+      // Hidden: the chain does not move; the book takes the new limits (absent ones stay).
+      const book = cursor?.children;
+      if (!cursor || !book || book.mapRunArn !== event.x.mapRunArn) return next;
+      const updated: ChildrenBook = {
+        ...book,
+        maxConcurrency: event.x.maxConcurrency ?? book.maxConcurrency,
+        toleratedFailureCount: event.x.toleratedFailureCount ?? book.toleratedFailureCount,
+        toleratedFailurePercentage: event.x.toleratedFailurePercentage ?? book.toleratedFailurePercentage,
+      };
+      return withThread(scope, next, { ...thread, cursor: { ...cursor, children: updated } });
+    }
     case 'MapStateSucceeded': {
       // AWS does not advance the chain here: MapStateExited links where this event linked,
       // or, after a Map Run, at MapRunStarted (AWS's histories since late 2024; earlier

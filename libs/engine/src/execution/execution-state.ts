@@ -53,6 +53,8 @@ export interface ChildrenBook {
   readonly lastIterationEventId?: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;
+  /** Distributed mode: how many times RedriveExecution resumed this Map Run (MapRunRedriven). */
+  readonly redriveCount?: number;
   /** Map: iterations that failed within the tolerance; a redrive runs them again. */
   readonly failedIndices?: readonly number[];
 }

@@ -31,6 +31,13 @@ export const ExecutionEventType = {
   MapRunSucceeded: 'MapRunSucceeded',
   MapRunFailed: 'MapRunFailed',
   MapRunAborted: 'MapRunAborted',
+  /** RedriveExecution resumed a Distributed Map's run (AWS's mapRunRedrivenEventDetails). */
+  MapRunRedriven: 'MapRunRedriven',
+  /**
+   * Engine-only and hidden from history (AWS's UpdateMapRun adds no history event): a Map Run's
+   * new maxConcurrency or tolerated failures, so a replay decides with them.
+   */
+  MapRunUpdated: 'MapRunUpdated',
   MapIterationStarted: 'MapIterationStarted',
   MapIterationSucceeded: 'MapIterationSucceeded',
   MapIterationFailed: 'MapIterationFailed',
@@ -108,6 +115,8 @@ export interface EventInternals {
   readonly hidden?: boolean;
   /** ExecutionRedriven: the new execution deadline and the caller's idempotency token. */
   readonly redrive?: { readonly timeoutAt: string; readonly clientToken?: string };
+  /** MapRunUpdated: the Map Run it changes (its new limits are maxConcurrency and the tolerated failures above). */
+  readonly mapRunArn?: string;
   /** The actor that caused the event (API caller or 'engine'). */
   readonly actor?: string;
 }
@@ -195,6 +204,7 @@ const DETAILS_FIELD = {
   MapStateStarted: 'mapStateStartedEventDetails',
   MapRunStarted: 'mapRunStartedEventDetails',
   MapRunFailed: 'mapRunFailedEventDetails',
+  MapRunRedriven: 'mapRunRedrivenEventDetails',
   MapIterationStarted: 'mapIterationStartedEventDetails',
   MapIterationSucceeded: 'mapIterationSucceededEventDetails',
   MapIterationFailed: 'mapIterationFailedEventDetails',

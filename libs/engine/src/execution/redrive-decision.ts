@@ -19,7 +19,7 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
   const ownTimeout = start.definitionObject.TimeoutSeconds;
   const maxDurationAt = Date.parse(start.startDate) + MAX_EXECUTION_DURATION_MS;
   const timeoutAt = new Date(typeof ownTimeout === 'number' ? Math.min(d.env.now.getTime() + ownTimeout * 1000, maxDurationAt) : maxDurationAt).toISOString();
-  d.emit(
+  const redriven = d.emit(
     ROOT_THREAD,
     'ExecutionRedriven',
     'executionRedrivenEventDetails',
@@ -28,6 +28,13 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
     d.state.lastEventId,
   );
   const threads = Object.values(d.state.threads).sort((a, b) => a.id.localeCompare(b.id));
+  // A Distributed Map's run resumes too (AWS "Redriving Map Runs"): same Map Run ARN, its
+  // unsuccessful and never-started children run again, and history records MapRunRedriven.
+  for (const thread of threads) {
+    const book = thread.done ? undefined : thread.cursor?.children;
+    if (!book?.distributed || book.mapRunArn === undefined) continue;
+    d.emit(thread.id, 'MapRunRedriven', 'mapRunRedrivenEventDetails', { mapRunArn: book.mapRunArn, redriveCount: (book.redriveCount ?? 0) + 1 }, {}, redriven.id);
+  }
   const resumed = new Set<string>();
   for (const thread of threads) {
     if (thread.done) continue;

@@ -59,7 +59,7 @@ describe('stored-stream fixtures', () => {
     for (const type of [
       'PassStateEntered', 'ChoiceStateEntered', 'WaitStateEntered', 'SucceedStateEntered', 'FailStateEntered', 'TaskStateEntered',
       'ParallelStateStarted', 'MapStateStarted', 'MapRunStarted', 'TaskSubmitted', 'ActivityStarted', 'TaskTimedOut',
-      'ExecutionRedriven', 'ExecutionAborted', 'ExecutionTimedOut', 'EvaluationFailed', 'LambdaFunctionFailed',
+      'ExecutionRedriven', 'MapRunUpdated', 'MapRunRedriven', 'ExecutionAborted', 'ExecutionTimedOut', 'EvaluationFailed', 'LambdaFunctionFailed',
     ]) {
       assert.ok(types.has(type), `some fixture records ${type}`);
     }

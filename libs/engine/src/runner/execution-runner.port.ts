@@ -25,6 +25,14 @@ export interface Caller {
   readonly requestId: string;
 }
 
+export interface UpdateMapRunRequest {
+  readonly mapRunArn: string;
+  readonly maxConcurrency?: number;
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+  readonly caller?: Caller;
+}
+
 /** The actor of events nobody asked for through the API (timers, task results of integrations). */
 export const ENGINE_ACTOR = 'engine';
 
@@ -91,6 +99,11 @@ export interface ExecutionRunner {
     executionArn: string,
     request: { clientToken?: string; caller?: Caller },
   ): Promise<{ redriven: true; redriveDate: string; position: number } | { redriven: false; reason: string } | undefined>;
+  /**
+   * UpdateMapRun: a running Map Run of the execution takes new limits. Undefined when the
+   * execution does not exist; `updated: false` when the Map Run is not running in it.
+   */
+  updateMapRun(executionArn: string, request: UpdateMapRunRequest): Promise<{ updated: boolean; position: number } | undefined>;
   /** The full event list of an execution (history), or undefined when it does not exist. */
   history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined>;
   /** The folded state (from cache or by replay). */

@@ -11,6 +11,7 @@ import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event'
 import { redrivabilityOf } from '../execution/redrive';
 import {
   type Caller,
+  type UpdateMapRunRequest,
   type ExecutionRunner,
   type StartExecutionOutcome,
   type StartExecutionRequest,
@@ -398,6 +399,14 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return { redriven: true as const, redriveDate: events[0].timestamp, position };
   }
 
+  async function updateMapRun(executionArn: string, request: UpdateMapRunRequest) {
+    const loaded = await load(executionArn);
+    if (!loaded) return undefined;
+    const { caller, ...limits } = request;
+    const { events, position } = await dispatch(executionArn, { type: 'UpdateMapRun', ...limits, actor: caller?.actor }, caller);
+    return { updated: events.length > 0, position };
+  }
+
   async function history(executionArn: string): Promise<readonly ExecutionEvent[] | undefined> {
     const recorded = await store.readStream(executionStreamId(executionArn));
     if (recorded.length === 0) return undefined;
@@ -484,6 +493,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     runSync,
     stop,
     redrive,
+    updateMapRun,
     history,
     load,
     recover,

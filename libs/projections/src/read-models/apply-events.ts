@@ -210,6 +210,11 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
   };
 
   const applyExecutionEvent = (event: RecordedEvent) => {
+    if (MAP_RUN_EVENTS.has(event.type)) {
+      const op = mapRunWrite(event);
+      if (op) ops.push(...op);
+      return;
+    }
     // Decided by type first: most of an execution's events (states entered and exited) change
     // no read model, and reading `data` would parse their stored JSON for nothing.
     if (event.type !== 'ExecutionStarted' && event.type !== 'ExecutionRedriven' && closingEvents[event.type] === undefined) return;
@@ -270,4 +275,169 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
     }
   }
   return ops;
+}
+
+/** The execution events the Map Run read model follows (read-model-statements.ts, read_map_runs). */
+const MAP_RUN_EVENTS: ReadonlySet<string> = new Set([
+  'MapStateStarted',
+  'MapRunStarted',
+  'MapRunSucceeded',
+  'MapRunFailed',
+  'MapRunAborted',
+  'MapRunRedriven',
+  'MapRunUpdated',
+  'MapIterationStarted',
+  'MapIterationSucceeded',
+  'MapIterationFailed',
+  'MapIterationAborted',
+]);
+
+/** The fields of a Map event the Map Run read model reads (the engine's event shape, read structurally). */
+interface MapEventData {
+  readonly timestamp?: string;
+  readonly x?: {
+    readonly th?: string;
+    readonly hidden?: boolean;
+    readonly distributed?: boolean;
+    readonly items?: string;
+    readonly maxConcurrency?: number;
+    readonly toleratedFailureCount?: number;
+    readonly toleratedFailurePercentage?: number;
+    readonly mapRunArn?: string;
+    readonly mapRun?: { readonly reader?: unknown; readonly batcher?: unknown; readonly writer?: { readonly destination?: unknown } };
+  };
+  readonly [field: string]: unknown;
+}
+
+/** The key a Distributed Map's row has between its MapStateStarted and its MapRunStarted. */
+function stageKey(streamId: string, thread: string): string {
+  return `staged:${streamId}|${thread}`;
+}
+
+/** How many items each child of a batched Map Run processes (ItemBatcher's `{ Items: [...] }`). */
+function batchSizes(batches: readonly unknown[]): number[] {
+  return batches.map((batch) => (Array.isArray((batch as { Items?: unknown })?.Items) ? (batch as { Items: unknown[] }).Items.length : 1));
+}
+
+/** How many items a Map Run's children process: the batches' items, or one each. */
+function countItems(children: readonly unknown[], batched: boolean): number {
+  return batched ? batchSizes(children).reduce((sum, size) => sum + size, 0) : children.length;
+}
+
+const iterationStatus: Readonly<Record<string, string>> = {
+  MapIterationSucceeded: 'SUCCEEDED',
+  MapIterationFailed: 'FAILED',
+  MapIterationAborted: 'ABORTED',
+};
+
+const mapRunStatus: Readonly<Record<string, string>> = {
+  MapRunSucceeded: 'SUCCEEDED',
+  MapRunFailed: 'FAILED',
+  MapRunAborted: 'ABORTED',
+};
+
+/**
+ * The writes of one Map event. A Distributed Map's events name their thread (`x.th`), and a
+ * thread runs one state at a time: its running Map Run is the one an iteration event counts in.
+ * Iterations of a Distributed Map are hidden events; an inline Map's (visible, or in a thread
+ * with no running Map Run) change nothing.
+ */
+function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
+  const data = event.data as MapEventData;
+  const x = data.x ?? {};
+  const thread = x.th ?? '0';
+  const streamId = event.streamId;
+  const at = data.timestamp ?? event.recordedAt;
+  const position = event.position;
+  switch (event.type) {
+    case 'MapStateStarted': {
+      if (!x.distributed) return undefined;
+      const reads = x.mapRun?.reader !== undefined;
+      const batched = x.mapRun?.batcher !== undefined;
+      const length = (data.mapStateStartedEventDetails as { length?: number } | undefined)?.length ?? 0;
+      // Batches are formed before MapStateStarted when the items are the input: count them.
+      const batches = !reads && batched ? (JSON.parse(x.items ?? '[]') as unknown[]) : undefined;
+      const executions = reads ? 0 : batches ? batches.length : length;
+      return [
+        { statement: 'endMapRun', params: { streamId, thread, status: 'FAILED', stopDate: at, position } },
+        {
+          statement: 'stageMapRun',
+          params: {
+            stageKey: stageKey(streamId, thread),
+            streamId,
+            thread,
+            startDate: at,
+            maxConcurrency: x.maxConcurrency ?? 0,
+            toleratedFailurePercentage: x.toleratedFailurePercentage ?? 0,
+            toleratedFailureCount: x.toleratedFailureCount ?? 0,
+            itemTotal: reads ? 0 : length,
+            executionTotal: executions,
+            batchSizes: batches ? JSON.stringify(batchSizes(batches)) : null,
+            position,
+          },
+        },
+      ];
+    }
+    case 'MapRunStarted': {
+      const mapRunArn = (data.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn;
+      if (!mapRunArn) return undefined;
+      // With an ItemReader the items (or batches) arrive here.
+      const children = x.items !== undefined ? (JSON.parse(x.items) as unknown[]) : undefined;
+      const batched = children !== undefined && children.length > 0 && Array.isArray((children[0] as { Items?: unknown })?.Items);
+      return [
+        {
+          statement: 'startMapRun',
+          params: {
+            stageKey: stageKey(streamId, thread),
+            mapRunArn,
+            startDate: at,
+            itemTotal: children ? countItems(children, batched) : null,
+            executionTotal: children ? children.length : null,
+            batchSizes: children && batched ? JSON.stringify(batchSizes(children)) : null,
+            position,
+          },
+        },
+      ];
+    }
+    case 'MapRunSucceeded':
+    case 'MapRunFailed':
+    case 'MapRunAborted':
+      return [{ statement: 'endMapRun', params: { streamId, thread, status: mapRunStatus[event.type], stopDate: at, position } }];
+    case 'MapRunRedriven': {
+      const details = (data.mapRunRedrivenEventDetails ?? {}) as { mapRunArn?: string; redriveCount?: number };
+      if (!details.mapRunArn) return undefined;
+      return [
+        { statement: 'redriveMapRun', params: { mapRunArn: details.mapRunArn, redriveCount: details.redriveCount ?? 1, redriveDate: at, position } },
+        { statement: 'redriveMapRunExecutions', params: { mapRunArn: details.mapRunArn, redriveDate: at } },
+      ];
+    }
+    case 'MapRunUpdated':
+      if (!x.mapRunArn) return undefined;
+      return [
+        {
+          statement: 'updateMapRun',
+          params: {
+            mapRunArn: x.mapRunArn,
+            maxConcurrency: x.maxConcurrency ?? null,
+            toleratedFailurePercentage: x.toleratedFailurePercentage ?? null,
+            toleratedFailureCount: x.toleratedFailureCount ?? null,
+            position,
+          },
+        },
+      ];
+    default: {
+      if (!x.hidden) return undefined;
+      const details = (data.mapIterationStartedEventDetails ??
+        data.mapIterationSucceededEventDetails ??
+        data.mapIterationFailedEventDetails ??
+        data.mapIterationAbortedEventDetails) as { index?: number } | undefined;
+      if (typeof details?.index !== 'number') return undefined;
+      if (event.type === 'MapIterationStarted') {
+        return [{ statement: 'startMapRunExecution', params: { streamId, thread, index: details.index, startDate: at, position } }];
+      }
+      const status = iterationStatus[event.type];
+      if (!status) return undefined;
+      return [{ statement: 'endMapRunExecution', params: { streamId, thread, index: details.index, status, stopDate: at } }];
+    }
+  }
 }

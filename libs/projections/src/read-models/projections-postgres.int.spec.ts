@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
 import { assertNameSearchAndCounts, machineArn, runArn, writeNamedExecutions, writeStory } from '../testing/read-model-story';
+import { assertMapRunStory } from '../testing/map-run-story';
 import { deletingArn, versionedArn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
 
@@ -157,6 +158,33 @@ describe('read models on PostgreSQL', () => {
       await storeA.close();
       await storeB.close();
       await database.drop();
+    }
+  });
+
+  it('follow a Map Run as on SQLite (migration 4) and rebuild to the same rows', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-map-runs-'));
+    const database = await createTestDatabase(cluster!.url);
+    const sqliteStore = openSqliteEventStore({ file: path.join(dir, 'stepstone.db'), now: minuteClock() });
+    const postgresStore = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const onSqlite = await createProjections({ store: sqliteStore, batchPauseMs: 0 });
+    const onPostgres = await createProjections({ store: postgresStore, batchPauseMs: 0 });
+    try {
+      await assertMapRunStory(sqliteStore, onSqlite);
+      await assertMapRunStory(postgresStore, onPostgres);
+      const expected = await onSqlite.snapshot();
+      assert.equal(expected.read_map_runs.length, 1);
+      assert.deepEqual((await onPostgres.snapshot()).read_map_runs, expected.read_map_runs);
+      assert.deepEqual((await onPostgres.snapshot()).read_map_run_executions, expected.read_map_run_executions);
+      await onPostgres.rebuild();
+      assert.deepEqual((await onPostgres.snapshot()).read_map_run_executions, expected.read_map_run_executions);
+      assert.deepEqual((await onPostgres.snapshot()).read_map_runs, expected.read_map_runs);
+    } finally {
+      await onSqlite.close();
+      await onPostgres.close();
+      await sqliteStore.close();
+      await postgresStore.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { type MapRunExecutionRecord, type MapRunExecutionRow, type MapRunRecord, type MapRunRow, toMapRun, toMapRunExecution } from './map-runs';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
 import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
@@ -113,6 +114,12 @@ export interface Projections {
   getStateMachineAlias(stateMachineAliasArn: string): Promise<StateMachineAliasRecord | undefined>;
   /** In the order they were created. */
   listStateMachineAliases(request: VersionAliasPageRequest): Promise<Page<StateMachineAliasRecord>>;
+  /** DescribeMapRun (undefined: no such Map Run). */
+  getMapRun(mapRunArn: string): Promise<MapRunRecord | undefined>;
+  /** ListMapRuns: the Map Runs an execution started, newest first. */
+  listMapRuns(request: PageRequest & { readonly executionArn: string }): Promise<Page<MapRunRecord>>;
+  /** ListExecutions by mapRunArn: the Map Run's child workflow executions, newest first. */
+  listMapRunExecutions(request: PageRequest & { readonly mapRunArn: string; readonly statusFilter?: string }): Promise<Page<MapRunExecutionRecord>>;
   /** Executions per state machine and status, for every machine that has any. */
   countExecutionsByStatus(): Promise<ExecutionCount[]>;
   /** Who did what, when (oldest first). */
@@ -326,6 +333,14 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     });
   };
 
+  /** A Map Run with its counts (and, batched, each child's status to weigh the item counts by). */
+  const counted = async (row: MapRunRow): Promise<MapRunRecord> => {
+    const mapRunArn = row.map_run_arn;
+    const byStatus = await backend.query<{ status: string; count: number }>(statements.mapRunExecutionCounts, { mapRunArn });
+    const children = row.batch_sizes !== null ? await backend.query<{ item_index: number; status: string }>(statements.mapRunExecutionStatuses, { mapRunArn }) : undefined;
+    return toMapRun(row, byStatus, children);
+  };
+
   const page = <R, T>(rows: R[], offset: number, limit: number, map: (row: R) => T): Page<T> => {
     // One row more than asked tells whether another page exists without a COUNT.
     const more = rows.length > limit;
@@ -406,6 +421,29 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       const limit = pageSize(request.maxResults);
       const rows = await backend.query<AliasRow>(statements.aliasesOfMachine, { machine: request.machine, limit: limit + 1, offset });
       return page(rows, offset, limit, toAlias);
+    },
+
+    async getMapRun(mapRunArn) {
+      const [row] = await backend.query<MapRunRow>(statements.mapRun, { mapRunArn });
+      return row && counted(row);
+    },
+
+    async listMapRuns(request) {
+      const offset = decodePageToken(request.nextToken);
+      const limit = pageSize(request.maxResults);
+      const rows = await backend.query<MapRunRow>(statements.mapRunsOfExecution, { executionArn: request.executionArn, limit: limit + 1, offset });
+      const records: MapRunRecord[] = [];
+      for (const row of rows) records.push(await counted(row));
+      return page(records, offset, limit, (record) => record);
+    },
+
+    async listMapRunExecutions(request) {
+      const offset = decodePageToken(request.nextToken);
+      const limit = pageSize(request.maxResults);
+      const rows = request.statusFilter
+        ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsByStatus, { mapRunArn: request.mapRunArn, status: request.statusFilter, limit: limit + 1, offset })
+        : await backend.query<MapRunExecutionRow>(statements.mapRunExecutions, { mapRunArn: request.mapRunArn, limit: limit + 1, offset });
+      return page(rows, offset, limit, toMapRunExecution);
     },
 
     async queryAudit(query) {

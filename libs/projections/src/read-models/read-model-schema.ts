@@ -11,6 +11,8 @@ export const READ_MODEL_TABLES = [
   'read_executions',
   'read_state_machine_versions',
   'read_state_machine_aliases',
+  'read_map_runs',
+  'read_map_run_executions',
   AUDIT_TABLE,
 ] as const;
 
@@ -82,6 +84,36 @@ const schema = `
     position              INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS read_state_machine_aliases_by_machine ON read_state_machine_aliases (machine, position);
+  CREATE TABLE IF NOT EXISTS read_map_runs (
+    map_run_arn                  TEXT PRIMARY KEY,
+    stream_id                    TEXT NOT NULL,
+    thread                       TEXT NOT NULL,
+    status                       TEXT NOT NULL,
+    start_date                   TEXT NOT NULL,
+    stop_date                    TEXT,
+    max_concurrency              INTEGER NOT NULL,
+    tolerated_failure_percentage REAL NOT NULL,
+    tolerated_failure_count      INTEGER NOT NULL,
+    item_total                   INTEGER NOT NULL,
+    execution_total              INTEGER NOT NULL,
+    batch_sizes                  TEXT,
+    redrive_count                INTEGER NOT NULL DEFAULT 0,
+    redrive_date                 TEXT,
+    start_position               INTEGER NOT NULL,
+    position                     INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS read_map_runs_by_thread ON read_map_runs (stream_id, thread, status);
+  CREATE TABLE IF NOT EXISTS read_map_run_executions (
+    map_run_arn    TEXT    NOT NULL,
+    item_index     INTEGER NOT NULL,
+    status         TEXT    NOT NULL,
+    start_date     TEXT    NOT NULL,
+    stop_date      TEXT,
+    redrive_count  INTEGER NOT NULL DEFAULT 0,
+    redrive_date   TEXT,
+    start_position INTEGER NOT NULL,
+    PRIMARY KEY (map_run_arn, item_index)
+  ) WITHOUT ROWID;
 `;
 
 /** Created after addedColumns ran: they index columns an older file gains there. */
@@ -237,4 +269,43 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
     `,
   },
   { version: 3, sql: addedIndexes },
+  {
+    // Map Runs (DescribeMapRun, ListMapRuns, ListExecutions by mapRunArn). Their rows come from
+    // events older feeds already hold (MapStateStarted, MapRunStarted, MapIteration*): a
+    // database migrated here should be rebuilt (`stepstone projections rebuild`) to list the
+    // Map Runs of executions recorded before.
+    version: 4,
+    sql: `
+      CREATE TABLE read_map_runs (
+        map_run_arn                  TEXT PRIMARY KEY COLLATE "C",
+        stream_id                    TEXT NOT NULL COLLATE "C",
+        thread                       TEXT NOT NULL COLLATE "C",
+        status                       TEXT NOT NULL,
+        start_date                   TEXT NOT NULL,
+        stop_date                    TEXT,
+        max_concurrency              INTEGER NOT NULL,
+        tolerated_failure_percentage DOUBLE PRECISION NOT NULL,
+        tolerated_failure_count      BIGINT NOT NULL,
+        item_total                   BIGINT NOT NULL,
+        execution_total              BIGINT NOT NULL,
+        batch_sizes                  TEXT,
+        redrive_count                INTEGER NOT NULL DEFAULT 0,
+        redrive_date                 TEXT,
+        start_position               BIGINT NOT NULL,
+        position                     BIGINT NOT NULL
+      );
+      CREATE INDEX read_map_runs_by_thread ON read_map_runs (stream_id, thread, status);
+      CREATE TABLE read_map_run_executions (
+        map_run_arn    TEXT    NOT NULL COLLATE "C",
+        item_index     INTEGER NOT NULL,
+        status         TEXT    NOT NULL,
+        start_date     TEXT    NOT NULL,
+        stop_date      TEXT,
+        redrive_count  INTEGER NOT NULL DEFAULT 0,
+        redrive_date   TEXT,
+        start_position BIGINT  NOT NULL,
+        PRIMARY KEY (map_run_arn, item_index)
+      );
+    `,
+  },
 ];

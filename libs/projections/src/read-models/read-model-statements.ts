@@ -83,6 +83,35 @@ export interface ReadModelTables {
     update_date: string;
     position: number;
   };
+  read_map_runs: {
+    map_run_arn: string;
+    stream_id: string;
+    thread: string;
+    status: string;
+    start_date: string;
+    stop_date: string | null;
+    max_concurrency: number;
+    tolerated_failure_percentage: number;
+    tolerated_failure_count: number;
+    item_total: number;
+    execution_total: number;
+    /** ItemBatcher: the number of items in each child's batch (JSON array); null without batches. */
+    batch_sizes: string | null;
+    redrive_count: Generated<number>;
+    redrive_date: string | null;
+    start_position: number;
+    position: number;
+  };
+  read_map_run_executions: {
+    map_run_arn: string;
+    item_index: number;
+    status: string;
+    start_date: string;
+    stop_date: string | null;
+    redrive_count: Generated<number>;
+    redrive_date: string | null;
+    start_position: number;
+  };
   read_audit: {
     position: number;
     recorded_at: string;
@@ -161,6 +190,18 @@ function executionsWhere(db: Kysely<ReadModelTables>, column: 'state_machine_ver
   let query = db.selectFrom('read_executions').selectAll().where(column, '=', param('arn'));
   if (byStatus) query = query.where('status', '=', param('status'));
   return query.orderBy('start_date', 'desc').orderBy('start_position', 'desc').limit(param<number>('limit')).offset(param<number>('offset'));
+}
+
+/** The Map Run of the thread `thread` of the execution stream `streamId` that is running now (at most one: a thread is in one state). */
+function runningMapRunOf(db: Kysely<ReadModelTables>) {
+  return db
+    .selectFrom('read_map_runs')
+    .select('map_run_arn')
+    .where('stream_id', '=', param('streamId'))
+    .where('thread', '=', param('thread'))
+    .where('status', '=', 'RUNNING')
+    .orderBy('start_position', 'desc')
+    .limit(1);
 }
 
 const definitions = {
@@ -320,6 +361,107 @@ const definitions = {
     db.deleteFrom('read_state_machine_aliases').where('machine', '=', param('machine')).where('name', '=', param('name')),
   deleteAliasesOfMachine: (db: Kysely<ReadModelTables>) => db.deleteFrom('read_state_machine_aliases').where('machine', '=', param('machine')),
 
+  // Map Runs. A Distributed Map's MapStateStarted stages its row under a key of its stream and
+  // thread (its limits and item count are known there); MapRunStarted names it with its ARN.
+  stageMapRun: (db: Kysely<ReadModelTables>) =>
+    db
+      .insertInto('read_map_runs')
+      .values({
+        map_run_arn: param('stageKey'),
+        stream_id: param('streamId'),
+        thread: param('thread'),
+        status: 'PENDING',
+        start_date: param('startDate'),
+        stop_date: null,
+        max_concurrency: param<number>('maxConcurrency'),
+        tolerated_failure_percentage: param<number>('toleratedFailurePercentage'),
+        tolerated_failure_count: param<number>('toleratedFailureCount'),
+        item_total: param<number>('itemTotal'),
+        execution_total: param<number>('executionTotal'),
+        batch_sizes: param<string | null>('batchSizes'),
+        start_position: param<number>('position'),
+        position: param<number>('position'),
+      })
+      .onConflict((oc) =>
+        oc.column('map_run_arn').doUpdateSet((eb) => ({
+          start_date: eb.ref('excluded.start_date'),
+          max_concurrency: eb.ref('excluded.max_concurrency'),
+          tolerated_failure_percentage: eb.ref('excluded.tolerated_failure_percentage'),
+          tolerated_failure_count: eb.ref('excluded.tolerated_failure_count'),
+          item_total: eb.ref('excluded.item_total'),
+          execution_total: eb.ref('excluded.execution_total'),
+          batch_sizes: eb.ref('excluded.batch_sizes'),
+          start_position: eb.ref('excluded.start_position'),
+          position: eb.ref('excluded.position'),
+        })),
+      ),
+  startMapRun: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_runs')
+      .set((eb) => ({
+        map_run_arn: param('mapRunArn'),
+        status: 'RUNNING',
+        start_date: param('startDate'),
+        item_total: eb.fn.coalesce(eb.val(param<number | null>('itemTotal')), eb.ref('item_total')),
+        execution_total: eb.fn.coalesce(eb.val(param<number | null>('executionTotal')), eb.ref('execution_total')),
+        batch_sizes: eb.fn.coalesce(eb.val(param<string | null>('batchSizes')), eb.ref('batch_sizes')),
+        start_position: param<number>('position'),
+        position: param<number>('position'),
+      }))
+      .where('map_run_arn', '=', param('stageKey')),
+  // A retried Map starts a new Map Run: the one its failed attempt left running has ended.
+  endMapRun: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_runs')
+      .set({ status: param('status'), stop_date: param('stopDate'), position: param<number>('position') })
+      .where('stream_id', '=', param('streamId'))
+      .where('thread', '=', param('thread'))
+      .where('status', '=', 'RUNNING'),
+  redriveMapRun: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_runs')
+      .set({ status: 'RUNNING', stop_date: null, redrive_count: param<number>('redriveCount'), redrive_date: param('redriveDate'), position: param<number>('position') })
+      .where('map_run_arn', '=', param('mapRunArn')),
+  // The children a redrive runs again: the failed and aborted ones (never-started ones start as usual).
+  redriveMapRunExecutions: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_run_executions')
+      .set((eb) => ({ status: 'RUNNING', stop_date: null, redrive_count: eb(eb.ref('redrive_count'), '+', 1), redrive_date: param('redriveDate') }))
+      .where('map_run_arn', '=', param('mapRunArn'))
+      .where('status', 'in', ['FAILED', 'ABORTED']),
+  updateMapRun: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_runs')
+      .set((eb) => ({
+        max_concurrency: eb.fn.coalesce(eb.val(param<number | null>('maxConcurrency')), eb.ref('max_concurrency')),
+        tolerated_failure_percentage: eb.fn.coalesce(eb.val(param<number | null>('toleratedFailurePercentage')), eb.ref('tolerated_failure_percentage')),
+        tolerated_failure_count: eb.fn.coalesce(eb.val(param<number | null>('toleratedFailureCount')), eb.ref('tolerated_failure_count')),
+        position: param<number>('position'),
+      }))
+      .where('map_run_arn', '=', param('mapRunArn')),
+  startMapRunExecution: (db: Kysely<ReadModelTables>) =>
+    db
+      .insertInto('read_map_run_executions')
+      .columns(['map_run_arn', 'item_index', 'status', 'start_date', 'start_position'])
+      .expression(
+        runningMapRunOf(db)
+          .clearSelect()
+          .select([
+            'map_run_arn',
+            sql<number>`cast(${param('index')} as integer)`.as('item_index'),
+            sql<string>`'RUNNING'`.as('status'),
+            sql<string>`cast(${param('startDate')} as text)`.as('start_date'),
+            sql<number>`cast(${param('position')} as bigint)`.as('start_position'),
+          ]),
+      )
+      .onConflict((oc) => oc.columns(['map_run_arn', 'item_index']).doUpdateSet({ status: 'RUNNING', stop_date: null })),
+  endMapRunExecution: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_run_executions')
+      .set({ status: param('status'), stop_date: param('stopDate') })
+      .where('item_index', '=', param<number>('index'))
+      .where('map_run_arn', '=', (eb) => eb.selectFrom(runningMapRunOf(db).as('running')).select('running.map_run_arn')),
+
   insertAudit: (db: Kysely<ReadModelTables>) =>
     db
       .insertInto('read_audit')
@@ -394,6 +536,54 @@ const definitions = {
       .orderBy('position', 'asc')
       .limit(param<number>('limit'))
       .offset(param<number>('offset')),
+  mapRun: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_runs')
+      .innerJoin('read_executions', 'read_executions.stream_id', 'read_map_runs.stream_id')
+      .selectAll('read_map_runs')
+      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn'])
+      .where('read_map_runs.map_run_arn', '=', param('mapRunArn'))
+      .where('read_map_runs.status', '<>', 'PENDING'),
+  mapRunsOfExecution: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_runs')
+      .innerJoin('read_executions', 'read_executions.stream_id', 'read_map_runs.stream_id')
+      .selectAll('read_map_runs')
+      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn'])
+      .where('read_executions.execution_arn', '=', param('executionArn'))
+      .where('read_map_runs.status', '<>', 'PENDING')
+      .orderBy('read_map_runs.start_position', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
+  // `count(*)` is a BIGINT on PostgreSQL: the caller reads it as a number.
+  mapRunExecutionCounts: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_run_executions')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+      .where('map_run_arn', '=', param('mapRunArn'))
+      .groupBy('status'),
+  // A batched Map Run's item counts: each child's status, weighed by its batch's size.
+  mapRunExecutionStatuses: (db: Kysely<ReadModelTables>) =>
+    db.selectFrom('read_map_run_executions').select(['item_index', 'status']).where('map_run_arn', '=', param('mapRunArn')),
+  mapRunExecutions: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_run_executions')
+      .selectAll()
+      .where('map_run_arn', '=', param('mapRunArn'))
+      .orderBy('start_date', 'desc')
+      .orderBy('item_index', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
+  mapRunExecutionsByStatus: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_run_executions')
+      .selectAll()
+      .where('map_run_arn', '=', param('mapRunArn'))
+      .where('status', '=', param('status'))
+      .orderBy('start_date', 'desc')
+      .orderBy('item_index', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
   // The console's name search. LIKE with an escaped pattern (`nameSearchPattern`) because it is
   // written the same in both dialects (SQLite's instr and PostgreSQL's strpos differ).
   executionsByName: (db: Kysely<ReadModelTables>) =>
@@ -457,4 +647,6 @@ export const SNAPSHOT_ORDER = {
   read_state_machine_versions: 'arn',
   read_state_machine_aliases: 'arn',
   read_audit: 'position',
+  read_map_runs: 'map_run_arn',
+  read_map_run_executions: 'map_run_arn, item_index',
 } as const;

@@ -1,8 +1,8 @@
 import type { BatchSettings } from '@stepstone/asl';
-import { childrenFailed, finishChildren } from '../children';
+import { abortChildren, childrenFailed, finishChildren } from '../children';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
-import { compact, json, resolveReference, type Step } from '../decision-support';
+import { compact, exceedsTolerance, json, resolveReference, type Step } from '../decision-support';
 import type { MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
@@ -148,4 +148,34 @@ export function resultsWritten(d: Decision, command: Extract<ExecutionCommand, {
     return;
   }
   d.scheduleAsync(threadId, () => finishChildren(d, threadId));
+}
+
+/**
+ * UpdateMapRun on a running Map Run: the new limits are recorded (hidden, as AWS's history shows
+ * no event for it) and take effect at once. A higher maxConcurrency starts the waiting children;
+ * a tolerance the failures so far already exceed fails the Map Run as the next failure would.
+ */
+export async function updateMapRun(d: Decision, command: Extract<ExecutionCommand, { type: 'UpdateMapRun' }>): Promise<void> {
+  const thread = Object.values(d.state.threads).find((candidate) => !candidate.done && candidate.cursor?.children?.mapRunArn === command.mapRunArn);
+  const book = thread?.cursor?.children;
+  if (!thread || !book?.distributed) return;
+  const threadId = thread.id;
+  d.emit(threadId, 'MapRunUpdated', undefined, undefined, compact({
+    hidden: true,
+    mapRunArn: command.mapRunArn,
+    maxConcurrency: command.maxConcurrency,
+    toleratedFailureCount: command.toleratedFailureCount,
+    toleratedFailurePercentage: command.toleratedFailurePercentage,
+    actor: command.actor,
+  }));
+  const updated = d.cursorOf(threadId).children!;
+  if (updated.awaitingItems) return;
+  if (command.toleratedFailureCount !== undefined || command.toleratedFailurePercentage !== undefined) {
+    if (exceedsTolerance(updated)) {
+      abortChildren(d, threadId);
+      childrenFailed(d, threadId, 'States.ExceedToleratedFailureThreshold', 'The specified tolerated failure threshold was exceeded');
+      return;
+    }
+  }
+  if (updated.nextIndex < updated.total) await startIterations(d, threadId);
 }

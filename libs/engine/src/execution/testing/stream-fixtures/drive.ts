@@ -30,6 +30,8 @@ export interface Scenario {
   readonly tasks?: Readonly<Record<string, readonly TaskScript[]>>;
   /** Objects in the in-memory object store (bucket → key → body) for ItemReader/ResultWriter. */
   readonly objects?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Once the first Map Run has started: UpdateMapRun with these limits. */
+  readonly updateMapRun?: { readonly maxConcurrency?: number; readonly toleratedFailureCount?: number; readonly toleratedFailurePercentage?: number };
   /** After the execution closes: redrive it (the scripts go on where they stopped). */
   readonly redrive?: boolean;
   /** The clock starts here and jumps to each timer's deadline. */
@@ -91,12 +93,19 @@ export async function driveScenario(scenario: Scenario): Promise<{ decisions: Re
     roleArn: 'arn:aws:iam::123456789012:role/fixtures',
   });
   let redriven = false;
+  let mapRunUpdated = false;
   while (decisions.length < MAX_DECISIONS) {
     if (state.status !== 'RUNNING') {
       if (!scenario.redrive || redriven) break;
       redriven = true;
       now = new Date(Date.parse(now) + 60_000).toISOString();
       await decideNow({ type: 'RedriveExecution', clientToken: 'fixture-redrive' });
+      continue;
+    }
+    const mapRunArn = scenario.updateMapRun && !mapRunUpdated ? Object.values(state.threads).find((thread) => thread.cursor?.children?.mapRunArn)?.cursor?.children?.mapRunArn : undefined;
+    if (mapRunArn) {
+      mapRunUpdated = true;
+      await decideNow({ type: 'UpdateMapRun', mapRunArn, ...scenario.updateMapRun });
       continue;
     }
     const command = queued.shift() ?? (await nextCommand());

@@ -265,6 +265,31 @@ export const SCENARIOS: readonly Scenario[] = [
     redrive: true,
   },
   {
+    name: 'jsonpath-map-run-update-redrive',
+    about: 'A Distributed Map whose Map Run is updated while it runs (MapRunUpdated, hidden), fails past its tolerance, and is redriven (MapRunRedriven)',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'each',
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 0,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Call',
+            States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: ['a', 'b', 'c'],
+    updateMapRun: { maxConcurrency: 3 },
+    tasks: { Call: [{ kind: 'succeed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
+    redrive: true,
+  },
+  {
     name: 'jsonata-all-states',
     about: 'QueryLanguage JSONata: Pass (Output, Assign), Choice (Condition, rule Output), Wait (Seconds expression), Task (Arguments, Output, retried and caught with Output), Parallel, Map (Items, ItemSelector), Succeed',
     definition: {

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Map Runs as DescribeMapRun, ListMapRuns and ListExecutions (by mapRunArn) answer: a
+ * Distributed Map's run and its child workflow executions (AWS "Examining Map Run").
+ */
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+/** AWS's MapRunItemCounts and MapRunExecutionCounts share these fields. */
+export interface MapRunCounts {
+  readonly pending: number;
+  readonly running: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly aborted: number;
+  readonly total: number;
+  readonly resultsWritten: number;
+  readonly failuresNotRedrivable: number;
+  readonly pendingRedrive: number;
+}
+
+export interface MapRunRecord {
+  readonly mapRunArn: string;
+  readonly executionArn: string;
+  /** The children's state machine, `…:stateMachine:<machine>/<label>` (ListMapRuns shows it). */
+  readonly stateMachineArn: string;
+  readonly status: MapRunStatus;
+  readonly startDate: string;
+  readonly stopDate?: string;
+  readonly maxConcurrency: number;
+  readonly toleratedFailurePercentage: number;
+  readonly toleratedFailureCount: number;
+  readonly itemCounts: MapRunCounts;
+  readonly executionCounts: MapRunCounts;
+  readonly redriveCount: number;
+  readonly redriveDate?: string;
+}
+
+/** A child workflow execution of a Map Run, as ListExecutions lists it. */
+export interface MapRunExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startDate: string;
+  readonly stopDate?: string;
+  readonly mapRunArn: string;
+  readonly redriveCount?: number;
+  readonly redriveDate?: string;
+}
+
+/** A row of read_map_runs joined with its execution. */
+export interface MapRunRow {
+  readonly map_run_arn: string;
+  readonly status: string;
+  readonly start_date: string;
+  readonly stop_date: string | null;
+  readonly max_concurrency: number;
+  readonly tolerated_failure_percentage: number;
+  readonly tolerated_failure_count: number;
+  readonly item_total: number;
+  readonly execution_total: number;
+  readonly batch_sizes: string | null;
+  readonly redrive_count: number;
+  readonly redrive_date: string | null;
+  readonly execution_arn: string;
+  readonly state_machine_arn: string;
+}
+
+export interface MapRunExecutionRow {
+  readonly map_run_arn: string;
+  readonly item_index: number;
+  readonly status: string;
+  readonly start_date: string;
+  readonly stop_date: string | null;
+  readonly redrive_count: number;
+  readonly redrive_date: string | null;
+}
+
+/**
+ * The counts from the children's statuses (`byStatus`). With ItemBatcher each child processes a
+ * batch: `children` (each child's index and status) weighs the item counts by batch size.
+ */
+export function toMapRun(
+  row: MapRunRow,
+  byStatus: ReadonlyArray<{ status: string; count: number | string }>,
+  children?: ReadonlyArray<{ item_index: number; status: string }>,
+): MapRunRecord {
+  const ended = row.status !== 'RUNNING';
+  const counts = (total: number, count: (status: string) => number): MapRunCounts => {
+    const succeeded = count('SUCCEEDED');
+    const failed = count('FAILED');
+    const running = count('RUNNING');
+    const timedOut = count('TIMED_OUT');
+    const aborted = count('ABORTED');
+    return {
+      pending: Math.max(0, total - succeeded - failed - running - timedOut - aborted),
+      running,
+      succeeded,
+      failed,
+      timedOut,
+      aborted,
+      total,
+      // Once the children have ended, every succeeded or failed child's result is written, with
+      // a ResultWriter or without (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
+      resultsWritten: ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
+      failuresNotRedrivable: 0,
+      pendingRedrive: 0,
+    };
+  };
+  const executionCounts = counts(Number(row.execution_total), (status) => Number(byStatus.find((entry) => entry.status === status)?.count ?? 0));
+  let itemCounts = executionCounts;
+  if (row.batch_sizes !== null && children) {
+    const sizes = JSON.parse(row.batch_sizes) as number[];
+    itemCounts = counts(Number(row.item_total), (status) =>
+      children.reduce((sum, child) => sum + (child.status === status ? (sizes[Number(child.item_index)] ?? 1) : 0), 0),
+    );
+  } else if (Number(row.item_total) !== Number(row.execution_total)) {
+    itemCounts = { ...executionCounts, total: Number(row.item_total), pending: executionCounts.pending + Number(row.item_total) - Number(row.execution_total) };
+  }
+  return {
+    mapRunArn: row.map_run_arn,
+    executionArn: row.execution_arn,
+    stateMachineArn: mapRunStateMachineArn(row.map_run_arn),
+    status: row.status as MapRunStatus,
+    startDate: row.start_date,
+    ...(row.stop_date !== null ? { stopDate: row.stop_date } : {}),
+    maxConcurrency: Number(row.max_concurrency),
+    toleratedFailurePercentage: Number(row.tolerated_failure_percentage),
+    toleratedFailureCount: Number(row.tolerated_failure_count),
+    itemCounts,
+    executionCounts,
+    redriveCount: Number(row.redrive_count),
+    ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+  };
+}
+
+/**
+ * A child's ARN: AWS names child workflow executions `execution:<stateMachine>/<label>:<id>`
+ * and their state machine `stateMachine:<stateMachine>/<label>`. The id is derived from the
+ * Map Run and the item's index, so every process and every rebuild gives the same one.
+ */
+export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecord {
+  const mapRunArn = row.map_run_arn;
+  const [prefix, labelled] = partsOf(mapRunArn);
+  const hex = createHash('sha256').update(`${mapRunArn}#${row.item_index}`).digest('hex');
+  const name = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return {
+    executionArn: `${prefix}:execution:${labelled}:${name}`,
+    stateMachineArn: mapRunStateMachineArn(mapRunArn),
+    name,
+    status: row.status,
+    startDate: row.start_date,
+    ...(row.stop_date !== null ? { stopDate: row.stop_date } : {}),
+    mapRunArn,
+    ...(Number(row.redrive_count) > 0 ? { redriveCount: Number(row.redrive_count) } : {}),
+    ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+  };
+}
+
+/** `arn:…:mapRun:<machine>/<label>:<id>` → [`arn:…`, `<machine>/<label>`]. */
+function partsOf(mapRunArn: string): [prefix: string, labelled: string] {
+  const at = mapRunArn.indexOf(':mapRun:');
+  const resource = mapRunArn.slice(at + ':mapRun:'.length);
+  return [mapRunArn.slice(0, at), resource.slice(0, resource.lastIndexOf(':'))];
+}
+
+/**
+ * The state machine a Map Run's children run: `stateMachine:<machine>/<label>`, as ListMapRuns
+ * and ListExecutions name it (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
+ */
+export function mapRunStateMachineArn(mapRunArn: string): string {
+  const [prefix, labelled] = partsOf(mapRunArn);
+  return `${prefix}:stateMachine:${labelled}`;
+}

@@ -1,0 +1,327 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateActivityCommand,
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  DescribeMapRunCommand,
+  GetActivityTaskCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListMapRunsCommand,
+  RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  UpdateMapRunCommand,
+  type DescribeMapRunCommandOutput,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { eventually, rejectsWith } from '../support/helpers';
+import { sfnClient, startServer, type RunningServer } from '../support/server';
+
+const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
+
+/** A Distributed Map whose children each wait on an activity task: the test decides when and how they end. */
+function distributedMap(activityArn: string, limits: Record<string, unknown>): string {
+  return JSON.stringify({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        Label: 'Each',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Work',
+          States: { Work: { Type: 'Task', Resource: activityArn, End: true } },
+        },
+        ...limits,
+        End: true,
+      },
+    },
+  });
+}
+
+describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateMapRun, ListExecutions by mapRunArn, redrive', () => {
+  let server: RunningServer;
+  let sfn: SFNClient;
+  let objects: string;
+
+  before(async () => {
+    objects = mkdtempSync(path.join(tmpdir(), 'stepstone-map-run-objects-'));
+    mkdirSync(path.join(objects, 'inbox'));
+    mkdirSync(path.join(objects, 'outbox'));
+    writeFileSync(path.join(objects, 'inbox', 'parts.json'), JSON.stringify([1, 2, 3, 4, 5]));
+    server = await startServer({ env: { STEPSTONE_OBJECT_STORE_DIR: objects } });
+    sfn = sfnClient(server.endpoint);
+  });
+
+  after(async () => {
+    sfn?.destroy();
+    await server?.dispose();
+    if (objects) rmSync(objects, { recursive: true, force: true });
+  });
+
+  /** Takes `count` activity tasks (each GetActivityTask waits for one), in the order they come. */
+  async function takeTasks(activityArn: string, count: number): Promise<string[]> {
+    return (await takeTasksByInput(activityArn, count)).map((task) => task.token);
+  }
+
+  /** Takes `count` activity tasks with their input (the child's item): children start in any order. */
+  async function takeTasksByInput(activityArn: string, count: number): Promise<Array<{ token: string; input: unknown }>> {
+    const tasks: Array<{ token: string; input: unknown }> = [];
+    while (tasks.length < count) {
+      const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'map-run-test' }));
+      if (task.taskToken) tasks.push({ token: task.taskToken, input: JSON.parse(task.input ?? 'null') });
+    }
+    return tasks;
+  }
+
+  async function mapRunOf(executionArn: string): Promise<string> {
+    const listed = await eventually(
+      () => sfn.send(new ListMapRunsCommand({ executionArn })),
+      (page) => (page.mapRuns ?? []).length > 0,
+    );
+    assert.equal(listed.mapRuns?.length, 1);
+    return listed.mapRuns![0].mapRunArn!;
+  }
+
+  const describeMapRun = (mapRunArn: string) => sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+  const until = (mapRunArn: string, done: (run: DescribeMapRunCommandOutput) => boolean) => eventually(() => describeMapRun(mapRunArn), done);
+
+  it('UpdateMapRun raises maxConcurrency and the tolerated failures of a running Map Run; the counts follow its children', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-work' }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'map-runs-update', definition: distributedMap(activityArn!, { MaxConcurrency: 1, ToleratedFailureCount: 0 }), roleArn }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'run-1', input: JSON.stringify([1, 2, 3, 4]) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    assert.match(mapRunArn, /^arn:aws:states:[^:]+:\d+:mapRun:map-runs-update\/Each:[0-9a-f-]+$/);
+
+    const listed = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    assert.equal(listed.mapRuns![0].executionArn, executionArn);
+    // The children's state machine, as AWS lists it.
+    assert.equal(listed.mapRuns![0].stateMachineArn, `${stateMachineArn}/Each`);
+    assert.ok(listed.mapRuns![0].startDate instanceof Date);
+    assert.equal(listed.mapRuns![0].stopDate, undefined);
+
+    // One child at a time, as MaxConcurrency says.
+    const [first] = await takeTasks(activityArn!, 1);
+    const one = await until(mapRunArn, (run) => run.executionCounts?.running === 1);
+    assert.equal(one.status, 'RUNNING');
+    assert.equal(one.executionArn, executionArn);
+    assert.equal(one.maxConcurrency, 1);
+    assert.equal(one.toleratedFailureCount, 0);
+    assert.equal(one.toleratedFailurePercentage, 0);
+    assert.deepEqual(one.executionCounts, {
+      pending: 3, running: 1, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    assert.deepEqual(one.itemCounts, one.executionCounts);
+    assert.equal(one.redriveCount, 0);
+    assert.equal(one.redriveDate, undefined);
+    assert.equal(one.stopDate, undefined);
+
+    // The running Map Run takes the new limits: three more children start at once.
+    await sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 4, toleratedFailureCount: 1 }));
+    const others = await takeTasks(activityArn!, 3);
+    const four = await until(mapRunArn, (run) => run.executionCounts?.running === 4);
+    assert.equal(four.maxConcurrency, 4);
+    assert.equal(four.toleratedFailureCount, 1);
+    assert.equal(four.executionCounts?.pending, 0);
+
+    const children = await sfn.send(new ListExecutionsCommand({ mapRunArn }));
+    assert.equal(children.executions?.length, 4);
+    for (const child of children.executions ?? []) {
+      assert.equal(child.status, 'RUNNING');
+      assert.equal(child.mapRunArn, mapRunArn);
+      assert.match(child.executionArn!, /:execution:map-runs-update\/Each:[0-9a-f-]{36}$/);
+      assert.equal(child.stateMachineArn, stateMachineArn + '/Each');
+      assert.ok(child.executionArn!.endsWith(`:${child.name}`));
+      assert.ok(child.startDate instanceof Date);
+    }
+
+    // One failure is tolerated now (the definition tolerated none).
+    await sfn.send(new SendTaskFailureCommand({ taskToken: first, error: 'Broken', cause: 'item 1' }));
+    const failedOne = await until(mapRunArn, (run) => run.executionCounts?.failed === 1);
+    assert.equal(failedOne.status, 'RUNNING');
+    for (const token of others) await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '"ok"' }));
+
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (execution) => execution.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED');
+    const ended = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(ended.status, 'SUCCEEDED');
+    assert.ok(ended.stopDate instanceof Date);
+    assert.deepEqual(ended.executionCounts, {
+      pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 4, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    const failedChildren = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }));
+    assert.equal(failedChildren.executions?.length, 1);
+    assert.ok(failedChildren.executions![0].stopDate instanceof Date);
+    const paged = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 3 }));
+    assert.equal(paged.executions?.length, 3);
+    const rest = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 3, nextToken: paged.nextToken }));
+    assert.equal(rest.executions?.length, 1);
+    assert.equal(rest.nextToken, undefined);
+
+    // AWS's history shows the Map Run's start and end, not the update.
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = (history.events ?? []).map((event) => event.type);
+    assert.ok(types.includes('MapRunStarted') && types.includes('MapRunSucceeded'), types.join(','));
+    assert.ok(!types.some((type) => type?.startsWith('MapRunUpdated') || type?.startsWith('MapIteration')), types.join(','));
+    const listedEnded = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    assert.ok(listedEnded.mapRuns![0].stopDate instanceof Date);
+  });
+
+  it('lowering the tolerated failures under the failures so far fails the Map Run', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-tolerance' }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'map-runs-tolerance', definition: distributedMap(activityArn!, { ToleratedFailurePercentage: 50 }), roleArn }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify([1, 2, 3]) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    const tokens = await takeTasks(activityArn!, 3);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: tokens[0], error: 'Broken' }));
+    const tolerated = await until(mapRunArn, (run) => run.executionCounts?.failed === 1);
+    assert.equal(tolerated.status, 'RUNNING');
+    assert.equal(tolerated.toleratedFailurePercentage, 50);
+
+    await sfn.send(new UpdateMapRunCommand({ mapRunArn, toleratedFailurePercentage: 10 }));
+    const failed = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.toleratedFailurePercentage, 10);
+    assert.equal(failed.executionCounts?.aborted, 2);
+    const execution = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(execution.status, 'FAILED');
+    assert.equal(execution.error, 'States.ExceedToleratedFailureThreshold');
+  });
+
+  it('StopExecution aborts the Map Run and its running children', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-stop' }));
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-stop', definition: distributedMap(activityArn!, { MaxConcurrency: 2 }), roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify([1, 2, 3]) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    await takeTasks(activityArn!, 2);
+    await until(mapRunArn, (run) => run.executionCounts?.running === 2);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    const aborted = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(aborted.status, 'ABORTED');
+    assert.ok(aborted.stopDate instanceof Date);
+    assert.deepEqual(aborted.executionCounts, {
+      pending: 1, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 2, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    const children = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'ABORTED' }));
+    assert.equal(children.executions?.length, 2);
+  });
+
+  it('RedriveExecution redrives the failed and aborted children of a failed Map Run, under the same Map Run ARN', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-redrive' }));
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-redrive', definition: distributedMap(activityArn!, {}), roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(['a', 'b', 'c']) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    const tasks = await takeTasksByInput(activityArn!, 3);
+    const tokenOf = (item: string) => tasks.find((task) => task.input === item)!.token;
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: tokenOf('a'), output: '"done"' }));
+    await until(mapRunArn, (run) => run.executionCounts?.succeeded === 1);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: tokenOf('b'), error: 'Broken' }));
+    const failed = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(failed.status, 'FAILED');
+    assert.deepEqual(
+      { succeeded: failed.executionCounts?.succeeded, failed: failed.executionCounts?.failed, aborted: failed.executionCounts?.aborted },
+      { succeeded: 1, failed: 1, aborted: 1 },
+    );
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+
+    const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const redriven = await until(mapRunArn, (run) => run.status === 'RUNNING');
+    assert.equal(redriven.redriveCount, 1);
+    assert.equal(redriven.redriveDate?.getTime(), redriveDate?.getTime());
+    assert.equal(redriven.stopDate, undefined);
+    assert.equal(redriven.executionCounts?.succeeded, 1);
+    assert.equal(redriven.executionCounts?.running, 2);
+    const again = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'RUNNING' }));
+    assert.equal(again.executions?.length, 2);
+    for (const child of again.executions ?? []) assert.equal(child.redriveCount, 1);
+
+    // The succeeded child keeps its result; the other two run again.
+    const rerun = await takeTasks(activityArn!, 2);
+    for (const token of rerun) await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '"again"' }));
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(done.output!), ['done', 'again', 'again']);
+    const succeeded = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(succeeded.status, 'SUCCEEDED');
+    assert.equal(succeeded.executionCounts?.succeeded, 3);
+    assert.equal((await sfn.send(new ListMapRunsCommand({ executionArn }))).mapRuns?.length, 1);
+
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const redrivenEvent = history.events?.find((event) => event.type === 'MapRunRedriven');
+    assert.deepEqual(redrivenEvent?.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
+  });
+
+  it('counts items and child executions apart with ItemReader and ItemBatcher, and the results ResultWriter wrote', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'Parts',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'inbox', Key: 'parts.json' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'outbox', Prefix: 'runs' } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-reader', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{}' }));
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    const run = await describeMapRun(await mapRunOf(executionArn!));
+    assert.equal(run.status, 'SUCCEEDED');
+    // Five items in batches of two: three child executions.
+    assert.deepEqual(run.executionCounts, {
+      pending: 0, running: 0, succeeded: 3, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 3, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    assert.deepEqual(run.itemCounts, {
+      pending: 0, running: 0, succeeded: 5, failed: 0, timedOut: 0, aborted: 0, total: 5, resultsWritten: 5, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+  });
+
+  it('answers unknown Map Runs, bad ARNs and out-of-range limits with AWS errors', async () => {
+    const unknown = 'arn:aws:states:us-east-1:123456789012:mapRun:nothing/Each:0b4f3c2a-1111-2222-3333-444455556666';
+    await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: unknown })), 'ResourceNotFound', `Resource not found: '${unknown}'`);
+    await rejectsWith(sfn.send(new UpdateMapRunCommand({ mapRunArn: unknown, maxConcurrency: 2 })), 'ResourceNotFound', `Resource not found: '${unknown}'`);
+    await rejectsWith(sfn.send(new ListExecutionsCommand({ mapRunArn: unknown })), 'ResourceNotFound', `Resource not found: '${unknown}'`);
+    const notMapRun = 'arn:aws:states:us-east-1:123456789012:stateMachine:nothing';
+    await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: notMapRun })), 'InvalidArn', `Invalid Arn: '${notMapRun}'`);
+    await rejectsWith(sfn.send(new UpdateMapRunCommand({ mapRunArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+    await rejectsWith(
+      sfn.send(new UpdateMapRunCommand({ mapRunArn: unknown, maxConcurrency: -1 })),
+      'ValidationException',
+      "1 validation error detected: Value '-1' at 'maxConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 0",
+    );
+    await rejectsWith(
+      sfn.send(new UpdateMapRunCommand({ mapRunArn: unknown, toleratedFailurePercentage: 100.5 })),
+      'ValidationException',
+      "1 validation error detected: Value '100.5' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value less than or equal to 100",
+    );
+    await rejectsWith(
+      sfn.send(new UpdateMapRunCommand({ mapRunArn: unknown, toleratedFailureCount: -2 })),
+      'ValidationException',
+      "1 validation error detected: Value '-2' at 'toleratedFailureCount' failed to satisfy constraint: Member must have value greater than or equal to 0",
+    );
+    const missing = 'arn:aws:states:us-east-1:123456789012:execution:nothing:none';
+    await rejectsWith(sfn.send(new ListMapRunsCommand({ executionArn: missing })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${missing}'`);
+    await rejectsWith(sfn.send(new ListExecutionsCommand({ mapRunArn: unknown, stateMachineArn: notMapRun })), 'ValidationException');
+    await rejectsWith(sfn.send(new ListExecutionsCommand({})), 'ValidationException', '1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
+  });
+});

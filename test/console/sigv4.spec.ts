@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signSigV4, verifySigV4 } from '../../apps/server/src/auth/sigv4';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { hmacSha256, sha256 } from '../../apps/console/src/sha256';
 import { signRequest, type RequestToSign } from '../../apps/console/src/sigv4';
 
 /**
  * The console's WebCrypto signer (apps/console/src/sigv4.ts) and the server's signer and
  * verifier (apps/server/src/auth/sigv4.ts) held to the same vectors: AWS's published signatures,
  * then requests where both must write the same Authorization and the server must accept the
- * console's. Node's globalThis.crypto.subtle is the same WebCrypto API the browser has.
+ * console's, with WebCrypto and with the plain fallback (./sha256.ts) a page on plain HTTP uses.
+ * Node's globalThis.crypto.subtle is the same WebCrypto API the browser has.
  */
 
 const exampleKey = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -76,9 +79,11 @@ const sameAsServer: RequestToSign[] = [
 describe('SigV4: the console signer and the server agree', () => {
   for (const vector of vectors) {
     it(`both sign AWS's ${vector.name} vector as published`, async () => {
-      const fromConsole = await signRequest(vector.request, vector.credentials, vector.scope);
+      const fromConsole = await signRequest(vector.request, vector.credentials, vector.scope, true);
+      const fromFallback = await signRequest(vector.request, vector.credentials, vector.scope, false);
       const fromServer = signSigV4(vector.request, vector.credentials, vector.scope);
       assert.equal(fromConsole.authorization, vector.authorization);
+      assert.equal(fromFallback.authorization, vector.authorization);
       assert.equal(fromServer.authorization, vector.authorization);
       assert.equal(fromConsole['x-amz-date'], '20150830T123600Z');
     });
@@ -88,8 +93,9 @@ describe('SigV4: the console signer and the server agree', () => {
     it(`writes the server's Authorization for ${request.method} ${request.url.slice(0, 40)}, and the server verifies it`, async () => {
       const credentials = { accessKeyId: 'AKIDSTEPSTONEADMIN', secretAccessKey: 'admin-secret-for-tests-0001' };
       const scope = { region: 'eu-west-1', service: 'states', now: new Date('2026-12-03T07:30:00Z') };
-      const fromConsole = await signRequest(request, credentials, scope);
+      const fromConsole = await signRequest(request, credentials, scope, true);
       assert.deepEqual(fromConsole, signSigV4(request, credentials, scope));
+      assert.deepEqual(await signRequest(request, credentials, scope, false), fromConsole, 'the fallback signs alike');
       const headers = { ...Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value])), ...fromConsole };
       const verify = (secret: string, body = request.body) =>
         verifySigV4({ ...request, headers, body }, { region: 'eu-west-1', service: 'states', secretOf: () => secret, now: scope.now });
@@ -98,4 +104,18 @@ describe('SigV4: the console signer and the server agree', () => {
       assert.throws(() => verify(credentials.secretAccessKey, `${request.body} `), { name: 'InvalidSignatureException' });
     });
   }
+});
+
+describe('the plain SHA-256 and HMAC fallback', () => {
+  it("hashes FIPS 180-4's examples and agrees with node:crypto on every length around the block edges", () => {
+    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+    assert.equal(hex(sha256(new Uint8Array())), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.equal(hex(sha256(new TextEncoder().encode('abc'))), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    for (let length = 0; length < 200; length++) {
+      const data = randomBytes(length);
+      assert.equal(hex(sha256(data)), createHash('sha256').update(data).digest('hex'), `length ${length}`);
+      const key = randomBytes(length % 100);
+      assert.equal(hex(hmacSha256(key, data)), createHmac('sha256', key).update(data).digest('hex'), `HMAC, length ${length}`);
+    }
+  });
 });

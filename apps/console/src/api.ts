@@ -70,13 +70,11 @@ export async function readSession(): Promise<{ session: Session; signedIn: boole
 }
 
 /**
- * Signs in: this page signs `POST /console/api/session` with Signature V4 (WebCrypto) and sends
+ * Signs in: this page signs `POST /console/api/session` with Signature V4 (WebCrypto, or plain
+ * code on a page served over HTTP, where browsers withhold WebCrypto) and sends
  * the signature alone; the server verifies it with the key's secret and sets the session cookie.
  */
 export async function signIn(credentials: { accessKeyId: string; secretAccessKey: string }, scope: { region: string; service: string; clockOffsetMs: number }): Promise<Session> {
-  if (!globalThis.crypto?.subtle) {
-    throw new ApiError('InsecureContext', 'This browser offers WebCrypto only to secure pages: open the console over HTTPS, or at localhost / 127.0.0.1.');
-  }
   const url = '/console/api/session';
   const headers = { host: window.location.host, ...CONSOLE_HEADER };
   const signed = await signRequest({ method: 'POST', url, headers, body: '' }, credentials, { region: scope.region, service: scope.service, now: new Date(Date.now() + scope.clockOffsetMs) });

@@ -1,6 +1,9 @@
+import { hmacSha256, sha256 } from './sha256';
+
 /**
  * AWS Signature Version 4 in the browser, with WebCrypto (SubtleCrypto HMAC-SHA256 and SHA-256):
  * the console signs its one sign-in request with the key's secret, which never leaves the page.
+ * Where WebCrypto is missing (plain HTTP from another host than localhost) ./sha256.ts stands in.
  * The canonical request follows the same rules as the server's verifier
  * (apps/server/src/auth/sigv4.ts); test/console/sigv4.spec.ts holds both to the same vectors,
  * AWS's published ones among them.
@@ -30,15 +33,53 @@ export interface SigningScope {
 
 const encoder = new TextEncoder();
 
-/** The headers to add to the request: `x-amz-date` and `authorization`. Every given header is signed. */
-export async function signRequest(request: RequestToSign, credentials: SigningCredentials, scope: SigningScope): Promise<Record<string, string>> {
+/** The two primitives SigV4 needs. */
+interface Hashes {
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+  hmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** SubtleCrypto takes ArrayBuffers: each input is copied into one of its own. */
+const ownBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+
+const webCryptoHashes: Hashes = {
+  sha256: async (data) => new Uint8Array(await crypto.subtle.digest('SHA-256', ownBuffer(data))),
+  async hmac(key, data) {
+    const imported = await crypto.subtle.importKey('raw', ownBuffer(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return new Uint8Array(await crypto.subtle.sign('HMAC', imported, ownBuffer(data)));
+  },
+};
+
+const plainHashes: Hashes = {
+  sha256: async (data) => sha256(data),
+  hmac: async (key, data) => hmacSha256(key, data),
+};
+
+/** Whether this page has WebCrypto (secure contexts only); the signer falls back to plain code without. */
+export function hasWebCrypto(): boolean {
+  return typeof globalThis.crypto?.subtle?.sign === 'function';
+}
+
+/**
+ * The headers to add to the request: `x-amz-date` and `authorization`. Every given header is
+ * signed. `useWebCrypto` (default: when present) chooses the hash implementation.
+ */
+export async function signRequest(
+  request: RequestToSign,
+  credentials: SigningCredentials,
+  scope: SigningScope,
+  useWebCrypto = hasWebCrypto(),
+): Promise<Record<string, string>> {
+  const hashes = useWebCrypto ? webCryptoHashes : plainHashes;
+  const sha256Hex = async (text: string) => toHex(await hashes.sha256(encoder.encode(text)));
+  const hmac = (key: Uint8Array, data: string) => hashes.hmac(key, encoder.encode(data));
   const basic = toBasicIso(scope.now);
   const headers: Record<string, string> = { ...Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value])), 'x-amz-date': basic };
   const signedHeaders = Object.keys(headers).sort();
   const credentialScope = `${basic.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
   const canonical = canonicalRequest({ ...request, headers }, signedHeaders, await sha256Hex(request.body));
   const stringToSign = [SIGV4_ALGORITHM, basic, credentialScope, await sha256Hex(canonical)].join('\n');
-  let key = await hmac(bytesOf(`AWS4${credentials.secretAccessKey}`), basic.slice(0, 8));
+  let key = await hmac(encoder.encode(`AWS4${credentials.secretAccessKey}`), basic.slice(0, 8));
   for (const part of [scope.region, scope.service, 'aws4_request']) key = await hmac(key, part);
   const signature = toHex(await hmac(key, stringToSign));
   return {
@@ -88,23 +129,8 @@ function decodeLoosely(text: string): string {
   }
 }
 
-/** UTF-8 bytes in an ArrayBuffer of their own, the type SubtleCrypto takes. */
-function bytesOf(text: string): ArrayBuffer {
-  const bytes = encoder.encode(text);
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', bytesOf(text)));
-}
-
-async function hmac(key: ArrayBuffer, data: string): Promise<ArrayBuffer> {
-  const imported = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return crypto.subtle.sign('HMAC', imported, bytesOf(data));
-}
-
-function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('');
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function toBasicIso(date: Date): string {

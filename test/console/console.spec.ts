@@ -13,13 +13,13 @@ const screenshots = path.join(__dirname, 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 
 /** Debian's chromium, never a downloaded browser; the flags keep it off this machine's closed network. */
-async function launchBrowser(userDataDir: string): Promise<BrowserContext> {
+async function launchBrowser(userDataDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-test-deps.sh (it installs Debian's chromium)`);
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 
@@ -304,6 +304,23 @@ describe('web console sign-in with STEPSTONE_AUTH=sigv4 (Debian chromium)', { ti
     await page.getByLabel('Execution input').fill('{"wait": 0, "items": []}');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByText(/AccessDeniedException/).waitFor();
+  });
+
+  it('signs in on a plain-HTTP page of another host, where the browser withholds WebCrypto', async () => {
+    // stepstone.test resolves to the server, so the page is http://stepstone.test:<port>: not a secure context.
+    const insecure = await launchBrowser(path.join(dir, 'chromium-insecure'), ['--host-resolver-rules=MAP stepstone.test 127.0.0.1']);
+    try {
+      const other = await insecure.newPage();
+      await other.goto(server.endpoint.replace('127.0.0.1', 'stepstone.test') + '/console/');
+      assert.equal(await other.evaluate('window.isSecureContext'), false);
+      assert.equal(await other.evaluate('typeof globalThis.crypto.subtle'), 'undefined');
+      await other.getByLabel('Access key ID').fill(admin.accessKeyId);
+      await other.getByLabel('Secret access key').fill(admin.secretAccessKey);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByRole('link', { name: 'signed-orders' }).waitFor();
+    } finally {
+      await insecure.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { signSigV4 } from '../../apps/server/src/auth/sigv4';
-import { startServer, type RunningServer } from '../support/server';
+import { startServer, TEST_STORE, type RunningServer } from '../support/server';
 
 /**
  * The console's sign-in with STEPSTONE_AUTH=sigv4: one signed request gives a session cookie,
@@ -199,6 +199,23 @@ describe('console sign-in with STEPSTONE_AUTH=sigv4', { timeout: 120_000 }, () =
       abort.abort();
     }
   });
+
+  it(
+    'keeps a session to the process that signed in: another process on the same PostgreSQL asks to sign in again',
+    { skip: TEST_STORE === 'postgres' ? false : 'one SQLite data folder has one server; on PostgreSQL several share the store' },
+    async () => {
+      const { cookie } = await signIn(reader);
+      const other = await startServer({ env: { ...server.storeEnv, STEPSTONE_AUTH: 'sigv4', STEPSTONE_KEYS_FILE: path.join(dir, 'keys.json') } });
+      try {
+        const elsewhere = await fetch(`${other.endpoint}/console/api/counts`, { headers: { cookie } });
+        assert.equal(elsewhere.status, 401);
+        assert.equal(((await elsewhere.json()) as any).__type, 'ExpiredTokenException');
+        assert.equal((await call('GET', '/console/api/counts', { cookie })).status, 200, 'still good where it was made');
+      } finally {
+        await other.dispose();
+      }
+    },
+  );
 
   it('signs out: the cookie is cleared and the session no longer works', async () => {
     const { cookie } = await signIn(reader);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateStateMachineCommand, DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
 
@@ -13,13 +13,13 @@ const screenshots = path.join(__dirname, 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 
 /** Debian's chromium, never a downloaded browser; the flags keep it off this machine's closed network. */
-async function launchBrowser(userDataDir: string): Promise<BrowserContext> {
+async function launchBrowser(userDataDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-test-deps.sh (it installs Debian's chromium)`);
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 
@@ -237,3 +237,95 @@ describe('web console (Debian chromium against the real server)', { timeout: 240
     await shot('executions');
   });
 });
+
+describe('web console sign-in with STEPSTONE_AUTH=sigv4 (Debian chromium)', { timeout: 120_000 }, () => {
+  const admin = { accessKeyId: 'AKIDSTEPSTONEADMIN', secretAccessKey: 'admin-secret-for-browser-01' };
+  const reader = { accessKeyId: 'AKIDSTEPSTONEREADER', secretAccessKey: 'reader-secret-for-browser1' };
+  let server: RunningServer;
+  let context: BrowserContext;
+  let page: Page;
+  const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-console-sigv4-'));
+
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    execFileSync(process.execPath, ['scripts/build-console.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    writeFileSync(
+      path.join(dir, 'keys.json'),
+      JSON.stringify({
+        keys: [
+          { ...admin, policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+          { ...reader, policy: { Statement: [{ Effect: 'Allow', Action: ['states:Describe*', 'states:List*', 'states:GetExecutionHistory'], Resource: '*' }] } },
+        ],
+      }),
+    );
+    server = await startServer({ env: { STEPSTONE_AUTH: 'sigv4', STEPSTONE_KEYS_FILE: path.join(dir, 'keys.json') } });
+    const client = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: admin, maxAttempts: 1 });
+    await client.send(new CreateStateMachineCommand({ name: 'signed-orders', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/test' }));
+    context = await launchBrowser(path.join(dir, 'chromium'));
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the sign-in form, refuses a wrong secret, signs in with a real key and lists the state machines', async () => {
+    await page.goto(`${server.endpoint}/console/`);
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.waitFor();
+    assert.equal(await page.getByRole('table', { name: 'State machines' }).count(), 0, 'nothing but the form before signing in');
+    await page.getByLabel('Access key ID').fill(admin.accessKeyId);
+    await page.getByLabel('Secret access key').fill('not-the-secret-at-all-0000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'InvalidSignatureException' }).waitFor();
+    await page.getByLabel('Secret access key').fill(admin.secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('table', { name: 'State machines' }).getByRole('link', { name: 'signed-orders' }).waitFor();
+    assert.equal(await page.getByTestId('signed-in-as').textContent(), admin.accessKeyId);
+    // The cookie is HttpOnly: the page's scripts cannot read it.
+    assert.equal(await page.evaluate('document.cookie'), '');
+    await shot(page, 'signed-in');
+    // A reload keeps the session.
+    await page.reload();
+    await page.getByRole('link', { name: 'signed-orders' }).waitFor();
+  });
+
+  it('signs out back to the form, and a reader cannot start an execution from the console', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Access key ID').fill(reader.accessKeyId);
+    await page.getByLabel('Secret access key').fill(reader.secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'signed-orders' }).click();
+    await page.getByRole('heading', { name: 'signed-orders' }).waitFor();
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    await page.getByLabel('Execution input').fill('{"wait": 0, "items": []}');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByText(/AccessDeniedException/).waitFor();
+  });
+
+  it('signs in on a plain-HTTP page of another host, where the browser withholds WebCrypto', async () => {
+    // stepstone.test resolves to the server, so the page is http://stepstone.test:<port>: not a secure context.
+    const insecure = await launchBrowser(path.join(dir, 'chromium-insecure'), ['--host-resolver-rules=MAP stepstone.test 127.0.0.1']);
+    try {
+      const other = await insecure.newPage();
+      await other.goto(server.endpoint.replace('127.0.0.1', 'stepstone.test') + '/console/');
+      assert.equal(await other.evaluate('window.isSecureContext'), false);
+      assert.equal(await other.evaluate('typeof globalThis.crypto.subtle'), 'undefined');
+      await other.getByLabel('Access key ID').fill(admin.accessKeyId);
+      await other.getByLabel('Secret access key').fill(admin.secretAccessKey);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByRole('link', { name: 'signed-orders' }).waitFor();
+    } finally {
+      await insecure.close();
+    }
+  });
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = path.join(screenshots, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`screenshot: ${path.relative(repoRoot, file)}`);
+}

@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ STEPSTONE_LOG_LEVEL: 'verbose' }), /STEPSTONE_LOG_LEVEL must be one of/);
   });
 
+  it('reads how long a console sign-in lasts, 12 hours unless told, refusing anything but a positive number', () => {
+    assert.equal(loadConfig({}).consoleSessionHours, 12);
+    assert.equal(loadConfig({ STEPSTONE_CONSOLE_SESSION_HOURS: '0.5' }).consoleSessionHours, 0.5);
+    for (const bad of ['0', '-1', 'twelve', '']) {
+      assert.throws(() => loadConfig({ STEPSTONE_CONSOLE_SESSION_HOURS: bad }), /STEPSTONE_CONSOLE_SESSION_HOURS must be a positive number of hours/, bad);
+    }
+  });
+
   it('knows loopback addresses', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) assert.ok(isLoopback(host), host);
     for (const host of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.1', 'example.com', '128.0.0.1']) assert.ok(!isLoopback(host), host);

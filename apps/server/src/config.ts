@@ -28,6 +28,8 @@ export interface ServerConfig {
   readonly mockConfigFile?: string;
   /** `STEPSTONE_AUTH`: 'none' (default, loopback only) or 'sigv4' with keys from `STEPSTONE_KEYS_FILE`. */
   readonly auth: { readonly mode: 'none' | 'sigv4'; readonly keysFile?: string };
+  /** `STEPSTONE_CONSOLE_SESSION_HOURS`: how long a console sign-in lasts (default 12). */
+  readonly consoleSessionHours: number;
   /** `STEPSTONE_LOG_LEVEL`: the request logger's level (pino's names); default 'info'. */
   readonly logLevel: LogLevel;
   /**
@@ -70,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new StartupRefusal(`STEPSTONE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.STEPSTONE_LOG_LEVEL}'`);
   }
   const mockConfigFile = env.STEPSTONE_MOCK_CONFIG || env.SFN_MOCK_CONFIG;
+  const consoleSessionHours = Number(env.STEPSTONE_CONSOLE_SESSION_HOURS ?? 12);
+  if (!(Number.isFinite(consoleSessionHours) && consoleSessionHours > 0)) {
+    throw new StartupRefusal(`STEPSTONE_CONSOLE_SESSION_HOURS must be a positive number of hours, got '${env.STEPSTONE_CONSOLE_SESSION_HOURS}'`);
+  }
   return {
     clock,
     port,
@@ -86,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     integrationEnv: env,
     ...(mockConfigFile ? { mockConfigFile } : {}),
     auth,
+    consoleSessionHours,
     logLevel: logLevel as LogLevel,
   };
 }

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { InternalFailure } from '../aws-protocol/api-errors';
 import type { Authenticator, Identity } from './authenticator';
+import { CONSOLE_SESSIONS, type ConsoleSessions } from './console-sessions';
 
 export const AUTHENTICATOR = Symbol('Authenticator');
 
@@ -10,6 +11,14 @@ const PUBLIC_ROUTE = 'stepstone:public-route';
 
 /** Marks a route every caller may use without credentials (`/health`, `/ready`). */
 export const PublicRoute = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+const CONSOLE_SESSION_ROUTE = 'stepstone:console-session-route';
+
+/**
+ * Marks a route of the web console: authenticated by the console's session cookie (and, for a
+ * request that changes something, its CSRF header) instead of a signature; see console-sessions.ts.
+ */
+export const ConsoleSessionRoute = (): MethodDecorator & ClassDecorator => SetMetadata(CONSOLE_SESSION_ROUTE, true);
 
 const identities = new WeakMap<object, Identity>();
 
@@ -23,6 +32,7 @@ const identities = new WeakMap<object, Identity>();
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(CONSOLE_SESSIONS) private readonly consoleSessions: ConsoleSessions,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
@@ -30,6 +40,10 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(CONSOLE_SESSION_ROUTE, [context.getHandler(), context.getClass()])) {
+      identities.set(request, this.consoleSessions.authenticate({ method: request.method, url: request.url, headers: request.headers, body: '' }));
+      return true;
+    }
     const body = typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : '';
     identities.set(request, this.authenticator.authenticate({ method: request.method, url: request.url, headers: request.headers, body }));
     return true;

@@ -29,6 +29,8 @@ export interface Authenticator {
   authenticate(request: SignableRequest): Identity;
   /** Throws AccessDeniedException unless the identity's policy allows `action` on `resource`. */
   authorize(identity: Identity, action: string, resource: string): void;
+  /** Whether `authorize` would pass: for answers that leave out what the caller may not see. */
+  allows(identity: Identity, action: string, resource: string): boolean;
 }
 
 export interface AuthenticatorOptions {
@@ -50,8 +52,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       mode: 'none',
       authenticate: (request) => ({ actor: unverifiedActor(claimedAccessKeyId(request.headers)), verified: false }),
       authorize: () => undefined,
+      allows: () => true,
     };
   }
+  const decide = (identity: Identity, action: string, resource: string) => {
+    const key = identity.verified ? options.keys.get(identity.actor) : undefined;
+    return key ? evaluatePolicy(key.policy, action, resource) : 'implicit-deny';
+  };
   return {
     mode: 'sigv4',
     authenticate(request) {
@@ -64,14 +71,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return { actor: accessKeyId, verified: true };
     },
     authorize(identity, action, resource) {
-      const key = identity.verified ? options.keys.get(identity.actor) : undefined;
-      const decision = key ? evaluatePolicy(key.policy, action, resource) : 'implicit-deny';
+      const decision = decide(identity, action, resource);
       if (decision === 'allow') return;
       // AWS's AccessDenied message shape (IAM User Guide, "Troubleshoot access denied error messages").
       const user = `arn:aws:iam::${options.account}:user/${identity.actor}`;
       const reason = decision === 'explicit-deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
       throw new AccessDeniedException(`User: ${user} is not authorized to perform: ${action} on resource: ${resource} ${reason}`);
     },
+    allows: (identity, action, resource) => decide(identity, action, resource) === 'allow',
   };
 }
 

@@ -165,10 +165,23 @@ export class ConflictException extends ApiErrorBase {
  */
 export class MissingAuthenticationToken extends ApiErrorBase {
   override readonly name = 'MissingAuthenticationToken' as const;
-  override readonly status = 403;
-  constructor() {
-    super('The request must contain either a valid (registered) AWS access key ID or X.509 certificate.');
+  /** 403 as AWS sends it; the console's session check answers 401, which tells it to sign in. */
+  constructor(
+    message = 'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.',
+    override readonly status: number = 403,
+  ) {
+    super(message);
   }
+}
+
+/**
+ * A console session that is over: past its TTL, signed out, or made by another server process
+ * (sessions live in the process that signed in). AWS's name for expired credentials; 401, as
+ * the console's other sign-in answers, so the console shows its sign-in form again.
+ */
+export class ExpiredTokenException extends ApiErrorBase {
+  override readonly name = 'ExpiredTokenException' as const;
+  override readonly status = 401;
 }
 
 /** The Authorization header lacks a part SigV4 needs. */
@@ -191,6 +204,12 @@ export class InvalidSignatureException extends ApiErrorBase {
 
 export class AccessDeniedException extends ApiErrorBase {
   override readonly name = 'AccessDeniedException' as const;
+  constructor(
+    message: string,
+    override readonly status: number = 400,
+  ) {
+    super(message);
+  }
 }
 
 /** Anything unexpected: logged, and reported without internals. */
@@ -230,6 +249,7 @@ export type ApiError =
   | ResourceNotFound
   | ConflictException
   | MissingAuthenticationToken
+  | ExpiredTokenException
   | IncompleteSignature
   | UnrecognizedClientException
   | InvalidSignatureException

@@ -7,6 +7,8 @@ import { AWS_JSON_CONTENT_TYPE, encodeJsonBody } from './aws-json.controller';
  * The one place API errors become responses: `{"__type": name, "message": ...}` with the
  * status the error carries and `x-amzn-ErrorType`, which the AWS SDKs and the CLI read.
  * Nest's own HTTP errors (a GET, an unknown path) and unexpected failures are mapped too.
+ * Only the console's session check answers 401; its body adds `authRequired: true`, which is
+ * what makes the console show its sign-in form.
  */
 @Catch()
 export class AwsJsonExceptionFilter implements ExceptionFilter {
@@ -19,7 +21,7 @@ export class AwsJsonExceptionFilter implements ExceptionFilter {
       .status(error.status)
       .header('content-type', AWS_JSON_CONTENT_TYPE)
       .header('x-amzn-ErrorType', error.name)
-      .send(encodeJsonBody({ __type: error.name, message: error.message }));
+      .send(encodeJsonBody({ __type: error.name, message: error.message, ...(error.status === 401 ? { authRequired: true } : {}) }));
   }
 
   private toApiError(exception: unknown): ApiError {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AUTHENTICATOR, identityOf } from '../auth/auth.guard';
+import { AUTHENTICATOR, ConsoleSessionRoute, identityOf } from '../auth/auth.guard';
 import type { Authenticator } from '../auth/authenticator';
 import { ARNS } from '../infrastructure/tokens';
 import { ACTIONS } from './actions';
@@ -53,7 +53,7 @@ export class AwsJsonController {
     if (!route) throw new UnknownOperationException(target === '' ? 'Missing X-Amz-Target header' : `Unknown operation ${target}`);
 
     const dto = validateRequest(route.dto, parseBody(request.body));
-    // AuthGuard verified the signature; the action's resource is known only now.
+    // AuthGuard verified the signature (or the console's session); the action's resource is known only now.
     const identity = identityOf(request);
     this.authenticator.authorize(identity, `states:${action}`, iamResourceOf(action as string, dto, this.arns));
     const context: RequestContext = {
@@ -70,6 +70,18 @@ export class AwsJsonController {
     } finally {
       commandsInFlight--;
     }
+  }
+
+  /**
+   * The same API for the web console, which cannot sign: `POST /console/api/aws` with the same
+   * `X-Amz-Target` and body, authenticated by the console's session cookie plus its CSRF header
+   * (see auth/console-sessions.ts), authorised and audited exactly as the signed call.
+   */
+  @Post('/console/api/aws')
+  @HttpCode(200)
+  @ConsoleSessionRoute()
+  consoleCall(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    return this.handle(request, reply);
   }
 }
 

@@ -3,6 +3,8 @@ import { buildTimeline, executionStreamId, type ExecutionEvent } from '@stepston
 import type { EventStore, RecordedEvent } from '@stepstone/event-store';
 import { ExecutionStatus, STATE_MACHINE_STREAM_PREFIX, stateMachineStreamId, type Projections } from '@stepstone/projections';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTHENTICATOR, ConsoleSessionRoute, identityOf } from '../auth/auth.guard';
+import type { Authenticator, Identity } from '../auth/authenticator';
 import { ExecutionDoesNotExist, StateMachineDoesNotExist, ValidationException } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
@@ -18,9 +20,16 @@ const SEARCH_MAX_RESULTS = 100;
  * What the console needs that the AWS API lacks: live changes (server-sent events fed by the
  * store's own subscription, so appends by any process sharing the store arrive), execution
  * counts per status, a name search, and the replay timeline (`stepstone replay`'s buildTimeline).
- * Everything else the console reads and does through the AWS JSON API at `POST /`.
+ * Everything else the console reads and does through the AWS JSON API (`POST /console/api/aws`).
+ * Every route is authenticated by the console's session (auth/console-sessions.ts) and
+ * authorised as the AWS action whose data it shows: counts and the name search as
+ * states:ListExecutions on each state machine, the timeline and an execution's stream as
+ * states:GetExecutionHistory on the execution, a state machine's stream as states:ListExecutions
+ * on it, the unfiltered stream as states:ListStateMachines (its executions' changes only where
+ * states:ListExecutions on their machine is allowed).
  */
 @Controller('console/api')
+@ConsoleSessionRoute()
 export class ConsoleApiController implements OnModuleDestroy {
   /** Open event streams: ended at shutdown, or the HTTP server would wait on them forever. */
   private readonly streams = new Set<() => void>();
@@ -29,6 +38,7 @@ export class ConsoleApiController implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(ARNS) private readonly arns: Arns,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {}
 
   /**
@@ -38,7 +48,7 @@ export class ConsoleApiController implements OnModuleDestroy {
    */
   @Get('events')
   async events(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const matches = this.streamFilter(query);
+    const matches = this.streamFilter(query, identityOf(request));
     const lastEventId = Number(request.headers['last-event-id']);
     const from = Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? lastEventId : await this.store.headPosition();
     reply.hijack();
@@ -72,10 +82,13 @@ export class ConsoleApiController implements OnModuleDestroy {
 
   /** `GET /console/api/counts`: `{ counts: { <stateMachineArn>: { RUNNING: 2, ... } } }`. */
   @Get('counts')
-  async counts(): Promise<{ counts: Record<string, Record<string, number>> }> {
+  async counts(@Req() request: FastifyRequest): Promise<{ counts: Record<string, Record<string, number>> }> {
+    const identity = identityOf(request);
     await catchUp(this.store, this.projections);
     const counts: Record<string, Record<string, number>> = {};
     for (const row of await this.projections.countExecutionsByStatus()) {
+      // Only the machines whose executions this key may list.
+      if (!this.authenticator.allows(identity, 'states:ListExecutions', row.stateMachineArn)) continue;
       (counts[row.stateMachineArn] ??= {})[row.status] = row.count;
     }
     return { counts };
@@ -86,9 +99,10 @@ export class ConsoleApiController implements OnModuleDestroy {
    * ListExecutions' answer, narrowed to names containing `name` (AWS has no name search).
    */
   @Get('executions')
-  async searchExecutions(@Query() query: Record<string, unknown>) {
+  async searchExecutions(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest) {
     const stateMachineArn = requiredString(query, 'stateMachineArn');
     this.arns.parseStateMachine(stateMachineArn);
+    this.authenticator.authorize(identityOf(request), 'states:ListExecutions', stateMachineArn);
     const name = requiredString(query, 'name');
     const statusFilter = optionalString(query, 'statusFilter');
     if (statusFilter !== undefined && !Object.hasOwn(ExecutionStatus, statusFilter)) {
@@ -129,9 +143,10 @@ export class ConsoleApiController implements OnModuleDestroy {
    * time by the engine's `buildTimeline`, the same code and JSON as `stepstone replay --json`.
    */
   @Get('timeline')
-  async timeline(@Query() query: Record<string, unknown>) {
+  async timeline(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest) {
     const executionArn = requiredString(query, 'executionArn');
     this.arns.parseExecution(executionArn);
+    this.authenticator.authorize(identityOf(request), 'states:GetExecutionHistory', executionArn);
     const toEventIdText = optionalString(query, 'toEventId');
     if (toEventIdText !== undefined && !/^[1-9]\d*$/.test(toEventIdText)) {
       throw new ValidationException(`toEventId must be an event id (a positive integer), got '${toEventIdText}'`);
@@ -143,22 +158,36 @@ export class ConsoleApiController implements OnModuleDestroy {
     return { executionArn, status: timeline.state.status, steps: timeline.steps };
   }
 
-  private streamFilter(query: Record<string, unknown>): (streamId: string) => boolean {
+  /** Which streams' events the request asked for and may see; refuses what it may not see at all. */
+  private streamFilter(query: Record<string, unknown>, identity: Identity): (streamId: string) => boolean {
     const executionArn = optionalString(query, 'executionArn');
     const stateMachineArn = optionalString(query, 'stateMachineArn');
     if (executionArn !== undefined && stateMachineArn !== undefined) throw new ValidationException('Pass executionArn or stateMachineArn, not both');
     if (executionArn !== undefined) {
       this.arns.parseExecution(executionArn);
+      this.authenticator.authorize(identity, 'states:GetExecutionHistory', executionArn);
       const streamId = executionStreamId(executionArn);
       return (id) => id === streamId;
     }
     if (stateMachineArn !== undefined) {
       const name = this.arns.parseStateMachine(stateMachineArn);
+      this.authenticator.authorize(identity, 'states:ListExecutions', stateMachineArn);
       const prefix = `execution-${name}:`;
       const machineStream = stateMachineStreamId(name);
       return (id) => id.startsWith(prefix) || id === machineStream;
     }
-    return () => true;
+    this.authenticator.authorize(identity, 'states:ListStateMachines', '*');
+    const mayList = new Map<string, boolean>();
+    return (id) => {
+      if (!id.startsWith('execution-')) return true;
+      const machine = id.slice('execution-'.length).split(':')[0];
+      let allowed = mayList.get(machine);
+      if (allowed === undefined) {
+        allowed = this.authenticator.allows(identity, 'states:ListExecutions', this.arns.stateMachine(machine));
+        mayList.set(machine, allowed);
+      }
+      return allowed;
+    };
   }
 
   /** A change as the console reacts to it: which resource, which event. */

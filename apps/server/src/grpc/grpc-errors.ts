@@ -31,6 +31,7 @@ export const GRPC_CODE_OF: Readonly<Record<ApiError['name'], status>> = {
   ServiceQuotaExceededException: status.RESOURCE_EXHAUSTED,
   ConflictException: status.ABORTED,
   MissingAuthenticationToken: status.UNAUTHENTICATED,
+  ExpiredTokenException: status.UNAUTHENTICATED,
   IncompleteSignature: status.UNAUTHENTICATED,
   UnrecognizedClientException: status.UNAUTHENTICATED,
   InvalidSignatureException: status.UNAUTHENTICATED,

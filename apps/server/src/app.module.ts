@@ -64,6 +64,7 @@ import {
 } from './state-machines/state-machine-queries.handler';
 import { TagResourceHandler, UntagResourceHandler } from './state-machines/tag-resource.handler';
 import { UpdateStateMachineHandler } from './state-machines/update-state-machine.handler';
+import { TestStateHandler } from './test-state/test-state.handler';
 import { ApiCallSpanInterceptor } from './telemetry/api-call-span.interceptor';
 import { TelemetryService } from './telemetry/telemetry.service';
 
@@ -93,6 +94,7 @@ const handlers = [
   SendTaskSuccessHandler,
   SendTaskFailureHandler,
   SendTaskHeartbeatHandler,
+  TestStateHandler,
 ];
 
 /** Binds the ports to their adapters (factory providers) and registers every handler. */

@@ -46,6 +46,8 @@ import {
 } from '../state-machines/state-machines.dto';
 import { TagResourceCommand, UntagResourceCommand } from '../state-machines/tag-resource.handler';
 import { UpdateStateMachineCommand } from '../state-machines/update-state-machine.handler';
+import { TestStateDto } from '../test-state/test-state.dto';
+import { TestStateQuery } from '../test-state/test-state.handler';
 import type { RequestContext } from './request-context';
 
 /**
@@ -89,4 +91,5 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   SendTaskSuccess: command(SendTaskSuccessDto, (dto, ctx) => new SendTaskSuccessCommand(dto, ctx)),
   SendTaskFailure: command(SendTaskFailureDto, (dto, ctx) => new SendTaskFailureCommand(dto, ctx)),
   SendTaskHeartbeat: command(TaskTokenDto, (dto, ctx) => new SendTaskHeartbeatCommand(dto, ctx)),
+  TestState: query(TestStateDto, (dto) => new TestStateQuery(dto)),
 };

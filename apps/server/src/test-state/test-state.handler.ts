@@ -1,0 +1,63 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { type TestStateResult, type TestStateTask, type TestStateTaskOutcome, TestStateRejected, testState } from '@stepstone/engine';
+import { hexDigest } from '@stepstone/event-store';
+import { randomUUID } from 'node:crypto';
+import { InvalidDefinition, InvalidExecutionInput, ValidationException } from '../aws-protocol/api-errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../aws-protocol/json-depth';
+import type { ServerConfig } from '../config';
+import { CLOCK, CONFIG, EXECUTION_RUNNER, type Clock, type TaskCompletionRunner } from '../infrastructure/tokens';
+import { type TestStateDto, testStateMembers } from './test-state.dto';
+
+export class TestStateQuery {
+  constructor(readonly request: TestStateDto) {}
+}
+
+/**
+ * TestState: one state run through the engine's decider (libs/engine test-state.ts), answered
+ * at once. A query: it appends nothing to the store. A Task without a mock is performed by the
+ * integrations an execution would use, except nested executions (they would be stored).
+ */
+@QueryHandler(TestStateQuery)
+export class TestStateHandler implements IQueryHandler<TestStateQuery> {
+  constructor(
+    @Inject(CONFIG) private readonly config: ServerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EXECUTION_RUNNER) private readonly runner: TaskCompletionRunner,
+  ) {}
+
+  async execute({ request }: TestStateQuery): Promise<TestStateResult> {
+    const { mock, stateConfiguration } = testStateMembers(request);
+    if (nestsDeeperThan(request.definition)) throw new InvalidDefinition(`Definition nests deeper than ${MAX_JSON_DEPTH} levels`);
+    if (request.input !== undefined && nestsDeeperThan(request.input)) throw new InvalidExecutionInput(`Input nests deeper than ${MAX_JSON_DEPTH} levels`);
+    try {
+      return await testState(
+        { ...request, mock, stateConfiguration },
+        {
+          now: this.clock(),
+          random: Math.random,
+          uuid: randomUUID,
+          hash: (algorithm, data) => hexDigest(algorithm.replace('-', '').toLowerCase(), data),
+          region: this.config.region,
+          accountId: this.config.account,
+          performTask: (task) => this.perform(task),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof TestStateRejected)) throw error;
+      if (error.errorName === 'InvalidDefinition') throw new InvalidDefinition(error.message);
+      if (error.errorName === 'InvalidExecutionInput') throw new InvalidExecutionInput(error.message);
+      throw new ValidationException(error.message);
+    }
+  }
+
+  private async perform(task: TestStateTask): Promise<TestStateTaskOutcome | undefined> {
+    if (task.resource.startsWith('arn:aws:states:::states:')) {
+      return { kind: 'failed', error: 'States.Runtime', cause: 'TestState starts no nested executions here: give a mock.' };
+    }
+    const dispatch = this.runner.performTask;
+    if (!dispatch) return { kind: 'failed', error: 'States.Runtime', cause: 'No integration is configured: give a mock.' };
+    // Progress reports (heartbeats, submitted jobs) have no execution to go to.
+    return dispatch({ ...task, invocation: 0, report: async () => true });
+  }
+}

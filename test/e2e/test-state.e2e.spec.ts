@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ListStateMachinesCommand, TestStateCommand, type SFNClient } from '@aws-sdk/client-sfn';
@@ -16,17 +17,65 @@ async function rejectsWith(promise: Promise<unknown>, name: string, message: str
   });
 }
 
+/** An HTTPS-API stand-in for http:invoke: echoes what it got. */
+function startEchoApi(): Promise<{ api: Server; url: string }> {
+  const api = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      response.writeHead(request.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'application/json', 'x-echo': 'yes' });
+      response.end(JSON.stringify({ method: request.method, url: request.url, body }));
+    });
+  });
+  return new Promise((resolve) => {
+    api.listen(0, '127.0.0.1', () => {
+      const address = api.address();
+      resolve({ api, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
+    });
+  });
+}
+
 describe('TestState (AWS SDK against the real server)', () => {
   let server: RunningServer;
   let sfn: SFNClient;
+  let echo: { api: Server; url: string };
 
   before(async () => {
-    server = await startServer({ env: { STEPSTONE_LOCAL_FUNCTIONS: localFunctions } });
+    echo = await startEchoApi();
+    server = await startServer({ env: { STEPSTONE_LOCAL_FUNCTIONS: localFunctions, STEPSTONE_HTTP_ALLOW: '127.0.0.1' } });
     sfn = sfnClient(server.endpoint);
   });
   after(async () => {
     sfn?.destroy();
     await server?.dispose();
+    echo?.api.close();
+  });
+
+  it('TRACE shows the HTTP request and response of http:invoke', async () => {
+    const definition = (path: string) =>
+      JSON.stringify({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::http:invoke',
+        Parameters: { ApiEndpoint: `${echo.url}${path}`, Method: 'POST', QueryParameters: { q: 'x' }, RequestBody: { hello: 'world' } },
+        ResultSelector: { 'status.$': '$.StatusCode' },
+        End: true,
+      });
+    const response = await sfn.send(new TestStateCommand({ definition: definition('/items'), inspectionLevel: 'TRACE' }));
+    assert.equal(response.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(response.output!), { status: 200 });
+    const { request, response: answered } = response.inspectionData!;
+    assert.equal(request?.method, 'POST');
+    assert.equal(request?.url, `${echo.url}/items?q=x`);
+    assert.equal(request?.body, '{"hello":"world"}');
+    assert.equal(answered?.statusCode, '200');
+    assert.deepEqual(JSON.parse(answered!.body!), { method: 'POST', url: '/items?q=x', body: '{"hello":"world"}' });
+    assert.match(answered!.headers!, /x-echo/);
+    const debug = await sfn.send(new TestStateCommand({ definition: definition('/items'), inspectionLevel: 'DEBUG' }));
+    assert.equal(debug.inspectionData?.request, undefined);
+    const failed = await sfn.send(new TestStateCommand({ definition: definition('/missing'), inspectionLevel: 'TRACE' }));
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error, 'States.Http.StatusCode.404');
+    assert.equal(failed.inspectionData?.response?.statusCode, '404');
   });
 
   it('runs a Pass state at DEBUG, without a roleArn, and shows its data flow', async () => {

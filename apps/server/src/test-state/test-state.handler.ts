@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { type TestStateResult, type TestStateTask, type TestStateTaskOutcome, TestStateRejected, testState } from '@stepstone/engine';
 import { hexDigest } from '@stepstone/event-store';
+import { type HttpExchange, invokeHttp } from '@stepstone/integrations';
 import { randomUUID } from 'node:crypto';
 import { InvalidDefinition, InvalidExecutionInput, ValidationException } from '../aws-protocol/api-errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../aws-protocol/json-depth';
@@ -55,9 +56,27 @@ export class TestStateHandler implements IQueryHandler<TestStateQuery> {
     if (task.resource.startsWith('arn:aws:states:::states:')) {
       return { kind: 'failed', error: 'States.Runtime', cause: 'TestState starts no nested executions here: give a mock.' };
     }
+    if (task.resource === HTTP_INVOKE && task.inspectionLevel === 'TRACE') return this.traceHttp(task);
     const dispatch = this.runner.performTask;
     if (!dispatch) return { kind: 'failed', error: 'States.Runtime', cause: 'No integration is configured: give a mock.' };
     // Progress reports (heartbeats, submitted jobs) have no execution to go to.
-    return dispatch({ ...task, invocation: 0, report: async () => true });
+    const { inspectionLevel: _level, ...request } = task;
+    return dispatch({ ...request, invocation: 0, report: async () => true });
+  }
+
+  /** http:invoke at TRACE: the same call the dispatcher makes, with its request and response kept. */
+  private async traceHttp(task: TestStateTask): Promise<TestStateTaskOutcome> {
+    let exchange: HttpExchange | undefined;
+    const http = () => (exchange ? { http: exchange } : {});
+    try {
+      const output = await invokeHttp(task.parameters as Parameters<typeof invokeHttp>[0], undefined, undefined, (seen) => (exchange = seen));
+      return { kind: 'succeeded', output: JSON.stringify(output), ...http() };
+    } catch (error) {
+      const failure = error as { error?: unknown; causeText?: unknown; message?: unknown };
+      if (typeof failure.error === 'string') return { kind: 'failed', error: failure.error, cause: String(failure.causeText ?? ''), ...http() };
+      return { kind: 'failed', error: 'States.TaskFailed', cause: String(failure.message ?? error), ...http() };
+    }
   }
 }
+
+const HTTP_INVOKE = 'arn:aws:states:::http:invoke';

@@ -190,6 +190,22 @@ describe('TestState: Task', () => {
     assert.deepEqual(JSON.parse(result.output!), { a: 1, result: { payload: 'done' } });
   });
 
+  it('TRACE adds the HTTP exchange the integration reports; DEBUG does not, and only TRACE asks for it', async () => {
+    const http = { request: { method: 'GET', url: 'https://example.com/a' }, response: { statusCode: '200', body: '{}' } };
+    const levels: string[] = [];
+    const performTask: TestStateEnv['performTask'] = async (task) => {
+      levels.push(task.inspectionLevel);
+      return { kind: 'succeeded', output: '{"StatusCode":200}', http };
+    };
+    const definition = { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: 'https://example.com/a', Method: 'GET' }, End: true };
+    const traced = await run(definition, { inspectionLevel: 'TRACE' }, { performTask });
+    assert.deepEqual(traced.inspectionData?.request, http.request);
+    assert.deepEqual(traced.inspectionData?.response, http.response);
+    const debug = await run(definition, { inspectionLevel: 'DEBUG' }, { performTask });
+    assert.equal(debug.inspectionData?.request, undefined);
+    assert.deepEqual(levels, ['TRACE', 'DEBUG']);
+  });
+
   it('a JSONata Task shows afterArguments and its result', async () => {
     const definition = { QueryLanguage: 'JSONata', Type: 'Task', Resource: lambda, Arguments: { FunctionName: 'f', Payload: '{% $states.input.n * 2 %}' }, Output: '{% $states.result.Payload %}', End: true };
     const result = await run(definition, { input: '{"n":4}', mock: { result: '{"Payload":"ok"}' }, inspectionLevel: 'DEBUG' });

@@ -53,6 +53,8 @@ export interface TestStateInspectionData {
   toleratedFailurePercentage?: number;
   variables?: string;
   errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
+  request?: Readonly<Record<string, string>>;
+  response?: Readonly<Record<string, string>>;
 }
 
 export interface TestStateResult {
@@ -75,9 +77,13 @@ export class TestStateRejected extends Error {
 }
 
 /** What a Task without a mock is performed by: the integrations an execution would use. */
-export type TestStateTaskOutcome =
+export type TestStateTaskOutcome = (
   | { readonly kind: 'succeeded'; readonly output: string }
-  | { readonly kind: 'failed' | 'timed_out'; readonly error?: string; readonly cause?: string };
+  | { readonly kind: 'failed' | 'timed_out'; readonly error?: string; readonly cause?: string }
+) & {
+  /** An HTTP Task's request and response, shown at TRACE. */
+  readonly http?: { readonly request: Readonly<Record<string, string>>; readonly response: Readonly<Record<string, string>> };
+};
 
 export interface TestStateTask {
   readonly executionArn: string;
@@ -86,6 +92,8 @@ export interface TestStateTask {
   readonly token: string;
   readonly resource: string;
   readonly parameters: unknown;
+  /** The inspection level asked for: an integration records the HTTP exchange only at TRACE. */
+  readonly inspectionLevel: 'INFO' | 'DEBUG' | 'TRACE';
 }
 
 export interface TestStateEnv extends Omit<DecisionEnv, 'testState'> {
@@ -133,8 +141,9 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
   const events: ExecutionEvent[] = [...d.events];
   let state = d.current;
   let retryCountsSet = false;
+  const exchanges: NonNullable<TestStateTaskOutcome['http']>[] = [];
   for (let step = 0; step < MAX_STEPS && state.status === 'RUNNING' && !retried(events); step++) {
-    const command = await nextCommand(state, request, env, executionArn, stateMachineArn);
+    const command = await nextCommand(state, request, env, executionArn, stateMachineArn, exchanges);
     if (!command) break;
     if (!retryCountsSet && request.stateConfiguration?.retrierRetryCount !== undefined && (command.type === 'FailTask' || command.type === 'TimeOutTask')) {
       state = withRetryCounts(state, request.stateConfiguration.retrierRetryCount);
@@ -145,7 +154,9 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
     events.push(...decided.events);
     state = decided.state;
   }
-  return resultOf(plan, request, events, recorded);
+  const result = resultOf(plan, request, events, recorded);
+  if (request.inspectionLevel !== 'TRACE' || exchanges.length === 0 || !result.inspectionData) return result;
+  return { ...result, inspectionData: { ...result.inspectionData, request: exchanges[0].request, response: exchanges[0].response } };
 }
 
 interface TestPlan {
@@ -318,6 +329,7 @@ async function nextCommand(
   env: TestStateEnv,
   executionArn: string,
   stateMachineArn: string,
+  exchanges: Array<NonNullable<TestStateTaskOutcome['http']>>,
 ): Promise<ExecutionCommand | undefined> {
   for (const effect of pendingEffects(state)) {
     if (effect.kind === 'task') {
@@ -334,8 +346,10 @@ async function nextCommand(
         token: effect.token,
         resource: effect.resource,
         parameters: JSON.parse(effect.parameters),
+        inspectionLevel: request.inspectionLevel ?? 'INFO',
       });
       if (!outcome) return undefined;
+      if (outcome.http) exchanges.push(outcome.http);
       if (outcome.kind === 'succeeded') return { type: 'CompleteTask', token: effect.token, output: outcome.output };
       if (outcome.kind === 'failed') return { type: 'FailTask', token: effect.token, error: outcome.error, cause: outcome.cause };
       return { type: 'TimeOutTask', token: effect.token, error: outcome.error, cause: outcome.cause };

@@ -279,6 +279,13 @@ describe('TestState: Parallel and Map', () => {
     assert.deepEqual(past, { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' });
   });
 
+  it('errorCausedByState must name a state inside the branches', async () => {
+    const mock = { errorOutput: { error: 'BranchFailed', cause: 'b' } };
+    assert.equal((await run(parallel, { mock, stateConfiguration: { errorCausedByState: 'B' } })).status, 'RETRIABLE');
+    await rejected(run(parallel, { mock, stateConfiguration: { errorCausedByState: 'Nowhere' } }), 'ValidationException', /Nowhere/);
+    await rejected(run({ Type: 'Task', Resource: lambda, End: true }, { mock, stateConfiguration: { errorCausedByState: 'B' } }), 'ValidationException', /Map or Parallel/);
+  });
+
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {
     await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
   });

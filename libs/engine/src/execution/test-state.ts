@@ -217,7 +217,7 @@ function planTest(request: TestStateRequest): TestPlan {
   }
   const variables = parseObject(request.variables, 'variables') ?? {};
   const context = parseObject(request.context, 'context');
-  checkStateConfiguration(request, kind);
+  checkStateConfiguration(request, stateDefinition, kind);
   return { name, kind, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
 }
 
@@ -303,7 +303,7 @@ function checkMock(request: TestStateRequest, state: Record<string, any>, kind: 
   return { result, ...(failedIterations !== undefined ? { failedIterations } : {}) };
 }
 
-function checkStateConfiguration(request: TestStateRequest, kind: string): void {
+function checkStateConfiguration(request: TestStateRequest, state: Record<string, any>, kind: string): void {
   const configuration = request.stateConfiguration;
   if (!configuration) return;
   if (configuration.mapIterationFailureCount !== undefined && kind !== 'Map') {
@@ -317,9 +317,30 @@ function checkStateConfiguration(request: TestStateRequest, kind: string): void 
       throw new TestStateRejected('ValidationException', `mapItemReaderData is not valid JSON: ${(error as Error).message}`);
     }
   }
-  if (configuration.errorCausedByState !== undefined && kind !== 'Map' && kind !== 'Parallel') {
-    throw new TestStateRejected('ValidationException', 'errorCausedByState can only be specified for a Map or Parallel state.');
+  if (configuration.errorCausedByState !== undefined) {
+    if (kind !== 'Map' && kind !== 'Parallel') throw new TestStateRejected('ValidationException', 'errorCausedByState can only be specified for a Map or Parallel state.');
+    // It names the state inside the branches or the item processor the error came from.
+    if (!innerStateNames(state).has(configuration.errorCausedByState)) {
+      throw new TestStateRejected('ValidationException', `errorCausedByState '${configuration.errorCausedByState}' is not a state of this ${kind} state's ${kind === 'Map' ? 'item processor' : 'branches'}.`);
+    }
   }
+}
+
+/** Every state name inside a Parallel's branches or a Map's processor, at any depth. */
+function innerStateNames(state: Record<string, any>): Set<string> {
+  const names = new Set<string>();
+  const visit = (machine: unknown) => {
+    const states = (machine as { States?: Record<string, Record<string, any>> } | undefined)?.States;
+    if (typeof states !== 'object' || states === null) return;
+    for (const [name, inner] of Object.entries(states)) {
+      names.add(name);
+      for (const branch of Array.isArray(inner?.Branches) ? inner.Branches : []) visit(branch);
+      visit(inner?.ItemProcessor ?? inner?.Iterator);
+    }
+  };
+  for (const branch of Array.isArray(state.Branches) ? state.Branches : []) visit(branch);
+  visit(state.ItemProcessor ?? state.Iterator);
+  return names;
 }
 
 /** What the throw-away execution waits for, answered at once: a task (mock or integration), a Wait's timer. */

@@ -78,6 +78,8 @@ export interface DecisionEnv {
 export interface TestStateHooks {
   /** `state`: the execution as it stands, to tell the tested state from the ones after it. */
   readonly inspect: (field: InspectedField, value: unknown, state: ExecutionState) => void;
+  /** Whether a thread may enter the state it goes to next: TestState stops after the tested state. */
+  readonly mayEnter: (threadId: string) => boolean;
   /** Merged over the context object each state sees (TestState's `context`). */
   readonly context?: Readonly<Record<string, unknown>>;
   /** A mocked Parallel or Map: its children do not run, this is their outcome. */

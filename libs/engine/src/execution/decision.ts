@@ -144,6 +144,7 @@ export class Decision {
     while (this.state.status === 'RUNNING') {
       switch (step.kind) {
         case 'enter': {
+          if (this.env.testState && !this.env.testState.mayEnter(threadId)) return;
           const entered = this.enterState(threadId, step.name, step.input, step.inputText);
           if (isPromise(entered)) return entered.then((next) => this.run(threadId, next));
           step = entered;

@@ -98,6 +98,12 @@ describe('TestState: Choice, Wait, Succeed, Fail', () => {
     assert.deepEqual(inspected(result), { input: { type: 'Private', value: 22 }, afterInputPath: { type: 'Private', value: 22 } });
   });
 
+  it('a Choice that goes back to itself stops after one evaluation', async () => {
+    const machine = { StartAt: 'Poll', States: { Poll: { Type: 'Choice', Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'Finish' }], Default: 'Poll' }, Finish: { Type: 'Succeed' } } };
+    const result = await run(machine, { stateName: 'Poll', input: '{"done":false}' });
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '{"done":false}', nextState: 'Poll' });
+  });
+
   it('Choice without a match fails with States.NoChoiceMatched', async () => {
     const result = await run({ Type: 'Choice', Choices: [{ Variable: '$.value', NumericEquals: 1, Next: 'One' }] }, { input: '{"value":2}' });
     assert.equal(result.status, 'FAILED');

@@ -11,8 +11,9 @@ import type { ExecutionEvent } from './history-event';
  * the same decider as an execution — the state modules under states/, the compiled
  * definition, the one home for retry, catch and result processing. The state runs inside a
  * throw-away execution whose machine holds the state and, for each state it can go to, a
- * Succeed state standing in for it: when the tested state leaves, that stand-in's name is
- * `nextState`. Nothing is stored; the events are read once and dropped.
+ * Succeed state standing in for it (so the definition validates as AWS validates it). The
+ * execution stops when the tested state leaves: its Exited event names `nextState`. Nothing
+ * is stored; the events are read once and dropped.
  */
 export interface TestStateRequest {
   readonly definition: string;
@@ -114,8 +115,10 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
   const stateMachineArn = `arn:aws:states:${env.region}:${env.accountId}:stateMachine:${MACHINE_NAME}`;
   const executionArn = `arn:aws:states:${env.region}:${env.accountId}:execution:${MACHINE_NAME}:${plan.name}`;
   const recorded = new Map<InspectedField, unknown>();
+  let rootEntries = 0;
   const hooks: TestStateHooks = {
-    // Only the tested state's own steps: the stand-in it goes to reports its own too.
+    // The tested state is the only one that runs: its Exited event names where it goes next.
+    mayEnter: (threadId) => threadId !== ROOT_THREAD || ++rootEntries === 1,
     inspect: (field, value, state) => {
       if (state.threads[ROOT_THREAD]?.cursor?.name === plan.name && !recorded.has(field)) recorded.set(field, value);
     },

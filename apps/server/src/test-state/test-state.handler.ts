@@ -41,7 +41,7 @@ export class TestStateHandler implements IQueryHandler<TestStateQuery> {
           hash: (algorithm, data) => hexDigest(algorithm.replace('-', '').toLowerCase(), data),
           region: this.config.region,
           accountId: this.config.account,
-          performTask: (task) => this.perform(task),
+          performTask: (task) => withinTestStateLimit(this.perform(task)),
         },
       );
     } catch (error) {
@@ -80,3 +80,19 @@ export class TestStateHandler implements IQueryHandler<TestStateQuery> {
 }
 
 const HTTP_INVOKE = 'arn:aws:states:::http:invoke';
+
+/** "The TestState API can run for up to five minutes": a task still running then fails with States.Timeout. */
+const TEST_STATE_LIMIT_MS = 5 * 60_000;
+
+async function withinTestStateLimit(work: Promise<TestStateTaskOutcome | undefined>): Promise<TestStateTaskOutcome | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<TestStateTaskOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timed_out', error: 'States.Timeout', cause: 'TestState ran for more than five minutes.' }), TEST_STATE_LIMIT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

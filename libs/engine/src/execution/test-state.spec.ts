@@ -276,6 +276,7 @@ describe('TestState: Parallel and Map', () => {
     assert.equal(result.output, '["a","b","c"]');
     assert.deepEqual(inspected(result).afterItemsPath, [1, 2, 3]);
     assert.equal(inspected(result).toleratedFailureCount, 1);
+    assert.equal(inspected(result).maxConcurrency, 0);
   });
 
   it('mapIterationFailureCount past the tolerated count fails the Map', async () => {
@@ -290,6 +291,15 @@ describe('TestState: Parallel and Map', () => {
     assert.equal((await run(parallel, { mock, stateConfiguration: { errorCausedByState: 'B' } })).status, 'RETRIABLE');
     await rejected(run(parallel, { mock, stateConfiguration: { errorCausedByState: 'Nowhere' } }), 'ValidationException', /Nowhere/);
     await rejected(run({ Type: 'Task', Resource: lambda, End: true }, { mock, stateConfiguration: { errorCausedByState: 'B' } }), 'ValidationException', /Map or Parallel/);
+  });
+
+  it('mapIterationFailureCount past the threshold reaches the Map\'s Catch', async () => {
+    const caught = { ...map, Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], Next: 'HandleThreshold' }] };
+    const result = await run(caught, { input: '{"items":[1,2,3]}', mock: { result: '[1,1,1]' }, stateConfiguration: { mapIterationFailureCount: 3 } });
+    assert.equal(result.status, 'CAUGHT_ERROR');
+    assert.equal(result.nextState, 'HandleThreshold');
+    assert.equal(result.error, 'States.ExceedToleratedFailureThreshold');
+    assert.equal(result.cause, 'The specified tolerated failure threshold was exceeded');
   });
 
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {

@@ -83,7 +83,7 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   if (limitsFailure) throw limitsFailure;
   const mocked = d.env.testState?.children;
   if (mocked) {
-    if (limits.maxConcurrency !== undefined) d.inspect('maxConcurrency', limits.maxConcurrency);
+    d.inspect('maxConcurrency', limits.maxConcurrency ?? 0); // AWS shows 0 (no limit) when none is set
     if (limits.toleratedFailureCount !== undefined) d.inspect('toleratedFailureCount', limits.toleratedFailureCount);
     if (limits.toleratedFailurePercentage !== undefined) d.inspect('toleratedFailurePercentage', limits.toleratedFailurePercentage);
     return mockedChildren(d, threadId, mocked);

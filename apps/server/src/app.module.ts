@@ -68,6 +68,7 @@ import { UpdateStateMachineHandler } from './state-machines/update-state-machine
 import { ALIAS_HANDLERS } from './state-machines/aliases.handler';
 import { DescribeMapRunHandler, ListMapRunsHandler, UpdateMapRunHandler } from './map-runs/map-runs.handler';
 import { VERSION_HANDLERS } from './state-machines/versions.handler';
+import { TestStateHandler } from './test-state/test-state.handler';
 import { ApiCallSpanInterceptor } from './telemetry/api-call-span.interceptor';
 import { TelemetryService } from './telemetry/telemetry.service';
 
@@ -102,6 +103,7 @@ const handlers = [
   DescribeMapRunHandler,
   ListMapRunsHandler,
   UpdateMapRunHandler,
+  TestStateHandler,
 ];
 
 /** Binds the ports to their adapters (factory providers) and registers every handler. */

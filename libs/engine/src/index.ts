@@ -14,6 +14,8 @@ export {
   MAX_EXECUTION_DURATION_MS,
   MAX_HISTORY_EVENTS,
   REDRIVABLE_PERIOD_MS,
+  testState,
+  TestStateRejected,
 } from './execution';
 export type {
   ExecutionCommand,
@@ -28,6 +30,13 @@ export type {
   Effect,
   Redrivability,
   RedriveStatus,
+  TestStateRequest,
+  TestStateResult,
+  TestStateStatus,
+  TestStateInspectionData,
+  TestStateEnv,
+  TestStateTask,
+  TestStateTaskOutcome,
 } from './execution';
 export { buildTimeline } from './execution/timeline';
 export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';

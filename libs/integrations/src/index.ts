@@ -12,6 +12,7 @@ export { createAwsServiceCaller, awsEndpointsFromEnv } from './aws-services/aws-
 export type { AwsEndpoints } from './aws-services/aws-service-call';
 export { awsServiceFailure, javaV2ServiceName } from './aws-services/service-errors';
 export { invokeHttp } from './http/http-invoke';
+export type { HttpExchange } from './http/http-invoke';
 export { jobIntegrationFor } from './jobs/job-integrations';
 export { DEFAULT_SYNC_POLL_SECONDS, runJobTask } from './jobs/sync-job';
 export type { JobIntegration, JobProgress, SyncJobsPort } from './jobs/sync-job';

@@ -64,6 +64,8 @@ import {
 import { DeleteStateMachineVersionCommand, ListStateMachineVersionsQuery, PublishStateMachineVersionCommand } from '../state-machines/versions.handler';
 import { DescribeMapRunQuery, ListMapRunsQuery, UpdateMapRunCommand } from '../map-runs/map-runs.handler';
 import { ListMapRunsDto, MapRunArnDto, UpdateMapRunDto } from '../map-runs/map-runs.dto';
+import { TestStateDto } from '../test-state/test-state.dto';
+import { TestStateQuery } from '../test-state/test-state.handler';
 import type { RequestContext } from './request-context';
 
 /**
@@ -118,4 +120,5 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   DescribeMapRun: query(MapRunArnDto, (dto) => new DescribeMapRunQuery(dto)),
   ListMapRuns: query(ListMapRunsDto, (dto) => new ListMapRunsQuery(dto)),
   UpdateMapRun: command(UpdateMapRunDto, (dto, ctx) => new UpdateMapRunCommand(dto, ctx)),
+  TestState: query(TestStateDto, (dto) => new TestStateQuery(dto)),
 };

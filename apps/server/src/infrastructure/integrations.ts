@@ -105,8 +105,8 @@ export function createRunnerWithIntegrations(deps: {
       afterIntegrations?.(executionArn, events, state);
     },
   });
-  created.runner = runner;
-  return runner;
+  created.runner = Object.assign(runner, { performTask: (task: Parameters<typeof taskDispatcher.dispatch>[0]) => taskDispatcher.dispatch(task) });
+  return created.runner;
 }
 
 /** `STEPSTONE_SYNC_POLL_SECONDS`: seconds between a `.sync` job's describe calls (fractions allowed). */

@@ -1,4 +1,4 @@
-import type { ExecutionRunner, TaskOutcome, TaskProgress, Caller } from '@stepstone/engine';
+import type { ExecutionRunner, TaskDispatcher, TaskOutcome, TaskProgress, Caller } from '@stepstone/engine';
 import type { MockConfig } from '@stepstone/integrations';
 
 /** Injection tokens: tsx does not emit decorator metadata, so every dependency is injected by token. */
@@ -23,6 +23,8 @@ export type IdSource = () => string;
 export type TaskCompletionRunner = ExecutionRunner & {
   completeTask(executionArn: string, token: string, outcome: TaskOutcome, caller?: Caller): Promise<boolean>;
   reportTask(executionArn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean>;
+  /** The integrations' dispatcher on its own, for TestState's Task without a mock (no execution records it). */
+  performTask?: TaskDispatcher['dispatch'];
 };
 
 /**

@@ -87,6 +87,33 @@ export async function finishChildren(d: Decision, threadId: string, pointer?: nu
   }
 }
 
+/**
+ * TestState's mock of a Parallel or Map: the children do not run; their mocked result goes
+ * through the state's result processing, or their mocked error through its Retry and Catch,
+ * exactly as the children's own outcome would (finishChildren, childrenFailed).
+ */
+export async function mockedChildren(d: Decision, threadId: string, mocked: NonNullable<NonNullable<Decision['env']['testState']>['children']>): Promise<Step> {
+  const book = d.cursorOf(threadId).children;
+  const failed = 'result' in mocked ? (mocked.failedIterations ?? 0) : 0;
+  if (book?.kind === 'Map' && failed > 0 && exceedsTolerance({ ...book, failed, total: Math.max(book.total, failed) })) {
+    // stateConfiguration.mapIterationFailureCount: that many iterations failed; past the
+    // tolerated threshold the Map fails as branchEnded fails it.
+    const tolerant = book.toleratedFailureCount !== undefined || book.toleratedFailurePercentage !== undefined;
+    if (tolerant) childrenFailed(d, threadId, 'States.ExceedToleratedFailureThreshold', 'The specified tolerated failure threshold was exceeded');
+    else childrenFailed(d, threadId, 'States.TaskFailed', undefined);
+    return { kind: 'blocked' };
+  }
+  if ('result' in mocked) {
+    try {
+      return await processResult(d, threadId, mocked.result);
+    } catch (error) {
+      return stateFailed(d, threadId, toFailure(error));
+    }
+  }
+  childrenFailed(d, threadId, mocked.error, mocked.cause);
+  return { kind: 'blocked' };
+}
+
 /** A branch failed (or Map tolerance was exceeded): the whole Parallel/Map state failed. */
 export function childrenFailed(d: Decision, threadId: string, error: string | undefined, cause: string | undefined, pointer?: number): void {
   const cursor = d.cursorOf(threadId);

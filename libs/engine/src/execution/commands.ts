@@ -1,4 +1,5 @@
 import type { ObjectSummary } from '@stepstone/asl';
+import type { ExecutionState } from './execution-state';
 
 /** What can happen to an execution. The runner turns API calls, timers and task results into these. */
 export type ExecutionCommand =
@@ -78,4 +79,37 @@ export interface DecisionEnv {
    * (no ActivityScheduled; corpus: test_activity_task_on_deleted). Absent: not checked here.
    */
   readonly activityExists?: (activityArn: string) => Promise<boolean>;
+  /**
+   * TestState only (test-state.ts): what the state modules report of their data flow
+   * (afterInputPath, afterParameters, result…), fields of `$$` the caller set, and the mocked
+   * outcome of a Parallel's or Map's children. Absent in executions, which it never changes.
+   */
+  readonly testState?: TestStateHooks;
 }
+
+export interface TestStateHooks {
+  /** `state`: the execution as it stands, to tell the tested state from the ones after it. */
+  readonly inspect: (field: InspectedField, value: unknown, state: ExecutionState) => void;
+  /** Whether a thread may enter the state it goes to next: TestState stops after the tested state. */
+  readonly mayEnter: (threadId: string) => boolean;
+  /** Merged over the context object each state sees (TestState's `context`). */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** A mocked Parallel or Map: its children do not run, this is their outcome. */
+  readonly children?: { readonly result: unknown; readonly failedIterations?: number } | { readonly error: string; readonly cause: string };
+}
+
+/** The inspectionData fields of AWS's TestState that the state modules produce. */
+export type InspectedField =
+  | 'afterInputPath'
+  | 'afterParameters'
+  | 'afterArguments'
+  | 'result'
+  | 'afterResultSelector'
+  | 'afterResultPath'
+  | 'afterItemsPath'
+  | 'afterItemSelector'
+  | 'maxConcurrency'
+  | 'toleratedFailureCount'
+  | 'toleratedFailurePercentage'
+  /** A Catch took the failure: `{ catchIndex, error, cause }`. */
+  | 'caught';

@@ -118,7 +118,7 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
   await d.drain();
 }
 
-function startExecution(d: Decision, command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
+export function startExecution(d: Decision, command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
   const definition = internDefinition(command.definition).object;
   // AWS's maximum execution time (one year) bounds every execution, TimeoutSeconds or not.
   const maxDurationAt = d.env.now.getTime() + MAX_EXECUTION_DURATION_MS;

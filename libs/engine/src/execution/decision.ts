@@ -1,6 +1,6 @@
 import { arnField } from '@stepstone/asl';
 import { branchEnded } from './children';
-import type { DecisionEnv } from './commands';
+import type { DecisionEnv, InspectedField } from './commands';
 import { CLOSING_TYPES, compact, ENTERED_TYPE, exceedsPayloadQuota, EXITED_TYPE, HistoryLimitReached, isPromise, json, MAX_HISTORY_EVENTS, type MaybePromise, newEvent, nextOnly, PAYLOAD_DETAILS, rootInternals, type Step, toFailure } from './decision-support';
 import { createFoldScope, evolveOwned } from './evolve';
 import { type Cursor, type ExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
@@ -44,6 +44,11 @@ export class Decision {
 
   get current(): ExecutionState {
     return this.state;
+  }
+
+  /** Reports a step of a state's data flow to TestState (inspectionData); nothing in an execution. */
+  inspect(field: InspectedField, value: unknown): void {
+    this.env.testState?.inspect(field, value, this.state);
   }
 
   emit(
@@ -139,6 +144,7 @@ export class Decision {
     while (this.state.status === 'RUNNING') {
       switch (step.kind) {
         case 'enter': {
+          if (this.env.testState && !this.env.testState.mayEnter(threadId)) return;
           const entered = this.enterState(threadId, step.name, step.input, step.inputText);
           if (isPromise(entered)) return entered.then((next) => this.run(threadId, next));
           step = entered;
@@ -282,7 +288,8 @@ export class Decision {
     if (thread.parentId !== undefined && 'item' in thread && thread.item !== undefined) {
       context.Map = { Item: { Index: thread.index, Value: thread.item } };
     }
-    return context;
+    const given = this.env.testState?.context;
+    return given ? mergeContext(context, given) : context;
   }
 
   /** InputPath: most states have none, and then no evaluation scope is made for it. */
@@ -355,6 +362,17 @@ class LazyContextScope implements EvaluationScope {
   get context(): Record<string, unknown> {
     return (this.built ??= this.decision.contextOf(this.threadId, this.token));
   }
+}
+
+/** TestState's `context`: each field given replaces the engine's, object by object (`Execution.Id` alone keeps `Execution.Name`). */
+function mergeContext(base: Record<string, unknown>, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(given)) {
+    const own = merged[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    merged[key] = isObject(own) && isObject(value) ? mergeContext(own, value) : value;
+  }
+  return merged;
 }
 
 /** A state type the fold does not know: a new one must get its module (compile-time check). */

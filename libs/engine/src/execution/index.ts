@@ -10,3 +10,5 @@ export type { Effect } from './effects';
 export { redrivabilityOf, MAX_EXECUTION_DURATION_MS, REDRIVABLE_PERIOD_MS } from './redrive';
 export type { Redrivability, RedriveStatus } from './redrive';
 export { MAX_HISTORY_EVENTS } from './decide';
+export { testState, TestStateRejected } from './test-state';
+export type { TestStateRequest, TestStateResult, TestStateStatus, TestStateInspectionData, TestStateEnv, TestStateTask, TestStateTaskOutcome } from './test-state';

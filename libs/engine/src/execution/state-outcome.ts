@@ -50,6 +50,7 @@ export async function tryCatch(d: Decision, threadId: string, error: string | un
   if ((matching.uncatchable ?? UNCATCHABLE).has(error ?? '') || !Array.isArray(definition.Catch)) return undefined;
   const catcher = findCatcher(definition.Catch, error ?? '', matching.alias);
   if (!catcher) return undefined;
+  d.inspect('caught', { catchIndex: definition.Catch.indexOf(catcher), error, cause });
   // A failure that names no error (SendTaskFailure without one) reaches Catch as nulls, as on AWS.
   const errorOutput = error === undefined ? { Error: null, Cause: cause ?? null } : compact({ Error: error, Cause: cause });
   const language = d.queryLanguageOf(threadId, definition);
@@ -62,6 +63,7 @@ export async function tryCatch(d: Decision, threadId: string, error: string | un
   } else {
     assigned = d.jsonPathAssign(catcher, d.scope(threadId, errorOutput));
     output = applyResultPath(catcher.ResultPath, cursor.input, errorOutput);
+    d.inspect('afterResultPath', output);
   }
   return d.exitState(threadId, {}, output, assigned, catcher.Next as string);
 }
@@ -101,13 +103,18 @@ export async function processResult(d: Decision, threadId: string, result: unkno
   const cursor = d.cursorOf(threadId);
   const definition = d.stateDefinition(threadId, cursor.name);
   if (d.queryLanguageOf(threadId, definition) === 'JSONata') {
+    d.inspect('result', result);
     const states = d.jsonataStates(threadId, cursor.input, { result });
     const output = 'Output' in definition ? await d.jsonata(threadId, definition.Output, states, 'Output') : result;
     return d.exitState(threadId, definition, output, await d.jsonataAssign(threadId, definition, states));
   }
   const selected = definition.ResultSelector !== undefined ? d.payload(definition.ResultSelector, d.scope(threadId, result)) : result;
   const assigned = d.jsonPathAssign(definition, d.scope(threadId, selected));
-  const output = d.selectOutput(threadId, definition.OutputPath, applyResultPath(definition.ResultPath, cursor.input, selected));
+  const afterResultPath = applyResultPath(definition.ResultPath, cursor.input, selected);
+  d.inspect('result', result);
+  d.inspect('afterResultSelector', selected);
+  d.inspect('afterResultPath', afterResultPath);
+  const output = d.selectOutput(threadId, definition.OutputPath, afterResultPath);
   return d.exitState(threadId, definition, output, assigned);
 }
 

@@ -17,6 +17,12 @@ export interface HttpInvokeParameters {
   readonly Transform?: { readonly RequestBodyEncoding?: unknown; readonly RequestEncodingOptions?: { readonly ArrayFormat?: unknown } };
 }
 
+/** The request sent and the response received, as TestState's TRACE level shows them (all text). */
+export interface HttpExchange {
+  readonly request: { readonly protocol: string; readonly method: string; readonly url: string; readonly headers: string; readonly body: string };
+  readonly response: { readonly protocol: string; readonly statusCode: string; readonly statusMessage: string; readonly headers: string; readonly body: string };
+}
+
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']);
 
 let allowFromEnv: { setting: string | undefined; list: HttpAllowList } | undefined;
@@ -28,7 +34,13 @@ function allowListFromEnv(): HttpAllowList {
   return allowFromEnv.list;
 }
 
-export async function invokeHttp(parameters: HttpInvokeParameters, timeoutMs = 60_000, allow: HttpAllowList = allowListFromEnv()): Promise<Record<string, unknown>> {
+/** `observe`: told the exchange once the response is read (TestState at TRACE), whatever its status. */
+export async function invokeHttp(
+  parameters: HttpInvokeParameters,
+  timeoutMs = 60_000,
+  allow: HttpAllowList = allowListFromEnv(),
+  observe?: (exchange: HttpExchange) => void,
+): Promise<Record<string, unknown>> {
   if (typeof parameters.ApiEndpoint !== 'string' || parameters.ApiEndpoint === '') {
     throw new TaskFailure('States.Runtime', "The field 'ApiEndpoint' is required and must be a string");
   }
@@ -70,6 +82,10 @@ export async function invokeHttp(parameters: HttpInvokeParameters, timeoutMs = 6
     throw new TaskFailure('States.Http.Socket', `Unable to reach ${url.origin}: ${reason}`);
   }
   const text = await response.text();
+  observe?.({
+    request: { protocol: url.protocol.replace(':', ''), method, url: url.toString(), headers: headerText(headers), body: body ?? '' },
+    response: { protocol: url.protocol.replace(':', ''), statusCode: String(response.status), statusMessage: response.statusText, headers: headerText(response.headers), body: text },
+  });
   const result: Record<string, unknown> = {
     Headers: Object.fromEntries([...response.headers.entries()].map(([key, value]) => [key, [value]])),
     ResponseBody: parseBody(text, response.headers.get('content-type')),
@@ -80,6 +96,10 @@ export async function invokeHttp(parameters: HttpInvokeParameters, timeoutMs = 6
     throw new TaskFailure(`States.Http.StatusCode.${response.status}`, JSON.stringify(result));
   }
   return result;
+}
+
+function headerText(headers: Headers): string {
+  return JSON.stringify(Object.fromEntries([...headers.entries()].map(([key, value]) => [key, [value]])));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

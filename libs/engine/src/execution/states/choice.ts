@@ -10,6 +10,7 @@ export function decideChoice(d: Decision, threadId: string, definition: Record<s
   const input = d.cursorOf(threadId).input;
   if (language === 'JSONata') return decideJsonataChoice(d, threadId, definition, input);
   const effective = d.selectInput(threadId, definition.InputPath, input);
+  d.inspect('afterInputPath', effective);
   // The scope builds the context object only if a rule reads `$$`.
   const next = selectChoice(definition as any, effective, d.scope(threadId, effective));
   if (next === undefined) throw new StatesError('States.NoChoiceMatched', 'No Matches!');

@@ -11,6 +11,8 @@ export async function decideFail(d: Decision, threadId: string, definition: Reco
     const cause = definition.Cause !== undefined ? await d.jsonata(threadId, definition.Cause, states, 'Cause') : undefined;
     return { kind: 'fail', error: error as string | undefined, cause: cause as string | undefined };
   }
+  // A Fail state has no InputPath: AWS shows its input unchanged.
+  d.inspect('afterInputPath', input);
   const error = definition.ErrorPath !== undefined ? failField(d, threadId, definition.ErrorPath, input, 'ErrorPath') : definition.Error;
   const cause = definition.CausePath !== undefined ? failField(d, threadId, definition.CausePath, input, 'CausePath') : definition.Cause;
   return { kind: 'fail', error, cause };

@@ -1,4 +1,4 @@
-import { childrenFailed } from '../children';
+import { childrenFailed, mockedChildren } from '../children';
 import type { Decision } from '../decision';
 import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
 import { childThreadId } from '../execution-state';
@@ -28,6 +28,7 @@ export async function containerInput(d: Decision, threadId: string, definition: 
 export async function startMap(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
   const cursor = d.cursorOf(threadId);
   const effective = await containerInput(d, threadId, definition, language);
+  d.inspect(language === 'JSONata' ? 'afterArguments' : 'afterInputPath', effective);
   let items: unknown;
   const { distributed, readsItems } = compileState(definition).map!;
   // ItemReader belongs to Distributed Maps (AWS's "ItemReader (Map)").
@@ -69,6 +70,7 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective);
   let mapItems = items as unknown[];
   const length = mapItems.length;
+  if (!readsItems) d.inspect('afterItemsPath', mapItems);
   if (mapRun?.batcher && !readsItems) mapItems = await selectAndBatch(d, threadId, definition, language, effective, mapItems, mapRun.batcher);
   d.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length }, compact({
     items: json(mapItems),
@@ -79,6 +81,13 @@ export async function startMap(d: Decision, threadId: string, definition: Record
     distributed: distributed || undefined,
   }) as Partial<EventInternals>);
   if (limitsFailure) throw limitsFailure;
+  const mocked = d.env.testState?.children;
+  if (mocked) {
+    d.inspect('maxConcurrency', limits.maxConcurrency ?? 0); // AWS shows 0 (no limit) when none is set
+    if (limits.toleratedFailureCount !== undefined) d.inspect('toleratedFailureCount', limits.toleratedFailureCount);
+    if (limits.toleratedFailurePercentage !== undefined) d.inspect('toleratedFailurePercentage', limits.toleratedFailurePercentage);
+    return mockedChildren(d, threadId, mocked);
+  }
   if (distributed) {
     // With an ItemReader the Map Run starts once the object store answered (CompleteItemRead).
     if (readsItems && !readerFailure) return { kind: 'blocked' };

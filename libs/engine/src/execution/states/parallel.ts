@@ -1,4 +1,4 @@
-import { finishChildren } from '../children';
+import { finishChildren, mockedChildren } from '../children';
 import type { Decision } from '../decision';
 import type { Step } from '../decision-support';
 import { containerInput } from './map';
@@ -10,8 +10,12 @@ import { containerInput } from './map';
  */
 export async function startParallel(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
   let effective = await containerInput(d, threadId, definition, language);
+  d.inspect(language === 'JSONata' ? 'afterArguments' : 'afterInputPath', effective);
   if (language === 'JSONPath' && definition.Parameters !== undefined) effective = d.payload(definition.Parameters, d.scope(threadId, effective));
+  if (language === 'JSONPath') d.inspect('afterParameters', effective);
   d.emit(threadId, 'ParallelStateStarted');
+  const mocked = d.env.testState?.children;
+  if (mocked) return mockedChildren(d, threadId, mocked);
   const book = d.cursorOf(threadId).children!;
   book.running.forEach((childId, index) => {
     const branch = (definition.Branches as Array<Record<string, any>>)[index];

@@ -13,8 +13,17 @@ export function decidePass(d: Decision, threadId: string, definition: Record<str
   const scope = d.scope(threadId, d.selectInput(threadId, definition.InputPath, input));
   const effective = definition.Parameters !== undefined ? d.payload(definition.Parameters, scope) : scope.input;
   const result = 'Result' in definition ? definition.Result : effective;
+  if ('Result' in definition) {
+    d.inspect('result', result);
+  } else {
+    d.inspect('afterInputPath', scope.input);
+    d.inspect('afterParameters', effective);
+  }
+  d.inspect('afterResultSelector', result); // a Pass has no ResultSelector: AWS shows its result here
   const assigned = definition.Assign === undefined ? undefined : d.jsonPathAssign(definition, d.scope(threadId, result));
-  const output = d.selectOutput(threadId, definition.OutputPath, applyResultPath(definition.ResultPath, input, result));
+  const afterResultPath = applyResultPath(definition.ResultPath, input, result);
+  d.inspect('afterResultPath', afterResultPath);
+  const output = d.selectOutput(threadId, definition.OutputPath, afterResultPath);
   return d.exitState(threadId, definition, output, assigned);
 }
 

@@ -6,6 +6,7 @@ export function decideSucceed(d: Decision, threadId: string, definition: Record<
   const input = d.cursorOf(threadId).input;
   if (language === 'JSONata') return decideJsonataSucceed(d, threadId, definition, input);
   const effective = d.selectInput(threadId, definition.InputPath, input);
+  d.inspect('afterInputPath', effective);
   const assigned = d.jsonPathAssign(definition, d.scope(threadId, effective));
   const output = d.selectOutput(threadId, definition.OutputPath, effective);
   return d.exitState(threadId, definition, output, assigned);

@@ -26,10 +26,13 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
   if (language === 'JSONata') {
     const states = d.jsonataStates(threadId, cursor.input, {}, contextToken);
     parameters = definition.Arguments !== undefined ? await d.jsonata(threadId, definition.Arguments, states, 'Arguments') : undefined;
+    d.inspect('afterArguments', parameters ?? {});
     if (definition.Credentials !== undefined) credentials = await d.jsonata(threadId, definition.Credentials, states, 'Credentials');
   } else {
     const scope = d.scope(threadId, applyInputPath(definition.InputPath, cursor.input, d.pathContext(threadId, contextToken)), contextToken);
     parameters = definition.Parameters !== undefined ? d.payload(definition.Parameters, scope) : scope.input;
+    d.inspect('afterInputPath', scope.input);
+    d.inspect('afterParameters', parameters);
     if (definition.Credentials !== undefined) credentials = d.payload(definition.Credentials, scope);
   }
   const timeoutSeconds = await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language);

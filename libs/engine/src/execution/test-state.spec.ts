@@ -1,0 +1,335 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type TestStateEnv, type TestStateRequest, type TestStateResult, TestStateRejected, testState } from './test-state';
+import { fixedEnv } from './testing/decider-specification';
+
+const env: TestStateEnv = { ...fixedEnv(), region: 'us-east-1', accountId: '123456789012' };
+const lambda = 'arn:aws:states:::lambda:invoke';
+
+function run(definition: unknown, request: Omit<TestStateRequest, 'definition'> = {}, overrides: Partial<TestStateEnv> = {}): Promise<TestStateResult> {
+  return testState({ definition: JSON.stringify(definition), ...request }, { ...env, ...overrides });
+}
+
+/** inspectionData with its JSON texts parsed, for readable expectations. */
+function inspected(result: TestStateResult): Record<string, unknown> {
+  const data = result.inspectionData ?? {};
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, typeof value === 'string' ? JSON.parse(value) : value]));
+}
+
+async function rejected(promise: Promise<unknown>, name: string, message: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof TestStateRejected);
+    assert.equal(error.errorName, name);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
+  });
+}
+
+// AWS's recorded answers (LocalStack's test_test_state_scenarios snapshots, recorded against AWS).
+const ioInput = { initialData: { fieldFromInput: 'value from input', otherField: 'other' }, unrelatedData: { someOtherField: 1234 } };
+const ioPass = { Type: 'Pass', InputPath: '$.initialData', Parameters: { staticValue: 'some value', 'inputValue.$': '$.fieldFromInput' }, ResultPath: '$.modifiedData', End: true };
+
+describe('TestState: Pass', () => {
+  it('INFO gives the output and status only', async () => {
+    const result = await run(ioPass, { input: JSON.stringify(ioInput) });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(result.output!), { ...ioInput, modifiedData: { staticValue: 'some value', inputValue: 'value from input' } });
+    assert.equal(result.inspectionData, undefined);
+    assert.equal(result.nextState, undefined);
+  });
+
+  it('DEBUG shows each step of the data flow as AWS records it', async () => {
+    const result = await run(ioPass, { input: JSON.stringify(ioInput), inspectionLevel: 'DEBUG' });
+    const parameters = { staticValue: 'some value', inputValue: 'value from input' };
+    assert.deepEqual(inspected(result), {
+      input: ioInput,
+      afterInputPath: ioInput.initialData,
+      afterParameters: parameters,
+      afterResultSelector: parameters,
+      afterResultPath: { ...ioInput, modifiedData: parameters },
+    });
+  });
+
+  it('a Result shows result, not afterInputPath or afterParameters, and TRACE shows what DEBUG does', async () => {
+    const definition = { Type: 'Pass', Result: { resultKey: 'result value' }, Next: 'After' };
+    const result = await run(definition, { input: '{"Value":"HelloWorld"}', inspectionLevel: 'TRACE' });
+    assert.equal(result.nextState, 'After');
+    assert.deepEqual(inspected(result), {
+      input: { Value: 'HelloWorld' },
+      result: { resultKey: 'result value' },
+      afterResultSelector: { resultKey: 'result value' },
+      afterResultPath: { resultKey: 'result value' },
+    });
+  });
+
+  it('a state of a whole machine, by stateName, with the caller\'s variables and JSONata', async () => {
+    const machine = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'First',
+      States: {
+        First: { Type: 'Pass', Next: 'Second' },
+        Second: { Type: 'Pass', Output: '{% $states.input.a + $x %}', Assign: { doubled: '{% $x * 2 %}' }, Next: 'Third' },
+        Third: { Type: 'Succeed' },
+      },
+    };
+    const result = await run(machine, { stateName: 'Second', input: '{"a":1}', variables: '{"x":5}', inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.equal(result.output, '6');
+    assert.equal(result.nextState, 'Third');
+    assert.deepEqual(inspected(result).variables, { x: 5, doubled: 10 });
+  });
+
+  it('context fields replace the engine\'s, field by field', async () => {
+    const definition = { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, End: true };
+    const result = await run(definition, { context: '{"Execution":{"Id":"given-id"}}' });
+    const output = JSON.parse(result.output!);
+    assert.equal(output.id, 'given-id');
+    assert.equal(typeof output.name, 'string');
+  });
+});
+
+describe('TestState: Choice, Wait, Succeed, Fail', () => {
+  it('Choice names the state it chose', async () => {
+    const definition = { Type: 'Choice', Choices: [{ Variable: '$.value', NumericGreaterThan: 20, Next: 'ValueInTwenties' }], Default: 'Other' };
+    const result = await run(definition, { input: '{"type":"Private","value":22}', inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.equal(result.nextState, 'ValueInTwenties');
+    assert.deepEqual(inspected(result), { input: { type: 'Private', value: 22 }, afterInputPath: { type: 'Private', value: 22 } });
+  });
+
+  it('a Choice that goes back to itself stops after one evaluation', async () => {
+    const machine = { StartAt: 'Poll', States: { Poll: { Type: 'Choice', Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'Finish' }], Default: 'Poll' }, Finish: { Type: 'Succeed' } } };
+    const result = await run(machine, { stateName: 'Poll', input: '{"done":false}' });
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '{"done":false}', nextState: 'Poll' });
+  });
+
+  it('Choice without a match fails with States.NoChoiceMatched', async () => {
+    const result = await run({ Type: 'Choice', Choices: [{ Variable: '$.value', NumericEquals: 1, Next: 'One' }] }, { input: '{"value":2}' });
+    assert.equal(result.status, 'FAILED');
+    assert.equal(result.error, 'States.NoChoiceMatched');
+  });
+
+  it('Wait does not wait, and goes on to Next', async () => {
+    const started = Date.now();
+    const result = await run({ Type: 'Wait', Seconds: 3600, OutputPath: '$.keep', Next: 'After' }, { input: '{"keep":{"a":1},"drop":2}' });
+    assert.ok(Date.now() - started < 5_000);
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '{"a":1}', nextState: 'After' });
+  });
+
+  it('Succeed applies InputPath', async () => {
+    const result = await run({ Type: 'Succeed', InputPath: '$.a' }, { input: '{"a":{"b":1}}', inspectionLevel: 'DEBUG' });
+    assert.equal(result.output, '{"b":1}');
+    assert.deepEqual(inspected(result).afterInputPath, { b: 1 });
+  });
+
+  it('Fail gives its error and cause, no output', async () => {
+    const result = await run({ Type: 'Fail', Error: 'SomeFailure', CausePath: '$.why' }, { input: '{"why":"because"}', inspectionLevel: 'DEBUG' });
+    assert.deepEqual({ ...result, inspectionData: undefined }, { status: 'FAILED', error: 'SomeFailure', cause: 'because', inspectionData: undefined });
+    assert.deepEqual(inspected(result), { input: { why: 'because' }, afterInputPath: { why: 'because' } });
+  });
+});
+
+describe('TestState: Task', () => {
+  const task = {
+    Type: 'Task',
+    Resource: lambda,
+    Parameters: { FunctionName: 'f', 'Payload.$': '$' },
+    ResultSelector: { 'payload.$': '$.Payload' },
+    ResultPath: '$.result',
+    Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 2, MaxAttempts: 2 }],
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Handler' }],
+    Next: 'Done',
+  };
+
+  it('a mocked result goes through ResultSelector and ResultPath', async () => {
+    const result = await run(task, { input: '{"a":1}', mock: { result: '{"Payload":{"x":2}}' }, inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.equal(result.nextState, 'Done');
+    assert.deepEqual(inspected(result), {
+      input: { a: 1 },
+      afterInputPath: { a: 1 },
+      afterParameters: { FunctionName: 'f', Payload: { a: 1 } },
+      result: { Payload: { x: 2 } },
+      afterResultSelector: { payload: { x: 2 } },
+      afterResultPath: { a: 1, result: { payload: { x: 2 } } },
+    });
+  });
+
+  it('a mocked error a retrier takes is RETRIABLE, with the retrier and its backoff', async () => {
+    const result = await run(task, { mock: { errorOutput: { error: 'Transient', cause: 'flaky' } }, inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'RETRIABLE');
+    assert.equal(result.error, 'Transient');
+    assert.equal(result.cause, 'flaky');
+    assert.equal(result.output, undefined);
+    assert.deepEqual(result.inspectionData?.errorDetails, { retryIndex: 0, retryBackoffIntervalSeconds: 2 });
+  });
+
+  it('retrierRetryCount at MaxAttempts: the retrier is spent and Catch takes the error', async () => {
+    const result = await run(task, {
+      input: '{"a":1}',
+      mock: { errorOutput: { error: 'Transient', cause: 'flaky' } },
+      stateConfiguration: { retrierRetryCount: 2 },
+      inspectionLevel: 'DEBUG',
+    });
+    assert.equal(result.status, 'CAUGHT_ERROR');
+    assert.equal(result.nextState, 'Handler');
+    assert.deepEqual(JSON.parse(result.output!), { a: 1, error: { Error: 'Transient', Cause: 'flaky' } });
+    assert.deepEqual(result.inspectionData?.errorDetails, { catchIndex: 0 });
+  });
+
+  it('an error no retrier or catcher takes fails the state', async () => {
+    const bare = { Type: 'Task', Resource: lambda, Parameters: { FunctionName: 'f' }, End: true };
+    const result = await run(bare, { mock: { errorOutput: { error: 'Boom', cause: 'bad' } } });
+    assert.deepEqual(result, { status: 'FAILED', error: 'Boom', cause: 'bad' });
+  });
+
+  it('without a mock, the integration performs the task with the evaluated parameters', async () => {
+    const seen: unknown[] = [];
+    const result = await run(task, { input: '{"a":1}' }, {
+      performTask: async (request) => {
+        seen.push(request.parameters);
+        return { kind: 'succeeded', output: '{"Payload":"done"}' };
+      },
+    });
+    assert.deepEqual(seen, [{ FunctionName: 'f', Payload: { a: 1 } }]);
+    assert.deepEqual(JSON.parse(result.output!), { a: 1, result: { payload: 'done' } });
+  });
+
+  it('TRACE adds the HTTP exchange the integration reports; DEBUG does not, and only TRACE asks for it', async () => {
+    const http = { request: { method: 'GET', url: 'https://example.com/a' }, response: { statusCode: '200', body: '{}' } };
+    const levels: string[] = [];
+    const performTask: TestStateEnv['performTask'] = async (task) => {
+      levels.push(task.inspectionLevel);
+      return { kind: 'succeeded', output: '{"StatusCode":200}', http };
+    };
+    const definition = { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: 'https://example.com/a', Method: 'GET' }, End: true };
+    const traced = await run(definition, { inspectionLevel: 'TRACE' }, { performTask });
+    assert.deepEqual(traced.inspectionData?.request, http.request);
+    assert.deepEqual(traced.inspectionData?.response, http.response);
+    const debug = await run(definition, { inspectionLevel: 'DEBUG' }, { performTask });
+    assert.equal(debug.inspectionData?.request, undefined);
+    assert.deepEqual(levels, ['TRACE', 'DEBUG']);
+  });
+
+  it('a JSONata Task shows afterArguments and its result', async () => {
+    const definition = { QueryLanguage: 'JSONata', Type: 'Task', Resource: lambda, Arguments: { FunctionName: 'f', Payload: '{% $states.input.n * 2 %}' }, Output: '{% $states.result.Payload %}', End: true };
+    const result = await run(definition, { input: '{"n":4}', mock: { result: '{"Payload":"ok"}' }, inspectionLevel: 'DEBUG' });
+    assert.equal(result.output, '"ok"');
+    assert.deepEqual(inspected(result).afterArguments, { FunctionName: 'f', Payload: 8 });
+    assert.deepEqual(inspected(result).result, { Payload: 'ok' });
+  });
+
+  it('.waitForTaskToken and activities need a mock', async () => {
+    await rejected(run({ Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true }), 'ValidationException', /when a mock is specified/);
+    const activity = { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:a', End: true };
+    await rejected(run(activity), 'ValidationException', /when a mock is specified/);
+    assert.equal((await run(activity, { mock: { result: '{"done":true}' } })).output, '{"done":true}');
+  });
+});
+
+describe('TestState: Parallel and Map', () => {
+  const parallel = {
+    Type: 'Parallel',
+    Branches: [
+      { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+      { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+    ],
+    ResultPath: '$.results',
+    Retry: [{ ErrorEquals: ['BranchFailed'], MaxAttempts: 1 }],
+    End: true,
+  };
+
+  it('need a mock, as on AWS', async () => {
+    const message = 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]';
+    await rejected(run(parallel), 'InvalidDefinition', message);
+    await rejected(run({ Type: 'Map', ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, End: true }), 'InvalidDefinition', message);
+  });
+
+  it('a mocked Parallel result is the branches\' results', async () => {
+    const result = await run(parallel, { input: '{"a":1}', mock: { result: '["x","y"]' }, inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(result.output!), { a: 1, results: ['x', 'y'] });
+    assert.deepEqual(inspected(result).result, ['x', 'y']);
+  });
+
+  it('a mocked Parallel error goes through its Retry', async () => {
+    const result = await run(parallel, { mock: { errorOutput: { error: 'BranchFailed', cause: 'b' } } });
+    assert.deepEqual(result, { status: 'RETRIABLE', error: 'BranchFailed', cause: 'b' });
+  });
+
+  it('a Parallel mock must be an array of one result per branch', async () => {
+    await rejected(run(parallel, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
+    await rejected(run(parallel, { mock: { result: '[1]' } }), 'ValidationException', 'Mocked result must contain the same number of items as number of Parallel branches.');
+  });
+
+  const map = {
+    Type: 'Map',
+    ItemsPath: '$.items',
+    ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+    ToleratedFailureCount: 1,
+    End: true,
+  };
+
+  it('a mocked Map result, with the items it read', async () => {
+    const result = await run(map, { input: '{"items":[1,2,3]}', mock: { result: '["a","b","c"]' }, inspectionLevel: 'DEBUG' });
+    assert.equal(result.output, '["a","b","c"]');
+    assert.deepEqual(inspected(result).afterItemsPath, [1, 2, 3]);
+    assert.equal(inspected(result).toleratedFailureCount, 1);
+    assert.equal(inspected(result).maxConcurrency, 0);
+  });
+
+  it('mapIterationFailureCount past the tolerated count fails the Map', async () => {
+    const within = await run(map, { input: '{"items":[1,2,3]}', mock: { result: '[1,2,3]' }, stateConfiguration: { mapIterationFailureCount: 1 } });
+    assert.equal(within.status, 'SUCCEEDED');
+    const past = await run(map, { input: '{"items":[1,2,3]}', mock: { result: '[1,2,3]' }, stateConfiguration: { mapIterationFailureCount: 2 } });
+    assert.deepEqual(past, { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' });
+  });
+
+  it('errorCausedByState must name a state inside the branches', async () => {
+    const mock = { errorOutput: { error: 'BranchFailed', cause: 'b' } };
+    assert.equal((await run(parallel, { mock, stateConfiguration: { errorCausedByState: 'B' } })).status, 'RETRIABLE');
+    await rejected(run(parallel, { mock, stateConfiguration: { errorCausedByState: 'Nowhere' } }), 'ValidationException', /Nowhere/);
+    await rejected(run({ Type: 'Task', Resource: lambda, End: true }, { mock, stateConfiguration: { errorCausedByState: 'B' } }), 'ValidationException', /Map or Parallel/);
+  });
+
+  it('mapIterationFailureCount past the threshold reaches the Map\'s Catch', async () => {
+    const caught = { ...map, Catch: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], Next: 'HandleThreshold' }] };
+    const result = await run(caught, { input: '{"items":[1,2,3]}', mock: { result: '[1,1,1]' }, stateConfiguration: { mapIterationFailureCount: 3 } });
+    assert.equal(result.status, 'CAUGHT_ERROR');
+    assert.equal(result.nextState, 'HandleThreshold');
+    assert.equal(result.error, 'States.ExceedToleratedFailureThreshold');
+    assert.equal(result.cause, 'The specified tolerated failure threshold was exceeded');
+  });
+
+  it('a Map mock must be an array, or an object with a ResultWriter', async () => {
+    await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
+  });
+});
+
+describe('TestState: validation', () => {
+  it('rejects a mock on a state that takes none', async () => {
+    for (const definition of [{ Type: 'Pass', End: true }, { Type: 'Succeed' }, { Type: 'Fail', Error: 'E' }]) {
+      await rejected(run(definition, { mock: { result: '{}' } }), 'ValidationException', `State type '${definition.Type}' is not supported when a mock is specified`);
+    }
+  });
+
+  it('rejects a mock with both or neither of result and errorOutput, and revealSecrets with a mock', async () => {
+    const task = { Type: 'Task', Resource: lambda, End: true };
+    const both = 'A test mock should have only one of the following fields: [result, errorOutput].';
+    await rejected(run(task, { mock: { result: '{}', errorOutput: { error: 'E' } } }), 'ValidationException', both);
+    await rejected(run(task, { mock: {} }), 'ValidationException', both);
+    await rejected(run(task, { mock: { result: '{}' }, revealSecrets: true }), 'ValidationException', 'TestState does not support RevealSecrets when a mock is specified.');
+  });
+
+  it('rejects a definition AWS would not accept, and input that is not JSON', async () => {
+    await rejected(run({ Type: 'Pass' }), 'InvalidDefinition', /One of 'Next' or 'End' is required/);
+    await rejected(testState({ definition: '{not json' }, env), 'InvalidDefinition', /Invalid State Machine Definition/);
+    await rejected(run({ Type: 'Pass', End: true }, { input: '{' }), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
+  });
+
+  it('rejects a stateName the machine does not have', async () => {
+    const machine = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+    await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', /Missing/);
+  });
+});

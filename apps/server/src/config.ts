@@ -31,6 +31,12 @@ export interface ServerConfig {
   /** `STEPSTONE_LOG_LEVEL`: the request logger's level (pino's names); default 'info'. */
   readonly logLevel: LogLevel;
   /**
+   * `STEPSTONE_LEASE_TTL_SECONDS` (default 10): how long a process's shard leases last unless
+   * renewed, on the postgres store (several processes). A process that dies loses its shards this
+   * long after its last renewal; renewals run every third of it.
+   */
+  readonly leaseTtlSeconds: number;
+  /**
    * Test-only fault injection (`STEPSTONE_CRASH_POINT=after-append:<probability>`): after an
    * execution's append is durable and before its effects run, the process SIGKILLs itself with
    * that probability. The crash test uses it to land exactly between append and effect.
@@ -70,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new StartupRefusal(`STEPSTONE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.STEPSTONE_LOG_LEVEL}'`);
   }
   const mockConfigFile = env.STEPSTONE_MOCK_CONFIG || env.SFN_MOCK_CONFIG;
+  const leaseTtlSeconds = Number(env.STEPSTONE_LEASE_TTL_SECONDS ?? 10);
+  if (!Number.isFinite(leaseTtlSeconds) || leaseTtlSeconds < 1) {
+    throw new StartupRefusal(`STEPSTONE_LEASE_TTL_SECONDS must be a number of seconds of at least 1, got '${env.STEPSTONE_LEASE_TTL_SECONDS}'`);
+  }
   return {
     clock,
     port,
@@ -87,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(mockConfigFile ? { mockConfigFile } : {}),
     auth,
     logLevel: logLevel as LogLevel,
+    leaseTtlSeconds,
   };
 }
 

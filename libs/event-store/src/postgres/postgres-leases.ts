@@ -5,7 +5,12 @@ import { LEASES_TABLE, MEMBERS_TABLE } from './postgres-schema';
 export interface ShardLeasesOptions {
   /** A pool on the store's database (PostgresEventStore.pool): the lease tables live beside the events. */
   readonly pool: pg.Pool;
-  /** Unique per process (and per start of it): what the leases table records as the owner. */
+  /**
+   * What the leases table records as the owner: unique among the live processes. A process
+   * restarted under the same id (same host and port) takes its leases back at once instead of
+   * waiting out the TTL; its first round bumps their epochs, so nothing its previous life might
+   * still append (a stalled twin) gets through.
+   */
   readonly processId: string;
   /** The fixed number of shards executions hash to. */
   readonly shardCount: number;
@@ -61,6 +66,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> | undefined;
   let closed = false;
+  let firstRound = true;
 
   const runRound = async (): Promise<void> => {
     const client = await pool.connect();
@@ -96,12 +102,13 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
          SELECT shard, $1, 1, now() + make_interval(secs => $3) FROM unnest($2::int[]) AS shard
          ON CONFLICT (shard) DO UPDATE
            SET owner = $1,
-               epoch = CASE WHEN lease.owner = $1 THEN lease.epoch ELSE lease.epoch + 1 END,
+               epoch = CASE WHEN lease.owner = $1 AND NOT $4 THEN lease.epoch ELSE lease.epoch + 1 END,
                expires_at = excluded.expires_at
            WHERE lease.owner = $1 OR lease.owner IS NULL OR lease.expires_at < now()
          RETURNING shard, epoch`,
-        [processId, target, ttlSeconds],
+        [processId, target, ttlSeconds, firstRound],
       );
+      firstRound = false;
       if (closed) return;
       const now = new Map(taken.rows.map((row) => [row.shard, Number(row.epoch)] as const));
       const lost = [...held.keys()].filter((shard) => now.get(shard) !== held.get(shard));

@@ -109,6 +109,7 @@ interface Loaded {
 /** Events per page when recovery scans the global feed. */
 const RECOVERY_PAGE_SIZE = 5_000;
 const EXECUTION_STREAM_PREFIX = 'execution-';
+const NO_FENCE: { fence?: LeaseFence } = Object.freeze({});
 /** How many closed executions `notice` remembers (several processes on one store). */
 const CLOSED_REMEMBERED = 10_000;
 
@@ -176,9 +177,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return !options.ownership || options.ownership.fenceOf(executionStreamId(arn)) !== undefined;
   }
 
-  function fenceOf(streamId: string): { fence?: LeaseFence } {
-    const fence = options.ownership?.fenceOf(streamId);
-    return fence ? { fence } : {};
+  /** The fence of an append, as fields to spread into it: none (and no work) without ownership. */
+  function fenceOf(arn: string): { fence?: LeaseFence } {
+    if (!options.ownership) return NO_FENCE;
+    const fence = options.ownership.fenceOf(executionStreamId(arn));
+    return fence ? { fence } : NO_FENCE;
   }
 
   /** An append under a lease that changed hands: the shard is not ours any more. */
@@ -227,7 +230,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return serialise(arn, async () => {
       for (let attempt = 0; ; attempt++) {
         // Background work for an execution another process holds is that process's to do.
-        const fenced = fenceOf(executionStreamId(arn));
+        const fenced = fenceOf(arn);
         const fromApi = caller !== undefined || command.type === 'StartTask';
         if (options.ownership && !fenced.fence && !fromApi) return { events: [], position: 0 };
         const loaded = await load(arn);
@@ -379,7 +382,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       try {
         let result;
         try {
-          result = await append(fenceOf(streamId));
+          result = await append(fenceOf(arn));
         } catch (error) {
           if (!isStaleLeaseError(error)) throw error;
           refused(error);

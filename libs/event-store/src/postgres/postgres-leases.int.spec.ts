@@ -98,6 +98,22 @@ describe('PostgreSQL shard leases', () => {
       await survivor.close();
     }));
 
+  it('a process restarted under the same id takes its shards back at once, under new epochs', () =>
+    withTwoStores(async (a, b) => {
+      const before = leasesOf(a, 'host:8083', 10_000);
+      await before.renew();
+      const oldFence = before.fenceOf(3)!;
+      // Killed: no close, the leases stay live for the TTL. The restart has the same id.
+      const after = leasesOf(b, 'host:8083', 10_000);
+      await after.renew();
+      assert.equal(after.held().size, SHARDS, 'no wait for the TTL');
+      assert.equal(after.fenceOf(3)!.epoch, oldFence.epoch + 1);
+      await assert.rejects(b.append({ streamId: 'x', expectedRevision: 'no_stream', events: [{ type: 'E', data: {} }], fence: oldFence }), isStaleLeaseError, 'its previous life is fenced off');
+      await after.renew();
+      assert.equal(after.fenceOf(3)!.epoch, oldFence.epoch + 1, 'later renewals keep the epoch');
+      await after.close();
+    }));
+
   it('a takeover waits for an append in flight under the old epoch (FOR SHARE), never interleaving with it', () =>
     withTwoStores(async (a, b) => {
       const owner = leasesOf(a, 'p1', 200);

@@ -20,7 +20,8 @@ export interface ShardLeasesOptions {
   readonly renewEveryMs?: number;
   /**
    * Shards this process now holds that it did not hold before (or holds under a new epoch):
-   * the caller replays their open executions. Awaited before the next round.
+   * the caller replays their open executions. Not awaited by the rounds (a long replay must not
+   * delay the renewals and let the leases lapse); `start` awaits the first one.
    */
   readonly onAcquired?: (shards: ReadonlyMap<number, number>) => void | Promise<void>;
   /** Shards this process no longer holds (handed to a joining process, or taken while it stalled). */
@@ -67,6 +68,8 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
   let round: Promise<void> | undefined;
   let closed = false;
   let firstRound = true;
+  /** The replay of the shards taken by the latest round that took any. */
+  let adopting: Promise<void> = Promise.resolve();
 
   const runRound = async (): Promise<void> => {
     const client = await pool.connect();
@@ -115,7 +118,10 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       const acquired = new Map([...now].filter(([shard, epoch]) => held.get(shard) !== epoch));
       held = now;
       if (lost.length > 0) options.onLost?.(lost);
-      if (acquired.size > 0) await options.onAcquired?.(acquired);
+      if (acquired.size > 0 && options.onAcquired) {
+        const onAcquired = options.onAcquired;
+        adopting = adopting.then(() => onAcquired(acquired)).catch((error: unknown) => options.onError?.(error));
+      }
     } finally {
       client.release();
     }
@@ -151,6 +157,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
     renew,
     async start() {
       await renew();
+      await adopting;
       schedule();
     },
     async close() {
@@ -158,6 +165,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       closed = true;
       if (timer) clearTimeout(timer);
       await round?.catch(() => {});
+      await adopting;
       held = new Map();
       await pool.query(`UPDATE ${LEASES_TABLE} SET owner = NULL, epoch = epoch + 1, expires_at = now() WHERE owner = $1`, [processId]);
       await pool.query(`DELETE FROM ${MEMBERS_TABLE} WHERE process_id = $1`, [processId]);

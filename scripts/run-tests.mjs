@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Runs every *.spec.ts under libs/, apps/ and test/ with Node's test runner (through tsx),
 // shows the spec reporter, and ends with one line: `N passed, N failed[, N skipped]`.
-// `--unit` leaves out the suites that start the real server (test/e2e, test/crash, test/console);
+// `--unit` leaves out the suites that start the real server (test/e2e, test/crash, test/console, test/cluster);
 // `--unit-e2e` keeps libs/, apps/ and test/e2e, once, on SQLite (what CI runs again on Node 22).
 // PostgreSQL: the whole run shares one private cluster on 127.0.0.1 (test/support/with-postgres.ts
 // starts and stops it); the e2e and crash suites then run a second time on it
-// (STEPSTONE_TEST_STORE=postgres, test/support/server.ts).
+// (STEPSTONE_TEST_STORE=postgres, test/support/server.ts). test/cluster runs once, in the first pass:
+// its servers are on PostgreSQL already (the shared cluster, STEPSTONE_TEST_POSTGRES_URL).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -40,7 +41,7 @@ function findSpecs(dir, found = []) {
 async function runPasses() {
   const specs = ['libs', 'apps', 'test']
     .flatMap((dir) => findSpecs(join(root, dir)))
-    .filter((file) => !(unitOnly && isServerSuite(file)))
+    .filter((file) => !(unitOnly && (isServerSuite(file) || file.startsWith('test/cluster'))))
     .filter((file) => !unitAndE2e || !file.startsWith('test/') || file.startsWith('test/e2e'))
     .sort();
   // store-selection picks its stores itself: once is enough. The browser suite (test/console)

@@ -12,9 +12,9 @@ export interface ReferenceRun {
  * The uncrashed reference: the same definition and input through the engine's pure decider,
  * in process, with a virtual clock (each Wait or backoff jumps to its deadline); tasks, if
  * any, succeed with `taskOutput` — after a TaskSubmitted with `submittedOutput` when given (a
- * `.waitForTaskToken` task whose call was made).
+ * `.waitForTaskToken` task whose call was made), and after a worker took it when `takenByWorker` (activities).
  */
-export async function referenceRun(definition: string, input: string, taskOutput?: string, submittedOutput?: string): Promise<ReferenceRun> {
+export async function referenceRun(definition: string, input: string, taskOutput?: string, submittedOutput?: string, takenByWorker = false): Promise<ReferenceRun> {
   let now = Date.parse('2024-01-01T00:00:00.000Z');
   const env = () => ({
     now: new Date(now),
@@ -43,6 +43,12 @@ export async function referenceRun(definition: string, input: string, taskOutput
     const effects = pendingEffects(state);
     const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
     if (task && taskOutput !== undefined) {
+      if (takenByWorker) {
+        // An activity task: a worker takes it (GetActivityTask records ActivityStarted) before answering.
+        decided = await decideAndEvolve(state, { type: 'StartTask', token: task.token }, env());
+        events.push(...decided.events);
+        state = decided.state;
+      }
       if (submittedOutput !== undefined) {
         decided = await decideAndEvolve(state, { type: 'SubmitTask', token: task.token, output: submittedOutput }, env());
         events.push(...decided.events);

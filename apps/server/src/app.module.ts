@@ -4,7 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createDirectoryObjectStore, createFastClock, type ExecutionRunnerOptions } from '@stepstone/engine';
-import type { EventStore } from '@stepstone/event-store';
+import type { EventStore, PostgresEventStore } from '@stepstone/event-store';
 import type { FastifyBaseLogger } from 'fastify';
 import { createActivityTaskQueue, createExecutionEndWatcher, loadMockConfig, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
@@ -37,6 +37,7 @@ import { RedriveExecutionHandler } from './executions/redrive-execution.handler'
 import { StopExecutionHandler } from './executions/stop-execution.handler';
 import { createRunnerWithIntegrations, IntegrationsLifecycle } from './infrastructure/integrations';
 import { LifecycleService } from './infrastructure/lifecycle.service';
+import { clusterProcessId, createCluster, type Cluster } from './infrastructure/cluster';
 import { logExecutionFailures } from './infrastructure/request-log';
 import { StartupReport } from './infrastructure/startup-report';
 import { GrpcServer } from './grpc/grpc.server';
@@ -44,6 +45,7 @@ import {
   ACTIVITY_TASKS,
   ARNS,
   CLOCK,
+  CLUSTER,
   CONFIG,
   EVENT_STORE,
   EXECUTION_END_WATCHER,
@@ -128,11 +130,26 @@ export class AppModule {
         { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
         { provide: ACTIVITY_TASKS, useFactory: () => createActivityTaskQueue() },
         { provide: EXECUTION_END_WATCHER, useFactory: () => createExecutionEndWatcher() },
+        {
+          provide: CLUSTER,
+          // Shard leases on PostgreSQL, where several processes may share the store. The embedded
+          // SQLite store is one process's (data-folder-lock.ts): no lease, no round trip per append.
+          useFactory: (): Cluster | null =>
+            store.kind === 'postgres' ? createCluster({ store: store as PostgresEventStore, ttlSeconds: config.leaseTtlSeconds, processId: clusterProcessId(config.port) }) : null,
+        },
         { provide: MOCK_CONFIG, useFactory: (): MockConfigHolder => ({ current: config.mockConfigFile ? loadMockConfig(config.mockConfigFile) : undefined }) },
         {
           provide: EXECUTION_RUNNER,
-          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER, MOCK_CONFIG, HttpAdapterHost],
-          useFactory: (store: EventStore, arns: Arns, activities: ActivityTaskQueue, watcher: ExecutionEndWatcher, mocks: MockConfigHolder, http: HttpAdapterHost) => {
+          inject: [EVENT_STORE, ARNS, ACTIVITY_TASKS, EXECUTION_END_WATCHER, MOCK_CONFIG, HttpAdapterHost, CLUSTER],
+          useFactory: (
+            store: EventStore,
+            arns: Arns,
+            activities: ActivityTaskQueue,
+            watcher: ExecutionEndWatcher,
+            mocks: MockConfigHolder,
+            http: HttpAdapterHost,
+            cluster: Cluster | null,
+          ) => {
             mkdirSync(config.objectStoreDir, { recursive: true });
             return createRunnerWithIntegrations({
               store,
@@ -144,6 +161,7 @@ export class AppModule {
               runnerOptions: {
                 objectStore: createDirectoryObjectStore(config.objectStoreDir),
                 now: clock,
+                ...(cluster ? { ownership: cluster.ownership } : {}),
                 ...afterAppend(config.crashPoint, http.httpAdapter?.getInstance()?.log),
                 ...(fastClock ? { advanceClock: fastClock.advanceTo } : {}),
               },

@@ -33,6 +33,12 @@ export interface ServerConfig {
   /** `STEPSTONE_LOG_LEVEL`: the request logger's level (pino's names); default 'info'. */
   readonly logLevel: LogLevel;
   /**
+   * `STEPSTONE_LEASE_TTL_SECONDS` (default 10): how long a process's shard leases last unless
+   * renewed, on the postgres store (several processes). A process that dies loses its shards this
+   * long after its last renewal; renewals run every third of it.
+   */
+  readonly leaseTtlSeconds: number;
+  /**
    * Test-only fault injection (`STEPSTONE_CRASH_POINT=after-append:<probability>`): after an
    * execution's append is durable and before its effects run, the process SIGKILLs itself with
    * that probability. The crash test uses it to land exactly between append and effect.
@@ -76,6 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!(Number.isFinite(consoleSessionHours) && consoleSessionHours > 0)) {
     throw new StartupRefusal(`STEPSTONE_CONSOLE_SESSION_HOURS must be a positive number of hours, got '${env.STEPSTONE_CONSOLE_SESSION_HOURS}'`);
   }
+  const leaseTtlSeconds = Number(env.STEPSTONE_LEASE_TTL_SECONDS ?? 10);
+  if (!Number.isFinite(leaseTtlSeconds) || leaseTtlSeconds < 1) {
+    throw new StartupRefusal(`STEPSTONE_LEASE_TTL_SECONDS must be a number of seconds of at least 1, got '${env.STEPSTONE_LEASE_TTL_SECONDS}'`);
+  }
   return {
     clock,
     port,
@@ -94,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     auth,
     consoleSessionHours,
     logLevel: logLevel as LogLevel,
+    leaseTtlSeconds,
   };
 }
 

@@ -56,6 +56,19 @@ export interface AppendRequest {
    * that serialise (SQLite) ignore it. Default false: the store must not see later changes.
    */
   readonly handedOver?: boolean;
+  /**
+   * The shard lease this append is made under (several processes on one store): a store that
+   * keeps leases refuses the append with StaleLeaseError unless the shard's current epoch is
+   * still this one, checked in the same transaction as the append. Stores of one process
+   * (SQLite, in-memory) ignore it: there is nobody to fence off.
+   */
+  readonly fence?: LeaseFence;
+}
+
+/** A shard and the epoch of the lease its owner holds (bumped at every change of hands). */
+export interface LeaseFence {
+  readonly shard: number;
+  readonly epoch: number;
 }
 
 export interface AppendResult {
@@ -135,7 +148,7 @@ export interface EventStore {
    * stream apply in array order. Invalid requests (empty stream id, no events, data that is
    * not JSON) reject the whole call before anything is written.
    */
-  appendBatch(requests: readonly AppendRequest[]): Promise<Array<AppendResult | WrongExpectedVersionError>>;
+  appendBatch(requests: readonly AppendRequest[]): Promise<Array<AppendResult | WrongExpectedVersionError | StaleLeaseError>>;
   /** `[]` for a missing stream. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Revision of the stream's last event, `undefined` when the stream does not exist. */
@@ -167,6 +180,7 @@ export interface EventStore {
 export const EventStoreErrorType = {
   WrongExpectedVersion: 'wrong-expected-version',
   EventStoreClosed: 'event-store-closed',
+  StaleLease: 'stale-lease',
 } as const;
 export type EventStoreErrorType = (typeof EventStoreErrorType)[keyof typeof EventStoreErrorType];
 
@@ -197,7 +211,30 @@ export class EventStoreClosedError extends Error {
   }
 }
 
-export type EventStoreError = WrongExpectedVersionError | EventStoreClosedError;
+/**
+ * The append carried the epoch of a shard lease that has since changed hands (the process
+ * stalled past its TTL and another took the shard over): nothing was written. The process
+ * must stop acting for that shard; its new owner replays the executions.
+ */
+export class StaleLeaseError extends Error {
+  readonly type = EventStoreErrorType.StaleLease;
+
+  constructor(
+    readonly streamId: string,
+    readonly shard: number,
+    readonly epoch: number,
+    readonly currentEpoch: number | undefined,
+  ) {
+    super(`Stale lease for stream '${streamId}': shard ${shard} epoch ${epoch}, current ${currentEpoch === undefined ? 'none' : String(currentEpoch)}`);
+    this.name = 'StaleLeaseError';
+  }
+}
+
+export function isStaleLeaseError(value: unknown): value is StaleLeaseError {
+  return value instanceof StaleLeaseError;
+}
+
+export type EventStoreError = WrongExpectedVersionError | EventStoreClosedError | StaleLeaseError;
 
 export function isWrongExpectedVersionError(value: unknown): value is WrongExpectedVersionError {
   return value instanceof WrongExpectedVersionError;

@@ -5,7 +5,9 @@ export {
   checkExpectedRevision,
   EventStoreClosedError,
   EventStoreErrorType,
+  isStaleLeaseError,
   isWrongExpectedVersionError,
+  StaleLeaseError,
   WrongExpectedVersionError,
 } from './event-store';
 export type {
@@ -17,6 +19,7 @@ export type {
   EventStoreStats,
   ExpectedRevision,
   FeedEventData,
+  LeaseFence,
   NewEvent,
   ReadAllDataOptions,
   ReadAllOptions,
@@ -40,5 +43,7 @@ export { openKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 export { describeStoreSelection, openEventStore, redactUrl, storeSelectionFromEnv, StoreKind, StoreUnavailableError } from './open-event-store';
 export type { StoreSelection } from './open-event-store';
+export { createShardLeases, shardOfStream } from './postgres/postgres-leases';
+export type { ShardLeases, ShardLeasesOptions } from './postgres/postgres-leases';
 export { migrate as migratePostgresSchema } from './postgres/postgres-schema';
 export type { Migration as PostgresMigration } from './postgres/postgres-schema';

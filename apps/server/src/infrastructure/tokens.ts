@@ -13,6 +13,8 @@ export const ACTIVITY_TASKS = Symbol('ActivityTaskQueue');
 export const TASK_DISPATCHER = Symbol('TaskDispatcher');
 export const EXECUTION_END_WATCHER = Symbol('ExecutionEndWatcher');
 export const MOCK_CONFIG = Symbol('MockConfig');
+/** The shard leases of this process (cluster.ts) on the postgres store; null on a store of one process. */
+export const CLUSTER = Symbol('Cluster');
 
 /** The wall clock, injected so handlers never read it themselves. */
 export type Clock = () => Date;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, type FeedEventData, type RecordedEvent, hashDefinition, hexDigest, isWrongExpectedVersionError } from '@stepstone/event-store';
+import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, pendingEffects } from '../execution/effects';
@@ -78,6 +78,27 @@ export interface ExecutionRunnerOptions {
   readonly maxConflictRetries?: number;
   /** Whether an activity exists, asked before a Task on it is scheduled (see DecisionEnv). */
   readonly activityExists?: (activityArn: string) => Promise<boolean>;
+  /**
+   * Several processes on one store: which executions this process runs (timers, task dispatch,
+   * deadlines, recovery), by the shard leases it holds. Absent: this process runs them all.
+   */
+  readonly ownership?: ExecutionOwnership;
+}
+
+/**
+ * The shard leases of this process, as the runner sees them. Background work (timers, task
+ * results, re-dispatch) happens only for executions whose shard this process holds, and each of
+ * their appends carries the lease's fence, which the store refuses once the lease has changed
+ * hands. API commands (Start, Stop, Redrive, SendTask*, a worker taking an activity task) may
+ * arrive at any process: on an execution held elsewhere the command's own decision is appended
+ * under optimistic concurrency alone, and the holder picks the new events up from the store's
+ * feed (`notice`) and performs their effects.
+ */
+export interface ExecutionOwnership {
+  /** The fence to append to this stream under, when this process holds its shard; else undefined. */
+  fenceOf(streamId: string): LeaseFence | undefined;
+  /** An append under `fence` was refused: the shard has changed hands. */
+  lost(fence: LeaseFence): void;
 }
 
 interface Loaded {
@@ -89,6 +110,9 @@ interface Loaded {
 /** Events per page when recovery scans the global feed. */
 const RECOVERY_PAGE_SIZE = 5_000;
 const EXECUTION_STREAM_PREFIX = 'execution-';
+const NO_FENCE: { fence?: LeaseFence } = Object.freeze({});
+/** How many closed executions `notice` remembers (several processes on one store). */
+const CLOSED_REMEMBERED = 10_000;
 
 type TimerPayload =
   | { readonly kind: 'timer'; readonly arn: string; readonly threadId: string; readonly enteredEventId: number }
@@ -118,6 +142,16 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   reportTask(executionArn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean>;
   dispatch(executionArn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }>;
   openCount(): number;
+  /** Shards just taken: replays the open executions of the streams `inShards` accepts and resumes them. */
+  adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }>;
+  /** Shards just lost: forgets the executions of the streams `inShards` accepts (their new holder runs them). */
+  release(inShards: (streamId: string) => boolean): void;
+  /**
+   * `revision` was appended to an execution's stream (the store's feed, maybe by another
+   * process): when this process holds the shard and did not know the revision, it reloads the
+   * execution and performs the new events' effects.
+   */
+  notice(executionArn: string, revision: number): Promise<void>;
 } {
   const { store } = options;
   const now = options.now ?? (() => new Date());
@@ -131,14 +165,35 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const objectStoreWork = new Set<string>();
   /** The deadline of the execution-timeout timer armed for each open execution (its key: timeoutKey). */
   const timeoutAts = new Map<string, string>();
+  /** With ownership: the last revision of executions that closed here, so `notice` skips their echoes. */
+  const closedRevisions = new Map<string, number>();
   let closed = false;
 
   const timers = new TimerHeap<TimerPayload>((due) => {
     for (const entry of due) void fireTimer(entry);
   }, () => now().getTime(), options.advanceClock, () => queues.size === 0 && dispatchedTokens.size === 0 && objectStoreWork.size === 0);
 
+  /** Whether this process runs the execution's background work (always, without ownership). */
+  function owns(arn: string): boolean {
+    return !options.ownership || options.ownership.fenceOf(executionStreamId(arn)) !== undefined;
+  }
+
+  /** The fence of an append, as fields to spread into it: none (and no work) without ownership. */
+  function fenceOf(arn: string): { fence?: LeaseFence } {
+    if (!options.ownership) return NO_FENCE;
+    const fence = options.ownership.fenceOf(executionStreamId(arn));
+    return fence ? { fence } : NO_FENCE;
+  }
+
+  /** An append under a lease that changed hands: the shard is not ours any more. */
+  function refused(error: { shard: number; epoch: number; currentEpoch: number | undefined; streamId: string }): void {
+    console.warn(`stepstone runner: append refused, stale lease: shard ${error.shard} epoch ${error.epoch} (now ${error.currentEpoch ?? 'none'}) on ${error.streamId}`);
+    options.ownership?.lost({ shard: error.shard, epoch: error.epoch });
+  }
+
   function fireTimer(entry: TimerEntry<TimerPayload>): Promise<unknown> {
     const payload = entry.payload;
+    if (!owns(payload.arn)) return Promise.resolve(); // its shard's holder armed it again
     return dispatch(payload.arn, timerCommand(payload)).catch(reportBackgroundError);
   }
 
@@ -167,13 +222,18 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     const cached = cache.get(arn);
     if (cached) return cached;
     const loaded = await replay(arn);
-    if (loaded && loaded.state.status === 'RUNNING') cache.set(arn, loaded);
+    // Only executions this process runs are kept: another process appends to the others.
+    if (loaded && loaded.state.status === 'RUNNING' && owns(arn)) cache.set(arn, loaded);
     return loaded;
   }
 
   async function dispatch(arn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
     return serialise(arn, async () => {
       for (let attempt = 0; ; attempt++) {
+        // Background work for an execution another process holds is that process's to do.
+        const fenced = fenceOf(arn);
+        const fromApi = caller !== undefined || command.type === 'StartTask';
+        if (options.ownership && !fenced.fence && !fromApi) return { events: [], position: 0 };
         const loaded = await load(arn);
         if (!loaded) return { events: [], position: 0 };
         const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now(), options.activityExists));
@@ -184,21 +244,36 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
             events: toStored(decided.events, caller),
             expectedRevision: loaded.revision,
             handedOver: true,
+            ...fenced,
           });
           afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
           return { events: decided.events, position: result.position };
         } catch (error) {
+          cache.delete(arn);
+          if (isStaleLeaseError(error)) {
+            refused(error);
+            // An API command still lands (unfenced, as on any process that does not hold the shard).
+            if (fromApi && attempt < maxConflictRetries) continue;
+            return { events: [], position: 0 };
+          }
           if (!isWrongExpectedVersionError(error) || attempt >= maxConflictRetries) throw error;
-          cache.delete(arn); // another writer won: reload and decide again
+          // another writer won: reload and decide again
         }
       }
     });
   }
 
   function afterAppend(arn: string, loaded: Loaded, events: readonly ExecutionEvent[]): void {
+    if (!owns(arn)) {
+      // Appended for an API call on an execution another process holds: it performs the effects.
+      cache.delete(arn);
+      options.onAppended?.(arn, events, loaded.state);
+      return;
+    }
     if (loaded.state.status === 'RUNNING') cache.set(arn, loaded);
     else {
       cache.delete(arn);
+      rememberClosed(executionStreamId(arn), loaded.revision);
       const timeoutAt = timeoutAts.get(arn);
       if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
       timeoutAts.delete(arn);
@@ -273,8 +348,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     const loaded = await load(arn);
     const open = loaded?.state.status === 'RUNNING' && Object.values(loaded.state.threads).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token);
     if (!open) return false;
-    await dispatch(arn, progressCommand(token, progress), caller);
-    return true;
+    const { events } = await dispatch(arn, progressCommand(token, progress), caller);
+    // A worker takes a task once: a second taker (another process's poller) is told no.
+    return progress.kind === 'started' ? events.length > 0 || !options.ownership : true;
   }
 
   /** Executions of one machine start from the same definition text: its hash is kept for the next start. */
@@ -293,15 +369,26 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       const cached = cache.get(arn);
       if (cached) return compareExisting(cached.state, request);
       const decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now(), options.activityExists));
-      try {
-        const result = await store.append({
-          streamId: executionStreamId(arn),
+      const streamId = executionStreamId(arn);
+      const append = (fenced: { fence?: LeaseFence }) =>
+        store.append({
+          streamId,
           events: toStored(decided.events, request.caller),
           expectedRevision: 'no_stream',
           handedOver: true,
           // The chain of an execution starts at the definition it runs (verify checks the link).
           chainSeed: chainSeedOf(request.definition),
+          ...fenced,
         });
+      try {
+        let result;
+        try {
+          result = await append(fenceOf(arn));
+        } catch (error) {
+          if (!isStaleLeaseError(error)) throw error;
+          refused(error);
+          result = await append({}); // not ours any more: started as any process starts one
+        }
         afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
         return { kind: 'started', startDate: decided.events[0].timestamp, position: result.position };
       } catch (error) {
@@ -414,13 +501,20 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function recover(): Promise<{ executions: number; timers: number }> {
+    // With ownership, recovery is per shard as leases are taken (adopt).
+    if (options.ownership) return { executions: 0, timers: 0 };
+    return resume();
+  }
+
+  async function resume(inShards?: (streamId: string) => boolean): Promise<{ executions: number; timers: number }> {
     const loadedStreams = options.openExecutions
-      ? await replayEach((await options.openExecutions()).map(executionStreamId))
-      : await replayFeed();
+      ? await replayEach((await options.openExecutions()).map(executionStreamId).filter((streamId) => !inShards || inShards(streamId)))
+      : await replayFeed(inShards);
     let executions = 0;
     for (const loaded of loadedStreams) {
       if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
       const arn = loaded.state.start.executionArn;
+      if (!owns(arn)) continue;
       cache.set(arn, loaded);
       applyEffects(arn, pendingEffects(loaded.state));
       executions++;
@@ -440,7 +534,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
    * executions are one scan, not 100k queries. Only open executions stay folded; a stream
    * that has events after its closing event (whatever reopens it) is replayed on its own.
    */
-  async function replayFeed(): Promise<Array<Loaded | undefined>> {
+  async function replayFeed(inShards?: (streamId: string) => boolean): Promise<Array<Loaded | undefined>> {
     // Each stream folds in its own scope: its states are only read once the pass is over.
     const open = new Map<string, Loaded & { scope: FoldScope }>();
     const closed = new Set<string>();
@@ -457,6 +551,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       for (const event of page) {
         const streamId = event.streamId;
         if (!streamId.startsWith(EXECUTION_STREAM_PREFIX) || reopened.has(streamId)) continue;
+        if (inShards && !inShards(streamId)) continue;
         if (closed.has(streamId)) {
           reopened.add(streamId);
           continue;
@@ -482,6 +577,55 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return [...[...open.values()].map(({ state, revision }) => ({ state, revision })), ...(await replayEach([...reopened]))];
   }
 
+  async function adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }> {
+    const { executions } = await resume(inShards);
+    return { executions };
+  }
+
+  function release(inShards: (streamId: string) => boolean): void {
+    for (const arn of [...cache.keys()]) {
+      if (!inShards(executionStreamId(arn))) continue;
+      cache.delete(arn);
+      const timeoutAt = timeoutAts.get(arn);
+      if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
+      timeoutAts.delete(arn);
+      for (const key of armedDeadlines.get(arn) ?? []) timers.cancel(key);
+      armedDeadlines.delete(arn);
+      // Wait and retry timers stay armed: they check ownership when they fire.
+    }
+  }
+
+  async function notice(executionArn: string, revision: number): Promise<void> {
+    const streamId = executionStreamId(executionArn);
+    if (closed || !options.ownership?.fenceOf(streamId)) return;
+    const known = () => (cache.get(executionArn)?.revision ?? closedRevisions.get(streamId) ?? -1) >= revision;
+    if (known()) return;
+    await serialise(executionArn, async () => {
+      if (known() || !owns(executionArn)) return;
+      cache.delete(executionArn);
+      const loaded = await load(executionArn);
+      if (!loaded) return;
+      if (loaded.state.status === 'RUNNING') {
+        applyEffects(executionArn, pendingEffects(loaded.state));
+      } else {
+        rememberClosed(streamId, loaded.revision);
+        const timeoutAt = timeoutAts.get(executionArn);
+        if (timeoutAt !== undefined) timers.cancel(timeoutKey(executionArn, timeoutAt));
+        timeoutAts.delete(executionArn);
+        for (const key of armedDeadlines.get(executionArn) ?? []) timers.cancel(key);
+        armedDeadlines.delete(executionArn);
+      }
+    }).catch(reportBackgroundError);
+  }
+
+  /** Executions this process saw close (bounded): their events coming back through the feed need no reload. */
+  function rememberClosed(streamId: string, revision: number): void {
+    if (!options.ownership) return;
+    closedRevisions.delete(streamId);
+    closedRevisions.set(streamId, revision);
+    if (closedRevisions.size > CLOSED_REMEMBERED) closedRevisions.delete(closedRevisions.keys().next().value!);
+  }
+
   async function close(): Promise<void> {
     closed = true;
     timers.close();
@@ -502,6 +646,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     reportTask,
     dispatch,
     openCount: () => cache.size,
+    adopt,
+    release,
+    notice,
   };
 }
 

@@ -2,7 +2,10 @@ import pg from 'pg';
 import {
   checkExpectedRevision,
   EventStoreClosedError,
+  StaleLeaseError,
   WrongExpectedVersionError,
+  type AppendRequest,
+  type LeaseFence,
   type AppendResult,
   type EventStore,
   type EventStoreStats,
@@ -17,7 +20,7 @@ import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/pre
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
-import { APPEND_LOCK_KEY, APPENDED_CHANNEL, EVENTS_TABLE, migrate, STREAMS_TABLE } from './postgres-schema';
+import { APPEND_LOCK_KEY, APPENDED_CHANNEL, EVENTS_TABLE, LEASES_TABLE, migrate, STREAMS_TABLE } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
   /** A libpq connection string (`postgres://user:password@host:port/database?...`). */
@@ -42,9 +45,12 @@ export interface PostgresEventStore extends EventStore {
   stats(): EventStoreStats;
 }
 
+/** An append ready to commit, with the lease it is made under (AppendRequest.fence). */
+type FencedAppend = PreparedAppend & { readonly fence?: LeaseFence };
+
 interface PendingAppend {
-  readonly prepared: PreparedAppend;
-  readonly resolve: (result: AppendResult | WrongExpectedVersionError) => void;
+  readonly prepared: FencedAppend;
+  readonly resolve: (result: AppendResult | WrongExpectedVersionError | StaleLeaseError) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -161,7 +167,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
    * One transaction for a whole queue: lock, read head and revisions, insert, commit. See the
    * function's comment for why the lock makes positions gap-free.
    */
-  const commitAppends = async (appends: readonly PreparedAppend[]) => {
+  const commitAppends = async (appends: readonly FencedAppend[]) => {
     if (writerBroken) {
       writer = await connect();
       writerBroken = false;
@@ -177,6 +183,18 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       );
       const streams = new Map<string, { revision: number; hash: string }>();
       for (const [streamId, revision, hash] of state.rows[0].streams) streams.set(streamId, { revision, hash });
+      // Fencing: the leases named by the appends, read in this transaction. FOR SHARE makes a
+      // takeover (an UPDATE of the lease row) wait for this commit, so an append is either
+      // before the takeover (and the new owner replays it) or after it (and refused here).
+      const fencedShards = [...new Set(appends.flatMap((append) => (append.fence ? [append.fence.shard] : [])))];
+      const epochs = new Map<number, number>();
+      if (fencedShards.length > 0) {
+        const leases = await client.query<{ shard: number; epoch: string }>(
+          `SELECT shard, epoch FROM ${LEASES_TABLE} WHERE shard = ANY($1::int[]) FOR SHARE`,
+          [fencedShards],
+        );
+        for (const row of leases.rows) epochs.set(row.shard, Number(row.epoch));
+      }
 
       const recordedAt = now().toISOString();
       let position = Number(state.rows[0].head);
@@ -185,7 +203,10 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
         position: [], stream_id: [], revision: [], type: [], data: [], metadata: [], recorded_at: [], hash: [], previous_hash: [],
       };
       const committed: RecordedEvent[] = [];
-      const results = appends.map((append): AppendResult | WrongExpectedVersionError => {
+      const results = appends.map((append): AppendResult | WrongExpectedVersionError | StaleLeaseError => {
+        if (append.fence && epochs.get(append.fence.shard) !== append.fence.epoch) {
+          return new StaleLeaseError(append.streamId, append.fence.shard, append.fence.epoch, epochs.get(append.fence.shard));
+        }
         const stream = streams.get(append.streamId);
         const conflict = checkExpectedRevision(append.streamId, append.expectedRevision, stream?.revision);
         if (conflict) return conflict;
@@ -285,8 +306,8 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     return flushing;
   };
 
-  const enqueue = (prepared: PreparedAppend) =>
-    new Promise<AppendResult | WrongExpectedVersionError>((resolve, reject) => {
+  const enqueue = (prepared: FencedAppend) =>
+    new Promise<AppendResult | WrongExpectedVersionError | StaleLeaseError>((resolve, reject) => {
       queue.push({ prepared, resolve, reject });
       // Appends of the same turn of the event loop share the commit.
       if (flushing === undefined) scheduled ??= setImmediate(() => void flush());
@@ -333,14 +354,14 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 
     async append(request) {
       assertOpen();
-      const result = await enqueue(prepareAppend(request));
-      if (result instanceof WrongExpectedVersionError) throw result;
+      const result = await enqueue(prepareFenced(request));
+      if (result instanceof WrongExpectedVersionError || result instanceof StaleLeaseError) throw result;
       return result;
     },
 
     async appendBatch(requests) {
       assertOpen();
-      const prepared = requests.map(prepareAppend);
+      const prepared = requests.map(prepareFenced);
       return Promise.all(prepared.map(enqueue));
     },
 
@@ -409,6 +430,11 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       await Promise.all([writer.end().catch(() => {}), listener?.end().catch(() => {}), pool.end().catch(() => {})]);
     },
   };
+}
+
+function prepareFenced(request: AppendRequest): FencedAppend {
+  const prepared = prepareAppend(request);
+  return request.fence ? { ...prepared, fence: request.fence } : prepared;
 }
 
 /** The first string after every string that starts with `prefix` (COLLATE "C" orders by code point). */

@@ -7,6 +7,10 @@ import type { ClientBase } from 'pg';
 export const EVENTS_TABLE = 'stepstone_events';
 export const STREAMS_TABLE = 'stepstone_streams';
 const VERSIONS_TABLE = 'stepstone_schema_versions';
+/** Shard leases of the processes sharing the store (postgres-leases.ts), read by every fenced append. */
+export const LEASES_TABLE = 'stepstone_shard_leases';
+/** The live processes, each with the time its membership lapses unless renewed. */
+export const MEMBERS_TABLE = 'stepstone_members';
 
 /** Notified (with the new head position) by every commit; subscribers LISTEN on it. */
 export const APPENDED_CHANNEL = 'stepstone_appended';
@@ -43,6 +47,21 @@ const eventStoreMigrations: readonly Migration[] = [
         stream_id TEXT    PRIMARY KEY COLLATE "C",
         revision  INTEGER NOT NULL,
         hash      TEXT    NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE ${LEASES_TABLE} (
+        shard      INTEGER     PRIMARY KEY,
+        owner      TEXT,
+        epoch      BIGINT      NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE ${MEMBERS_TABLE} (
+        process_id TEXT        PRIMARY KEY,
+        expires_at TIMESTAMPTZ NOT NULL
       );
     `,
   },

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ExecutionEvent, ExecutionOwnership } from '@stepstone/engine';
+import { createShardLeases, shardOfStream, type PostgresEventStore, type RecordedEvent, type ShardLeases, type Subscription } from '@stepstone/event-store';
+import type { ActivityTaskQueue, ExecutionEndWatcher } from '@stepstone/integrations';
+import type { Arns } from '../aws-protocol/arns';
+import type { TaskCompletionRunner } from './tokens';
+
+/**
+ * The fixed number of shards executions hash to (by stream id). Fixed for the life of a store:
+ * changing it would move running executions between shards. 64 spreads evenly over a handful of
+ * processes and keeps a takeover's replay per shard small.
+ */
+export const SHARD_COUNT = 64;
+
+const EXECUTION_PREFIX = 'execution-';
+const CLOSING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+
+/**
+ * A process's id in the leases table: host and port, unique among live processes (two cannot
+ * listen on one port), and the same after a restart, which then takes its shards back at once.
+ */
+export function clusterProcessId(port: number): string {
+  // Port 0 (any free port) is no identity: that process gets one of its own.
+  return port > 0 ? `${hostname()}:${port}` : `${hostname()}:pid-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+/** What the server needs of the runner here: the runner's ownership hooks. */
+type ClusterRunner = TaskCompletionRunner & {
+  adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }>;
+  release(inShards: (streamId: string) => boolean): void;
+  notice(executionArn: string, revision: number): Promise<void>;
+};
+
+export interface Cluster {
+  readonly processId: string;
+  readonly ttlSeconds: number;
+  /** Handed to the runner: which executions this process runs, and their fences. */
+  readonly ownership: ExecutionOwnership;
+  /** Follows the store's feed, then takes the first leases (and replays their executions). */
+  start(deps: { runner: ClusterRunner; activities: ActivityTaskQueue; watcher: ExecutionEndWatcher; arns: Arns }): Promise<void>;
+  /** Stops following the feed and hands every lease back. Call after the runner has closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Several server processes on one PostgreSQL store. Each holds shard leases (createShardLeases)
+ * and runs the background work of its shards' executions; any process serves any API call.
+ *
+ * How work crosses processes — all through the store, no messages between processes:
+ * - An API command on an execution held elsewhere (StartExecution, StopExecution, Redrive,
+ *   SendTask*) is decided and appended where it arrives, under optimistic concurrency. The
+ *   holder sees the append in the store's feed (LISTEN/NOTIFY wakes it), reloads the execution
+ *   and performs the effects (timers, task dispatch). The API's answer does not wait for the
+ *   holder, and the holder cannot miss the append: it is in the feed, and a shard taken later
+ *   is replayed from the store.
+ * - Activity tasks: every process queues the ActivityScheduled events it sees in the feed, so
+ *   a GetActivityTask long poll on any process receives tasks scheduled by any other. A worker
+ *   takes a task by appending ActivityStarted with the stream's expected revision: of two
+ *   processes handing out one task, one append wins and the other poller is given nothing.
+ * - Ends of executions (for `.sync` parents and long polls) are read from the feed too.
+ */
+export function createCluster(options: { store: PostgresEventStore; ttlSeconds: number; processId: string; log?: (line: string) => void }): Cluster {
+  const processId = options.processId;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const shardOf = (streamId: string) => shardOfStream(streamId, SHARD_COUNT);
+  const started: { runner?: ClusterRunner } = {};
+  let subscription: Subscription | undefined;
+
+  const leases: ShardLeases = createShardLeases({
+    pool: options.store.pool,
+    processId,
+    shardCount: SHARD_COUNT,
+    ttlMs: options.ttlSeconds * 1000,
+    onAcquired: async (shards) => {
+      const runner = started.runner;
+      if (!runner) return;
+      const { executions } = await runner.adopt((streamId) => shards.has(shardOf(streamId)));
+      log(`stepstone cluster: took ${shards.size} shards (${leases.held().size} held), resumed ${executions} executions`);
+    },
+    onLost: (shards) => {
+      const lost = new Set(shards);
+      started.runner?.release((streamId) => lost.has(shardOf(streamId)));
+      log(`stepstone cluster: gave up ${shards.length} shards (${leases.held().size} held)`);
+    },
+    onError: (error) => console.error('stepstone cluster: lease renewal failed:', error instanceof Error ? error.message : error),
+  });
+
+  const ownership: ExecutionOwnership = {
+    fenceOf: (streamId) => leases.fenceOf(shardOf(streamId)),
+    lost: (fence) => {
+      if (leases.fenceOf(fence.shard)?.epoch === fence.epoch) leases.forget(fence.shard);
+    },
+  };
+
+  return {
+    processId,
+    ttlSeconds: options.ttlSeconds,
+    ownership,
+
+    async start({ runner, activities, watcher, arns }) {
+      started.runner = runner;
+      const arnOf = (streamId: string): string => {
+        const key = streamId.slice(EXECUTION_PREFIX.length);
+        const colon = key.indexOf(':');
+        return arns.execution(key.slice(0, colon), key.slice(colon + 1));
+      };
+      const onEvents = (batch: RecordedEvent[]) => {
+        const latest = new Map<string, number>();
+        for (const recorded of batch) {
+          if (!recorded.streamId.startsWith(EXECUTION_PREFIX)) continue;
+          latest.set(recorded.streamId, recorded.revision);
+          const event = recorded.data as ExecutionEvent;
+          if (event.type === 'ActivityScheduled') {
+            const details = event.activityScheduledEventDetails as { resource: string; input?: string };
+            const executionArn = arnOf(recorded.streamId);
+            const token = event.x.token!;
+            activities.enqueue(details.resource, {
+              executionArn,
+              token,
+              input: details.input ?? '{}',
+              report: (progress) => runner.reportTask(executionArn, token, progress),
+            });
+          } else if (CLOSING_EVENTS.has(event.type)) {
+            const executionArn = arnOf(recorded.streamId);
+            watcher.notify(executionArn, true);
+            activities.forgetExecution(executionArn);
+          }
+        }
+        for (const [streamId, revision] of latest) void runner.notice(arnOf(streamId), revision);
+      };
+      subscription = options.store.subscribe(await options.store.headPosition(), onEvents, {
+        onError: (error) => console.error('stepstone cluster: feed handler failed:', error),
+      });
+      await leases.start();
+      log(`stepstone cluster: process ${processId}, ${leases.held().size} of ${SHARD_COUNT} shards, lease TTL ${options.ttlSeconds}s`);
+    },
+
+    async close() {
+      subscription?.close();
+      await leases.close().catch((error: unknown) => console.error('stepstone cluster: could not hand the leases back:', error instanceof Error ? error.message : error));
+    },
+  };
+}

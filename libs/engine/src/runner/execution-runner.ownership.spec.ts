@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { openInMemoryEventStore, StaleLeaseError, type EventStore, type LeaseFence } from '@stepstone/event-store';
+import { createExecutionRunner, type ExecutionOwnership } from './execution-runner';
+import { executionStreamId } from './execution-runner.port';
+
+const definition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 0, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:runner:owned';
+const caller = { actor: 'AKIDTEST', sourceIp: '127.0.0.1', requestId: 'r-1' };
+const startRequest = {
+  executionArn,
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:runner',
+  name: 'owned',
+  executionType: 'STANDARD' as const,
+  definition,
+  input: '{}',
+  roleArn: 'arn:aws:iam::123456789012:role/r',
+  caller,
+};
+
+/** Holds every shard (epoch 1) or none; `lost` records what the runner gave up. */
+function ownership(holds: boolean, lost: LeaseFence[] = []): ExecutionOwnership {
+  return { fenceOf: () => (holds ? { shard: 0, epoch: 1 } : undefined), lost: (fence) => lost.push(fence) };
+}
+
+const types = async (store: EventStore) => (await store.readStream(executionStreamId(executionArn))).map((event) => event.type);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+describe('runner: ownership of executions by shard leases', () => {
+  it('a process that does not hold the shard appends the API call but leaves the effects to the holder, which picks them up from the feed', async () => {
+    const store = openInMemoryEventStore();
+    const holder = createExecutionRunner({ store, ownership: ownership(true) });
+    const other = createExecutionRunner({ store, ownership: ownership(false) });
+    try {
+      const started = await other.start(startRequest);
+      assert.equal(started.kind, 'started');
+      await settle();
+      assert.deepEqual(await types(store), ['ExecutionStarted', 'WaitStateEntered'], 'the Wait is not fired by the process that does not hold it');
+      await holder.notice(executionArn, 1);
+      await settle();
+      assert.deepEqual(await types(store), ['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    } finally {
+      await holder.close();
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('an append refused for a stale lease drops the shard: an engine command is dropped, an API command lands unfenced', async () => {
+    const inner = openInMemoryEventStore();
+    const fences: Array<LeaseFence | undefined> = [];
+    let refuseFenced = false;
+    // A store that keeps leases would refuse the old epoch: this one refuses every fenced append once told to.
+    const store: EventStore = {
+      ...inner,
+      append: async (request) => {
+        fences.push(request.fence);
+        if (refuseFenced && request.fence) throw new StaleLeaseError(request.streamId, request.fence.shard, request.fence.epoch, request.fence.epoch + 1);
+        return inner.append(request);
+      },
+    };
+    const lost: LeaseFence[] = [];
+    let holds = true;
+    const runner = createExecutionRunner({ store, ownership: { fenceOf: () => (holds ? { shard: 0, epoch: 1 } : undefined), lost: (fence) => { lost.push(fence); holds = false; } } });
+    try {
+      const waitDefinition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+      await runner.start({ ...startRequest, definition: waitDefinition });
+      assert.deepEqual(fences, [{ shard: 0, epoch: 1 }], 'the start was made under the lease');
+      refuseFenced = true;
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // the Wait's timer fires under the stale epoch
+      assert.deepEqual(lost, [{ shard: 0, epoch: 1 }]);
+      assert.deepEqual(await types(inner), ['ExecutionStarted', 'WaitStateEntered'], 'the refused timer appended nothing');
+      const stopped = await runner.stop(executionArn, { error: 'Stopped', caller });
+      assert.ok(stopped && stopped.position > 0, 'StopExecution, an API call, still lands');
+      assert.equal(fences[fences.length - 1], undefined, 'unfenced, as on any process that does not hold the shard');
+      assert.deepEqual((await types(inner)).slice(-1), ['ExecutionAborted']);
+    } finally {
+      await runner.close();
+      await inner.close();
+    }
+  });
+});

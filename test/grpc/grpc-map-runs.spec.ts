@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { eventually } from '../support/helpers';
-import { expectGrpcError, grpcTestClient, type GrpcTestClient } from '../support/grpc-client';
+import { expectGrpcError, grpcTestClient, withoutEmptyLists, type GrpcTestClient } from '../support/grpc-client';
 import { rawCall, startServer, type RunningServer } from '../support/server';
 
 /**
@@ -30,17 +30,6 @@ const definition = JSON.stringify({
     },
   },
 });
-
-/** Drops empty lists: proto3 has no absent repeated field, so the client decodes one as []. */
-function withoutEmptyLists(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutEmptyLists);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => !(Array.isArray(item) && item.length === 0))
-      .map(([key, item]) => [key, withoutEmptyLists(item)]),
-  );
-}
 
 describe('gRPC API (stepstone.v1): Map Runs', { timeout: 120_000 }, () => {
   let server: RunningServer;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { eventually } from '../support/helpers';
-import { expectGrpcError, grpcTestClient, type GrpcTestClient } from '../support/grpc-client';
+import { expectGrpcError, grpcTestClient, withoutEmptyLists, type GrpcTestClient } from '../support/grpc-client';
 import { rawCall, startServer, type RunningServer } from '../support/server';
 
 /**
@@ -16,16 +16,6 @@ const ACCOUNT_PREFIX = 'arn:aws:states:us-east-1:123456789012';
 const smArn = (name: string) => `${ACCOUNT_PREFIX}:stateMachine:${name}`;
 const pass = (result: string) => JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
 const waiting = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 300, End: true } } });
-
-function withoutEmptyLists(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutEmptyLists);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => !(Array.isArray(item) && item.length === 0))
-      .map(([key, item]) => [key, withoutEmptyLists(item)]),
-  );
-}
 
 describe('gRPC API (stepstone.v1): versions and aliases', { timeout: 120_000 }, () => {
   let server: RunningServer;

@@ -163,3 +163,14 @@ export function grpcTestClient(address: string, sign?: (methodPath: string, auth
     },
   };
 }
+
+/** Drops empty lists, to compare a gRPC answer with AWS JSON's: proto3 has no absent repeated field, so the client decodes one as []. */
+export function withoutEmptyLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmptyLists);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => !(Array.isArray(item) && item.length === 0))
+      .map(([key, item]) => [key, withoutEmptyLists(item)]),
+  );
+}

@@ -50,7 +50,7 @@ describe('crash test', () => {
     await closeWorker?.();
   });
 
-  it('loses nothing and does nothing twice across repeated SIGKILLs', { timeout: soak ? 3_600_000 : 175_000 }, async () => {
+  it('loses nothing and does nothing twice across repeated SIGKILLs', { timeout: soak ? 3_600_000 : 300_000 }, async () => {
     const began = Date.now();
     const callbackWorkload = WORKLOADS.find((workload) => workload.callback);
     assert.ok(callbackWorkload?.callback, 'the load has a callback workload');

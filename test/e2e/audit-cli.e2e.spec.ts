@@ -260,7 +260,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
 
     const rebuilt = await stepstone('projections', 'rebuild', ...data());
     assert.equal(rebuilt.code, 0, rebuilt.stderr);
-    assert.match(rebuilt.stdout, /^rebuilt read models from position 0 to \d+ in \d+ ms: read_state_machines=2, read_executions=3, read_state_machine_versions=0, read_state_machine_aliases=0, read_audit=10$/m);
+    assert.match(rebuilt.stdout, /^rebuilt read models from position 0 to \d+ in \d+ ms: read_state_machines=2, read_executions=3, read_state_machine_versions=0, read_state_machine_aliases=0, read_map_runs=0, read_map_run_executions=0, read_audit=10$/m);
     assert.deepEqual(snapshot(), before);
   });
 

@@ -29,6 +29,7 @@ export type {
   Redrivability,
   RedriveStatus,
 } from './execution';
+export { assertExecutionEvents, executionEventProblem, MalformedEventError } from './execution/event-shape';
 export { buildTimeline } from './execution/timeline';
 export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';
 export { createExecutionRunner, taskCommand } from './runner/execution-runner';

@@ -8,6 +8,7 @@ import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/p
 import { type FoldScope, createFoldScope, evolveOwned } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
+import { assertExecutionEvents } from '../execution/event-shape';
 import { redrivabilityOf } from '../execution/redrive';
 import {
   type Caller,
@@ -572,6 +573,8 @@ function startCommand(request: StartExecutionRequest): ExecutionCommand {
  * afterwards: they are handed over to the store (AppendRequest.handedOver), not copied.
  */
 function toStored(events: readonly ExecutionEvent[], caller: Caller | undefined) {
+  // Nothing malformed is ever stored: replay, history and the read models would all trip on it.
+  assertExecutionEvents(events);
   const metadata = callerMetadata(caller);
   return events.map((event) => ({ type: event.type, data: event, metadata }));
 }

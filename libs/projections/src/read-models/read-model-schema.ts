@@ -10,10 +10,26 @@ export const READ_MODEL_TABLES = ['read_state_machines', 'read_executions', AUDI
 
 export const CHECKPOINT_TABLE = 'projection_checkpoints';
 
+/**
+ * Events a projection skipped because it could not apply them (`stepstone projections status`
+ * lists them). Kept beside the checkpoint, not with the read models: another process (the CLI)
+ * must see them, and a rebuild clears a checkpoint's rows before it replays (and records again).
+ */
+export const FAILURES_TABLE = 'projection_failures';
+
 const schema = `
   CREATE TABLE IF NOT EXISTS ${CHECKPOINT_TABLE} (
     name     TEXT    PRIMARY KEY,
     position INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS ${FAILURES_TABLE} (
+    name        TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    stream_id   TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    message     TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL,
+    PRIMARY KEY (name, position)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS read_state_machines (
     name                  TEXT PRIMARY KEY,
@@ -142,6 +158,20 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
       CREATE INDEX read_audit_by_resource ON ${AUDIT_TABLE} (resource, position);
       CREATE INDEX read_audit_by_time ON ${AUDIT_TABLE} (recorded_at, position);
       CREATE INDEX read_audit_by_stream ON ${AUDIT_TABLE} (stream_id, position);
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE ${FAILURES_TABLE} (
+        name        TEXT   NOT NULL,
+        position    BIGINT NOT NULL,
+        stream_id   TEXT   NOT NULL,
+        type        TEXT   NOT NULL,
+        message     TEXT   NOT NULL,
+        recorded_at TEXT   NOT NULL,
+        PRIMARY KEY (name, position)
+      );
     `,
   },
 ];

@@ -10,6 +10,7 @@ export {
   detailsFieldOf,
   EVENT_SCHEMA_VERSION,
   pendingEffects,
+  continuationOf,
   redrivabilityOf,
   MAX_EXECUTION_DURATION_MS,
   MAX_HISTORY_EVENTS,

@@ -53,7 +53,15 @@ export type ExecutionCommand =
   | { readonly type: 'StopExecution'; readonly error?: string; readonly cause?: string; readonly actor?: string }
   | { readonly type: 'TimeOutExecution' }
   /** RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful states. */
-  | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string };
+  | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string }
+  /**
+   * A Distributed Map stopped starting iterations at the bound of one decision
+   * (MAX_ITERATIONS_PER_DECISION): start the next ones. Derived from the folded state (the
+   * `continue-map` effect), so a restart resumes it; a stale one decides nothing.
+   */
+  | { readonly type: 'ContinueMap'; readonly threadId: string; readonly enteredEventId: number }
+  /** A decision stopped a thread between two states (MAX_EVENTS_PER_DECISION): enter the next one. `after`: the thread's last event id. */
+  | { readonly type: 'ContinueThread'; readonly threadId: string; readonly after: number };
 
 /** What the decider may not compute itself: time, ids, randomness, hashing, what exists outside. */
 export interface DecisionEnv {
@@ -66,4 +74,10 @@ export interface DecisionEnv {
    * (no ActivityScheduled; corpus: test_activity_task_on_deleted). Absent: not checked here.
    */
   readonly activityExists?: (activityArn: string) => Promise<boolean>;
+  /**
+   * Lets the event loop run other work in the middle of a long decision (the runner passes a
+   * setImmediate): called every PAUSE_EVERY_EVENTS events. The events decided are the same with
+   * or without it; absent (tests), a decision never pauses.
+   */
+  readonly pause?: () => Promise<void>;
 }

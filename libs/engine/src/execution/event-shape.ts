@@ -35,6 +35,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const TEXT_INTERNALS = ['next', 'error', 'cause', 'token', 'wakeAt', 'items', 'input', 'actor'] as const;
+const START_TEXTS = ['executionArn', 'stateMachineArn', 'name', 'definition'] as const;
+
+function isHiddenId(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value < 0;
+}
+
 function isCount(value: unknown, min: number): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 }
@@ -48,15 +55,14 @@ export function executionEventProblem(type: string, event: unknown): string | un
   if (event.type !== type) return `data.type ${JSON.stringify(event.type)} differs from the event type`;
   // Events hidden from history (Distributed Map iterations, heartbeats) are numbered -1, -2, ...
   const hidden = isRecord(event.x) && event.x.hidden === true;
-  const isHiddenId = (value: unknown) => hidden && typeof value === 'number' && Number.isSafeInteger(value) && value < 0;
-  if (!isCount(event.id, 1) && !isHiddenId(event.id)) return 'id is not a positive integer';
-  if (!isCount(event.previousEventId, 0) && !isHiddenId(event.previousEventId)) return 'previousEventId is not a non-negative integer';
+  if (!isCount(event.id, 1) && !(hidden && isHiddenId(event.id))) return 'id is not a positive integer';
+  if (!isCount(event.previousEventId, 0) && !(hidden && isHiddenId(event.previousEventId))) return 'previousEventId is not a non-negative integer';
   if (typeof event.timestamp !== 'string' || !ISO_TIMESTAMP.test(event.timestamp)) return 'timestamp is not an ISO 8601 time';
   const x = event.x;
   if (!isRecord(x)) return 'x is not an object';
   if (x.v !== EVENT_SCHEMA_VERSION) return `x.v is not ${EVENT_SCHEMA_VERSION}`;
   if (typeof x.th !== 'string' || x.th.length === 0) return 'x.th is not a thread id';
-  for (const key of ['next', 'error', 'cause', 'token', 'wakeAt', 'items', 'input', 'actor'] as const) {
+  for (const key of TEXT_INTERNALS) {
     if (x[key] !== undefined && typeof x[key] !== 'string') return `x.${key} is not a string`;
   }
   const field = detailsFieldOf(type);
@@ -76,7 +82,7 @@ export function executionEventProblem(type: string, event: unknown): string | un
     if (!isRecord(details) || typeof details.input !== 'string') return 'executionStartedEventDetails.input is missing';
     const start = x.start;
     if (!isRecord(start)) return 'x.start is not an object';
-    for (const key of ['executionArn', 'stateMachineArn', 'name', 'definition'] as const) {
+    for (const key of START_TEXTS) {
       if (typeof start[key] !== 'string' || start[key] === '') return `x.start.${key} is not a non-empty string`;
     }
     if (start.type !== 'STANDARD' && start.type !== 'EXPRESS') return 'x.start.type is neither STANDARD nor EXPRESS';

@@ -13,6 +13,7 @@ import {
   performObjectStoreEffect,
   initialExecutionState,
   isHistoryEvent,
+  continuationOf,
   pendingEffects,
   taskCommand,
   toHistoryEvent,
@@ -96,6 +97,11 @@ export async function runInProcess(testCase: ConformanceCase): Promise<Execution
   });
   for (let guard = 0; state.status === 'RUNNING' && guard < 100_000; guard++) {
     const effects = pendingEffects(state);
+    const continued = continuationOf(effects);
+    if (continued) {
+      state = await step(state, continued);
+      continue;
+    }
     const objectStoreEffect = effects.find(isObjectStoreEffect);
     if (objectStoreEffect) {
       state = await step(state, await performObjectStoreEffect(objectStore, objectStoreEffect));

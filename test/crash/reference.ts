@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Effect, type ExecutionEvent, type ExecutionState, decideAndEvolve, initialExecutionState, pendingEffects } from '@stepstone/engine';
+import { type Effect, type ExecutionEvent, type ExecutionState, continuationOf, decideAndEvolve, initialExecutionState, pendingEffects } from '@stepstone/engine';
 
 export interface ReferenceRun {
   readonly status: string;
@@ -41,6 +41,13 @@ export async function referenceRun(definition: string, input: string, taskOutput
   let state: ExecutionState = decided.state;
   while (state.status === 'RUNNING') {
     const effects = pendingEffects(state);
+    const continued = continuationOf(effects);
+    if (continued) {
+      decided = await decideAndEvolve(state, continued, env());
+      events.push(...decided.events);
+      state = decided.state;
+      continue;
+    }
     const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task');
     if (task && taskOutput !== undefined) {
       if (takenByWorker) {

@@ -95,6 +95,22 @@ describe('hostile requests get a 400 with AWS error name, and the service goes o
     await expect400('StartExecution', JSON.stringify({ stateMachineArn: machineArn, input: '{"a":"\ud800"}' }), 'InvalidExecutionInput');
   });
 
+  // Found by the fuzz test (fuzz.e2e.spec.ts): error messages quoted the value with String(),
+  // which overflows the stack on a deep list and throws on an object whose toString is not a function.
+  it('an enum member holding a list nested 20,000 deep is a ValidationException', async () => {
+    const deep = nested(20_000, '[', ']', '');
+    await expect400('ListExecutions', `{"stateMachineArn":${JSON.stringify(machineArn)},"statusFilter":${deep}}`, 'ValidationException', /statusFilter/);
+    await expect400('ValidateStateMachineDefinition', `{"definition":${JSON.stringify(PASS)},"severity":${deep}}`, 'ValidationException', /severity/);
+    await expect400('CreateStateMachine', `{"name":"deep-type","definition":${JSON.stringify(PASS)},"roleArn":"${ROLE}","type":${deep}}`, 'ValidationException', /type/);
+  });
+
+  it('a tag key or value that is a list or a structure is a ValidationException', async () => {
+    const deep = nested(20_000, '[', ']', '');
+    await expect400('CreateActivity', `{"name":"tagged","tags":[{"key":${deep}}]}`, 'ValidationException', /tags\.member\.key/);
+    await expect400('CreateActivity', '{"name":"tagged","tags":[{"key":{"toString":1}}]}', 'ValidationException', /tags\.member\.key/);
+    await expect400('TagResource', `{"resourceArn":${JSON.stringify(machineArn)},"tags":[{"key":"k","value":{"toString":1}}]}`, 'ValidationException', /tags\.member\.value/);
+  });
+
   it('answers normally afterwards', async () => {
     const described = await call('DescribeStateMachine', JSON.stringify({ stateMachineArn: machineArn }));
     assert.equal(described.status, 200);

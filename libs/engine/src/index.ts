@@ -10,6 +10,7 @@ export {
   detailsFieldOf,
   EVENT_SCHEMA_VERSION,
   pendingEffects,
+  continuationOf,
   redrivabilityOf,
   MAX_EXECUTION_DURATION_MS,
   MAX_HISTORY_EVENTS,
@@ -38,6 +39,7 @@ export type {
   TestStateTask,
   TestStateTaskOutcome,
 } from './execution';
+export { assertExecutionEvents, executionEventProblem, MalformedEventError } from './execution/event-shape';
 export { buildTimeline } from './execution/timeline';
 export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';
 export { createExecutionRunner, taskCommand } from './runner/execution-runner';

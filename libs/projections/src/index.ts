@@ -23,6 +23,7 @@ export {
   mergeTags,
   removeTags,
   STATE_MACHINE_STREAM_PREFIX,
+  stateMachineEventProblem,
   stateMachineStreamId,
   StateMachineEventType,
   StateMachineType,

@@ -6,7 +6,7 @@ const usage = 'projections rebuild | status [--data DIR]';
 /**
  * `stepstone projections rebuild`: empties every read model (state machines, executions,
  * audit) and replays the whole feed from position zero into them; `status` shows how far the
- * read models are. Best run with the server stopped: while it runs, its reads see the tables
+ * read models are and lists the events they skipped (exit code 1 when there are any). Best run with the server stopped: while it runs, its reads see the tables
  * emptied until the rebuild catches up.
  */
 export async function run(argv: string[]): Promise<number> {
@@ -31,7 +31,17 @@ export async function run(argv: string[]): Promise<number> {
       const head = await store.headPosition();
       if (action === 'status') {
         console.log(`read models at position ${projections.position()} of ${head}`);
-        return ExitCode.ok;
+        const failures = await projections.failures();
+        if (failures.length === 0) {
+          console.log('no skipped events');
+          return ExitCode.ok;
+        }
+        // One line per event the read models skipped (recorded by whichever process met it).
+        console.log(`${failures.length} skipped event${failures.length === 1 ? '' : 's'}:`);
+        for (const failure of failures) {
+          console.log(`  #${failure.position} ${failure.type} on ${failure.streamId} at ${failure.recordedAt}: ${failure.message}`);
+        }
+        return ExitCode.failed;
       }
       const started = Date.now();
       await projections.rebuild();

@@ -5,6 +5,19 @@ import { IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength,
  * class-validator messages in AWS's wording (the Smithy model's constraint texts), so a DTO
  * violation reads like the ValidationException AWS sends.
  */
+/**
+ * A value as an error message quotes it. Never `String(value)` on a list or structure: a list
+ * nested 20,000 deep overflows the stack in Array#toString (a fuzzed enum member answered
+ * InternalFailure), and a megabyte-long text is not echoed back whole.
+ */
+export function quotedValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}...` : value;
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? '[...]' : '{...}';
+  return String(value);
+}
+
+const MAX_QUOTED_LENGTH = 256;
+
 export const awsMessage = {
   notNull: (args: ValidationArguments) => `Value null at '${args.property}' failed to satisfy constraint: Member must not be null`,
   string: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a string`,
@@ -13,16 +26,16 @@ export const awsMessage = {
   list: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a list`,
   object: (args: ValidationArguments) => `Value at '${args.property}' failed to satisfy constraint: Member must be a structure`,
   minLength: (min: number) => (args: ValidationArguments) =>
-    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
+    `Value '${quotedValue(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`,
   /** Long values (definitions, inputs) are sensitive on AWS: the value is left out of the message. */
   maxLength: (max: number) => (args: ValidationArguments) =>
     `Value at '${args.property}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
   enumeration: (values: readonly string[]) => (args: ValidationArguments) =>
-    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+    `Value '${quotedValue(args.value)}' at '${args.property}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
   max: (max: number) => (args: ValidationArguments) =>
-    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+    `Value '${quotedValue(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
   min: (min: number) => (args: ValidationArguments) =>
-    `Value '${String(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+    `Value '${quotedValue(args.value)}' at '${args.property}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
 };
 
 const MAX_ARN_LENGTH = 256;

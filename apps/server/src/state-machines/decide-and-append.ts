@@ -1,5 +1,6 @@
 import { hashDefinition, isWrongExpectedVersionError, type EventStore } from '@stepstone/event-store';
-import { stateMachineStreamId, type StateMachineEvent } from '@stepstone/projections';
+import { stateMachineEventProblem, stateMachineStreamId, type StateMachineEvent } from '@stepstone/projections';
+import { MalformedEventError } from '@stepstone/engine';
 import { ConflictException } from '../aws-protocol/api-errors';
 import { loadStateMachine, type LoadedStateMachine } from './state-machine-stream';
 
@@ -25,6 +26,11 @@ export async function decideAndAppend<R>(
     const loaded = await loadStateMachine(store, name);
     const decision = decide(loaded);
     if (decision.events.length === 0) return { result: decision.result, position: undefined };
+    // Defence in depth: the edge validated the request; nothing malformed is stored even so.
+    for (const event of decision.events) {
+      const problem = stateMachineEventProblem(event.type, event.data);
+      if (problem !== undefined) throw new MalformedEventError(event.type, problem);
+    }
     try {
       const appended = await store.append({
         streamId: stateMachineStreamId(name),

@@ -10,11 +10,18 @@ import type { ExecutionStartInternals } from './history-event';
 export const EngineBehaviour = {
   /** The engine as of the stored-stream fixtures (testing/stream-fixtures). */
   Initial: 1,
+  /**
+   * A decision stops at MAX_EVENTS_PER_DECISION events between two states (ContinueThread goes
+   * on), and a Distributed Map starts at most MAX_ITERATIONS_PER_DECISION iterations per
+   * decision (ContinueMap): each step is appended on its own, so one execution's long run never
+   * holds the process for long (issue 18).
+   */
+  BoundedDecisions: 2,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.Initial;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.BoundedDecisions;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

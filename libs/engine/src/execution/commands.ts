@@ -66,7 +66,15 @@ export type ExecutionCommand =
       readonly actor?: string;
     }
   /** RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful states. */
-  | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string };
+  | { readonly type: 'RedriveExecution'; readonly clientToken?: string; readonly actor?: string }
+  /**
+   * A Distributed Map stopped starting iterations at the bound of one decision
+   * (MAX_ITERATIONS_PER_DECISION): start the next ones. Derived from the folded state (the
+   * `continue-map` effect), so a restart resumes it; a stale one decides nothing.
+   */
+  | { readonly type: 'ContinueMap'; readonly threadId: string; readonly enteredEventId: number }
+  /** A decision stopped a thread between two states (MAX_EVENTS_PER_DECISION): enter the next one. `after`: the thread's last event id. */
+  | { readonly type: 'ContinueThread'; readonly threadId: string; readonly after: number };
 
 /** What the decider may not compute itself: time, ids, randomness, hashing, what exists outside. */
 export interface DecisionEnv {
@@ -85,6 +93,12 @@ export interface DecisionEnv {
    * outcome of a Parallel's or Map's children. Absent in executions, which it never changes.
    */
   readonly testState?: TestStateHooks;
+  /**
+   * Lets the event loop run other work in the middle of a long decision (the runner passes a
+   * setImmediate): called every PAUSE_EVERY_EVENTS events. The events decided are the same with
+   * or without it; absent (tests), a decision never pauses.
+   */
+  readonly pause?: () => Promise<void>;
 }
 
 export interface TestStateHooks {

@@ -11,6 +11,7 @@ import { MAX_EXECUTION_DURATION_MS } from './redrive';
 import { redrive } from './redrive-decision';
 import { fireTimer } from './state-outcome';
 import { itemsRead, resultsWritten, updateMapRun } from './states/distributed-map';
+import { continueMap } from './states/map';
 import { completeTask, emitTaskStarted, failTask, findTask, heartbeat, submitTask, timeOutTask } from './states/task';
 
 /**
@@ -92,6 +93,16 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
     case 'UpdateMapRun':
       await updateMapRun(d, command);
       break;
+    case 'ContinueMap':
+      await continueMap(d, command.threadId, command.enteredEventId);
+      break;
+    case 'ContinueThread': {
+      const thread = d.state.threads[command.threadId];
+      // Stale (the thread went on or ended): nothing to decide.
+      if (!thread || thread.cursor !== undefined || thread.done || thread.next === undefined || thread.pointer !== command.after) return;
+      d.schedule(thread.id, { kind: 'enter', name: thread.next, input: thread.lastOutput });
+      break;
+    }
     case 'StopExecution':
       abortAll(d);
       d.emit(ROOT_THREAD, 'ExecutionAborted', 'executionAbortedEventDetails', compact({ error: command.error, cause: command.cause }), {

@@ -1,6 +1,8 @@
+import type { ExecutionCommand } from './commands';
 import type { Cursor, ExecutionState } from './execution-state';
 import type { ItemSource, WrittenObject } from './language';
 import { awaitsResultWrite, resultWritePlan } from './map-run';
+import { awaitsContinuation } from './states/map';
 
 /**
  * The effects an execution is waiting for, derived from its folded state (never from the
@@ -33,6 +35,10 @@ export type Effect =
     }
   /** A Distributed Map's ItemReader: read from the object store, answer with CompleteItemRead. */
   | { readonly kind: 'read-items'; readonly threadId: string; readonly enteredEventId: number; readonly source: ItemSource }
+  /** A decision stopped a thread between two states: answer with ContinueThread. */
+  | { readonly kind: 'continue-thread'; readonly threadId: string; readonly after: number }
+  /** A Distributed Map stopped at a decision's bound with iterations left to start: answer with ContinueMap. */
+  | { readonly kind: 'continue-map'; readonly threadId: string; readonly enteredEventId: number }
   /** A Map Run's ResultWriter: store these objects, answer with CompleteResultWrite. */
   | { readonly kind: 'write-results'; readonly threadId: string; readonly enteredEventId: number; readonly objects: readonly WrittenObject[] };
 
@@ -43,7 +49,10 @@ export function pendingEffects(state: ExecutionState): Effect[] {
   if (executionDeadline) effects.push({ kind: 'execution-timeout', at: executionDeadline });
   for (const thread of Object.values(state.threads)) {
     const cursor = thread.cursor;
-    if (!cursor) continue;
+    if (!cursor) {
+      if (!thread.done && thread.next !== undefined) effects.push({ kind: 'continue-thread', threadId: thread.id, after: thread.pointer });
+      continue;
+    }
     if ((cursor.phase === 'wait' || cursor.phase === 'retry') && cursor.wakeAt) {
       effects.push({ kind: 'timer', threadId: thread.id, enteredEventId: cursor.enteredEventId, wakeAt: cursor.wakeAt });
     } else if (cursor.phase === 'task' && cursor.token) {
@@ -70,6 +79,8 @@ export function pendingEffects(state: ExecutionState): Effect[] {
         effects.push({ kind: 'read-items', threadId: thread.id, enteredEventId: cursor.enteredEventId, source: book.mapRun.reader.source });
       } else if (awaitsResultWrite(book)) {
         effects.push({ kind: 'write-results', threadId: thread.id, enteredEventId: cursor.enteredEventId, objects: resultWritePlan(book).objects });
+      } else if (awaitsContinuation(book)) {
+        effects.push({ kind: 'continue-map', threadId: thread.id, enteredEventId: cursor.enteredEventId });
       }
     }
   }
@@ -95,4 +106,16 @@ export function taskDeadlines(cursor: Cursor): Array<{ deadline: 'timeout' | 'he
 
 function addSeconds(iso: string, seconds: number): string {
   return new Date(Date.parse(iso) + seconds * 1000).toISOString();
+}
+
+/**
+ * The command that goes on with a decision stopped at its bound (continue-thread, continue-map),
+ * when there is one: drivers run it before anything else, as the runner does at once.
+ */
+export function continuationOf(effects: readonly Effect[]): ExecutionCommand | undefined {
+  for (const effect of effects) {
+    if (effect.kind === 'continue-thread') return { type: 'ContinueThread', threadId: effect.threadId, after: effect.after };
+    if (effect.kind === 'continue-map') return { type: 'ContinueMap', threadId: effect.threadId, enteredEventId: effect.enteredEventId };
+  }
+  return undefined;
 }

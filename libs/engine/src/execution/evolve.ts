@@ -184,7 +184,12 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       const own = thread as Mutable<ThreadState>;
       own.cursor = cursor;
       own.pointer = event.id;
+      if (own.next !== undefined) delete own.next;
       return next;
+    }
+    if (thread.next !== undefined) {
+      const { next: _continued, ...rest } = thread;
+      return withOwnedThread(scope, next, { ...rest, cursor, pointer: event.id });
     }
     return withOwnedThread(scope, next, { ...thread, cursor, pointer: event.id });
   }
@@ -209,9 +214,19 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       own.variables = variables;
       own.lastOutput = lastOutput;
       own.done = ended;
+      if (event.x.next !== undefined) own.next = event.x.next;
+      else if (own.next !== undefined) delete own.next;
       return cleaned;
     }
-    return withOwnedThread(scope, cleaned, { ...thread, cursor: undefined, pointer: event.id, variables, lastOutput, done: ended });
+    return withOwnedThread(scope, cleaned, {
+      ...thread,
+      cursor: undefined,
+      pointer: event.id,
+      variables,
+      lastOutput,
+      done: ended,
+      ...(event.x.next !== undefined ? { next: event.x.next } : {}),
+    });
   }
   if (type.endsWith('StateAborted')) {
     return withThread(scope, next, { ...thread, cursor: undefined, pointer: event.id, done: true });

@@ -104,6 +104,11 @@ export interface ThreadState {
   readonly cursor?: Cursor;
   readonly done: boolean;
   readonly lastOutput?: unknown;
+  /**
+   * Between a state's Exited event and the next state's Entered: the state the thread goes on
+   * with. At rest only when a decision stopped there (MAX_EVENTS_PER_DECISION): ContinueThread.
+   */
+  readonly next?: string;
   /** Inside a Distributed Map iteration: events are numbered apart and hidden from history. */
   readonly hidden?: boolean;
   /** Map iterations: the item, for $$.Map.Item.Value. */

@@ -5,7 +5,7 @@ export { initialExecutionState, ROOT_THREAD } from './execution-state';
 export type { ExecutionState, ExecutionStatus, ThreadState, Cursor } from './execution-state';
 export { toHistoryEvent, isHistoryEvent, detailsFieldOf, EVENT_SCHEMA_VERSION } from './history-event';
 export type { ExecutionEvent, ExecutionEventTypeName, EventOfType } from './history-event';
-export { pendingEffects } from './effects';
+export { continuationOf, pendingEffects } from './effects';
 export type { Effect } from './effects';
 export { redrivabilityOf, MAX_EXECUTION_DURATION_MS, REDRIVABLE_PERIOD_MS } from './redrive';
 export type { Redrivability, RedriveStatus } from './redrive';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_HISTORY_EVENTS, decideAndEvolve } from './decide';
+import { MAX_EVENTS_PER_DECISION } from './decision';
 import { pendingEffects } from './effects';
 import { evolve } from './evolve';
 import { type ExecutionState, initialExecutionState } from './execution-state';
@@ -10,8 +11,10 @@ import { fixedEnv, given, startCommand } from './testing/decider-specification';
 const HISTORY_LIMIT = { error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' };
 
 describe('AWS quotas: a clear failure, never a crash or an endless decision', () => {
-  it('fails a pure Choice loop at 25,000 history events with States.Runtime; the failure is event 25,000', async () => {
-    // Without the quota this loop of pure states would be decided forever, in one decision.
+  it('fails a pure Choice loop at 25,000 history events with States.Runtime, decided in steps of at most 1,000 events', async () => {
+    // Without the quota this loop of pure states would be decided forever. Each decision stops
+    // between two states at MAX_EVENTS_PER_DECISION (issue 18: one execution must not hold the
+    // process); the continue-thread effect asks for the next step.
     const spin = {
       StartAt: 'Loop',
       States: {
@@ -20,13 +23,25 @@ describe('AWS quotas: a clear failure, never a crash or an endless decision', ()
         Done: { Type: 'Succeed' },
       },
     };
-    const run = await decideAndEvolve(initialExecutionState, startCommand(spin, { spin: true }), fixedEnv());
-    assert.equal(run.events.length, MAX_HISTORY_EVENTS);
-    const last = run.events[run.events.length - 1];
+    let run = await decideAndEvolve(initialExecutionState, startCommand(spin, { spin: true }), fixedEnv());
+    const events: ExecutionEvent[] = [...run.events];
+    let decisions = 1;
+    while (run.state.status === 'RUNNING') {
+      assert.ok(run.events.length <= MAX_EVENTS_PER_DECISION + 1, `a decision of ${run.events.length} events`);
+      const next = pendingEffects(run.state).find((effect) => effect.kind === 'continue-thread');
+      assert.ok(next && next.kind === 'continue-thread', 'a stopped decision asks to go on');
+      run = await decideAndEvolve(run.state, { type: 'ContinueThread', threadId: next.threadId, after: next.after }, fixedEnv());
+      events.push(...run.events);
+      decisions += 1;
+    }
+    assert.equal(events.length, MAX_HISTORY_EVENTS);
+    assert.ok(decisions >= 25, `${decisions} decisions`);
+    assert.deepEqual(events.map((event) => event.id), Array.from({ length: MAX_HISTORY_EVENTS }, (_, index) => index + 1));
+    const last = events[events.length - 1];
     assert.deepEqual([last.type, last.id, last.previousEventId], ['ExecutionFailed', 25_000, 24_999]);
     assert.deepEqual(last.executionFailedEventDetails, HISTORY_LIMIT);
     assert.equal(run.state.status, 'FAILED');
-    assert.equal(run.events.reduce(evolve, initialExecutionState).status, 'FAILED', 'the history folds to the same end');
+    assert.equal(events.reduce(evolve, initialExecutionState).status, 'FAILED', 'the history folds to the same end');
   });
 
   it('fails at the quota across many decisions too (a Wait loop driven by its timer)', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
+import { CURRENT_ENGINE_BEHAVIOUR, EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
 import { decideAndEvolve } from './decide';
 import { createFoldScope, evolve, evolveOwned } from './evolve';
 import { type ExecutionState, initialExecutionState } from './execution-state';
@@ -35,17 +35,20 @@ function asStored<T>(value: T): unknown {
 }
 
 /**
- * A start decided today records the engine behaviour version; a stream written before versions
- * were recorded has none, which reads as EngineBehaviour.Initial. Where the stored start has no
- * version, today's must be Initial, and is then left out of the comparison.
+ * A start decided today records today's engine behaviour version; a stream written before
+ * versions were recorded has none, which reads as EngineBehaviour.Initial. The comparison puts
+ * the stored version (or none) in its place: the fixture's later decisions run on the stored
+ * events, so by the version the stream recorded.
  */
 function withoutRecordedBehaviour(decided: ExecutionEvent[], stored: RecordedDecision['events']): ExecutionEvent[] {
   return decided.map((event, index) => {
     const start = event.x.start;
-    if (event.type !== 'ExecutionStarted' || !start || stored[index]?.data.x.start?.behaviour !== undefined) return event;
-    assert.equal(start.behaviour, EngineBehaviour.Initial, 'a start decided today records the behaviour old streams imply');
+    if (event.type !== 'ExecutionStarted' || !start) return event;
+    // Today's start records today's version; the stream goes on deciding by the one it stored.
+    assert.equal(start.behaviour, CURRENT_ENGINE_BEHAVIOUR, 'a start decided today records the current behaviour');
     const { behaviour: _recorded, ...rest } = start;
-    return { ...event, x: { ...event.x, start: rest } };
+    const storedVersion = stored[index]?.data.x.start?.behaviour;
+    return { ...event, x: { ...event.x, start: storedVersion === undefined ? rest : { ...rest, behaviour: storedVersion } } };
   });
 }
 

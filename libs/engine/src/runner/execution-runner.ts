@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
-import { type Effect, pendingEffects } from '../execution/effects';
+import { type Effect, continuationOf, pendingEffects } from '../execution/effects';
 import type { ObjectStore } from '../object-store/object-store.port';
 import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/perform-object-store-effect';
 import { type FoldScope, createFoldScope, evolveOwned } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
+import { assertExecutionEvents } from '../execution/event-shape';
 import { redrivabilityOf } from '../execution/redrive';
 import {
   type Caller,
@@ -107,6 +108,9 @@ interface Loaded {
   revision: number;
 }
 
+/** Events per page when one execution's stream is replayed (the process yields between pages). */
+const REPLAY_PAGE_SIZE = 2_000;
+
 /** Events per page when recovery scans the global feed. */
 const RECOVERY_PAGE_SIZE = 5_000;
 const EXECUTION_STREAM_PREFIX = 'execution-';
@@ -126,7 +130,12 @@ function hashHex(algorithm: string, data: string): string {
 
 /** One per decision: built from shared functions, so it allocates only itself. */
 function systemDecisionEnv(now: Date, activityExists?: (activityArn: string) => Promise<boolean>): DecisionEnv {
-  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex };
+  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex, pause: yieldToEventLoop };
+}
+
+/** A long decision's pause (DecisionEnv.pause): I/O and other requests run before it goes on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -214,8 +223,24 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return result;
   }
 
+  /**
+   * Folds the stream page by page, yielding between pages: a closed 25,000-event execution
+   * (DescribeExecution reads its redrive status) then never holds the event loop for its whole
+   * replay (measured ~0.5 s in one piece).
+   */
   async function replay(arn: string): Promise<Loaded | undefined> {
-    return fold(await store.readStream(executionStreamId(arn)));
+    const streamId = executionStreamId(arn);
+    let state = initialExecutionState;
+    let revision = -1;
+    const scope = createFoldScope();
+    for (;;) {
+      const page = await store.readStream(streamId, { fromRevision: revision + 1, maxCount: REPLAY_PAGE_SIZE });
+      for (const event of page) state = evolveOwned(state, event.data as ExecutionEvent, scope);
+      if (page.length > 0) revision = page[page.length - 1].revision;
+      if (page.length < REPLAY_PAGE_SIZE) break;
+      await yieldToEventLoop();
+    }
+    return revision < 0 ? undefined : { state, revision };
   }
 
   async function load(arn: string): Promise<Loaded | undefined> {
@@ -307,6 +332,20 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
         dispatchedTokens.add(effect.token);
         void runTask(arn, effect);
+      } else if (effect.kind === 'continue-map' || effect.kind === 'continue-thread') {
+        // The next step of a decision that stopped at its bound, as a command of its own after whatever else is queued.
+        const command: ExecutionCommand =
+          effect.kind === 'continue-map'
+            ? { type: 'ContinueMap', threadId: effect.threadId, enteredEventId: effect.enteredEventId }
+            : { type: 'ContinueThread', threadId: effect.threadId, after: effect.after };
+        const key = `${arn}|${command.type}|${effect.threadId}|${effect.kind === 'continue-map' ? effect.enteredEventId : effect.after}`;
+        if (objectStoreWork.has(key)) continue;
+        objectStoreWork.add(key);
+        setImmediate(() => {
+          // Unmarked before the command runs: its own append may ask for the next step under the same key.
+          objectStoreWork.delete(key);
+          void dispatch(arn, command).catch(reportBackgroundError);
+        });
       } else if (isObjectStoreEffect(effect)) {
         const key = `${arn}|${effect.kind}|${effect.threadId}|${effect.enteredEventId}`;
         if (objectStoreWork.has(key)) continue;
@@ -420,8 +459,10 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
       const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
       const objectStoreEffect = effects.find(isObjectStoreEffect);
-      let command: ExecutionCommand | undefined;
-      if (objectStoreEffect) {
+      let command: ExecutionCommand | undefined = continuationOf(effects);
+      if (command) {
+        // a decision that stopped at its bound goes on first
+      } else if (objectStoreEffect) {
         command = await performObjectStoreEffect(options.objectStore, objectStoreEffect);
       } else if (task && options.taskDispatcher) {
         syncTokens.add(task.token);
@@ -729,6 +770,8 @@ function startCommand(request: StartExecutionRequest): ExecutionCommand {
  * afterwards: they are handed over to the store (AppendRequest.handedOver), not copied.
  */
 function toStored(events: readonly ExecutionEvent[], caller: Caller | undefined) {
+  // Nothing malformed is ever stored: replay, history and the read models would all trip on it.
+  assertExecutionEvents(events);
   const metadata = callerMetadata(caller);
   return events.map((event) => ({ type: event.type, data: event, metadata }));
 }

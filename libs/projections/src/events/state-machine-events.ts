@@ -179,3 +179,45 @@ export function removeTags(current: readonly Tag[], tagKeys: readonly string[]):
   const removed = new Set(tagKeys);
   return current.filter((tag) => !removed.has(tag.key));
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTagList = (value: unknown) => Array.isArray(value) && value.every((tag) => isRecord(tag) && isText(tag.key) && isText(tag.value));
+const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
+
+/**
+ * What is wrong with a state machine event's shape, or undefined when it is sound: the append
+ * path's defence in depth (the read models fold these fields as typed). Cheap and structural.
+ */
+export function stateMachineEventProblem(type: string, data: unknown): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(StateMachineEventType, type)) return `unknown event type '${type}'`;
+  if (!isRecord(data)) return 'data is not an object';
+  if (data.v !== 1) return 'v is not 1';
+  switch (type as StateMachineEventType) {
+    case 'StateMachineCreated': {
+      for (const key of ['stateMachineArn', 'name', 'definition', 'roleArn', 'creationDate', 'revisionId'] as const) {
+        if (!isText(data[key])) return `${key} is not a string`;
+      }
+      if (data.type !== 'STANDARD' && data.type !== 'EXPRESS') return 'type is neither STANDARD nor EXPRESS';
+      if (!isRecord(data.loggingConfiguration)) return 'loggingConfiguration is not an object';
+      if (!isRecord(data.tracingConfiguration)) return 'tracingConfiguration is not an object';
+      if (!isTagList(data.tags)) return 'tags is not a list of {key, value}';
+      if (!isOptional(data.description, isText)) return 'description is not a string';
+      return undefined;
+    }
+    case 'StateMachineUpdated':
+      if (!isText(data.updateDate) || !isText(data.revisionId)) return 'updateDate and revisionId must be strings';
+      if (!isOptional(data.definition, isText) || !isOptional(data.roleArn, isText)) return 'definition and roleArn must be strings';
+      if (!isOptional(data.loggingConfiguration, isRecord) || !isOptional(data.tracingConfiguration, isRecord)) return 'configurations must be objects';
+      return undefined;
+    case 'StateMachineDeleted':
+      return isText(data.deletionDate) ? undefined : 'deletionDate is not a string';
+    case 'StateMachineTagged':
+      return isTagList(data.tags) ? undefined : 'tags is not a list of {key, value}';
+    case 'StateMachineUntagged':
+      return Array.isArray(data.tagKeys) && data.tagKeys.every(isText) ? undefined : 'tagKeys is not a list of strings';
+  }
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openInMemoryEventStore, openSqliteEventStore, type EventStore, type NewEvent } from '@stepstone/event-store';
 import { createProjections, type Projections } from './projections';
-import { stateMachineStreamId, type StateMachineEvent } from '../events/state-machine-events';
+import { stateMachineEventProblem, stateMachineStreamId, type StateMachineEvent } from '../events/state-machine-events';
 import { assertNameSearchAndCounts, writeNamedExecutions } from '../testing/read-model-story';
 
 const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
@@ -294,7 +294,7 @@ describe('an event the read models cannot apply', () => {
       assert.equal((await projections.getStateMachine(arn('before')))?.name, 'before');
       assert.equal((await projections.getStateMachine(arn('after')))?.name, 'after');
       assert.deepEqual((await projections.listStateMachines()).items.map((machine) => machine.name), ['after', 'before']);
-      const failures = projections.failures();
+      const failures = await projections.failures();
       assert.equal(failures.length, 1);
       assert.equal(failures[0].streamId, stateMachineStreamId('broken'));
       assert.equal(failures[0].type, 'StateMachineCreated');
@@ -304,5 +304,19 @@ describe('an event the read models cannot apply', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the append path checks state machine events', () => {
+  it('accepts what the server appends and refuses a wrongly typed field', () => {
+    const good = created('fine', 1);
+    assert.equal(stateMachineEventProblem(good.type, good.data), undefined);
+    assert.equal(stateMachineEventProblem('StateMachineTagged', { v: 1, tags: [{ key: 'a', value: 'b' }] }), undefined);
+    assert.match(stateMachineEventProblem('StateMachineCreated', { ...good.data, tags: 'not a list' }) ?? '', /tags/);
+    assert.match(stateMachineEventProblem('StateMachineCreated', { ...good.data, name: 5 }) ?? '', /name/);
+    assert.match(stateMachineEventProblem('StateMachineUpdated', { v: 1, updateDate: 'x', revisionId: 'r', definition: {} }) ?? '', /definition/);
+    assert.match(stateMachineEventProblem('StateMachineUntagged', { v: 1, tagKeys: [1] }) ?? '', /tagKeys/);
+    assert.match(stateMachineEventProblem('StateMachineDeleted', { v: 2, deletionDate: 'x' }) ?? '', /v is not 1/);
+    assert.match(stateMachineEventProblem('StateMachineRenamed', { v: 1 }) ?? '', /unknown/);
   });
 });

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
 import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
 import { decodePageToken, encodePageToken } from './page-token';
-import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type SqliteBacked } from './read-model-backend';
+import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type RecordedFailure, type SqliteBacked } from './read-model-backend';
 import { nameSearchPattern, readModelStatements } from './read-model-statements';
 import {
   toAlias,
@@ -128,18 +128,16 @@ export interface Projections {
   rebuild(): Promise<void>;
   /** Every read-model row, ordered by key: what a rebuild must reproduce. */
   snapshot(): Promise<Record<string, unknown[]>>;
-  /** Events that could not be applied since start-up (skipped, so the rest goes on). */
-  failures(): readonly ProjectionFailure[];
+  /**
+   * Events that could not be applied (skipped, so the rest goes on), oldest first: read from the
+   * tables, so those another process skipped are listed too.
+   */
+  failures(): Promise<ProjectionFailure[]>;
   close(): Promise<void>;
 }
 
 /** An event the read models could not apply: skipped, recorded and reported. */
-export interface ProjectionFailure {
-  readonly position: number;
-  readonly streamId: string;
-  readonly type: string;
-  readonly message: string;
-}
+export type ProjectionFailure = RecordedFailure;
 
 export interface CreateProjectionsOptions {
   readonly store: EventStore;
@@ -250,7 +248,6 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
    * share it. Nobody waits on that path: commands answer once their events are committed, and
    * a query's `waitForPosition` ends the pause.
    */
-  const failures: ProjectionFailure[] = [];
   /**
    * The slow path, taken only when a batch fails: each event in its own savepoint, so one that
    * cannot be applied is rolled back, recorded and skipped instead of stopping the projection
@@ -262,10 +259,15 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       try {
         checkpoint = await backend.applyBatch(checkpointName, [event]);
       } catch (error) {
-        const failure = { position: event.position, streamId: event.streamId, type: event.type, message: error instanceof Error ? error.message : String(error) };
-        failures.push(failure);
+        const failure: ProjectionFailure = {
+          position: event.position,
+          streamId: event.streamId,
+          type: event.type,
+          message: error instanceof Error ? error.message : String(error),
+          recordedAt: new Date().toISOString(),
+        };
         onError(new Error(`read models skipped event #${failure.position} (${failure.type} on ${failure.streamId}): ${failure.message}`));
-        checkpoint = await backend.skipEvent(checkpointName, event.position);
+        checkpoint = await backend.skipEvent(checkpointName, failure);
       }
     }
     return checkpoint;
@@ -351,7 +353,7 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   return {
     waitForPosition,
     position: () => applied,
-    failures: () => failures,
+    failures: () => backend.failures(checkpointName),
 
     async getStateMachine(stateMachineArn) {
       const [row] = await backend.query<StateMachineRow>(statements.stateMachineByArn, { arn: stateMachineArn });

@@ -6,6 +6,32 @@ import { planWrites, readsOfBatch, type WriteOp } from './apply-events';
 import { migrateReadModels, postgresReadModelMigrations, READ_MODEL_TABLES } from './read-model-schema';
 import { bindParameters, readModelStatements, SNAPSHOT_ORDER, type NamedStatement, type ReadModelDialect } from './read-model-statements';
 
+/** An event a projection skipped, as stored in the failures table. */
+export interface RecordedFailure {
+  readonly position: number;
+  readonly streamId: string;
+  readonly type: string;
+  readonly message: string;
+  /** ISO 8601: when the projection gave up on it. */
+  readonly recordedAt: string;
+}
+
+interface FailureRow {
+  readonly position: number;
+  readonly stream_id: string;
+  readonly type: string;
+  readonly message: string;
+  readonly recorded_at: string;
+}
+
+function toFailure(row: FailureRow): RecordedFailure {
+  return { position: row.position, streamId: row.stream_id, type: row.type, message: row.message, recordedAt: row.recorded_at };
+}
+
+function failureParams(name: string, failure: RecordedFailure): Record<string, unknown> {
+  return { name, position: failure.position, streamId: failure.streamId, type: failure.type, message: failure.message, recordedAt: failure.recordedAt };
+}
+
 /**
  * Where the read models live: the asynchronous port the projections write and query through.
  * Two implementations: the SQLite file (the embedded store's own connection) and PostgreSQL.
@@ -22,10 +48,13 @@ export interface ReadModelBackend {
    */
   applyBatch(name: string, events: readonly RecordedEvent[]): Promise<number>;
   /**
-   * Moves the checkpoint past the event at `position` without applying it (an event the read
-   * models cannot apply). Does nothing unless the checkpoint is just before it. Returns the checkpoint.
+   * Moves the checkpoint past the event at `failure.position` without applying it (an event the
+   * read models cannot apply) and records why, in one transaction. Does nothing unless the
+   * checkpoint is just before it. Returns the checkpoint.
    */
-  skipEvent(name: string, position: number): Promise<number>;
+  skipEvent(name: string, failure: RecordedFailure): Promise<number>;
+  /** The events skipped under `name`, oldest first (persisted: any process sharing the tables sees them). */
+  failures(name: string): Promise<RecordedFailure[]>;
   /** Empties every read-model table and sets the checkpoint to 0. */
   reset(name: string): Promise<void>;
   /** Rows of a statement compiled for this dialect. */
@@ -88,17 +117,25 @@ export function openSqliteReadModels(store: SqliteBacked | undefined): ReadModel
       });
       return last;
     },
-    async skipEvent(name, position) {
+    async skipEvent(name, failure) {
+      const { position } = failure;
       return transaction(() => {
         const stored = get<{ position: number }>(statements.checkpoint, { name })?.position ?? 0;
         if (stored !== position - 1) return stored;
-        runOps([{ statement: 'saveCheckpoint', params: { name, position } }]);
+        runOps([
+          { statement: 'insertFailure', params: failureParams(name, failure) },
+          { statement: 'saveCheckpoint', params: { name, position } },
+        ]);
         return position;
       });
+    },
+    async failures(name) {
+      return (prepare(statements.failures).all(bindParameters(statements.failures, { name })) as FailureRow[]).map(toFailure);
     },
     async reset(name) {
       transaction(() => {
         for (const table of READ_MODEL_TABLES) db.prepare(`DELETE FROM ${table}`).run();
+        runOps([{ statement: 'clearFailures', params: { name } }]);
         runOps([{ statement: 'saveCheckpoint', params: { name, position: 0 } }]);
       });
     },
@@ -190,17 +227,23 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
         return last;
       });
     },
-    skipEvent(name, position) {
+    skipEvent(name, failure) {
+      const { position } = failure;
       return inTransaction(name, async (client) => {
         const stored = (await execute<{ position: number }>(client, statements.checkpoint, { name }))[0]?.position ?? 0;
         if (stored !== position - 1) return stored;
+        await execute(client, statements.insertFailure, failureParams(name, failure));
         await execute(client, statements.saveCheckpoint, { name, position });
         return position;
       });
     },
+    async failures(name) {
+      return (await execute<FailureRow>(pool, statements.failures, { name })).map(toFailure);
+    },
     async reset(name) {
       await inTransaction(name, async (client) => {
         await client.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
+        await execute(client, statements.clearFailures, { name });
         await execute(client, statements.saveCheckpoint, { name, position: 0 });
       });
     },

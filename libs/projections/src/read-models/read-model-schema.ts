@@ -18,10 +18,26 @@ export const READ_MODEL_TABLES = [
 
 export const CHECKPOINT_TABLE = 'projection_checkpoints';
 
+/**
+ * Events a projection skipped because it could not apply them (`stepstone projections status`
+ * lists them). Kept beside the checkpoint, not with the read models: another process (the CLI)
+ * must see them, and a rebuild clears a checkpoint's rows before it replays (and records again).
+ */
+export const FAILURES_TABLE = 'projection_failures';
+
 const schema = `
   CREATE TABLE IF NOT EXISTS ${CHECKPOINT_TABLE} (
     name     TEXT    PRIMARY KEY,
     position INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS ${FAILURES_TABLE} (
+    name        TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    stream_id   TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    message     TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL,
+    PRIMARY KEY (name, position)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS read_state_machines (
     name                  TEXT PRIMARY KEY,
@@ -305,6 +321,21 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
         redrive_date   TEXT,
         start_position BIGINT  NOT NULL,
         PRIMARY KEY (map_run_arn, item_index)
+      );
+    `,
+  },
+  {
+    // Events a projection could not apply: skipped, recorded, listed by `stepstone projections status`.
+    version: 5,
+    sql: `
+      CREATE TABLE ${FAILURES_TABLE} (
+        name        TEXT   NOT NULL,
+        position    BIGINT NOT NULL,
+        stream_id   TEXT   NOT NULL,
+        type        TEXT   NOT NULL,
+        message     TEXT   NOT NULL,
+        recorded_at TEXT   NOT NULL,
+        PRIMARY KEY (name, position)
       );
     `,
   },

@@ -24,6 +24,7 @@ export type ReadModelDialect = 'sqlite' | 'postgres';
 /** The tables as Kysely sees them (column types as the drivers return them). */
 export interface ReadModelTables {
   projection_checkpoints: { name: string; position: number };
+  projection_failures: { name: string; position: number; stream_id: string; type: string; message: string; recorded_at: string };
   read_state_machines: {
     name: string;
     arn: string;
@@ -211,6 +212,21 @@ const definitions = {
       .insertInto('projection_checkpoints')
       .values({ name: param('name'), position: param<number>('position') })
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ position: eb.ref('excluded.position') }))),
+  insertFailure: (db: Kysely<ReadModelTables>) =>
+    db
+      .insertInto('projection_failures')
+      .values({
+        name: param('name'),
+        position: param<number>('position'),
+        stream_id: param('streamId'),
+        type: param('type'),
+        message: param('message'),
+        recorded_at: param('recordedAt'),
+      })
+      .onConflict((oc) => oc.columns(['name', 'position']).doUpdateSet((eb) => ({ message: eb.ref('excluded.message'), recorded_at: eb.ref('excluded.recorded_at') }))),
+  failures: (db: Kysely<ReadModelTables>) =>
+    db.selectFrom('projection_failures').select(['position', 'stream_id', 'type', 'message', 'recorded_at']).where('name', '=', param('name')).orderBy('position', 'asc'),
+  clearFailures: (db: Kysely<ReadModelTables>) => db.deleteFrom('projection_failures').where('name', '=', param('name')),
 
   upsertStateMachine: (db: Kysely<ReadModelTables>) =>
     db

@@ -1,7 +1,8 @@
 import { childrenFailed, mockedChildren } from '../children';
 import type { Decision } from '../decision';
 import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
-import { childThreadId } from '../execution-state';
+import { type ChildrenBook, childThreadId } from '../execution-state';
+import { decidesWith, EngineBehaviour } from '../behaviour';
 import type { EventInternals } from '../history-event';
 import { StatesError } from '../language';
 import { emitMapRunStarted, finishOrWrite, mapRunSettings, selectAndBatch } from './distributed-map';
@@ -127,6 +128,35 @@ export async function numberField(d: Decision, threadId: string, definition: Rec
   return number;
 }
 
+/**
+ * Most Distributed Map iterations one decision starts: a Map over 100,000 items is then a run of
+ * appends of a few thousand events each, not one decision and one write of 400,000 (issue 18).
+ */
+export const MAX_ITERATIONS_PER_DECISION = 250;
+
+function boundsMapSteps(d: Decision): boolean {
+  return decidesWith(d.state.start, EngineBehaviour.BoundedDecisions);
+}
+
+/** A Distributed Map that stopped at a decision's bound with nothing left running: ContinueMap starts the next ones. */
+export async function continueMap(d: Decision, threadId: string, enteredEventId: number): Promise<void> {
+  const cursor = d.state.threads[threadId]?.cursor;
+  const book = cursor?.children;
+  if (!cursor || !book || cursor.enteredEventId !== enteredEventId || !awaitsContinuation(book)) return;
+  await startIterations(d, threadId);
+}
+
+/** Whether a Map has iterations left to start and room to start them (no running child will do it). */
+export function awaitsContinuation(book: ChildrenBook): boolean {
+  return (
+    book.kind === 'Map' &&
+    book.distributed === true &&
+    book.awaitingItems !== true &&
+    book.nextIndex < book.total &&
+    (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)
+  );
+}
+
 /** Starts Map iterations up to MaxConcurrency; each item goes through ItemSelector first. */
 export async function startIterations(d: Decision, threadId: string, mapInput?: unknown): Promise<void> {
   const cursor = d.cursorOf(threadId);
@@ -136,11 +166,16 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
   let book = cursor.children!;
   const effective = mapInput ?? (language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input);
   while (book.nextIndex < book.total && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
+    // A Distributed Map's iterations are started in bounded steps, each appended on its own:
+    // the rest start in the next decision (ContinueMap, from the `continue-map` effect).
+    if (book.distributed && boundsMapSteps(d) && d.iterationsStarted >= MAX_ITERATIONS_PER_DECISION) return;
+    await d.pauseIfDue();
     const index = book.nextIndex;
     const item = book.items![index];
     // Batches went through ItemSelector item by item when they were formed.
     const childInput = book.mapRun?.batcher ? item : await selectItem(d, threadId, definition, language, effective, index, item);
     d.emit(threadId, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name }, book.records ? { input: json(childInput) } : {});
+    d.iterationsStarted += 1;
     const childId = childThreadId(threadId, cursor.enteredEventId, index);
     d.schedule(childId, { kind: 'enter', name: processor.StartAt as string, input: childInput });
     book = d.cursorOf(threadId).children!;

@@ -1,6 +1,6 @@
 import type { ExecutionCommand } from '../../commands';
 import { decideAndEvolve } from '../../decide';
-import { pendingEffects } from '../../effects';
+import { continuationOf, pendingEffects } from '../../effects';
 import { type ExecutionState, initialExecutionState } from '../../execution-state';
 import type { ExecutionEvent } from '../../history-event';
 import { createInMemoryObjectStore } from '../../../object-store/in-memory-object-store';
@@ -117,6 +117,8 @@ export async function driveScenario(scenario: Scenario): Promise<{ decisions: Re
 
   async function nextCommand(): Promise<ExecutionCommand | undefined> {
     const effects = pendingEffects(state);
+    const continued = continuationOf(effects);
+    if (continued) return continued;
     const objectWork = effects.find(isObjectStoreEffect);
     if (objectWork) return performObjectStoreEffect(objectStore, objectWork);
     const task = effects.find((effect) => effect.kind === 'task' && !handledTokens.has(effect.token));

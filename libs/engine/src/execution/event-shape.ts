@@ -1,0 +1,102 @@
+import { detailsFieldOf, EVENT_SCHEMA_VERSION, ExecutionEventType } from './history-event';
+
+/**
+ * Defence in depth on the append path: a cheap structural check of an execution event before it
+ * is stored. The decider builds events from typed code, so this should never fire; if a bug (or
+ * a value that slipped past the edge's checks) ever makes one malformed, the append is refused
+ * instead of storing an event that replay, history and the read models cannot read — a stored
+ * event can never be taken back. It checks the fields every reader relies on, not every field.
+ */
+
+const STATE_KINDS = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([
+  ...Object.values(ExecutionEventType),
+  ...STATE_KINDS.flatMap((kind) => [`${kind}StateEntered`, `${kind}StateExited`, `${kind}StateAborted`]),
+]);
+
+/** Detail fields that hold text whenever present (payloads are JSON strings, as AWS returns them). */
+const TEXT_DETAILS = ['input', 'output', 'error', 'cause', 'name', 'resource', 'resourceType', 'parameters'] as const;
+
+/** An event refused on the append path. Internal: it means a bug, and the API answers InternalFailure. */
+export class MalformedEventError extends Error {
+  readonly type = 'malformed-event';
+
+  constructor(
+    readonly eventType: string,
+    readonly problem: string,
+  ) {
+    super(`refused to append a malformed ${eventType} event: ${problem}`);
+    this.name = 'MalformedEventError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const TEXT_INTERNALS = ['next', 'error', 'cause', 'token', 'wakeAt', 'items', 'input', 'actor'] as const;
+const START_TEXTS = ['executionArn', 'stateMachineArn', 'name', 'definition'] as const;
+
+function isHiddenId(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value < 0;
+}
+
+function isCount(value: unknown, min: number): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+}
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** What is wrong with `event` as an execution event, or undefined when its shape is sound. */
+export function executionEventProblem(type: string, event: unknown): string | undefined {
+  if (!isRecord(event)) return 'data is not an object';
+  if (!KNOWN_TYPES.has(type)) return `unknown event type '${type}'`;
+  if (event.type !== type) return `data.type ${JSON.stringify(event.type)} differs from the event type`;
+  // Events hidden from history (Distributed Map iterations, heartbeats) are numbered -1, -2, ...
+  const hidden = isRecord(event.x) && event.x.hidden === true;
+  if (!isCount(event.id, 1) && !(hidden && isHiddenId(event.id))) return 'id is not a positive integer';
+  if (!isCount(event.previousEventId, 0) && !(hidden && isHiddenId(event.previousEventId))) return 'previousEventId is not a non-negative integer';
+  if (typeof event.timestamp !== 'string' || !ISO_TIMESTAMP.test(event.timestamp)) return 'timestamp is not an ISO 8601 time';
+  const x = event.x;
+  if (!isRecord(x)) return 'x is not an object';
+  if (x.v !== EVENT_SCHEMA_VERSION) return `x.v is not ${EVENT_SCHEMA_VERSION}`;
+  if (typeof x.th !== 'string' || x.th.length === 0) return 'x.th is not a thread id';
+  for (const key of TEXT_INTERNALS) {
+    if (x[key] !== undefined && typeof x[key] !== 'string') return `x.${key} is not a string`;
+  }
+  const field = detailsFieldOf(type);
+  const details = field === undefined ? undefined : event[field];
+  if (details !== undefined) {
+    if (!isRecord(details)) return `${String(field)} is not an object`;
+    for (const key of TEXT_DETAILS) {
+      if (details[key] !== undefined && typeof details[key] !== 'string') return `${String(field)}.${key} is not a string`;
+    }
+  }
+  if (type.endsWith('StateEntered') || type.endsWith('StateExited')) {
+    if (!isRecord(details) || typeof details.name !== 'string') return `${String(field)}.name is missing`;
+    const payload = type.endsWith('StateEntered') ? 'input' : 'output';
+    if (typeof details[payload] !== 'string') return `${String(field)}.${payload} is missing`;
+  }
+  if (type === ExecutionEventType.ExecutionStarted) {
+    if (!isRecord(details) || typeof details.input !== 'string') return 'executionStartedEventDetails.input is missing';
+    const start = x.start;
+    if (!isRecord(start)) return 'x.start is not an object';
+    for (const key of START_TEXTS) {
+      if (typeof start[key] !== 'string' || start[key] === '') return `x.start.${key} is not a non-empty string`;
+    }
+    if (start.type !== 'STANDARD' && start.type !== 'EXPRESS') return 'x.start.type is neither STANDARD nor EXPRESS';
+  }
+  if (type === ExecutionEventType.ExecutionRedriven && isRecord(details) && details.redriveCount !== undefined && !isCount(details.redriveCount, 1)) {
+    return 'executionRedrivenEventDetails.redriveCount is not a positive integer';
+  }
+  return undefined;
+}
+
+/** Throws MalformedEventError for the first event of `events` whose shape is not sound. */
+export function assertExecutionEvents(events: ReadonlyArray<{ readonly type: string }>): void {
+  for (const event of events) {
+    const problem = executionEventProblem(event.type, event);
+    if (problem !== undefined) throw new MalformedEventError(event.type, problem);
+  }
+}

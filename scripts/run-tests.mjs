@@ -14,6 +14,10 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
 const unitAndE2e = process.argv.includes('--unit-e2e');
+// How many spec files run at once: STEPSTONE_TEST_CONCURRENCY, else node --test's default
+// (cores - 1, so one at a time on the 2-core CI machine, where the timing-sensitive suites —
+// crash, starvation, load — want the cores alone).
+const concurrencyFlags = process.env.STEPSTONE_TEST_CONCURRENCY ? [`--test-concurrency=${process.env.STEPSTONE_TEST_CONCURRENCY}`] : [];
 
 if (!process.env.STEPSTONE_TEST_POSTGRES_URL) {
   // Re-run this script inside a private PostgreSQL cluster, stopped however the run ends.
@@ -75,7 +79,7 @@ function runNodeTest(specs, env, tapFile) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...specs],
+      ['--import', 'tsx', '--test', ...concurrencyFlags, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...specs],
       { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
     );
     child.on('exit', (code) => {

@@ -187,9 +187,19 @@ function named(compiled: CompiledQuery): NamedStatement {
 }
 
 /** A page of executions by version or alias ARN (`arn`), optionally of one `status`, newest first. */
-function executionsWhere(db: Kysely<ReadModelTables>, column: 'state_machine_version_arn' | 'state_machine_alias_arn', byStatus: boolean) {
-  let query = db.selectFrom('read_executions').selectAll().where(column, '=', param('arn'));
-  if (byStatus) query = query.where('status', '=', param('status'));
+/**
+ * One page of executions, newest first, of one state machine (`stateMachineArn`), version or
+ * alias (`arn`), optionally by status and by name (the console's search: LIKE with an escaped
+ * pattern, `nameSearchPattern`, because it is written the same in both dialects).
+ */
+function executionsWhere(
+  db: Kysely<ReadModelTables>,
+  column: 'state_machine_arn' | 'state_machine_version_arn' | 'state_machine_alias_arn',
+  filters: { readonly byStatus?: boolean; readonly byName?: boolean } = {},
+) {
+  let query = db.selectFrom('read_executions').selectAll().where(column, '=', param(column === 'state_machine_arn' ? 'stateMachineArn' : 'arn'));
+  if (filters.byStatus) query = query.where('status', '=', param('status'));
+  if (filters.byName) query = query.where(sql<boolean>`lower(name) like ${param('pattern')} escape '\\'`);
   return query.orderBy('start_date', 'desc').orderBy('start_position', 'desc').limit(param<number>('limit')).offset(param<number>('offset'));
 }
 
@@ -503,30 +513,13 @@ const definitions = {
   stateMachines: (db: Kysely<ReadModelTables>) =>
     db.selectFrom('read_state_machines').selectAll().orderBy('name', 'asc').limit(param<number>('limit')).offset(param<number>('offset')),
   execution: (db: Kysely<ReadModelTables>) => db.selectFrom('read_executions').selectAll().where('execution_arn', '=', param('executionArn')),
-  executions: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_executions')
-      .selectAll()
-      .where('state_machine_arn', '=', param('stateMachineArn'))
-      .orderBy('start_date', 'desc')
-      .orderBy('start_position', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
-  executionsByStatus: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_executions')
-      .selectAll()
-      .where('state_machine_arn', '=', param('stateMachineArn'))
-      .where('status', '=', param('status'))
-      .orderBy('start_date', 'desc')
-      .orderBy('start_position', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
+  executions: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn'),
+  executionsByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byStatus: true }),
   // ListExecutions on a version or alias ARN: AWS filters by the ARN the execution ran or was started through.
-  executionsOfVersion: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_version_arn', false),
-  executionsOfVersionByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_version_arn', true),
-  executionsOfAlias: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_alias_arn', false),
-  executionsOfAliasByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_alias_arn', true),
+  executionsOfVersion: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_version_arn'),
+  executionsOfVersionByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_version_arn', { byStatus: true }),
+  executionsOfAlias: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_alias_arn'),
+  executionsOfAliasByStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_alias_arn', { byStatus: true }),
   runningExecutionCount: (db: Kysely<ReadModelTables>) =>
     db
       .selectFrom('read_executions')
@@ -600,29 +593,9 @@ const definitions = {
       .orderBy('item_index', 'desc')
       .limit(param<number>('limit'))
       .offset(param<number>('offset')),
-  // The console's name search. LIKE with an escaped pattern (`nameSearchPattern`) because it is
-  // written the same in both dialects (SQLite's instr and PostgreSQL's strpos differ).
-  executionsByName: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_executions')
-      .selectAll()
-      .where('state_machine_arn', '=', param('stateMachineArn'))
-      .where(sql<boolean>`lower(name) like ${param('pattern')} escape '\\'`)
-      .orderBy('start_date', 'desc')
-      .orderBy('start_position', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
-  executionsByNameAndStatus: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_executions')
-      .selectAll()
-      .where('state_machine_arn', '=', param('stateMachineArn'))
-      .where('status', '=', param('status'))
-      .where(sql<boolean>`lower(name) like ${param('pattern')} escape '\\'`)
-      .orderBy('start_date', 'desc')
-      .orderBy('start_position', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
+  // The console's name search.
+  executionsByName: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byName: true }),
+  executionsByNameAndStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byStatus: true, byName: true }),
   // The console's counts. `count(*)` is a BIGINT on PostgreSQL: the backend reads it as a number.
   executionCounts: (db: Kysely<ReadModelTables>) =>
     db

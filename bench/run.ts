@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import Database from 'better-sqlite3';
+import { SqliteDatabase, sqliteDriverModule } from '@stepstone/event-store';
 import { measureLatency, measureThroughput } from './durable';
 import { peerEngine, stepstoneEngine, timeBoxed } from './inprocess';
 import { killAndRestart, parkExecutions } from './open-executions';
@@ -279,14 +279,14 @@ async function runOpenExecutions(settings: Settings) {
 function versions() {
   const root = path.resolve(__dirname, '..');
   const packageVersion = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  const memory = new Database(':memory:');
+  const memory = new SqliteDatabase(':memory:');
   const sqlite = memory.prepare('SELECT sqlite_version()').pluck().get() as string;
   memory.close();
   return {
     node: process.version,
     stepstone: packageVersion(path.join(root, 'package.json')),
     awsLocalStepfunctions: packageVersion(path.join(root, 'node_modules/aws-local-stepfunctions/package.json')),
-    betterSqlite3: packageVersion(path.join(root, 'node_modules/better-sqlite3/package.json')),
+    betterSqlite3: packageVersion(path.join(path.dirname(sqliteDriverModule), '..', 'package.json')),
     sqlite,
   };
 }

@@ -13,7 +13,7 @@ import {
   UpdateStateMachineCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import Database from 'better-sqlite3';
+import { SqliteDatabase } from '@stepstone/event-store';
 import { openServerStore, rawCall, sfnClient, startServer, TEST_STORE, type RunningServer } from '../support/server';
 
 /**
@@ -238,7 +238,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
   it('stepstone projections rebuild reproduces every read-model table exactly', { skip: TEST_STORE === 'postgres' ? 'edits the SQLite file by hand (on PostgreSQL: the contract suite tampers, projections-postgres.int.spec.ts rebuilds)' : false }, async () => {
     await server.kill('SIGTERM');
     const snapshot = () => {
-      const db = new Database(dbFile, { readonly: true });
+      const db = new SqliteDatabase(dbFile, { readonly: true });
       try {
         // Every table but the store's own: read models and their checkpoints, whoever added them.
         const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events', 'streams') ORDER BY name").pluck().all() as string[];
@@ -252,7 +252,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
     assert.equal(before.read_audit.length, 10);
     assert.equal(before.read_executions.length, 3);
     // Damage the read models, so only a real replay from position zero restores them.
-    const db = new Database(dbFile);
+    const db = new SqliteDatabase(dbFile);
     db.prepare('DELETE FROM read_executions').run();
     db.prepare("UPDATE read_audit SET actor = 'mallory'").run();
     db.close();
@@ -266,7 +266,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
 
   it('stepstone verify catches a row edited by hand in the SQLite file, and a deleted row', { skip: TEST_STORE === 'postgres' ? 'edits the SQLite file by hand (on PostgreSQL: the contract suite tampers, projections-postgres.int.spec.ts rebuilds)' : false }, async () => {
     const arn = exArn('audited', 'after-update');
-    const db = new Database(dbFile);
+    const db = new SqliteDatabase(dbFile);
     const row = db.prepare(`SELECT position, data FROM events WHERE stream_id = 'execution-audited:after-update' AND revision = 2`).get() as { position: number; data: string };
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace('Hello, Grace!', 'Hello, Mallory!'), row.position);
     db.close();
@@ -284,7 +284,7 @@ describe('audit trail, verify, replay and rebuild over a real server and the ste
       [['execution-audited:after-update', 2, 3, 'hash-mismatch']],
     );
 
-    const restore = new Database(dbFile);
+    const restore = new SqliteDatabase(dbFile);
     restore.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data, row.position);
     const deleted = restore.prepare(`SELECT position FROM events WHERE stream_id = 'execution-audited:before-update' AND revision = 1`).get() as { position: number };
     restore.prepare('DELETE FROM events WHERE position = ?').run(deleted.position);

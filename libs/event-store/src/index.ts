@@ -34,6 +34,8 @@ export { plainRecord } from './internal/recorded-event';
 export { StoreBreakReason, verifyStore } from './verify-store';
 export type { ChainBreak, ExpectedChainSeeds, StoreVerification, VerifyStoreOptions } from './verify-store';
 export { openSqliteEventStore } from './sqlite/sqlite-event-store';
+export { SqliteDatabase, sqliteDriverModule } from './sqlite/sqlite-driver';
+export type { SqliteStatement } from './sqlite/sqlite-driver';
 export type { SqliteEventStore, SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { openInMemoryEventStore } from './in-memory/in-memory-event-store';
 export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { SqliteDatabase } from './sqlite/sqlite-driver';
 import { computeEventHash, hashDefinition } from './hash-chain';
 import { plainRecord } from './internal/recorded-event';
 import { openSqliteEventStore } from './sqlite/sqlite-event-store';
@@ -31,7 +31,7 @@ async function seededFile(): Promise<string> {
 
 /** Runs SQL on the file behind the store's back, as someone with write access to it could. */
 function tamper(file: string, sql: string, ...params: unknown[]): void {
-  const db = new Database(file);
+  const db = new SqliteDatabase(file);
   try {
     assert.equal(db.prepare(sql).run(...params).changes, 1, `tampering changed one row: ${sql}`);
   } finally {
@@ -113,7 +113,7 @@ describe('verifyStore', () => {
     // Someone who knows the formula rewrites stream a from a forged definition, recomputing
     // every hash: each link holds, but the first no longer names the definition's hash.
     const forged = await seededFile();
-    const db = new Database(forged);
+    const db = new SqliteDatabase(forged);
     const rows = db.prepare(`SELECT * FROM events WHERE stream_id = 'a' ORDER BY revision`).all() as Array<Record<string, any>>;
     let previous = hashDefinition('forged definition');
     for (const row of rows) {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { SqliteDatabase } from './sqlite-driver';
 import type { RecordedEvent } from '../event-store';
 import { verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing/event-store-contract';
@@ -28,7 +28,7 @@ describeEventStoreContract('sqlite', async () => {
     store: openSqliteEventStore({ file }),
     reopen: async () => openSqliteEventStore({ file }),
     tamper: async (streamId, revision, data) => {
-      const intruder = new Database(file);
+      const intruder = new SqliteDatabase(file);
       try {
         intruder.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?').run(JSON.stringify(data), streamId, revision);
       } finally {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import {
   checkExpectedRevision,
   EventStoreClosedError,
@@ -51,7 +51,7 @@ export interface SqliteEventStoreOptions {
  */
 export interface SqliteEventStore extends EventStore {
   readonly kind: 'sqlite';
-  readonly database: Database.Database;
+  readonly database: SqliteDatabase;
   /** Runs `fn` in one write transaction on `database` (a savepoint when already in one). */
   transaction<T>(fn: () => T): T;
   listStreams(prefix: string): Promise<string[]>;
@@ -134,7 +134,7 @@ const INSERT_ROWS_PER_STATEMENT = 64;
  */
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   const now = options.now ?? (() => new Date());
-  const db = new Database(options.file);
+  const db = new SqliteDatabase(options.file);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
@@ -192,7 +192,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
    * SQLite per chunk instead of per event (an execution's start appends ~22 events).
    * Statements are prepared once per row count and reused.
    */
-  const insertStatements = new Map<number, Database.Statement<unknown[]>>();
+  const insertStatements = new Map<number, SqliteStatement>();
   const insertEvents = (values: unknown[]) => {
     const perRow = EVENT_COLUMN_COUNT;
     const chunkSize = INSERT_ROWS_PER_STATEMENT * perRow;
@@ -408,7 +408,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   };
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: SqliteDatabase): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > schemaVersion) {
     throw new Error(`Event store schema version ${current} is newer than this build understands (${schemaVersion})`);

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteDriverModule } from './sqlite-driver';
 
 /**
  * Checkpoints a WAL database from a worker thread, on its own connection, so that the thread
@@ -46,7 +46,7 @@ parentPort.on('message', (message) => {
  * trying at the next interval.
  */
 export function startWalCheckpointer(file: string, intervalMs: number, onError: (error: unknown) => void): WalCheckpointer {
-  const sqliteModule = createRequire(__filename).resolve('better-sqlite3');
+  const sqliteModule = sqliteDriverModule;
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, sqliteModule } });
   worker.on('message', (message: { error?: string }) => {
     if (message.error) onError(new Error(`WAL checkpoint: ${message.error}`));

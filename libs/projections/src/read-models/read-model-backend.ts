@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { SqliteDatabase, type SqliteStatement } from '@stepstone/event-store';
 import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { migratePostgresSchema, type RecordedEvent } from '@stepstone/event-store';
@@ -68,7 +68,7 @@ export interface ReadModelBackend {
 
 /** A store that hands out its SQLite connection (the SQLite adapter does). */
 export interface SqliteBacked {
-  readonly database: Database.Database;
+  readonly database: SqliteDatabase;
   transaction<T>(fn: () => T): T;
 }
 
@@ -78,11 +78,11 @@ export interface SqliteBacked {
  * run synchronously (better-sqlite3), prepared once.
  */
 export function openSqliteReadModels(store: SqliteBacked | undefined): ReadModelBackend & { readonly replayFromZero: boolean } {
-  const db = store?.database ?? new Database(':memory:');
+  const db = store?.database ?? new SqliteDatabase(':memory:');
   const transaction = store ? <T>(fn: () => T): T => store.transaction(fn) : <T>(fn: () => T): T => db.transaction(fn).immediate();
   const replayFromZero = migrateReadModels(db);
   const statements = readModelStatements.sqlite;
-  const prepared = new Map<string, Database.Statement<unknown[]>>();
+  const prepared = new Map<string, SqliteStatement>();
   const prepare = (statement: NamedStatement) => {
     let found = prepared.get(statement.sql);
     if (!found) {

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '@stepstone/event-store';
 import type { PostgresMigration } from '@stepstone/event-store';
 import { AUDIT_TABLE, auditSchema } from '../audit/audit-log';
 
@@ -164,7 +164,7 @@ const addedColumns: ReadonlyArray<readonly [table: string, column: string, defin
  * whose checkpoint is already past zero (an older build wrote it): the feed must then be
  * replayed from zero, or the new table would only see events from here on.
  */
-export function migrateReadModels(db: Database.Database): boolean {
+export function migrateReadModels(db: SqliteDatabase): boolean {
   const existing = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
   db.exec(schema);
   db.exec(auditSchema);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { SqliteDatabase } from '@stepstone/event-store';
 import { openInMemoryEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { deletedArn, deletingArn, versionedArn as arn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
@@ -115,7 +115,7 @@ describe('version and alias read models on a SQLite file an older build wrote', 
       await store.close();
 
       // The file as a build before versions left it: checkpoint at the head, none of their tables or columns.
-      const db = new Database(file);
+      const db = new SqliteDatabase(file);
       db.exec(`
         DROP TABLE read_state_machine_versions;
         DROP TABLE read_state_machine_aliases;

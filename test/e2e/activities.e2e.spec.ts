@@ -21,7 +21,7 @@ import {
   UntagResourceCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { sfnClient, startServer, type RunningServer } from '../support/server';
+import { sfnClient, startServer, type RunningServer, CLI_ENTRY } from '../support/server';
 import { eventually, rejectsWith } from '../support/helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -210,7 +210,7 @@ describe('activities and task tokens against the real server', () => {
       let log = '';
       worker = spawn(
         process.execPath,
-        ['--import', 'tsx', 'apps/cli/src/main.ts', 'worker', '--activity', activityArn!, '--endpoint', server.endpoint, '--worker-name', 'shell-1', '--heartbeat', '1', '--max-tasks', '2', '--', process.execPath, '-e', script],
+        [...CLI_ENTRY, 'worker', '--activity', activityArn!, '--endpoint', server.endpoint, '--worker-name', 'shell-1', '--heartbeat', '1', '--max-tasks', '2', '--', process.execPath, '-e', script],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
@@ -244,7 +244,7 @@ describe('activities and task tokens against the real server', () => {
       let log = '';
       worker = spawn(
         process.execPath,
-        ['--import', 'tsx', 'apps/cli/src/main.ts', 'worker', '--activity', activityArn!, '--endpoint', server.endpoint, '--heartbeat', '1', '--max-tasks', '1', '--', process.execPath, '-e', 'setTimeout(() => {}, 60000)'],
+        [...CLI_ENTRY, 'worker', '--activity', activityArn!, '--endpoint', server.endpoint, '--heartbeat', '1', '--max-tasks', '1', '--', process.execPath, '-e', 'setTimeout(() => {}, 60000)'],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));

@@ -14,7 +14,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { SqliteDatabase } from '@stepstone/event-store';
-import { openServerStore, rawCall, sfnClient, startServer, TEST_STORE, type RunningServer } from '../support/server';
+import { openServerStore, rawCall, sfnClient, startServer, TEST_STORE, type RunningServer, CLI_ENTRY } from '../support/server';
 
 /**
  * The audit trail end to end: a real server (auth off) records who did what (SDK calls signed
@@ -50,7 +50,7 @@ let cliEnv: NodeJS.ProcessEnv = process.env;
 
 function stepstone(...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: repoRoot, env: cliEnv }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...CLI_ENTRY, ...args], { cwd: repoRoot, env: cliEnv }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

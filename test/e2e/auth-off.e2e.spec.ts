@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type RunningServer } from '../support/server';
+import { startServer, type RunningServer, SERVER_ENTRY } from '../support/server';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const definition = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } });
@@ -12,7 +12,7 @@ const definition = JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pa
 /** Starts main.ts with `env` and returns its exit code and output (for servers that must refuse to start). */
 function startRefused(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    const child = spawn(process.execPath, [...SERVER_ENTRY], {
       cwd: repoRoot,
       env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', STEPSTONE_DATA: path.join(repoRoot, '.tmp', 'never-created'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,7 +80,7 @@ describe('binding without authentication', () => {
   it('listens on a non-loopback address when STEPSTONE_ALLOW_INSECURE=1 says so', async (t) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'stepstone-insecure-'));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    const child = spawn(process.execPath, [...SERVER_ENTRY], {
       cwd: repoRoot,
       env: { ...process.env, HOST: '0.0.0.0', PORT: '0', STEPSTONE_GRPC_PORT: '0', STEPSTONE_ALLOW_INSECURE: '1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],

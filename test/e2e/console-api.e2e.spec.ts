@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CreateStateMachineCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { eventually } from '../support/helpers';
-import { rawCall, sfnClient, startServer, TEST_STORE, type RunningServer } from '../support/server';
+import { rawCall, sfnClient, startServer, TEST_STORE, type RunningServer, CLI_ENTRY } from '../support/server';
 
 /**
  * The console's own API (/console/api) and the redirect of a browser's GET /, against the real
@@ -103,7 +103,7 @@ describe('console API', { timeout: 120_000 }, () => {
     assert.equal(json.status, 'SUCCEEDED');
     const greetExited = json.steps.find((step: any) => step.type === 'PassStateExited');
     assert.deepEqual(greetExited.variables, { who: 'Hello, Ada!' });
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'replay', arn, '--json', '--data', server.dataDir], {
+    const { stdout } = await promisify(execFile)(process.execPath, [...CLI_ENTRY, 'replay', arn, '--json', '--data', server.dataDir], {
       cwd: repoRoot,
       // On PostgreSQL the CLI reads the server's database, named by these variables.
       env: { ...process.env, ...server.storeEnv },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startServer, TEST_STORE, type RunningServer } from '../support/server';
+import { startServer, TEST_STORE, type RunningServer, SERVER_ENTRY } from '../support/server';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -17,7 +17,7 @@ describe('one server per SQLite data folder', () => {
   it('a second server on the same folder refuses to start with one line; after a SIGKILL the folder is free again', { skip }, async () => {
     server = await startServer();
     const second = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      const child = spawn(process.execPath, [...SERVER_ENTRY], {
         cwd: repoRoot,
         env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: server!.dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateStateMachineCommand, DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { acquirePostgres, createTestDatabase } from '../support/postgres';
-import { sfnClient, startServer } from '../support/server';
+import { sfnClient, startServer, CLI_ENTRY, SERVER_ENTRY } from '../support/server';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -16,7 +16,7 @@ async function runUntilExit(env: Record<string, string>, timeoutMs = 20_000): Pr
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stepstone-store-'));
   const started = performance.now();
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    const child = spawn(process.execPath, [...SERVER_ENTRY], {
       cwd: repoRoot,
       env: { ...process.env, PORT: '0', STEPSTONE_GRPC_PORT: '0', HOST: '127.0.0.1', STEPSTONE_DATA: dataDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +42,7 @@ async function runUntilExit(env: Record<string, string>, timeoutMs = 20_000): Pr
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: repoRoot, env }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...CLI_ENTRY, ...args], { cwd: repoRoot, env }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
     });
   });

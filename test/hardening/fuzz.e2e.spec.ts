@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { defaultCasesDir, loadCases } from '../conformance/corpus';
-import { rawCall, startServer, type RunningServer } from '../support/server';
+import { rawCall, startServer, type RunningServer, CLI_ENTRY } from '../support/server';
 
 /**
  * Property-based fuzzing of the AWS JSON endpoint against the real server (issue 18): malformed,
@@ -225,7 +225,7 @@ function runCli(server: RunningServer, args: string[]): Promise<{ code: number |
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/main.ts', ...args, '--data', server.dataDir],
+      [...CLI_ENTRY, ...args, '--data', server.dataDir],
       { cwd: repoRoot, timeout: 120_000, env: { ...process.env, ...server.storeEnv }, maxBuffer: 16 * 1024 * 1024 },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }),
     );

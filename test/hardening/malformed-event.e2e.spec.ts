@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { rawCall, openServerStore, startServer, type RunningServer } from '../support/server';
+import { rawCall, openServerStore, startServer, type RunningServer, CLI_ENTRY } from '../support/server';
 import { eventually } from '../support/helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -13,7 +13,7 @@ function runCli(server: RunningServer, args: string[]): Promise<{ code: number |
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/main.ts', ...args, '--data', server.dataDir],
+      [...CLI_ENTRY, ...args, '--data', server.dataDir],
       { cwd: repoRoot, timeout: 60_000, env: { ...process.env, ...server.storeEnv } },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { CLI_ENTRY } from '../support/server';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -13,7 +14,7 @@ describe('stepstone verify on a corrupt file', () => {
     try {
       writeFileSync(path.join(dir, 'stepstone.db'), Buffer.alloc(8192, 0x5a));
       const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'verify', '--all', '--data', dir], { cwd: repoRoot, timeout: 30_000 }, (_error, _stdout, stderr) =>
+        const child = execFile(process.execPath, [...CLI_ENTRY, 'verify', '--all', '--data', dir], { cwd: repoRoot, timeout: 30_000 }, (_error, _stdout, stderr) =>
           resolve({ code: child.exitCode, stderr }),
         );
       });

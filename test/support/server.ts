@@ -15,6 +15,14 @@ const listeningLine = /stepstone listening on (http:\/\/\S+)/;
  * scripts/run-tests.mjs for its second pass) gives each server a fresh database on the cluster
  * named by STEPSTONE_TEST_POSTGRES_URL; otherwise the embedded SQLite file in its data folder.
  */
+/**
+ * How tests start the server and the CLI: the package's `stepstone` command (bin/stepstone.mjs),
+ * which runs the runtime bundle it keeps fresh, as `npm start` and `npx stepstone` do.
+ * Arguments to node, relative to the repository root (the children's cwd).
+ */
+export const SERVER_ENTRY: readonly string[] = ['bin/stepstone.mjs', 'serve'];
+export const CLI_ENTRY: readonly string[] = ['bin/stepstone.mjs'];
+
 export const TEST_STORE: 'sqlite' | 'postgres' = process.env.STEPSTONE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface RunningServer {
@@ -49,7 +57,7 @@ export interface StartServerOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port. */
+/** Starts the real server (`node bin/stepstone.mjs serve`) on a free port. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'stepstone-e2e-'));
   const port = await freePort();
@@ -63,7 +71,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const launch = async () => {
     log = '';
-    const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'apps/server/src/main.ts'], {
+    const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), ...SERVER_ENTRY], {
       cwd: repoRoot,
       // Request logs (one line per request at info) only when a test asks: the output is kept in memory.
       env: { ...process.env, STEPSTONE_LOG_LEVEL: 'warn', ...storeEnv, ...options.env, PORT: String(port), STEPSTONE_GRPC_PORT: String(grpcPort), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },

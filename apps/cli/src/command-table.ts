@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 /**
  * The `stepstone` subcommands. Each lives in `commands/<name>.command.ts` and exports
  * `run(argv): Promise<number>` (the exit code); modules load lazily so one command's
- * dependencies never slow another down, and a command whose module is missing from a build
- * says so instead of crashing.
+ * dependencies never slow another down. The loaders are literal `import()`s so that the
+ * runtime bundle (scripts/build-runtime.mjs) holds every command.
  */
 export interface CommandModule {
   run(argv: string[]): Promise<number>;
@@ -14,103 +13,78 @@ export interface CommandModule {
 export interface CommandEntry {
   readonly usage: string;
   readonly summary: string;
-  /** Module specifier relative to this file. */
-  readonly module: string;
+  /** Loads the command's module. */
+  readonly load: () => Promise<Partial<CommandModule>>;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: {
     usage: 'serve',
     summary: 'start the server (the AWS Step Functions API; what `npm start` runs)',
-    module: './commands/serve.command',
+    load: () => import('./commands/serve.command.js'),
   },
   run: {
     usage: 'run <definition.json> [--input FILE|JSON] [--mock-config FILE --test-case NAME] [--functions FILE] [--store DIR] [--json]',
     summary: 'run a definition in this process, no server, showing each state as it runs',
-    module: './commands/run.command',
+    load: () => import('./commands/run.command.js'),
   },
   validate: {
     usage: 'validate <definition.json>... [--json]',
     summary: "check definitions with AWS's diagnostics (exit 1 on errors)",
-    module: './commands/validate.command',
+    load: () => import('./commands/validate.command.js'),
   },
   graph: {
     usage: 'graph <definition.json> [--format mermaid|dot|json]',
     summary: 'print the state machine as Mermaid or DOT text',
-    module: './commands/graph.command',
+    load: () => import('./commands/graph.command.js'),
   },
   history: {
     usage: 'history <executionArn> [--endpoint URL | --data DIR] [--json]',
     summary: "print an execution's history events (from a server or a store folder)",
-    module: './commands/history.command',
+    load: () => import('./commands/history.command.js'),
   },
   timeline: {
     usage: 'timeline <executionArn> [--endpoint URL | --data DIR] [--json]',
     summary: 'print each state an execution entered, with its duration',
-    module: './commands/timeline.command',
+    load: () => import('./commands/timeline.command.js'),
   },
   verify: {
     usage: 'verify [executionArn | stateMachineArn ... | --all] [--json]',
     summary: 'recompute the hash chains and report the first broken link (exit 1)',
-    module: './commands/verify.command',
+    load: () => import('./commands/verify.command.js'),
   },
   audit: {
     usage: 'audit [--since T] [--until T] [--actor A] [--resource ARN] [--action NAME] [--limit N] [--json] [--endpoint URL]',
     summary: 'who created, updated, deleted, started, stopped, redrove what and when',
-    module: './commands/audit.command',
+    load: () => import('./commands/audit.command.js'),
   },
   replay: {
     usage: 'replay <executionArn> [--to EVENT_ID] [--json]',
     summary: 'rebuild an execution from its events and print it step by step',
-    module: './commands/replay.command',
+    load: () => import('./commands/replay.command.js'),
   },
   projections: {
     usage: 'projections rebuild | status',
     summary: 'drop and rebuild every read model from position zero (or show its checkpoint)',
-    module: './commands/projections.command',
+    load: () => import('./commands/projections.command.js'),
   },
   worker: {
     usage: 'worker ...',
     summary: 'run an activity worker (see `stepstone worker --help`)',
-    module: './commands/worker.command',
+    load: () => import('./commands/worker.command.js'),
   },
 };
 
-/** The command's module is not part of this build. */
-export class CommandUnavailableError extends Error {
-  constructor(
-    readonly command: string,
-    readonly module: string,
-  ) {
-    super(`stepstone ${command}: this build does not include the command (module ${module} is missing)`);
-    this.name = 'CommandUnavailableError';
-  }
-}
-
 export async function loadCommand(name: string, entry: CommandEntry): Promise<CommandModule> {
-  let loaded: Partial<CommandModule>;
-  try {
-    // A variable specifier: the compiler does not insist the module exists (worker may not).
-    const specifier: string = entry.module;
-    loaded = (await import(specifier)) as Partial<CommandModule>;
-  } catch (error) {
-    if (isModuleNotFound(error, entry.module)) throw new CommandUnavailableError(name, entry.module);
-    throw error;
-  }
-  if (typeof loaded.run !== 'function') throw new CommandUnavailableError(name, entry.module);
+  const loaded = await entry.load();
+  if (typeof loaded.run !== 'function') throw new Error(`stepstone ${name}: the command's module exports no run()`);
   return loaded as CommandModule;
-}
-
-function isModuleNotFound(error: unknown, specifier: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
-  const base = specifier.replace(/^\.\//, '').replace(/^commands\//, '');
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(base);
 }
 
 /** The package's version, from its package.json. */
 export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string };
+  // Through the package's own name: the same file from the sources and from the runtime bundle (dist/).
+  const manifest = JSON.parse(readFileSync(require.resolve('stepstone/package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }
 
@@ -144,14 +118,6 @@ export async function runCli(argv: readonly string[], io: { out: (text: string) 
     io.err(`stepstone: unknown command '${name}'\n\n${helpText()}`);
     return 2;
   }
-  try {
-    const command = await loadCommand(name, entry);
-    return await command.run(rest);
-  } catch (error) {
-    if (error instanceof CommandUnavailableError) {
-      io.err(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const command = await loadCommand(name, entry);
+  return await command.run(rest);
 }

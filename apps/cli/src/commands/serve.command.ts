@@ -11,7 +11,6 @@ export async function run(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
   // The server's entry point starts it on import and keeps the process alive.
-  const entry: string = '../../../server/src/main';
-  await import(entry);
+  await import('../../../server/src/main.js');
   return ExitCode.ok;
 }

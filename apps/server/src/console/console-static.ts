@@ -6,7 +6,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 
 /** Where `scripts/build-console.mjs` (run by `npm ci`'s postinstall) writes the console. */
-export const CONSOLE_DIST = path.resolve(__dirname, '..', '..', '..', 'console', 'dist');
+// Found through the package's own name, so it holds from the sources and from the runtime bundle (dist/) alike.
+export const CONSOLE_DIST = path.join(path.dirname(require.resolve('stepstone/package.json')), 'apps', 'console', 'dist');
 
 /**
  * Serves the built console under /console/ from the same process as the API: no CDN, nothing

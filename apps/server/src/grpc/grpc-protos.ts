@@ -3,7 +3,8 @@ import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-load
 import protobuf from 'protobufjs';
 
 /** proto/ at the repository root: the .proto files are the API's source of truth. */
-export const PROTO_ROOT = path.resolve(__dirname, '..', '..', '..', '..', 'proto');
+// Found through the package's own name, so it holds from the sources and from the runtime bundle (dist/) alike.
+export const PROTO_ROOT = path.join(path.dirname(require.resolve('stepstone/package.json')), 'proto');
 
 /** The service files, relative to PROTO_ROOT. google/rpc's are loaded for the error details. */
 export const PROTO_FILES = [

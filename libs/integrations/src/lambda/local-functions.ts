@@ -154,9 +154,9 @@ export function errorTypeOf(error: unknown): string {
 }
 
 /** Stepstone's own code and Node's internals: their stack frames say nothing about the handler. */
-const repositoryRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const repositoryRoot = path.dirname(require.resolve('stepstone/package.json'));
 const internalFramePrefixes = [
-  ...['apps', 'libs', 'node_modules'].flatMap((folder) => {
+  ...['apps', 'libs', 'dist', 'node_modules'].flatMap((folder) => {
     const absolute = path.join(repositoryRoot, folder) + path.sep;
     return [absolute, pathToFileURL(absolute).href];
   }),

@@ -4,7 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { createDirectoryObjectStore, createFastClock, type ExecutionRunnerOptions } from '@stepstone/engine';
-import type { EventStore, PostgresEventStore } from '@stepstone/event-store';
+import type { EventStore } from '@stepstone/event-store';
 import type { FastifyBaseLogger } from 'fastify';
 import { createActivityTaskQueue, createExecutionEndWatcher, loadMockConfig, type ActivityTaskQueue, type ExecutionEndWatcher } from '@stepstone/integrations';
 import { createProjections } from '@stepstone/projections';
@@ -37,7 +37,7 @@ import { RedriveExecutionHandler } from './executions/redrive-execution.handler'
 import { StopExecutionHandler } from './executions/stop-execution.handler';
 import { createRunnerWithIntegrations, IntegrationsLifecycle } from './infrastructure/integrations';
 import { LifecycleService } from './infrastructure/lifecycle.service';
-import { clusterProcessId, createCluster, type Cluster } from './infrastructure/cluster';
+import { clusterProcessId, createCluster, type Cluster, type ClusterStore } from './infrastructure/cluster';
 import { logExecutionFailures } from './infrastructure/request-log';
 import { StartupReport } from './infrastructure/startup-report';
 import { GrpcServer } from './grpc/grpc.server';
@@ -132,10 +132,13 @@ export class AppModule {
         { provide: EXECUTION_END_WATCHER, useFactory: () => createExecutionEndWatcher() },
         {
           provide: CLUSTER,
-          // Shard leases on PostgreSQL, where several processes may share the store. The embedded
-          // SQLite store is one process's (data-folder-lock.ts): no lease, no round trip per append.
+          // Shard leases in PostgreSQL, where several processes may share the store (postgres, or
+          // kurrentdb with its index database). The embedded SQLite store is one process's
+          // (data-folder-lock.ts): no lease, no round trip per append.
           useFactory: (): Cluster | null =>
-            store.kind === 'postgres' ? createCluster({ store: store as PostgresEventStore, ttlSeconds: config.leaseTtlSeconds, processId: clusterProcessId(config.port) }) : null,
+            store.kind === 'postgres' || store.kind === 'kurrentdb'
+              ? createCluster({ store: store as ClusterStore, ttlSeconds: config.leaseTtlSeconds, processId: clusterProcessId(config.port) })
+              : null,
         },
         { provide: MOCK_CONFIG, useFactory: (): MockConfigHolder => ({ current: config.mockConfigFile ? loadMockConfig(config.mockConfigFile) : undefined }) },
         {

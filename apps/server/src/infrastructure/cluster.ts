@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ExecutionEvent, ExecutionOwnership } from '@stepstone/engine';
-import { createShardLeases, shardOfStream, type PostgresEventStore, type RecordedEvent, type ShardLeases, type Subscription } from '@stepstone/event-store';
+import { createShardLeases, shardOfStream, type KurrentDbEventStore, type PostgresEventStore, type RecordedEvent, type ShardLeases, type Subscription } from '@stepstone/event-store';
 import type { ActivityTaskQueue, ExecutionEndWatcher } from '@stepstone/integrations';
 import type { Arns } from '../aws-protocol/arns';
 import type { TaskCompletionRunner } from './tokens';
@@ -44,7 +44,7 @@ export interface Cluster {
 }
 
 /**
- * Several server processes on one PostgreSQL store. Each holds shard leases (createShardLeases)
+ * Several server processes on one PostgreSQL or KurrentDB store. Each holds shard leases (createShardLeases, in PostgreSQL)
  * and runs the background work of its shards' executions; any process serves any API call.
  *
  * How work crosses processes — all through the store, no messages between processes:
@@ -60,7 +60,10 @@ export interface Cluster {
  *   processes handing out one task, one append wins and the other poller is given nothing.
  * - Ends of executions (for `.sync` parents and long polls) are read from the feed too.
  */
-export function createCluster(options: { store: PostgresEventStore; ttlSeconds: number; processId: string; log?: (line: string) => void }): Cluster {
+/** The stores several processes can share: both keep the leases in PostgreSQL (their `pool`) and refuse stale fences. */
+export type ClusterStore = PostgresEventStore | KurrentDbEventStore;
+
+export function createCluster(options: { store: ClusterStore; ttlSeconds: number; processId: string; log?: (line: string) => void }): Cluster {
   const processId = options.processId;
   const log = options.log ?? ((line: string) => console.log(line));
   const shardOf = (streamId: string) => shardOfStream(streamId, SHARD_COUNT);

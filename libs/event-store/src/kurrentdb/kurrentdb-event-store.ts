@@ -4,7 +4,9 @@ import pg from 'pg';
 import {
   checkExpectedRevision,
   EventStoreClosedError,
+  StaleLeaseError,
   WrongExpectedVersionError,
+  type AppendRequest,
   type AppendResult,
   type EventStore,
   type ReadAllOptions,
@@ -14,7 +16,7 @@ import {
 } from '../event-store';
 import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
-import { migrate } from '../postgres/postgres-schema';
+import { LEASES_TABLE, migrate } from '../postgres/postgres-schema';
 import {
   assignPositions,
   comparePositions,
@@ -90,6 +92,13 @@ const MAX_RETRIES = 100;
  * appends by other processes are indexed when a live, filtered $all subscription reports them.
  * If a process dies between KurrentDB's commit and the index insert, the next indexing pass
  * (any process: on start, on the next append, on the subscription) picks the event up.
+ *
+ * Fencing (several processes, apps/server's cluster): an append that carries a lease fence
+ * (AppendRequest.fence) reads the shard's lease row in PostgreSQL FOR SHARE, refuses the append
+ * (StaleLeaseError) unless the epoch is the fence's, and holds that row lock while KurrentDB
+ * appends. A takeover bumps the epoch with an UPDATE of the same row, which waits for the lock:
+ * once another process holds the shard, no append under the old epoch is in flight, and none
+ * can start.
  *
  * appendBatch commits each request on its own: a KurrentDB append is atomic per stream only
  * (multi-stream appends need KurrentDB 25.1), which the port allows, since each request is
@@ -279,7 +288,37 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
   const instance = randomUUID();
   let attempts = 0;
 
-  const appendOne = async (prepared: PreparedAppend): Promise<AppendResult | WrongExpectedVersionError> => {
+  /**
+   * Runs `append` (the KurrentDB append) holding the fence's lease row FOR SHARE, or returns
+   * StaleLeaseError when the shard's epoch is no longer the fence's. Without a fence, just runs it.
+   */
+  const underFence = async (prepared: FencedAppend, append: () => Promise<void>): Promise<StaleLeaseError | undefined> => {
+    const fence = prepared.fence;
+    if (!fence) {
+      await append();
+      return undefined;
+    }
+    const db = await pool.connect();
+    try {
+      await db.query('BEGIN');
+      const lease = await db.query<{ epoch: string }>(`SELECT epoch FROM ${LEASES_TABLE} WHERE shard = $1 FOR SHARE`, [fence.shard]);
+      const current = lease.rows[0] ? Number(lease.rows[0].epoch) : undefined;
+      if (current !== fence.epoch) {
+        await db.query('ROLLBACK');
+        return new StaleLeaseError(prepared.streamId, fence.shard, fence.epoch, current);
+      }
+      await append();
+      await db.query('COMMIT');
+      return undefined;
+    } catch (error) {
+      await db.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      db.release();
+    }
+  };
+
+  const appendOne = async (prepared: FencedAppend): Promise<AppendResult | WrongExpectedVersionError | StaleLeaseError> => {
     for (let retries = 0; ; retries += 1) {
       // 'any' retries while other writers keep winning; a stream whose last event is not Stepstone's never settles.
       if (retries > MAX_RETRIES) throw new Error(`kurrentdb store: gave up appending to '${prepared.streamId}' after ${MAX_RETRIES} conflicts`);
@@ -289,7 +328,10 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
       const rows = chainEvents(prepared.events, prepared.streamId, (last?.revision ?? -1) + 1, last?.hash ?? prepared.chainSeed);
       const attempt = (attempts += 1);
       try {
-        await kurrent.appendToStream(namespace + prepared.streamId, rows.map((row) => toKurrentEvent(row, `${instance}:${attempt}`)), { streamState: streamStateFor(last?.revision), deadline });
+        const stale = await underFence(prepared, async () => {
+          await kurrent.appendToStream(namespace + prepared.streamId, rows.map((row) => toKurrentEvent(row, `${instance}:${attempt}`)), { streamState: streamStateFor(last?.revision), deadline });
+        });
+        if (stale) return stale;
       } catch (error) {
         if (!isKurrentWrongExpectedVersion(error)) throw error;
         const refused = translateWrongExpectedVersion(error, prepared.streamId, prepared.expectedRevision);
@@ -351,18 +393,18 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
 
     async append(request) {
       assertOpen();
-      const result = await track(appendOne(prepareAppend(request)));
-      if (result instanceof WrongExpectedVersionError) throw result;
+      const result = await track(appendOne(prepareFenced(request)));
+      if (result instanceof WrongExpectedVersionError || result instanceof StaleLeaseError) throw result;
       return result;
     },
 
     async appendBatch(requests) {
       assertOpen();
-      const prepared = requests.map(prepareAppend);
+      const prepared = requests.map(prepareFenced);
       // In order: requests on one stream apply in array order. Tracked whole, so close() waits for all of it.
       return track(
         (async () => {
-          const results: Array<AppendResult | WrongExpectedVersionError> = [];
+          const results: Array<AppendResult | WrongExpectedVersionError | StaleLeaseError> = [];
           for (const request of prepared) results.push(await appendOne(request));
           return results;
         })(),
@@ -452,6 +494,14 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
     throw error;
   });
   return store;
+}
+
+/** An append ready to commit, with the lease it is made under (AppendRequest.fence). */
+type FencedAppend = PreparedAppend & { readonly fence?: AppendRequest['fence'] };
+
+function prepareFenced(request: AppendRequest): FencedAppend {
+  const prepared = prepareAppend(request);
+  return request.fence ? { ...prepared, fence: request.fence } : prepared;
 }
 
 function kurrentPositionOf(row: Pick<IndexRecord, 'commit_position' | 'prepare_position'>): Position {

@@ -1,4 +1,4 @@
-import type { Migration } from '../postgres/postgres-schema';
+import { LEASE_TABLES_SQL, type Migration } from '../postgres/postgres-schema';
 
 /**
  * The KurrentDB store's position index in PostgreSQL (see kurrentdb-event-store.ts): the port's
@@ -24,4 +24,6 @@ export const kurrentIndexMigrations: readonly Migration[] = [
       );
     `,
   },
+  // Several processes on one KurrentDB: their shard leases live here, beside the index.
+  { version: 2, sql: LEASE_TABLES_SQL },
 ];

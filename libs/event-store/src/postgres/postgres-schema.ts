@@ -12,6 +12,24 @@ export const LEASES_TABLE = 'stepstone_shard_leases';
 /** The live processes, each with the time its membership lapses unless renewed. */
 export const MEMBERS_TABLE = 'stepstone_members';
 
+/**
+ * Shard leases and cluster members (postgres-leases.ts). The same tables serve both stores that
+ * run several processes: the PostgreSQL store (its migration 2) and the KurrentDB store (in its
+ * index database, kurrentdb-schema.ts).
+ */
+export const LEASE_TABLES_SQL = `
+  CREATE TABLE IF NOT EXISTS ${LEASES_TABLE} (
+    shard      INTEGER     PRIMARY KEY,
+    owner      TEXT,
+    epoch      BIGINT      NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS ${MEMBERS_TABLE} (
+    process_id TEXT        PRIMARY KEY,
+    expires_at TIMESTAMPTZ NOT NULL
+  );
+`;
+
 /** Notified (with the new head position) by every commit; subscribers LISTEN on it. */
 export const APPENDED_CHANNEL = 'stepstone_appended';
 
@@ -50,21 +68,7 @@ const eventStoreMigrations: readonly Migration[] = [
       );
     `,
   },
-  {
-    version: 2,
-    sql: `
-      CREATE TABLE ${LEASES_TABLE} (
-        shard      INTEGER     PRIMARY KEY,
-        owner      TEXT,
-        epoch      BIGINT      NOT NULL,
-        expires_at TIMESTAMPTZ NOT NULL
-      );
-      CREATE TABLE ${MEMBERS_TABLE} (
-        process_id TEXT        PRIMARY KEY,
-        expires_at TIMESTAMPTZ NOT NULL
-      );
-    `,
-  },
+  { version: 2, sql: LEASE_TABLES_SQL },
 ];
 
 /**

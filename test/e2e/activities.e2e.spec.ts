@@ -52,6 +52,22 @@ async function finished(sfn: SFNClient, executionArn: string, timeoutMs = 15_000
 }
 
 /** A well-formed token of an existing execution that names no task (the digest is made up). */
+/** The worker's exit code; rejects (and kills it) if it has not exited within `timeoutMs`, so a stuck worker fails the test instead of hanging the run. */
+function exitOf(worker: ChildProcess, timeoutMs = 60_000): Promise<number | null> {
+  const exit = new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      worker.kill('SIGKILL');
+      reject(new Error(`the worker did not exit within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  exit.catch(() => {}); // awaited by the test; a test that failed earlier never awaits it
+  return exit;
+}
+
 function foreignToken(executionArn: string): string {
   return `${Buffer.from(executionArn, 'utf8').toString('base64url')}.${'ab'.repeat(32)}`;
 }
@@ -214,7 +230,7 @@ describe('activities and task tokens against the real server', () => {
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
+      const exited = exitOf(worker);
 
       const definition = activityMachine(activityArn!, { Catch: [{ ErrorEquals: ['Printer.Offline'], Next: 'Caught' }] });
       const machine = await sfn.send(new CreateStateMachineCommand({ name: 'shell', definition, roleArn }));
@@ -248,7 +264,7 @@ describe('activities and task tokens against the real server', () => {
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       worker.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
+      const exited = exitOf(worker);
       const executionArn = await startMachine(sfn, 'long-running', activityMachine(activityArn!), {});
       await eventually(
         () => sfn.send(new GetExecutionHistoryCommand({ executionArn })),

@@ -10,6 +10,7 @@ import { type ExecutionState, initialExecutionState } from '../execution/executi
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
 import { assertExecutionEvents } from '../execution/event-shape';
 import { redrivabilityOf } from '../execution/redrive';
+import { CLOSING_TYPES } from '../execution/decision-support';
 import {
   type Caller,
   type UpdateMapRunRequest,
@@ -550,7 +551,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   async function resume(inShards?: (streamId: string) => boolean): Promise<{ executions: number; timers: number }> {
     const loadedStreams = options.openExecutions
       ? await replayEach((await options.openExecutions()).map(executionStreamId).filter((streamId) => !inShards || inShards(streamId)))
-      : await replayFeed(inShards);
+      : inShards && store.listStreamHeads
+        ? await replayEach(await possiblyOpenStreams(store.listStreamHeads.bind(store), inShards))
+        : await replayFeed(inShards);
     let executions = 0;
     for (const loaded of loadedStreams) {
       if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
@@ -561,6 +564,16 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       executions++;
     }
     return { executions, timers: timers.size };
+  }
+
+  /**
+   * A takeover's executions from the store's index of streams (issue 15): those of the taken
+   * shards whose last event does not close them. The feed scan reads every event of every
+   * shard; this reads one row per execution and then only the streams that may be open.
+   */
+  async function possiblyOpenStreams(listStreamHeads: NonNullable<EventStore['listStreamHeads']>, inShards: (streamId: string) => boolean): Promise<string[]> {
+    const heads = await listStreamHeads(EXECUTION_STREAM_PREFIX);
+    return heads.filter((head) => inShards(head.streamId) && !CLOSING_TYPES.has(head.lastType)).map((head) => head.streamId);
   }
 
   async function replayEach(streamIds: readonly string[]): Promise<Array<Loaded | undefined>> {

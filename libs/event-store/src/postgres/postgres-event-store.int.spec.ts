@@ -190,6 +190,30 @@ describe('PostgreSQL event store: two store instances on one database', () => {
     }));
 });
 
+describe('PostgreSQL event store: the index of streams', () => {
+  it('lists the streams under a prefix with their last revision and last event type, as of the last commit', async () => {
+    const database = await createTestDatabase((await clusterReady).url);
+    const store = await openPostgresEventStore({ connectionString: database.url });
+    try {
+      await store.appendBatch([
+        { streamId: 'execution-m:a', expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: {} }, { type: 'PassStateEntered', data: {} }] },
+        { streamId: 'execution-m:b', expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: {} }] },
+        { streamId: 'state-machine-m', expectedRevision: 'no_stream', events: [{ type: 'StateMachineCreated', data: {} }] },
+      ]);
+      await store.append({ streamId: 'execution-m:b', expectedRevision: 0, events: [{ type: 'ExecutionSucceeded', data: {} }] });
+      // A refused append changes nothing.
+      await assert.rejects(store.append({ streamId: 'execution-m:a', expectedRevision: 0, events: [{ type: 'ExecutionFailed', data: {} }] }), isWrongExpectedVersionError);
+      assert.deepEqual(await store.listStreamHeads('execution-'), [
+        { streamId: 'execution-m:a', revision: 1, lastType: 'PassStateEntered' },
+        { streamId: 'execution-m:b', revision: 1, lastType: 'ExecutionSucceeded' },
+      ]);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+});
+
 describe('PostgreSQL event store: opening', () => {
   it('fails fast, naming the cause, when nothing listens at the address', async () => {
     const started = performance.now();

@@ -13,6 +13,7 @@ import {
   type ReadAllDataOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamHeadInfo,
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
@@ -42,6 +43,7 @@ export interface PostgresEventStore extends EventStore {
   readonly pool: pg.Pool;
   readonly connectionString: string;
   listStreams(prefix: string): Promise<string[]>;
+  listStreamHeads(prefix: string): Promise<StreamHeadInfo[]>;
   stats(): EventStoreStats;
 }
 
@@ -270,8 +272,8 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       const recordedAt = now().toISOString();
       const answer = await client.query<AppendAnswer>(
         `SELECT o_head, o_statuses, o_revisions, o_hashes, o_epochs
-         FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[],
-                                 $9::int[], $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16)`,
+         FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::text[],
+                                 $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17)`,
         [
           appends.map((append) => append.streamId),
           appends.map((append) => (typeof append.expectedRevision === 'number' ? append.expectedRevision : ExpectedRevisionCode[append.expectedRevision])),
@@ -281,6 +283,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
           appends.map((append) => append.fence?.epoch ?? null),
           chained.map((rows) => rows[rows.length - 1].revision),
           chained.map((rows) => rows[rows.length - 1].hash),
+          chained.map((rows) => rows[rows.length - 1].type),
           eventAppends,
           revisions,
           types,
@@ -498,6 +501,16 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
               [prefix, prefixEnd(prefix)],
             );
       return result.rows.map((row) => row.stream_id);
+    },
+
+    async listStreamHeads(prefix) {
+      assertOpen();
+      const result = await pool.query<[string, number, string]>({
+        text: `SELECT stream_id, revision, last_type FROM ${STREAMS_TABLE} WHERE stream_id >= $1 AND stream_id < $2 ORDER BY stream_id ASC`,
+        values: [prefix, prefix.length === 0 ? '\u{10FFFF}' : prefixEnd(prefix)],
+        rowMode: 'array',
+      });
+      return result.rows.map(([streamId, revision, lastType]) => ({ streamId, revision, lastType }));
     },
 
     subscribe(fromPosition, onEvents, subscribeOptions) {

@@ -93,10 +93,16 @@ const eventStoreMigrations: readonly Migration[] = [
     // PL/pgSQL function takes a fresh snapshot per statement, so what it reads after the lock
     // includes every commit made before it: positions stay max(position)+1 onwards, gap-free.
     // The caller sends each stream at most once per call, so the checks are one set query.
+    //
+    // The streams table also keeps each stream's last event type, so a process taking shards over
+    // finds their open executions in it instead of scanning the whole feed (listStreamHeads).
     sql: `
+      ALTER TABLE ${STREAMS_TABLE} ADD COLUMN last_type TEXT;
+      UPDATE ${STREAMS_TABLE} s SET last_type = e.type FROM ${EVENTS_TABLE} e WHERE e.stream_id = s.stream_id AND e.revision = s.revision;
+      ALTER TABLE ${STREAMS_TABLE} ALTER COLUMN last_type SET NOT NULL;
       CREATE OR REPLACE FUNCTION ${APPEND_FUNCTION}(
         p_stream_ids text[], p_expected int[], p_assumed_revisions int[], p_assumed_hashes text[],
-        p_fence_shards int[], p_fence_epochs bigint[], p_last_revisions int[], p_last_hashes text[],
+        p_fence_shards int[], p_fence_epochs bigint[], p_last_revisions int[], p_last_hashes text[], p_last_types text[],
         p_event_appends int[], p_revisions int[], p_types text[], p_data text[], p_metadata text[],
         p_hashes text[], p_previous_hashes text[], p_recorded_at text,
         OUT o_head bigint, OUT o_statuses int[], OUT o_revisions int[], OUT o_hashes text[], OUT o_epochs bigint[]
@@ -138,11 +144,11 @@ const eventStoreMigrations: readonly Migration[] = [
         WHERE o_statuses[e.append] = ${AppendStatus.Appended};
         GET DIAGNOSTICS written = ROW_COUNT;
         IF written > 0 THEN
-          INSERT INTO ${STREAMS_TABLE} (stream_id, revision, hash)
-          SELECT r.stream_id, r.revision, r.hash
-          FROM unnest(p_stream_ids, p_last_revisions, p_last_hashes) WITH ORDINALITY AS r(stream_id, revision, hash, ord)
+          INSERT INTO ${STREAMS_TABLE} (stream_id, revision, hash, last_type)
+          SELECT r.stream_id, r.revision, r.hash, r.last_type
+          FROM unnest(p_stream_ids, p_last_revisions, p_last_hashes, p_last_types) WITH ORDINALITY AS r(stream_id, revision, hash, last_type, ord)
           WHERE o_statuses[r.ord] = ${AppendStatus.Appended}
-          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash;
+          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash, last_type = excluded.last_type;
           PERFORM pg_notify('${APPENDED_CHANNEL}', (o_head + written)::text);
         END IF;
       END

@@ -11,6 +11,7 @@ import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event'
 import { assertExecutionEvents } from '../execution/event-shape';
 import { redrivabilityOf } from '../execution/redrive';
 import { CLOSING_TYPES } from '../execution/decision-support';
+import { parseTaskResource } from '@stepstone/asl';
 import {
   type Caller,
   type UpdateMapRunRequest,
@@ -59,6 +60,15 @@ export type TaskProgress =
  */
 export interface TaskDispatcher {
   dispatch(task: TaskRequest): Promise<TaskOutcome | undefined>;
+}
+
+/** An activity task scheduled and not yet started (ExecutionRunner.waitingActivityTasks). */
+export interface WaitingActivityTask {
+  readonly executionArn: string;
+  readonly token: string;
+  readonly activityArn: string;
+  /** The task's input as JSON text (GetActivityTask's `input`). */
+  readonly input: string;
 }
 
 export interface ExecutionRunnerOptions {
@@ -154,6 +164,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   openCount(): number;
   /** Shards just taken: replays the open executions of the streams `inShards` accepts and resumes them. */
   adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }>;
+  /**
+   * The activity tasks scheduled and not yet handed to a worker, in every open execution of
+   * every shard (a process joining several on one store queues them for its GetActivityTask
+   * long polls). Read through the store's index of streams; [] on a store without one.
+   */
+  waitingActivityTasks(): Promise<WaitingActivityTask[]>;
   /** Shards just lost: forgets the executions of the streams `inShards` accepts (their new holder runs them). */
   release(inShards: (streamId: string) => boolean): void;
   /**
@@ -631,6 +647,20 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return [...[...open.values()].map(({ state, revision }) => ({ state, revision })), ...(await replayEach([...reopened]))];
   }
 
+  async function waitingActivityTasks(): Promise<WaitingActivityTask[]> {
+    if (!store.listStreamHeads) return [];
+    const waiting: WaitingActivityTask[] = [];
+    for (const loaded of await replayEach(await possiblyOpenStreams(store.listStreamHeads.bind(store), () => true))) {
+      if (!loaded?.state.start) continue;
+      const executionArn = loaded.state.start.executionArn;
+      for (const effect of pendingEffects(loaded.state)) {
+        if (effect.kind !== 'task' || effect.started || parseTaskResource(effect.resource).kind !== 'activity') continue;
+        waiting.push({ executionArn, token: effect.token, activityArn: effect.resource, input: effect.parameters });
+      }
+    }
+    return waiting;
+  }
+
   async function adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }> {
     const { executions } = await resume(inShards);
     return { executions };
@@ -701,6 +731,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     dispatch,
     openCount: () => cache.size,
     adopt,
+    waitingActivityTasks,
     release,
     notice,
   };

@@ -30,6 +30,8 @@ export interface TestCluster {
   call(member: ClusterProcess, action: string, body: unknown, timeoutMs?: number): Promise<any>;
   /** Shard → owner of every lease that is held and not lapsed. */
   leases(): Promise<Map<number, string>>;
+  /** Starts one more process on the same database (it joins the others); disposed with them. */
+  join(): Promise<ClusterProcess>;
   dispose(): Promise<void>;
 }
 
@@ -40,12 +42,15 @@ export async function startCluster(count: number, env: Record<string, string>): 
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   const processes: ClusterProcess[] = [];
+  const startProcess = async (): Promise<ClusterProcess> => {
+    const server = await startServer({ env: { ...env, STEPSTONE_STORE: 'postgres', STEPSTONE_POSTGRES_URL: database.url } });
+    const member = { server, owner: `${hostname()}:${new URL(server.endpoint).port}`, alive: true };
+    processes.push(member);
+    return member;
+  };
   try {
     // One after the other: the first one creates the tables.
-    for (let index = 0; index < count; index += 1) {
-      const server = await startServer({ env: { ...env, STEPSTONE_STORE: 'postgres', STEPSTONE_POSTGRES_URL: database.url } });
-      processes.push({ server, owner: `${hostname()}:${new URL(server.endpoint).port}`, alive: true });
-    }
+    for (let index = 0; index < count; index += 1) await startProcess();
   } catch (error) {
     await Promise.all(processes.map((member) => member.server.dispose()));
     await db.end();
@@ -72,6 +77,7 @@ export async function startCluster(count: number, env: Record<string, string>): 
       const result = await db.query<{ shard: number; owner: string }>('SELECT shard, owner FROM stepstone_shard_leases WHERE owner IS NOT NULL AND expires_at > now()');
       return new Map(result.rows.map((row) => [row.shard, row.owner]));
     },
+    join: startProcess,
     async dispose() {
       // A process a test left stopped (SIGSTOP) must run again to hear SIGTERM.
       for (const member of processes) signal(member, 'SIGCONT');

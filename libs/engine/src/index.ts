@@ -43,7 +43,7 @@ export { assertExecutionEvents, executionEventProblem, MalformedEventError } fro
 export { buildTimeline } from './execution/timeline';
 export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';
 export { createExecutionRunner, taskCommand } from './runner/execution-runner';
-export type { ExecutionOwnership, ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome, TaskProgress } from './runner/execution-runner';
+export type { ExecutionOwnership, ExecutionRunnerOptions, TaskDispatcher, TaskRequest, TaskOutcome, TaskProgress, WaitingActivityTask } from './runner/execution-runner';
 export { makeTaskToken, executionArnOfTaskToken } from './execution/task-token';
 export { callerMetadata, ENGINE_ACTOR, executionStreamId } from './runner/execution-runner.port';
 export type {

@@ -65,6 +65,13 @@ export interface AppendRequest {
   readonly fence?: LeaseFence;
 }
 
+/** A stream, the revision of its last event and that event's type (EventStore.listStreamHeads). */
+export interface StreamHeadInfo {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly lastType: string;
+}
+
 /** A shard and the epoch of the lease its owner holds (bumped at every change of hands). */
 export interface LeaseFence {
   readonly shard: number;
@@ -165,6 +172,13 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Stream ids starting with `prefix` (e.g. 'execution-'), sorted. */
   listStreams?(prefix: string): Promise<string[]>;
+  /**
+   * The streams starting with `prefix`, sorted, each with its last revision and last event's
+   * type, read from an index of streams rather than the feed: a process taking shards over
+   * finds the executions that may still be open (last event not a closing one) without
+   * scanning every event ever appended. Optional: callers fall back to a scan of the feed.
+   */
+  listStreamHeads?(prefix: string): Promise<StreamHeadInfo[]>;
   /**
    * Catches up from `fromPosition` (exclusive), then delivers live appends. Delivers in global
    * order with no gaps and no duplicates, possibly in batches; one `onEvents` call at a time

@@ -25,6 +25,7 @@ export type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamHeadInfo,
   SubscribeOptions,
   Subscription,
 } from './event-store';

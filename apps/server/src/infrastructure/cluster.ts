@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ExecutionEvent, ExecutionOwnership } from '@stepstone/engine';
+import type { ExecutionEvent, ExecutionOwnership, WaitingActivityTask } from '@stepstone/engine';
 import { createShardLeases, shardOfStream, type KurrentDbEventStore, type PostgresEventStore, type RecordedEvent, type ShardLeases, type Subscription } from '@stepstone/event-store';
 import type { ActivityTaskQueue, ExecutionEndWatcher } from '@stepstone/integrations';
 import type { Arns } from '../aws-protocol/arns';
@@ -30,6 +30,7 @@ type ClusterRunner = TaskCompletionRunner & {
   adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }>;
   release(inShards: (streamId: string) => boolean): void;
   notice(executionArn: string, revision: number): Promise<void>;
+  waitingActivityTasks(): Promise<WaitingActivityTask[]>;
 };
 
 export interface Cluster {
@@ -135,6 +136,17 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
       subscription = options.store.subscribe(await options.store.headPosition(), onEvents, {
         onError: (error) => console.error('stepstone cluster: feed handler failed:', error),
       });
+      // Tasks scheduled before this process joined are not in the feed it follows: queue those
+      // still waiting for a worker, read after the subscription started so none falls between
+      // (one seen twice is queued once: the queue knows its tokens).
+      for (const task of await runner.waitingActivityTasks()) {
+        activities.enqueue(task.activityArn, {
+          executionArn: task.executionArn,
+          token: task.token,
+          input: task.input,
+          report: (progress) => runner.reportTask(task.executionArn, task.token, progress),
+        });
+      }
       await leases.start();
       log(`stepstone cluster: process ${processId}, ${leases.held().size} of ${SHARD_COUNT} shards, lease TTL ${options.ttlSeconds}s`);
     },

@@ -46,6 +46,47 @@ describe('runner: ownership of executions by shard leases', () => {
     }
   });
 
+  it("taking shards over replays the open executions the store's index of streams names, without scanning the feed", async () => {
+    const inner = openInMemoryEventStore();
+    const waitDefinition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 0, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+    const before = createExecutionRunner({ store: inner, ownership: ownership(false) });
+    const closedArn = `${executionArn}-closed`;
+    await before.start({ ...startRequest, definition: waitDefinition });
+    await before.start({ ...startRequest, executionArn: closedArn, name: 'owned-closed', definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }) });
+    await before.close();
+    const read: string[] = [];
+    const fail = () => assert.fail('the feed was scanned');
+    // A store with an index of streams (as PostgreSQL's): the feed must not be read.
+    const store: EventStore = {
+      ...inner,
+      readAll: fail,
+      readAllData: fail,
+      readStream: (streamId, options) => {
+        read.push(streamId);
+        return inner.readStream(streamId, options);
+      },
+      listStreamHeads: async (prefix) => {
+        const heads = [];
+        for (const streamId of [executionStreamId(executionArn), executionStreamId(closedArn)]) {
+          const [last] = await inner.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+          if (streamId.startsWith(prefix)) heads.push({ streamId, revision: last.revision, lastType: last.type });
+        }
+        return heads;
+      },
+    };
+    const holder = createExecutionRunner({ store, ownership: ownership(true) });
+    try {
+      const { executions } = await holder.adopt(() => true);
+      assert.equal(executions, 1);
+      assert.deepEqual(read, [executionStreamId(executionArn)], 'only the open execution was read');
+      await settle();
+      assert.deepEqual((await types(inner)).slice(-1), ['ExecutionSucceeded'], 'its Wait fired on the new holder');
+    } finally {
+      await holder.close();
+      await inner.close();
+    }
+  });
+
   it('an append refused for a stale lease drops the shard: an engine command is dropped, an API command lands unfenced', async () => {
     const inner = openInMemoryEventStore();
     const fences: Array<LeaseFence | undefined> = [];

@@ -10,6 +10,8 @@ import { type ExecutionState, initialExecutionState } from '../execution/executi
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
 import { assertExecutionEvents } from '../execution/event-shape';
 import { redrivabilityOf } from '../execution/redrive';
+import { CLOSING_TYPES } from '../execution/decision-support';
+import { parseTaskResource } from '@stepstone/asl';
 import {
   type Caller,
   type UpdateMapRunRequest,
@@ -58,6 +60,15 @@ export type TaskProgress =
  */
 export interface TaskDispatcher {
   dispatch(task: TaskRequest): Promise<TaskOutcome | undefined>;
+}
+
+/** An activity task scheduled and not yet started (ExecutionRunner.waitingActivityTasks). */
+export interface WaitingActivityTask {
+  readonly executionArn: string;
+  readonly token: string;
+  readonly activityArn: string;
+  /** The task's input as JSON text (GetActivityTask's `input`). */
+  readonly input: string;
 }
 
 export interface ExecutionRunnerOptions {
@@ -153,6 +164,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   openCount(): number;
   /** Shards just taken: replays the open executions of the streams `inShards` accepts and resumes them. */
   adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }>;
+  /**
+   * The activity tasks scheduled and not yet handed to a worker, in every open execution of
+   * every shard (a process joining several on one store queues them for its GetActivityTask
+   * long polls). Read through the store's index of streams; [] on a store without one.
+   */
+  waitingActivityTasks(): Promise<WaitingActivityTask[]>;
   /** Shards just lost: forgets the executions of the streams `inShards` accepts (their new holder runs them). */
   release(inShards: (streamId: string) => boolean): void;
   /**
@@ -550,7 +567,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   async function resume(inShards?: (streamId: string) => boolean): Promise<{ executions: number; timers: number }> {
     const loadedStreams = options.openExecutions
       ? await replayEach((await options.openExecutions()).map(executionStreamId).filter((streamId) => !inShards || inShards(streamId)))
-      : await replayFeed(inShards);
+      : inShards && store.listStreamHeads
+        ? await replayEach(await possiblyOpenStreams(store.listStreamHeads.bind(store), inShards))
+        : await replayFeed(inShards);
     let executions = 0;
     for (const loaded of loadedStreams) {
       if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
@@ -561,6 +580,16 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       executions++;
     }
     return { executions, timers: timers.size };
+  }
+
+  /**
+   * A takeover's executions from the store's index of streams (issue 15): those of the taken
+   * shards whose last event does not close them. The feed scan reads every event of every
+   * shard; this reads one row per execution and then only the streams that may be open.
+   */
+  async function possiblyOpenStreams(listStreamHeads: NonNullable<EventStore['listStreamHeads']>, inShards: (streamId: string) => boolean): Promise<string[]> {
+    const heads = await listStreamHeads(EXECUTION_STREAM_PREFIX);
+    return heads.filter((head) => inShards(head.streamId) && !CLOSING_TYPES.has(head.lastType)).map((head) => head.streamId);
   }
 
   async function replayEach(streamIds: readonly string[]): Promise<Array<Loaded | undefined>> {
@@ -616,6 +645,20 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       from = page[page.length - 1].position;
     }
     return [...[...open.values()].map(({ state, revision }) => ({ state, revision })), ...(await replayEach([...reopened]))];
+  }
+
+  async function waitingActivityTasks(): Promise<WaitingActivityTask[]> {
+    if (!store.listStreamHeads) return [];
+    const waiting: WaitingActivityTask[] = [];
+    for (const loaded of await replayEach(await possiblyOpenStreams(store.listStreamHeads.bind(store), () => true))) {
+      if (!loaded?.state.start) continue;
+      const executionArn = loaded.state.start.executionArn;
+      for (const effect of pendingEffects(loaded.state)) {
+        if (effect.kind !== 'task' || effect.started || parseTaskResource(effect.resource).kind !== 'activity') continue;
+        waiting.push({ executionArn, token: effect.token, activityArn: effect.resource, input: effect.parameters });
+      }
+    }
+    return waiting;
   }
 
   async function adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }> {
@@ -688,6 +731,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     dispatch,
     openCount: () => cache.size,
     adopt,
+    waitingActivityTasks,
     release,
     notice,
   };

@@ -125,6 +125,45 @@ describe('PostgreSQL event store: two store instances on one database', () => {
       assert.equal(verification.events, total);
     }));
 
+  it("'any' appends on both instances to one stream: each chains to the other's head, none lost", () =>
+    withTwoStores(async (a, b) => {
+      // Each store remembers the head of its own last commit; the other's appends make it stale,
+      // so most appends here are first refused for a stale head and committed again.
+      for (let round = 0; round < 10; round += 1) {
+        await Promise.all([
+          a.append({ streamId: 'both', expectedRevision: 'any', events: [{ type: `A${round}`, data: {} }] }),
+          b.append({ streamId: 'both', expectedRevision: 'any', events: [{ type: `B${round}`, data: {} }, { type: `B${round}'`, data: {} }] }),
+        ]);
+        const tail = await b.append({ streamId: 'both', expectedRevision: 'stream_exists', events: [{ type: `C${round}`, data: {} }] });
+        assert.equal(tail.nextExpectedRevision, 4 * round + 3);
+      }
+      const stream = await a.readStream('both');
+      assert.equal(stream.length, 40);
+      assert.deepEqual(verifyStreamChain(stream), { ok: true });
+      assert.deepEqual((await verifyStore(b)).breaks, []);
+      // The stale head did not hide a real conflict: an exact expected revision is still checked.
+      await assert.rejects(a.append({ streamId: 'both', expectedRevision: 38, events: [{ type: 'late', data: {} }] }), isWrongExpectedVersionError);
+      await a.append({ streamId: 'both', expectedRevision: 39, events: [{ type: 'on time', data: {} }] });
+      assert.deepEqual(verifyStreamChain(await b.readStream('both')), { ok: true });
+    }));
+
+  it('one batch naming a stream twice commits both appends in order, the second chained to the first', () =>
+    withTwoStores(async (a) => {
+      const results = await a.appendBatch([
+        { streamId: 'twice', expectedRevision: 'no_stream', events: [{ type: 'one', data: {} }] },
+        { streamId: 'other', expectedRevision: 'no_stream', events: [{ type: 'x', data: {} }] },
+        { streamId: 'twice', expectedRevision: 0, events: [{ type: 'two', data: {} }] },
+        { streamId: 'twice', expectedRevision: 0, events: [{ type: 'conflicts', data: {} }] },
+      ]);
+      assert.deepEqual(
+        results.map((result) => (isWrongExpectedVersionError(result) ? 'conflict' : 'position' in result ? result.position : result.name)),
+        [1, 2, 3, 'conflict'],
+      );
+      const stream = await a.readStream('twice');
+      assert.deepEqual(stream.map((event) => event.type), ['one', 'two']);
+      assert.deepEqual(verifyStreamChain(stream), { ok: true });
+    }));
+
   it("a subscriber on one instance receives the other's appends in order, woken by NOTIFY", () =>
     withTwoStores(async (a, b) => {
       const received: RecordedEvent[] = [];
@@ -149,6 +188,30 @@ describe('PostgreSQL event store: two store instances on one database', () => {
         subscription.close();
       }
     }));
+});
+
+describe('PostgreSQL event store: the index of streams', () => {
+  it('lists the streams under a prefix with their last revision and last event type, as of the last commit', async () => {
+    const database = await createTestDatabase((await clusterReady).url);
+    const store = await openPostgresEventStore({ connectionString: database.url });
+    try {
+      await store.appendBatch([
+        { streamId: 'execution-m:a', expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: {} }, { type: 'PassStateEntered', data: {} }] },
+        { streamId: 'execution-m:b', expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: {} }] },
+        { streamId: 'state-machine-m', expectedRevision: 'no_stream', events: [{ type: 'StateMachineCreated', data: {} }] },
+      ]);
+      await store.append({ streamId: 'execution-m:b', expectedRevision: 0, events: [{ type: 'ExecutionSucceeded', data: {} }] });
+      // A refused append changes nothing.
+      await assert.rejects(store.append({ streamId: 'execution-m:a', expectedRevision: 0, events: [{ type: 'ExecutionFailed', data: {} }] }), isWrongExpectedVersionError);
+      assert.deepEqual(await store.listStreamHeads('execution-'), [
+        { streamId: 'execution-m:a', revision: 1, lastType: 'PassStateEntered' },
+        { streamId: 'execution-m:b', revision: 1, lastType: 'ExecutionSucceeded' },
+      ]);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
 });
 
 describe('PostgreSQL event store: opening', () => {

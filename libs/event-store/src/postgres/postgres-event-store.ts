@@ -13,6 +13,7 @@ import {
   type ReadAllDataOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamHeadInfo,
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
@@ -20,7 +21,7 @@ import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/pre
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
-import { APPEND_LOCK_KEY, APPENDED_CHANNEL, EVENTS_TABLE, LEASES_TABLE, migrate, STREAMS_TABLE } from './postgres-schema';
+import { APPEND_FUNCTION, APPENDED_CHANNEL, AppendStatus, EVENTS_TABLE, ExpectedRevisionCode, migrate, STREAMS_TABLE } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
   /** A libpq connection string (`postgres://user:password@host:port/database?...`). */
@@ -42,6 +43,7 @@ export interface PostgresEventStore extends EventStore {
   readonly pool: pg.Pool;
   readonly connectionString: string;
   listStreams(prefix: string): Promise<string[]>;
+  listStreamHeads(prefix: string): Promise<StreamHeadInfo[]>;
   stats(): EventStoreStats;
 }
 
@@ -66,6 +68,34 @@ interface EventRow {
   readonly previous_hash: string;
 }
 
+interface StreamHead {
+  readonly revision: number;
+  readonly hash: string;
+}
+
+/** An append to commit again (it was chained to a stale head). */
+const RETRY = Symbol('retry');
+type CommitResult = AppendResult | WrongExpectedVersionError | StaleLeaseError | typeof RETRY;
+
+interface CommitOutcome {
+  readonly results: readonly CommitResult[];
+  readonly written: number;
+  readonly firstPosition: number;
+  readonly committed: RecordedEvent[];
+}
+
+/** What the append function answers (int8 values arrive as text). */
+interface AppendAnswer {
+  readonly o_head: string;
+  readonly o_statuses: number[];
+  readonly o_revisions: Array<number | null>;
+  readonly o_hashes: Array<string | null>;
+  readonly o_epochs: Array<string | null>;
+}
+
+/** Streams whose head this process remembers, to chain the next append without reading it. */
+const HEADS_KEPT = 65_536;
+
 /** Kept like the SQLite store's: a subscriber that keeps up reads this process's commits from memory. */
 const RECENT_EVENTS_KEPT = 4_096;
 const eventColumns = 'position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash';
@@ -83,7 +113,12 @@ const eventColumns = 'position, stream_id, revision, type, data, metadata, recor
  * exact across processes as well.
  *
  * Group commit: appends queue while a commit is in flight and the next commit takes them all;
- * one write connection, four round trips per commit however many executions it carries.
+ * one write connection, one round trip per commit however many executions it carries: a call of
+ * the `stepstone_append` function (postgres-schema.ts, migration 3), which takes the lock, checks
+ * leases, expected revisions and stream heads, and writes with one INSERT per table. The events'
+ * hashes are chained here, to the head this process remembers for each stream (from its own
+ * commits, else read before the commit); a stale head is refused by the function and the append
+ * committed again, so the chain stays exact with several writers.
  *
  * Subscriptions: every commit NOTIFYs `stepstone_appended`; each store LISTENs on its own
  * connection and wakes its subscriptions, so a process sees other processes' appends without
@@ -123,7 +158,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   const signal = createAppendSignal();
   const subscriptions = new Set<Subscription>();
   const recent = new RecentEvents(RECENT_EVENTS_KEPT);
-  let queue: PendingAppend[] = [];
+  const queue: PendingAppend[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   let flushing: Promise<void> | undefined;
   let writerBroken = false;
@@ -163,125 +198,185 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     if (closed) throw new EventStoreClosedError('postgres');
   };
 
+  /** A stream's last revision and hash, as this process last saw them (a hint: the commit checks it). */
+  const heads = new Map<string, StreamHead>();
+  const rememberHead = (streamId: string, head: StreamHead | undefined) => {
+    heads.delete(streamId);
+    if (head === undefined) return;
+    heads.set(streamId, head);
+    // Oldest first in a Map: drop the least recently touched.
+    if (heads.size > HEADS_KEPT) heads.delete(heads.keys().next().value!);
+  };
+
   /**
-   * One transaction for a whole queue: lock, read head and revisions, insert, commit. See the
-   * function's comment for why the lock makes positions gap-free.
+   * The heads to chain each append to: a new stream's (`no_stream`) is known; others come from
+   * this process's own commits, else from one read of the streams table (outside the lock). Either
+   * may be stale by commit time; the commit refuses such an append (StaleHead) and says the head.
    */
-  const commitAppends = async (appends: readonly FencedAppend[]) => {
+  const headsFor = async (client: pg.Client, appends: readonly FencedAppend[]): Promise<Array<StreamHead | undefined>> => {
+    const known = (append: FencedAppend): StreamHead | undefined | 'unknown' => {
+      if (append.expectedRevision === 'no_stream') return undefined;
+      const head = heads.get(append.streamId);
+      if (head === undefined) return 'unknown';
+      return typeof append.expectedRevision === 'number' && head.revision !== append.expectedRevision ? 'unknown' : head;
+    };
+    const hints = appends.map(known);
+    const missing = appends.filter((_, index) => hints[index] === 'unknown').map((append) => append.streamId);
+    if (missing.length === 0) return hints as Array<StreamHead | undefined>;
+    const read = await client.query<{ stream_id: string; revision: number; hash: string }>(
+      `SELECT stream_id, revision, hash FROM ${STREAMS_TABLE} WHERE stream_id = ANY($1::text[])`,
+      [missing],
+    );
+    const found = new Map(read.rows.map((row) => [row.stream_id, { revision: row.revision, hash: row.hash }] as const));
+    return appends.map((append, index) => {
+      const hint = hints[index];
+      return hint === 'unknown' ? found.get(append.streamId) : hint;
+    });
+  };
+
+  /**
+   * One commit, one round trip: the function of migration 3 (postgres-schema.ts) takes the append
+   * lock, checks leases, expected revisions and heads, and inserts with one statement per table;
+   * its implicit transaction commits with the statement. `appends` name each stream at most once.
+   */
+  const commitAppends = async (appends: readonly FencedAppend[]): Promise<CommitOutcome> => {
     if (writerBroken) {
       writer = await connect();
       writerBroken = false;
     }
     const client = writer;
     try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-      const streamIds = [...new Set(appends.map((append) => append.streamId))];
-      const state = await client.query<{ head: string; streams: Array<[string, number, string]> }>(
-        `SELECT (SELECT coalesce(max(position), 0) FROM ${EVENTS_TABLE}) AS head,
-                (SELECT coalesce(json_agg(json_build_array(stream_id, revision, hash)), '[]') FROM ${STREAMS_TABLE} WHERE stream_id = ANY($1::text[])) AS streams`,
-        [streamIds],
-      );
-      const streams = new Map<string, { revision: number; hash: string }>();
-      for (const [streamId, revision, hash] of state.rows[0].streams) streams.set(streamId, { revision, hash });
-      // Fencing: the leases named by the appends, read in this transaction. FOR SHARE makes a
-      // takeover (an UPDATE of the lease row) wait for this commit, so an append is either
-      // before the takeover (and the new owner replays it) or after it (and refused here).
-      const fencedShards = [...new Set(appends.flatMap((append) => (append.fence ? [append.fence.shard] : [])))];
-      const epochs = new Map<number, number>();
-      if (fencedShards.length > 0) {
-        const leases = await client.query<{ shard: number; epoch: string }>(
-          `SELECT shard, epoch FROM ${LEASES_TABLE} WHERE shard = ANY($1::int[]) FOR SHARE`,
-          [fencedShards],
-        );
-        for (const row of leases.rows) epochs.set(row.shard, Number(row.epoch));
-      }
-
-      const recordedAt = now().toISOString();
-      let position = Number(state.rows[0].head);
-      const firstPosition = position + 1;
-      const columns: { [K in keyof EventRow]: unknown[] } = {
-        position: [], stream_id: [], revision: [], type: [], data: [], metadata: [], recorded_at: [], hash: [], previous_hash: [],
-      };
-      const committed: RecordedEvent[] = [];
-      const results = appends.map((append): AppendResult | WrongExpectedVersionError | StaleLeaseError => {
-        if (append.fence && epochs.get(append.fence.shard) !== append.fence.epoch) {
-          return new StaleLeaseError(append.streamId, append.fence.shard, append.fence.epoch, epochs.get(append.fence.shard));
-        }
-        const stream = streams.get(append.streamId);
-        const conflict = checkExpectedRevision(append.streamId, append.expectedRevision, stream?.revision);
-        if (conflict) return conflict;
-        const rows = chainEvents(append.events, append.streamId, (stream?.revision ?? -1) + 1, stream?.hash ?? append.chainSeed);
-        for (const row of rows) {
-          position += 1;
-          columns.position.push(position);
-          columns.stream_id.push(append.streamId);
-          columns.revision.push(row.revision);
-          columns.type.push(row.type);
-          columns.data.push(row.dataJson);
-          columns.metadata.push(row.metadataJson);
-          columns.recorded_at.push(recordedAt);
-          columns.hash.push(row.hash);
-          columns.previous_hash.push(row.previousHash);
-          committed.push(
-            recordedEvent({
-              streamId: append.streamId,
-              revision: row.revision,
-              position,
-              type: row.type,
-              dataJson: row.dataJson,
-              metadataJson: row.metadataJson,
-              recordedAt,
-              hash: row.hash,
-              previousHash: row.previousHash,
-            }),
-          );
-        }
-        const last = rows[rows.length - 1];
-        streams.set(append.streamId, { revision: last.revision, hash: last.hash });
-        return { streamId: append.streamId, nextExpectedRevision: last.revision, position };
+      const hints = await headsFor(client, appends);
+      const chained = appends.map((append, index) => {
+        const head = hints[index];
+        return chainEvents(append.events, append.streamId, (head?.revision ?? -1) + 1, head?.hash ?? append.chainSeed);
       });
-
-      const written = committed.length;
-      if (written > 0) {
-        // The streams' last revisions, once per stream (ON CONFLICT may touch a row only once).
-        const touched = [...new Set(committed.map((event) => event.streamId))];
-        await client.query(
-          `WITH inserted AS (
-             INSERT INTO ${EVENTS_TABLE} (${eventColumns})
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           ), streams AS (
-             INSERT INTO ${STREAMS_TABLE} (stream_id, revision, hash)
-             SELECT * FROM unnest($10::text[], $11::int[], $12::text[])
-             ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash
-           )
-           SELECT pg_notify('${APPENDED_CHANNEL}', $13)`,
-          [
-            columns.position, columns.stream_id, columns.revision, columns.type, columns.data,
-            columns.metadata, columns.recorded_at, columns.hash, columns.previous_hash,
-            touched, touched.map((id) => streams.get(id)!.revision), touched.map((id) => streams.get(id)!.hash),
-            String(position),
-          ],
-        );
-      }
-      await client.query('COMMIT');
-      return { results, written, firstPosition, committed };
+      const eventAppends: number[] = [];
+      const revisions: number[] = [];
+      const types: string[] = [];
+      const data: string[] = [];
+      const metadata: string[] = [];
+      const hashes: string[] = [];
+      const previousHashes: string[] = [];
+      chained.forEach((rows, index) => {
+        for (const row of rows) {
+          eventAppends.push(index + 1);
+          revisions.push(row.revision);
+          types.push(row.type);
+          data.push(row.dataJson);
+          metadata.push(row.metadataJson);
+          hashes.push(row.hash);
+          previousHashes.push(row.previousHash);
+        }
+      });
+      const recordedAt = now().toISOString();
+      const answer = await client.query<AppendAnswer>(
+        `SELECT o_head, o_statuses, o_revisions, o_hashes, o_epochs
+         FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::text[],
+                                 $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17)`,
+        [
+          appends.map((append) => append.streamId),
+          appends.map((append) => (typeof append.expectedRevision === 'number' ? append.expectedRevision : ExpectedRevisionCode[append.expectedRevision])),
+          hints.map((head) => head?.revision ?? null),
+          hints.map((head) => head?.hash ?? null),
+          appends.map((append) => append.fence?.shard ?? null),
+          appends.map((append) => append.fence?.epoch ?? null),
+          chained.map((rows) => rows[rows.length - 1].revision),
+          chained.map((rows) => rows[rows.length - 1].hash),
+          chained.map((rows) => rows[rows.length - 1].type),
+          eventAppends,
+          revisions,
+          types,
+          data,
+          metadata,
+          hashes,
+          previousHashes,
+          recordedAt,
+        ],
+      );
+      const { o_head, o_statuses, o_revisions, o_hashes, o_epochs } = answer.rows[0];
+      const firstPosition = Number(o_head) + 1;
+      let position = Number(o_head);
+      const committed: RecordedEvent[] = [];
+      const results = appends.map((append, index): CommitResult => {
+        const actualRevision = o_revisions[index] ?? undefined;
+        const actual = actualRevision === undefined ? undefined : { revision: actualRevision, hash: o_hashes[index] ?? '' };
+        switch (o_statuses[index] as AppendStatus) {
+          case AppendStatus.Appended: {
+            const rows = chained[index];
+            for (const row of rows) {
+              position += 1;
+              committed.push(
+                recordedEvent({
+                  streamId: append.streamId,
+                  revision: row.revision,
+                  position,
+                  type: row.type,
+                  dataJson: row.dataJson,
+                  metadataJson: row.metadataJson,
+                  recordedAt,
+                  hash: row.hash,
+                  previousHash: row.previousHash,
+                }),
+              );
+            }
+            const last = rows[rows.length - 1];
+            rememberHead(append.streamId, { revision: last.revision, hash: last.hash });
+            return { streamId: append.streamId, nextExpectedRevision: last.revision, position };
+          }
+          case AppendStatus.StaleLease: {
+            const epoch = o_epochs[index];
+            const fence = append.fence!;
+            return new StaleLeaseError(append.streamId, fence.shard, fence.epoch, epoch === null ? undefined : Number(epoch));
+          }
+          case AppendStatus.WrongExpectedVersion:
+            rememberHead(append.streamId, actual);
+            // The same rule in SQL and here; should they ever disagree, the append is tried again.
+            return checkExpectedRevision(append.streamId, append.expectedRevision, actualRevision) ?? RETRY;
+          case AppendStatus.StaleHead:
+            rememberHead(append.streamId, actual);
+            return RETRY;
+        }
+      });
+      return { results, written: committed.length, firstPosition, committed };
     } catch (error) {
-      // A broken connection cannot roll back; the server does when it notices, and we reconnect.
-      await client.query('ROLLBACK').catch(() => {
+      // An error from the server rolled its statement's transaction back and leaves the connection
+      // usable; a broken connection does not answer, and we reconnect before the next commit.
+      await client.query('SELECT 1').catch(() => {
         writerBroken = true;
       });
       throw error;
     }
   };
 
+  /**
+   * The longest prefix of the queue that names each stream once (the commit's checks are per
+   * stream), so positions still follow the queue's order; the rest waits for the next commit.
+   */
+  const takeBatch = (): PendingAppend[] => {
+    const streams = new Set<string>();
+    let count = 0;
+    while (count < queue.length && !streams.has(queue[count].prepared.streamId)) {
+      streams.add(queue[count].prepared.streamId);
+      count += 1;
+    }
+    return queue.splice(0, count);
+  };
+
   const commitQueued = async () => {
     while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
+      const batch = takeBatch();
       try {
         const outcome = await commitAppends(batch.map((pending) => pending.prepared));
         if (outcome.written > 0) recent.keep(outcome.firstPosition, outcome.committed);
-        batch.forEach((pending, index) => pending.resolve(outcome.results[index]));
+        const retries: PendingAppend[] = [];
+        batch.forEach((pending, index) => {
+          const result = outcome.results[index];
+          if (result === RETRY) retries.push(pending);
+          else pending.resolve(result);
+        });
+        // Chained to a stale head: again, first in line, now that the head is known.
+        queue.unshift(...retries);
         if (outcome.written > 0) {
           commits += 1;
           eventsAppended += outcome.written;
@@ -406,6 +501,16 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
               [prefix, prefixEnd(prefix)],
             );
       return result.rows.map((row) => row.stream_id);
+    },
+
+    async listStreamHeads(prefix) {
+      assertOpen();
+      const result = await pool.query<[string, number, string]>({
+        text: `SELECT stream_id, revision, last_type FROM ${STREAMS_TABLE} WHERE stream_id >= $1 AND stream_id < $2 ORDER BY stream_id ASC`,
+        values: [prefix, prefix.length === 0 ? '\u{10FFFF}' : prefixEnd(prefix)],
+        rowMode: 'array',
+      });
+      return result.rows.map(([streamId, revision, lastType]) => ({ streamId, revision, lastType }));
     },
 
     subscribe(fromPosition, onEvents, subscribeOptions) {

@@ -40,6 +40,25 @@ export const APPENDED_CHANNEL = 'stepstone_appended';
 export const APPEND_LOCK_KEY = 0x5374_6570; // 'Step'
 export const MIGRATION_LOCK_KEY = 0x5374_6571;
 
+/** The function that commits a batch of appends in one round trip (migration 3). */
+export const APPEND_FUNCTION = 'stepstone_append';
+
+/**
+ * How an append's expected revision travels to APPEND_FUNCTION: a revision as itself, the
+ * others as negative codes.
+ */
+export const ExpectedRevisionCode = { no_stream: -1, any: -2, stream_exists: -3 } as const;
+
+/** What APPEND_FUNCTION says of each append it was given. */
+export const AppendStatus = {
+  Appended: 0,
+  WrongExpectedVersion: 1,
+  StaleLease: 2,
+  /** The stream's head was not the one the events were chained to (a stale hint): chain again and retry. */
+  StaleHead: 3,
+} as const;
+export type AppendStatus = (typeof AppendStatus)[keyof typeof AppendStatus];
+
 interface Migration {
   readonly version: number;
   readonly sql: string;
@@ -69,6 +88,77 @@ const eventStoreMigrations: readonly Migration[] = [
     `,
   },
   { version: 2, sql: LEASE_TABLES_SQL },
+  {
+    version: 3,
+    // One round trip per commit (issue 15). The client chains the events' hashes to the head it
+    // believes each stream has (the stream's revision and hash); the function checks, under the
+    // append lock, the leases (held FOR SHARE until COMMIT, as before), the expected revisions
+    // and those heads, then writes every append that passed with one INSERT per table. A VOLATILE
+    // PL/pgSQL function takes a fresh snapshot per statement, so what it reads after the lock
+    // includes every commit made before it: positions stay max(position)+1 onwards, gap-free.
+    // The caller sends each stream at most once per call, so the checks are one set query.
+    //
+    // The streams table also keeps each stream's last event type, so a process taking shards over
+    // finds their open executions in it instead of scanning the whole feed (listStreamHeads).
+    sql: `
+      ALTER TABLE ${STREAMS_TABLE} ADD COLUMN last_type TEXT;
+      UPDATE ${STREAMS_TABLE} s SET last_type = e.type FROM ${EVENTS_TABLE} e WHERE e.stream_id = s.stream_id AND e.revision = s.revision;
+      ALTER TABLE ${STREAMS_TABLE} ALTER COLUMN last_type SET NOT NULL;
+      CREATE OR REPLACE FUNCTION ${APPEND_FUNCTION}(
+        p_stream_ids text[], p_expected int[], p_assumed_revisions int[], p_assumed_hashes text[],
+        p_fence_shards int[], p_fence_epochs bigint[], p_last_revisions int[], p_last_hashes text[], p_last_types text[],
+        p_event_appends int[], p_revisions int[], p_types text[], p_data text[], p_metadata text[],
+        p_hashes text[], p_previous_hashes text[], p_recorded_at text,
+        OUT o_head bigint, OUT o_statuses int[], OUT o_revisions int[], OUT o_hashes text[], OUT o_epochs bigint[]
+      ) LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        written bigint;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+        -- A takeover (an UPDATE of the lease row) waits for this commit: an append is either
+        -- before it (the new owner replays it) or after it (and refused here).
+        PERFORM 1 FROM ${LEASES_TABLE} WHERE shard = ANY(p_fence_shards) FOR SHARE;
+        SELECT coalesce(max(position), 0) INTO o_head FROM ${EVENTS_TABLE};
+        SELECT array_agg(c.status ORDER BY c.ord), array_agg(c.revision ORDER BY c.ord),
+               array_agg(c.hash ORDER BY c.ord), array_agg(c.epoch ORDER BY c.ord)
+          INTO o_statuses, o_revisions, o_hashes, o_epochs
+        FROM (
+          SELECT r.ord, s.revision, s.hash, l.epoch,
+                 CASE
+                   WHEN r.fence_shard IS NOT NULL AND l.epoch IS DISTINCT FROM r.fence_epoch THEN ${AppendStatus.StaleLease}
+                   WHEN CASE r.expected
+                          WHEN ${ExpectedRevisionCode.any} THEN false
+                          WHEN ${ExpectedRevisionCode.no_stream} THEN s.revision IS NOT NULL
+                          WHEN ${ExpectedRevisionCode.stream_exists} THEN s.revision IS NULL
+                          ELSE s.revision IS DISTINCT FROM r.expected
+                        END THEN ${AppendStatus.WrongExpectedVersion}
+                   WHEN s.revision IS DISTINCT FROM r.assumed_revision OR s.hash <> r.assumed_hash THEN ${AppendStatus.StaleHead}
+                   ELSE ${AppendStatus.Appended}
+                 END AS status
+          FROM unnest(p_stream_ids, p_expected, p_assumed_revisions, p_assumed_hashes, p_fence_shards, p_fence_epochs)
+                 WITH ORDINALITY AS r(stream_id, expected, assumed_revision, assumed_hash, fence_shard, fence_epoch, ord)
+          LEFT JOIN ${STREAMS_TABLE} s ON s.stream_id = r.stream_id
+          LEFT JOIN ${LEASES_TABLE} l ON l.shard = r.fence_shard
+        ) c;
+        INSERT INTO ${EVENTS_TABLE} (position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash)
+        SELECT o_head + row_number() OVER (ORDER BY e.ord), p_stream_ids[e.append], e.revision, e.type, e.data, e.metadata,
+               p_recorded_at, e.hash, e.previous_hash
+        FROM unnest(p_event_appends, p_revisions, p_types, p_data, p_metadata, p_hashes, p_previous_hashes)
+               WITH ORDINALITY AS e(append, revision, type, data, metadata, hash, previous_hash, ord)
+        WHERE o_statuses[e.append] = ${AppendStatus.Appended};
+        GET DIAGNOSTICS written = ROW_COUNT;
+        IF written > 0 THEN
+          INSERT INTO ${STREAMS_TABLE} (stream_id, revision, hash, last_type)
+          SELECT r.stream_id, r.revision, r.hash, r.last_type
+          FROM unnest(p_stream_ids, p_last_revisions, p_last_hashes, p_last_types) WITH ORDINALITY AS r(stream_id, revision, hash, last_type, ord)
+          WHERE o_statuses[r.ord] = ${AppendStatus.Appended}
+          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash, last_type = excluded.last_type;
+          PERFORM pg_notify('${APPENDED_CHANNEL}', (o_head + written)::text);
+        END IF;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /**

@@ -1,0 +1,219 @@
+/**
+ * 1, 2 and 3 server processes on one PostgreSQL, in the same run and on the same workload: the
+ * durable 10-Pass chain, 32 concurrent SDK clients spread round-robin over the processes'
+ * endpoints. For each process count: aggregate executions/s to a terminal status, and CPU per
+ * execution of every Stepstone server process together, plus the database's own processes.
+ *
+ *   node --import tsx bench/cluster.ts [--executions 1000] [--runs 3] [--json FILE]
+ *
+ * PostgreSQL is a private cluster on 127.0.0.1 (test/support/postgres.ts: Debian's binaries,
+ * initdb in a temporary directory, fsync off as in the tests), or the one a wrapper shares
+ * (STEPSTONE_TEST_POSTGRES_URL, test/support/with-postgres.ts). Each process count gets a
+ * database of its own and keeps its servers for the whole run; the counts take turns (the order
+ * rotates each run), after a warm-up of each, once every count's leases are spread evenly.
+ * Figures are medians of the runs.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import pg from 'pg';
+import { SHARD_COUNT } from '../apps/server/src/infrastructure/cluster';
+import { acquirePostgres, createTestDatabase } from '../test/support/postgres';
+import { createMachine } from './durable';
+import { launchServer, processCpuMicros, type ServerProcess } from './server-process';
+import { benchClient, listAll, waitUntilNoneRunning } from './sfn';
+import { figure, formatFigure, type Figure } from './stats';
+import { DURABLE_WORKLOAD } from './workloads';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+};
+const executions = option('--executions', 1_000);
+const runs = option('--runs', 3);
+const jsonAt = argv.indexOf('--json');
+const jsonFile = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
+const CLIENTS = 32;
+const PROCESS_COUNTS = [1, 2, 3] as const;
+/** Shorter than the default 10 s so that the leases settle quickly; renewals cost a query per TTL/3. */
+const LEASE_TTL_SECONDS = 5;
+const SETTLE_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 180_000;
+
+interface Deployment {
+  readonly processes: number;
+  readonly databaseName: string;
+  readonly databaseUrl: string;
+  readonly servers: ServerProcess[];
+  readonly clients: SFNClient[];
+  readonly drop: () => Promise<void>;
+}
+
+interface RunFigures {
+  readonly execPerSec: number;
+  readonly serverCpuMicrosPerExec: number;
+  readonly databaseCpuMicrosPerExec: number;
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0];
+  const postgres = await acquirePostgres();
+  const dataDirs: string[] = [];
+  const deployments: Deployment[] = [];
+  const observer = new pg.Client({ connectionString: postgres.url });
+  try {
+    await observer.connect();
+    for (const processes of PROCESS_COUNTS) {
+      const database = await createTestDatabase(postgres.url);
+      const servers: ServerProcess[] = [];
+      const deployment: Deployment = {
+        processes,
+        databaseName: new URL(database.url).pathname.slice(1),
+        databaseUrl: database.url,
+        servers,
+        clients: [],
+        drop: database.drop,
+      };
+      deployments.push(deployment);
+      // One after the other: the first one creates the tables.
+      for (let index = 0; index < processes; index += 1) {
+        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stepstone-bench-cluster-'));
+        dataDirs.push(dataDir);
+        servers.push(
+          await launchServer(dataDir, [], {
+            STEPSTONE_STORE: 'postgres',
+            STEPSTONE_POSTGRES_URL: database.url,
+            STEPSTONE_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS),
+          }),
+        );
+      }
+      const perEndpoint = Math.ceil(CLIENTS / processes);
+      deployment.clients.push(...servers.map((server) => benchClient(server.endpoint, perEndpoint)));
+    }
+    for (const deployment of deployments) await settle(deployment);
+
+    /** CPU µs of the database's processes serving this deployment: its backends and the cluster's background processes. */
+    const databaseCpuMicros = async (deployment: Deployment) => {
+      const own = (await observer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const pids = (
+        await observer.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 OR datname IS NULL', [deployment.databaseName])
+      ).rows
+        .map((row) => row.pid)
+        .filter((pid) => pid !== own);
+      return pids.reduce((sum, pid) => sum + processCpuMicros(pid), 0);
+    };
+    const serverCpuMicros = (deployment: Deployment) => deployment.servers.reduce((sum, server) => sum + server.cpuMicros(), 0);
+
+    const measure = async (deployment: Deployment, label: string, count: number): Promise<RunFigures> => {
+      const [first] = deployment.clients;
+      const stateMachineArn = await createMachine(first, `chain-${label}`, DURABLE_WORKLOAD.definition);
+      const input = JSON.stringify(DURABLE_WORKLOAD.input);
+      let next = 0;
+      const serverBefore = serverCpuMicros(deployment);
+      const databaseBefore = await databaseCpuMicros(deployment);
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async (_, caller) => {
+          const client = deployment.clients[caller % deployment.clients.length];
+          while (next < count) {
+            const index = next++;
+            await client.send(new StartExecutionCommand({ stateMachineArn, name: `t${index}`, input }));
+          }
+        }),
+      );
+      // Every process's read model follows the whole feed: asking the first one sees all executions.
+      await waitUntilNoneRunning(first, stateMachineArn, RUN_TIMEOUT_MS);
+      const seconds = (performance.now() - started) / 1000;
+      const serverCpu = serverCpuMicros(deployment) - serverBefore;
+      const databaseCpu = (await databaseCpuMicros(deployment)) - databaseBefore;
+      const succeeded = (await listAll(first, stateMachineArn, 'SUCCEEDED')).length;
+      if (succeeded !== count) throw new Error(`bench: ${succeeded} of ${count} executions SUCCEEDED with ${deployment.processes} processes`);
+      return { execPerSec: count / seconds, serverCpuMicrosPerExec: serverCpu / count, databaseCpuMicrosPerExec: databaseCpu / count };
+    };
+
+    for (const deployment of deployments) await measure(deployment, 'warm-up', Math.round(executions / 4));
+    const results = new Map<number, RunFigures[]>(deployments.map((deployment) => [deployment.processes, []]));
+    for (let run = 0; run < runs; run += 1) {
+      // Rotate which process count goes first, so none always runs on a machine another just heated.
+      const order = deployments.map((_, index) => deployments[(index + run) % deployments.length]);
+      for (const deployment of order) {
+        const figures = await measure(deployment, `run-${run}`, executions);
+        results.get(deployment.processes)!.push(figures);
+        console.error(
+          `  ${deployment.processes} process(es) run ${run + 1}: ${figures.execPerSec.toFixed(0)} exec/s, servers ${figures.serverCpuMicrosPerExec.toFixed(0)} µs/exec, database ${figures.databaseCpuMicrosPerExec.toFixed(0)} µs/exec`,
+        );
+      }
+    }
+
+    const summary = new Map<number, { execPerSec: Figure; serverCpuMicrosPerExec: Figure; databaseCpuMicrosPerExec: Figure }>(
+      [...results].map(([processes, figures]) => [
+        processes,
+        {
+          execPerSec: figure(figures.map((f) => f.execPerSec)),
+          serverCpuMicrosPerExec: figure(figures.map((f) => f.serverCpuMicrosPerExec)),
+          databaseCpuMicrosPerExec: figure(figures.map((f) => f.databaseCpuMicrosPerExec)),
+        },
+      ]),
+    );
+    const one = summary.get(1)!;
+    const two = summary.get(2)!;
+    const three = summary.get(3)!;
+    const row = (label: string, pick: (s: typeof one) => Figure, unit = '') =>
+      `| ${label} | ${PROCESS_COUNTS.map((count) => `${formatFigure(pick(summary.get(count)!))}${unit}`).join(' | ')} |`;
+    const lines = [
+      `${executions} executions per run, ${runs} runs, ${CLIENTS} clients spread over the processes; lease TTL ${LEASE_TTL_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}, load average ${loadAtStart.toFixed(2)} at the start`,
+      '',
+      '| Durable 10-Pass chain on one PostgreSQL | 1 process | 2 processes | 3 processes |',
+      '|---|---:|---:|---:|',
+      row('aggregate executions/s to terminal', (s) => s.execPerSec),
+      row('CPU per execution, all server processes', (s) => s.serverCpuMicrosPerExec, ' µs'),
+      row("CPU per execution, the database's processes", (s) => s.databaseCpuMicrosPerExec, ' µs'),
+      '',
+      `server CPU per execution, 3 processes / 1 process: ${(three.serverCpuMicrosPerExec.median / one.serverCpuMicrosPerExec.median).toFixed(2)}× (target: within 1.20×)`,
+      `aggregate executions/s, 2 processes / 1 process: ${(two.execPerSec.median / one.execPerSec.median).toFixed(2)}× (target: not below 1.00×)`,
+    ];
+    console.log(lines.join('\n'));
+    if (jsonFile) {
+      writeFileSync(
+        jsonFile,
+        JSON.stringify({ date: new Date().toISOString(), executions, runs, clients: CLIENTS, loadAtStart, node: process.version, summary: Object.fromEntries(summary) }, null, 2),
+      );
+    }
+  } finally {
+    for (const deployment of deployments) deployment.clients.forEach((client) => client.destroy());
+    await observer.end().catch(() => {});
+    for (const deployment of deployments) for (const server of deployment.servers) await server.kill('SIGKILL').catch(() => {});
+    for (const deployment of deployments) await deployment.drop().catch(() => {});
+    await postgres.release();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until every shard is held, spread evenly over the deployment's processes. */
+async function settle(deployment: Deployment): Promise<void> {
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  const fairShare = Math.floor(SHARD_COUNT / deployment.processes);
+  for (;;) {
+    const client = new pg.Client({ connectionString: deployment.databaseUrl });
+    await client.connect();
+    try {
+      const held = await client.query<{ owner: string; shards: string }>(
+        'SELECT owner, count(*) AS shards FROM stepstone_shard_leases WHERE owner IS NOT NULL AND expires_at > now() GROUP BY owner',
+      );
+      const counts = held.rows.map((row) => Number(row.shards));
+      const total = counts.reduce((sum, count) => sum + count, 0);
+      if (counts.length === deployment.processes && total === SHARD_COUNT && counts.every((count) => count >= fairShare)) return;
+    } finally {
+      await client.end();
+    }
+    if (performance.now() > deadline) throw new Error(`bench: the leases of ${deployment.processes} processes did not settle in ${SETTLE_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

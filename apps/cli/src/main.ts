@@ -4,9 +4,13 @@ import { runCli } from './command-table';
 
 // `stepstone <command> ...`: see command-table.ts. Commands print their own output; a store
 // that cannot be read is one line, any other unexpected failure prints its stack; both exit 1.
-// OpenTelemetry is on when OTEL_* says so.
-startTelemetry({ serviceName: 'stepstone-cli' });
-runCli(process.argv.slice(2), { out: (text) => console.log(text), err: (text) => console.error(text) })
+// OpenTelemetry is on when OTEL_* says so. Not for `serve`: the server starts its own (service
+// "stepstone") and flushes it when it stops, whereas this command's promise settles as soon as
+// the server's module is loaded.
+const argv = process.argv.slice(2);
+const cliTelemetry = argv[0] !== 'serve';
+if (cliTelemetry) startTelemetry({ serviceName: 'stepstone-cli' });
+runCli(argv, { out: (text) => console.log(text), err: (text) => console.error(text) })
   .then(
     (code) => {
       process.exitCode = code;
@@ -20,4 +24,4 @@ runCli(process.argv.slice(2), { out: (text) => console.log(text), err: (text) =>
       process.exitCode = 1;
     },
   )
-  .finally(() => shutdownTelemetry());
+  .finally(() => (cliTelemetry ? shutdownTelemetry() : undefined));

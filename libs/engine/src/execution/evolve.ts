@@ -168,7 +168,23 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       phase: event.x.wakeAt ? 'wait' : 'running',
       wakeAt: event.x.wakeAt,
       retryCounts: NO_RETRIES,
+      // Every field a task's events set, present from the start: those events then change the
+      // cursor in place (fold-task.ts) without changing its shape.
+      token: undefined,
+      taskStarted: undefined,
+      taskResource: undefined,
+      taskResourceType: undefined,
+      taskParameters: undefined,
+      taskFamily: undefined,
+      taskSubmitted: undefined,
+      taskInvocation: undefined,
+      taskTimeoutSeconds: undefined,
+      heartbeatSeconds: undefined,
+      taskClockFrom: undefined,
+      lastBeatAt: undefined,
+      children: undefined,
     };
+    scope?.owned.add(cursor);
     if (scope?.owned.has(thread)) {
       const own = thread as Mutable<ThreadState>;
       own.cursor = cursor;

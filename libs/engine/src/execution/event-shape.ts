@@ -48,6 +48,17 @@ function isCount(value: unknown, min: number): boolean {
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The events of one decision share their timestamp: the last one found sound is not tested again. */
+let soundTimestamp: string | undefined;
+
+function isTimestamp(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (value === soundTimestamp) return true;
+  if (!ISO_TIMESTAMP.test(value)) return false;
+  soundTimestamp = value;
+  return true;
+}
+
 /** What is wrong with `event` as an execution event, or undefined when its shape is sound. */
 export function executionEventProblem(type: string, event: unknown): string | undefined {
   if (!isRecord(event)) return 'data is not an object';
@@ -57,7 +68,7 @@ export function executionEventProblem(type: string, event: unknown): string | un
   const hidden = isRecord(event.x) && event.x.hidden === true;
   if (!isCount(event.id, 1) && !(hidden && isHiddenId(event.id))) return 'id is not a positive integer';
   if (!isCount(event.previousEventId, 0) && !(hidden && isHiddenId(event.previousEventId))) return 'previousEventId is not a non-negative integer';
-  if (typeof event.timestamp !== 'string' || !ISO_TIMESTAMP.test(event.timestamp)) return 'timestamp is not an ISO 8601 time';
+  if (!isTimestamp(event.timestamp)) return 'timestamp is not an ISO 8601 time';
   const x = event.x;
   if (!isRecord(x)) return 'x is not an object';
   if (x.v !== EVENT_SCHEMA_VERSION) return `x.v is not ${EVENT_SCHEMA_VERSION}`;

@@ -36,15 +36,19 @@ export function ownCursor(
   thread: ThreadState,
   cursor: Cursor,
 ): { state: ExecutionState; thread: Mutable<ThreadState>; cursor: Mutable<Cursor> } {
-  const owns = (value: object) => scope?.owned.has(value) === true;
-  const ownCursor = (owns(cursor) ? cursor : { ...cursor }) as Mutable<Cursor>;
-  const ownThread = (owns(thread) ? thread : { ...thread }) as Mutable<ThreadState>;
-  ownThread.cursor = ownCursor;
-  if (scope) {
-    scope.owned.add(ownCursor);
-    scope.owned.add(ownThread);
+  const owned = scope?.owned;
+  let ownCursor = cursor as Mutable<Cursor>;
+  if (!owned?.has(cursor)) {
+    ownCursor = { ...cursor };
+    owned?.add(ownCursor);
   }
-  return { state: ownThread === thread ? state : withThread(scope, state, ownThread), thread: ownThread, cursor: ownCursor };
+  if (owned?.has(thread)) {
+    (thread as Mutable<ThreadState>).cursor = ownCursor;
+    return { state, thread: thread as Mutable<ThreadState>, cursor: ownCursor };
+  }
+  const ownThread: Mutable<ThreadState> = { ...thread, cursor: ownCursor };
+  owned?.add(ownThread);
+  return { state: withThread(scope, state, ownThread), thread: ownThread, cursor: ownCursor };
 }
 
 /**

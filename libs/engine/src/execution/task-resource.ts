@@ -31,16 +31,35 @@ export function integrationPatternOf(resource: string): IntegrationPattern {
   return 'request-response';
 }
 
+const TASK_PHASES = ['Scheduled', 'Started', 'Submitted', 'Succeeded', 'Failed', 'TimedOut'] as const;
+
+/**
+ * Each task event type's family and details field, made once: a regular expression and two
+ * string concatenations per task event were a few per cent of the Retry loop.
+ */
+const TASK_EVENT_FAMILY = new Map<string, TaskEventFamily>();
+const TASK_DETAILS_FIELD = new Map<string, string>();
+for (const family of Object.values(TaskEventFamily)) {
+  for (const phase of TASK_PHASES) {
+    const type = `${family}${phase}`;
+    TASK_EVENT_FAMILY.set(type, family);
+    TASK_DETAILS_FIELD.set(type, detailsFieldName(type));
+  }
+}
+
+function detailsFieldName(type: string): string {
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+}
+
 /** The family of a *Scheduled/*Started/... event type, undefined for other events. */
 export function taskEventFamilyOfEvent(type: string): TaskEventFamily | undefined {
-  const match = /^(Task|LambdaFunction|Activity)(Scheduled|Started|Submitted|Succeeded|Failed|TimedOut)$/.exec(type);
-  return match ? (match[1] as TaskEventFamily) : undefined;
+  return TASK_EVENT_FAMILY.get(type);
 }
 
 /** `LambdaFunctionTimedOut` → `lambdaFunctionTimedOutEventDetails`. */
 export function taskDetailsField(family: TaskEventFamily, phase: string): string {
   const type = `${family}${phase}`;
-  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+  return TASK_DETAILS_FIELD.get(type) ?? detailsFieldName(type);
 }
 
 /**

@@ -35,8 +35,8 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
     d.inspect('afterParameters', parameters);
     if (definition.Credentials !== undefined) credentials = d.payload(definition.Credentials, scope);
   }
-  const timeoutSeconds = await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language);
-  const heartbeatSeconds = await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language);
+  const timeoutSeconds = isEvaluated(definition, 'TimeoutSeconds') ? await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language) : definition.TimeoutSeconds;
+  const heartbeatSeconds = isEvaluated(definition, 'HeartbeatSeconds') ? await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language) : definition.HeartbeatSeconds;
   const family = task.family;
   if (family === 'Activity' && d.env.activityExists && !(await d.env.activityExists(resourceArn))) {
     throw new StatesError('States.Runtime', `The activity ${resourceArn} does not exist.`);
@@ -73,6 +73,15 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
     ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
   });
   return { kind: 'blocked' };
+}
+
+/**
+ * Whether the field needs taskSeconds (a path or an expression); otherwise it is a number or
+ * absent, read as written without an await per attempt.
+ */
+function isEvaluated(definition: Record<string, any>, field: 'TimeoutSeconds' | 'HeartbeatSeconds'): boolean {
+  const value = definition[field];
+  return typeof value !== 'number' && (value !== undefined || definition[`${field}Path`] !== undefined);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { integrationPatternOfResource, parseTaskResource } from '@stepstone/asl';
+import type { ExecutionEventTypeName } from './history-event';
 
 /**
  * What a Task state's Resource names decides which history events AWS writes for it:
@@ -32,23 +33,30 @@ export function integrationPatternOf(resource: string): IntegrationPattern {
 }
 
 const TASK_PHASES = ['Scheduled', 'Started', 'Submitted', 'Succeeded', 'Failed', 'TimedOut'] as const;
+export type TaskEventPhase = (typeof TASK_PHASES)[number];
 
 /**
- * Each task event type's family and details field, made once: a regular expression and two
- * string concatenations per task event were a few per cent of the Retry loop.
+ * Each task event's type and details field by family and phase, and its family by type, made
+ * once. Types built per event (`${family}Failed`) were new strings that every Set and Map
+ * lookup on the append path hashed again, and a regular expression per event found the family.
  */
+const TASK_EVENT_TYPE = {} as Record<TaskEventFamily, Record<TaskEventPhase, ExecutionEventTypeName>>;
+const TASK_DETAILS_FIELD = {} as Record<TaskEventFamily, Record<TaskEventPhase, string>>;
 const TASK_EVENT_FAMILY = new Map<string, TaskEventFamily>();
-const TASK_DETAILS_FIELD = new Map<string, string>();
 for (const family of Object.values(TaskEventFamily)) {
+  TASK_EVENT_TYPE[family] = {} as Record<TaskEventPhase, ExecutionEventTypeName>;
+  TASK_DETAILS_FIELD[family] = {} as Record<TaskEventPhase, string>;
   for (const phase of TASK_PHASES) {
     const type = `${family}${phase}`;
+    TASK_EVENT_TYPE[family][phase] = type as ExecutionEventTypeName;
+    TASK_DETAILS_FIELD[family][phase] = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
     TASK_EVENT_FAMILY.set(type, family);
-    TASK_DETAILS_FIELD.set(type, detailsFieldName(type));
   }
 }
 
-function detailsFieldName(type: string): string {
-  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+/** `LambdaFunction`, `TimedOut` → `LambdaFunctionTimedOut`. */
+export function taskEventType(family: TaskEventFamily, phase: TaskEventPhase): ExecutionEventTypeName {
+  return TASK_EVENT_TYPE[family][phase];
 }
 
 /** The family of a *Scheduled/*Started/... event type, undefined for other events. */
@@ -57,9 +65,8 @@ export function taskEventFamilyOfEvent(type: string): TaskEventFamily | undefine
 }
 
 /** `LambdaFunctionTimedOut` → `lambdaFunctionTimedOutEventDetails`. */
-export function taskDetailsField(family: TaskEventFamily, phase: string): string {
-  const type = `${family}${phase}`;
-  return TASK_DETAILS_FIELD.get(type) ?? detailsFieldName(type);
+export function taskDetailsField(family: TaskEventFamily, phase: TaskEventPhase): string {
+  return TASK_DETAILS_FIELD[family][phase];
 }
 
 /**

@@ -61,6 +61,23 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
 /** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
 const NO_RETRIES: readonly number[] = Object.freeze([]);
 
+/** The fields a task's events set on its cursor, all absent until TaskScheduled. */
+const TASK_CURSOR_FIELDS = Object.freeze({
+  token: undefined,
+  taskStarted: undefined,
+  taskResource: undefined,
+  taskResourceType: undefined,
+  taskParameters: undefined,
+  taskFamily: undefined,
+  taskSubmitted: undefined,
+  taskInvocation: undefined,
+  taskTimeoutSeconds: undefined,
+  heartbeatSeconds: undefined,
+  taskClockFrom: undefined,
+  lastBeatAt: undefined,
+  children: undefined,
+});
+
 const CLOSING_DETAILS_FIELD = {
   ExecutionSucceeded: 'executionSucceededEventDetails',
   ExecutionFailed: 'executionFailedEventDetails',
@@ -158,7 +175,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
   if (type.endsWith('StateEntered')) {
     const details = event.stateEnteredEventDetails as Record<string, unknown>;
     const kind = type.slice(0, -'StateEntered'.length) as StateKind;
-    const cursor: Cursor = {
+    const entered: Cursor = {
       name: details.name as string,
       kind,
       enteredEventId: event.id,
@@ -168,22 +185,10 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       phase: event.x.wakeAt ? 'wait' : 'running',
       wakeAt: event.x.wakeAt,
       retryCounts: NO_RETRIES,
-      // Every field a task's events set, present from the start: those events then change the
-      // cursor in place (fold-task.ts) without changing its shape.
-      token: undefined,
-      taskStarted: undefined,
-      taskResource: undefined,
-      taskResourceType: undefined,
-      taskParameters: undefined,
-      taskFamily: undefined,
-      taskSubmitted: undefined,
-      taskInvocation: undefined,
-      taskTimeoutSeconds: undefined,
-      heartbeatSeconds: undefined,
-      taskClockFrom: undefined,
-      lastBeatAt: undefined,
-      children: undefined,
     };
+    // A Task's cursor has every field its task events set from the start: they then change it
+    // in place (fold-task.ts) without changing its shape. Other states keep the small cursor.
+    const cursor: Cursor = kind === 'Task' ? { ...entered, ...TASK_CURSOR_FIELDS } : entered;
     scope?.owned.add(cursor);
     if (scope?.owned.has(thread)) {
       const own = thread as Mutable<ThreadState>;

@@ -156,7 +156,10 @@ export function json(value: unknown): string {
 
 export function compact<T extends Record<string, unknown>>(value: T): T {
   const result: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) if (field !== undefined) result[key] = field;
+  for (const key in value) {
+    const field = value[key];
+    if (field !== undefined) result[key] = field;
+  }
   return result as T;
 }
 

@@ -46,6 +46,7 @@ export function pendingEffects(state: ExecutionState): Effect[] {
   if (state.status !== 'RUNNING') return [];
   const effects: Effect[] = [];
   const executionDeadline = state.start?.timeoutAt;
+  let executionDeadlineMs: number | undefined;
   if (executionDeadline) effects.push({ kind: 'execution-timeout', at: executionDeadline });
   for (const thread of Object.values(state.threads)) {
     const cursor = thread.cursor;
@@ -67,10 +68,10 @@ export function pendingEffects(state: ExecutionState): Effect[] {
         enteredEventId: cursor.enteredEventId,
         invocation: cursor.taskInvocation ?? 0,
       });
-      for (const deadline of taskDeadlines(cursor)) {
-        // A deadline after the execution's own (AWS's default TimeoutSeconds is 99,999,999 s,
-        // past the one-year limit) can never fire first: no timer for it.
-        if (executionDeadline !== undefined && deadline.at >= executionDeadline) continue;
+      // A deadline after the execution's own (AWS's default TimeoutSeconds is 99,999,999 s,
+      // past the one-year limit) can never fire first: no timer for it.
+      executionDeadlineMs ??= executionDeadline === undefined ? Number.POSITIVE_INFINITY : Date.parse(executionDeadline);
+      for (const deadline of taskDeadlines(cursor, executionDeadlineMs)) {
         effects.push({ kind: 'task-deadline', threadId: thread.id, token: cursor.token, ...deadline });
       }
     } else if (cursor.phase === 'children' && cursor.children) {
@@ -91,21 +92,20 @@ export function pendingEffects(state: ExecutionState): Effect[] {
  * An open task's deadlines as its events define them: TimeoutSeconds from the moment the task
  * was called (an activity: taken by a worker), HeartbeatSeconds from the last sign of life
  * (start, TaskSubmitted, a heartbeat). Pure, so decide re-checks a fired timer against it.
+ * Deadlines at or after `beforeMs` are left out.
  */
-export function taskDeadlines(cursor: Cursor): Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> {
+export function taskDeadlines(cursor: Cursor, beforeMs = Number.POSITIVE_INFINITY): Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> {
   const deadlines: Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> = [];
   if (cursor.phase !== 'task') return deadlines;
   if (cursor.taskTimeoutSeconds !== undefined && cursor.taskClockFrom) {
-    deadlines.push({ deadline: 'timeout', at: addSeconds(cursor.taskClockFrom, cursor.taskTimeoutSeconds) });
+    const at = Date.parse(cursor.taskClockFrom) + cursor.taskTimeoutSeconds * 1000;
+    if (!(at >= beforeMs)) deadlines.push({ deadline: 'timeout', at: new Date(at).toISOString() });
   }
   if (cursor.heartbeatSeconds !== undefined && cursor.lastBeatAt) {
-    deadlines.push({ deadline: 'heartbeat', at: addSeconds(cursor.lastBeatAt, cursor.heartbeatSeconds) });
+    const at = Date.parse(cursor.lastBeatAt) + cursor.heartbeatSeconds * 1000;
+    if (!(at >= beforeMs)) deadlines.push({ deadline: 'heartbeat', at: new Date(at).toISOString() });
   }
   return deadlines;
-}
-
-function addSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) + seconds * 1000).toISOString();
 }
 
 /**

@@ -48,6 +48,36 @@ function isCount(value: unknown, min: number): boolean {
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The events of one decision share their timestamp: the last one found sound is not tested again. */
+let soundTimestamp: string | undefined;
+
+function isTimestamp(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (value === soundTimestamp) return true;
+  if (!ISO_TIMESTAMP.test(value)) return false;
+  soundTimestamp = value;
+  return true;
+}
+
+/**
+ * The first of `keys` whose value in `record` is present but not text. The usual answer is
+ * none: a scan of the record's own keys (two to five) then replaces a lookup per listed key,
+ * which on the many shapes of details and internals was most of this check's time.
+ */
+function textFieldProblem(record: Record<string, unknown>, keys: readonly string[]): string | undefined {
+  let sound = true;
+  for (const key in record) {
+    const value = record[key];
+    if (value !== undefined && typeof value !== 'string' && keys.includes(key)) {
+      sound = false;
+      break;
+    }
+  }
+  if (sound) return undefined;
+  // Reported in the order of `keys`, as before.
+  return keys.find((key) => record[key] !== undefined && typeof record[key] !== 'string');
+}
+
 /** What is wrong with `event` as an execution event, or undefined when its shape is sound. */
 export function executionEventProblem(type: string, event: unknown): string | undefined {
   if (!isRecord(event)) return 'data is not an object';
@@ -57,21 +87,19 @@ export function executionEventProblem(type: string, event: unknown): string | un
   const hidden = isRecord(event.x) && event.x.hidden === true;
   if (!isCount(event.id, 1) && !(hidden && isHiddenId(event.id))) return 'id is not a positive integer';
   if (!isCount(event.previousEventId, 0) && !(hidden && isHiddenId(event.previousEventId))) return 'previousEventId is not a non-negative integer';
-  if (typeof event.timestamp !== 'string' || !ISO_TIMESTAMP.test(event.timestamp)) return 'timestamp is not an ISO 8601 time';
+  if (!isTimestamp(event.timestamp)) return 'timestamp is not an ISO 8601 time';
   const x = event.x;
   if (!isRecord(x)) return 'x is not an object';
   if (x.v !== EVENT_SCHEMA_VERSION) return `x.v is not ${EVENT_SCHEMA_VERSION}`;
   if (typeof x.th !== 'string' || x.th.length === 0) return 'x.th is not a thread id';
-  for (const key of TEXT_INTERNALS) {
-    if (x[key] !== undefined && typeof x[key] !== 'string') return `x.${key} is not a string`;
-  }
+  const internalsProblem = textFieldProblem(x, TEXT_INTERNALS);
+  if (internalsProblem !== undefined) return `x.${internalsProblem} is not a string`;
   const field = detailsFieldOf(type);
   const details = field === undefined ? undefined : event[field];
   if (details !== undefined) {
     if (!isRecord(details)) return `${String(field)} is not an object`;
-    for (const key of TEXT_DETAILS) {
-      if (details[key] !== undefined && typeof details[key] !== 'string') return `${String(field)}.${key} is not a string`;
-    }
+    const detailsProblem = textFieldProblem(details, TEXT_DETAILS);
+    if (detailsProblem !== undefined) return `${String(field)}.${detailsProblem} is not a string`;
   }
   if (type.endsWith('StateEntered') || type.endsWith('StateExited')) {
     if (!isRecord(details) || typeof details.name !== 'string') return `${String(field)}.name is missing`;

@@ -1,34 +1,23 @@
 import { internDefinition, parsedField } from './payload-cache';
-import { taskDetailsField, taskEventFamilyOfEvent } from './task-resource';
 import { isFailureCascadeEvent } from './redrive';
+import { type FoldScope, type Mutable, counted, failedAttempt, newThread, withOwnedThread, withThread, withoutChildren } from './fold-threads';
 import {
-  type FoldScope,
-  type Mutable,
-  counted,
-  failedAttempt,
-  newThread,
-  ownChildren,
-  ownedArray,
-  withOwnedThread,
-  withRecord,
-  withThread,
-  withoutChildren,
-  withoutThreadTree,
-} from './fold-threads';
+  foldChildrenClosed,
+  foldMapIterationEnded,
+  foldMapIterationStarted,
+  foldMapRunRedriven,
+  foldMapRunStarted,
+  foldMapRunUpdated,
+  foldMapStarted,
+  foldMapStateSucceeded,
+  foldParallelStarted,
+} from './fold-children';
+import { foldTaskHeartbeat, foldTaskScheduled, foldTaskStarted, foldTaskSubmitted, foldTaskSucceeded } from './fold-task';
+import type { ExecutionEvent, StateKind } from './history-event';
+import { type Cursor, type ExecutionState, type StartedExecution, type StatesMap, type ThreadState, ROOT_THREAD } from './execution-state';
 
 export { createFoldScope } from './fold-threads';
 export type { FoldScope } from './fold-threads';
-import type { ExecutionEvent, StateKind } from './history-event';
-import {
-  type ChildrenBook,
-  type Cursor,
-  type ExecutionState,
-  type StartedExecution,
-  type StatesMap,
-  type ThreadState,
-  ROOT_THREAD,
-  childThreadId,
-} from './execution-state';
 
 /**
  * The fold: state = events.reduce(evolve, initialExecutionState). Pure; it never evaluates
@@ -71,6 +60,23 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
 
 /** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
 const NO_RETRIES: readonly number[] = Object.freeze([]);
+
+/** The fields a task's events set on its cursor, all absent until TaskScheduled. */
+const TASK_CURSOR_FIELDS = Object.freeze({
+  token: undefined,
+  taskStarted: undefined,
+  taskResource: undefined,
+  taskResourceType: undefined,
+  taskParameters: undefined,
+  taskFamily: undefined,
+  taskSubmitted: undefined,
+  taskInvocation: undefined,
+  taskTimeoutSeconds: undefined,
+  heartbeatSeconds: undefined,
+  taskClockFrom: undefined,
+  lastBeatAt: undefined,
+  children: undefined,
+});
 
 const CLOSING_DETAILS_FIELD = {
   ExecutionSucceeded: 'executionSucceededEventDetails',
@@ -169,7 +175,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
   if (type.endsWith('StateEntered')) {
     const details = event.stateEnteredEventDetails as Record<string, unknown>;
     const kind = type.slice(0, -'StateEntered'.length) as StateKind;
-    const cursor: Cursor = {
+    const entered: Cursor = {
       name: details.name as string,
       kind,
       enteredEventId: event.id,
@@ -180,6 +186,10 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       wakeAt: event.x.wakeAt,
       retryCounts: NO_RETRIES,
     };
+    // A Task's cursor has every field its task events set from the start: they then change it
+    // in place (fold-task.ts) without changing its shape. Other states keep the small cursor.
+    const cursor: Cursor = kind === 'Task' ? { ...entered, ...TASK_CURSOR_FIELDS } : entered;
+    scope?.owned.add(cursor);
     if (scope?.owned.has(thread)) {
       const own = thread as Mutable<ThreadState>;
       own.cursor = cursor;
@@ -232,62 +242,25 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
     return withThread(scope, next, { ...thread, cursor: undefined, pointer: event.id, done: true });
   }
 
-  const cursor = thread.cursor;
   switch (type) {
     case 'EvaluationFailed':
       return withThread(scope, next, { ...thread, pointer: event.id });
     case 'TaskScheduled':
     case 'LambdaFunctionScheduled':
-    case 'ActivityScheduled': {
-      if (!cursor) return withThread(scope, next, { ...thread, pointer: event.id });
-      const family = taskEventFamilyOfEvent(type)!;
-      const details = event[taskDetailsField(family, 'Scheduled')] as Record<string, unknown>;
-      const invocation = state.taskSchedulings?.[cursor.name] ?? 0;
-      // Activities start counting TimeoutSeconds when a worker takes them (ActivityStarted);
-      // integrations are called as they are scheduled.
-      const clock = family === 'Activity' ? undefined : event.timestamp;
-      return withThread(scope, 
-        { ...next, taskSchedulings: { ...state.taskSchedulings, [cursor.name]: invocation + 1 } },
-        {
-          ...thread,
-          pointer: event.id,
-          cursor: {
-            ...cursor,
-            phase: 'task',
-            token: event.x.token,
-            taskStarted: false,
-            taskSubmitted: false,
-            taskFamily: family,
-            taskInvocation: invocation,
-            taskResource: details.resource as string,
-            taskResourceType: family === 'Task' ? (details.resourceType as string) : undefined,
-            taskParameters: (family === 'Task' ? details.parameters : details.input) as string,
-            taskTimeoutSeconds: event.x.timeoutSeconds,
-            heartbeatSeconds: event.x.heartbeatSeconds,
-            taskClockFrom: clock,
-            lastBeatAt: clock,
-          },
-        },
-      );
-    }
+    case 'ActivityScheduled':
+      return foldTaskScheduled(scope, next, thread, event);
     case 'TaskStarted':
     case 'LambdaFunctionStarted':
     case 'ActivityStarted':
-      return withThread(scope, next, {
-        ...thread,
-        pointer: event.id,
-        cursor: cursor && { ...cursor, taskStarted: true, taskClockFrom: cursor.taskClockFrom ?? event.timestamp, lastBeatAt: event.timestamp },
-      });
+      return foldTaskStarted(scope, next, thread, event);
     case 'TaskSubmitted':
-      // The job (or the message carrying the token) is out; the task stays open until its result.
-      return withThread(scope, next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, taskSubmitted: true, lastBeatAt: event.timestamp } });
+      return foldTaskSubmitted(scope, next, thread, event);
     case 'TaskHeartbeatRecorded':
-      // Hidden: the chain of AWS's event ids does not move.
-      return withThread(scope, next, { ...thread, cursor: cursor && { ...cursor, lastBeatAt: event.timestamp } });
+      return foldTaskHeartbeat(scope, next, thread, event);
     case 'TaskSucceeded':
     case 'LambdaFunctionSucceeded':
     case 'ActivitySucceeded':
-      return withThread(scope, next, { ...thread, pointer: event.id, cursor: cursor && { ...cursor, phase: 'running', token: undefined } });
+      return foldTaskSucceeded(scope, next, thread, event);
     case 'TaskFailed':
     case 'TaskTimedOut':
     case 'LambdaFunctionFailed':
@@ -297,178 +270,28 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
     case 'ParallelStateFailed':
     case 'MapStateFailed':
       return failedAttempt(scope, next, thread, event);
-    case 'ParallelStateStarted': {
-      if (!cursor) return next;
-      const branches = (thread.states[cursor.name]?.Branches ?? []) as Array<Record<string, any>>;
-      const book: ChildrenBook = {
-        kind: 'Parallel',
-        total: branches.length,
-        nextIndex: branches.length,
-        running: branches.map((_, index) => childThreadId(threadId, cursor.enteredEventId, index)),
-        results: [],
-        succeeded: 0,
-        failed: 0,
-        maxConcurrency: 0,
-      };
-      let result = withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
-      branches.forEach((branch, index) => {
-        result = withThread(scope, result, newThread({
-          id: childThreadId(threadId, cursor.enteredEventId, index),
-          parentId: threadId,
-          index,
-          states: branch.States as StatesMap,
-          queryLanguage: branch.QueryLanguage ?? thread.queryLanguage,
-          pointer: event.id,
-          variables: thread.variables,
-        }));
-      });
-      return result;
-    }
-    case 'MapStateStarted': {
-      if (!cursor) return next;
-      const items = JSON.parse(event.x.items ?? '[]') as unknown[];
-      const book: ChildrenBook = {
-        kind: 'Map',
-        total: items.length,
-        items,
-        nextIndex: 0,
-        running: [],
-        results: new Array(items.length).fill(null),
-        succeeded: 0,
-        failed: 0,
-        maxConcurrency: event.x.maxConcurrency ?? 0,
-        distributed: event.x.distributed,
-        ...(event.x.mapRun ? { mapRun: event.x.mapRun, awaitingItems: event.x.mapRun.reader !== undefined } : {}),
-        ...(event.x.mapRun?.writer ? { records: [] } : {}),
-        toleratedFailureCount: event.x.toleratedFailureCount,
-        toleratedFailurePercentage: event.x.toleratedFailurePercentage,
-      };
-      return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, phase: 'children', children: book } });
-    }
-    case 'MapIterationStarted': {
-      const book = cursor?.children;
-      if (!cursor || !book) return next;
-      const index = (event.mapIterationStartedEventDetails as { index: number }).index;
-      const processor = (thread.states[cursor.name]?.ItemProcessor ?? thread.states[cursor.name]?.Iterator) as Record<string, any>;
-      const childId = childThreadId(threadId, cursor.enteredEventId, index);
-      const records = book.records && withRecord(scope, book.records, index, { status: 'PENDING', input: JSON.parse(event.x.input ?? 'null'), startDate: event.timestamp });
-      // A redrive starts iterations that failed earlier again: they leave the failed count.
-      const rerun = book.failedIndices?.includes(index) === true;
-      const running = ownedArray(scope, book.running);
-      running.push(childId);
-      const own = ownChildren(scope, next, thread, cursor, book);
-      own.book.nextIndex = Math.max(book.nextIndex, index + 1);
-      own.book.running = running;
-      if (records) own.book.records = records;
-      if (rerun) {
-        own.book.failed = book.failed - 1;
-        own.book.failedIndices = book.failedIndices!.filter((failed) => failed !== index);
-      }
-      return withThread(scope, own.state, newThread({
-        id: childId,
-        parentId: threadId,
-        index,
-        states: processor.States as StatesMap,
-        queryLanguage: processor.QueryLanguage ?? thread.queryLanguage,
-        pointer: event.id,
-        variables: thread.variables,
-        item: book.items?.[index],
-        hidden: book.distributed || thread.hidden ? true : undefined,
-      }));
-    }
+    case 'ParallelStateStarted':
+      return foldParallelStarted(scope, next, thread, event);
+    case 'MapStateStarted':
+      return foldMapStarted(scope, next, thread, event);
+    case 'MapIterationStarted':
+      return foldMapIterationStarted(scope, next, thread, event);
     case 'MapIterationSucceeded':
     case 'MapIterationFailed':
-    case 'MapIterationAborted': {
-      const book = cursor?.children;
-      if (!cursor || !book) return next;
-      const details = (event.mapIterationSucceededEventDetails ??
-        event.mapIterationFailedEventDetails ??
-        event.mapIterationAbortedEventDetails) as { index: number };
-      const childId = childThreadId(threadId, cursor.enteredEventId, details.index);
-      const child = state.threads[childId];
-      const results = ownedArray(scope, book.results);
-      if (type === 'MapIterationSucceeded') results[details.index] = child?.lastOutput ?? null;
-      const record = book.records?.[details.index];
-      const records = book.records && record && type !== 'MapIterationAborted'
-        ? withRecord(scope, book.records, details.index, {
-            ...record,
-            status: type === 'MapIterationSucceeded' ? 'SUCCEEDED' : 'FAILED',
-            stopDate: event.timestamp,
-            ...(type === 'MapIterationFailed' ? { error: event.x.error, cause: event.x.cause } : {}),
-          })
-        : book.records;
-      const updated = withoutThreadTree(scope, next, childId);
-      if (type === 'MapIterationFailed' && event.x.wakeAt) {
-        return failedAttempt(scope, withoutChildren(scope, updated, threadId), { ...thread, pointer: child ? child.pointer : thread.pointer }, event);
-      }
-      const running = ownedArray(scope, book.running);
-      const at = running.indexOf(childId);
-      if (at >= 0) running.splice(at, 1);
-      const visible = !event.x.hidden;
-      const own = ownChildren(scope, updated, thread, cursor, book);
-      own.thread.pointer = visible && child ? child.pointer : thread.pointer;
-      own.book.running = running;
-      own.book.results = results;
-      if (records) own.book.records = records;
-      own.book.lastIterationEventId = visible ? event.id : book.lastIterationEventId;
-      if (type === 'MapIterationSucceeded') own.book.succeeded = book.succeeded + 1;
-      if (type === 'MapIterationFailed') {
-        own.book.failed = book.failed + 1;
-        own.book.failedIndices = [...(book.failedIndices ?? []), details.index];
-      }
-      return own.state;
-    }
-    case 'MapRunStarted': {
-      const book = cursor?.children;
-      if (!cursor || !book) return withThread(scope, next, { ...thread, pointer: event.id });
-      const mapRunArn = (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn;
-      let updated: ChildrenBook = { ...book, mapRunStartedEventId: event.id, mapRunArn };
-      if (book.awaitingItems) {
-        // ItemReader: the items arrive with the Map Run (none when reading failed).
-        const items = JSON.parse(event.x.items ?? '[]') as unknown[];
-        updated = { ...updated, awaitingItems: false, items, total: items.length, results: new Array(items.length).fill(null) };
-      }
-      return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: updated } });
-    }
-    case 'MapRunRedriven': {
-      const book = cursor?.children;
-      if (!cursor || !book) return withThread(scope, next, { ...thread, pointer: event.id });
-      const redriveCount = (event.mapRunRedrivenEventDetails as { redriveCount?: number } | undefined)?.redriveCount ?? (book.redriveCount ?? 0) + 1;
-      return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, redriveCount } } });
-    }
-    case 'MapRunUpdated': {
-      // Hidden: the chain does not move; the book takes the new limits (absent ones stay).
-      const book = cursor?.children;
-      if (!cursor || !book || book.mapRunArn !== event.x.mapRunArn) return next;
-      const updated: ChildrenBook = {
-        ...book,
-        maxConcurrency: event.x.maxConcurrency ?? book.maxConcurrency,
-        toleratedFailureCount: event.x.toleratedFailureCount ?? book.toleratedFailureCount,
-        toleratedFailurePercentage: event.x.toleratedFailurePercentage ?? book.toleratedFailurePercentage,
-      };
-      return withThread(scope, next, { ...thread, cursor: { ...cursor, children: updated } });
-    }
-    case 'MapStateSucceeded': {
-      // AWS does not advance the chain here: MapStateExited links where this event linked,
-      // or, after a Map Run, at MapRunStarted (AWS's histories since late 2024; earlier
-      // recordings link it at MapRunSucceeded).
-      const cleaned = withoutChildren(scope, next, threadId);
-      return withThread(scope, cleaned, {
-        ...thread,
-        pointer: cursor?.children?.mapRunStartedEventId ?? event.previousEventId,
-        cursor: cursor && { ...cursor, phase: 'running', children: undefined },
-      });
-    }
+    case 'MapIterationAborted':
+      return foldMapIterationEnded(scope, next, thread, event);
+    case 'MapRunStarted':
+      return foldMapRunStarted(scope, next, thread, event);
+    case 'MapRunRedriven':
+      return foldMapRunRedriven(scope, next, thread, event);
+    case 'MapRunUpdated':
+      return foldMapRunUpdated(scope, next, thread, event);
+    case 'MapStateSucceeded':
+      return foldMapStateSucceeded(scope, next, thread, event);
     case 'ParallelStateSucceeded':
     case 'ParallelStateAborted':
-    case 'MapStateAborted': {
-      const cleaned = withoutChildren(scope, next, threadId);
-      return withThread(scope, cleaned, {
-        ...thread,
-        pointer: event.id,
-        cursor: cursor && { ...cursor, phase: 'running', children: undefined },
-      });
-    }
+    case 'MapStateAborted':
+      return foldChildrenClosed(scope, next, thread, event);
     // The rest only advance the thread's chain (the Entered, Exited and most Aborted events
     // returned above; listed so that a new event type must be placed here).
     case 'ChoiceStateAborted':

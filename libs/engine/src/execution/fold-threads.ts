@@ -25,9 +25,36 @@ export function createFoldScope(): FoldScope {
 }
 
 /**
+ * A thread and its cursor as this fold's own objects: each copied at most once per scope, then
+ * changed in place by every later event of the fold. A task's attempt is five events (scheduled,
+ * started, failed, and the next attempt's), and a copy of the thread and of its cursor (some
+ * twenty fields) per event was most of the Retry loop's fold.
+ */
+export function ownCursor(
+  scope: FoldScope | undefined,
+  state: ExecutionState,
+  thread: ThreadState,
+  cursor: Cursor,
+): { state: ExecutionState; thread: Mutable<ThreadState>; cursor: Mutable<Cursor> } {
+  const owned = scope?.owned;
+  let ownCursor = cursor as Mutable<Cursor>;
+  if (!owned?.has(cursor)) {
+    ownCursor = { ...cursor };
+    owned?.add(ownCursor);
+  }
+  if (owned?.has(thread)) {
+    (thread as Mutable<ThreadState>).cursor = ownCursor;
+    return { state, thread: thread as Mutable<ThreadState>, cursor: ownCursor };
+  }
+  const ownThread: Mutable<ThreadState> = { ...thread, cursor: ownCursor };
+  owned?.add(ownThread);
+  return { state: withThread(scope, state, ownThread), thread: ownThread, cursor: ownCursor };
+}
+
+/**
  * A thread with a children book (Parallel, Map), its cursor and the book as this fold's own
- * objects: each copied at most once per scope, then changed in place by every iteration event
- * after it. Three spreads per iteration event, of a book that grows, were most of a Map's fold.
+ * objects (see ownCursor). Three spreads per iteration event, of a book that grows, were most
+ * of a Map's fold.
  */
 export function ownChildren(
   scope: FoldScope | undefined,
@@ -36,14 +63,11 @@ export function ownChildren(
   cursor: Cursor,
   book: ChildrenBook,
 ): { state: ExecutionState; thread: Mutable<ThreadState>; book: Mutable<ChildrenBook> } {
-  const owns = (value: object) => scope?.owned.has(value) === true;
-  const ownBook = (owns(book) ? book : { ...book }) as Mutable<ChildrenBook>;
-  const ownCursor = (owns(cursor) ? cursor : { ...cursor }) as Mutable<Cursor>;
-  const ownThread = (owns(thread) ? thread : { ...thread }) as Mutable<ThreadState>;
-  ownCursor.children = ownBook;
-  ownThread.cursor = ownCursor;
-  if (scope) for (const made of [ownBook, ownCursor, ownThread]) scope.owned.add(made);
-  return { state: ownThread === thread ? state : withThread(scope, state, ownThread), thread: ownThread, book: ownBook };
+  const own = ownCursor(scope, state, thread, cursor);
+  const ownBook = (scope?.owned.has(book) ? book : { ...book }) as Mutable<ChildrenBook>;
+  own.cursor.children = ownBook;
+  scope?.owned.add(ownBook);
+  return { state: own.state, thread: own.thread, book: ownBook };
 }
 
 /** A failed attempt of a Task, Parallel or Map: waits for a retry when the event says so. */
@@ -52,20 +76,18 @@ export function failedAttempt(scope: FoldScope | undefined, state: ExecutionStat
   const cleaned = event.type === 'ParallelStateFailed' || event.type === 'MapStateFailed' ? withoutChildren(scope, state, thread.id) : state;
   if (!cursor) return withThread(scope, cleaned, { ...thread, pointer: event.id });
   const retry = event.x.retry;
-  const retryCounts = cursor.retryCounts.slice();
-  if (retry) retryCounts[retry.retrier] = retry.attempt;
-  return withThread(scope, cleaned, {
-    ...thread,
-    pointer: event.type === 'MapIterationFailed' ? thread.pointer : event.id,
-    cursor: {
-      ...cursor,
-      phase: event.x.wakeAt ? 'retry' : 'running',
-      wakeAt: event.x.wakeAt,
-      retryCounts,
-      token: undefined,
-      children: undefined,
-    },
-  });
+  const own = ownCursor(scope, cleaned, thread, cursor);
+  if (retry) {
+    const retryCounts = ownedArray(scope, cursor.retryCounts);
+    retryCounts[retry.retrier] = retry.attempt;
+    own.cursor.retryCounts = retryCounts;
+  }
+  if (event.type !== 'MapIterationFailed') own.thread.pointer = event.id;
+  own.cursor.phase = event.x.wakeAt ? 'retry' : 'running';
+  own.cursor.wakeAt = event.x.wakeAt;
+  own.cursor.token = undefined;
+  own.cursor.children = undefined;
+  return own.state;
 }
 
 export function withRecord(

@@ -85,16 +85,17 @@ export function retryPlan(d: Decision,
   const attempt = cursor.retryCounts[found.index] ?? 0;
   const maxAttempts = typeof found.retrier.MaxAttempts === 'number' ? found.retrier.MaxAttempts : 3;
   if (attempt >= maxAttempts) return undefined;
-  const seconds = computeBackoffSeconds(found.retrier, attempt, d.env.random);
+  const delayMs = Math.round(computeBackoffSeconds(found.retrier, attempt, d.env.random) * 1000);
   return {
     retry: { retrier: found.index, attempt: attempt + 1 },
-    wakeAt: new Date(d.env.now.getTime() + Math.round(seconds * 1000)).toISOString(),
+    // IntervalSeconds 0: the retry is due now, at the decision's own timestamp.
+    wakeAt: delayMs === 0 ? d.nowIso : new Date(d.env.now.getTime() + delayMs).toISOString(),
   };
 }
 
 /** Notes a retry whose backoff has already ended, for drain to start within this decision. */
 export function retryWhenDue(d: Decision, threadId: string, plan: { readonly wakeAt: string }): void {
-  if (Date.parse(plan.wakeAt) > d.env.now.getTime()) return;
+  if (plan.wakeAt !== d.nowIso && Date.parse(plan.wakeAt) > d.env.now.getTime()) return;
   d.dueRetries.push({ threadId, enteredEventId: d.cursorOf(threadId).enteredEventId });
 }
 

@@ -1,4 +1,5 @@
 import { integrationPatternOfResource, parseTaskResource } from '@stepstone/asl';
+import type { ExecutionEventTypeName } from './history-event';
 
 /**
  * What a Task state's Resource names decides which history events AWS writes for it:
@@ -31,16 +32,41 @@ export function integrationPatternOf(resource: string): IntegrationPattern {
   return 'request-response';
 }
 
+const TASK_PHASES = ['Scheduled', 'Started', 'Submitted', 'Succeeded', 'Failed', 'TimedOut'] as const;
+export type TaskEventPhase = (typeof TASK_PHASES)[number];
+
+/**
+ * Each task event's type and details field by family and phase, and its family by type, made
+ * once. Types built per event (`${family}Failed`) were new strings that every Set and Map
+ * lookup on the append path hashed again, and a regular expression per event found the family.
+ */
+const TASK_EVENT_TYPE = {} as Record<TaskEventFamily, Record<TaskEventPhase, ExecutionEventTypeName>>;
+const TASK_DETAILS_FIELD = {} as Record<TaskEventFamily, Record<TaskEventPhase, string>>;
+const TASK_EVENT_FAMILY = new Map<string, TaskEventFamily>();
+for (const family of Object.values(TaskEventFamily)) {
+  TASK_EVENT_TYPE[family] = {} as Record<TaskEventPhase, ExecutionEventTypeName>;
+  TASK_DETAILS_FIELD[family] = {} as Record<TaskEventPhase, string>;
+  for (const phase of TASK_PHASES) {
+    const type = `${family}${phase}`;
+    TASK_EVENT_TYPE[family][phase] = type as ExecutionEventTypeName;
+    TASK_DETAILS_FIELD[family][phase] = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+    TASK_EVENT_FAMILY.set(type, family);
+  }
+}
+
+/** `LambdaFunction`, `TimedOut` → `LambdaFunctionTimedOut`. */
+export function taskEventType(family: TaskEventFamily, phase: TaskEventPhase): ExecutionEventTypeName {
+  return TASK_EVENT_TYPE[family][phase];
+}
+
 /** The family of a *Scheduled/*Started/... event type, undefined for other events. */
 export function taskEventFamilyOfEvent(type: string): TaskEventFamily | undefined {
-  const match = /^(Task|LambdaFunction|Activity)(Scheduled|Started|Submitted|Succeeded|Failed|TimedOut)$/.exec(type);
-  return match ? (match[1] as TaskEventFamily) : undefined;
+  return TASK_EVENT_FAMILY.get(type);
 }
 
 /** `LambdaFunctionTimedOut` → `lambdaFunctionTimedOutEventDetails`. */
-export function taskDetailsField(family: TaskEventFamily, phase: string): string {
-  const type = `${family}${phase}`;
-  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+export function taskDetailsField(family: TaskEventFamily, phase: TaskEventPhase): string {
+  return TASK_DETAILS_FIELD[family][phase];
 }
 
 /**

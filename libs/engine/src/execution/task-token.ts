@@ -10,7 +10,24 @@ import { isExecutionArn } from '@stepstone/asl';
 const SEPARATOR = '.';
 
 export function makeTaskToken(executionArn: string, digestHex: string): string {
-  return `${Buffer.from(executionArn, 'utf8').toString('base64url')}${SEPARATOR}${digestHex}`;
+  return `${encodedArn(executionArn)}${SEPARATOR}${digestHex}`;
+}
+
+/**
+ * An execution's attempts each need a token: the encoded ARN of recent executions is kept
+ * (bounded: a full cache starts over).
+ */
+const ENCODED_ARNS = new Map<string, string>();
+const MAX_ENCODED_ARNS = 1_024;
+
+function encodedArn(executionArn: string): string {
+  let encoded = ENCODED_ARNS.get(executionArn);
+  if (encoded === undefined) {
+    if (ENCODED_ARNS.size >= MAX_ENCODED_ARNS) ENCODED_ARNS.clear();
+    encoded = Buffer.from(executionArn, 'utf8').toString('base64url');
+    ENCODED_ARNS.set(executionArn, encoded);
+  }
+  return encoded;
 }
 
 /** The execution a token belongs to, or undefined when the token is not one of ours (InvalidToken). */

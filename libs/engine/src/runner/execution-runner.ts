@@ -383,10 +383,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     if (!dispatcher) return; // no integration configured: the task waits (like an activity without workers)
     try {
       const start = (cache.get(arn) ?? (await load(arn)))?.state.start;
-      const outcome = await dispatcher.dispatch({
-        ...taskRequestFields(arn, start, effect),
-        report: (progress) => reportTask(arn, effect.token, progress),
-      });
+      const outcome = await dispatcher.dispatch(taskRequest(arn, start, effect, (progress) => reportTask(arn, effect.token, progress)));
       if (outcome) await completeTask(arn, effect.token, outcome);
     } catch (error) {
       await completeTask(arn, effect.token, { kind: 'failed', error: 'States.TaskFailed', cause: String((error as Error)?.message ?? error) });
@@ -483,11 +480,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         command = await performObjectStoreEffect(options.objectStore, objectStoreEffect);
       } else if (task && options.taskDispatcher) {
         syncTokens.add(task.token);
-        const outcome = await options.taskDispatcher.dispatch({
-          ...taskRequestFields(request.executionArn, state.start, task),
-          // A sync execution keeps no history, so progress has nothing to record.
-          report: async () => true,
-        });
+        // A sync execution keeps no history, so progress has nothing to record.
+        const outcome = await options.taskDispatcher.dispatch(taskRequest(request.executionArn, state.start, task, async () => true));
         if (outcome) command = taskCommand(task.token, outcome);
       } else if (timer) {
         const delay = Date.parse(timer.wakeAt) - now().getTime();
@@ -762,22 +756,25 @@ function timerCommand(payload: TimerPayload): ExecutionCommand {
   }
 }
 
-/** What every dispatcher is told about a task, from its effect and the execution's start. */
-function taskRequestFields(
+/** What every dispatcher is told about a task, from its effect and the execution's start (one object, no spreads). */
+function taskRequest(
   executionArn: string,
   start: ExecutionState['start'],
   effect: Extract<Effect, { kind: 'task' }>,
-): Omit<TaskRequest, 'report'> {
-  return {
+  report: TaskRequest['report'],
+): TaskRequest {
+  const request: { -readonly [K in keyof TaskRequest]: TaskRequest[K] } = {
     executionArn,
     stateMachineArn: start?.stateMachineArn ?? '',
-    ...(start?.testCase ? { testCase: start.testCase } : {}),
     stateName: effect.stateName,
     invocation: effect.invocation,
     token: effect.token,
     resource: effect.resource,
     parameters: JSON.parse(effect.parameters),
+    report,
   };
+  if (start?.testCase) request.testCase = start.testCase;
+  return request;
 }
 
 /** The command a task's final outcome becomes (also used by drivers that run the decider directly). */

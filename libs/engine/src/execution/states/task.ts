@@ -6,7 +6,7 @@ import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
 import { applyInputPath, evaluateReference, formatNormalizedPath, isJsonPathNotFound, StatesError } from '../language';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from '../state-outcome';
-import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily } from '../task-resource';
+import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily, taskEventType } from '../task-resource';
 import { makeTaskToken } from '../task-token';
 import { compileState } from '../compile';
 
@@ -35,8 +35,8 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
     d.inspect('afterParameters', parameters);
     if (definition.Credentials !== undefined) credentials = d.payload(definition.Credentials, scope);
   }
-  const timeoutSeconds = await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language);
-  const heartbeatSeconds = await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language);
+  const timeoutSeconds = isEvaluated(definition, 'TimeoutSeconds') ? await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language) : definition.TimeoutSeconds;
+  const heartbeatSeconds = isEvaluated(definition, 'HeartbeatSeconds') ? await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language) : definition.HeartbeatSeconds;
   const family = task.family;
   if (family === 'Activity' && d.env.activityExists && !(await d.env.activityExists(resourceArn))) {
     throw new StatesError('States.Runtime', `The activity ${resourceArn} does not exist.`);
@@ -67,12 +67,21 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
       taskCredentials: family === 'LambdaFunction' ? taskCredentials : undefined,
     });
   }
-  d.emit(threadId, `${family}Scheduled`, taskDetailsField(family, 'Scheduled'), details, {
+  d.emit(threadId, taskEventType(family, 'Scheduled'), taskDetailsField(family, 'Scheduled'), details, {
     token,
     timeoutSeconds: timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
     ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
   });
   return { kind: 'blocked' };
+}
+
+/**
+ * Whether the field needs taskSeconds (a path or an expression); otherwise it is a number or
+ * absent, read as written without an await per attempt.
+ */
+function isEvaluated(definition: Record<string, any>, field: 'TimeoutSeconds' | 'HeartbeatSeconds'): boolean {
+  const value = definition[field];
+  return typeof value !== 'number' && (value !== undefined || definition[`${field}Path`] !== undefined);
 }
 
 /**
@@ -166,7 +175,7 @@ export async function completeTask(d: Decision, token: string, outputText: strin
   if (!found.cursor.taskStarted) emitTaskStarted(d, threadId, found.cursor);
   const result = JSON.parse(outputText) as unknown;
   const details = taskEventDetails(d, found.cursor, { output: outputText, outputDetails: PAYLOAD_DETAILS });
-  d.emit(threadId, `${family}Succeeded`, taskDetailsField(family, 'Succeeded'), details);
+  d.emit(threadId, taskEventType(family, 'Succeeded'), taskDetailsField(family, 'Succeeded'), details);
   let step: Step;
   try {
     step = await processResult(d, threadId, result);
@@ -224,7 +233,7 @@ export async function failTask(d: Decision, token: string, error: string | undef
   const matching: ErrorMatching = { alias, uncatchable: TASK_UNCATCHABLE };
   const plan = retryPlan(d, threadId, error, matching);
   const details = taskEventDetails(d, found.cursor, compact({ cause, error }));
-  d.emit(threadId, `${family}${outcome}`, taskDetailsField(family, outcome), details, plan ?? {});
+  d.emit(threadId, taskEventType(family, outcome), taskDetailsField(family, outcome), details, plan ?? {});
   if (plan) return retryWhenDue(d, threadId, plan);
   // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
   const caught = await tryCatch(d, threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);

@@ -80,6 +80,53 @@ describe('TestState: Pass', () => {
     assert.deepEqual(inspected(result).variables, { x: 5, doubled: 10 });
   });
 
+  it('a state inside a Distributed Map\'s ItemProcessor, by stateName (AWS\'s recording)', async () => {
+    // LocalStack's test_base_state_name[DEBUG-BASE_MAP_STATE_MACHINE], recorded against AWS.
+    const machine = {
+      StartAt: 'State0',
+      States: {
+        State0: {
+          Type: 'Map',
+          ItemsPath: '$.Values',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'HandleItem', States: { HandleItem: { Type: 'Pass', End: true } } },
+          ToleratedFailureCount: 2,
+          End: true,
+        },
+      },
+    };
+    const input = { Value: 'HelloWorld' };
+    const result = await run(machine, { stateName: 'HandleItem', input: JSON.stringify(input), inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(result.output!), input);
+    assert.equal(result.nextState, undefined);
+    assert.deepEqual(inspected(result), { input, afterInputPath: input, afterParameters: input, afterResultSelector: input, afterResultPath: input });
+  });
+
+  it('a state inside a Parallel branch nested in a Map, by stateName, names the state it goes to', async () => {
+    const machine = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Outer',
+      States: {
+        Outer: {
+          Type: 'Map',
+          ItemProcessor: {
+            StartAt: 'Fan',
+            States: {
+              Fan: {
+                Type: 'Parallel',
+                Branches: [{ StartAt: 'Deep', States: { Deep: { Type: 'Pass', Output: '{% $states.input.n * 10 %}', Next: 'Done' }, Done: { Type: 'Succeed' } } }],
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    };
+    const result = await run(machine, { stateName: 'Deep', input: '{"n":4}' });
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '40', nextState: 'Done' });
+  });
+
   it('context fields replace the engine\'s, field by field', async () => {
     const definition = { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, End: true };
     const result = await run(definition, { context: '{"Execution":{"Id":"given-id"}}' });
@@ -328,8 +375,9 @@ describe('TestState: validation', () => {
     await rejected(run({ Type: 'Pass', End: true }, { input: '{' }), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
   });
 
-  it('rejects a stateName the machine does not have', async () => {
+  it('rejects a stateName the machine does not have, with AWS\'s message', async () => {
     const machine = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
-    await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', /Missing/);
+    await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', 'State not found in definition');
+    await rejected(run(machine, { stateName: '"invalid"' }), 'ValidationException', 'State not found in definition');
   });
 });

@@ -192,10 +192,9 @@ function planTest(request: TestStateRequest): TestPlan {
   if (request.stateName !== undefined) {
     if (!isMachine) throw new TestStateRejected('ValidationException', 'The stateName parameter requires a state machine definition with States.');
     checkDefinition(request.definition);
-    const found = (definition.States as Record<string, unknown>)[request.stateName];
-    if (typeof found !== 'object' || found === null) {
-      throw new TestStateRejected('ValidationException', `State '${request.stateName}' does not exist in the state machine definition.`);
-    }
+    const found = findState(definition, request.stateName);
+    // AWS's answer, recorded (LocalStack's test_base_state_name_validation_failures).
+    if (!found) throw new TestStateRejected('ValidationException', 'State not found in definition');
     name = request.stateName;
     stateDefinition = found as Record<string, any>;
     queryLanguage = definition.QueryLanguage;
@@ -227,6 +226,29 @@ function planTest(request: TestStateRequest): TestPlan {
 function checkDefinition(text: string): void {
   const result = parseDefinition(text);
   if (!result.ok) throw new TestStateRejected('InvalidDefinition', result.message);
+}
+
+/**
+ * The state named `name` anywhere in the machine: its top-level States first, then inside
+ * Parallel branches and Map item processors, at any depth, as AWS finds it (LocalStack's AWS
+ * recording test_base_state_name[BASE_MAP_STATE_MACHINE] tests `HandleItem`, a state of a
+ * Distributed Map's ItemProcessor). ASL state names are unique in a machine.
+ */
+function findState(machine: Record<string, any>, name: string): Record<string, any> | undefined {
+  const states = machine.States;
+  if (typeof states !== 'object' || states === null || Array.isArray(states)) return undefined;
+  const own = Object.hasOwn(states, name) ? (states as Record<string, unknown>)[name] : undefined;
+  if (typeof own === 'object' && own !== null && !Array.isArray(own)) return own as Record<string, any>;
+  for (const state of Object.values(states as Record<string, Record<string, any> | null>)) {
+    if (typeof state !== 'object' || state === null) continue;
+    const inner = [...(Array.isArray(state.Branches) ? state.Branches : []), state.ItemProcessor ?? state.Iterator];
+    for (const machineInside of inner) {
+      if (typeof machineInside !== 'object' || machineInside === null) continue;
+      const found = findState(machineInside as Record<string, any>, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** A Succeed state for each state the tested one can go to (Next, Choices, Default, Catch). */

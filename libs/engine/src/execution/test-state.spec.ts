@@ -349,6 +349,58 @@ describe('TestState: Parallel and Map', () => {
     assert.equal(result.cause, 'The specified tolerated failure threshold was exceeded');
   });
 
+  // LocalStack's MAP_ITEM_READER_STATE_MACHINE, whose TestState answers were recorded against AWS.
+  const reading = (readerConfig: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    QueryLanguage: 'JSONata',
+    StartAt: 'State0',
+    States: {
+      State0: {
+        Type: 'Map',
+        MaxConcurrency: 1,
+        ItemReader: { ReaderConfig: readerConfig, Resource: 'arn:aws:states:::s3:getObject', Arguments: { Bucket: '{% $states.input.Bucket %}', Key: '{% $states.input.Key %}' } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'HandleItem', States: { HandleItem: { Type: 'Pass', End: true } } },
+        ...extra,
+        End: true,
+      },
+    },
+  });
+  const bucket = '{"Bucket":"test-bucket","Key":"test-key"}';
+
+  it('mapItemReaderData: the mocked result, with the reader\'s limits (AWS\'s recording)', async () => {
+    const result = await run(reading({ InputType: 'JSON' }), {
+      stateName: 'State0',
+      input: bucket,
+      stateConfiguration: { mapItemReaderData: '[1,2,3]' },
+      mock: { result: '[1,4,9]' },
+      inspectionLevel: 'DEBUG',
+    });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(result.output!), [1, 4, 9]);
+    assert.deepEqual(inspected(result), { input: JSON.parse(bucket), maxConcurrency: 1 });
+  });
+
+  it('mapItemReaderData gives the item count a tolerated failure percentage is taken of', async () => {
+    const tolerant = reading({ InputType: 'JSON' }, { ToleratedFailurePercentage: 50 });
+    const request = { stateName: 'State0', input: bucket, mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: 1 } };
+    // One failure in four items is 25%: within 50%. Without the data no item is known, and one failure is past it.
+    const within = await run(tolerant, { ...request, stateConfiguration: { ...request.stateConfiguration, mapItemReaderData: '[1,2,3,4]' } });
+    assert.equal(within.status, 'SUCCEEDED');
+    const unknown = await run(tolerant, request);
+    assert.equal(unknown.error, 'States.ExceedToleratedFailureThreshold');
+    // Read as the source's InputType: three CSV rows under a header, or at most MaxItems of them.
+    const csv = reading({ InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, { ToleratedFailurePercentage: 50 });
+    const rows = 'id,name\n1,a\n2,b\n3,c\n';
+    assert.equal((await run(csv, { ...request, stateConfiguration: { mapIterationFailureCount: 1, mapItemReaderData: rows } })).status, 'SUCCEEDED');
+    const fewer = reading({ InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItems: 1 }, { ToleratedFailurePercentage: 50 });
+    assert.equal((await run(fewer, { ...request, stateConfiguration: { mapIterationFailureCount: 1, mapItemReaderData: rows } })).status, 'FAILED');
+  });
+
+  it('mapItemReaderData the reader cannot read fails the Map with States.ItemReaderFailed', async () => {
+    const result = await run(reading({ InputType: 'JSON' }), { stateName: 'State0', input: bucket, mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '{"not":"a list"}' } });
+    assert.equal(result.status, 'FAILED');
+    assert.equal(result.error, 'States.ItemReaderFailed');
+  });
+
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {
     await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
   });

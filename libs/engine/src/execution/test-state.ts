@@ -124,6 +124,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
     },
     ...(plan.context ? { context: plan.context } : {}),
     ...(plan.children ? { children: plan.children } : {}),
+    ...(request.stateConfiguration?.mapItemReaderData !== undefined ? { itemReaderData: request.stateConfiguration.mapItemReaderData } : {}),
   };
   const decisionEnv: DecisionEnv = { now: env.now, random: env.random, uuid: env.uuid, hash: env.hash, testState: hooks };
   const start: Extract<ExecutionCommand, { type: 'StartExecution' }> = {
@@ -165,6 +166,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
 interface TestPlan {
   readonly name: string;
   readonly kind: string;
+  readonly language: 'JSONPath' | 'JSONata';
   readonly machine: Record<string, unknown>;
   readonly inputText: string;
   readonly input: unknown;
@@ -220,7 +222,8 @@ function planTest(request: TestStateRequest): TestPlan {
   const variables = parseObject(request.variables, 'variables') ?? {};
   const context = parseObject(request.context, 'context');
   checkStateConfiguration(request, stateDefinition, kind);
-  return { name, kind, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
+  const language = (stateDefinition.QueryLanguage ?? queryLanguage) === 'JSONata' ? 'JSONata' : 'JSONPath';
+  return { name, kind, language, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
 }
 
 function checkDefinition(text: string): void {
@@ -334,13 +337,10 @@ function checkStateConfiguration(request: TestStateRequest, state: Record<string
   if (configuration.mapIterationFailureCount !== undefined && kind !== 'Map') {
     throw new TestStateRejected('ValidationException', 'mapIterationFailureCount can only be specified for a Map state.');
   }
-  if (configuration.mapItemReaderData !== undefined) {
-    if (kind !== 'Map') throw new TestStateRejected('ValidationException', 'mapItemReaderData can only be specified for a Map state.');
-    try {
-      JSON.parse(configuration.mapItemReaderData);
-    } catch (error) {
-      throw new TestStateRejected('ValidationException', `mapItemReaderData is not valid JSON: ${(error as Error).message}`);
-    }
+  // mapItemReaderData is the source's own text (CSV and JSON Lines are not JSON): the Map's
+  // ItemReader reads it as it would read the object (states/map.ts).
+  if (configuration.mapItemReaderData !== undefined && kind !== 'Map') {
+    throw new TestStateRejected('ValidationException', 'mapItemReaderData can only be specified for a Map state.');
   }
   if (configuration.errorCausedByState !== undefined) {
     if (kind !== 'Map' && kind !== 'Parallel') throw new TestStateRejected('ValidationException', 'errorCausedByState can only be specified for a Map or Parallel state.');
@@ -483,7 +483,11 @@ function inspectionDataOf(
   errorDetails: NonNullable<TestStateInspectionData['errorDetails']>,
 ): TestStateInspectionData {
   const data: TestStateInspectionData = { input: plan.inputText };
+  // A JSONata Map shows its input, limits and errorDetails only: AWS's recordings of
+  // test_base_map_state_inspect and test_state_machine_configuration_map_iteration_item_reader.
+  const jsonataMap = plan.kind === 'Map' && plan.language === 'JSONata';
   const text = (field: 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath') => {
+    if (jsonataMap && (field === 'afterArguments' || field === 'result')) return;
     if (recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
   };
   text('afterArguments');

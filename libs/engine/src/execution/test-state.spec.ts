@@ -190,7 +190,8 @@ describe('TestState: Task', () => {
   };
 
   it('a mocked result goes through ResultSelector and ResultPath', async () => {
-    const result = await run(task, { input: '{"a":1}', mock: { result: '{"Payload":{"x":2}}' }, inspectionLevel: 'DEBUG' });
+    // Lambda's API models Payload as a blob (a string): a JSON object passes with NONE only.
+    const result = await run(task, { input: '{"a":1}', mock: { result: '{"Payload":{"x":2}}', fieldValidationMode: 'NONE' }, inspectionLevel: 'DEBUG' });
     assert.equal(result.status, 'SUCCEEDED');
     assert.equal(result.nextState, 'Done');
     assert.deepEqual(inspected(result), {
@@ -403,6 +404,55 @@ describe('TestState: Parallel and Map', () => {
 
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {
     await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
+  });
+});
+
+describe('TestState: fieldValidationMode (AWS\'s recorded answers)', () => {
+  // LocalStack's test_field_validation_mode*.py, recorded against AWS in November 2025.
+  const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
+  const check = (resource: string, result: unknown, fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE') =>
+    run(task(resource), { mock: { result: JSON.stringify(result), ...(fieldValidationMode ? { fieldValidationMode } : {}) } });
+  const refused = (resource: string, result: unknown, message: string, mode?: 'STRICT' | 'PRESENT') =>
+    rejected(check(resource, result, mode), 'ValidationException', `Mock result schema validation error: ${message}`);
+  const startExecution = 'arn:aws:states:::states:startExecution';
+  const putEvents = 'arn:aws:states:::events:putEvents';
+
+  it('STRICT (the default) wants the required fields, by their capitalized names', async () => {
+    await refused(startExecution, {}, "Required field 'ExecutionArn' is missing");
+    await refused(startExecution, { executionArn: 'a', startDate: 'b' }, "Required field 'ExecutionArn' is missing");
+    await refused(startExecution, { executionArn: 'a', startDate: 'b' }, "Required field 'ExecutionArn' is missing", 'STRICT');
+  });
+
+  it('STRICT and PRESENT check the type of each field the API has, at any depth', async () => {
+    for (const mode of ['STRICT', 'PRESENT'] as const) {
+      await refused(startExecution, { ExecutionArn: 'a', StartDate: true }, "Field 'StartDate' must be a string", mode);
+      await refused(startExecution, { ExecutionArn: 'a', StartDate: 1764103483 }, "Field 'StartDate' must be a string", mode);
+      await refused(putEvents, { Entries: 'not a list' }, "Field 'Entries' must be an array", mode);
+      await refused(putEvents, { Entries: [{ EventId: 'ok' }, { EventId: ['no'] }] }, "Field 'EventId' must be a string", mode);
+      await refused(lambda, { StatusCode: '200' }, "Field 'StatusCode' must be a number", mode);
+      await refused('arn:aws:states:::dynamodb:putItem', { ConsumedCapacity: { CapacityUnits: '123.45' } }, "Field 'CapacityUnits' must be a number", mode);
+      await refused('arn:aws:states:::aws-sdk:s3:getObject', { ContentLength: '9000' }, "Field 'ContentLength' must be a number", mode);
+      await refused('arn:aws:states:::aws-sdk:s3:getObject', { StorageClass: 'Papyrus' }, "Field 'StorageClass' is not an expected value", mode);
+      await refused('arn:aws:states:::aws-sdk:kms:encrypt', { CiphertextBlob: 123 }, "Field 'CiphertextBlob' must be a string", mode);
+      await refused('arn:aws:states:::aws-sdk:kms:encrypt', { CiphertextBlob: '' }, "Field 'CiphertextBlob' is smaller than the minimum length", mode);
+      await refused('arn:aws:states:::aws-sdk:lambda:getFunction', { Configuration: { MemorySize: 127 } }, "Field 'MemorySize' is less than the minimum value", mode);
+      // AWS answered this for 10241 when Lambda's limit was 10240; the model now says 32768.
+      await refused('arn:aws:states:::aws-sdk:lambda:getFunction', { Configuration: { MemorySize: 32769 } }, "Field 'MemorySize' exceeds the maximum value", mode);
+    }
+  });
+
+  it('fields the API does not have pass; PRESENT does not want the required ones; NONE checks nothing', async () => {
+    assert.deepEqual(await check(putEvents, { random: 'json' }), { status: 'SUCCEEDED', output: '{"random":"json"}' });
+    assert.deepEqual(await check(putEvents, {}), { status: 'SUCCEEDED', output: '{}' });
+    assert.equal((await check(startExecution, {}, 'PRESENT')).status, 'SUCCEEDED');
+    assert.equal((await check(startExecution, { executionArn: 'a', startDate: 'b' }, 'PRESENT')).status, 'SUCCEEDED');
+    assert.equal((await check(startExecution, { ExecutionArn: 'a', StartDate: true }, 'NONE')).output, '{"ExecutionArn":"a","StartDate":true}');
+    // A well-formed answer passes STRICT: AWS's own Lambda example shape.
+    assert.equal((await check(lambda, { StatusCode: 200, Payload: 'function output', ExecutedVersion: '$LATEST' })).status, 'SUCCEEDED');
+  });
+
+  it('the result must be JSON whatever the mode', async () => {
+    await rejected(run(task(lambda), { mock: { result: 'not JSON string', fieldValidationMode: 'NONE' } }), 'ValidationException', /Mocked result must be valid JSON/);
   });
 });
 

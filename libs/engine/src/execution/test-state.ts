@@ -5,6 +5,7 @@ import { Decision } from './decision';
 import { pendingEffects } from './effects';
 import { type ExecutionState, initialExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
+import { mockResultViolation } from './mock-result-validation';
 
 /**
  * AWS's TestState (the enhanced API of November 2025): one state run in isolation through
@@ -326,7 +327,11 @@ function checkMock(request: TestStateRequest, state: Record<string, any>, kind: 
       throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
     }
   }
-  if (kind === 'Task') return undefined;
+  if (kind === 'Task') {
+    const violation = mockResultViolation(String(state.Resource ?? ''), result, mock.fieldValidationMode);
+    if (violation !== undefined) throw new TestStateRejected('ValidationException', violation);
+    return undefined;
+  }
   const failedIterations = request.stateConfiguration?.mapIterationFailureCount;
   return { result, ...(failedIterations !== undefined ? { failedIterations } : {}) };
 }

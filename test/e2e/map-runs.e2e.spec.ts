@@ -197,6 +197,15 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const execution = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
     assert.equal(execution.status, 'FAILED');
     assert.equal(execution.error, 'States.ExceedToleratedFailureThreshold');
+
+    // AWS updates "an in-progress Map Run": an ended one is a ValidationException whose reason says so.
+    await assert.rejects(sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5 })), (error: Error & { reason?: string }) => {
+      assert.equal(error.name, 'ValidationException');
+      assert.equal(error.reason, 'CANNOT_UPDATE_COMPLETED_MAP_RUN');
+      assert.match(error.message, /completed/);
+      return true;
+    });
+    assert.equal((await describeMapRun(mapRunArn)).maxConcurrency, 0);
   });
 
   it('StopExecution aborts the Map Run and its running children', async () => {

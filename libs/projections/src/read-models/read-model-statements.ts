@@ -550,7 +550,7 @@ const definitions = {
       .selectFrom('read_map_runs')
       .innerJoin('read_executions', 'read_executions.stream_id', 'read_map_runs.stream_id')
       .selectAll('read_map_runs')
-      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn'])
+      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn', 'read_executions.status as execution_status'])
       .where('read_map_runs.map_run_arn', '=', param('mapRunArn'))
       .where('read_map_runs.status', '<>', 'PENDING'),
   mapRunsOfExecution: (db: Kysely<ReadModelTables>) =>
@@ -558,7 +558,7 @@ const definitions = {
       .selectFrom('read_map_runs')
       .innerJoin('read_executions', 'read_executions.stream_id', 'read_map_runs.stream_id')
       .selectAll('read_map_runs')
-      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn'])
+      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn', 'read_executions.status as execution_status'])
       .where('read_executions.execution_arn', '=', param('executionArn'))
       .where('read_map_runs.status', '<>', 'PENDING')
       .orderBy('read_map_runs.start_position', 'desc')

@@ -163,6 +163,18 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const failedChildren = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }));
     assert.equal(failedChildren.executions?.length, 1);
     assert.ok(failedChildren.executions![0].stopDate instanceof Date);
+    // DescribeExecution takes a child's ARN, as AWS does for executions a Map Run dispatched.
+    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: failedChildren.executions![0].executionArn }));
+    assert.equal(child.executionArn, failedChildren.executions![0].executionArn);
+    assert.equal(child.status, 'FAILED');
+    assert.equal(child.mapRunArn, mapRunArn);
+    assert.equal(child.stateMachineArn, `${stateMachineArn}/Each`);
+    assert.equal(child.name, failedChildren.executions![0].name);
+    assert.ok(child.startDate instanceof Date && child.stopDate instanceof Date);
+    // Its failure was tolerated and the parent succeeded: no redrive runs it again.
+    assert.equal(child.redriveStatus, 'NOT_REDRIVABLE');
+    const missingChild = failedChildren.executions![0].executionArn!.replace(/:[^:]+$/, ':00000000-0000-0000-0000-000000000000');
+    await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: missingChild })), 'ExecutionDoesNotExist', /Execution Does Not Exist/);
     const paged = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 3 }));
     assert.equal(paged.executions?.length, 3);
     const rest = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 3, nextToken: paged.nextToken }));
@@ -245,6 +257,9 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
       { succeeded: 1, failed: 1, aborted: 1 },
     );
     await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+    const [failedChild] = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }))).executions ?? [];
+    const redrivableChild = await sfn.send(new DescribeExecutionCommand({ executionArn: failedChild.executionArn }));
+    assert.equal(redrivableChild.redriveStatus, 'REDRIVABLE_BY_MAP_RUN');
 
     const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
     const redriven = await until(mapRunArn, (run) => run.status === 'RUNNING');
@@ -315,6 +330,9 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const notMapRun = 'arn:aws:states:us-east-1:123456789012:stateMachine:nothing';
     await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: notMapRun })), 'InvalidArn', `Invalid Arn: '${notMapRun}'`);
     await rejectsWith(sfn.send(new UpdateMapRunCommand({ mapRunArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+    // An EXPRESS child of a Map Run may be described (AWS), so its ARN is no InvalidArn there.
+    const expressChild = 'arn:aws:states:us-east-1:123456789012:express:nothing/Each:0b4f3c2a:11112222';
+    await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: expressChild })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${expressChild}'`);
     await rejectsWith(
       sfn.send(new UpdateMapRunCommand({ mapRunArn: unknown, maxConcurrency: -1 })),
       'ValidationException',

@@ -39,10 +39,13 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
   ) {}
 
   async execute({ request }: DescribeExecutionQuery) {
-    this.arns.parseStandardExecution(request.executionArn);
+    // "Executions of an EXPRESS state machine aren't supported by DescribeExecution unless a Map
+    // Run dispatched them" (API reference): an `express:` ARN naming a Map Run's children
+    // (`<machine>/<label>`) is let through; any other is InvalidArn.
+    if (!isMapRunChildArn(request.executionArn)) this.arns.parseStandardExecution(request.executionArn);
     await catchUp(this.store, this.projections);
     const execution = await this.projections.describeExecution(request.executionArn);
-    if (!execution) throw new ExecutionDoesNotExist(request.executionArn);
+    if (!execution) return this.describeMapRunChild(request.executionArn);
     const withData = request.includedData !== 'METADATA_ONLY';
     return {
       executionArn: execution.executionArn,
@@ -61,6 +64,36 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
       redriveCount: execution.redriveCount,
       ...(execution.redriveDate !== undefined ? { redriveDate: toEpochSeconds(execution.redriveDate) } : {}),
       ...(await this.redrivability(execution)),
+    };
+  }
+
+  /**
+   * A child workflow execution of a Map Run (AWS: DescribeExecution "return[s] the Map Run ARN if
+   * the execution was dispatched by a Map Run"): its status and dates from the Map Run read
+   * model, its state machine `<machine>/<label>`, its mapRunArn. Its redriveStatus is the Map
+   * Run's: an unsuccessful child is REDRIVABLE_BY_MAP_RUN while a redrive of the parent would run
+   * it again (API reference: "for a Distributed Map that includes child workflows …, redriveStatus
+   * indicates whether or not the Map Run can redrive child workflow executions").
+   */
+  private async describeMapRunChild(executionArn: string) {
+    const child = await this.projections.getMapRunExecution(executionArn);
+    if (!child) throw new ExecutionDoesNotExist(executionArn);
+    const run = await this.projections.getMapRun(child.mapRunArn);
+    const unsuccessful = child.status === 'FAILED' || child.status === 'TIMED_OUT' || child.status === 'ABORTED';
+    const redrivable = unsuccessful && run !== undefined && run.status !== 'RUNNING' && run.executionCounts.failuresNotRedrivable === 0;
+    return {
+      executionArn: child.executionArn,
+      stateMachineArn: child.stateMachineArn,
+      name: child.name,
+      status: child.status,
+      startDate: toEpochSeconds(child.startDate),
+      ...(child.stopDate !== undefined ? { stopDate: toEpochSeconds(child.stopDate) } : {}),
+      mapRunArn: child.mapRunArn,
+      redriveCount: child.redriveCount ?? 0,
+      ...(child.redriveDate !== undefined ? { redriveDate: toEpochSeconds(child.redriveDate) } : {}),
+      ...(redrivable
+        ? { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' }
+        : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: unsuccessful ? 'Execution cannot be redriven.' : `Execution is ${child.status} and cannot be redriven.` }),
     };
   }
 
@@ -242,4 +275,9 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
       ...(revisionId !== undefined ? { revisionId } : {}),
     };
   }
+}
+
+/** `arn:…:express:<machine>/<label>:…`: an EXPRESS child workflow execution of a Map Run. */
+function isMapRunChildArn(arn: string): boolean {
+  return /^arn:[^:]+:states:[^:]*:[^:]*:express:[^:/]+\/[^:/]+:/.test(arn);
 }

@@ -179,6 +179,15 @@ export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecor
   };
 }
 
+/**
+ * `arn:…:execution:<machine>/<label>:<id>` (a Map Run's child) → `arn:…:mapRun:<machine>/<label>:`,
+ * the start of its Map Run's ARN; undefined for any other ARN.
+ */
+export function mapRunPrefixOfChild(executionArn: string): string | undefined {
+  const match = /^(arn:[^:]+:states:[^:]*:[^:]*):execution:([^:/]+\/[^:/]+):[^:]+$/.exec(executionArn);
+  return match ? `${match[1]}:mapRun:${match[2]}:` : undefined;
+}
+
 /** `arn:…:mapRun:<machine>/<label>:<id>` → [`arn:…`, `<machine>/<label>`]. */
 function partsOf(mapRunArn: string): [prefix: string, labelled: string] {
   const at = mapRunArn.indexOf(':mapRun:');

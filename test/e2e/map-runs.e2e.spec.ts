@@ -171,6 +171,12 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.equal(child.stateMachineArn, `${stateMachineArn}/Each`);
     assert.equal(child.name, failedChildren.executions![0].name);
     assert.ok(child.startDate instanceof Date && child.stopDate instanceof Date);
+    assert.equal(child.input, '1');
+    assert.equal(child.error, 'Broken');
+    assert.equal(child.cause, 'item 1');
+    assert.equal(child.output, undefined);
+    const succeededChild = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'SUCCEEDED' }))).executions![0];
+    assert.equal((await sfn.send(new DescribeExecutionCommand({ executionArn: succeededChild.executionArn }))).output, '"ok"');
     // Its failure was tolerated and the parent succeeded: no redrive runs it again.
     assert.equal(child.redriveStatus, 'NOT_REDRIVABLE');
     const missingChild = failedChildren.executions![0].executionArn!.replace(/:[^:]+$/, ':00000000-0000-0000-0000-000000000000');

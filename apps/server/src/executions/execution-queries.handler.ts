@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
+import { executionStreamId, redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { ExecutionRecord, Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
@@ -79,6 +79,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
     const child = await this.projections.getMapRunExecution(executionArn);
     if (!child) throw new ExecutionDoesNotExist(executionArn);
     const run = await this.projections.getMapRun(child.mapRunArn);
+    const data = run ? await this.childData(run.executionArn, child.mapRunArn, child.index) : {};
     const unsuccessful = child.status === 'FAILED' || child.status === 'TIMED_OUT' || child.status === 'ABORTED';
     const redrivable = unsuccessful && run !== undefined && run.status !== 'RUNNING' && run.executionCounts.failuresNotRedrivable === 0;
     return {
@@ -88,6 +89,11 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
       status: child.status,
       startDate: toEpochSeconds(child.startDate),
       ...(child.stopDate !== undefined ? { stopDate: toEpochSeconds(child.stopDate) } : {}),
+      ...(data.input !== undefined ? { input: data.input } : {}),
+      inputDetails: { included: data.input !== undefined },
+      ...(child.status === 'SUCCEEDED' && data.output !== undefined ? { output: data.output, outputDetails: { included: true } } : {}),
+      ...(unsuccessful && data.error !== undefined ? { error: data.error } : {}),
+      ...(unsuccessful && data.cause !== undefined ? { cause: data.cause } : {}),
       mapRunArn: child.mapRunArn,
       redriveCount: child.redriveCount ?? 0,
       ...(child.redriveDate !== undefined ? { redriveDate: toEpochSeconds(child.redriveDate) } : {}),
@@ -95,6 +101,29 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
         ? { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' }
         : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: unsuccessful ? 'Execution cannot be redriven.' : `Execution is ${child.status} and cannot be redriven.` }),
     };
+  }
+
+  /**
+   * A child's input, output and failure, read from its parent's stream: the child runs as a
+   * thread of the parent (`<map thread>/<MapStateEntered id>.<index>`), its first state's
+   * Entered event holds its input, its last Exited event its output, and the Map's latest
+   * MapIterationFailed for its index the error and cause.
+   */
+  private async childData(parentArn: string, mapRunArn: string, index: number): Promise<{ input?: string; output?: string; error?: string; cause?: string }> {
+    type Seen = { type: string; id: number; x?: { th?: string; error?: string; cause?: string }; [details: string]: unknown };
+    const events = (await this.store.readStream(executionStreamId(parentArn))).map((recorded) => recorded.data as Seen);
+    const started = events.find((event) => event.type === 'MapRunStarted' && (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn === mapRunArn);
+    const mapThread = started?.x?.th ?? '0';
+    const entered = started && events.filter((event) => event.type === 'MapStateEntered' && (event.x?.th ?? '0') === mapThread && event.id < started.id).at(-1);
+    if (!entered) return {};
+    const childThread = `${mapThread}/${entered.id}.${index}`;
+    const own = events.filter((event) => event.x?.th === childThread);
+    const input = (own.find((event) => event.type.endsWith('StateEntered'))?.stateEnteredEventDetails as { input?: string } | undefined)?.input;
+    const output = (own.filter((event) => event.type.endsWith('StateExited')).at(-1)?.stateExitedEventDetails as { output?: string } | undefined)?.output;
+    const failed = events
+      .filter((event) => event.type === 'MapIterationFailed' && (event.x?.th ?? '0') === mapThread && (event.mapIterationFailedEventDetails as { index?: number } | undefined)?.index === index)
+      .at(-1);
+    return { input, output, error: failed?.x?.error, cause: failed?.x?.cause };
   }
 
   /** redriveStatus and, when NOT_REDRIVABLE, AWS's redriveStatusReason. */

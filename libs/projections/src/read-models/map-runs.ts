@@ -46,6 +46,8 @@ export interface MapRunExecutionRecord {
   readonly startDate: string;
   readonly stopDate?: string;
   readonly mapRunArn: string;
+  /** The child's item (or batch) index in its Map Run. */
+  readonly index: number;
   readonly redriveCount?: number;
   readonly redriveDate?: string;
 }
@@ -174,6 +176,7 @@ export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecor
     startDate: row.start_date,
     ...(row.stop_date !== null ? { stopDate: row.stop_date } : {}),
     mapRunArn,
+    index: Number(row.item_index),
     ...(Number(row.redrive_count) > 0 ? { redriveCount: Number(row.redrive_count) } : {}),
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
   };

@@ -155,12 +155,32 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const ended = await until(mapRunArn, (run) => run.status !== 'RUNNING');
     assert.equal(ended.status, 'SUCCEEDED');
     assert.ok(ended.stopDate instanceof Date);
+    // The tolerated failure cannot be redriven: the Map state exited and the parent succeeded.
     assert.deepEqual(ended.executionCounts, {
-      pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 4, failuresNotRedrivable: 0, pendingRedrive: 0,
+      pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 4, failuresNotRedrivable: 1, pendingRedrive: 0,
     });
+    assert.deepEqual(ended.itemCounts, ended.executionCounts);
     const failedChildren = await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }));
     assert.equal(failedChildren.executions?.length, 1);
     assert.ok(failedChildren.executions![0].stopDate instanceof Date);
+    // DescribeExecution takes a child's ARN, as AWS does for executions a Map Run dispatched.
+    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: failedChildren.executions![0].executionArn }));
+    assert.equal(child.executionArn, failedChildren.executions![0].executionArn);
+    assert.equal(child.status, 'FAILED');
+    assert.equal(child.mapRunArn, mapRunArn);
+    assert.equal(child.stateMachineArn, `${stateMachineArn}/Each`);
+    assert.equal(child.name, failedChildren.executions![0].name);
+    assert.ok(child.startDate instanceof Date && child.stopDate instanceof Date);
+    assert.equal(child.input, '1');
+    assert.equal(child.error, 'Broken');
+    assert.equal(child.cause, 'item 1');
+    assert.equal(child.output, undefined);
+    const succeededChild = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'SUCCEEDED' }))).executions![0];
+    assert.equal((await sfn.send(new DescribeExecutionCommand({ executionArn: succeededChild.executionArn }))).output, '"ok"');
+    // Its failure was tolerated and the parent succeeded: no redrive runs it again.
+    assert.equal(child.redriveStatus, 'NOT_REDRIVABLE');
+    const missingChild = failedChildren.executions![0].executionArn!.replace(/:[^:]+$/, ':00000000-0000-0000-0000-000000000000');
+    await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: missingChild })), 'ExecutionDoesNotExist', /Execution Does Not Exist/);
     const paged = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 3 }));
     assert.equal(paged.executions?.length, 3);
     const rest = await sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 3, nextToken: paged.nextToken }));
@@ -197,6 +217,15 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const execution = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
     assert.equal(execution.status, 'FAILED');
     assert.equal(execution.error, 'States.ExceedToleratedFailureThreshold');
+
+    // AWS updates "an in-progress Map Run": an ended one is a ValidationException whose reason says so.
+    await assert.rejects(sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5 })), (error: Error & { reason?: string }) => {
+      assert.equal(error.name, 'ValidationException');
+      assert.equal(error.reason, 'CANNOT_UPDATE_COMPLETED_MAP_RUN');
+      assert.match(error.message, /completed/);
+      return true;
+    });
+    assert.equal((await describeMapRun(mapRunArn)).maxConcurrency, 0);
   });
 
   it('StopExecution aborts the Map Run and its running children', async () => {
@@ -234,6 +263,9 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
       { succeeded: 1, failed: 1, aborted: 1 },
     );
     await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+    const [failedChild] = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }))).executions ?? [];
+    const redrivableChild = await sfn.send(new DescribeExecutionCommand({ executionArn: failedChild.executionArn }));
+    assert.equal(redrivableChild.redriveStatus, 'REDRIVABLE_BY_MAP_RUN');
 
     const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
     const redriven = await until(mapRunArn, (run) => run.status === 'RUNNING');
@@ -304,6 +336,9 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     const notMapRun = 'arn:aws:states:us-east-1:123456789012:stateMachine:nothing';
     await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: notMapRun })), 'InvalidArn', `Invalid Arn: '${notMapRun}'`);
     await rejectsWith(sfn.send(new UpdateMapRunCommand({ mapRunArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+    // An EXPRESS child of a Map Run may be described (AWS), so its ARN is no InvalidArn there.
+    const expressChild = 'arn:aws:states:us-east-1:123456789012:express:nothing/Each:0b4f3c2a:11112222';
+    await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: expressChild })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${expressChild}'`);
     await rejectsWith(
       sfn.send(new UpdateMapRunCommand({ mapRunArn: unknown, maxConcurrency: -1 })),
       'ValidationException',

@@ -176,6 +176,21 @@ describe('TestState (AWS SDK against the real server)', () => {
     assert.match(rawMock.json.message, /'mock.fieldValidationMode'/);
   });
 
+  it('checks a mocked result against the API\'s output shape, as fieldValidationMode says', async () => {
+    const definition = JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', End: true });
+    // AWS's answers, recorded (LocalStack's test_field_validation_mode*).
+    await rejectsWith(sfn.send(new TestStateCommand({ definition, mock: { result: '{}' } })), 'ValidationException', "Mock result schema validation error: Required field 'ExecutionArn' is missing");
+    await rejectsWith(
+      sfn.send(new TestStateCommand({ definition, mock: { result: '{"ExecutionArn":"a","StartDate":true}', fieldValidationMode: 'PRESENT' } })),
+      'ValidationException',
+      "Mock result schema validation error: Field 'StartDate' must be a string",
+    );
+    const present = await sfn.send(new TestStateCommand({ definition, mock: { result: '{}', fieldValidationMode: 'PRESENT' } }));
+    assert.equal(present.status, 'SUCCEEDED');
+    const none = await sfn.send(new TestStateCommand({ definition, mock: { result: '{"StartDate":true}', fieldValidationMode: 'NONE' } }));
+    assert.equal(none.output, '{"StartDate":true}');
+  });
+
   it('creates nothing', async () => {
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     assert.deepEqual(machines.stateMachines, []);

@@ -10,8 +10,18 @@ abstract class ApiErrorBase extends Error {
   readonly status: number = 400;
 }
 
+/** AWS's ValidationExceptionReason values (API reference, ValidationException's `reason`). */
+export type ValidationExceptionReason = 'API_DOES_NOT_SUPPORT_LABELED_ARNS' | 'MISSING_REQUIRED_PARAMETER' | 'CANNOT_UPDATE_COMPLETED_MAP_RUN' | 'INVALID_ROUTING_CONFIGURATION';
+
 export class ValidationException extends ApiErrorBase {
   override readonly name = 'ValidationException' as const;
+  constructor(
+    message: string,
+    /** Sent as the body's `reason` member, which the AWS SDKs expose on the error. */
+    readonly reason?: ValidationExceptionReason,
+  ) {
+    super(message);
+  }
 }
 
 /** The body is not JSON (the protocol layer's error, before any action runs). */

@@ -21,7 +21,14 @@ export class AwsJsonExceptionFilter implements ExceptionFilter {
       .status(error.status)
       .header('content-type', AWS_JSON_CONTENT_TYPE)
       .header('x-amzn-ErrorType', error.name)
-      .send(encodeJsonBody({ __type: error.name, message: error.message, ...(error.status === 401 ? { authRequired: true } : {}) }));
+      .send(
+        encodeJsonBody({
+          __type: error.name,
+          message: error.message,
+          ...(error instanceof ValidationException && error.reason !== undefined ? { reason: error.reason } : {}),
+          ...(error.status === 401 ? { authRequired: true } : {}),
+        }),
+      );
   }
 
   private toApiError(exception: unknown): ApiError {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
+import { executionStreamId, redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { ExecutionRecord, Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
@@ -39,10 +39,13 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
   ) {}
 
   async execute({ request }: DescribeExecutionQuery) {
-    this.arns.parseStandardExecution(request.executionArn);
+    // "Executions of an EXPRESS state machine aren't supported by DescribeExecution unless a Map
+    // Run dispatched them" (API reference): an `express:` ARN naming a Map Run's children
+    // (`<machine>/<label>`) is let through; any other is InvalidArn.
+    if (!isMapRunChildArn(request.executionArn)) this.arns.parseStandardExecution(request.executionArn);
     await catchUp(this.store, this.projections);
     const execution = await this.projections.describeExecution(request.executionArn);
-    if (!execution) throw new ExecutionDoesNotExist(request.executionArn);
+    if (!execution) return this.describeMapRunChild(request.executionArn);
     const withData = request.includedData !== 'METADATA_ONLY';
     return {
       executionArn: execution.executionArn,
@@ -62,6 +65,65 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
       ...(execution.redriveDate !== undefined ? { redriveDate: toEpochSeconds(execution.redriveDate) } : {}),
       ...(await this.redrivability(execution)),
     };
+  }
+
+  /**
+   * A child workflow execution of a Map Run (AWS: DescribeExecution "return[s] the Map Run ARN if
+   * the execution was dispatched by a Map Run"): its status and dates from the Map Run read
+   * model, its state machine `<machine>/<label>`, its mapRunArn. Its redriveStatus is the Map
+   * Run's: an unsuccessful child is REDRIVABLE_BY_MAP_RUN while a redrive of the parent would run
+   * it again (API reference: "for a Distributed Map that includes child workflows …, redriveStatus
+   * indicates whether or not the Map Run can redrive child workflow executions").
+   */
+  private async describeMapRunChild(executionArn: string) {
+    const child = await this.projections.getMapRunExecution(executionArn);
+    if (!child) throw new ExecutionDoesNotExist(executionArn);
+    const run = await this.projections.getMapRun(child.mapRunArn);
+    const data = run ? await this.childData(run.executionArn, child.mapRunArn, child.index) : {};
+    const unsuccessful = child.status === 'FAILED' || child.status === 'TIMED_OUT' || child.status === 'ABORTED';
+    const redrivable = unsuccessful && run !== undefined && run.status !== 'RUNNING' && run.executionCounts.failuresNotRedrivable === 0;
+    return {
+      executionArn: child.executionArn,
+      stateMachineArn: child.stateMachineArn,
+      name: child.name,
+      status: child.status,
+      startDate: toEpochSeconds(child.startDate),
+      ...(child.stopDate !== undefined ? { stopDate: toEpochSeconds(child.stopDate) } : {}),
+      ...(data.input !== undefined ? { input: data.input } : {}),
+      inputDetails: { included: data.input !== undefined },
+      ...(child.status === 'SUCCEEDED' && data.output !== undefined ? { output: data.output, outputDetails: { included: true } } : {}),
+      ...(unsuccessful && data.error !== undefined ? { error: data.error } : {}),
+      ...(unsuccessful && data.cause !== undefined ? { cause: data.cause } : {}),
+      mapRunArn: child.mapRunArn,
+      redriveCount: child.redriveCount ?? 0,
+      ...(child.redriveDate !== undefined ? { redriveDate: toEpochSeconds(child.redriveDate) } : {}),
+      ...(redrivable
+        ? { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' }
+        : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: unsuccessful ? 'Execution cannot be redriven.' : `Execution is ${child.status} and cannot be redriven.` }),
+    };
+  }
+
+  /**
+   * A child's input, output and failure, read from its parent's stream: the child runs as a
+   * thread of the parent (`<map thread>/<MapStateEntered id>.<index>`), its first state's
+   * Entered event holds its input, its last Exited event its output, and the Map's latest
+   * MapIterationFailed for its index the error and cause.
+   */
+  private async childData(parentArn: string, mapRunArn: string, index: number): Promise<{ input?: string; output?: string; error?: string; cause?: string }> {
+    type Seen = { type: string; id: number; x?: { th?: string; error?: string; cause?: string }; [details: string]: unknown };
+    const events = (await this.store.readStream(executionStreamId(parentArn))).map((recorded) => recorded.data as Seen);
+    const started = events.find((event) => event.type === 'MapRunStarted' && (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn === mapRunArn);
+    const mapThread = started?.x?.th ?? '0';
+    const entered = started && events.filter((event) => event.type === 'MapStateEntered' && (event.x?.th ?? '0') === mapThread && event.id < started.id).at(-1);
+    if (!entered) return {};
+    const childThread = `${mapThread}/${entered.id}.${index}`;
+    const own = events.filter((event) => event.x?.th === childThread);
+    const input = (own.find((event) => event.type.endsWith('StateEntered'))?.stateEnteredEventDetails as { input?: string } | undefined)?.input;
+    const output = (own.filter((event) => event.type.endsWith('StateExited')).at(-1)?.stateExitedEventDetails as { output?: string } | undefined)?.output;
+    const failed = events
+      .filter((event) => event.type === 'MapIterationFailed' && (event.x?.th ?? '0') === mapThread && (event.mapIterationFailedEventDetails as { index?: number } | undefined)?.index === index)
+      .at(-1);
+    return { input, output, error: failed?.x?.error, cause: failed?.x?.cause };
   }
 
   /** redriveStatus and, when NOT_REDRIVABLE, AWS's redriveStatusReason. */
@@ -242,4 +304,9 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
       ...(revisionId !== undefined ? { revisionId } : {}),
     };
   }
+}
+
+/** `arn:…:express:<machine>/<label>:…`: an EXPRESS child workflow execution of a Map Run. */
+function isMapRunChildArn(arn: string): boolean {
+  return /^arn:[^:]+:states:[^:]*:[^:]*:express:[^:/]+\/[^:/]+:/.test(arn);
 }

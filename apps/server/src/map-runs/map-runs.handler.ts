@@ -3,7 +3,7 @@ import { CommandHandler, QueryHandler, type ICommandHandler, type IQueryHandler 
 import type { ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { MapRunCounts, MapRunExecutionRecord, MapRunRecord, Projections } from '@stepstone/projections';
-import { ExecutionDoesNotExist, ResourceNotFound } from '../aws-protocol/api-errors';
+import { ExecutionDoesNotExist, ResourceNotFound, ValidationException } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import type { RequestContext } from '../aws-protocol/request-context';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
@@ -135,6 +135,9 @@ export class UpdateMapRunHandler implements ICommandHandler<UpdateMapRunCommand>
     this.arns.parseMapRun(request.mapRunArn);
     await catchUp(this.store, this.projections);
     const run = await mapRunOrNotFound(this.projections, request.mapRunArn);
+    // AWS updates "an in-progress Map Run" (API reference, UpdateMapRun); an ended one is refused
+    // with ValidationExceptionReason CANNOT_UPDATE_COMPLETED_MAP_RUN.
+    if (run.status !== 'RUNNING') throw completedMapRun(request.mapRunArn);
     const outcome = await this.runner.updateMapRun(run.executionArn, {
       mapRunArn: request.mapRunArn,
       ...(request.maxConcurrency !== undefined ? { maxConcurrency: request.maxConcurrency } : {}),
@@ -143,7 +146,13 @@ export class UpdateMapRunHandler implements ICommandHandler<UpdateMapRunCommand>
       caller: context,
     });
     if (!outcome) throw new ResourceNotFound(request.mapRunArn);
+    // It ended between the read model's answer and the update: nothing was recorded.
+    if (!outcome.updated) throw completedMapRun(request.mapRunArn);
     if (outcome.position > 0) await this.projections.waitForPosition(outcome.position);
     return {};
   }
+}
+
+function completedMapRun(mapRunArn: string): ValidationException {
+  return new ValidationException(`Map Run has already completed and cannot be updated: '${mapRunArn}'`, 'CANNOT_UPDATE_COMPLETED_MAP_RUN');
 }

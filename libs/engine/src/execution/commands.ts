@@ -108,6 +108,12 @@ export interface TestStateHooks {
   readonly mayEnter: (threadId: string) => boolean;
   /** Merged over the context object each state sees (TestState's `context`). */
   readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * stateConfiguration.mapItemReaderData: what a Distributed Map's ItemReader would have read,
+   * as found in its source (a JSON array, JSON Lines or CSV text; for `s3:listObjectsV2`, a JSON
+   * array of the listed objects). The Map takes its items from it instead of the object store.
+   */
+  readonly itemReaderData?: string;
   /** A mocked Parallel or Map: its children do not run, this is their outcome. */
   readonly children?: { readonly result: unknown; readonly failedIterations?: number } | { readonly error: string; readonly cause: string };
 }

@@ -80,6 +80,53 @@ describe('TestState: Pass', () => {
     assert.deepEqual(inspected(result).variables, { x: 5, doubled: 10 });
   });
 
+  it('a state inside a Distributed Map\'s ItemProcessor, by stateName (AWS\'s recording)', async () => {
+    // LocalStack's test_base_state_name[DEBUG-BASE_MAP_STATE_MACHINE], recorded against AWS.
+    const machine = {
+      StartAt: 'State0',
+      States: {
+        State0: {
+          Type: 'Map',
+          ItemsPath: '$.Values',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'HandleItem', States: { HandleItem: { Type: 'Pass', End: true } } },
+          ToleratedFailureCount: 2,
+          End: true,
+        },
+      },
+    };
+    const input = { Value: 'HelloWorld' };
+    const result = await run(machine, { stateName: 'HandleItem', input: JSON.stringify(input), inspectionLevel: 'DEBUG' });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(result.output!), input);
+    assert.equal(result.nextState, undefined);
+    assert.deepEqual(inspected(result), { input, afterInputPath: input, afterParameters: input, afterResultSelector: input, afterResultPath: input });
+  });
+
+  it('a state inside a Parallel branch nested in a Map, by stateName, names the state it goes to', async () => {
+    const machine = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Outer',
+      States: {
+        Outer: {
+          Type: 'Map',
+          ItemProcessor: {
+            StartAt: 'Fan',
+            States: {
+              Fan: {
+                Type: 'Parallel',
+                Branches: [{ StartAt: 'Deep', States: { Deep: { Type: 'Pass', Output: '{% $states.input.n * 10 %}', Next: 'Done' }, Done: { Type: 'Succeed' } } }],
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    };
+    const result = await run(machine, { stateName: 'Deep', input: '{"n":4}' });
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '40', nextState: 'Done' });
+  });
+
   it('context fields replace the engine\'s, field by field', async () => {
     const definition = { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, End: true };
     const result = await run(definition, { context: '{"Execution":{"Id":"given-id"}}' });
@@ -143,7 +190,8 @@ describe('TestState: Task', () => {
   };
 
   it('a mocked result goes through ResultSelector and ResultPath', async () => {
-    const result = await run(task, { input: '{"a":1}', mock: { result: '{"Payload":{"x":2}}' }, inspectionLevel: 'DEBUG' });
+    // Lambda's API models Payload as a blob (a string): a JSON object passes with NONE only.
+    const result = await run(task, { input: '{"a":1}', mock: { result: '{"Payload":{"x":2}}', fieldValidationMode: 'NONE' }, inspectionLevel: 'DEBUG' });
     assert.equal(result.status, 'SUCCEEDED');
     assert.equal(result.nextState, 'Done');
     assert.deepEqual(inspected(result), {
@@ -302,8 +350,109 @@ describe('TestState: Parallel and Map', () => {
     assert.equal(result.cause, 'The specified tolerated failure threshold was exceeded');
   });
 
+  // LocalStack's MAP_ITEM_READER_STATE_MACHINE, whose TestState answers were recorded against AWS.
+  const reading = (readerConfig: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    QueryLanguage: 'JSONata',
+    StartAt: 'State0',
+    States: {
+      State0: {
+        Type: 'Map',
+        MaxConcurrency: 1,
+        ItemReader: { ReaderConfig: readerConfig, Resource: 'arn:aws:states:::s3:getObject', Arguments: { Bucket: '{% $states.input.Bucket %}', Key: '{% $states.input.Key %}' } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'HandleItem', States: { HandleItem: { Type: 'Pass', End: true } } },
+        ...extra,
+        End: true,
+      },
+    },
+  });
+  const bucket = '{"Bucket":"test-bucket","Key":"test-key"}';
+
+  it('mapItemReaderData: the mocked result, with the reader\'s limits (AWS\'s recording)', async () => {
+    const result = await run(reading({ InputType: 'JSON' }), {
+      stateName: 'State0',
+      input: bucket,
+      stateConfiguration: { mapItemReaderData: '[1,2,3]' },
+      mock: { result: '[1,4,9]' },
+      inspectionLevel: 'DEBUG',
+    });
+    assert.equal(result.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(result.output!), [1, 4, 9]);
+    assert.deepEqual(inspected(result), { input: JSON.parse(bucket), maxConcurrency: 1 });
+  });
+
+  it('mapItemReaderData gives the item count a tolerated failure percentage is taken of', async () => {
+    const tolerant = reading({ InputType: 'JSON' }, { ToleratedFailurePercentage: 50 });
+    const request = { stateName: 'State0', input: bucket, mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: 1 } };
+    // One failure in four items is 25%: within 50%. Without the data no item is known, and one failure is past it.
+    const within = await run(tolerant, { ...request, stateConfiguration: { ...request.stateConfiguration, mapItemReaderData: '[1,2,3,4]' } });
+    assert.equal(within.status, 'SUCCEEDED');
+    const unknown = await run(tolerant, request);
+    assert.equal(unknown.error, 'States.ExceedToleratedFailureThreshold');
+    // Read as the source's InputType: three CSV rows under a header, or at most MaxItems of them.
+    const csv = reading({ InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, { ToleratedFailurePercentage: 50 });
+    const rows = 'id,name\n1,a\n2,b\n3,c\n';
+    assert.equal((await run(csv, { ...request, stateConfiguration: { mapIterationFailureCount: 1, mapItemReaderData: rows } })).status, 'SUCCEEDED');
+    const fewer = reading({ InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItems: 1 }, { ToleratedFailurePercentage: 50 });
+    assert.equal((await run(fewer, { ...request, stateConfiguration: { mapIterationFailureCount: 1, mapItemReaderData: rows } })).status, 'FAILED');
+  });
+
+  it('mapItemReaderData the reader cannot read fails the Map with States.ItemReaderFailed', async () => {
+    const result = await run(reading({ InputType: 'JSON' }), { stateName: 'State0', input: bucket, mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '{"not":"a list"}' } });
+    assert.equal(result.status, 'FAILED');
+    assert.equal(result.error, 'States.ItemReaderFailed');
+  });
+
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {
     await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
+  });
+});
+
+describe('TestState: fieldValidationMode (AWS\'s recorded answers)', () => {
+  // LocalStack's test_field_validation_mode*.py, recorded against AWS in November 2025.
+  const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
+  const check = (resource: string, result: unknown, fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE') =>
+    run(task(resource), { mock: { result: JSON.stringify(result), ...(fieldValidationMode ? { fieldValidationMode } : {}) } });
+  const refused = (resource: string, result: unknown, message: string, mode?: 'STRICT' | 'PRESENT') =>
+    rejected(check(resource, result, mode), 'ValidationException', `Mock result schema validation error: ${message}`);
+  const startExecution = 'arn:aws:states:::states:startExecution';
+  const putEvents = 'arn:aws:states:::events:putEvents';
+
+  it('STRICT (the default) wants the required fields, by their capitalized names', async () => {
+    await refused(startExecution, {}, "Required field 'ExecutionArn' is missing");
+    await refused(startExecution, { executionArn: 'a', startDate: 'b' }, "Required field 'ExecutionArn' is missing");
+    await refused(startExecution, { executionArn: 'a', startDate: 'b' }, "Required field 'ExecutionArn' is missing", 'STRICT');
+  });
+
+  it('STRICT and PRESENT check the type of each field the API has, at any depth', async () => {
+    for (const mode of ['STRICT', 'PRESENT'] as const) {
+      await refused(startExecution, { ExecutionArn: 'a', StartDate: true }, "Field 'StartDate' must be a string", mode);
+      await refused(startExecution, { ExecutionArn: 'a', StartDate: 1764103483 }, "Field 'StartDate' must be a string", mode);
+      await refused(putEvents, { Entries: 'not a list' }, "Field 'Entries' must be an array", mode);
+      await refused(putEvents, { Entries: [{ EventId: 'ok' }, { EventId: ['no'] }] }, "Field 'EventId' must be a string", mode);
+      await refused(lambda, { StatusCode: '200' }, "Field 'StatusCode' must be a number", mode);
+      await refused('arn:aws:states:::dynamodb:putItem', { ConsumedCapacity: { CapacityUnits: '123.45' } }, "Field 'CapacityUnits' must be a number", mode);
+      await refused('arn:aws:states:::aws-sdk:s3:getObject', { ContentLength: '9000' }, "Field 'ContentLength' must be a number", mode);
+      await refused('arn:aws:states:::aws-sdk:s3:getObject', { StorageClass: 'Papyrus' }, "Field 'StorageClass' is not an expected value", mode);
+      await refused('arn:aws:states:::aws-sdk:kms:encrypt', { CiphertextBlob: 123 }, "Field 'CiphertextBlob' must be a string", mode);
+      await refused('arn:aws:states:::aws-sdk:kms:encrypt', { CiphertextBlob: '' }, "Field 'CiphertextBlob' is smaller than the minimum length", mode);
+      await refused('arn:aws:states:::aws-sdk:lambda:getFunction', { Configuration: { MemorySize: 127 } }, "Field 'MemorySize' is less than the minimum value", mode);
+      // AWS answered this for 10241 when Lambda's limit was 10240; the model now says 32768.
+      await refused('arn:aws:states:::aws-sdk:lambda:getFunction', { Configuration: { MemorySize: 32769 } }, "Field 'MemorySize' exceeds the maximum value", mode);
+    }
+  });
+
+  it('fields the API does not have pass; PRESENT does not want the required ones; NONE checks nothing', async () => {
+    assert.deepEqual(await check(putEvents, { random: 'json' }), { status: 'SUCCEEDED', output: '{"random":"json"}' });
+    assert.deepEqual(await check(putEvents, {}), { status: 'SUCCEEDED', output: '{}' });
+    assert.equal((await check(startExecution, {}, 'PRESENT')).status, 'SUCCEEDED');
+    assert.equal((await check(startExecution, { executionArn: 'a', startDate: 'b' }, 'PRESENT')).status, 'SUCCEEDED');
+    assert.equal((await check(startExecution, { ExecutionArn: 'a', StartDate: true }, 'NONE')).output, '{"ExecutionArn":"a","StartDate":true}');
+    // A well-formed answer passes STRICT: AWS's own Lambda example shape.
+    assert.equal((await check(lambda, { StatusCode: 200, Payload: 'function output', ExecutedVersion: '$LATEST' })).status, 'SUCCEEDED');
+  });
+
+  it('the result must be JSON whatever the mode', async () => {
+    await rejected(run(task(lambda), { mock: { result: 'not JSON string', fieldValidationMode: 'NONE' } }), 'ValidationException', /Mocked result must be valid JSON/);
   });
 });
 
@@ -328,8 +477,9 @@ describe('TestState: validation', () => {
     await rejected(run({ Type: 'Pass', End: true }, { input: '{' }), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
   });
 
-  it('rejects a stateName the machine does not have', async () => {
+  it('rejects a stateName the machine does not have, with AWS\'s message', async () => {
     const machine = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
-    await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', /Missing/);
+    await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', 'State not found in definition');
+    await rejected(run(machine, { stateName: '"invalid"' }), 'ValidationException', 'State not found in definition');
   });
 });

@@ -5,6 +5,8 @@ import { Decision } from './decision';
 import { pendingEffects } from './effects';
 import { type ExecutionState, initialExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
+import { mockResultViolation } from './mock-result-validation';
+import { findState, innerStateNames } from './test-state-definition';
 
 /**
  * AWS's TestState (the enhanced API of November 2025): one state run in isolation through
@@ -124,6 +126,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
     },
     ...(plan.context ? { context: plan.context } : {}),
     ...(plan.children ? { children: plan.children } : {}),
+    ...(request.stateConfiguration?.mapItemReaderData !== undefined ? { itemReaderData: request.stateConfiguration.mapItemReaderData } : {}),
   };
   const decisionEnv: DecisionEnv = { now: env.now, random: env.random, uuid: env.uuid, hash: env.hash, testState: hooks };
   const start: Extract<ExecutionCommand, { type: 'StartExecution' }> = {
@@ -165,6 +168,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
 interface TestPlan {
   readonly name: string;
   readonly kind: string;
+  readonly language: 'JSONPath' | 'JSONata';
   readonly machine: Record<string, unknown>;
   readonly inputText: string;
   readonly input: unknown;
@@ -192,10 +196,9 @@ function planTest(request: TestStateRequest): TestPlan {
   if (request.stateName !== undefined) {
     if (!isMachine) throw new TestStateRejected('ValidationException', 'The stateName parameter requires a state machine definition with States.');
     checkDefinition(request.definition);
-    const found = (definition.States as Record<string, unknown>)[request.stateName];
-    if (typeof found !== 'object' || found === null) {
-      throw new TestStateRejected('ValidationException', `State '${request.stateName}' does not exist in the state machine definition.`);
-    }
+    const found = findState(definition, request.stateName);
+    // AWS's answer, recorded (LocalStack's test_base_state_name_validation_failures).
+    if (!found) throw new TestStateRejected('ValidationException', 'State not found in definition');
     name = request.stateName;
     stateDefinition = found as Record<string, any>;
     queryLanguage = definition.QueryLanguage;
@@ -221,7 +224,8 @@ function planTest(request: TestStateRequest): TestPlan {
   const variables = parseObject(request.variables, 'variables') ?? {};
   const context = parseObject(request.context, 'context');
   checkStateConfiguration(request, stateDefinition, kind);
-  return { name, kind, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
+  const language = (stateDefinition.QueryLanguage ?? queryLanguage) === 'JSONata' ? 'JSONata' : 'JSONPath';
+  return { name, kind, language, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
 }
 
 function checkDefinition(text: string): void {
@@ -301,7 +305,11 @@ function checkMock(request: TestStateRequest, state: Record<string, any>, kind: 
       throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
     }
   }
-  if (kind === 'Task') return undefined;
+  if (kind === 'Task') {
+    const violation = mockResultViolation(String(state.Resource ?? ''), result, mock.fieldValidationMode);
+    if (violation !== undefined) throw new TestStateRejected('ValidationException', violation);
+    return undefined;
+  }
   const failedIterations = request.stateConfiguration?.mapIterationFailureCount;
   return { result, ...(failedIterations !== undefined ? { failedIterations } : {}) };
 }
@@ -312,13 +320,10 @@ function checkStateConfiguration(request: TestStateRequest, state: Record<string
   if (configuration.mapIterationFailureCount !== undefined && kind !== 'Map') {
     throw new TestStateRejected('ValidationException', 'mapIterationFailureCount can only be specified for a Map state.');
   }
-  if (configuration.mapItemReaderData !== undefined) {
-    if (kind !== 'Map') throw new TestStateRejected('ValidationException', 'mapItemReaderData can only be specified for a Map state.');
-    try {
-      JSON.parse(configuration.mapItemReaderData);
-    } catch (error) {
-      throw new TestStateRejected('ValidationException', `mapItemReaderData is not valid JSON: ${(error as Error).message}`);
-    }
+  // mapItemReaderData is the source's own text (CSV and JSON Lines are not JSON): the Map's
+  // ItemReader reads it as it would read the object (states/map.ts).
+  if (configuration.mapItemReaderData !== undefined && kind !== 'Map') {
+    throw new TestStateRejected('ValidationException', 'mapItemReaderData can only be specified for a Map state.');
   }
   if (configuration.errorCausedByState !== undefined) {
     if (kind !== 'Map' && kind !== 'Parallel') throw new TestStateRejected('ValidationException', 'errorCausedByState can only be specified for a Map or Parallel state.');
@@ -327,23 +332,6 @@ function checkStateConfiguration(request: TestStateRequest, state: Record<string
       throw new TestStateRejected('ValidationException', `errorCausedByState '${configuration.errorCausedByState}' is not a state of this ${kind} state's ${kind === 'Map' ? 'item processor' : 'branches'}.`);
     }
   }
-}
-
-/** Every state name inside a Parallel's branches or a Map's processor, at any depth. */
-function innerStateNames(state: Record<string, any>): Set<string> {
-  const names = new Set<string>();
-  const visit = (machine: unknown) => {
-    const states = (machine as { States?: Record<string, Record<string, any>> } | undefined)?.States;
-    if (typeof states !== 'object' || states === null) return;
-    for (const [name, inner] of Object.entries(states)) {
-      names.add(name);
-      for (const branch of Array.isArray(inner?.Branches) ? inner.Branches : []) visit(branch);
-      visit(inner?.ItemProcessor ?? inner?.Iterator);
-    }
-  };
-  for (const branch of Array.isArray(state.Branches) ? state.Branches : []) visit(branch);
-  visit(state.ItemProcessor ?? state.Iterator);
-  return names;
 }
 
 /** What the throw-away execution waits for, answered at once: a task (mock or integration), a Wait's timer. */
@@ -461,7 +449,11 @@ function inspectionDataOf(
   errorDetails: NonNullable<TestStateInspectionData['errorDetails']>,
 ): TestStateInspectionData {
   const data: TestStateInspectionData = { input: plan.inputText };
+  // A JSONata Map shows its input, limits and errorDetails only: AWS's recordings of
+  // test_base_map_state_inspect and test_state_machine_configuration_map_iteration_item_reader.
+  const jsonataMap = plan.kind === 'Map' && plan.language === 'JSONata';
   const text = (field: 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath') => {
+    if (jsonataMap && (field === 'afterArguments' || field === 'result')) return;
     if (recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
   };
   text('afterArguments');

@@ -46,6 +46,8 @@ export interface MapRunExecutionRecord {
   readonly startDate: string;
   readonly stopDate?: string;
   readonly mapRunArn: string;
+  /** The child's item (or batch) index in its Map Run. */
+  readonly index: number;
   readonly redriveCount?: number;
   readonly redriveDate?: string;
 }
@@ -66,6 +68,8 @@ export interface MapRunRow {
   readonly redrive_date: string | null;
   readonly execution_arn: string;
   readonly state_machine_arn: string;
+  /** The parent execution's status: whether a redrive of it would redrive this run's children. */
+  readonly execution_status: string;
 }
 
 export interface MapRunExecutionRow {
@@ -88,6 +92,7 @@ export function toMapRun(
   children?: ReadonlyArray<{ item_index: number; status: string }>,
 ): MapRunRecord {
   const ended = row.status !== 'RUNNING';
+  const notRedrivable = ended && !redrivesChildren(row);
   const counts = (total: number, count: (status: string) => number): MapRunCounts => {
     const succeeded = count('SUCCEEDED');
     const failed = count('FAILED');
@@ -105,7 +110,9 @@ export function toMapRun(
       // Once the children have ended, every succeeded or failed child's result is written, with
       // a ResultWriter or without (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
       resultsWritten: ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
-      failuresNotRedrivable: 0,
+      failuresNotRedrivable: notRedrivable ? failed + timedOut + aborted : 0,
+      // Waiting to be redriven: none here. A redrive restarts every unsuccessful child in the
+      // decision that records MapRunRedriven (redrive-decision.ts), so none is ever seen waiting.
       pendingRedrive: 0,
     };
   };
@@ -137,6 +144,21 @@ export function toMapRun(
 }
 
 /**
+ * Whether redriving the parent execution would redrive this ended Map Run's unsuccessful
+ * children. AWS counts those that cannot be as `failuresNotRedrivable` ("FAILED, ABORTED, or
+ * TIMED_OUT child workflow executions that cannot be redriven", API reference,
+ * MapRunExecutionCounts). A parent redrive resumes only a Map state with no Exited event (AWS
+ * "Redriving Map Runs"), and only a parent that ended FAILED, TIMED_OUT or ABORTED can be
+ * redriven: a Map Run that succeeded (its failures were tolerated), or whose failure was caught
+ * or retried (the parent runs on, or succeeded), leaves its failures for good. The 14-day
+ * redrive period is not counted here.
+ */
+function redrivesChildren(row: MapRunRow): boolean {
+  if (row.status !== 'FAILED' && row.status !== 'ABORTED') return false;
+  return row.execution_status === 'FAILED' || row.execution_status === 'TIMED_OUT' || row.execution_status === 'ABORTED';
+}
+
+/**
  * A child's ARN: AWS names child workflow executions `execution:<stateMachine>/<label>:<id>`
  * and their state machine `stateMachine:<stateMachine>/<label>`. The id is derived from the
  * Map Run and the item's index, so every process and every rebuild gives the same one.
@@ -154,9 +176,19 @@ export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecor
     startDate: row.start_date,
     ...(row.stop_date !== null ? { stopDate: row.stop_date } : {}),
     mapRunArn,
+    index: Number(row.item_index),
     ...(Number(row.redrive_count) > 0 ? { redriveCount: Number(row.redrive_count) } : {}),
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
   };
+}
+
+/**
+ * `arn:…:execution:<machine>/<label>:<id>` (a Map Run's child) → `arn:…:mapRun:<machine>/<label>:`,
+ * the start of its Map Run's ARN; undefined for any other ARN.
+ */
+export function mapRunPrefixOfChild(executionArn: string): string | undefined {
+  const match = /^(arn:[^:]+:states:[^:]*:[^:]*):execution:([^:/]+\/[^:/]+):[^:]+$/.exec(executionArn);
+  return match ? `${match[1]}:mapRun:${match[2]}:` : undefined;
 }
 
 /** `arn:…:mapRun:<machine>/<label>:<id>` → [`arn:…`, `<machine>/<label>`]. */

@@ -1,4 +1,4 @@
-import { type MapRunExecutionRecord, type MapRunExecutionRow, type MapRunRecord, type MapRunRow, toMapRun, toMapRunExecution } from './map-runs';
+import { type MapRunExecutionRecord, type MapRunExecutionRow, type MapRunRecord, type MapRunRow, mapRunPrefixOfChild, toMapRun, toMapRunExecution } from './map-runs';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
 import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
@@ -118,6 +118,11 @@ export interface Projections {
   getMapRun(mapRunArn: string): Promise<MapRunRecord | undefined>;
   /** ListMapRuns: the Map Runs an execution started, newest first. */
   listMapRuns(request: PageRequest & { readonly executionArn: string }): Promise<Page<MapRunRecord>>;
+  /**
+   * DescribeExecution of a Map Run's child, by the ARN ListExecutions gives it
+   * (`…:execution:<machine>/<label>:<id>`); undefined when no Map Run has that child.
+   */
+  getMapRunExecution(executionArn: string): Promise<MapRunExecutionRecord | undefined>;
   /** ListExecutions by mapRunArn: the Map Run's child workflow executions, newest first. */
   listMapRunExecutions(request: PageRequest & { readonly mapRunArn: string; readonly statusFilter?: string }): Promise<Page<MapRunExecutionRecord>>;
   /** Executions per state machine and status, for every machine that has any. */
@@ -437,6 +442,23 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       const records: MapRunRecord[] = [];
       for (const row of rows) records.push(await counted(row));
       return page(records, offset, limit, (record) => record);
+    },
+
+    async getMapRunExecution(executionArn) {
+      // The child's id is derived from its Map Run and index (map-runs.ts): look among the runs
+      // of its Map state (ARN order: the runs whose ARN starts with the prefix) for the child
+      // whose derived ARN is this one.
+      const prefix = mapRunPrefixOfChild(executionArn);
+      if (!prefix) return undefined;
+      const runs = await backend.query<{ map_run_arn: string }>(statements.mapRunsOfLabel, { from: prefix, to: `${prefix}\uffff` });
+      for (const run of runs) {
+        const rows = await backend.query<MapRunExecutionRow>(statements.allMapRunExecutions, { mapRunArn: run.map_run_arn });
+        for (const row of rows) {
+          const child = toMapRunExecution(row);
+          if (child.executionArn === executionArn) return child;
+        }
+      }
+      return undefined;
     },
 
     async listMapRunExecutions(request) {

@@ -550,7 +550,7 @@ const definitions = {
       .selectFrom('read_map_runs')
       .innerJoin('read_executions', 'read_executions.stream_id', 'read_map_runs.stream_id')
       .selectAll('read_map_runs')
-      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn'])
+      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn', 'read_executions.status as execution_status'])
       .where('read_map_runs.map_run_arn', '=', param('mapRunArn'))
       .where('read_map_runs.status', '<>', 'PENDING'),
   mapRunsOfExecution: (db: Kysely<ReadModelTables>) =>
@@ -558,7 +558,7 @@ const definitions = {
       .selectFrom('read_map_runs')
       .innerJoin('read_executions', 'read_executions.stream_id', 'read_map_runs.stream_id')
       .selectAll('read_map_runs')
-      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn'])
+      .select(['read_executions.execution_arn', 'read_executions.state_machine_arn', 'read_executions.status as execution_status'])
       .where('read_executions.execution_arn', '=', param('executionArn'))
       .where('read_map_runs.status', '<>', 'PENDING')
       .orderBy('read_map_runs.start_position', 'desc')
@@ -571,6 +571,15 @@ const definitions = {
       .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
       .where('map_run_arn', '=', param('mapRunArn'))
       .groupBy('status'),
+  // The Map Runs of one Map state (`…:mapRun:<machine>/<label>:`), to find a child by its ARN.
+  mapRunsOfLabel: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_runs')
+      .select('map_run_arn')
+      .where('map_run_arn', '>=', param('from'))
+      .where('map_run_arn', '<', param('to'))
+      .where('status', '<>', 'PENDING'),
+  allMapRunExecutions: (db: Kysely<ReadModelTables>) => db.selectFrom('read_map_run_executions').selectAll().where('map_run_arn', '=', param('mapRunArn')),
   // A batched Map Run's item counts: each child's status, weighed by its batch's size.
   mapRunExecutionStatuses: (db: Kysely<ReadModelTables>) =>
     db.selectFrom('read_map_run_executions').select(['item_index', 'status']).where('map_run_arn', '=', param('mapRunArn')),

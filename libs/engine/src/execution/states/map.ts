@@ -3,8 +3,8 @@ import type { Decision } from '../decision';
 import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
 import { type ChildrenBook, childThreadId } from '../execution-state';
 import { decidesWith, EngineBehaviour } from '../behaviour';
-import type { EventInternals } from '../history-event';
-import { StatesError } from '../language';
+import type { EventInternals, MapRunSettings } from '../history-event';
+import { itemsFromObject, StatesError } from '../language';
 import { emitMapRunStarted, finishOrWrite, mapRunSettings, selectAndBatch } from './distributed-map';
 import { compileState } from '../compile';
 
@@ -69,10 +69,11 @@ export async function startMap(d: Decision, threadId: string, definition: Record
     limitsFailure = error;
   }
   const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective);
-  let mapItems = items as unknown[];
+  const given = readsItems && !readerFailure ? itemsGivenToTestState(d, mapRun) : undefined;
+  let mapItems = given?.items ?? (items as unknown[]);
   const length = mapItems.length;
   if (!readsItems) d.inspect('afterItemsPath', mapItems);
-  if (mapRun?.batcher && !readsItems) mapItems = await selectAndBatch(d, threadId, definition, language, effective, mapItems, mapRun.batcher);
+  if (mapRun?.batcher && (!readsItems || given?.items)) mapItems = await selectAndBatch(d, threadId, definition, language, effective, mapItems, mapRun.batcher);
   d.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length }, compact({
     items: json(mapItems),
     mapRun,
@@ -83,6 +84,10 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   }) as Partial<EventInternals>);
   if (limitsFailure) throw limitsFailure;
   const mocked = d.env.testState?.children;
+  if (given?.failure) {
+    childrenFailed(d, threadId, given.failure.error, given.failure.cause);
+    return { kind: 'blocked' };
+  }
   if (mocked) {
     d.inspect('maxConcurrency', limits.maxConcurrency ?? 0); // AWS shows 0 (no limit) when none is set
     if (limits.toleratedFailureCount !== undefined) d.inspect('toleratedFailureCount', limits.toleratedFailureCount);
@@ -101,6 +106,32 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   if (mapItems.length === 0) return finishOrWrite(d, threadId);
   await startIterations(d, threadId, effective);
   return { kind: 'blocked' };
+}
+
+/**
+ * TestState's mapItemReaderData: the items an ItemReader would have read, read from the data
+ * the caller gave (AWS: "the data read by ItemReader in Distributed Map states as found in its
+ * original source"), with the reader's InputType and MaxItems. Undefined outside TestState or
+ * without the data: the object store is read as in an execution.
+ */
+function itemsGivenToTestState(d: Decision, mapRun: MapRunSettings | undefined): { items?: unknown[]; failure?: StatesError } | undefined {
+  const data = d.env.testState?.itemReaderData;
+  const reader = mapRun?.reader;
+  if (data === undefined || !reader) return undefined;
+  try {
+    if (reader.source.action !== 'listObjectsV2') return { items: itemsFromObject(data, reader.settings) };
+    let listed: unknown;
+    try {
+      listed = JSON.parse(data);
+    } catch {
+      listed = undefined;
+    }
+    if (!Array.isArray(listed)) throw new StatesError('States.ItemReaderFailed', 'Attempting to map over non-iterable node.');
+    return { items: reader.settings.maxItems > 0 ? listed.slice(0, reader.settings.maxItems) : listed };
+  } catch (error) {
+    if (!(error instanceof StatesError)) throw error;
+    return { failure: error };
+  }
 }
 
 /** MaxConcurrency(Path), ToleratedFailureCount(Path), ToleratedFailurePercentage(Path), checked as AWS checks them. */

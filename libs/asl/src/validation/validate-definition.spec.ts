@@ -10,6 +10,8 @@ function machine(state: Def, extra: Def = {}): Def {
   return { StartAt: 'S', States: { S: state }, ...extra };
 }
 
+const PROCESSOR = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+
 interface InvalidCase {
   readonly name: string;
   readonly definition: unknown;
@@ -126,7 +128,7 @@ const invalid: readonly InvalidCase[] = [
   {
     name: 'a Wait with two durations',
     definition: machine({ Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true }),
-    errors: ['SCHEMA_VALIDATION_FAILED: Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath] at /States/S'],
+    errors: ['SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] at /States/S'],
   },
   {
     name: 'Credentials without RoleArn',
@@ -169,7 +171,58 @@ const invalid: readonly InvalidCase[] = [
   {
     name: 'Next and End together',
     definition: { StartAt: 'S', States: { S: { Type: 'Pass', Next: 'T', End: true }, T: { Type: 'Succeed' } } },
-    errors: ["SCHEMA_VALIDATION_FAILED: Only one of 'Next' or 'End' can be present at /States/S"],
+    errors: ['SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Next, End] at /States/S'],
+  },
+  {
+    name: 'neither Next nor End',
+    definition: { StartAt: 'S', States: { S: { Type: 'Pass' } } },
+    errors: ['SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [Next, End] at /States/S'],
+  },
+  {
+    name: 'a Wait with no time field',
+    definition: machine({ Type: 'Wait', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] at /States/S'],
+  },
+  ...(
+    [
+      ['Task', 'TimeoutSeconds', 'TimeoutSecondsPath', { Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 5, TimeoutSecondsPath: '$.t' }],
+      ['Task', 'HeartbeatSeconds', 'HeartbeatSecondsPath', { Resource: 'arn:aws:states:::lambda:invoke', HeartbeatSeconds: 5, HeartbeatSecondsPath: '$.h' }],
+      ['Map', 'MaxConcurrency', 'MaxConcurrencyPath', { ItemProcessor: PROCESSOR, MaxConcurrency: 1, MaxConcurrencyPath: '$.m' }],
+      ['Map', 'ToleratedFailureCount', 'ToleratedFailureCountPath', { ItemProcessor: PROCESSOR, ToleratedFailureCount: 1, ToleratedFailureCountPath: '$.c' }],
+      ['Map', 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', { ItemProcessor: PROCESSOR, ToleratedFailurePercentage: 1, ToleratedFailurePercentagePath: '$.p' }],
+      ['Map', 'ItemProcessor', 'Iterator', { ItemProcessor: PROCESSOR, Iterator: PROCESSOR }],
+    ] as const
+  ).map(([type, field, twin, fields]) => ({
+    name: `a ${type} with both ${field} and ${twin}`,
+    definition: machine({ Type: type, ...fields, End: true }),
+    errors: [`SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [${field}, ${twin}] at /States/S`],
+  })),
+  {
+    name: 'a Fail with Error and ErrorPath, Cause and CausePath',
+    definition: machine({ Type: 'Fail', Error: 'E', ErrorPath: '$.e', Cause: 'C', CausePath: '$.c' }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Error, ErrorPath] at /States/S',
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Cause, CausePath] at /States/S',
+    ],
+  },
+  {
+    name: 'a Map with neither ItemProcessor nor Iterator',
+    definition: machine({ Type: 'Map', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [ItemProcessor, Iterator] at /States/S'],
+  },
+  {
+    name: 'an ItemReader with MaxItems and MaxItemsPath, an ItemBatcher with MaxItemsPerBatch and its Path',
+    definition: machine({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: 1, MaxItemsPath: '$.m' } },
+      ItemBatcher: { MaxItemsPerBatch: 2, MaxItemsPerBatchPath: '$.b' },
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxItems, MaxItemsPath] at /States/S/ItemReader/ReaderConfig',
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath] at /States/S/ItemBatcher',
+    ],
   },
   {
     name: 'a Next target that does not exist, and an unreachable state',

@@ -20,6 +20,9 @@ const MAX_STATE_NAME_LENGTH = 80;
 /** AWS caps TimeoutSeconds/HeartbeatSeconds, and a Wait's Seconds ("from 0 up to 99999999"), at 99999999 seconds. */
 const MAX_TIMEOUT_SECONDS = 99_999_999;
 
+/** A Wait's time fields, one of which is required, in the order AWS's messages list them. */
+const WAIT_TIME_FIELDS = ['SecondsPath', 'Seconds', 'TimestampPath', 'Timestamp'];
+
 /** Fields every state accepts, whatever its type. */
 const COMMON_FIELDS = ['Type', 'Comment', 'QueryLanguage'];
 
@@ -216,8 +219,8 @@ class Validator {
     const end = state.End;
     if ('End' in state && typeof end !== 'boolean') this.schema(`${at}/End`, "The field 'End' must be a boolean");
     if (hasNext && typeof state.Next !== 'string') this.schema(`${at}/Next`, "The field 'Next' must be a string");
-    if (hasNext && end === true) this.schema(at, "Only one of 'Next' or 'End' can be present");
-    if (!hasNext && end !== true) this.schema(at, "One of 'Next' or 'End' is required");
+    if (hasNext && end === true) this.schema(at, tooManyOf(['Next', 'End']));
+    if (!hasNext && end !== true) this.schema(at, noneOf(['Next', 'End']));
   }
 
   /** InputPath/OutputPath/ResultPath, payload templates, Assign, Output, per language. */
@@ -410,10 +413,7 @@ class Validator {
 
   /** Exactly one of Seconds, Timestamp, SecondsPath, TimestampPath. */
   private wait(state: Obj, language: QueryLanguage, at: string): void {
-    const present = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((f) => f in state);
-    if (present.length !== 1) {
-      this.schema(at, 'Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]');
-    }
+    this.exactlyOne(state, WAIT_TIME_FIELDS, at);
     this.numberOrExpression(state, 'Seconds', language, at, (n) => this.nonNegativeInteger(n, 'Seconds', `${at}/Seconds`, MAX_TIMEOUT_SECONDS));
     const timestamp = state.Timestamp;
     if (timestamp !== undefined) {
@@ -472,9 +472,7 @@ class Validator {
 
   private map(state: Obj, language: QueryLanguage, at: string): void {
     const hasProcessor = 'ItemProcessor' in state;
-    const hasIterator = 'Iterator' in state;
-    if (!hasProcessor && !hasIterator) this.schema(at, 'These fields are required: [ItemProcessor]');
-    if (hasProcessor && hasIterator) this.schema(at, "Only one of 'ItemProcessor' or 'Iterator' can be present");
+    this.exactlyOne(state, ['ItemProcessor', 'Iterator'], at);
     this.exclusive(state, 'ItemSelector', 'Parameters', at);
     this.exclusive(state, 'ItemsPath', 'Items', at);
     const processorField = hasProcessor ? 'ItemProcessor' : 'Iterator';
@@ -510,6 +508,10 @@ class Validator {
     if ('ItemReader' in state) this.itemReader(state.ItemReader, language, `${at}/ItemReader`);
     if ('ResultWriter' in state) this.resultWriter(state.ResultWriter, language, `${at}/ResultWriter`);
     if ('ItemBatcher' in state && !isObject(state.ItemBatcher)) this.schema(`${at}/ItemBatcher`, "The field 'ItemBatcher' must be a JSON object");
+    else if (isObject(state.ItemBatcher)) {
+      this.exclusive(state.ItemBatcher, 'MaxItemsPerBatch', 'MaxItemsPerBatchPath', `${at}/ItemBatcher`);
+      this.exclusive(state.ItemBatcher, 'MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath', `${at}/ItemBatcher`);
+    }
   }
 
   private processorConfig(value: unknown, at: string): void {
@@ -533,6 +535,7 @@ class Validator {
     this.unknownFields(value, ['Resource', 'ReaderConfig', 'Parameters', 'Arguments'], at);
     this.resourceParameters(value, language, at);
     if ('ReaderConfig' in value && !isObject(value.ReaderConfig)) this.schema(`${at}/ReaderConfig`, "The field 'ReaderConfig' must be a JSON object");
+    else if (isObject(value.ReaderConfig)) this.exclusive(value.ReaderConfig, 'MaxItems', 'MaxItemsPath', `${at}/ReaderConfig`);
   }
 
   private resultWriter(value: unknown, language: QueryLanguage, at: string): void {
@@ -625,7 +628,14 @@ class Validator {
   }
 
   private exclusive(state: Obj, a: string, b: string, at: string): void {
-    if (a in state && b in state) this.schema(at, `Only one of '${a}' or '${b}' can be present`);
+    if (a in state && b in state) this.schema(at, tooManyOf([a, b]));
+  }
+
+  /** One field of `fields` is required, and only one. */
+  private exactlyOne(state: Obj, fields: readonly string[], at: string): void {
+    const present = fields.filter((f) => f in state).length;
+    if (present === 0) this.schema(at, noneOf(fields));
+    else if (present > 1) this.schema(at, tooManyOf(fields));
   }
 
   private optionalString(obj: Obj, field: string, at: string): void {
@@ -694,6 +704,20 @@ class Validator {
       if (!reached.has(name)) this.add(DiagnosticCode.MISSING_TRANSITION_TARGET, `State "${name}" is not reachable.`, `${prefix}/States/${name}`);
     }
   }
+}
+
+/**
+ * AWS's words for a group of fields of which at most one may be set (a field and its `…Path`
+ * twin, Next and End), and for a group of which one is required and none was set. Measured with
+ * ValidateStateMachineDefinition by cdk-preflight's rules (pf-sfn-asl-path-exclusive,
+ * pf-sfn-asl-next-end, pf-sfn-asl-wait-timing); AWS lists a Wait's fields in the order below.
+ */
+function tooManyOf(fields: readonly string[]): string {
+  return `There should only be one of the following fields: [${fields.join(', ')}]`;
+}
+
+function noneOf(fields: readonly string[]): string {
+  return `This object should have only one of the following fields: [${fields.join(', ')}]`;
 }
 
 function isObject(value: unknown): value is Obj {

@@ -53,6 +53,10 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
       End: true,
     }),
   },
+  {
+    name: 'a retrier with IntervalSeconds 0 and a machine TimeoutSeconds of 0 (both measured as accepted)',
+    definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 0 }], End: true }, { TimeoutSeconds: 0 }),
+  },
   { name: 'static Result keeps .$ keys literal', definition: machine({ Type: 'Pass', Result: { 'x.$': 'not a path' }, End: true }) },
   {
     name: 'JSONata Arguments/Output that parse',
@@ -222,6 +226,39 @@ const invalid: readonly InvalidCase[] = [
     errors: [
       'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxItems, MaxItemsPath] at /States/S/ItemReader/ReaderConfig',
       'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath] at /States/S/ItemBatcher',
+    ],
+  },
+  {
+    name: 'a Wait of more than 99999999 seconds (AWS: cfn-lint#4075)',
+    definition: machine({ Type: 'Wait', Seconds: 10000000000000000, End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Maximum value is 99999999 at /States/S/Seconds'],
+  },
+  {
+    name: 'numbers out of range or of the wrong type on a Task and its retrier',
+    definition: machine({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      TimeoutSeconds: 0,
+      HeartbeatSeconds: '5',
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: -1, MaxAttempts: 1.5, BackoffRate: 0.5, MaxDelaySeconds: 31622401 }],
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 1 at /States/S/TimeoutSeconds',
+      'SCHEMA_VALIDATION_FAILED: Expected value of type Integer at /States/S/HeartbeatSeconds',
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 0 at /States/S/Retry[0]/IntervalSeconds',
+      'SCHEMA_VALIDATION_FAILED: Expected value of type Integer at /States/S/Retry[0]/MaxAttempts',
+      'SCHEMA_VALIDATION_FAILED: Maximum value is 31622400 at /States/S/Retry[0]/MaxDelaySeconds',
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 1 at /States/S/Retry[0]/BackoffRate',
+    ],
+  },
+  {
+    name: 'Map limits out of range',
+    definition: machine({ Type: 'Map', ItemProcessor: PROCESSOR, MaxConcurrency: -1, ToleratedFailureCount: -2, ToleratedFailurePercentage: 100.5, End: true }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 0 at /States/S/MaxConcurrency',
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 0 at /States/S/ToleratedFailureCount',
+      'SCHEMA_VALIDATION_FAILED: Maximum value is 100 at /States/S/ToleratedFailurePercentage',
     ],
   },
   {

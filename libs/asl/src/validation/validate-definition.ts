@@ -17,8 +17,33 @@ export interface ValidationResult {
 type Obj = Record<string, unknown>;
 
 const MAX_STATE_NAME_LENGTH = 80;
-/** AWS caps TimeoutSeconds/HeartbeatSeconds, and a Wait's Seconds ("from 0 up to 99999999"), at 99999999 seconds. */
-const MAX_TIMEOUT_SECONDS = 99_999_999;
+
+interface Range {
+  readonly min: number;
+  readonly max?: number;
+}
+
+/**
+ * The ranges AWS enforces on numeric fields given as literals, answered as 'Minimum value is N' /
+ * 'Maximum value is N' (AWS: "Maximum value is 99999999 at /States/Wait/Seconds",
+ * aws-cloudformation/cfn-lint#4075; the rest measured with ValidateStateMachineDefinition by
+ * cdk-preflight's pf-sfn-asl-numeric-ranges): a Wait's Seconds "from 0 up to 99999999" (Wait
+ * page), Retry's IntervalSeconds 0 accepted, MaxDelaySeconds up to 31622400 (366 days).
+ */
+const MAX_SECONDS = 99_999_999;
+const RANGES = {
+  MachineTimeoutSeconds: { min: 0 },
+  TimeoutSeconds: { min: 1, max: MAX_SECONDS },
+  HeartbeatSeconds: { min: 1, max: MAX_SECONDS },
+  Seconds: { min: 0, max: MAX_SECONDS },
+  MaxConcurrency: { min: 0 },
+  ToleratedFailureCount: { min: 0 },
+  ToleratedFailurePercentage: { min: 0, max: 100 },
+  IntervalSeconds: { min: 0, max: MAX_SECONDS },
+  MaxAttempts: { min: 0, max: MAX_SECONDS },
+  MaxDelaySeconds: { min: 1, max: 31_622_400 },
+  BackoffRate: { min: 1 },
+} as const satisfies Record<string, Range>;
 
 /** A Wait's time fields, one of which is required, in the order AWS's messages list them. */
 const WAIT_TIME_FIELDS = ['SecondsPath', 'Seconds', 'TimestampPath', 'Timestamp'];
@@ -104,7 +129,8 @@ class Validator {
     }
     this.optionalString(def, 'Comment', '/Comment');
     this.optionalString(def, 'Version', '/Version');
-    if ('TimeoutSeconds' in def) this.positiveInteger(def.TimeoutSeconds, 'TimeoutSeconds', '/TimeoutSeconds');
+    // The machine's own TimeoutSeconds accepts 0 (measured; a Task's does not).
+    if ('TimeoutSeconds' in def) this.integer(def.TimeoutSeconds, '/TimeoutSeconds', RANGES.MachineTimeoutSeconds);
     this.checkContainer(def, '');
   }
 
@@ -307,8 +333,8 @@ class Validator {
     }
     this.exclusive(state, 'TimeoutSeconds', 'TimeoutSecondsPath', at);
     this.exclusive(state, 'HeartbeatSeconds', 'HeartbeatSecondsPath', at);
-    this.numberOrExpression(state, 'TimeoutSeconds', language, at, (n) => this.positiveInteger(n, 'TimeoutSeconds', `${at}/TimeoutSeconds`, MAX_TIMEOUT_SECONDS));
-    this.numberOrExpression(state, 'HeartbeatSeconds', language, at, (n) => this.positiveInteger(n, 'HeartbeatSeconds', `${at}/HeartbeatSeconds`, MAX_TIMEOUT_SECONDS));
+    this.numberOrExpression(state, 'TimeoutSeconds', language, at, (n) => this.integer(n, `${at}/TimeoutSeconds`, RANGES.TimeoutSeconds));
+    this.numberOrExpression(state, 'HeartbeatSeconds', language, at, (n) => this.integer(n, `${at}/HeartbeatSeconds`, RANGES.HeartbeatSeconds));
     for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
     const timeout = state.TimeoutSeconds;
     const heartbeat = state.HeartbeatSeconds;
@@ -414,7 +440,7 @@ class Validator {
   /** Exactly one of Seconds, Timestamp, SecondsPath, TimestampPath. */
   private wait(state: Obj, language: QueryLanguage, at: string): void {
     this.exactlyOne(state, WAIT_TIME_FIELDS, at);
-    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.nonNegativeInteger(n, 'Seconds', `${at}/Seconds`, MAX_TIMEOUT_SECONDS));
+    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.integer(n, `${at}/Seconds`, RANGES.Seconds));
     const timestamp = state.Timestamp;
     if (timestamp !== undefined) {
       // `{% %}` only means an expression in a JSONata state; elsewhere it is just a bad date
@@ -493,15 +519,11 @@ class Validator {
     this.exclusive(state, 'MaxConcurrency', 'MaxConcurrencyPath', at);
     this.exclusive(state, 'ToleratedFailureCount', 'ToleratedFailureCountPath', at);
     this.exclusive(state, 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', at);
-    this.numberOrExpression(state, 'MaxConcurrency', language, at, (n) => this.nonNegativeInteger(n, 'MaxConcurrency', `${at}/MaxConcurrency`));
-    this.numberOrExpression(state, 'ToleratedFailureCount', language, at, (n) =>
-      this.nonNegativeInteger(n, 'ToleratedFailureCount', `${at}/ToleratedFailureCount`),
+    this.numberOrExpression(state, 'MaxConcurrency', language, at, (n) => this.integer(n, `${at}/MaxConcurrency`, RANGES.MaxConcurrency));
+    this.numberOrExpression(state, 'ToleratedFailureCount', language, at, (n) => this.integer(n, `${at}/ToleratedFailureCount`, RANGES.ToleratedFailureCount));
+    this.numberOrExpression(state, 'ToleratedFailurePercentage', language, at, (n) =>
+      this.number(n, `${at}/ToleratedFailurePercentage`, RANGES.ToleratedFailurePercentage),
     );
-    this.numberOrExpression(state, 'ToleratedFailurePercentage', language, at, (n) => {
-      if (typeof n !== 'number' || n < 0 || n > 100) {
-        this.schema(`${at}/ToleratedFailurePercentage`, "The field 'ToleratedFailurePercentage' must be a number between 0 and 100");
-      }
-    });
     if ('Label' in state && (typeof state.Label !== 'string' || state.Label.length > 40)) {
       this.schema(`${at}/Label`, "The field 'Label' must be a string of at most 40 characters");
     }
@@ -573,12 +595,10 @@ class Validator {
       }
       this.unknownFields(retrier, ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'], here);
       this.errorEquals(retrier, here, i === value.length - 1);
-      if ('IntervalSeconds' in retrier) this.positiveInteger(retrier.IntervalSeconds, 'IntervalSeconds', `${here}/IntervalSeconds`, MAX_TIMEOUT_SECONDS);
-      if ('MaxDelaySeconds' in retrier) this.positiveInteger(retrier.MaxDelaySeconds, 'MaxDelaySeconds', `${here}/MaxDelaySeconds`, MAX_TIMEOUT_SECONDS);
-      if ('MaxAttempts' in retrier) this.nonNegativeInteger(retrier.MaxAttempts, 'MaxAttempts', `${here}/MaxAttempts`);
-      if ('BackoffRate' in retrier && (typeof retrier.BackoffRate !== 'number' || retrier.BackoffRate < 1)) {
-        this.schema(`${here}/BackoffRate`, "The field 'BackoffRate' must be a number greater than or equal to 1.0");
+      for (const field of ['IntervalSeconds', 'MaxAttempts', 'MaxDelaySeconds'] as const) {
+        if (field in retrier) this.integer(retrier[field], `${here}/${field}`, RANGES[field]);
       }
+      if ('BackoffRate' in retrier) this.number(retrier.BackoffRate, `${here}/BackoffRate`, RANGES.BackoffRate);
       if ('JitterStrategy' in retrier && retrier.JitterStrategy !== 'FULL' && retrier.JitterStrategy !== 'NONE') {
         this.schema(`${here}/JitterStrategy`, "The field 'JitterStrategy' must be one of [FULL, NONE]");
       }
@@ -642,18 +662,20 @@ class Validator {
     if (field in obj && typeof obj[field] !== 'string') this.schema(at, `The field '${field}' must be a string`);
   }
 
-  private positiveInteger(value: unknown, field: string, at: string, max = Number.MAX_SAFE_INTEGER): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-      this.schema(at, `The field '${field}' must be a positive integer`);
-    }
+  /** An integer field in its range, in AWS's words (RANGES). */
+  private integer(value: unknown, at: string, range: Range): void {
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.schema(at, 'Expected value of type Integer');
+    else this.inRange(value, at, range);
   }
 
-  private nonNegativeInteger(value: unknown, field: string, at: string, max = Number.MAX_SAFE_INTEGER): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      this.schema(at, `The field '${field}' must be a non-negative integer`);
-    } else if (value > max) {
-      this.schema(at, `The field '${field}' must be at most ${max}`);
-    }
+  private number(value: unknown, at: string, range: Range): void {
+    if (typeof value !== 'number') this.schema(at, 'Expected value of type Number');
+    else this.inRange(value, at, range);
+  }
+
+  private inRange(value: number, at: string, { min, max }: Range): void {
+    if (value < min) this.schema(at, `Minimum value is ${min}`);
+    else if (max !== undefined && value > max) this.schema(at, `Maximum value is ${max}`);
   }
 
   /**

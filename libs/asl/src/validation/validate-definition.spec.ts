@@ -57,6 +57,15 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
     name: 'a retrier with IntervalSeconds 0 and a machine TimeoutSeconds of 0 (both measured as accepted)',
     definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 0 }], End: true }, { TimeoutSeconds: 0 }),
   },
+  ...[
+    'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    'arn:aws:states:::ecs:runTask.waitForTaskToken',
+    'arn:aws:states:::states:startExecution.sync:2',
+    'arn:aws:states:::batch:submitJob.sync',
+    'arn:aws:states:::aws-sdk:s3:listObjectsV2.waitForTaskToken',
+    'arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST',
+    'arn:aws:states:us-east-1:123456789012:activity:a',
+  ].map((resource) => ({ name: `the Task Resource ${resource}`, definition: machine({ Type: 'Task', Resource: resource, End: true }) })),
   { name: 'static Result keeps .$ keys literal', definition: machine({ Type: 'Pass', Result: { 'x.$': 'not a path' }, End: true }) },
   {
     name: 'JSONata Arguments/Output that parse',
@@ -261,6 +270,53 @@ const invalid: readonly InvalidCase[] = [
       'SCHEMA_VALIDATION_FAILED: Maximum value is 100 at /States/S/ToleratedFailurePercentage',
     ],
   },
+  {
+    name: 'an unknown state Type (AWS lists the eight it knows)',
+    definition: machine({ Type: 'Bogus', End: true }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map] at /States/S/Type"],
+  },
+  {
+    name: 'empty Branches',
+    definition: machine({ Type: 'Parallel', Branches: [], End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/S/Branches'],
+  },
+  {
+    name: 'empty Choices, an empty And and an empty ErrorEquals',
+    definition: {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [], Default: 'D' },
+        D: { Type: 'Choice', Choices: [{ And: [], Next: 'E' }], Default: 'E' },
+        E: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: [] }], End: true },
+      },
+    },
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/C/Choices',
+      'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/D/Choices[0]/And',
+      'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/E/Retry[0]/ErrorEquals',
+    ],
+  },
+  ...['create', '${LambdaArn}', 'arn:aws:lambda', 'arn::lambda:us-east-1:123456789012:function:f', 'arn:aws:lambda:us-east-1:123456789012:'].map((resource) => ({
+    name: `a Task Resource that is not an ARN: ${resource}`,
+    definition: machine({ Type: 'Task', Resource: resource, End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Value is not a valid resource ARN at /States/S/Resource'],
+  })),
+  ...[
+    'arn:aws:states:::lambda:invoke.sync',
+    'arn:aws:states:::sqs:sendMessage.sync',
+    'arn:aws:states:::dynamodb:putItem.waitForTaskToken',
+    'arn:aws:states:::batch:submitJob.waitForTaskToken',
+    'arn:aws:states:::glue:startJobRun.waitForTaskToken',
+    'arn:aws:states:::ecs:runTask.sync:2',
+    'arn:aws:states:::aws-sdk:s3:listObjectsV2.sync',
+    'arn:aws:states:::constructor:invoke',
+  ].map((resource) => ({
+    name: `an integration pattern or service AWS does not offer: ${resource}`,
+    definition: machine({ Type: 'Task', Resource: resource, End: true }),
+    errors: [
+      `SCHEMA_VALIDATION_FAILED: The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. at /States/S/Resource`,
+    ],
+  })),
   {
     name: 'a Next target that does not exist, and an unreachable state',
     definition: { StartAt: 'pass1', States: { pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } } },

@@ -48,6 +48,12 @@ const RANGES = {
 /** A Wait's time fields, one of which is required, in the order AWS's messages list them. */
 const WAIT_TIME_FIELDS = ['SecondsPath', 'Seconds', 'TimestampPath', 'Timestamp'];
 
+/** A state's Type, in the order AWS lists them when one is unknown (AWS's TestState answer recorded in localstack's test_test_state_machine_scenarios snapshot). */
+const STATE_TYPES_AS_AWS_LISTS_THEM = ['Task', 'Wait', 'Pass', 'Succeed', 'Fail', 'Choice', 'Parallel', 'Map'] as const;
+
+/** An empty array where one item at least is required (AWS's TestState answer recorded in localstack's test_state_mock_validation snapshot: "Value cannot be empty at /States/StateName/Branches"). */
+const EMPTY_ARRAY = 'Value cannot be empty';
+
 /** Fields every state accepts, whatever its type. */
 const COMMON_FIELDS = ['Type', 'Comment', 'QueryLanguage'];
 
@@ -162,7 +168,7 @@ class Validator {
     }
     const type = state.Type;
     if (typeof type !== 'string' || !Object.hasOwn(STATE_FIELDS, type)) {
-      this.schema(`${at}/Type`, `Unexpected state type: ${String(type)}`);
+      this.schema(`${at}/Type`, `The field 'Type' should have one of these values: [${STATE_TYPES_AS_AWS_LISTS_THEM.join(', ')}]`);
       return;
     }
     const stateType = type as StateType;
@@ -365,10 +371,7 @@ class Validator {
       return;
     }
     const choices = state.Choices;
-    if (!Array.isArray(choices) || choices.length === 0) {
-      this.schema(`${at}/Choices`, "The field 'Choices' must be a non-empty array");
-      return;
-    }
+    if (!this.nonEmptyArray(choices, 'Choices', `${at}/Choices`)) return;
     choices.forEach((rule, i) => this.choiceRule(rule, language, `${at}/Choices[${i}]`, true));
   }
 
@@ -407,8 +410,7 @@ class Validator {
     }
     if (combinator !== undefined) {
       const list = rule[combinator];
-      if (!Array.isArray(list) || list.length === 0) this.schema(`${at}/${combinator}`, `The field '${combinator}' must be a non-empty array`);
-      else list.forEach((r, i) => this.choiceRule(r, language, `${at}/${combinator}[${i}]`, false));
+      if (this.nonEmptyArray(list, combinator, `${at}/${combinator}`)) list.forEach((r, i) => this.choiceRule(r, language, `${at}/${combinator}[${i}]`, false));
       return;
     }
     if (!('Variable' in rule)) this.schema(at, 'These fields are required: [Variable]');
@@ -478,10 +480,7 @@ class Validator {
       return;
     }
     const branches = state.Branches;
-    if (!Array.isArray(branches) || branches.length === 0) {
-      this.schema(`${at}/Branches`, "The field 'Branches' must be a non-empty array");
-      return;
-    }
+    if (!this.nonEmptyArray(branches, 'Branches', `${at}/Branches`)) return;
     branches.forEach((branch, i) => this.subMachine(branch, `${at}/Branches[${i}]`, ['StartAt', 'States', 'Comment']));
   }
 
@@ -637,7 +636,11 @@ class Validator {
       return;
     }
     const errors = obj.ErrorEquals;
-    if (!Array.isArray(errors) || errors.length === 0 || errors.some((e) => typeof e !== 'string')) {
+    if (Array.isArray(errors) && errors.length === 0) {
+      this.schema(`${at}/ErrorEquals`, EMPTY_ARRAY);
+      return;
+    }
+    if (!Array.isArray(errors) || errors.some((e) => typeof e !== 'string')) {
       this.schema(`${at}/ErrorEquals`, "The field 'ErrorEquals' must be a non-empty array of strings");
       return;
     }
@@ -645,6 +648,13 @@ class Validator {
       if (errors.length > 1) this.schema(`${at}/ErrorEquals`, "'States.ALL' must appear alone in 'ErrorEquals'");
       if (!isLast) this.schema(`${at}/ErrorEquals`, "'States.ALL' must appear in the last 'ErrorEquals' of the list");
     }
+  }
+
+  /** An array that must hold something: AWS's words for an empty one (Branches, Choices, And/Or, ErrorEquals). */
+  private nonEmptyArray(value: unknown, field: string, at: string): value is unknown[] {
+    if (!Array.isArray(value)) this.schema(at, `The field '${field}' must be a non-empty array`);
+    else if (value.length === 0) this.schema(at, EMPTY_ARRAY);
+    return Array.isArray(value) && value.length > 0;
   }
 
   private exclusive(state: Obj, a: string, b: string, at: string): void {

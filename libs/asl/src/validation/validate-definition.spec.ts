@@ -97,7 +97,7 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
 
 const invalid: readonly InvalidCase[] = [
   { name: 'an empty object', definition: {}, errors: ['SCHEMA_VALIDATION_FAILED: These fields are required: [States, StartAt] at /'] },
-  { name: 'a definition that is not an object', definition: [], errors: ['SCHEMA_VALIDATION_FAILED: The state machine definition must be a JSON object at /'] },
+  { name: 'a definition that is not an object', definition: [], errors: ['SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object'] },
   {
     name: 'an unknown top-level field',
     definition: machine({ Type: 'Pass', End: true }, { Coment: 'typo' }),

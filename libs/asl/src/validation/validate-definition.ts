@@ -92,6 +92,9 @@ const JSONATA_ONLY_FIELDS: ReadonlySet<string> = new Set(['Arguments', 'Output',
 /** JSONPath Choice comparison operators: the evaluator's one table (Step Functions guide, "Choice workflow state"). */
 const CHOICE_OPERATORS: ReadonlySet<string> = new Set(COMPARISON_OPERATOR_NAMES);
 
+/** AWS's answer, without a location, for a definition that is not a JSON object (recorded for an empty text). */
+export const NOT_A_JSON_OBJECT = 'Definition must be a valid JSON object';
+
 /**
  * Checks a parsed definition the way ValidateStateMachineDefinition and CreateStateMachine
  * do, and returns every finding at once. Schema findings come first; as on AWS, the
@@ -100,10 +103,7 @@ const CHOICE_OPERATORS: ReadonlySet<string> = new Set(COMPARISON_OPERATOR_NAMES)
  */
 export function validateDefinition(definition: unknown, options: ValidateDefinitionOptions = {}): ValidationResult {
   const v = new Validator(options.stateMachineType ?? 'STANDARD');
-  if (!isObject(definition)) {
-    v.schema('/', 'The state machine definition must be a JSON object');
-    return { diagnostics: v.diagnostics };
-  }
+  if (!isObject(definition)) return { diagnostics: [{ severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.SCHEMA_VALIDATION_FAILED, message: NOT_A_JSON_OBJECT }] };
   v.checkTopLevel(definition);
   if (hasErrors(v.diagnostics)) return { diagnostics: v.diagnostics };
   v.checkTransitions(definition, '');

@@ -66,6 +66,7 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
     'arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST',
     'arn:aws:states:us-east-1:123456789012:activity:a',
   ].map((resource) => ({ name: `the Task Resource ${resource}`, definition: machine({ Type: 'Task', Resource: resource, End: true }) })),
+  { name: 'a ResultPath whose quoted name holds * and ..', definition: machine({ Type: 'Pass', ResultPath: "$['a*b..c']", End: true }) },
   { name: 'static Result keeps .$ keys literal', definition: machine({ Type: 'Pass', Result: { 'x.$': 'not a path' }, End: true }) },
   {
     name: 'JSONata Arguments/Output that parse',
@@ -317,6 +318,47 @@ const invalid: readonly InvalidCase[] = [
       `SCHEMA_VALIDATION_FAILED: The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. at /States/S/Resource`,
     ],
   })),
+  {
+    name: 'a path field that is not a JSONPath',
+    definition: machine({ Type: 'Pass', InputPath: 'input', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Value must be a valid JSONPath. at /States/S/InputPath'],
+  },
+  {
+    name: 'ResultPath, ItemsPath and a Catch ResultPath that address more than one node',
+    definition: {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$..items',
+          ItemProcessor: PROCESSOR,
+          ResultPath: '$.out[*]',
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.errors[?(@.x)]', Next: 'F' }],
+          End: true,
+        },
+        F: { Type: 'Fail' },
+      },
+    },
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/M/ResultPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/M/ItemsPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/M/Catch[0]/ResultPath',
+    ],
+  },
+  {
+    name: "a Choice Variable given an intrinsic call, and a …Path operand that is not a Reference Path",
+    definition: machine({
+      Type: 'Choice',
+      Choices: [
+        { Variable: 'States.ArrayLength($.Arns)', NumericEquals: 0, Next: 'S' },
+        { Variable: '$.a', NumericEqualsPath: '$.b[0:2]', Next: 'S' },
+      ],
+    }),
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: Reference path didn't start with '$' at /States/S/Choices[0]/Variable",
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/S/Choices[1]/NumericEqualsPath',
+    ],
+  },
   {
     name: 'a Next target that does not exist, and an unreachable state',
     definition: { StartAt: 'pass1', States: { pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } } },

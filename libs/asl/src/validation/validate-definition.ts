@@ -1,7 +1,7 @@
 import { QueryLanguage, StateType } from '../definition/types';
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity, hasErrors } from './diagnostic';
 import { isJsonataExpression, jsonataSyntaxError } from './jsonata-syntax';
-import { isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
+import { isReferencePath, isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
 import { checkTaskResource } from './resource-arn';
 import { COMPARISON_OPERATOR_NAMES } from '../choice/comparison-operators';
 import { isRfc3339Timestamp } from './timestamp-syntax';
@@ -258,10 +258,11 @@ class Validator {
   /** InputPath/OutputPath/ResultPath, payload templates, Assign, Output, per language. */
   private dataFlow(state: Obj, language: QueryLanguage, at: string): void {
     if (language === QueryLanguage.JSONPath) {
-      for (const field of ['InputPath', 'OutputPath', 'ResultPath']) {
+      for (const field of ['InputPath', 'OutputPath']) {
         if (!(field in state) || state[field] === null) continue;
         this.jsonPath(state[field], field, `${at}/${field}`);
       }
+      if ('ResultPath' in state && state.ResultPath !== null) this.referencePath(state.ResultPath, `${at}/ResultPath`);
       for (const field of ['Parameters', 'ResultSelector']) {
         if (field in state) this.payloadTemplate(state[field], `${at}/${field}`);
       }
@@ -272,8 +273,23 @@ class Validator {
     if ('Assign' in state && !isObject(state.Assign)) this.schema(`${at}/Assign`, "The field 'Assign' must be a JSON object");
   }
 
-  private jsonPath(value: unknown, field: string, at: string): void {
-    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, `The value for the field '${field}' must be a valid JSONPath`);
+  /** A path field (InputPath, SecondsPath…): AWS's words, measured by cdk-preflight (pf-sfn-asl-jsonpath-syntax). */
+  private jsonPath(value: unknown, _field: string, at: string): void {
+    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, 'Value must be a valid JSONPath.');
+  }
+
+  /**
+   * A Reference Path (ResultPath, ItemsPath, a Choice's Variable and `…Path` operands): one node,
+   * so no wildcard, filter, slice or deep scan (States Language spec, "Reference Paths").
+   * AWS: "Value is not a Reference Path: Reference path didn't start with '$'" for a Choice
+   * Variable given an intrinsic call (recorded by Terraform users); the bare sentence for a
+   * wildcard in ResultPath/ItemsPath, which otherwise read as any path field (measured by
+   * cdk-preflight).
+   */
+  private referencePath(value: unknown, at: string, inChoice = false): void {
+    if (typeof value === 'string' && !value.startsWith('$')) {
+      this.schema(at, inChoice ? "Value is not a Reference Path: Reference path didn't start with '$'" : 'Value must be a valid JSONPath.');
+    } else if (typeof value !== 'string' || !isValidJsonPath(value) || !isReferencePath(value)) this.schema(at, 'Value is not a Reference Path');
   }
 
   /**
@@ -414,18 +430,14 @@ class Validator {
       return;
     }
     if (!('Variable' in rule)) this.schema(at, 'These fields are required: [Variable]');
-    else this.jsonPathOrIntrinsic(rule.Variable, 'Variable', `${at}/Variable`);
+    else this.referencePath(rule.Variable, `${at}/Variable`, true);
     const operator = operators[0] ?? '';
     this.comparisonValue(operator, rule[operator], `${at}/${operator}`);
   }
 
-  private jsonPathOrIntrinsic(value: unknown, field: string, at: string): void {
-    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, `The value for the field '${field}' must be a valid JSONPath`);
-  }
-
   private comparisonValue(operator: string, value: unknown, at: string): void {
     if (operator.endsWith('Path')) {
-      this.jsonPath(value, operator, at);
+      this.referencePath(value, at, true);
       return;
     }
     if (operator.startsWith('Is') || operator === 'BooleanEquals') {
@@ -507,7 +519,7 @@ class Validator {
       if (isObject(processor) && 'ProcessorConfig' in processor) this.processorConfig(processor.ProcessorConfig, `${at}/${processorField}/ProcessorConfig`);
     }
     if (language === QueryLanguage.JSONPath) {
-      if ('ItemsPath' in state) this.jsonPath(state.ItemsPath, 'ItemsPath', `${at}/ItemsPath`);
+      if ('ItemsPath' in state) this.referencePath(state.ItemsPath, `${at}/ItemsPath`);
       if ('ItemSelector' in state) this.payloadTemplate(state.ItemSelector, `${at}/ItemSelector`);
       for (const field of ['MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) {
         if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
@@ -621,7 +633,7 @@ class Validator {
       this.errorEquals(catcher, here, i === value.length - 1);
       if (language === QueryLanguage.JSONPath) {
         if ('Output' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage");
-        if ('ResultPath' in catcher && catcher.ResultPath !== null) this.jsonPath(catcher.ResultPath, 'ResultPath', `${here}/ResultPath`);
+        if ('ResultPath' in catcher && catcher.ResultPath !== null) this.referencePath(catcher.ResultPath, `${here}/ResultPath`);
         if ('Assign' in catcher) this.payloadTemplate(catcher.Assign, `${here}/Assign`);
       } else {
         if ('ResultPath' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage");

@@ -360,6 +360,39 @@ const invalid: readonly InvalidCase[] = [
     ],
   },
   {
+    name: 'a Distributed Map without ExecutionType, reading CSV without CSVHeaderLocation from a resource that is not S3',
+    definition: machine({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ItemReader: { Resource: 'arn:aws:states:::dynamodb:getItem', ReaderConfig: { InputType: 'CSV' } },
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: These fields are required: [ExecutionType] at /States/S/ItemProcessor/ProcessorConfig',
+      "SCHEMA_VALIDATION_FAILED: The field 'Resource' does not match any of the allowed values at /States/S/ItemReader/Resource",
+      "SCHEMA_VALIDATION_FAILED: The field 'CSVHeaderLocation' is required at /States/S/ItemReader/ReaderConfig",
+    ],
+  },
+  {
+    name: 'an inline Map with an ExecutionType, and a Mode AWS does not know',
+    definition: {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE', ExecutionType: 'EXPRESS' }, ...PROCESSOR }, Next: 'B' },
+        B: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'PARALLEL' }, StartAt: 'Q', States: { Q: { Type: 'Pass', End: true } } }, End: true },
+      },
+    },
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: Field 'ExecutionType' is not supported at /States/A/ItemProcessor/ProcessorConfig/ExecutionType",
+      'SCHEMA_VALIDATION_FAILED: Value should be one of the following: [INLINE, DISTRIBUTED] at /States/B/ItemProcessor/ProcessorConfig/Mode',
+    ],
+  },
+  {
+    name: 'a Choice rule with both Variable and And',
+    definition: machine({ Type: 'Choice', Choices: [{ Variable: '$.a', And: [{ Variable: '$.b', IsNull: true }], Next: 'S' }] }),
+    errors: ['SCHEMA_VALIDATION_FAILED: The object must have only one of the following fields, [And, Or, Not, Variable, Condition] at /States/S/Choices[0]'],
+  },
+  {
     name: 'a Next target that does not exist, and an unreachable state',
     definition: { StartAt: 'pass1', States: { pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } } },
     errors: ["MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 at /States/pass1/Next", 'MISSING_TRANSITION_TARGET: State "pass2" is not reachable. at /States/pass2'],

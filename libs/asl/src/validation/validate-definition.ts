@@ -415,6 +415,11 @@ class Validator {
     const combinators = ['And', 'Or', 'Not'].filter((f) => f in rule);
     const operators = Object.keys(rule).filter((f) => CHOICE_OPERATORS.has(f));
     this.unknownFields(rule, ['Variable', 'And', 'Or', 'Not', ...CHOICE_OPERATORS, ...extra], at);
+    // One of And/Or/Not/Variable (AWS's words, measured by cdk-preflight: pf-sfn-asl-choice-rules).
+    if (combinators.length + ('Variable' in rule ? 1 : 0) !== 1) {
+      this.schema(at, 'The object must have only one of the following fields, [And, Or, Not, Variable, Condition]');
+      return;
+    }
     if (combinators.length + operators.length !== 1) {
       this.schema(at, 'A choice rule must have exactly one comparison operator or one of [And, Or, Not]');
       return;
@@ -553,9 +558,13 @@ class Validator {
       return;
     }
     this.unknownFields(value, ['Mode', 'ExecutionType'], at);
-    if ('Mode' in value && value.Mode !== 'INLINE' && value.Mode !== 'DISTRIBUTED') this.schema(`${at}/Mode`, "The field 'Mode' must be one of [INLINE, DISTRIBUTED]");
-    if ('ExecutionType' in value && value.ExecutionType !== 'STANDARD' && value.ExecutionType !== 'EXPRESS') {
-      this.schema(`${at}/ExecutionType`, "The field 'ExecutionType' must be one of [STANDARD, EXPRESS]");
+    if ('Mode' in value && value.Mode !== 'INLINE' && value.Mode !== 'DISTRIBUTED') this.schema(`${at}/Mode`, oneOfValues(['INLINE', 'DISTRIBUTED']));
+    // AWS's words, measured by cdk-preflight (pf-sfn-asl-map-distributed): a Distributed Map
+    // names its child executions' type, an inline one may not.
+    if (value.Mode === 'DISTRIBUTED' && !('ExecutionType' in value)) this.schema(at, 'These fields are required: [ExecutionType]');
+    if (value.Mode !== 'DISTRIBUTED' && 'ExecutionType' in value) this.schema(`${at}/ExecutionType`, "Field 'ExecutionType' is not supported");
+    else if ('ExecutionType' in value && value.ExecutionType !== 'STANDARD' && value.ExecutionType !== 'EXPRESS') {
+      this.schema(`${at}/ExecutionType`, oneOfValues(['STANDARD', 'EXPRESS']));
     }
   }
 
@@ -567,8 +576,19 @@ class Validator {
     if (!('Resource' in value)) this.schema(at, 'These fields are required: [Resource]');
     this.unknownFields(value, ['Resource', 'ReaderConfig', 'Parameters', 'Arguments'], at);
     this.resourceParameters(value, language, at);
+    // An ItemReader reads from S3 (ItemReader page); AWS's words measured by cdk-preflight.
+    if (typeof value.Resource === 'string' && !ITEM_READER_RESOURCE.test(value.Resource)) {
+      this.schema(`${at}/Resource`, "The field 'Resource' does not match any of the allowed values");
+    }
     if ('ReaderConfig' in value && !isObject(value.ReaderConfig)) this.schema(`${at}/ReaderConfig`, "The field 'ReaderConfig' must be a JSON object");
-    else if (isObject(value.ReaderConfig)) this.exclusive(value.ReaderConfig, 'MaxItems', 'MaxItemsPath', `${at}/ReaderConfig`);
+    else if (isObject(value.ReaderConfig)) this.readerConfig(value.ReaderConfig, `${at}/ReaderConfig`);
+  }
+
+  private readerConfig(config: Obj, at: string): void {
+    this.exclusive(config, 'MaxItems', 'MaxItemsPath', at);
+    if (config.InputType === 'CSV' && !('CSVHeaderLocation' in config)) this.schema(at, "The field 'CSVHeaderLocation' is required");
+    if (config.InputType === 'JSON' && 'CSVHeaderLocation' in config) this.schema(`${at}/CSVHeaderLocation`, "Field 'CSVHeaderLocation' is not supported");
+    if (config.CSVHeaderLocation === 'GIVEN' && !('CSVHeaders' in config)) this.schema(at, 'These fields are required: [CSVHeaders]');
   }
 
   private resultWriter(value: unknown, language: QueryLanguage, at: string): void {
@@ -763,6 +783,14 @@ function tooManyOf(fields: readonly string[]): string {
 function noneOf(fields: readonly string[]): string {
   return `This object should have only one of the following fields: [${fields.join(', ')}]`;
 }
+
+/** AWS's words for an enumerated field given another value (measured by cdk-preflight). */
+function oneOfValues(values: readonly string[]): string {
+  return `Value should be one of the following: [${values.join(', ')}]`;
+}
+
+/** The resources an ItemReader may name: S3's getObject and listObjectsV2. */
+const ITEM_READER_RESOURCE = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;
 
 function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

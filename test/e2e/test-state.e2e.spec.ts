@@ -166,7 +166,7 @@ describe('TestState (AWS SDK against the real server)', () => {
       'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
     );
     await rejectsWith(sfn.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Pass', End: true }), input: '{oops' })), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
-    await rejectsWith(sfn.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Pass' }) })), 'InvalidDefinition', /One of 'Next' or 'End' is required/);
+    await rejectsWith(sfn.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Pass' }) })), 'InvalidDefinition', /This object should have only one of the following fields: \[Next, End\]/);
     const raw = await rawCall(server.endpoint, 'AWSStepFunctions.TestState', JSON.stringify({ definition: '{"Type":"Succeed"}', inspectionLevel: 'LOUD' }));
     assert.equal(raw.status, 400);
     assert.equal(raw.json.__type, 'ValidationException');

@@ -10,6 +10,7 @@ export type * as DefinitionTypes from './definition/types';
 export { validateDefinition } from './validation/validate-definition';
 export type { ValidateDefinitionOptions, ValidationResult } from './validation/validate-definition';
 export { formatInvalidDefinitionMessage, hasErrors } from './validation/diagnostic';
+export { integrationOffersPattern } from './validation/resource-arn';
 export type { Diagnostic } from './validation/diagnostic';
 
 // ARNs: the one parser (Task resources, Step Functions ARNs).

@@ -1,9 +1,10 @@
+import { integrationOffersPattern } from '@stepstone/asl';
 import type { TaskDispatcher, TaskOutcome, TaskRequest } from '@stepstone/engine';
 import type { ActivityTaskQueue } from './activities/activity-task-queue';
 import type { createAwsServiceCaller } from './aws-services/aws-service-call';
 import { invokeHttp, type HttpInvokeParameters } from './http/http-invoke';
 import { jobIntegrationFor } from './jobs/job-integrations';
-import { DEFAULT_SYNC_POLL_SECONDS, runJobTask, type JobIntegration, type SyncJobHooks, type SyncJobsPort } from './jobs/sync-job';
+import { DEFAULT_SYNC_POLL_SECONDS, runJobTask, type SyncJobHooks, type SyncJobsPort } from './jobs/sync-job';
 import { functionFailure, lambdaInvokeOutput, parsePayload, type LambdaInvoker } from './lambda/lambda-invoker';
 import { IntegrationPattern, parseTaskResource, type TaskResource } from './resource-arn';
 import { startNestedExecution, type NestedExecutionPort } from './states/nested-execution';
@@ -124,9 +125,12 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
     };
   }
 
-  /** `.waitForTaskToken` on a job integration AWS offers only request-response and `.sync` for. */
-  function refuseCallback(job: JobIntegration | undefined, request: TaskRequest): void {
-    if (job && !job.callbackSupported) {
+  /**
+   * `.waitForTaskToken` on an integration AWS does not offer it for: refused at creation now, but
+   * a definition stored before that check still reaches here.
+   */
+  function refuseCallback(service: string, action: string, request: TaskRequest): void {
+    if (!integrationOffersPattern(service, action, IntegrationPattern.WaitForTaskToken)) {
       throw new TaskFailure('States.Runtime', `The resource '${request.resource}' does not support the '.waitForTaskToken' integration pattern`);
     }
   }
@@ -159,7 +163,7 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
           return undefined;
         }
         if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
-          if (resource.kind === 'integration') refuseCallback(jobIntegrationFor(resource.service, resource.action), request);
+          if (resource.kind === 'integration') refuseCallback(resource.service, resource.action, request);
           if (isAwaiting(request) || ((await options.taskSubmitted?.(request.executionArn, request.token)) ?? false)) return undefined;
           const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
           tokens.add(request.token);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hasErrors, validateDefinition, type Diagnostic } from '@stepstone/asl';
+import { hasErrors, parseDefinition, type Diagnostic } from '@stepstone/asl';
 import { ExitCode, parseCommandLine, UsageError, withUsage } from '../cli-support';
 
 const USAGE = 'validate <definition.json>... [--type STANDARD|EXPRESS] [--json]';
@@ -43,11 +43,6 @@ function diagnosticsOf(file: string, stateMachineType: 'STANDARD' | 'EXPRESS'): 
   } catch (error) {
     throw new UsageError(`stepstone validate: cannot read '${file}': ${(error as Error).message}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: (error as Error).message } as Diagnostic];
-  }
-  return validateDefinition(parsed, { stateMachineType }).diagnostics;
+  // The same reading as CreateStateMachine's: an empty file or a JSON syntax error in AWS's words.
+  return parseDefinition(text, { stateMachineType }).diagnostics;
 }

@@ -81,23 +81,25 @@ describe('Choice rule errors (JSONPath)', () => {
   const runtimeError = (cause: string) => (error: unknown) =>
     error instanceof StatesError && error.error === 'States.Runtime' && error.cause === cause;
 
+  const conditionPath = (path: string) => runtimeError(`Invalid path '${path}': The choice state's condition path references an invalid value.`);
+
   it('fails with States.Runtime when Variable matches nothing', () => {
-    assert.throws(
-      () => holds({ Variable: '$.type', StringEquals: 'Private' }, {}),
-      runtimeError("Invalid path '$.type' : No results for path: $['type']"),
-    );
+    assert.throws(() => holds({ Variable: '$.type', StringEquals: 'Private' }, {}), conditionPath('$.type'));
   });
   it('fails on a missing Variable even for type tests', () => {
-    assert.throws(() => holds({ Variable: '$.v', IsNull: true }, {}), runtimeError("Invalid path '$.v' : No results for path: $['v']"));
+    assert.throws(() => holds({ Variable: '$.v', IsNull: true }, {}), conditionPath('$.v'));
   });
-  it('names the missing intermediate property', () => {
-    assert.throws(() => holds({ Variable: '$.a.b', NumericEquals: 1 }, {}), runtimeError("Invalid path '$.a.b' : Missing property in path $['a']"));
+  it('says the same of a missing intermediate property, a missing variable and a missing context field', () => {
+    assert.throws(() => holds({ Variable: '$.a.b', NumericEquals: 1 }, {}), conditionPath('$.a.b'));
+    assert.throws(() => holds({ Variable: '$undefinedVar', StringEquals: 'a' }, {}), conditionPath('$undefinedVar'));
+    assert.throws(() => holds({ Variable: '$$.Execution.Nope', StringEquals: 'a' }, {}), conditionPath('$$.Execution.Nope'));
   });
   it('fails when the ...Path operand matches nothing', () => {
-    assert.throws(
-      () => holds({ Variable: '$.v', NumericEqualsPath: '$.w' }, { v: 1 }),
-      runtimeError("Invalid path '$.w' : No results for path: $['w']"),
-    );
+    assert.throws(() => holds({ Variable: '$.v', NumericEqualsPath: '$.w' }, { v: 1 }), conditionPath('$.w'));
+  });
+  it('does not fail on operands of the wrong type: the rule does not hold', () => {
+    assert.equal(holds({ Variable: '$.v', NumericEqualsPath: '$.w' }, { v: 1, w: 'x' }), false);
+    assert.equal(holds({ Variable: '$.v', NumericLessThanEqualsPath: '$.w' }, { v: 8, w: { value: 8 } }), false);
   });
   it('fails inside And when a nested Variable matches nothing', () => {
     assert.throws(() => holds({ And: [{ Variable: '$.v', NumericEquals: 1 }] }, {}), StatesError);

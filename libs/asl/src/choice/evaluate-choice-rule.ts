@@ -21,10 +21,12 @@ export type ChoiceScope = ReferenceScope;
 function lookupOrFail(path: string, input: unknown, scope: ChoiceScope): unknown {
   const lookup = resolveReferencePath(path, input, scope);
   if (!lookup.found) {
-    // AWS fails the state rather than treating a missing Variable as a mismatch; the engine
-    // prefixes "An error occurred while executing the state '<name>' (entered at the event
-    // id #<n>). " as it does for every runtime cause.
-    throw new StatesError(StatesErrorName.Runtime, `Invalid path '${path}' : ${lookup.message}`);
+    // AWS fails the state rather than treating a missing Variable (or `…Path` operand) as a
+    // mismatch ("Choice" page: "If the state input doesn't contain the $.type field, the
+    // execution fails"), with its own words rather than the JSONPath library's, the same for
+    // either side; the engine prefixes "An error occurred while executing the state '<name>'
+    // (entered at the event id #<n>). " as for every runtime cause.
+    throw new StatesError(StatesErrorName.Runtime, `Invalid path '${path}': The choice state's condition path references an invalid value.`);
   }
   return lookup.value;
 }

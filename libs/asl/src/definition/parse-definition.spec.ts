@@ -18,9 +18,32 @@ describe('parseDefinition', () => {
       assert.match(result.message, /^Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: /);
     }
   });
-  test('rejects an empty definition as MISSING_DESCRIPTION', () => {
-    const result = parseDefinition('  ');
-    assert.equal(result.ok ? undefined : result.diagnostics[0]?.code, 'MISSING_DESCRIPTION');
+  test('rejects an empty definition as not a JSON object, without a location (AWS, recorded)', () => {
+    const result = parseDefinition('');
+    assert.deepEqual(result.diagnostics, [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Definition must be a valid JSON object' }]);
+  });
+  test('rejects JSON that is not an object the same way', () => {
+    assert.deepEqual(parseDefinition('[]').diagnostics.map((d) => d.message), ['Definition must be a valid JSON object']);
+  });
+  test("describes a bare word as Jackson does, with Jackson's position (AWS, recorded)", () => {
+    const source = '[Source: (String)"not a definition"; line: 1, column: 4]';
+    const result = parseDefinition('not a definition');
+    assert.deepEqual(result.diagnostics, [
+      {
+        severity: 'ERROR',
+        code: 'INVALID_JSON_DESCRIPTION',
+        message: `Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at ${source}`,
+        location: source,
+      },
+    ]);
+    assert.equal(
+      result.ok ? undefined : result.message,
+      `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at ${source}'`,
+    );
+  });
+  test('describes a single-quoted field name as Jackson does', () => {
+    const [diagnostic] = parseDefinition("{'StartAt': 'S'}").diagnostics;
+    assert.match(diagnostic?.message ?? '', /^Unexpected character \(''' \(code 39\)\): was expecting double-quote to start field name\n at \[Source: /);
   });
   test("gives CreateStateMachine's message for a schema failure", () => {
     const result = parseDefinition('{"Comment":"BASE_INVALID_DER","StartAt":"State_1"}');

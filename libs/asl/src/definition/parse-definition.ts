@@ -1,5 +1,6 @@
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity, formatInvalidDefinitionMessage, hasErrors } from '../validation/diagnostic';
-import { validateDefinition, ValidateDefinitionOptions } from '../validation/validate-definition';
+import { NOT_A_JSON_OBJECT, validateDefinition, ValidateDefinitionOptions } from '../validation/validate-definition';
+import { jsonSyntaxError, jsonSyntaxMessageWithLocation } from './json-syntax';
 import { StateMachineDefinition } from './types';
 
 export type ParseDefinitionResult =
@@ -12,15 +13,15 @@ export type ParseDefinitionResult =
  * what ValidateStateMachineDefinition would list. WARNING diagnostics do not fail a parse.
  */
 export function parseDefinition(text: string, options: ValidateDefinitionOptions = {}): ParseDefinitionResult {
-  if (text.trim() === '') {
-    return fail([{ severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.MISSING_DESCRIPTION, message: 'Received a null or empty workflow input' }]);
-  }
+  // An empty text is not a JSON object to AWS (recorded: ValidateStateMachineDefinition on '').
+  if (text.trim() === '') return fail([{ severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.SCHEMA_VALIDATION_FAILED, message: NOT_A_JSON_OBJECT }]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message : String(error);
-    return fail([{ severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.INVALID_JSON_DESCRIPTION, message: detail }]);
+  } catch {
+    // Jackson's words and position, as AWS reports them (json-syntax.ts).
+    const syntax = jsonSyntaxError(text)!;
+    return fail([{ severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.INVALID_JSON_DESCRIPTION, message: jsonSyntaxMessageWithLocation(syntax), location: syntax.location }]);
   }
   const { diagnostics } = validateDefinition(parsed, options);
   if (hasErrors(diagnostics)) return fail(diagnostics);

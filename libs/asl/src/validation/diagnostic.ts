@@ -41,7 +41,8 @@ export interface Diagnostic {
 export function formatInvalidDefinitionMessage(diagnostics: readonly Diagnostic[]): string {
   const parts = diagnostics
     .filter((d) => d.severity === DiagnosticSeverity.ERROR)
-    .map((d) => (d.location === undefined ? `${d.code}: ${d.message}` : `${d.code}: ${d.message} at ${d.location}`));
+    // A JSON syntax message already ends with its location (Jackson's "\n at [Source: …]").
+    .map((d) => (d.location === undefined || d.message.endsWith(d.location) ? `${d.code}: ${d.message}` : `${d.code}: ${d.message} at ${d.location}`));
   return `Invalid State Machine Definition: '${parts.join(', ')}'`;
 }
 

@@ -36,6 +36,15 @@ export function isValidJsonPath(text: string): boolean {
   return end === text.length;
 }
 
+/**
+ * True when a valid path names one node (a Reference Path): no `*` wildcard, `..` deep scan,
+ * `?(…)` filter, `@`, slice or union outside quoted names.
+ */
+export function isReferencePath(text: string): boolean {
+  const unquoted = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''");
+  return !/[*?@,:]|\.\./.test(unquoted);
+}
+
 /** True when `text` is a whole intrinsic function call, e.g. `States.Array(1, $.a)`. */
 export function isValidIntrinsicCall(text: string): boolean {
   const end = scanIntrinsic(text, skipSpaces(text, 0));

@@ -10,6 +10,8 @@ function machine(state: Def, extra: Def = {}): Def {
   return { StartAt: 'S', States: { S: state }, ...extra };
 }
 
+const PROCESSOR = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+
 interface InvalidCase {
   readonly name: string;
   readonly definition: unknown;
@@ -51,6 +53,20 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
       End: true,
     }),
   },
+  {
+    name: 'a retrier with IntervalSeconds 0 and a machine TimeoutSeconds of 0 (both measured as accepted)',
+    definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 0 }], End: true }, { TimeoutSeconds: 0 }),
+  },
+  ...[
+    'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    'arn:aws:states:::ecs:runTask.waitForTaskToken',
+    'arn:aws:states:::states:startExecution.sync:2',
+    'arn:aws:states:::batch:submitJob.sync',
+    'arn:aws:states:::aws-sdk:s3:listObjectsV2.waitForTaskToken',
+    'arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST',
+    'arn:aws:states:us-east-1:123456789012:activity:a',
+  ].map((resource) => ({ name: `the Task Resource ${resource}`, definition: machine({ Type: 'Task', Resource: resource, End: true }) })),
+  { name: 'a ResultPath whose quoted name holds * and ..', definition: machine({ Type: 'Pass', ResultPath: "$['a*b..c']", End: true }) },
   { name: 'static Result keeps .$ keys literal', definition: machine({ Type: 'Pass', Result: { 'x.$': 'not a path' }, End: true }) },
   {
     name: 'JSONata Arguments/Output that parse',
@@ -82,7 +98,7 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
 
 const invalid: readonly InvalidCase[] = [
   { name: 'an empty object', definition: {}, errors: ['SCHEMA_VALIDATION_FAILED: These fields are required: [States, StartAt] at /'] },
-  { name: 'a definition that is not an object', definition: [], errors: ['SCHEMA_VALIDATION_FAILED: The state machine definition must be a JSON object at /'] },
+  { name: 'a definition that is not an object', definition: [], errors: ['SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object'] },
   {
     name: 'an unknown top-level field',
     definition: machine({ Type: 'Pass', End: true }, { Coment: 'typo' }),
@@ -126,7 +142,7 @@ const invalid: readonly InvalidCase[] = [
   {
     name: 'a Wait with two durations',
     definition: machine({ Type: 'Wait', Seconds: 1, SecondsPath: '$.s', End: true }),
-    errors: ['SCHEMA_VALIDATION_FAILED: Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath] at /States/S'],
+    errors: ['SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] at /States/S'],
   },
   {
     name: 'Credentials without RoleArn',
@@ -169,7 +185,212 @@ const invalid: readonly InvalidCase[] = [
   {
     name: 'Next and End together',
     definition: { StartAt: 'S', States: { S: { Type: 'Pass', Next: 'T', End: true }, T: { Type: 'Succeed' } } },
-    errors: ["SCHEMA_VALIDATION_FAILED: Only one of 'Next' or 'End' can be present at /States/S"],
+    errors: ['SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Next, End] at /States/S'],
+  },
+  {
+    name: 'neither Next nor End',
+    definition: { StartAt: 'S', States: { S: { Type: 'Pass' } } },
+    errors: ['SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [Next, End] at /States/S'],
+  },
+  {
+    name: 'a Wait with no time field',
+    definition: machine({ Type: 'Wait', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] at /States/S'],
+  },
+  ...(
+    [
+      ['Task', 'TimeoutSeconds', 'TimeoutSecondsPath', { Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 5, TimeoutSecondsPath: '$.t' }],
+      ['Task', 'HeartbeatSeconds', 'HeartbeatSecondsPath', { Resource: 'arn:aws:states:::lambda:invoke', HeartbeatSeconds: 5, HeartbeatSecondsPath: '$.h' }],
+      ['Map', 'MaxConcurrency', 'MaxConcurrencyPath', { ItemProcessor: PROCESSOR, MaxConcurrency: 1, MaxConcurrencyPath: '$.m' }],
+      ['Map', 'ToleratedFailureCount', 'ToleratedFailureCountPath', { ItemProcessor: PROCESSOR, ToleratedFailureCount: 1, ToleratedFailureCountPath: '$.c' }],
+      ['Map', 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', { ItemProcessor: PROCESSOR, ToleratedFailurePercentage: 1, ToleratedFailurePercentagePath: '$.p' }],
+      ['Map', 'ItemProcessor', 'Iterator', { ItemProcessor: PROCESSOR, Iterator: PROCESSOR }],
+    ] as const
+  ).map(([type, field, twin, fields]) => ({
+    name: `a ${type} with both ${field} and ${twin}`,
+    definition: machine({ Type: type, ...fields, End: true }),
+    errors: [`SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [${field}, ${twin}] at /States/S`],
+  })),
+  {
+    name: 'a Fail with Error and ErrorPath, Cause and CausePath',
+    definition: machine({ Type: 'Fail', Error: 'E', ErrorPath: '$.e', Cause: 'C', CausePath: '$.c' }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Error, ErrorPath] at /States/S',
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Cause, CausePath] at /States/S',
+    ],
+  },
+  {
+    name: 'a Map with neither ItemProcessor nor Iterator',
+    definition: machine({ Type: 'Map', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [ItemProcessor, Iterator] at /States/S'],
+  },
+  {
+    name: 'an ItemReader with MaxItems and MaxItemsPath, an ItemBatcher with MaxItemsPerBatch and its Path',
+    definition: machine({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: 1, MaxItemsPath: '$.m' } },
+      ItemBatcher: { MaxItemsPerBatch: 2, MaxItemsPerBatchPath: '$.b' },
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxItems, MaxItemsPath] at /States/S/ItemReader/ReaderConfig',
+      'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath] at /States/S/ItemBatcher',
+    ],
+  },
+  {
+    name: 'a Wait of more than 99999999 seconds (AWS: cfn-lint#4075)',
+    definition: machine({ Type: 'Wait', Seconds: 10000000000000000, End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Maximum value is 99999999 at /States/S/Seconds'],
+  },
+  {
+    name: 'numbers out of range or of the wrong type on a Task and its retrier',
+    definition: machine({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      TimeoutSeconds: 0,
+      HeartbeatSeconds: '5',
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: -1, MaxAttempts: 1.5, BackoffRate: 0.5, MaxDelaySeconds: 31622401 }],
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 1 at /States/S/TimeoutSeconds',
+      'SCHEMA_VALIDATION_FAILED: Expected value of type Integer at /States/S/HeartbeatSeconds',
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 0 at /States/S/Retry[0]/IntervalSeconds',
+      'SCHEMA_VALIDATION_FAILED: Expected value of type Integer at /States/S/Retry[0]/MaxAttempts',
+      'SCHEMA_VALIDATION_FAILED: Maximum value is 31622400 at /States/S/Retry[0]/MaxDelaySeconds',
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 1 at /States/S/Retry[0]/BackoffRate',
+    ],
+  },
+  {
+    name: 'Map limits out of range',
+    definition: machine({ Type: 'Map', ItemProcessor: PROCESSOR, MaxConcurrency: -1, ToleratedFailureCount: -2, ToleratedFailurePercentage: 100.5, End: true }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 0 at /States/S/MaxConcurrency',
+      'SCHEMA_VALIDATION_FAILED: Minimum value is 0 at /States/S/ToleratedFailureCount',
+      'SCHEMA_VALIDATION_FAILED: Maximum value is 100 at /States/S/ToleratedFailurePercentage',
+    ],
+  },
+  {
+    name: 'an unknown state Type (AWS lists the eight it knows)',
+    definition: machine({ Type: 'Bogus', End: true }),
+    errors: ["SCHEMA_VALIDATION_FAILED: The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map] at /States/S/Type"],
+  },
+  {
+    name: 'empty Branches',
+    definition: machine({ Type: 'Parallel', Branches: [], End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/S/Branches'],
+  },
+  {
+    name: 'empty Choices, an empty And and an empty ErrorEquals',
+    definition: {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [], Default: 'D' },
+        D: { Type: 'Choice', Choices: [{ And: [], Next: 'E' }], Default: 'E' },
+        E: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Retry: [{ ErrorEquals: [] }], End: true },
+      },
+    },
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/C/Choices',
+      'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/D/Choices[0]/And',
+      'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/E/Retry[0]/ErrorEquals',
+    ],
+  },
+  ...['create', '${LambdaArn}', 'arn:aws:lambda', 'arn::lambda:us-east-1:123456789012:function:f', 'arn:aws:lambda:us-east-1:123456789012:'].map((resource) => ({
+    name: `a Task Resource that is not an ARN: ${resource}`,
+    definition: machine({ Type: 'Task', Resource: resource, End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Value is not a valid resource ARN at /States/S/Resource'],
+  })),
+  ...[
+    'arn:aws:states:::lambda:invoke.sync',
+    'arn:aws:states:::sqs:sendMessage.sync',
+    'arn:aws:states:::dynamodb:putItem.waitForTaskToken',
+    'arn:aws:states:::batch:submitJob.waitForTaskToken',
+    'arn:aws:states:::glue:startJobRun.waitForTaskToken',
+    'arn:aws:states:::ecs:runTask.sync:2',
+    'arn:aws:states:::aws-sdk:s3:listObjectsV2.sync',
+    'arn:aws:states:::constructor:invoke',
+  ].map((resource) => ({
+    name: `an integration pattern or service AWS does not offer: ${resource}`,
+    definition: machine({ Type: 'Task', Resource: resource, End: true }),
+    errors: [
+      `SCHEMA_VALIDATION_FAILED: The resource provided ${resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region. at /States/S/Resource`,
+    ],
+  })),
+  {
+    name: 'a path field that is not a JSONPath',
+    definition: machine({ Type: 'Pass', InputPath: 'input', End: true }),
+    errors: ['SCHEMA_VALIDATION_FAILED: Value must be a valid JSONPath. at /States/S/InputPath'],
+  },
+  {
+    name: 'ResultPath, ItemsPath and a Catch ResultPath that address more than one node',
+    definition: {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$..items',
+          ItemProcessor: PROCESSOR,
+          ResultPath: '$.out[*]',
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.errors[?(@.x)]', Next: 'F' }],
+          End: true,
+        },
+        F: { Type: 'Fail' },
+      },
+    },
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/M/ResultPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/M/ItemsPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/M/Catch[0]/ResultPath',
+    ],
+  },
+  {
+    name: "a Choice Variable given an intrinsic call, and a …Path operand that is not a Reference Path",
+    definition: machine({
+      Type: 'Choice',
+      Choices: [
+        { Variable: 'States.ArrayLength($.Arns)', NumericEquals: 0, Next: 'S' },
+        { Variable: '$.a', NumericEqualsPath: '$.b[0:2]', Next: 'S' },
+      ],
+    }),
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: Reference path didn't start with '$' at /States/S/Choices[0]/Variable",
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/S/Choices[1]/NumericEqualsPath',
+    ],
+  },
+  {
+    name: 'a Distributed Map without ExecutionType, reading CSV without CSVHeaderLocation from a resource that is not S3',
+    definition: machine({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ItemReader: { Resource: 'arn:aws:states:::dynamodb:getItem', ReaderConfig: { InputType: 'CSV' } },
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: These fields are required: [ExecutionType] at /States/S/ItemProcessor/ProcessorConfig',
+      "SCHEMA_VALIDATION_FAILED: The field 'Resource' does not match any of the allowed values at /States/S/ItemReader/Resource",
+      "SCHEMA_VALIDATION_FAILED: The field 'CSVHeaderLocation' is required at /States/S/ItemReader/ReaderConfig",
+    ],
+  },
+  {
+    name: 'an inline Map with an ExecutionType, and a Mode AWS does not know',
+    definition: {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE', ExecutionType: 'EXPRESS' }, ...PROCESSOR }, Next: 'B' },
+        B: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'PARALLEL' }, StartAt: 'Q', States: { Q: { Type: 'Pass', End: true } } }, End: true },
+      },
+    },
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: Field 'ExecutionType' is not supported at /States/A/ItemProcessor/ProcessorConfig/ExecutionType",
+      'SCHEMA_VALIDATION_FAILED: Value should be one of the following: [INLINE, DISTRIBUTED] at /States/B/ItemProcessor/ProcessorConfig/Mode',
+    ],
+  },
+  {
+    name: 'a Choice rule with both Variable and And',
+    definition: machine({ Type: 'Choice', Choices: [{ Variable: '$.a', And: [{ Variable: '$.b', IsNull: true }], Next: 'S' }] }),
+    errors: ['SCHEMA_VALIDATION_FAILED: The object must have only one of the following fields, [And, Or, Not, Variable, Condition] at /States/S/Choices[0]'],
   },
   {
     name: 'a Next target that does not exist, and an unreachable state',

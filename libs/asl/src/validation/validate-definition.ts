@@ -1,7 +1,7 @@
 import { QueryLanguage, StateType } from '../definition/types';
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity, hasErrors } from './diagnostic';
 import { isJsonataExpression, jsonataSyntaxError } from './jsonata-syntax';
-import { isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
+import { isReferencePath, isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
 import { checkTaskResource } from './resource-arn';
 import { COMPARISON_OPERATOR_NAMES } from '../choice/comparison-operators';
 import { isRfc3339Timestamp } from './timestamp-syntax';
@@ -17,8 +17,42 @@ export interface ValidationResult {
 type Obj = Record<string, unknown>;
 
 const MAX_STATE_NAME_LENGTH = 80;
-/** AWS caps TimeoutSeconds/HeartbeatSeconds, and a Wait's Seconds ("from 0 up to 99999999"), at 99999999 seconds. */
-const MAX_TIMEOUT_SECONDS = 99_999_999;
+
+interface Range {
+  readonly min: number;
+  readonly max?: number;
+}
+
+/**
+ * The ranges AWS enforces on numeric fields given as literals, answered as 'Minimum value is N' /
+ * 'Maximum value is N' (AWS: "Maximum value is 99999999 at /States/Wait/Seconds",
+ * aws-cloudformation/cfn-lint#4075; the rest measured with ValidateStateMachineDefinition by
+ * cdk-preflight's pf-sfn-asl-numeric-ranges): a Wait's Seconds "from 0 up to 99999999" (Wait
+ * page), Retry's IntervalSeconds 0 accepted, MaxDelaySeconds up to 31622400 (366 days).
+ */
+const MAX_SECONDS = 99_999_999;
+const RANGES = {
+  MachineTimeoutSeconds: { min: 0 },
+  TimeoutSeconds: { min: 1, max: MAX_SECONDS },
+  HeartbeatSeconds: { min: 1, max: MAX_SECONDS },
+  Seconds: { min: 0, max: MAX_SECONDS },
+  MaxConcurrency: { min: 0 },
+  ToleratedFailureCount: { min: 0 },
+  ToleratedFailurePercentage: { min: 0, max: 100 },
+  IntervalSeconds: { min: 0, max: MAX_SECONDS },
+  MaxAttempts: { min: 0, max: MAX_SECONDS },
+  MaxDelaySeconds: { min: 1, max: 31_622_400 },
+  BackoffRate: { min: 1 },
+} as const satisfies Record<string, Range>;
+
+/** A Wait's time fields, one of which is required, in the order AWS's messages list them. */
+const WAIT_TIME_FIELDS = ['SecondsPath', 'Seconds', 'TimestampPath', 'Timestamp'];
+
+/** A state's Type, in the order AWS lists them when one is unknown (AWS's TestState answer recorded in localstack's test_test_state_machine_scenarios snapshot). */
+const STATE_TYPES_AS_AWS_LISTS_THEM = ['Task', 'Wait', 'Pass', 'Succeed', 'Fail', 'Choice', 'Parallel', 'Map'] as const;
+
+/** An empty array where one item at least is required (AWS's TestState answer recorded in localstack's test_state_mock_validation snapshot: "Value cannot be empty at /States/StateName/Branches"). */
+const EMPTY_ARRAY = 'Value cannot be empty';
 
 /** Fields every state accepts, whatever its type. */
 const COMMON_FIELDS = ['Type', 'Comment', 'QueryLanguage'];
@@ -58,6 +92,9 @@ const JSONATA_ONLY_FIELDS: ReadonlySet<string> = new Set(['Arguments', 'Output',
 /** JSONPath Choice comparison operators: the evaluator's one table (Step Functions guide, "Choice workflow state"). */
 const CHOICE_OPERATORS: ReadonlySet<string> = new Set(COMPARISON_OPERATOR_NAMES);
 
+/** AWS's answer, without a location, for a definition that is not a JSON object (recorded for an empty text). */
+export const NOT_A_JSON_OBJECT = 'Definition must be a valid JSON object';
+
 /**
  * Checks a parsed definition the way ValidateStateMachineDefinition and CreateStateMachine
  * do, and returns every finding at once. Schema findings come first; as on AWS, the
@@ -66,10 +103,7 @@ const CHOICE_OPERATORS: ReadonlySet<string> = new Set(COMPARISON_OPERATOR_NAMES)
  */
 export function validateDefinition(definition: unknown, options: ValidateDefinitionOptions = {}): ValidationResult {
   const v = new Validator(options.stateMachineType ?? 'STANDARD');
-  if (!isObject(definition)) {
-    v.schema('/', 'The state machine definition must be a JSON object');
-    return { diagnostics: v.diagnostics };
-  }
+  if (!isObject(definition)) return { diagnostics: [{ severity: DiagnosticSeverity.ERROR, code: DiagnosticCode.SCHEMA_VALIDATION_FAILED, message: NOT_A_JSON_OBJECT }] };
   v.checkTopLevel(definition);
   if (hasErrors(v.diagnostics)) return { diagnostics: v.diagnostics };
   v.checkTransitions(definition, '');
@@ -101,7 +135,8 @@ class Validator {
     }
     this.optionalString(def, 'Comment', '/Comment');
     this.optionalString(def, 'Version', '/Version');
-    if ('TimeoutSeconds' in def) this.positiveInteger(def.TimeoutSeconds, 'TimeoutSeconds', '/TimeoutSeconds');
+    // The machine's own TimeoutSeconds accepts 0 (measured; a Task's does not).
+    if ('TimeoutSeconds' in def) this.integer(def.TimeoutSeconds, '/TimeoutSeconds', RANGES.MachineTimeoutSeconds);
     this.checkContainer(def, '');
   }
 
@@ -133,7 +168,7 @@ class Validator {
     }
     const type = state.Type;
     if (typeof type !== 'string' || !Object.hasOwn(STATE_FIELDS, type)) {
-      this.schema(`${at}/Type`, `Unexpected state type: ${String(type)}`);
+      this.schema(`${at}/Type`, `The field 'Type' should have one of these values: [${STATE_TYPES_AS_AWS_LISTS_THEM.join(', ')}]`);
       return;
     }
     const stateType = type as StateType;
@@ -216,17 +251,18 @@ class Validator {
     const end = state.End;
     if ('End' in state && typeof end !== 'boolean') this.schema(`${at}/End`, "The field 'End' must be a boolean");
     if (hasNext && typeof state.Next !== 'string') this.schema(`${at}/Next`, "The field 'Next' must be a string");
-    if (hasNext && end === true) this.schema(at, "Only one of 'Next' or 'End' can be present");
-    if (!hasNext && end !== true) this.schema(at, "One of 'Next' or 'End' is required");
+    if (hasNext && end === true) this.schema(at, tooManyOf(['Next', 'End']));
+    if (!hasNext && end !== true) this.schema(at, noneOf(['Next', 'End']));
   }
 
   /** InputPath/OutputPath/ResultPath, payload templates, Assign, Output, per language. */
   private dataFlow(state: Obj, language: QueryLanguage, at: string): void {
     if (language === QueryLanguage.JSONPath) {
-      for (const field of ['InputPath', 'OutputPath', 'ResultPath']) {
+      for (const field of ['InputPath', 'OutputPath']) {
         if (!(field in state) || state[field] === null) continue;
         this.jsonPath(state[field], field, `${at}/${field}`);
       }
+      if ('ResultPath' in state && state.ResultPath !== null) this.referencePath(state.ResultPath, `${at}/ResultPath`);
       for (const field of ['Parameters', 'ResultSelector']) {
         if (field in state) this.payloadTemplate(state[field], `${at}/${field}`);
       }
@@ -237,8 +273,23 @@ class Validator {
     if ('Assign' in state && !isObject(state.Assign)) this.schema(`${at}/Assign`, "The field 'Assign' must be a JSON object");
   }
 
-  private jsonPath(value: unknown, field: string, at: string): void {
-    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, `The value for the field '${field}' must be a valid JSONPath`);
+  /** A path field (InputPath, SecondsPath…): AWS's words, measured by cdk-preflight (pf-sfn-asl-jsonpath-syntax). */
+  private jsonPath(value: unknown, _field: string, at: string): void {
+    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, 'Value must be a valid JSONPath.');
+  }
+
+  /**
+   * A Reference Path (ResultPath, ItemsPath, a Choice's Variable and `…Path` operands): one node,
+   * so no wildcard, filter, slice or deep scan (States Language spec, "Reference Paths").
+   * AWS: "Value is not a Reference Path: Reference path didn't start with '$'" for a Choice
+   * Variable given an intrinsic call (recorded by Terraform users); the bare sentence for a
+   * wildcard in ResultPath/ItemsPath, which otherwise read as any path field (measured by
+   * cdk-preflight).
+   */
+  private referencePath(value: unknown, at: string, inChoice = false): void {
+    if (typeof value === 'string' && !value.startsWith('$')) {
+      this.schema(at, inChoice ? "Value is not a Reference Path: Reference path didn't start with '$'" : 'Value must be a valid JSONPath.');
+    } else if (typeof value !== 'string' || !isValidJsonPath(value) || !isReferencePath(value)) this.schema(at, 'Value is not a Reference Path');
   }
 
   /**
@@ -304,8 +355,8 @@ class Validator {
     }
     this.exclusive(state, 'TimeoutSeconds', 'TimeoutSecondsPath', at);
     this.exclusive(state, 'HeartbeatSeconds', 'HeartbeatSecondsPath', at);
-    this.numberOrExpression(state, 'TimeoutSeconds', language, at, (n) => this.positiveInteger(n, 'TimeoutSeconds', `${at}/TimeoutSeconds`, MAX_TIMEOUT_SECONDS));
-    this.numberOrExpression(state, 'HeartbeatSeconds', language, at, (n) => this.positiveInteger(n, 'HeartbeatSeconds', `${at}/HeartbeatSeconds`, MAX_TIMEOUT_SECONDS));
+    this.numberOrExpression(state, 'TimeoutSeconds', language, at, (n) => this.integer(n, `${at}/TimeoutSeconds`, RANGES.TimeoutSeconds));
+    this.numberOrExpression(state, 'HeartbeatSeconds', language, at, (n) => this.integer(n, `${at}/HeartbeatSeconds`, RANGES.HeartbeatSeconds));
     for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
     const timeout = state.TimeoutSeconds;
     const heartbeat = state.HeartbeatSeconds;
@@ -336,10 +387,7 @@ class Validator {
       return;
     }
     const choices = state.Choices;
-    if (!Array.isArray(choices) || choices.length === 0) {
-      this.schema(`${at}/Choices`, "The field 'Choices' must be a non-empty array");
-      return;
-    }
+    if (!this.nonEmptyArray(choices, 'Choices', `${at}/Choices`)) return;
     choices.forEach((rule, i) => this.choiceRule(rule, language, `${at}/Choices[${i}]`, true));
   }
 
@@ -367,6 +415,11 @@ class Validator {
     const combinators = ['And', 'Or', 'Not'].filter((f) => f in rule);
     const operators = Object.keys(rule).filter((f) => CHOICE_OPERATORS.has(f));
     this.unknownFields(rule, ['Variable', 'And', 'Or', 'Not', ...CHOICE_OPERATORS, ...extra], at);
+    // One of And/Or/Not/Variable (AWS's words, measured by cdk-preflight: pf-sfn-asl-choice-rules).
+    if (combinators.length + ('Variable' in rule ? 1 : 0) !== 1) {
+      this.schema(at, 'The object must have only one of the following fields, [And, Or, Not, Variable, Condition]');
+      return;
+    }
     if (combinators.length + operators.length !== 1) {
       this.schema(at, 'A choice rule must have exactly one comparison operator or one of [And, Or, Not]');
       return;
@@ -378,23 +431,18 @@ class Validator {
     }
     if (combinator !== undefined) {
       const list = rule[combinator];
-      if (!Array.isArray(list) || list.length === 0) this.schema(`${at}/${combinator}`, `The field '${combinator}' must be a non-empty array`);
-      else list.forEach((r, i) => this.choiceRule(r, language, `${at}/${combinator}[${i}]`, false));
+      if (this.nonEmptyArray(list, combinator, `${at}/${combinator}`)) list.forEach((r, i) => this.choiceRule(r, language, `${at}/${combinator}[${i}]`, false));
       return;
     }
     if (!('Variable' in rule)) this.schema(at, 'These fields are required: [Variable]');
-    else this.jsonPathOrIntrinsic(rule.Variable, 'Variable', `${at}/Variable`);
+    else this.referencePath(rule.Variable, `${at}/Variable`, true);
     const operator = operators[0] ?? '';
     this.comparisonValue(operator, rule[operator], `${at}/${operator}`);
   }
 
-  private jsonPathOrIntrinsic(value: unknown, field: string, at: string): void {
-    if (typeof value !== 'string' || !isValidJsonPath(value)) this.schema(at, `The value for the field '${field}' must be a valid JSONPath`);
-  }
-
   private comparisonValue(operator: string, value: unknown, at: string): void {
     if (operator.endsWith('Path')) {
-      this.jsonPath(value, operator, at);
+      this.referencePath(value, at, true);
       return;
     }
     if (operator.startsWith('Is') || operator === 'BooleanEquals') {
@@ -410,11 +458,8 @@ class Validator {
 
   /** Exactly one of Seconds, Timestamp, SecondsPath, TimestampPath. */
   private wait(state: Obj, language: QueryLanguage, at: string): void {
-    const present = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((f) => f in state);
-    if (present.length !== 1) {
-      this.schema(at, 'Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]');
-    }
-    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.nonNegativeInteger(n, 'Seconds', `${at}/Seconds`, MAX_TIMEOUT_SECONDS));
+    this.exactlyOne(state, WAIT_TIME_FIELDS, at);
+    this.numberOrExpression(state, 'Seconds', language, at, (n) => this.integer(n, `${at}/Seconds`, RANGES.Seconds));
     const timestamp = state.Timestamp;
     if (timestamp !== undefined) {
       // `{% %}` only means an expression in a JSONata state; elsewhere it is just a bad date
@@ -452,10 +497,7 @@ class Validator {
       return;
     }
     const branches = state.Branches;
-    if (!Array.isArray(branches) || branches.length === 0) {
-      this.schema(`${at}/Branches`, "The field 'Branches' must be a non-empty array");
-      return;
-    }
+    if (!this.nonEmptyArray(branches, 'Branches', `${at}/Branches`)) return;
     branches.forEach((branch, i) => this.subMachine(branch, `${at}/Branches[${i}]`, ['StartAt', 'States', 'Comment']));
   }
 
@@ -472,9 +514,7 @@ class Validator {
 
   private map(state: Obj, language: QueryLanguage, at: string): void {
     const hasProcessor = 'ItemProcessor' in state;
-    const hasIterator = 'Iterator' in state;
-    if (!hasProcessor && !hasIterator) this.schema(at, 'These fields are required: [ItemProcessor]');
-    if (hasProcessor && hasIterator) this.schema(at, "Only one of 'ItemProcessor' or 'Iterator' can be present");
+    this.exactlyOne(state, ['ItemProcessor', 'Iterator'], at);
     this.exclusive(state, 'ItemSelector', 'Parameters', at);
     this.exclusive(state, 'ItemsPath', 'Items', at);
     const processorField = hasProcessor ? 'ItemProcessor' : 'Iterator';
@@ -484,7 +524,7 @@ class Validator {
       if (isObject(processor) && 'ProcessorConfig' in processor) this.processorConfig(processor.ProcessorConfig, `${at}/${processorField}/ProcessorConfig`);
     }
     if (language === QueryLanguage.JSONPath) {
-      if ('ItemsPath' in state) this.jsonPath(state.ItemsPath, 'ItemsPath', `${at}/ItemsPath`);
+      if ('ItemsPath' in state) this.referencePath(state.ItemsPath, `${at}/ItemsPath`);
       if ('ItemSelector' in state) this.payloadTemplate(state.ItemSelector, `${at}/ItemSelector`);
       for (const field of ['MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) {
         if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
@@ -495,21 +535,21 @@ class Validator {
     this.exclusive(state, 'MaxConcurrency', 'MaxConcurrencyPath', at);
     this.exclusive(state, 'ToleratedFailureCount', 'ToleratedFailureCountPath', at);
     this.exclusive(state, 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', at);
-    this.numberOrExpression(state, 'MaxConcurrency', language, at, (n) => this.nonNegativeInteger(n, 'MaxConcurrency', `${at}/MaxConcurrency`));
-    this.numberOrExpression(state, 'ToleratedFailureCount', language, at, (n) =>
-      this.nonNegativeInteger(n, 'ToleratedFailureCount', `${at}/ToleratedFailureCount`),
+    this.numberOrExpression(state, 'MaxConcurrency', language, at, (n) => this.integer(n, `${at}/MaxConcurrency`, RANGES.MaxConcurrency));
+    this.numberOrExpression(state, 'ToleratedFailureCount', language, at, (n) => this.integer(n, `${at}/ToleratedFailureCount`, RANGES.ToleratedFailureCount));
+    this.numberOrExpression(state, 'ToleratedFailurePercentage', language, at, (n) =>
+      this.number(n, `${at}/ToleratedFailurePercentage`, RANGES.ToleratedFailurePercentage),
     );
-    this.numberOrExpression(state, 'ToleratedFailurePercentage', language, at, (n) => {
-      if (typeof n !== 'number' || n < 0 || n > 100) {
-        this.schema(`${at}/ToleratedFailurePercentage`, "The field 'ToleratedFailurePercentage' must be a number between 0 and 100");
-      }
-    });
     if ('Label' in state && (typeof state.Label !== 'string' || state.Label.length > 40)) {
       this.schema(`${at}/Label`, "The field 'Label' must be a string of at most 40 characters");
     }
     if ('ItemReader' in state) this.itemReader(state.ItemReader, language, `${at}/ItemReader`);
     if ('ResultWriter' in state) this.resultWriter(state.ResultWriter, language, `${at}/ResultWriter`);
     if ('ItemBatcher' in state && !isObject(state.ItemBatcher)) this.schema(`${at}/ItemBatcher`, "The field 'ItemBatcher' must be a JSON object");
+    else if (isObject(state.ItemBatcher)) {
+      this.exclusive(state.ItemBatcher, 'MaxItemsPerBatch', 'MaxItemsPerBatchPath', `${at}/ItemBatcher`);
+      this.exclusive(state.ItemBatcher, 'MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath', `${at}/ItemBatcher`);
+    }
   }
 
   private processorConfig(value: unknown, at: string): void {
@@ -518,9 +558,13 @@ class Validator {
       return;
     }
     this.unknownFields(value, ['Mode', 'ExecutionType'], at);
-    if ('Mode' in value && value.Mode !== 'INLINE' && value.Mode !== 'DISTRIBUTED') this.schema(`${at}/Mode`, "The field 'Mode' must be one of [INLINE, DISTRIBUTED]");
-    if ('ExecutionType' in value && value.ExecutionType !== 'STANDARD' && value.ExecutionType !== 'EXPRESS') {
-      this.schema(`${at}/ExecutionType`, "The field 'ExecutionType' must be one of [STANDARD, EXPRESS]");
+    if ('Mode' in value && value.Mode !== 'INLINE' && value.Mode !== 'DISTRIBUTED') this.schema(`${at}/Mode`, oneOfValues(['INLINE', 'DISTRIBUTED']));
+    // AWS's words, measured by cdk-preflight (pf-sfn-asl-map-distributed): a Distributed Map
+    // names its child executions' type, an inline one may not.
+    if (value.Mode === 'DISTRIBUTED' && !('ExecutionType' in value)) this.schema(at, 'These fields are required: [ExecutionType]');
+    if (value.Mode !== 'DISTRIBUTED' && 'ExecutionType' in value) this.schema(`${at}/ExecutionType`, "Field 'ExecutionType' is not supported");
+    else if ('ExecutionType' in value && value.ExecutionType !== 'STANDARD' && value.ExecutionType !== 'EXPRESS') {
+      this.schema(`${at}/ExecutionType`, oneOfValues(['STANDARD', 'EXPRESS']));
     }
   }
 
@@ -532,7 +576,19 @@ class Validator {
     if (!('Resource' in value)) this.schema(at, 'These fields are required: [Resource]');
     this.unknownFields(value, ['Resource', 'ReaderConfig', 'Parameters', 'Arguments'], at);
     this.resourceParameters(value, language, at);
+    // An ItemReader reads from S3 (ItemReader page); AWS's words measured by cdk-preflight.
+    if (typeof value.Resource === 'string' && !ITEM_READER_RESOURCE.test(value.Resource)) {
+      this.schema(`${at}/Resource`, "The field 'Resource' does not match any of the allowed values");
+    }
     if ('ReaderConfig' in value && !isObject(value.ReaderConfig)) this.schema(`${at}/ReaderConfig`, "The field 'ReaderConfig' must be a JSON object");
+    else if (isObject(value.ReaderConfig)) this.readerConfig(value.ReaderConfig, `${at}/ReaderConfig`);
+  }
+
+  private readerConfig(config: Obj, at: string): void {
+    this.exclusive(config, 'MaxItems', 'MaxItemsPath', at);
+    if (config.InputType === 'CSV' && !('CSVHeaderLocation' in config)) this.schema(at, "The field 'CSVHeaderLocation' is required");
+    if (config.InputType === 'JSON' && 'CSVHeaderLocation' in config) this.schema(`${at}/CSVHeaderLocation`, "Field 'CSVHeaderLocation' is not supported");
+    if (config.CSVHeaderLocation === 'GIVEN' && !('CSVHeaders' in config)) this.schema(at, 'These fields are required: [CSVHeaders]');
   }
 
   private resultWriter(value: unknown, language: QueryLanguage, at: string): void {
@@ -570,12 +626,10 @@ class Validator {
       }
       this.unknownFields(retrier, ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'], here);
       this.errorEquals(retrier, here, i === value.length - 1);
-      if ('IntervalSeconds' in retrier) this.positiveInteger(retrier.IntervalSeconds, 'IntervalSeconds', `${here}/IntervalSeconds`, MAX_TIMEOUT_SECONDS);
-      if ('MaxDelaySeconds' in retrier) this.positiveInteger(retrier.MaxDelaySeconds, 'MaxDelaySeconds', `${here}/MaxDelaySeconds`, MAX_TIMEOUT_SECONDS);
-      if ('MaxAttempts' in retrier) this.nonNegativeInteger(retrier.MaxAttempts, 'MaxAttempts', `${here}/MaxAttempts`);
-      if ('BackoffRate' in retrier && (typeof retrier.BackoffRate !== 'number' || retrier.BackoffRate < 1)) {
-        this.schema(`${here}/BackoffRate`, "The field 'BackoffRate' must be a number greater than or equal to 1.0");
+      for (const field of ['IntervalSeconds', 'MaxAttempts', 'MaxDelaySeconds'] as const) {
+        if (field in retrier) this.integer(retrier[field], `${here}/${field}`, RANGES[field]);
       }
+      if ('BackoffRate' in retrier) this.number(retrier.BackoffRate, `${here}/BackoffRate`, RANGES.BackoffRate);
       if ('JitterStrategy' in retrier && retrier.JitterStrategy !== 'FULL' && retrier.JitterStrategy !== 'NONE') {
         this.schema(`${here}/JitterStrategy`, "The field 'JitterStrategy' must be one of [FULL, NONE]");
       }
@@ -599,7 +653,7 @@ class Validator {
       this.errorEquals(catcher, here, i === value.length - 1);
       if (language === QueryLanguage.JSONPath) {
         if ('Output' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage");
-        if ('ResultPath' in catcher && catcher.ResultPath !== null) this.jsonPath(catcher.ResultPath, 'ResultPath', `${here}/ResultPath`);
+        if ('ResultPath' in catcher && catcher.ResultPath !== null) this.referencePath(catcher.ResultPath, `${here}/ResultPath`);
         if ('Assign' in catcher) this.payloadTemplate(catcher.Assign, `${here}/Assign`);
       } else {
         if ('ResultPath' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage");
@@ -614,7 +668,11 @@ class Validator {
       return;
     }
     const errors = obj.ErrorEquals;
-    if (!Array.isArray(errors) || errors.length === 0 || errors.some((e) => typeof e !== 'string')) {
+    if (Array.isArray(errors) && errors.length === 0) {
+      this.schema(`${at}/ErrorEquals`, EMPTY_ARRAY);
+      return;
+    }
+    if (!Array.isArray(errors) || errors.some((e) => typeof e !== 'string')) {
       this.schema(`${at}/ErrorEquals`, "The field 'ErrorEquals' must be a non-empty array of strings");
       return;
     }
@@ -624,26 +682,42 @@ class Validator {
     }
   }
 
+  /** An array that must hold something: AWS's words for an empty one (Branches, Choices, And/Or, ErrorEquals). */
+  private nonEmptyArray(value: unknown, field: string, at: string): value is unknown[] {
+    if (!Array.isArray(value)) this.schema(at, `The field '${field}' must be a non-empty array`);
+    else if (value.length === 0) this.schema(at, EMPTY_ARRAY);
+    return Array.isArray(value) && value.length > 0;
+  }
+
   private exclusive(state: Obj, a: string, b: string, at: string): void {
-    if (a in state && b in state) this.schema(at, `Only one of '${a}' or '${b}' can be present`);
+    if (a in state && b in state) this.schema(at, tooManyOf([a, b]));
+  }
+
+  /** One field of `fields` is required, and only one. */
+  private exactlyOne(state: Obj, fields: readonly string[], at: string): void {
+    const present = fields.filter((f) => f in state).length;
+    if (present === 0) this.schema(at, noneOf(fields));
+    else if (present > 1) this.schema(at, tooManyOf(fields));
   }
 
   private optionalString(obj: Obj, field: string, at: string): void {
     if (field in obj && typeof obj[field] !== 'string') this.schema(at, `The field '${field}' must be a string`);
   }
 
-  private positiveInteger(value: unknown, field: string, at: string, max = Number.MAX_SAFE_INTEGER): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-      this.schema(at, `The field '${field}' must be a positive integer`);
-    }
+  /** An integer field in its range, in AWS's words (RANGES). */
+  private integer(value: unknown, at: string, range: Range): void {
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.schema(at, 'Expected value of type Integer');
+    else this.inRange(value, at, range);
   }
 
-  private nonNegativeInteger(value: unknown, field: string, at: string, max = Number.MAX_SAFE_INTEGER): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      this.schema(at, `The field '${field}' must be a non-negative integer`);
-    } else if (value > max) {
-      this.schema(at, `The field '${field}' must be at most ${max}`);
-    }
+  private number(value: unknown, at: string, range: Range): void {
+    if (typeof value !== 'number') this.schema(at, 'Expected value of type Number');
+    else this.inRange(value, at, range);
+  }
+
+  private inRange(value: number, at: string, { min, max }: Range): void {
+    if (value < min) this.schema(at, `Minimum value is ${min}`);
+    else if (max !== undefined && value > max) this.schema(at, `Maximum value is ${max}`);
   }
 
   /**
@@ -695,6 +769,28 @@ class Validator {
     }
   }
 }
+
+/**
+ * AWS's words for a group of fields of which at most one may be set (a field and its `…Path`
+ * twin, Next and End), and for a group of which one is required and none was set. Measured with
+ * ValidateStateMachineDefinition by cdk-preflight's rules (pf-sfn-asl-path-exclusive,
+ * pf-sfn-asl-next-end, pf-sfn-asl-wait-timing); AWS lists a Wait's fields in the order below.
+ */
+function tooManyOf(fields: readonly string[]): string {
+  return `There should only be one of the following fields: [${fields.join(', ')}]`;
+}
+
+function noneOf(fields: readonly string[]): string {
+  return `This object should have only one of the following fields: [${fields.join(', ')}]`;
+}
+
+/** AWS's words for an enumerated field given another value (measured by cdk-preflight). */
+function oneOfValues(values: readonly string[]): string {
+  return `Value should be one of the following: [${values.join(', ')}]`;
+}
+
+/** The resources an ItemReader may name: S3's getObject and listObjectsV2. */
+const ITEM_READER_RESOURCE = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/;
 
 function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

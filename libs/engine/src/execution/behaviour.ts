@@ -17,11 +17,17 @@ export const EngineBehaviour = {
    * holds the process for long (issue 18).
    */
   BoundedDecisions: 2,
+  /**
+   * A Wait fails as AWS's does on a SecondsPath that references a negative value, and on a
+   * delay longer than 2^31 - 1 seconds however it is given ("Wait state delay is too long."),
+   * where it used to wait 0 seconds, or a year until the execution timed out (issue 14 §3).
+   */
+  WaitRangeChecked: 3,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.BoundedDecisions;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.WaitRangeChecked;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

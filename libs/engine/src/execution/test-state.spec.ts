@@ -472,7 +472,7 @@ describe('TestState: validation', () => {
   });
 
   it('rejects a definition AWS would not accept, and input that is not JSON', async () => {
-    await rejected(run({ Type: 'Pass' }), 'InvalidDefinition', /One of 'Next' or 'End' is required/);
+    await rejected(run({ Type: 'Pass' }), 'InvalidDefinition', /This object should have only one of the following fields: \[Next, End\]/);
     await rejected(testState({ definition: '{not json' }, env), 'InvalidDefinition', /Invalid State Machine Definition/);
     await rejected(run({ Type: 'Pass', End: true }, { input: '{' }), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
   });

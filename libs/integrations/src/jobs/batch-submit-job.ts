@@ -16,7 +16,6 @@ export const batchSubmitJob: JobIntegration = {
   service: 'batch',
   action: 'submitJob',
   packageSuffix: 'batch',
-  callbackSupported: false,
   async start(send, parameters) {
     const output = await send('submitJob', camelCaseInput(parameters, MAP_MEMBERS));
     return startResult(output, awsJson(withoutMetadata(output)) as Record<string, unknown>, 'application/json');

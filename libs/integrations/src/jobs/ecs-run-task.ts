@@ -18,7 +18,6 @@ export const ecsRunTask: JobIntegration = {
   service: 'ecs',
   action: 'runTask',
   packageSuffix: 'ecs',
-  callbackSupported: true,
   async start(send, parameters, context) {
     const input = camelCaseInput(parameters, MAP_MEMBERS);
     const sync = context.pattern === IntegrationPattern.Sync || context.pattern === IntegrationPattern.Sync2;

@@ -18,7 +18,6 @@ export const glueStartJobRun: JobIntegration = {
   service: 'glue',
   action: 'startJobRun',
   packageSuffix: 'glue',
-  callbackSupported: false,
   async start(send, parameters) {
     const output = await send('startJobRun', parameters);
     const body = awsJson(withoutMetadata(output), MAP_MEMBERS) as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { integrationOffersPattern } from '@stepstone/asl';
 import { IntegrationPattern } from '../resource-arn';
 import { TaskFailure } from '../task-failure';
 import { jobIntegrationFor } from './job-integrations';
@@ -147,10 +148,12 @@ describe('job integrations: parameters and results in AWS shapes', () => {
     assert.equal((await transform.describe(status('Stopped').send, started)).state, 'failed');
   });
 
-  it('offers .waitForTaskToken only where AWS does (ECS)', () => {
-    assert.equal(integration('ecs', 'runTask').callbackSupported, true);
+  it('offers .waitForTaskToken only where AWS does (ECS), and .sync for every job', () => {
+    assert.equal(integrationOffersPattern('ecs', 'runTask', IntegrationPattern.WaitForTaskToken), true);
     for (const [service, action] of [['batch', 'submitJob'], ['glue', 'startJobRun'], ['sagemaker', 'createTrainingJob'], ['sagemaker', 'createTransformJob']]) {
-      assert.equal(integration(service, action).callbackSupported, false, `${service}:${action}`);
+      assert.equal(integration(service, action).service, service);
+      assert.equal(integrationOffersPattern(service, action, IntegrationPattern.WaitForTaskToken), false, `${service}:${action}`);
+      assert.equal(integrationOffersPattern(service, action, IntegrationPattern.Sync), true, `${service}:${action}`);
     }
     assert.equal(jobIntegrationFor('sqs', 'sendMessage'), undefined);
   });

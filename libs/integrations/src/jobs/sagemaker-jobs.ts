@@ -27,7 +27,6 @@ function sageMakerJob(kind: SageMakerJobKind): JobIntegration {
     service: 'sagemaker',
     action: kind.action,
     packageSuffix: 'sagemaker',
-    callbackSupported: false,
     async start(send, parameters, context) {
       try {
         const output = await send(kind.action, parameters);

@@ -13,7 +13,6 @@ function scriptedJob(script: JobProgress[]) {
     service: 'test',
     action: 'startThing',
     packageSuffix: 'test',
-    callbackSupported: false,
     async start(_send, parameters, context) {
       calls.push(`start recovering=${context.recovering}`);
       return { JobId: 'job-1', Echo: parameters.Name };

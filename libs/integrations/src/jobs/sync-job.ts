@@ -31,8 +31,6 @@ export interface JobIntegration {
   readonly action: string;
   /** The SDK package suffix (`@aws-sdk/client-<suffix>`). */
   readonly packageSuffix: string;
-  /** `.waitForTaskToken`, where AWS offers it ("Optimized integrations" table). */
-  readonly callbackSupported: boolean;
   start(send: ServiceSend, parameters: Record<string, unknown>, context: StartContext): Promise<Record<string, unknown>>;
   describe(send: ServiceSend, started: Record<string, unknown>): Promise<JobProgress>;
   stop(send: ServiceSend, started: Record<string, unknown>): Promise<void>;

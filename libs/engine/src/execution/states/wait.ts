@@ -2,6 +2,7 @@ import type { Decision } from '../decision';
 import { type Failure, resolveReference, type Step, textOf, toFailure } from '../decision-support';
 import { type JsonataStates, parseTimestamp, StatesError } from '../language';
 import { stateFailed } from '../state-outcome';
+import { decidesWith, EngineBehaviour } from '../behaviour';
 
 /** A Wait's deadline is evaluated before its Entered event, which carries it. */
 export async function enterWait(d: Decision, threadId: string, name: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata', input: unknown, inputText?: string): Promise<Step> {
@@ -19,6 +20,7 @@ export async function enterWait(d: Decision, threadId: string, name: string, def
 
 export async function waitDeadline(d: Decision, threadId: string, name: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata', input: unknown): Promise<string> {
   const nowMs = d.env.now.getTime();
+  const checksRange = decidesWith(d.state.start, EngineBehaviour.WaitRangeChecked);
   let seconds: unknown = definition.Seconds;
   let timestamp: unknown = definition.Timestamp;
   if (language === 'JSONata') {
@@ -43,6 +45,7 @@ export async function waitDeadline(d: Decision, threadId: string, name: string, 
       if (typeof seconds !== 'number' || !Number.isInteger(seconds)) {
         throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${path} == ${textOf(seconds)}`);
       }
+      if (seconds < 0 && checksRange) throw new StatesError('States.Runtime', `The SecondsPath parameter references a negative value: ${path} == ${textOf(seconds)}`);
     }
     if (typeof definition.TimestampPath === 'string') {
       const path = definition.TimestampPath;
@@ -52,16 +55,23 @@ export async function waitDeadline(d: Decision, threadId: string, name: string, 
       }
     }
   }
-  if (seconds !== undefined) {
-    const wait = typeof seconds === 'number' ? Math.max(0, seconds) : 0;
-    return new Date(nowMs + wait * 1000).toISOString();
-  }
-  if (typeof timestamp === 'string') {
+  let wakeMs = nowMs;
+  if (seconds !== undefined) wakeMs = nowMs + (typeof seconds === 'number' ? Math.max(0, seconds) : 0) * 1000;
+  else if (typeof timestamp === 'string') {
     const ms = Date.parse(timestamp);
-    return new Date(Number.isNaN(ms) ? nowMs : Math.max(ms, nowMs)).toISOString();
+    wakeMs = Number.isNaN(ms) ? nowMs : Math.max(ms, nowMs);
   }
-  return d.nowIso;
+  if (checksRange && wakeMs - nowMs > MAX_WAIT_DELAY_SECONDS * 1000) throw new StatesError('States.Runtime', 'Wait state delay is too long.');
+  return new Date(wakeMs).toISOString();
 }
+
+/**
+ * The longest delay a Wait accepts, however given: AWS holds it in a signed 32-bit count of
+ * seconds, so a timestamp 24,855 days ahead waits and one 24,856 days ahead fails with
+ * "Wait state delay is too long." (recorded in localstack's test_wait snapshot,
+ * test_timestamp_too_far_in_future_boundary).
+ */
+const MAX_WAIT_DELAY_SECONDS = 2 ** 31 - 1;
 
 /** The Wait's timer fired: OutputPath (or Output) and Assign, then the next state. */
 export async function exitWait(d: Decision, threadId: string): Promise<Step> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError } from '@stepstone/event-store';
+import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError, nextTurn } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, continuationOf, pendingEffects } from '../execution/effects';
@@ -130,12 +130,8 @@ function hashHex(algorithm: string, data: string): string {
 
 /** One per decision: built from shared functions, so it allocates only itself. */
 function systemDecisionEnv(now: Date, activityExists?: (activityArn: string) => Promise<boolean>): DecisionEnv {
-  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex, pause: yieldToEventLoop };
-}
-
-/** A long decision's pause (DecisionEnv.pause): I/O and other requests run before it goes on. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  // A long decision's pause: I/O, and the other executions' slices, take their turns first.
+  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex, pause: nextTurn };
 }
 
 /**
@@ -238,7 +234,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       for (const event of page) state = evolveOwned(state, event.data as ExecutionEvent, scope);
       if (page.length > 0) revision = page[page.length - 1].revision;
       if (page.length < REPLAY_PAGE_SIZE) break;
-      await yieldToEventLoop();
+      await nextTurn();
     }
     return revision < 0 ? undefined : { state, revision };
   }
@@ -341,7 +337,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         const key = `${arn}|${command.type}|${effect.threadId}|${effect.kind === 'continue-map' ? effect.enteredEventId : effect.after}`;
         if (objectStoreWork.has(key)) continue;
         objectStoreWork.add(key);
-        setImmediate(() => {
+        // One step per turn of the event loop, in turn with every other execution's (nextTurn).
+        void nextTurn().then(() => {
           // Unmarked before the command runs: its own append may ask for the next step under the same key.
           objectStoreWork.delete(key);
           void dispatch(arn, command).catch(reportBackgroundError);

@@ -156,9 +156,12 @@ const DEFAULT_PAGE_SIZE = 100;
 
 /**
  * Most events applied in one transaction: a pause lets this many gather, and catching up a
- * backlog takes them in steps of this size.
+ * backlog takes them in steps of this size, one step per turn of the event loop (the feed's
+ * subscription waits for its turn between full batches). A transaction runs synchronously on
+ * SQLite, so its size is how long every request waits behind it: 2,000 events of a Distributed
+ * Map's iterations held the process for 100-200 ms at a time (issue 18).
  */
-const MAX_BATCH_EVENTS = 2_000;
+const MAX_BATCH_EVENTS = 500;
 const DEFAULT_BATCH_PAUSE_MS = 10;
 
 interface StateMachineRow {

@@ -1,8 +1,10 @@
 /**
- * Turns of the event loop shared by every long piece of work in the process (a decision's
- * pauses, a stream's replay page by page, a projection's catch-up, the store's group commits):
- * at most one waiting piece resumes per turn, so the I/O that arrived meanwhile (a request)
- * is served between any two slices, however many executions work at once (issue 18).
+ * Turns of the event loop shared by the engine's long pieces of work (a decision's pauses, the
+ * next step of a decision cut at its bound): at most one waiting piece resumes per turn, so the
+ * I/O that arrived meanwhile (a request) is served between any two slices, however many
+ * executions work at once (issue 18). Work that a reader waits for (the read models catching
+ * up, a replay for a query) yields with a plain setImmediate instead: it runs every turn, so it
+ * keeps up with the writers.
  *
  * `setImmediate` alone would not do: every callback queued before a turn's check phase runs in
  * that same phase, so eight executions pausing together ran their eight slices back to back and

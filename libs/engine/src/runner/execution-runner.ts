@@ -234,7 +234,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       for (const event of page) state = evolveOwned(state, event.data as ExecutionEvent, scope);
       if (page.length > 0) revision = page[page.length - 1].revision;
       if (page.length < REPLAY_PAGE_SIZE) break;
-      await nextTurn();
+      // A reader waits for this replay (DescribeExecution's redrive status): every turn, not behind nextTurn's queue.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return revision < 0 ? undefined : { state, revision };
   }

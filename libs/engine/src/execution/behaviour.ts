@@ -17,11 +17,17 @@ export const EngineBehaviour = {
    * holds the process for long (issue 18).
    */
   BoundedDecisions: 2,
+  /**
+   * A Distributed Map's items (its input array, or what its ItemReader read) are stored in
+   * MapItemsRecorded events of at most MAX_ITEMS_PER_RECORD items and MAX_ITEM_RECORD_BYTES
+   * each, not in one MapStateStarted or MapRunStarted (~1.4 MB for 100,000 items; issue 18).
+   */
+  BatchedItems: 3,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.BoundedDecisions;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.BatchedItems;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CURRENT_ENGINE_BEHAVIOUR, EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
+import { EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
 import { decideAndEvolve } from './decide';
 import { createFoldScope, evolve, evolveOwned } from './evolve';
 import { type ExecutionState, initialExecutionState } from './execution-state';
@@ -35,17 +35,16 @@ function asStored<T>(value: T): unknown {
 }
 
 /**
- * A start decided today records today's engine behaviour version; a stream written before
- * versions were recorded has none, which reads as EngineBehaviour.Initial. The comparison puts
- * the stored version (or none) in its place: the fixture's later decisions run on the stored
- * events, so by the version the stream recorded.
+ * A start is decided again by the behaviour version the stream recorded (the command names it,
+ * as only a replay does); a stream written before versions were recorded has none, which reads
+ * as EngineBehaviour.Initial, and the decided start then records Initial where the stored one
+ * recorded nothing. The comparison puts the stored version (or none) in its place.
  */
 function withoutRecordedBehaviour(decided: ExecutionEvent[], stored: RecordedDecision['events']): ExecutionEvent[] {
   return decided.map((event, index) => {
     const start = event.x.start;
     if (event.type !== 'ExecutionStarted' || !start) return event;
-    // Today's start records today's version; the stream goes on deciding by the one it stored.
-    assert.equal(start.behaviour, CURRENT_ENGINE_BEHAVIOUR, 'a start decided today records the current behaviour');
+    assert.equal(start.behaviour, behaviourOf(stored[index]?.data.x.start), 'the start is decided by the recorded behaviour');
     const { behaviour: _recorded, ...rest } = start;
     const storedVersion = stored[index]?.data.x.start?.behaviour;
     return { ...event, x: { ...event.x, start: storedVersion === undefined ? rest : { ...rest, behaviour: storedVersion } } };
@@ -98,7 +97,9 @@ describe('stored-stream fixtures', () => {
       it('decides the same events at every step of the stream', async () => {
         let state: ExecutionState = initialExecutionState;
         for (const [index, decision] of fixture.decisions.entries()) {
-          const decided = await decideAndEvolve(state, decision.command, fixedEnv(decision.now));
+          // A start is decided as the engine that wrote the stream decided it.
+          const command = decision.command.type === 'StartExecution' ? { ...decision.command, behaviour: behaviourOf(decision.events[0]?.data.x.start) } : decision.command;
+          const decided = await decideAndEvolve(state, command, fixedEnv(decision.now));
           assert.deepEqual(
             withoutRecordedBehaviour(asStored(decided.events) as ExecutionEvent[], decision.events),
             asStored(decision.events.map((stored) => stored.data)),

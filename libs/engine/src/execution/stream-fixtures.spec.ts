@@ -62,6 +62,7 @@ describe('stored-stream fixtures', () => {
       'PassStateEntered', 'ChoiceStateEntered', 'WaitStateEntered', 'SucceedStateEntered', 'FailStateEntered', 'TaskStateEntered',
       'ParallelStateStarted', 'MapStateStarted', 'MapRunStarted', 'TaskSubmitted', 'ActivityStarted', 'TaskTimedOut',
       'ExecutionRedriven', 'MapRunUpdated', 'MapRunRedriven', 'ExecutionAborted', 'ExecutionTimedOut', 'EvaluationFailed', 'LambdaFunctionFailed',
+      'MapItemsRecorded',
     ]) {
       assert.ok(types.has(type), `some fixture records ${type}`);
     }
@@ -76,6 +77,10 @@ describe('stored-stream fixtures', () => {
     }
     assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === EngineBehaviour.Initial), 'a stream that recorded its version');
     assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === undefined), 'a stream from before versions');
+    // Both forms of a Distributed Map's items: all in MapStateStarted/MapRunStarted, and in MapItemsRecorded batches.
+    const withItemsIn = (type: string) => fixtures.some((fixture) => storedEvents(fixture).some((event) => event.type === type && event.x.distributed !== false && event.x.items !== undefined && event.x.items !== '[]'));
+    assert.ok(withItemsIn('MapRunStarted'), 'an ItemReader\'s items in MapRunStarted (before BatchedItems)');
+    assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === EngineBehaviour.BatchedItems), 'a stream written with BatchedItems');
   });
 
   for (const fixture of fixtures) {

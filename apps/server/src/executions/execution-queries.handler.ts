@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
+import { executionStreamId, redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
 import type { ExecutionRecord, Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
 import { mapRunOrNotFound, toMapRunExecutionListItem } from '../map-runs/map-runs.handler';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
-import { catchUp } from '../infrastructure/read-your-writes';
+import { catchUp, catchUpStream } from '../infrastructure/read-your-writes';
 import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
 import { isGone, readPage } from '../state-machines/state-machine-queries.handler';
 import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
@@ -40,7 +40,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
 
   async execute({ request }: DescribeExecutionQuery) {
     this.arns.parseStandardExecution(request.executionArn);
-    await catchUp(this.store, this.projections);
+    await catchUpStream(this.store, this.projections, executionStreamId(request.executionArn));
     const execution = await this.projections.describeExecution(request.executionArn);
     if (!execution) throw new ExecutionDoesNotExist(request.executionArn);
     const withData = request.includedData !== 'METADATA_ONLY';

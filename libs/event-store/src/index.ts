@@ -32,6 +32,7 @@ export type {
 export { canonicalJson, ChainBreakReason, computeEventHash, hashDefinition, hexDigest, verifyStreamChain } from './hash-chain';
 export type { ChainedEvent, ChainVerification, EventHashInput } from './hash-chain';
 export { plainRecord } from './internal/recorded-event';
+export { nextTurn, turnsWaiting } from './turns';
 export { StoreBreakReason, verifyStore } from './verify-store';
 export type { ChainBreak, ExpectedChainSeeds, StoreVerification, VerifyStoreOptions } from './verify-store';
 export { openSqliteEventStore } from './sqlite/sqlite-event-store';

@@ -7,7 +7,7 @@ import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoes
 import { mapRunOrNotFound, toMapRunExecutionListItem } from '../map-runs/map-runs.handler';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
-import { catchUp } from '../infrastructure/read-your-writes';
+import { catchUp, catchUpStream } from '../infrastructure/read-your-writes';
 import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
 import { isGone, readPage } from '../state-machines/state-machine-queries.handler';
 import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
@@ -43,7 +43,8 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
     // Run dispatched them" (API reference): an `express:` ARN naming a Map Run's children
     // (`<machine>/<label>`) is let through; any other is InvalidArn.
     if (!isMapRunChildArn(request.executionArn)) this.arns.parseStandardExecution(request.executionArn);
-    await catchUp(this.store, this.projections);
+    // Its own stream's last event (a Map Run child has none of its own: then the store's head).
+    await catchUpStream(this.store, this.projections, executionStreamId(request.executionArn));
     const execution = await this.projections.describeExecution(request.executionArn);
     if (!execution) return this.describeMapRunChild(request.executionArn);
     const withData = request.includedData !== 'METADATA_ONLY';

@@ -1,3 +1,4 @@
+import type { EngineBehaviour } from './behaviour';
 import type { ObjectSummary } from '@stepstone/asl';
 import type { ExecutionState } from './execution-state';
 
@@ -20,6 +21,11 @@ export type ExecutionCommand =
       /** StartExecution on a version or alias ARN: recorded in executionStartedEventDetails, as AWS's history shows them. */
       readonly stateMachineAliasArn?: string;
       readonly stateMachineVersionArn?: string;
+      /**
+       * The engine behaviour version to start with; absent: the current one. Only a replay of a
+       * stored stream sets it (stream-fixtures.spec.ts decides a start as the engine that wrote it).
+       */
+      readonly behaviour?: EngineBehaviour;
     }
   /** A Wait state's or a retry backoff's deadline passed. Stale timers decide nothing. */
   | { readonly type: 'FireTimer'; readonly threadId: string; readonly enteredEventId: number }

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { EngineBehaviour } from './behaviour';
 import { pendingEffects } from './effects';
-import { given, startCommand } from './testing/decider-specification';
+import { evolve } from './evolve';
+import { initialExecutionState } from './execution-state';
+import { isHistoryEvent } from './history-event';
+import type { ExecutionCommand } from './commands';
+import { decideAndEvolve } from './decide';
+import { fixedEnv, given, startCommand } from './testing/decider-specification';
 
 const passItem = { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } };
 const distributedConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' };
@@ -16,7 +22,7 @@ describe('decide: Map in distributed mode and its limits', () => {
     };
     await given().when(startCommand(definition, [1, 2])).then(
       [
-        'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted',
+        'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapItemsRecorded', 'MapRunStarted',
         'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration,
         'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded',
       ],
@@ -35,7 +41,7 @@ describe('decide: Map in distributed mode and its limits', () => {
     };
     await given().when(startCommand(definition, ['a'])).then(
       [
-        'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted',
+        'ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapItemsRecorded', 'MapRunStarted',
         'MapIterationStarted', ...hiddenIteration,
         'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded',
       ],
@@ -84,8 +90,12 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
     await given(started.events)
       .when({ type: 'CompleteItemRead', threadId: '0', enteredEventId: 2, body: '[{"n":1},{"n":2},{"n":3}]' })
       .then(
-        ['MapRunStarted', 'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration, 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
-        (_events, state) => assert.deepEqual(JSON.parse(state.output!), [{ n: 1 }, { n: 2 }]),
+        ['MapItemsRecorded', 'MapRunStarted', 'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration, 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
+        (events, state) => {
+          assert.equal(events[0].x.items, '[{"n":1},{"n":2}]', 'the items read, in a hidden event of their own');
+          assert.equal(events[1].x.items, undefined, 'MapRunStarted carries none');
+          assert.deepEqual(JSON.parse(state.output!), [{ n: 1 }, { n: 2 }]);
+        },
       );
   });
 
@@ -115,7 +125,7 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
       },
     };
     await given().when(startCommand(definition, { job: 'j', items: [1, 2, 3] })).then(
-      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration, 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapItemsRecorded', 'MapRunStarted', 'MapIterationStarted', 'MapIterationStarted', ...hiddenIteration, ...hiddenIteration, 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
       (_events, state) => {
         assert.deepEqual(JSON.parse(state.output!), [
           { BatchInput: { job: 'j' }, Items: [{ v: 1 }, { v: 2 }] },
@@ -133,7 +143,7 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
       },
     };
     const ran = await given().when(startCommand(definition, ['a'])).then(
-      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapIterationStarted', ...hiddenIteration],
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapItemsRecorded', 'MapRunStarted', 'MapIterationStarted', ...hiddenIteration],
       (_events, state) => {
         const [effect] = pendingEffects(state).filter((pending) => pending.kind !== 'execution-timeout');
         assert.equal(effect.kind, 'write-results');
@@ -149,5 +159,50 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
     await given(ran.events)
       .when({ type: 'CompleteResultWrite', threadId: '0', enteredEventId: 2, failureCause: 'The specified bucket does not exist' })
       .then(['MapRunFailed', 'MapStateFailed', 'ExecutionFailed'], (_events, state) => assert.equal(state.error, 'States.ResultWriterFailed'));
+  });
+});
+
+describe('decide: a Distributed Map records its items in bounded batches (EngineBehaviour.BatchedItems)', () => {
+  const definition = {
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: { ...passItem, ProcessorConfig: distributedConfig }, End: true } },
+  };
+  const start = (command: ExecutionCommand) => decideAndEvolve(initialExecutionState, command, fixedEnv());
+
+  it('stores 2,500 items in MapItemsRecorded events of at most 1,000, hidden, after a MapStateStarted without them', async () => {
+    const items = Array.from({ length: 2_500 }, (_, index) => index);
+    const { events, state } = await start(startCommand(definition, items));
+    assert.deepEqual(events.slice(0, 7).map((event) => event.type), ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapItemsRecorded', 'MapItemsRecorded', 'MapItemsRecorded', 'MapRunStarted']);
+    const started = events[2];
+    assert.equal(started.x.items, undefined);
+    assert.equal(started.x.batchedItems, true);
+    assert.deepEqual(started.mapStateStartedEventDetails, { length: 2_500 });
+    const recorded = events.filter((event) => event.type === 'MapItemsRecorded');
+    assert.deepEqual(recorded.map((event) => (JSON.parse(event.x.items!) as unknown[]).length), [1_000, 1_000, 500]);
+    assert.ok(recorded.every((event) => event.id < 0 && !isHistoryEvent(event)));
+    assert.deepEqual(recorded.flatMap((event) => JSON.parse(event.x.items!) as unknown[]), items);
+    // MapRunStarted keeps AWS's numbering: the hidden events took no history id.
+    assert.deepEqual([events[6].id, events[6].previousEventId], [4, 3]);
+    const book = state.threads['0'].cursor!.children!;
+    assert.equal(book.total, 2_500);
+    assert.deepEqual(book.items, items);
+    assert.equal(book.results.length, 2_500);
+    // The plain fold (a replay) gives the same book.
+    const replayed = events.reduce(evolve, initialExecutionState).threads['0'].cursor!.children!;
+    assert.deepEqual([replayed.total, replayed.items, replayed.results.length, replayed.nextIndex], [2_500, items, 2_500, book.nextIndex]);
+  });
+
+  it('cuts a batch at 256 KiB of item JSON', async () => {
+    const item = 'x'.repeat(100 * 1024);
+    const { events } = await start(startCommand(definition, [item, item, item, item, item]));
+    const recorded = events.filter((event) => event.type === 'MapItemsRecorded');
+    assert.deepEqual(recorded.map((event) => (JSON.parse(event.x.items!) as unknown[]).length), [2, 2, 1]);
+    assert.ok(recorded.every((event) => event.x.items!.length <= 256 * 1024));
+  });
+
+  it('keeps every item in MapStateStarted for an execution started before it (BoundedDecisions)', async () => {
+    const { events } = await start({ ...startCommand(definition, [1, 2, 3]), behaviour: EngineBehaviour.BoundedDecisions } as ExecutionCommand);
+    assert.ok(!events.some((event) => event.type === 'MapItemsRecorded'));
+    assert.equal(events.find((event) => event.type === 'MapStateStarted')!.x.items, '[1,2,3]');
   });
 });

@@ -155,7 +155,7 @@ export function startExecution(d: Decision, command: Extract<ExecutionCommand, {
       timeoutAt,
       ...(command.traceHeader ? { traceHeader: command.traceHeader } : {}),
       ...(command.testCase ? { testCase: command.testCase } : {}),
-      behaviour: CURRENT_ENGINE_BEHAVIOUR,
+      behaviour: command.behaviour ?? CURRENT_ENGINE_BEHAVIOUR,
     },
     actor: command.actor,
   }, 0);

@@ -114,6 +114,13 @@ export class Decision {
     return this.env.pause();
   }
 
+  /** A pause now, whatever ran since the last one (env.pause): between two bounded pieces of one step. */
+  async pause(): Promise<void> {
+    if (this.env.pause === undefined) return;
+    this.sincePause = 0;
+    await this.env.pause();
+  }
+
   thread(threadId: string): ThreadState {
     const thread = this.state.threads[threadId];
     if (!thread) throw new Error(`internal: no thread ${threadId}`);

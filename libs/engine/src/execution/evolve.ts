@@ -6,6 +6,7 @@ import {
   foldMapIterationEnded,
   foldMapIterationStarted,
   foldMapRunRedriven,
+  foldMapItemsRecorded,
   foldMapRunStarted,
   foldMapRunUpdated,
   foldMapStarted,
@@ -282,6 +283,8 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       return foldMapIterationEnded(scope, next, thread, event);
     case 'MapRunStarted':
       return foldMapRunStarted(scope, next, thread, event);
+    case 'MapItemsRecorded':
+      return foldMapItemsRecorded(scope, next, thread, event);
     case 'MapRunRedriven':
       return foldMapRunRedriven(scope, next, thread, event);
     case 'MapRunUpdated':

@@ -150,11 +150,31 @@ export function foldMapRunStarted(scope: FoldScope | undefined, next: ExecutionS
   const mapRunArn = (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn;
   let updated: ChildrenBook = { ...book, mapRunStartedEventId: event.id, mapRunArn };
   if (book.awaitingItems) {
-    // ItemReader: the items arrive with the Map Run (none when reading failed).
-    const items = JSON.parse(event.x.items ?? '[]') as unknown[];
-    updated = { ...updated, awaitingItems: false, items, total: items.length, results: new Array(items.length).fill(null) };
+    // ItemReader: the items arrive with the Map Run (none when reading failed), or came
+    // before it in MapItemsRecorded events (EngineBehaviour.BatchedItems).
+    const items = event.x.items !== undefined ? (JSON.parse(event.x.items) as unknown[]) : (book.items ?? []);
+    updated = { ...updated, awaitingItems: false, items, total: items.length, results: event.x.items !== undefined ? new Array(items.length).fill(null) : book.results };
   }
   return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: updated } });
+}
+
+/** MapItemsRecorded (hidden: the chain does not move): the Map's items grow by this batch. */
+export function foldMapItemsRecorded(scope: FoldScope | undefined, next: ExecutionState, thread: ThreadState, event: ExecutionEvent): ExecutionState {
+  const cursor = thread.cursor;
+  const book = cursor?.children;
+  if (!cursor || !book) return next;
+  const batch = JSON.parse(event.x.items ?? '[]') as unknown[];
+  const own = ownChildren(scope, next, thread, cursor, book);
+  const items = ownedArray(scope, book.items ?? []);
+  const results = ownedArray(scope, book.results);
+  for (const item of batch) {
+    items.push(item);
+    results.push(null);
+  }
+  own.book.items = items;
+  own.book.results = results;
+  own.book.total = items.length;
+  return own.state;
 }
 
 /** MapRunRedriven: how many times the Map Run was redriven. */

@@ -38,6 +38,14 @@ export const ExecutionEventType = {
    * new maxConcurrency or tolerated failures, so a replay decides with them.
    */
   MapRunUpdated: 'MapRunUpdated',
+  /**
+   * Engine-only and hidden from history: one bounded batch of a Distributed Map's items (or of
+   * ItemBatcher's batches), in order, recorded after MapStateStarted (items from the input) or
+   * before MapRunStarted (items an ItemReader read). Executions started with
+   * EngineBehaviour.BatchedItems store their items this way; older streams hold them all in
+   * MapStateStarted's or MapRunStarted's `x.items`, and still fold.
+   */
+  MapItemsRecorded: 'MapItemsRecorded',
   MapIterationStarted: 'MapIterationStarted',
   MapIterationSucceeded: 'MapIterationSucceeded',
   MapIterationFailed: 'MapIterationFailed',
@@ -96,8 +104,10 @@ export interface EventInternals {
   /** *Scheduled: the resolved TimeoutSeconds (AWS's default when the state has none) and HeartbeatSeconds. */
   readonly timeoutSeconds?: number;
   readonly heartbeatSeconds?: number;
-  /** Parallel/Map started: child thread count and, for Map, the items (JSON). */
+  /** Map started (or its Map Run, or MapItemsRecorded): the items (JSON), all of them or this batch. */
   readonly items?: string;
+  /** MapStateStarted of a Distributed Map: its items follow in MapItemsRecorded events (EngineBehaviour.BatchedItems). */
+  readonly batchedItems?: boolean;
   readonly maxConcurrency?: number;
   readonly toleratedFailureCount?: number;
   readonly toleratedFailurePercentage?: number;

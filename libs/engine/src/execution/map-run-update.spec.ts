@@ -26,7 +26,7 @@ const MAP_RUN_ARN = 'arn:aws:states:us-east-1:123456789012:mapRun:spec/Each:0000
 async function started(limits: Record<string, unknown>, items: unknown[], children: number) {
   const iterations = Array.from({ length: children }, () => 'MapIterationStarted');
   const entered = Array.from({ length: children }, () => ['TaskStateEntered', 'ActivityScheduled']).flat();
-  return given().when(startCommand(mapOf(limits), items)).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', ...iterations, ...entered]);
+  return given().when(startCommand(mapOf(limits), items)).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapItemsRecorded', 'MapRunStarted', ...iterations, ...entered]);
 }
 
 /** The token of the open activity task of the Map's child `index`. */

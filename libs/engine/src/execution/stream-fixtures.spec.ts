@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CURRENT_ENGINE_BEHAVIOUR, EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
+import { EngineBehaviour, behaviourOf, decidesWith } from './behaviour';
 import { decideAndEvolve } from './decide';
 import { createFoldScope, evolve, evolveOwned } from './evolve';
 import { type ExecutionState, initialExecutionState } from './execution-state';
@@ -35,17 +35,16 @@ function asStored<T>(value: T): unknown {
 }
 
 /**
- * A start decided today records today's engine behaviour version; a stream written before
- * versions were recorded has none, which reads as EngineBehaviour.Initial. The comparison puts
- * the stored version (or none) in its place: the fixture's later decisions run on the stored
- * events, so by the version the stream recorded.
+ * A start is decided again by the behaviour version the stream recorded (the command names it,
+ * as only a replay does); a stream written before versions were recorded has none, which reads
+ * as EngineBehaviour.Initial, and the decided start then records Initial where the stored one
+ * recorded nothing. The comparison puts the stored version (or none) in its place.
  */
 function withoutRecordedBehaviour(decided: ExecutionEvent[], stored: RecordedDecision['events']): ExecutionEvent[] {
   return decided.map((event, index) => {
     const start = event.x.start;
     if (event.type !== 'ExecutionStarted' || !start) return event;
-    // Today's start records today's version; the stream goes on deciding by the one it stored.
-    assert.equal(start.behaviour, CURRENT_ENGINE_BEHAVIOUR, 'a start decided today records the current behaviour');
+    assert.equal(start.behaviour, behaviourOf(stored[index]?.data.x.start), 'the start is decided by the recorded behaviour');
     const { behaviour: _recorded, ...rest } = start;
     const storedVersion = stored[index]?.data.x.start?.behaviour;
     return { ...event, x: { ...event.x, start: storedVersion === undefined ? rest : { ...rest, behaviour: storedVersion } } };
@@ -63,6 +62,7 @@ describe('stored-stream fixtures', () => {
       'PassStateEntered', 'ChoiceStateEntered', 'WaitStateEntered', 'SucceedStateEntered', 'FailStateEntered', 'TaskStateEntered',
       'ParallelStateStarted', 'MapStateStarted', 'MapRunStarted', 'TaskSubmitted', 'ActivityStarted', 'TaskTimedOut',
       'ExecutionRedriven', 'MapRunUpdated', 'MapRunRedriven', 'ExecutionAborted', 'ExecutionTimedOut', 'EvaluationFailed', 'LambdaFunctionFailed',
+      'MapItemsRecorded',
     ]) {
       assert.ok(types.has(type), `some fixture records ${type}`);
     }
@@ -77,6 +77,10 @@ describe('stored-stream fixtures', () => {
     }
     assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === EngineBehaviour.Initial), 'a stream that recorded its version');
     assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === undefined), 'a stream from before versions');
+    // Both forms of a Distributed Map's items: all in MapStateStarted/MapRunStarted, and in MapItemsRecorded batches.
+    const withItemsIn = (type: string) => fixtures.some((fixture) => storedEvents(fixture).some((event) => event.type === type && event.x.distributed !== false && event.x.items !== undefined && event.x.items !== '[]'));
+    assert.ok(withItemsIn('MapRunStarted'), 'an ItemReader\'s items in MapRunStarted (before BatchedItems)');
+    assert.ok(fixtures.some((fixture) => storedEvents(fixture)[0].x.start?.behaviour === EngineBehaviour.BatchedItems), 'a stream written with BatchedItems');
   });
 
   for (const fixture of fixtures) {
@@ -98,7 +102,9 @@ describe('stored-stream fixtures', () => {
       it('decides the same events at every step of the stream', async () => {
         let state: ExecutionState = initialExecutionState;
         for (const [index, decision] of fixture.decisions.entries()) {
-          const decided = await decideAndEvolve(state, decision.command, fixedEnv(decision.now));
+          // A start is decided as the engine that wrote the stream decided it.
+          const command = decision.command.type === 'StartExecution' ? { ...decision.command, behaviour: behaviourOf(decision.events[0]?.data.x.start) } : decision.command;
+          const decided = await decideAndEvolve(state, command, fixedEnv(decision.now));
           assert.deepEqual(
             withoutRecordedBehaviour(asStored(decided.events) as ExecutionEvent[], decision.events),
             asStored(decision.events.map((stored) => stored.data)),

@@ -91,3 +91,26 @@ describe('runner: task deadlines and the task request', () => {
     store.close();
   });
 });
+
+describe('runner: closed executions', () => {
+  it('answers a closed execution from memory until its stream moves (a redrive by another process)', async () => {
+    const store = openSqliteEventStore({ file: join(dir, 'closed.db') });
+    let streamReads = 0;
+    const counting = { ...store, readStream: (...args: Parameters<typeof store.readStream>) => ((streamReads += 1), store.readStream(...args)) } as typeof store;
+    const runner = createExecutionRunner({ store: counting });
+    const other = createExecutionRunner({ store });
+    const start = { ...request('closed', {}), definition: JSON.stringify({ StartAt: 'Stop', States: { Stop: { Type: 'Fail', Error: 'Broken' } } }) };
+    await runner.start(start);
+    assert.equal((await runner.load(start.executionArn))?.state.status, 'FAILED');
+    assert.equal((await runner.load(start.executionArn))?.state.status, 'FAILED');
+    assert.equal(streamReads, 0, 'the state it closed with, not a replay per query');
+    // Another process redrives it: the next load sees the new events.
+    assert.equal((await other.redrive(start.executionArn, {}))?.redriven, true);
+    const reloaded = await runner.load(start.executionArn);
+    assert.ok(streamReads > 0);
+    assert.equal(reloaded?.state.redriveDate !== undefined, true);
+    await runner.close();
+    await other.close();
+    store.close();
+  });
+});

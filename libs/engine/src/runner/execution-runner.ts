@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError } from '@stepstone/event-store';
+import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError, nextTurn } from '@stepstone/event-store';
 import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
 import { type Effect, continuationOf, pendingEffects } from '../execution/effects';
@@ -119,8 +119,13 @@ interface Loaded {
   revision: number;
 }
 
-/** Events per page when one execution's stream is replayed (the process yields between pages). */
-const REPLAY_PAGE_SIZE = 2_000;
+/**
+ * Events per page when one execution's stream is replayed (the process yields between pages):
+ * a page of 2,000 held the process for 100-170 ms under load (issue 18).
+ */
+const REPLAY_PAGE_SIZE = 500;
+/** How many closed executions' states `load` keeps (a Map's can hold its items). */
+const CLOSED_STATES_KEPT = 64;
 
 /** Events per page when recovery scans the global feed. */
 const RECOVERY_PAGE_SIZE = 5_000;
@@ -141,12 +146,8 @@ function hashHex(algorithm: string, data: string): string {
 
 /** One per decision: built from shared functions, so it allocates only itself. */
 function systemDecisionEnv(now: Date, activityExists?: (activityArn: string) => Promise<boolean>): DecisionEnv {
-  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex, pause: yieldToEventLoop };
-}
-
-/** A long decision's pause (DecisionEnv.pause): I/O and other requests run before it goes on. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  // A long decision's pause: I/O, and the other executions' slices, take their turns first.
+  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex, pause: nextTurn };
 }
 
 /**
@@ -191,6 +192,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   const objectStoreWork = new Set<string>();
   /** The deadline of the execution-timeout timer armed for each open execution (its key: timeoutKey). */
   const timeoutAts = new Map<string, string>();
+  /** Closed executions' folded states, most recently used last (rememberClosedState). */
+  const closedStates = new Map<string, Loaded>();
   /** With ownership: the last revision of executions that closed here, so `notice` skips their echoes. */
   const closedRevisions = new Map<string, number>();
   let closed = false;
@@ -255,7 +258,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       for (const event of page) state = evolveOwned(state, event.data as ExecutionEvent, scope);
       if (page.length > 0) revision = page[page.length - 1].revision;
       if (page.length < REPLAY_PAGE_SIZE) break;
-      await yieldToEventLoop();
+      // A reader waits for this replay (DescribeExecution's redrive status): every turn, not behind nextTurn's queue.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return revision < 0 ? undefined : { state, revision };
   }
@@ -263,10 +267,28 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   async function load(arn: string): Promise<Loaded | undefined> {
     const cached = cache.get(arn);
     if (cached) return cached;
+    const closedState = closedStates.get(arn);
+    if (closedState) {
+      // Still closed unless something was appended since (a redrive, maybe by another process).
+      if ((await store.streamRevision(executionStreamId(arn))) === closedState.revision) return closedState;
+      closedStates.delete(arn);
+    }
     const loaded = await replay(arn);
     // Only executions this process runs are kept: another process appends to the others.
     if (loaded && loaded.state.status === 'RUNNING' && owns(arn)) cache.set(arn, loaded);
+    else if (loaded && loaded.state.status !== 'RUNNING') rememberClosedState(arn, loaded);
     return loaded;
+  }
+
+  /**
+   * A closed execution's folded state, kept (bounded) for the queries that need it: Describe
+   * asks every closed execution for its redrive status, and replaying a 25,000-event stream
+   * for each call held the process for 13 pages of ~130 ms under load (issue 18).
+   */
+  function rememberClosedState(arn: string, loaded: Loaded): void {
+    closedStates.delete(arn);
+    closedStates.set(arn, loaded);
+    if (closedStates.size > CLOSED_STATES_KEPT) closedStates.delete(closedStates.keys().next().value!);
   }
 
   async function dispatch(arn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
@@ -315,6 +337,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     if (loaded.state.status === 'RUNNING') cache.set(arn, loaded);
     else {
       cache.delete(arn);
+      rememberClosedState(arn, loaded);
       rememberClosed(executionStreamId(arn), loaded.revision);
       const timeoutAt = timeoutAts.get(arn);
       if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
@@ -358,7 +381,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         const key = `${arn}|${command.type}|${effect.threadId}|${effect.kind === 'continue-map' ? effect.enteredEventId : effect.after}`;
         if (objectStoreWork.has(key)) continue;
         objectStoreWork.add(key);
-        setImmediate(() => {
+        // One step per turn of the event loop, in turn with every other execution's (nextTurn).
+        void nextTurn().then(() => {
           // Unmarked before the command runs: its own append may ask for the next step under the same key.
           objectStoreWork.delete(key);
           void dispatch(arn, command).catch(reportBackgroundError);

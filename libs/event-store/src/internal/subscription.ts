@@ -102,6 +102,11 @@ export function startSubscription(
         return fail(error);
       }
       cursor = events[events.length - 1].position;
+      // A full batch means a backlog: the next one waits for the next turn of the event loop, so
+      // a catch-up of many events never holds the process (a read from memory resolves at once,
+      // and a chain of microtasks would never let I/O in; issue 18). Not behind nextTurn's queue:
+      // readers wait for the read models (read-your-writes), so they catch up every turn.
+      if (events.length >= maxCount) await new Promise((resolve) => setImmediate(resolve));
     }
   };
   void run();

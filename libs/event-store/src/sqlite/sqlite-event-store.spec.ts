@@ -108,6 +108,31 @@ describe('SQLite event store', () => {
     });
   });
 
+  it('bounds a group commit: appends queued together beyond 2,000 events commit in later turns, in order', async () => {
+    await withStore(async (store) => {
+      const before = store.stats().commits;
+      const events = (count: number) => Array.from({ length: count }, (_, index) => ({ type: 'PassStateEntered', data: { index } }));
+      let probeRan = false;
+      const committedBeforeProbe: number[] = [];
+      const appends = [1_500, 400, 1_500, 10].map((count, index) =>
+        store.append({ streamId: `execution-${index}`, expectedRevision: 'no_stream', events: events(count) }).then((result) => {
+          if (!probeRan) committedBeforeProbe.push(index);
+          return result;
+        }),
+      );
+      // Queued after the appends' first commit: it runs between two commits, as a request would.
+      setImmediate(() => (probeRan = true));
+      const results = await Promise.all(appends);
+      // 1,500 + 400 share a commit; the next 1,500 would pass 2,000, so it and the last go later.
+      assert.equal(store.stats().commits, before + 2);
+      assert.deepEqual(committedBeforeProbe, [0, 1]);
+      assert.deepEqual(results.map((result) => result.position), [1_500, 1_900, 3_400, 3_410]);
+      // A single append bigger than the bound still commits whole.
+      const big = await store.append({ streamId: 'execution-big', expectedRevision: 'no_stream', events: events(2_500) });
+      assert.equal(big.nextExpectedRevision, 2_499);
+    });
+  });
+
   it('lets a projection update its own table in one transaction with the shared connection', async () => {
     await withStore(async (store) => {
       store.database.exec('CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');

@@ -286,6 +286,7 @@ const MAP_RUN_EVENTS: ReadonlySet<string> = new Set([
   'MapRunAborted',
   'MapRunRedriven',
   'MapRunUpdated',
+  'MapItemsRecorded',
   'MapIterationStarted',
   'MapIterationSucceeded',
   'MapIterationFailed',
@@ -300,6 +301,7 @@ interface MapEventData {
     readonly hidden?: boolean;
     readonly distributed?: boolean;
     readonly items?: string;
+    readonly batchedItems?: boolean;
     readonly maxConcurrency?: number;
     readonly toleratedFailureCount?: number;
     readonly toleratedFailurePercentage?: number;
@@ -352,12 +354,13 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
   switch (event.type) {
     case 'MapStateStarted': {
       if (!x.distributed) return undefined;
-      const reads = x.mapRun?.reader !== undefined;
+      // With an ItemReader, or items recorded in MapItemsRecorded events, the counts come later.
+      const later = x.mapRun?.reader !== undefined || x.batchedItems === true;
       const batched = x.mapRun?.batcher !== undefined;
       const length = (data.mapStateStartedEventDetails as { length?: number } | undefined)?.length ?? 0;
       // Batches are formed before MapStateStarted when the items are the input: count them.
-      const batches = !reads && batched ? (JSON.parse(x.items ?? '[]') as unknown[]) : undefined;
-      const executions = reads ? 0 : batches ? batches.length : length;
+      const batches = !later && batched ? (JSON.parse(x.items ?? '[]') as unknown[]) : undefined;
+      const executions = later ? 0 : batches ? batches.length : length;
       return [
         { statement: 'endMapRun', params: { streamId, thread, status: 'FAILED', stopDate: at, position } },
         {
@@ -370,7 +373,7 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
             maxConcurrency: x.maxConcurrency ?? 0,
             toleratedFailurePercentage: x.toleratedFailurePercentage ?? 0,
             toleratedFailureCount: x.toleratedFailureCount ?? 0,
-            itemTotal: reads ? 0 : length,
+            itemTotal: later ? 0 : length,
             executionTotal: executions,
             batchSizes: batches ? JSON.stringify(batchSizes(batches)) : null,
             position,
@@ -394,6 +397,28 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
             itemTotal: children ? countItems(children, batched) : null,
             executionTotal: children ? children.length : null,
             batchSizes: children && batched ? JSON.stringify(batchSizes(children)) : null,
+            position,
+          },
+        },
+      ];
+    }
+    case 'MapItemsRecorded': {
+      // One batch of a Map Run's children (items, or ItemBatcher's batches): its counts add up
+      // on the Map's row, staged or started (the batches come before MapRunStarted with an
+      // ItemReader, after it with items from the input).
+      const children = JSON.parse(x.items ?? '[]') as unknown[];
+      if (children.length === 0) return undefined;
+      const batched = Array.isArray((children[0] as { Items?: unknown })?.Items);
+      return [
+        {
+          statement: 'addMapRunChildren',
+          params: {
+            stageKey: stageKey(streamId, thread),
+            streamId,
+            thread,
+            itemCount: countItems(children, batched),
+            executionCount: children.length,
+            batchSizes: batched ? batchSizes(children).join(',') : null,
             position,
           },
         },

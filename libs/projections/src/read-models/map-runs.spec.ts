@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openInMemoryEventStore, openSqliteEventStore } from '@stepstone/event-store';
+import { hashDefinition, openInMemoryEventStore, openSqliteEventStore } from '@stepstone/event-store';
 import { assertMapRunStory } from '../testing/map-run-story';
 import { type MapRunRow, toMapRun } from './map-runs';
+import { historyEvent } from '../testing/read-model-story';
 import { createProjections } from './projections';
 
 for (const [label, open] of [
@@ -27,6 +28,60 @@ for (const [label, open] of [
         const before = await projections.snapshot();
         assert.equal(before.read_map_runs.length, 1);
         assert.equal(before.read_map_run_executions.length, 3);
+        await projections.rebuild();
+        assert.deepEqual(await projections.snapshot(), before);
+      } finally {
+        await projections.close();
+        await store.close();
+        cleanup();
+      }
+    });
+
+    it('count a Map Run whose items came in MapItemsRecorded batches: from the input with ItemBatcher, and from an ItemReader', async () => {
+      const { store, cleanup } = open();
+      const projections = await createProjections({ store, batchPauseMs: 0 });
+      const account = 'arn:aws:states:us-east-1:123456789012';
+      const definition = '{"StartAt":"Each","States":{}}';
+      const hidden = (type: string, id: number, x: Record<string, unknown>) => ({ type, data: historyEvent(type, id, {}, { hidden: true, ...x }), metadata: { actor: 'engine' } });
+      const iteration = (type: string, id: number) => ({
+        type,
+        data: historyEvent(type, id, { [`${type[0].toLowerCase()}${type.slice(1)}EventDetails`]: { index: 0, name: 'Each' } }, { hidden: true }),
+        metadata: { actor: 'engine' },
+      });
+      const visible = (type: string, id: number, details: Record<string, unknown> = {}, x: Record<string, unknown> = {}) => ({ type, data: historyEvent(type, id, details, x), metadata: { actor: 'engine' } });
+      const run = async (name: string, mapRunArn: string, stateStarted: Record<string, unknown>, batches: unknown[][]) => {
+        const result = await store.append({
+          streamId: `execution-fan:${name}`,
+          expectedRevision: 'no_stream',
+          chainSeed: hashDefinition(definition),
+          events: [
+            visible('ExecutionStarted', 1, { executionStartedEventDetails: { input: '{}' } }, { start: { executionArn: `${account}:execution:fan:${name}`, stateMachineArn: `${account}:stateMachine:fan`, name, type: 'STANDARD', definition } }),
+            visible('MapStateEntered', 2, { stateEnteredEventDetails: { name: 'Each', input: '{}' } }),
+            visible('MapStateStarted', 3, { mapStateStartedEventDetails: { length: 5 } }, { distributed: true, maxConcurrency: 0, ...stateStarted }),
+            ...batches.map((batch, index) => hidden('MapItemsRecorded', -(index + 1), { items: JSON.stringify(batch) })),
+            visible('MapRunStarted', 4, { mapRunStartedEventDetails: { mapRunArn } }),
+            iteration('MapIterationStarted', -(batches.length + 1)),
+            iteration('MapIterationSucceeded', -(batches.length + 2)),
+          ],
+        });
+        assert.equal(await projections.waitForPosition(result.position, 10_000), true);
+        return projections.getMapRun(mapRunArn);
+      };
+      try {
+        // Five items from the input in batches of two (ItemBatcher): three children, recorded two then one.
+        const batchedArn = `${account}:mapRun:fan/Each:batched`;
+        const batched = await run('batched', batchedArn, { batchedItems: true, mapRun: { batcher: { maxItemsPerBatch: 2 } } }, [
+          [{ Items: [1, 2] }, { Items: [3, 4] }],
+          [{ Items: [5] }],
+        ]);
+        assert.deepEqual([batched?.executionCounts.total, batched?.executionCounts.succeeded, batched?.executionCounts.pending], [3, 1, 2]);
+        // The first child processed two items.
+        assert.deepEqual([batched?.itemCounts.total, batched?.itemCounts.succeeded, batched?.itemCounts.pending], [5, 2, 3]);
+        // Five items an ItemReader read, recorded three then two, one child each.
+        const readArn = `${account}:mapRun:fan/Each:read`;
+        const read = await run('read', readArn, { items: '[]', mapRun: { reader: { source: { action: 'getObject', bucket: 'in', key: 'k' }, settings: {} } } }, [[1, 2, 3], [4, 5]]);
+        assert.deepEqual([read?.executionCounts.total, read?.executionCounts.succeeded, read?.itemCounts.total], [5, 1, 5]);
+        const before = await projections.snapshot();
         await projections.rebuild();
         assert.deepEqual(await projections.snapshot(), before);
       } finally {

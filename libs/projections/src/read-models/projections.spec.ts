@@ -320,3 +320,32 @@ describe('the append path checks state machine events', () => {
     assert.match(stateMachineEventProblem('StateMachineRenamed', { v: 1 }) ?? '', /unknown/);
   });
 });
+
+describe('read models catching up a backlog', () => {
+  it('apply it in transactions with turns of the event loop between them, not in one piece', async () => {
+    const store = openInMemoryEventStore();
+    for (let index = 0; index < 3_000; index++) {
+      await store.append({ streamId: `execution-orders:run-${index}`, expectedRevision: 'no_stream', events: [executionStarted('orders', `run-${index}`, 1)] });
+    }
+    const head = await store.headPosition();
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const projections = await createProjections({ store, batchPauseMs: 0 });
+    try {
+      assert.equal(await projections.waitForPosition(head, 30_000), true);
+      ticking = false;
+      // 3,000 events start in transactions of 50 (resized to ~20 ms each, at most 2,000): other work ran between them.
+      assert.ok(turns >= 3, `turns of the event loop during the catch-up: ${turns}`);
+      assert.equal((await projections.listExecutions({ stateMachineArn: arn('orders'), maxResults: 1_000 })).items.length, 1_000);
+    } finally {
+      ticking = false;
+      await projections.close();
+      await store.close();
+    }
+  });
+});

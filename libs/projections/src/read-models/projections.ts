@@ -160,10 +160,19 @@ export interface CreateProjectionsOptions {
 const DEFAULT_PAGE_SIZE = 100;
 
 /**
- * Most events applied in one transaction: a pause lets this many gather, and catching up a
- * backlog takes them in steps of this size.
+ * Most events the feed hands over at once: a pause lets this many gather, and catching up a
+ * backlog takes them in steps of this size (the subscription waits for the next turn of the
+ * event loop between two full steps).
  */
 const MAX_BATCH_EVENTS = 2_000;
+/**
+ * How long one transaction of the read models may take. It runs synchronously on SQLite, so
+ * every request waits behind it: 2,000 events of a Distributed Map's iterations held the
+ * process for 100-200 ms at a time (issue 18). A step is applied in transactions sized from
+ * the cost per event the last one measured, with a turn of the event loop between them.
+ */
+const TRANSACTION_BUDGET_MS = 20;
+const MIN_TRANSACTION_EVENTS = 50;
 const DEFAULT_BATCH_PAUSE_MS = 10;
 
 interface StateMachineRow {
@@ -277,33 +286,46 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     }
     return checkpoint;
   };
-  const applyBatch = async (events: RecordedEvent[]) => {
-    let checkpoint: number;
-    try {
-      checkpoint = await backend.applyBatch(checkpointName, events);
-    } catch {
-      checkpoint = await applyEachIsolated(events);
-    }
-    const last = events[events.length - 1].position;
-    applied = Math.max(applied, checkpoint);
-    for (const waiter of [...waiters]) {
-      if (waiter.position <= applied) {
-        waiters.delete(waiter);
-        waiter.resolve(true);
-      }
-    }
-    if (checkpoint < last) {
-      // Another process reset the shared tables (a rebuild): follow the feed from their checkpoint.
-      applied = checkpoint;
-      queueMicrotask(() => {
+  /** Events per transaction, adapted after each one to take about TRANSACTION_BUDGET_MS. */
+  let eventsPerTransaction = MIN_TRANSACTION_EVENTS;
+  const applyBatch = async (batch: RecordedEvent[]) => {
+    for (let from = 0; from < batch.length; ) {
+      if (from > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
         if (closed) return;
-        subscription?.close();
-        subscribe();
-      });
-      return;
+      }
+      const events = from === 0 && batch.length <= eventsPerTransaction ? batch : batch.slice(from, from + eventsPerTransaction);
+      const began = performance.now();
+      let checkpoint: number;
+      try {
+        checkpoint = await backend.applyBatch(checkpointName, events);
+      } catch {
+        checkpoint = await applyEachIsolated(events);
+      }
+      const elapsed = Math.max(performance.now() - began, 1);
+      eventsPerTransaction = Math.min(MAX_BATCH_EVENTS, Math.max(MIN_TRANSACTION_EVENTS, Math.round((events.length * TRANSACTION_BUDGET_MS) / elapsed)));
+      const last = events[events.length - 1].position;
+      applied = Math.max(applied, checkpoint);
+      for (const waiter of [...waiters]) {
+        if (waiter.position <= applied) {
+          waiters.delete(waiter);
+          waiter.resolve(true);
+        }
+      }
+      if (checkpoint < last) {
+        // Another process reset the shared tables (a rebuild): follow the feed from their checkpoint.
+        applied = checkpoint;
+        queueMicrotask(() => {
+          if (closed) return;
+          subscription?.close();
+          subscribe();
+        });
+        return;
+      }
+      from += events.length;
     }
     // A full batch means a backlog: take the next one at once.
-    if (batchPauseMs <= 0 || events.length >= MAX_BATCH_EVENTS || waiters.size > 0 || closed) return;
+    if (batchPauseMs <= 0 || batch.length >= MAX_BATCH_EVENTS || waiters.size > 0 || closed) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => end(), batchPauseMs);
       const end = () => {

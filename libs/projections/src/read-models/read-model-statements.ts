@@ -435,6 +435,20 @@ const definitions = {
         position: param<number>('position'),
       }))
       .where('map_run_arn', '=', param('stageKey')),
+  // MapItemsRecorded: one batch of a Map Run's children adds to its counts before MapRunStarted.
+  // batch_sizes is JSON text ('[2,2,1]'): a batch's sizes (comma-separated) join its array.
+  addMapRunChildren: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_runs')
+      .set((eb) => ({
+        item_total: eb(eb.ref('item_total'), '+', param<number>('itemCount')),
+        execution_total: eb(eb.ref('execution_total'), '+', param<number>('executionCount')),
+        batch_sizes: sql<string | null>`case when cast(${param('batchSizes')} as text) is null then batch_sizes
+          when batch_sizes is null then '[' || cast(${param('batchSizes')} as text) || ']'
+          else substr(batch_sizes, 1, length(batch_sizes) - 1) || ',' || cast(${param('batchSizes')} as text) || ']' end`,
+        position: param<number>('position'),
+      }))
+      .where('map_run_arn', '=', param('stageKey')),
   // A retried Map starts a new Map Run: the one its failed attempt left running has ended.
   endMapRun: (db: Kysely<ReadModelTables>) =>
     db

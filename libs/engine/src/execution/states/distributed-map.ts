@@ -8,6 +8,42 @@ import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettin
 import { awaitsResultWrite } from '../map-run';
 import { selectItem, startIterations } from './map';
 import { compileState } from '../compile';
+import { decidesWith, EngineBehaviour } from '../behaviour';
+
+/** Most items one MapItemsRecorded event holds. */
+export const MAX_ITEMS_PER_RECORD = 1_000;
+/** Most bytes of item JSON one MapItemsRecorded event holds (AWS's payload limit); a bigger single item goes alone. */
+export const MAX_ITEM_RECORD_BYTES = 256 * 1024;
+
+/** Whether the execution stores a Distributed Map's items in bounded MapItemsRecorded events. */
+export function recordsItemsInBatches(d: Decision): boolean {
+  return decidesWith(d.state.start, EngineBehaviour.BatchedItems);
+}
+
+/**
+ * Records a Distributed Map's items (or ItemBatcher's batches) in MapItemsRecorded events of at
+ * most MAX_ITEMS_PER_RECORD items and MAX_ITEM_RECORD_BYTES of JSON, pausing between them: a
+ * Map over 100,000 items is a hundred events of ~14 KB, not one of 1.4 MB that every reader (the
+ * store's hash, the read models, a replay) handles in one piece (issue 18).
+ */
+export async function recordItems(d: Decision, threadId: string, items: readonly unknown[]): Promise<void> {
+  let texts: string[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (texts.length === 0) return;
+    d.emit(threadId, 'MapItemsRecorded', undefined, undefined, { hidden: true, items: `[${texts.join(',')}]` });
+    texts = [];
+    bytes = 0;
+    await d.pause();
+  };
+  for (const item of items) {
+    const text = json(item);
+    if (texts.length >= MAX_ITEMS_PER_RECORD || (texts.length > 0 && bytes + text.length + 1 > MAX_ITEM_RECORD_BYTES)) await flush();
+    texts.push(text);
+    bytes += text.length + 1;
+  }
+  await flush();
+}
 
 export function emitMapRunStarted(d: Decision, threadId: string, definition: Record<string, any>, items?: readonly unknown[]): void {
   const start = d.state.start!;
@@ -125,7 +161,12 @@ export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, 
     const effective = language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input;
     items = await selectAndBatch(d, threadId, definition, language, effective, items, batcher);
   }
-  emitMapRunStarted(d, threadId, definition, failure ? [] : items);
+  if (!failure && recordsItemsInBatches(d)) {
+    await recordItems(d, threadId, items);
+    emitMapRunStarted(d, threadId, definition);
+  } else {
+    emitMapRunStarted(d, threadId, definition, failure ? [] : items);
+  }
   if (failure) {
     childrenFailed(d, threadId, failure.error, failure.cause);
     return;

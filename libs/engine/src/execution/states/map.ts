@@ -5,7 +5,7 @@ import { type ChildrenBook, childThreadId } from '../execution-state';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 import type { EventInternals, MapRunSettings } from '../history-event';
 import { itemsFromObject, StatesError } from '../language';
-import { emitMapRunStarted, finishOrWrite, mapRunSettings, selectAndBatch } from './distributed-map';
+import { emitMapRunStarted, finishOrWrite, mapRunSettings, recordItems, recordsItemsInBatches, selectAndBatch } from './distributed-map';
 import { compileState } from '../compile';
 
 /**
@@ -74,8 +74,11 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   const length = mapItems.length;
   if (!readsItems) d.inspect('afterItemsPath', mapItems);
   if (mapRun?.batcher && (!readsItems || given?.items)) mapItems = await selectAndBatch(d, threadId, definition, language, effective, mapItems, mapRun.batcher);
+  // A Distributed Map's items from the input are recorded in bounded batches right after (BatchedItems).
+  const batched = distributed && !readsItems && !d.env.testState && recordsItemsInBatches(d);
   d.emit(threadId, 'MapStateStarted', 'mapStateStartedEventDetails', { length }, compact({
-    items: json(mapItems),
+    items: batched ? undefined : json(mapItems),
+    batchedItems: batched || undefined,
     mapRun,
     maxConcurrency: limits.maxConcurrency ?? 0,
     toleratedFailureCount: limits.toleratedFailureCount,
@@ -83,6 +86,7 @@ export async function startMap(d: Decision, threadId: string, definition: Record
     distributed: distributed || undefined,
   }) as Partial<EventInternals>);
   if (limitsFailure) throw limitsFailure;
+  if (batched) await recordItems(d, threadId, mapItems);
   const mocked = d.env.testState?.children;
   if (given?.failure) {
     childrenFailed(d, threadId, given.failure.error, given.failure.cause);

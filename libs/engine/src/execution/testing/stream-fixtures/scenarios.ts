@@ -399,4 +399,34 @@ export const SCENARIOS: readonly Scenario[] = [
     input: { v: 1 },
     tasks: { Call: [{ kind: 'fail', error: 'States.TaskFailed', cause: 'down' }] },
   },
+  {
+    name: 'behaviour-3-batched-map-items',
+    about: 'Written with EngineBehaviour.BatchedItems (x.start.behaviour = 3): Distributed Maps store their items in hidden MapItemsRecorded events, after MapStateStarted for items from the input, before MapRunStarted for items an ItemReader read (batched by ItemBatcher)',
+    definition: {
+      StartAt: 'Spread',
+      States: {
+        Spread: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrency: 2,
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Fine', States: { Fine: { Type: 'Pass', End: true } } },
+          ResultPath: '$.spread',
+          Next: 'Read',
+        },
+        Read: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'items.json' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: { items: ['a', 'b', 'c'] },
+    objects: { in: { 'items.json': JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }, { a: 5 }]) } },
+  },
 ];

@@ -42,6 +42,19 @@ export interface LocalFunctions {
 }
 
 /**
+ * Imports the functions module. A TypeScript one goes through tsx's `tsImport`, whatever runs
+ * the server: the runtime bundle (dist/stepstone.cjs) has no TypeScript loader of its own.
+ */
+async function importModule(absolute: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(absolute).href;
+  if (/\.[cm]?ts$/.test(absolute)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, pathToFileURL(__filename).href)) as Record<string, unknown>;
+  }
+  return (await import(url)) as Record<string, unknown>;
+}
+
+/**
  * Loads `STEPSTONE_LOCAL_FUNCTIONS` (a .js/.ts module exporting `{ [functionName]: handler }`,
  * as named exports or one default object). Loaded once, lazily, on the first call.
  */
@@ -51,7 +64,7 @@ export function createLocalFunctions(file: string | undefined): LocalFunctions {
     if (!file) return Promise.resolve({});
     const absolute = path.resolve(file);
     if (!existsSync(absolute)) return Promise.reject(new Error(`STEPSTONE_LOCAL_FUNCTIONS: no such file '${absolute}'`));
-    return import(pathToFileURL(absolute).href).then((module: Record<string, unknown>) => {
+    return importModule(absolute).then((module: Record<string, unknown>) => {
       const fallback = module.default;
       return fallback !== null && typeof fallback === 'object' ? { ...(fallback as Record<string, unknown>), ...module } : module;
     });

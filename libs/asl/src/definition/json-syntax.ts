@@ -54,14 +54,9 @@ function firstJacksonError(text: string): { message: string; offset: number } | 
       i = skipSpace(text, i + 1);
       if (text[i] === '}') {
         stack.pop();
-        const next = afterValue(text, i + 1, stack);
-        if (!next) return undefined;
+        const next = nextValueStart(text, i + 1, stack);
+        if (!next || 'message' in next) return next;
         i = next.index;
-        if (next.key) {
-          const key = fieldName(text, i);
-          if ('message' in key) return key;
-          i = key.next;
-        }
         continue;
       }
       const key = fieldName(text, i);
@@ -74,14 +69,9 @@ function firstJacksonError(text: string): { message: string; offset: number } | 
       i = skipSpace(text, i + 1);
       if (text[i] === ']') {
         stack.pop();
-        const next = afterValue(text, i + 1, stack);
-        if (!next) return undefined;
+        const next = nextValueStart(text, i + 1, stack);
+        if (!next || 'message' in next) return next;
         i = next.index;
-        if (next.key) {
-          const key = fieldName(text, i);
-          if ('message' in key) return key;
-          i = key.next;
-        }
       }
       continue;
     }
@@ -93,16 +83,20 @@ function firstJacksonError(text: string): { message: string; offset: number } | 
       }
       return { message: `Unexpected character (${describeChar(c)}): expected a valid value ${EXPECTED_VALUE}`, offset: i + 1 };
     }
-    const next = afterValue(text, end, stack);
-    if (!next) return undefined;
+    const next = nextValueStart(text, end, stack);
+    if (!next || 'message' in next) return next;
     i = next.index;
-    if (next.key) {
-      const key = fieldName(text, i);
-      if ('message' in key) return key;
-      i = key.next;
-    }
   }
   return undefined;
+}
+
+/** After a value: where the next value starts (past its field name in an object), Jackson's error, or undefined when the scan ends. */
+function nextValueStart(text: string, from: number, stack: ('array' | 'object')[]): { index: number } | { message: string; offset: number } | undefined {
+  const next = afterValue(text, from, stack);
+  if (!next) return undefined;
+  if (!next.key) return { index: next.index };
+  const key = fieldName(text, next.index);
+  return 'message' in key ? key : { index: key.next };
 }
 
 /**

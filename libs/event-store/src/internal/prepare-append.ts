@@ -1,5 +1,6 @@
-import type { AppendRequest, ExpectedRevision } from '../event-store';
+import type { AppendRequest, ExpectedRevision, LeaseFence, RecordedEvent } from '../event-store';
 import { canonicalJson, hashCanonicalEvent } from '../hash-chain';
+import { recordedEvent } from './recorded-event';
 
 /** An event turned into the texts that are stored and hashed, before it has a revision. */
 export interface SerializedEvent {
@@ -23,6 +24,21 @@ export interface ChainedRow extends SerializedEvent {
   readonly previousHash: string;
 }
 
+/** The RecordedEvent a store hands back for a row it has just committed at `position`. */
+export function recordedRow(streamId: string, row: ChainedRow, position: number, recordedAt: string): RecordedEvent {
+  return recordedEvent({
+    streamId,
+    revision: row.revision,
+    position,
+    type: row.type,
+    dataJson: row.dataJson,
+    metadataJson: row.metadataJson,
+    recordedAt,
+    hash: row.hash,
+    previousHash: row.previousHash,
+  });
+}
+
 /**
  * Validates an append request and serialises its events, by default to canonical JSON (stored
  * as is, and hashed, so data is stringified once). Programmer errors throw TypeError/RangeError;
@@ -34,6 +50,14 @@ export function prepareAppend(request: AppendRequest): PreparedAppend {
     if (!sameMetadata) metadataJson = canonicalJson(metadata);
     return { type, dataJson: canonicalJson(data), metadataJson };
   });
+}
+
+/** An append ready to commit, with the lease it is made under (AppendRequest.fence): the stores that fence (PostgreSQL, KurrentDB). */
+export type FencedAppend = PreparedAppend & { readonly fence?: LeaseFence };
+
+export function prepareFenced(request: AppendRequest): FencedAppend {
+  const prepared = prepareAppend(request);
+  return request.fence ? { ...prepared, fence: request.fence } : prepared;
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   EventStoreClosedError,
   StaleLeaseError,
   WrongExpectedVersionError,
-  type AppendRequest,
   type AppendResult,
   type EventStore,
   type ReadAllOptions,
@@ -14,7 +13,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
-import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
+import { chainEvents, prepareFenced, type FencedAppend } from '../internal/prepare-append';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
 import { LEASES_TABLE, migrate } from '../postgres/postgres-schema';
 import {
@@ -494,14 +493,6 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
     throw error;
   });
   return store;
-}
-
-/** An append ready to commit, with the lease it is made under (AppendRequest.fence). */
-type FencedAppend = PreparedAppend & { readonly fence?: AppendRequest['fence'] };
-
-function prepareFenced(request: AppendRequest): FencedAppend {
-  const prepared = prepareAppend(request);
-  return request.fence ? { ...prepared, fence: request.fence } : prepared;
 }
 
 function kurrentPositionOf(row: Pick<IndexRecord, 'commit_position' | 'prepare_position'>): Position {

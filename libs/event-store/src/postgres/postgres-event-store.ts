@@ -4,8 +4,6 @@ import {
   EventStoreClosedError,
   StaleLeaseError,
   WrongExpectedVersionError,
-  type AppendRequest,
-  type LeaseFence,
   type AppendResult,
   type EventStore,
   type EventStoreStats,
@@ -17,7 +15,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
-import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
+import { chainEvents, prepareFenced, recordedRow, type FencedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
@@ -46,9 +44,6 @@ export interface PostgresEventStore extends EventStore {
   listStreamHeads(prefix: string): Promise<StreamHeadInfo[]>;
   stats(): EventStoreStats;
 }
-
-/** An append ready to commit, with the lease it is made under (AppendRequest.fence). */
-type FencedAppend = PreparedAppend & { readonly fence?: LeaseFence };
 
 interface PendingAppend {
   readonly prepared: FencedAppend;
@@ -307,17 +302,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
             for (const row of rows) {
               position += 1;
               committed.push(
-                recordedEvent({
-                  streamId: append.streamId,
-                  revision: row.revision,
-                  position,
-                  type: row.type,
-                  dataJson: row.dataJson,
-                  metadataJson: row.metadataJson,
-                  recordedAt,
-                  hash: row.hash,
-                  previousHash: row.previousHash,
-                }),
+                recordedRow(append.streamId, row, position, recordedAt),
               );
             }
             const last = rows[rows.length - 1];
@@ -535,11 +520,6 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       await Promise.all([writer.end().catch(() => {}), listener?.end().catch(() => {}), pool.end().catch(() => {})]);
     },
   };
-}
-
-function prepareFenced(request: AppendRequest): FencedAppend {
-  const prepared = prepareAppend(request);
-  return request.fence ? { ...prepared, fence: request.fence } : prepared;
 }
 
 /** The first string after every string that starts with `prefix` (COLLATE "C" orders by code point). */

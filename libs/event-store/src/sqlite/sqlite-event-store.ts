@@ -13,7 +13,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
-import { chainEvents, prepareAppend, type PreparedAppend } from '../internal/prepare-append';
+import { chainEvents, prepareAppend, recordedRow, type PreparedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
@@ -251,17 +251,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
         position += 1;
         eventValues.push(position, append.streamId, row.revision, row.type, row.dataJson, row.metadataJson, recordedAt, row.hash, row.previousHash);
         committed.push(
-          recordedEvent({
-            streamId: append.streamId,
-            revision: row.revision,
-            position,
-            type: row.type,
-            dataJson: row.dataJson,
-            metadataJson: row.metadataJson,
-            recordedAt,
-            hash: row.hash,
-            previousHash: row.previousHash,
-          }),
+          recordedRow(append.streamId, row, position, recordedAt),
         );
       }
       const last = rows[rows.length - 1];

@@ -15,7 +15,8 @@ import {
 } from '../event-store';
 import { chainEvents, prepareFenced, type FencedAppend } from '../internal/prepare-append';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
-import { LEASES_TABLE, migrate } from '../postgres/postgres-schema';
+import { underLeaseFence } from '../postgres/postgres-leases';
+import { migrate } from '../postgres/postgres-schema';
 import {
   assignPositions,
   comparePositions,
@@ -287,36 +288,6 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
   const instance = randomUUID();
   let attempts = 0;
 
-  /**
-   * Runs `append` (the KurrentDB append) holding the fence's lease row FOR SHARE, or returns
-   * StaleLeaseError when the shard's epoch is no longer the fence's. Without a fence, just runs it.
-   */
-  const underFence = async (prepared: FencedAppend, append: () => Promise<void>): Promise<StaleLeaseError | undefined> => {
-    const fence = prepared.fence;
-    if (!fence) {
-      await append();
-      return undefined;
-    }
-    const db = await pool.connect();
-    try {
-      await db.query('BEGIN');
-      const lease = await db.query<{ epoch: string }>(`SELECT epoch FROM ${LEASES_TABLE} WHERE shard = $1 FOR SHARE`, [fence.shard]);
-      const current = lease.rows[0] ? Number(lease.rows[0].epoch) : undefined;
-      if (current !== fence.epoch) {
-        await db.query('ROLLBACK');
-        return new StaleLeaseError(prepared.streamId, fence.shard, fence.epoch, current);
-      }
-      await append();
-      await db.query('COMMIT');
-      return undefined;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      db.release();
-    }
-  };
-
   const appendOne = async (prepared: FencedAppend): Promise<AppendResult | WrongExpectedVersionError | StaleLeaseError> => {
     for (let retries = 0; ; retries += 1) {
       // 'any' retries while other writers keep winning; a stream whose last event is not Stepstone's never settles.
@@ -327,7 +298,7 @@ export async function openKurrentDbEventStore(options: KurrentDbEventStoreOption
       const rows = chainEvents(prepared.events, prepared.streamId, (last?.revision ?? -1) + 1, last?.hash ?? prepared.chainSeed);
       const attempt = (attempts += 1);
       try {
-        const stale = await underFence(prepared, async () => {
+        const stale = await underLeaseFence(pool, prepared.streamId, prepared.fence, async () => {
           await kurrent.appendToStream(namespace + prepared.streamId, rows.map((row) => toKurrentEvent(row, `${instance}:${attempt}`)), { streamState: streamStateFor(last?.revision), deadline });
         });
         if (stale) return stale;

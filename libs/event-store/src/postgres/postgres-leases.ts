@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LeaseFence } from '../event-store';
+import { StaleLeaseError, type LeaseFence } from '../event-store';
 import { LEASES_TABLE, MEMBERS_TABLE } from './postgres-schema';
 
 export interface ShardLeasesOptions {
@@ -184,4 +184,36 @@ export function shardOfStream(streamId: string, shardCount: number): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % shardCount;
+}
+
+/**
+ * Runs `append` holding the fence's lease row FOR SHARE in a transaction of its own, or returns
+ * StaleLeaseError when the shard's epoch is no longer the fence's; without a fence, just runs it.
+ * For a store whose appends happen outside PostgreSQL (KurrentDB): a takeover's epoch bump (an
+ * UPDATE of the row) waits until the append is done. The PostgreSQL store checks the fence inside
+ * its own commit (stepstone_append).
+ */
+export async function underLeaseFence(pool: pg.Pool, streamId: string, fence: LeaseFence | undefined, append: () => Promise<void>): Promise<StaleLeaseError | undefined> {
+  if (!fence) {
+    await append();
+    return undefined;
+  }
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    const lease = await db.query<{ epoch: string }>(`SELECT epoch FROM ${LEASES_TABLE} WHERE shard = $1 FOR SHARE`, [fence.shard]);
+    const current = lease.rows[0] ? Number(lease.rows[0].epoch) : undefined;
+    if (current !== fence.epoch) {
+      await db.query('ROLLBACK');
+      return new StaleLeaseError(streamId, fence.shard, fence.epoch, current);
+    }
+    await append();
+    await db.query('COMMIT');
+    return undefined;
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    db.release();
+  }
 }

@@ -328,6 +328,80 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     });
   });
 
+  it('GetExecutionHistory on a child workflow execution gives its own history; the parent\'s leaves the children out', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'Each',
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: {
+              Check: { Type: 'Choice', Choices: [{ Variable: '$', IsString: true, Next: 'Bad' }], Default: 'Good' },
+              Good: { Type: 'Pass', End: true },
+              Bad: { Type: 'Fail', Error: 'Bad', Cause: 'a string' },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-child-history', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify([7, 'x']) }));
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'SUCCEEDED');
+    const mapRunArn = await mapRunOf(executionArn!);
+    const childArn = async (status: 'SUCCEEDED' | 'FAILED') => (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: status }))).executions![0].executionArn!;
+    const succeededArn = await childArn('SUCCEEDED');
+    const failedArn = await childArn('FAILED');
+
+    const succeeded = await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn }));
+    assert.deepEqual(
+      succeeded.events?.map((event) => [event.type, event.id, event.previousEventId]),
+      [
+        ['ExecutionStarted', 1, 0],
+        ['ChoiceStateEntered', 2, 1],
+        ['ChoiceStateExited', 3, 2],
+        ['PassStateEntered', 4, 3],
+        ['PassStateExited', 5, 4],
+        ['ExecutionSucceeded', 6, 5],
+      ],
+    );
+    assert.equal(succeeded.events![0].executionStartedEventDetails?.input, '7');
+    assert.equal(succeeded.events![0].executionStartedEventDetails?.roleArn, roleArn);
+    assert.equal(succeeded.events![5].executionSucceededEventDetails?.output, '7');
+    assert.ok(succeeded.events!.every((event) => event.timestamp instanceof Date));
+    assert.equal(succeeded.nextToken, undefined);
+
+    const failed = await sfn.send(new GetExecutionHistoryCommand({ executionArn: failedArn, reverseOrder: true, includeExecutionData: false }));
+    assert.deepEqual(failed.events?.map((event) => event.type), ['ExecutionFailed', 'FailStateEntered', 'ChoiceStateExited', 'ChoiceStateEntered', 'ExecutionStarted']);
+    assert.deepEqual(failed.events![0].executionFailedEventDetails, { error: 'Bad', cause: 'a string' });
+    assert.equal(failed.events![4].executionStartedEventDetails?.input, undefined, 'includeExecutionData false leaves the input out');
+
+    // Paged as any history: maxResults, nextToken, and a token is bound to its order.
+    const first = await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn, maxResults: 4 }));
+    assert.deepEqual(first.events?.map((event) => event.id), [1, 2, 3, 4]);
+    const second = await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn, maxResults: 4, nextToken: first.nextToken }));
+    assert.deepEqual(second.events?.map((event) => event.id), [5, 6]);
+    assert.equal(second.nextToken, undefined);
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn, nextToken: 'not-a-token' })), 'InvalidToken');
+
+    // The parent's history shows the Map Run, never its children's states.
+    const parent = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = (parent.events ?? []).map((event) => event.type);
+    assert.ok(types.includes('MapRunStarted') && types.includes('MapRunSucceeded'), types.join(','));
+    assert.ok(!types.some((type) => type?.startsWith('Choice') || type?.startsWith('Pass') || type?.startsWith('Fail') || type?.startsWith('MapIteration')), types.join(','));
+
+    const unknownChild = succeededArn.replace(/:[^:]+$/, ':00000000-0000-0000-0000-000000000000');
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownChild })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${unknownChild}'`);
+    // AWS keeps no history for EXPRESS executions, a Map Run's EXPRESS children included.
+    const expressChild = 'arn:aws:states:us-east-1:123456789012:express:map-runs-child-history/Each:0b4f3c2a:11112222';
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: expressChild })), 'InvalidArn');
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: 'not-an-arn' })), 'InvalidArn');
+  });
+
   it('answers unknown Map Runs, bad ARNs and out-of-range limits with AWS errors', async () => {
     const unknown = 'arn:aws:states:us-east-1:123456789012:mapRun:nothing/Each:0b4f3c2a-1111-2222-3333-444455556666';
     await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: unknown })), 'ResourceNotFound', `Resource not found: '${unknown}'`);

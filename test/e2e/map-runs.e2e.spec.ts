@@ -294,6 +294,78 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.deepEqual(redrivenEvent?.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
   });
 
+  it('a redrive starts the failed children no faster than MaxConcurrency: the others wait, counted as pendingRedrive', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-paced-redrive' }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'map-runs-paced-redrive', definition: distributedMap(activityArn!, { MaxConcurrency: 1, ToleratedFailureCount: 1 }), roleArn }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(['a', 'b', 'c']) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    const counts = (run: DescribeMapRunCommandOutput) => run.executionCounts!;
+    /** pending + running + succeeded + failed + timedOut + aborted is the total at every moment. */
+    const assertConsistent = (run: DescribeMapRunCommandOutput) => {
+      const c = counts(run);
+      assert.equal(c.pending! + c.running! + c.succeeded! + c.failed! + c.timedOut! + c.aborted!, c.total, JSON.stringify(c));
+      assert.ok(c.pendingRedrive! <= c.failed! + c.timedOut! + c.aborted!, JSON.stringify(c));
+      assert.deepEqual(run.itemCounts, run.executionCounts);
+    };
+    // a fails (tolerated), then b fails: past the tolerance, the Map Run fails with c never started.
+    const [a] = await takeTasks(activityArn!, 1);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: a, error: 'Broken', cause: 'a' }));
+    const [b] = await takeTasks(activityArn!, 1);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: b, error: 'Broken', cause: 'b' }));
+    const failed = await until(mapRunArn, (run) => run.status === 'FAILED');
+    assert.deepEqual(counts(failed), {
+      pending: 1, running: 0, succeeded: 0, failed: 2, timedOut: 0, aborted: 0, total: 3, resultsWritten: 2, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+
+    // One child runs again (b, whose failure failed the Map Run); a waits to be redriven.
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const [bAgain] = await takeTasksByInput(activityArn!, 1);
+    assert.equal(bAgain.input, 'b');
+    const waiting = await until(mapRunArn, (run) => run.status === 'RUNNING' && counts(run).running === 1);
+    assertConsistent(waiting);
+    assert.deepEqual(counts(waiting), {
+      pending: 1, running: 1, succeeded: 0, failed: 1, timedOut: 0, aborted: 0, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 1,
+    });
+    const [waitingChild] = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }))).executions ?? [];
+    assert.equal(waitingChild.redriveCount ?? 0, 0, 'not redriven until it starts');
+
+    // b succeeds: a starts in its place, then c, the item never started.
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: bAgain.token, output: '"B"' }));
+    const [aAgain] = await takeTasksByInput(activityArn!, 1);
+    assert.equal(aAgain.input, 'a');
+    const started = await until(mapRunArn, (run) => counts(run).succeeded === 1 && counts(run).running === 1);
+    assertConsistent(started);
+    assert.equal(counts(started).pendingRedrive, 0);
+    assert.equal(counts(started).failed, 0);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: aAgain.token, output: '"A"' }));
+    const [c] = await takeTasksByInput(activityArn!, 1);
+    assert.equal(c.input, 'c');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: c.token, output: '"C"' }));
+
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(done.output!), ['A', 'B', 'C']);
+    const ended = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assertConsistent(ended);
+    assert.deepEqual(counts(ended), {
+      pending: 0, running: 0, succeeded: 3, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 3, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    const children = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
+    assert.deepEqual(children.map((child) => child.redriveCount ?? 0).sort(), [0, 1, 1]);
+
+    // The redriven child's own history: its first attempt, ExecutionRedriven, then its second.
+    const redrivenChild = children.find((child) => child.redriveCount === 1 && child.executionArn !== waitingChild.executionArn)!;
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: redrivenChild.executionArn }));
+    const types = history.events!.map((event) => event.type);
+    assert.equal(types[0], 'ExecutionStarted');
+    assert.ok(types.indexOf('ExecutionFailed') < types.indexOf('ExecutionRedriven'), types.join(','));
+    assert.equal(types.at(-1), 'ExecutionSucceeded');
+    assert.deepEqual(history.events!.map((event) => event.id), types.map((_, index) => index + 1));
+  });
+
   it('counts items and child executions apart with ItemReader and ItemBatcher, and the results ResultWriter wrote', async () => {
     const definition = JSON.stringify({
       StartAt: 'Each',

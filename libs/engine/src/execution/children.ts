@@ -1,5 +1,5 @@
 import type { Decision } from './decision';
-import { compact, exceedsTolerance, type Step, toFailure } from './decision-support';
+import { compact, exceedsTolerance, HISTORY_LIMIT_CAUSE, type Step, toFailure } from './decision-support';
 import { ROOT_THREAD, type ThreadState } from './execution-state';
 import { mapRunResult } from './map-run';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from './state-outcome';
@@ -65,6 +65,13 @@ export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step,
     return;
   }
   if (updated.running.length === 0) d.scheduleAsync(parentId, async () => finishOrWrite(d, parentId));
+}
+
+/** A Distributed Map child reached its own history quota: it fails as AWS fails an execution there. */
+export function childHistoryFull(d: Decision, childId: string): void {
+  const child = d.state.threads[childId];
+  if (!child || child.done || child.parentId === undefined) return;
+  branchEnded(d, child, { kind: 'fail', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE });
 }
 
 export async function finishChildren(d: Decision, threadId: string, pointer?: number): Promise<Step> {

@@ -124,6 +124,11 @@ export interface ThreadState {
   readonly hidden?: boolean;
   /** Map iterations: the item, for $$.Map.Item.Value. */
   readonly item?: unknown;
+  /**
+   * A Distributed Map child's root thread (EngineBehaviour.ChildHistoryQuota): how many events
+   * of the child's own history (its threads' events) it has written, for its 25,000-event quota.
+   */
+  readonly ownEvents?: number;
 }
 
 export interface ExecutionState {

@@ -294,6 +294,78 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.deepEqual(redrivenEvent?.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
   });
 
+  it('a redrive starts the failed children no faster than MaxConcurrency: the others wait, counted as pendingRedrive', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-paced-redrive' }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'map-runs-paced-redrive', definition: distributedMap(activityArn!, { MaxConcurrency: 1, ToleratedFailureCount: 1 }), roleArn }),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(['a', 'b', 'c']) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    const counts = (run: DescribeMapRunCommandOutput) => run.executionCounts!;
+    /** pending + running + succeeded + failed + timedOut + aborted is the total at every moment. */
+    const assertConsistent = (run: DescribeMapRunCommandOutput) => {
+      const c = counts(run);
+      assert.equal(c.pending! + c.running! + c.succeeded! + c.failed! + c.timedOut! + c.aborted!, c.total, JSON.stringify(c));
+      assert.ok(c.pendingRedrive! <= c.failed! + c.timedOut! + c.aborted!, JSON.stringify(c));
+      assert.deepEqual(run.itemCounts, run.executionCounts);
+    };
+    // a fails (tolerated), then b fails: past the tolerance, the Map Run fails with c never started.
+    const [a] = await takeTasks(activityArn!, 1);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: a, error: 'Broken', cause: 'a' }));
+    const [b] = await takeTasks(activityArn!, 1);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: b, error: 'Broken', cause: 'b' }));
+    const failed = await until(mapRunArn, (run) => run.status === 'FAILED');
+    assert.deepEqual(counts(failed), {
+      pending: 1, running: 0, succeeded: 0, failed: 2, timedOut: 0, aborted: 0, total: 3, resultsWritten: 2, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+
+    // One child runs again (b, whose failure failed the Map Run); a waits to be redriven.
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const [bAgain] = await takeTasksByInput(activityArn!, 1);
+    assert.equal(bAgain.input, 'b');
+    const waiting = await until(mapRunArn, (run) => run.status === 'RUNNING' && counts(run).running === 1);
+    assertConsistent(waiting);
+    assert.deepEqual(counts(waiting), {
+      pending: 1, running: 1, succeeded: 0, failed: 1, timedOut: 0, aborted: 0, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 1,
+    });
+    const [waitingChild] = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }))).executions ?? [];
+    assert.equal(waitingChild.redriveCount ?? 0, 0, 'not redriven until it starts');
+
+    // b succeeds: a starts in its place, then c, the item never started.
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: bAgain.token, output: '"B"' }));
+    const [aAgain] = await takeTasksByInput(activityArn!, 1);
+    assert.equal(aAgain.input, 'a');
+    const started = await until(mapRunArn, (run) => counts(run).succeeded === 1 && counts(run).running === 1);
+    assertConsistent(started);
+    assert.equal(counts(started).pendingRedrive, 0);
+    assert.equal(counts(started).failed, 0);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: aAgain.token, output: '"A"' }));
+    const [c] = await takeTasksByInput(activityArn!, 1);
+    assert.equal(c.input, 'c');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: c.token, output: '"C"' }));
+
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(done.output!), ['A', 'B', 'C']);
+    const ended = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assertConsistent(ended);
+    assert.deepEqual(counts(ended), {
+      pending: 0, running: 0, succeeded: 3, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 3, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+    const children = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions ?? [];
+    assert.deepEqual(children.map((child) => child.redriveCount ?? 0).sort(), [0, 1, 1]);
+
+    // The redriven child's own history: its first attempt, ExecutionRedriven, then its second.
+    const redrivenChild = children.find((child) => child.redriveCount === 1 && child.executionArn !== waitingChild.executionArn)!;
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: redrivenChild.executionArn }));
+    const types = history.events!.map((event) => event.type);
+    assert.equal(types[0], 'ExecutionStarted');
+    assert.ok(types.indexOf('ExecutionFailed') < types.indexOf('ExecutionRedriven'), types.join(','));
+    assert.equal(types.at(-1), 'ExecutionSucceeded');
+    assert.deepEqual(history.events!.map((event) => event.id), types.map((_, index) => index + 1));
+  });
+
   it('counts items and child executions apart with ItemReader and ItemBatcher, and the results ResultWriter wrote', async () => {
     const definition = JSON.stringify({
       StartAt: 'Each',
@@ -326,6 +398,80 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.deepEqual(run.itemCounts, {
       pending: 0, running: 0, succeeded: 5, failed: 0, timedOut: 0, aborted: 0, total: 5, resultsWritten: 5, failuresNotRedrivable: 0, pendingRedrive: 0,
     });
+  });
+
+  it('GetExecutionHistory on a child workflow execution gives its own history; the parent\'s leaves the children out', async () => {
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'Each',
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Check',
+            States: {
+              Check: { Type: 'Choice', Choices: [{ Variable: '$', IsString: true, Next: 'Bad' }], Default: 'Good' },
+              Good: { Type: 'Pass', End: true },
+              Bad: { Type: 'Fail', Error: 'Bad', Cause: 'a string' },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-child-history', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify([7, 'x']) }));
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'SUCCEEDED');
+    const mapRunArn = await mapRunOf(executionArn!);
+    const childArn = async (status: 'SUCCEEDED' | 'FAILED') => (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: status }))).executions![0].executionArn!;
+    const succeededArn = await childArn('SUCCEEDED');
+    const failedArn = await childArn('FAILED');
+
+    const succeeded = await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn }));
+    assert.deepEqual(
+      succeeded.events?.map((event) => [event.type, event.id, event.previousEventId]),
+      [
+        ['ExecutionStarted', 1, 0],
+        ['ChoiceStateEntered', 2, 1],
+        ['ChoiceStateExited', 3, 2],
+        ['PassStateEntered', 4, 3],
+        ['PassStateExited', 5, 4],
+        ['ExecutionSucceeded', 6, 5],
+      ],
+    );
+    assert.equal(succeeded.events![0].executionStartedEventDetails?.input, '7');
+    assert.equal(succeeded.events![0].executionStartedEventDetails?.roleArn, roleArn);
+    assert.equal(succeeded.events![5].executionSucceededEventDetails?.output, '7');
+    assert.ok(succeeded.events!.every((event) => event.timestamp instanceof Date));
+    assert.equal(succeeded.nextToken, undefined);
+
+    const failed = await sfn.send(new GetExecutionHistoryCommand({ executionArn: failedArn, reverseOrder: true, includeExecutionData: false }));
+    assert.deepEqual(failed.events?.map((event) => event.type), ['ExecutionFailed', 'FailStateEntered', 'ChoiceStateExited', 'ChoiceStateEntered', 'ExecutionStarted']);
+    assert.deepEqual(failed.events![0].executionFailedEventDetails, { error: 'Bad', cause: 'a string' });
+    assert.equal(failed.events![4].executionStartedEventDetails?.input, undefined, 'includeExecutionData false leaves the input out');
+
+    // Paged as any history: maxResults, nextToken, and a token is bound to its order.
+    const first = await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn, maxResults: 4 }));
+    assert.deepEqual(first.events?.map((event) => event.id), [1, 2, 3, 4]);
+    const second = await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn, maxResults: 4, nextToken: first.nextToken }));
+    assert.deepEqual(second.events?.map((event) => event.id), [5, 6]);
+    assert.equal(second.nextToken, undefined);
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: succeededArn, nextToken: 'not-a-token' })), 'InvalidToken');
+
+    // The parent's history shows the Map Run, never its children's states.
+    const parent = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = (parent.events ?? []).map((event) => event.type);
+    assert.ok(types.includes('MapRunStarted') && types.includes('MapRunSucceeded'), types.join(','));
+    assert.ok(!types.some((type) => type?.startsWith('Choice') || type?.startsWith('Pass') || type?.startsWith('Fail') || type?.startsWith('MapIteration')), types.join(','));
+
+    const unknownChild = succeededArn.replace(/:[^:]+$/, ':00000000-0000-0000-0000-000000000000');
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownChild })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${unknownChild}'`);
+    // AWS keeps no history for EXPRESS executions, a Map Run's EXPRESS children included.
+    const expressChild = 'arn:aws:states:us-east-1:123456789012:express:map-runs-child-history/Each:0b4f3c2a:11112222';
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: expressChild })), 'InvalidArn');
+    await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: 'not-an-arn' })), 'InvalidArn');
   });
 
   it('answers unknown Map Runs, bad ARNs and out-of-range limits with AWS errors', async () => {

@@ -17,6 +17,7 @@ export {
   REDRIVABLE_PERIOD_MS,
   testState,
   TestStateRejected,
+  mapRunChildOf,
 } from './execution';
 export type {
   ExecutionCommand,
@@ -38,6 +39,7 @@ export type {
   TestStateEnv,
   TestStateTask,
   TestStateTaskOutcome,
+  MapRunChild,
 } from './execution';
 export { assertExecutionEvents, executionEventProblem, MalformedEventError } from './execution/event-shape';
 export { buildTimeline } from './execution/timeline';

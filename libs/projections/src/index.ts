@@ -14,6 +14,7 @@ export type {
 } from './read-models/projections';
 export type { StateMachineAliasRecord, StateMachineVersionRecord, VersionAliasPageRequest } from './read-models/versions-and-aliases';
 export type { MapRunCounts, MapRunExecutionRecord, MapRunRecord, MapRunStatus } from './read-models/map-runs';
+export { mapRunPrefixOfChild } from './read-models/map-runs';
 export { InvalidPageTokenError } from './read-models/page-token';
 export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT } from './audit/audit-log';
 export type { AuditEntry, AuditPage, AuditQuery } from './audit/audit-log';

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { executionStreamId, redrivabilityOf, toHistoryEvent, type ExecutionRunner } from '@stepstone/engine';
+import { executionStreamId, mapRunChildOf, redrivabilityOf, toHistoryEvent, type ExecutionEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
-import type { ExecutionRecord, Projections } from '@stepstone/projections';
+import { mapRunPrefixOfChild, type ExecutionRecord, type Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
 import { mapRunOrNotFound, toMapRunExecutionListItem } from '../map-runs/map-runs.handler';
 import type { Arns } from '../aws-protocol/arns';
@@ -104,27 +104,9 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
     };
   }
 
-  /**
-   * A child's input, output and failure, read from its parent's stream: the child runs as a
-   * thread of the parent (`<map thread>/<MapStateEntered id>.<index>`), its first state's
-   * Entered event holds its input, its last Exited event its output, and the Map's latest
-   * MapIterationFailed for its index the error and cause.
-   */
+  /** A child's input, output and failure, read from its parent's stream (mapRunChildOf). */
   private async childData(parentArn: string, mapRunArn: string, index: number): Promise<{ input?: string; output?: string; error?: string; cause?: string }> {
-    type Seen = { type: string; id: number; x?: { th?: string; error?: string; cause?: string }; [details: string]: unknown };
-    const events = (await this.store.readStream(executionStreamId(parentArn))).map((recorded) => recorded.data as Seen);
-    const started = events.find((event) => event.type === 'MapRunStarted' && (event.mapRunStartedEventDetails as { mapRunArn?: string } | undefined)?.mapRunArn === mapRunArn);
-    const mapThread = started?.x?.th ?? '0';
-    const entered = started && events.filter((event) => event.type === 'MapStateEntered' && (event.x?.th ?? '0') === mapThread && event.id < started.id).at(-1);
-    if (!entered) return {};
-    const childThread = `${mapThread}/${entered.id}.${index}`;
-    const own = events.filter((event) => event.x?.th === childThread);
-    const input = (own.find((event) => event.type.endsWith('StateEntered'))?.stateEnteredEventDetails as { input?: string } | undefined)?.input;
-    const output = (own.filter((event) => event.type.endsWith('StateExited')).at(-1)?.stateExitedEventDetails as { output?: string } | undefined)?.output;
-    const failed = events
-      .filter((event) => event.type === 'MapIterationFailed' && (event.x?.th ?? '0') === mapThread && (event.mapIterationFailedEventDetails as { index?: number } | undefined)?.index === index)
-      .at(-1);
-    return { input, output, error: failed?.x?.error, cause: failed?.x?.cause };
+    return (await readMapRunChild(this.store, parentArn, mapRunArn, index)) ?? {};
   }
 
   /** redriveStatus and, when NOT_REDRIVABLE, AWS's redriveStatusReason. */
@@ -233,13 +215,15 @@ const DEFAULT_HISTORY_PAGE = 100;
 @QueryHandler(GetExecutionHistoryQuery)
 export class GetExecutionHistoryHandler implements IQueryHandler<GetExecutionHistoryQuery> {
   constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EXECUTION_RUNNER) private readonly runner: ExecutionRunner,
     @Inject(ARNS) private readonly arns: Arns,
   ) {}
 
   async execute({ request }: GetExecutionHistoryQuery) {
     this.arns.parseStandardExecution(request.executionArn);
-    const events = await this.runner.history(request.executionArn);
+    const events = mapRunPrefixOfChild(request.executionArn) !== undefined ? await this.childHistory(request.executionArn) : await this.runner.history(request.executionArn);
     if (!events) throw new ExecutionDoesNotExist(request.executionArn);
     const ordered = request.reverseOrder ? [...events].reverse() : events;
     const offset = decodeHistoryToken(request.nextToken);
@@ -254,6 +238,26 @@ export class GetExecutionHistoryHandler implements IQueryHandler<GetExecutionHis
       ...(offset + limit < ordered.length ? { nextToken: encodeHistoryToken(offset + limit, request.reverseOrder ?? false) } : {}),
     };
   }
+
+  /**
+   * A Map Run's child (`execution:<machine>/<label>:<id>`, a STANDARD child: an EXPRESS one's
+   * `express:` ARN is refused above, as AWS keeps no history for EXPRESS executions): its own
+   * history, built from its parent's stream (mapRunChildOf). The parent's own history leaves
+   * the children's events out (they are hidden), as AWS's shows only MapRunStarted and its end.
+   */
+  private async childHistory(executionArn: string): Promise<readonly ExecutionEvent[] | undefined> {
+    await catchUp(this.store, this.projections);
+    const child = await this.projections.getMapRunExecution(executionArn);
+    const run = child && (await this.projections.getMapRun(child.mapRunArn));
+    if (!child || !run) return undefined;
+    return (await readMapRunChild(this.store, run.executionArn, child.mapRunArn, child.index))?.events;
+  }
+}
+
+/** A Map Run child, read from its parent's stream. */
+async function readMapRunChild(store: EventStore, parentArn: string, mapRunArn: string, index: number) {
+  const events = (await store.readStream(executionStreamId(parentArn))).map((recorded) => recorded.data as ExecutionEvent);
+  return mapRunChildOf(events, mapRunArn, index);
 }
 
 /** A history token remembers its direction: reusing it with the other order is InvalidToken. */

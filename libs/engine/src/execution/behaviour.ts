@@ -29,11 +29,26 @@ export const EngineBehaviour = {
    * where it used to wait 0 seconds, or a year until the execution timed out (issue 14 §3).
    */
   WaitRangeChecked: 4,
+  /**
+   * A redrive of a Distributed Map's run starts its unsuccessful children no faster than the
+   * Map's MaxConcurrency allows: MapRunRedriven records them (`x.redriveIndices`) as waiting to
+   * be redriven (AWS's pendingRedrive), and each starts with its own MapIterationStarted as room
+   * frees up, where it used to restart every one of them at once (issue 14 §2). Version 5 is
+   * left for another branch; the lead settles the numbers at merge.
+   */
+  MapRedriveConcurrency: 6,
+  /**
+   * A Distributed Map's child is held to its own history quota, as AWS's child executions
+   * are: at 25,000 events of its own it fails with States.Runtime (MapIterationFailed), where
+   * a child's endless loop of pure states used to run on in bounded steps until the parent's
+   * one-year limit, its events numbered apart and never counted (issues 14 and 18).
+   */
+  ChildHistoryQuota: 7,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.WaitRangeChecked;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.ChildHistoryQuota;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -1,10 +1,10 @@
 import type { Decision } from './decision';
-import { compact, exceedsTolerance, type Step, toFailure } from './decision-support';
+import { compact, exceedsTolerance, HISTORY_LIMIT_CAUSE, type Step, toFailure } from './decision-support';
 import { ROOT_THREAD, type ThreadState } from './execution-state';
 import { mapRunResult } from './map-run';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from './state-outcome';
 import { finishOrWrite } from './states/distributed-map';
-import { startIterations } from './states/map';
+import { hasIterationsToStart, startIterations } from './states/map';
 
 export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step, { kind: 'end' | 'fail' }>): void {
   const parentId = child.parentId!;
@@ -57,7 +57,7 @@ export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step,
     }
   }
   const updated = d.cursorOf(parentId).children!;
-  if (updated.nextIndex < updated.total) {
+  if (hasIterationsToStart(updated)) {
     // Starting an iteration may evaluate ItemSelector (async JSONata): queue it.
     d.jobs.push(async () => {
       if (d.state.threads[parentId]?.cursor?.children) await startIterations(d, parentId);
@@ -65,6 +65,13 @@ export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step,
     return;
   }
   if (updated.running.length === 0) d.scheduleAsync(parentId, async () => finishOrWrite(d, parentId));
+}
+
+/** A Distributed Map child reached its own history quota: it fails as AWS fails an execution there. */
+export function childHistoryFull(d: Decision, childId: string): void {
+  const child = d.state.threads[childId];
+  if (!child || child.done || child.parentId === undefined) return;
+  branchEnded(d, child, { kind: 'fail', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE });
 }
 
 export async function finishChildren(d: Decision, threadId: string, pointer?: number): Promise<Step> {

@@ -1,9 +1,9 @@
 import { CURRENT_ENGINE_BEHAVIOUR } from './behaviour';
-import { abortAll } from './children';
+import { abortAll, childHistoryFull } from './children';
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { Decision } from './decision';
 export { MAX_HISTORY_EVENTS } from './decision-support';
-import { compact, HISTORY_LIMIT_CAUSE, HistoryLimitReached, MAX_DURATION_CAUSE, PAYLOAD_DETAILS } from './decision-support';
+import { ChildHistoryLimitReached, compact, HISTORY_LIMIT_CAUSE, HistoryLimitReached, MAX_DURATION_CAUSE, PAYLOAD_DETAILS } from './decision-support';
 import { type ExecutionState, ROOT_THREAD } from './execution-state';
 import type { ExecutionEvent } from './history-event';
 import { internDefinition, rememberParsed } from './payload-cache';
@@ -38,12 +38,26 @@ export async function decideAndEvolve(
 /** Decides one command; a history that reaches AWS's quota ends the execution (States.Runtime). */
 async function handle(d: Decision, command: ExecutionCommand): Promise<void> {
   try {
-    await handleCommand(d, command);
+    await withChildQuota(d, () => handleCommand(d, command));
   } catch (error) {
     if (!(error instanceof HistoryLimitReached)) throw error;
     // Unbounded loops of pure states end here too, instead of deciding forever.
     d.jobs.length = 0;
     d.emit(ROOT_THREAD, 'ExecutionFailed', 'executionFailedEventDetails', { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE }, {}, d.state.lastEventId);
+  }
+}
+
+/**
+ * Runs `work`; a Distributed Map child that reaches its own history quota fails there (its
+ * MapIterationFailed, with States.Runtime), and the rest of the decision goes on.
+ */
+async function withChildQuota(d: Decision, work: () => Promise<void> | void): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof ChildHistoryLimitReached)) throw error;
+    childHistoryFull(d, error.childId);
+    await withChildQuota(d, () => d.drain());
   }
 }
 

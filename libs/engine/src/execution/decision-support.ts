@@ -128,6 +128,13 @@ export const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', '
 /** Raised by `emit` when the next event would pass the history quota; `handle` closes the execution. */
 export class HistoryLimitReached extends Error {}
 
+/** A Distributed Map child reached its own history quota (EngineBehaviour.ChildHistoryQuota): that child fails, not the execution. */
+export class ChildHistoryLimitReached extends Error {
+  constructor(readonly childId: string) {
+    super(`child ${childId} reached the history quota`);
+  }
+}
+
 // ---- small pure helpers -----------------------------------------------------------------
 
 /** StartAt of the branch (Parallel) or item processor (Map) a child thread runs. */

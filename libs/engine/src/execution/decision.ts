@@ -2,8 +2,9 @@ import { arnField } from '@stepstone/asl';
 import { decidesWith, EngineBehaviour } from './behaviour';
 import { branchEnded } from './children';
 import type { DecisionEnv, InspectedField } from './commands';
-import { CLOSING_TYPES, compact, ENTERED_TYPE, exceedsPayloadQuota, EXITED_TYPE, HistoryLimitReached, isPromise, json, MAX_HISTORY_EVENTS, type MaybePromise, newEvent, nextOnly, PAYLOAD_DETAILS, rootInternals, type Step, toFailure } from './decision-support';
+import { ChildHistoryLimitReached, CLOSING_TYPES, compact, ENTERED_TYPE, exceedsPayloadQuota, EXITED_TYPE, HistoryLimitReached, isPromise, json, MAX_HISTORY_EVENTS, type MaybePromise, newEvent, nextOnly, PAYLOAD_DETAILS, rootInternals, type Step, toFailure } from './decision-support';
 import { createFoldScope, evolveOwned } from './evolve';
+import { childRootOf } from './fold-threads';
 import { type Cursor, type ExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import { EVENT_SCHEMA_VERSION, type EventInternals, type ExecutionEvent, type ExecutionEventTypeName, type StateKind } from './history-event';
 import { applyInputPath, applyOutputPath, evaluateJsonataField, evaluatePayloadTemplate, type EvaluationScope, type JsonataStates, languageEnv } from './language';
@@ -85,6 +86,12 @@ export class Decision {
       internals?.hidden === true || thread?.hidden === true || (type.startsWith('MapIteration') && thread?.cursor?.children?.distributed === true);
     const id = hidden ? -(this.state.hiddenEvents + 1) : this.state.lastEventId + 1;
     if (id > MAX_HISTORY_EVENTS || (id === MAX_HISTORY_EVENTS && !CLOSING_TYPES.has(type))) throw new HistoryLimitReached();
+    if (hidden && thread?.hidden === true && this.countsChildHistory()) {
+      // A child's own history: ExecutionStarted (1), its events, and its closing event, which
+      // its parent writes (MapIteration*): only that may be the 25,000th.
+      const root = childRootOf(this.state.threads, threadId);
+      if (root && (root.ownEvents ?? 0) + 2 >= MAX_HISTORY_EVENTS) throw new ChildHistoryLimitReached(root.id);
+    }
     let override: number | undefined;
     if (this.pointerOverrides.size > 0) {
       override = this.pointerOverrides.get(threadId);
@@ -105,6 +112,11 @@ export class Decision {
     this.state = evolveOwned(this.state, event, this.foldScope);
     this.sincePause += 1;
     return event;
+  }
+
+  /** Whether Distributed Map children are held to their own history quota (EngineBehaviour.ChildHistoryQuota). */
+  private countsChildHistory(): boolean {
+    return decidesWith(this.state.start, EngineBehaviour.ChildHistoryQuota);
   }
 
   /** A pause when this decision has run long enough since the last one (env.pause), else undefined. */

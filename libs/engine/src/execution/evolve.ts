@@ -1,6 +1,7 @@
 import { internDefinition, parsedField } from './payload-cache';
 import { isFailureCascadeEvent } from './redrive';
-import { type FoldScope, type Mutable, counted, failedAttempt, newThread, withOwnedThread, withThread, withoutChildren } from './fold-threads';
+import { EngineBehaviour } from './behaviour';
+import { type FoldScope, type Mutable, counted, countedInChild, failedAttempt, newThread, withOwnedThread, withThread, withoutChildren } from './fold-threads';
 import {
   foldChildrenClosed,
   foldMapIterationEnded,
@@ -49,7 +50,10 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
   // The snapshot keeps the threads (and the books in them) as they were: nothing it reaches
   // may change in place from here on.
   if (scope && failure && !state.redriveSnapshot) scope.owned.clear();
-  const evolved = applyEvent(state, event, scope);
+  let evolved = applyEvent(state, event, scope);
+  if (event.x.hidden === true && evolved.start?.behaviour !== undefined && evolved.start.behaviour >= EngineBehaviour.ChildHistoryQuota) {
+    evolved = countedInChild(scope, evolved, event.x.th);
+  }
   if (event.type === 'ExecutionRedriven') return evolved;
   // What a redrive resumes: the threads before the trailing run of failure events.
   const snapshot = failure ? (state.redriveSnapshot ?? state.threads) : undefined;

@@ -57,6 +57,17 @@ export interface ChildrenBook {
   readonly redriveCount?: number;
   /** Map: iterations that failed within the tolerance; a redrive runs them again. */
   readonly failedIndices?: readonly number[];
+  /**
+   * Distributed mode, redriven (EngineBehaviour.MapRedriveConcurrency): the unsuccessful
+   * children waiting to be redriven, in the order they start as MaxConcurrency leaves room.
+   */
+  readonly redriveQueue?: readonly number[];
+  /**
+   * The threads of waiting children that stopped inside a state (the failed one, the aborted
+   * ones), kept out of the execution's threads (no effect is derived from them, no abort
+   * reaches them) until the child starts again and resumes where it stopped.
+   */
+  readonly parked?: Readonly<Record<string, ThreadState>>;
 }
 
 export interface Cursor {
@@ -113,6 +124,11 @@ export interface ThreadState {
   readonly hidden?: boolean;
   /** Map iterations: the item, for $$.Map.Item.Value. */
   readonly item?: unknown;
+  /**
+   * A Distributed Map child's root thread (EngineBehaviour.ChildHistoryQuota): how many events
+   * of the child's own history (its threads' events) it has written, for its 25,000-event quota.
+   */
+  readonly ownEvents?: number;
 }
 
 export interface ExecutionState {

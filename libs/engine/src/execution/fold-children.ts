@@ -84,6 +84,21 @@ export function foldMapIterationStarted(scope: FoldScope | undefined, next: Exec
     own.book.failed = book.failed - 1;
     own.book.failedIndices = book.failedIndices!.filter((failed) => failed !== index);
   }
+  if (book.redriveQueue?.includes(index)) {
+    // A child waiting to be redriven starts: where it stopped (its parked threads), or afresh.
+    own.book.redriveQueue = book.redriveQueue.filter((queued) => queued !== index);
+    const parked = book.parked?.[childId];
+    if (parked) {
+      const rest: Record<string, ThreadState> = {};
+      let state = own.state;
+      for (const [id, parkedThread] of Object.entries(book.parked!)) {
+        if (id === childId || id.startsWith(`${childId}/`)) state = withThread(scope, state, id === childId ? { ...parkedThread, pointer: event.id } : parkedThread);
+        else rest[id] = parkedThread;
+      }
+      own.book.parked = rest;
+      return state;
+    }
+  }
   return withThread(scope, own.state, newThread({
     id: childId,
     parentId: threadId,
@@ -177,13 +192,40 @@ export function foldMapItemsRecorded(scope: FoldScope | undefined, next: Executi
   return own.state;
 }
 
-/** MapRunRedriven: how many times the Map Run was redriven. */
+/**
+ * MapRunRedriven: how many times the Map Run was redriven. With `x.redriveIndices`
+ * (EngineBehaviour.MapRedriveConcurrency) those children wait to be redriven: they leave the
+ * running and failed counts, and the threads of those that stopped inside a state are parked
+ * in the book (sorted by id, parents first) until they start again.
+ */
 export function foldMapRunRedriven(scope: FoldScope | undefined, next: ExecutionState, thread: ThreadState, event: ExecutionEvent): ExecutionState {
   const cursor = thread.cursor;
   const book = cursor?.children;
   if (!cursor || !book) return withThread(scope, next, { ...thread, pointer: event.id });
   const redriveCount = (event.mapRunRedrivenEventDetails as { redriveCount?: number } | undefined)?.redriveCount ?? (book.redriveCount ?? 0) + 1;
-  return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, redriveCount } } });
+  const queue = event.x.redriveIndices;
+  if (!queue) return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, redriveCount } } });
+  const queuedIds = new Set(queue.map((index) => childThreadId(thread.id, cursor.enteredEventId, index)));
+  const parked: Record<string, ThreadState> = { ...(book.parked ?? {}) };
+  const prefix = `${thread.id}/`;
+  for (const id of Object.keys(next.threads).sort()) {
+    if (!id.startsWith(prefix)) continue;
+    const slash = id.indexOf('/', prefix.length);
+    if (queuedIds.has(slash < 0 ? id : id.slice(0, slash))) parked[id] = next.threads[id];
+  }
+  let state = next;
+  for (const id of queuedIds) if (next.threads[id]) state = withoutThreadTree(scope, state, id);
+  const failedIndices = (book.failedIndices ?? []).filter((index) => !queue.includes(index));
+  const children: ChildrenBook = {
+    ...book,
+    redriveCount,
+    running: book.running.filter((id) => !queuedIds.has(id)),
+    failed: book.failed - ((book.failedIndices?.length ?? 0) - failedIndices.length),
+    failedIndices,
+    redriveQueue: queue,
+    parked,
+  };
+  return withThread(scope, state, { ...thread, pointer: event.id, cursor: { ...cursor, children } });
 }
 
 /** MapRunUpdated (UpdateMapRun). */

@@ -150,7 +150,33 @@ export function newThread(fields: NewThreadFields): ThreadState {
     lastOutput: undefined,
     hidden: fields.hidden,
     item: fields.item,
+    ownEvents: undefined,
   };
+}
+
+/**
+ * The root thread of the Distributed Map child `threadId` belongs to (the thread whose parent
+ * runs the Map Run), or undefined outside one. Children's threads are hidden: others cost one test.
+ */
+export function childRootOf(threads: Readonly<Record<string, ThreadState>>, threadId: string): ThreadState | undefined {
+  let thread = threads[threadId];
+  while (thread?.hidden === true && thread.parentId !== undefined) {
+    const parent = threads[thread.parentId];
+    if (parent?.cursor?.children?.distributed === true) return thread;
+    thread = parent;
+  }
+  return undefined;
+}
+
+/** One more event of a Distributed Map child's own history (EngineBehaviour.ChildHistoryQuota). */
+export function countedInChild(scope: FoldScope | undefined, state: ExecutionState, threadId: string): ExecutionState {
+  const root = childRootOf(state.threads, threadId);
+  if (!root) return state;
+  if (scope?.owned.has(root)) {
+    (root as Mutable<ThreadState>).ownEvents = (root.ownEvents ?? 0) + 1;
+    return state;
+  }
+  return withOwnedThread(scope, state, { ...root, ownEvents: (root.ownEvents ?? 0) + 1 });
 }
 
 /** withThread for a thread object this fold just made: later events of the fold change it in place. */

@@ -125,6 +125,11 @@ export interface EventInternals {
   readonly hidden?: boolean;
   /** ExecutionRedriven: the new execution deadline and the caller's idempotency token. */
   readonly redrive?: { readonly timeoutAt: string; readonly clientToken?: string };
+  /**
+   * MapRunRedriven (EngineBehaviour.MapRedriveConcurrency): the indices of the unsuccessful
+   * children that wait to be redriven; each starts later with its own MapIterationStarted.
+   */
+  readonly redriveIndices?: readonly number[];
   /** MapRunUpdated: the Map Run it changes (its new limits are maxConcurrency and the tolerated failures above). */
   readonly mapRunArn?: string;
   /** The actor that caused the event (API caller or 'engine'). */

@@ -9,6 +9,8 @@ export { continuationOf, pendingEffects } from './effects';
 export type { Effect } from './effects';
 export { redrivabilityOf, MAX_EXECUTION_DURATION_MS, REDRIVABLE_PERIOD_MS } from './redrive';
 export type { Redrivability, RedriveStatus } from './redrive';
+export { mapRunChildOf } from './map-run-child';
+export type { MapRunChild } from './map-run-child';
 export { MAX_HISTORY_EVENTS } from './decide';
 export { testState, TestStateRejected } from './test-state';
 export type { TestStateRequest, TestStateResult, TestStateStatus, TestStateInspectionData, TestStateEnv, TestStateTask, TestStateTaskOutcome } from './test-state';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isHistoryEvent } from './history-event';
+import { EngineBehaviour } from './behaviour';
+import { type ExecutionEvent, isHistoryEvent } from './history-event';
 import { given, startCommand } from './testing/decider-specification';
 
 const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:work';
@@ -74,7 +75,7 @@ describe('decide: UpdateMapRun on a running Distributed Map', () => {
 });
 
 describe('decide: redriving a Distributed Map', () => {
-  it('writes MapRunRedriven after ExecutionRedriven and runs the failed and aborted children again', async () => {
+  it('writes MapRunRedriven after ExecutionRedriven and starts the failed and aborted children again, each with MapIterationStarted', async () => {
     const run = await started({}, ['a', 'b', 'c'], 3);
     const succeeded = await given(run.events).when({ type: 'CompleteTask', token: tokenOf(run.state, 0), output: '"done"' }).then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'MapIterationSucceeded']);
     const failed = await given(succeeded.events)
@@ -82,17 +83,67 @@ describe('decide: redriving a Distributed Map', () => {
       .then(['ActivityStarted', 'ActivityFailed', 'TaskStateAborted', 'TaskStateAborted', 'MapIterationAborted', 'MapIterationFailed', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
     const redriven = await given(failed.events)
       .when({ type: 'RedriveExecution' })
-      .then(['ExecutionRedriven', 'MapRunRedriven', 'TaskStateEntered', 'ActivityScheduled', 'TaskStateEntered', 'ActivityScheduled'], (events) => {
-        const [execution, mapRun] = events;
+      .then(['ExecutionRedriven', 'MapRunRedriven', 'MapIterationStarted', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled', 'TaskStateEntered', 'ActivityScheduled'], (events) => {
+        const [execution, mapRun, first, second] = events;
         assert.equal(mapRun.previousEventId, execution.id);
         assert.deepEqual(mapRun.mapRunRedrivenEventDetails, { mapRunArn: MAP_RUN_ARN, redriveCount: 1 });
         assert.equal(isHistoryEvent(mapRun), true);
+        assert.deepEqual(mapRun.x.redriveIndices, [1, 2], 'the failed child and the aborted one wait to be redriven');
+        assert.deepEqual([first, second].map((event) => (event.mapIterationStartedEventDetails as { index: number }).index), [1, 2]);
+        assert.equal(isHistoryEvent(first), false);
       });
     const again = await given(redriven.events).when({ type: 'CompleteTask', token: tokenOf(redriven.state, 1), output: '"b"' }).then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'MapIterationSucceeded']);
     await given(again.events)
       .when({ type: 'CompleteTask', token: tokenOf(again.state, 2), output: '"c"' })
       .then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'MapIterationSucceeded', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'], (_events, state) => {
         assert.deepEqual(JSON.parse(state.output!), ['done', 'b', 'c']);
+      });
+  });
+
+  it('starts the children waiting to be redriven no faster than MaxConcurrency, the stopped one first, then the items never started', async () => {
+    const run = await started({ MaxConcurrency: 1, ToleratedFailureCount: 1 }, ['a', 'b', 'c'], 1);
+    const failedA = await given(run.events).when({ type: 'FailTask', token: tokenOf(run.state, 0), error: 'Broken' })
+      .then(['ActivityStarted', 'ActivityFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled']);
+    const failed = await given(failedA.events).when({ type: 'FailTask', token: tokenOf(failedA.state, 1), error: 'Broken' })
+      .then(['ActivityStarted', 'ActivityFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    const redriven = await given(failed.events)
+      .when({ type: 'RedriveExecution' })
+      .then(['ExecutionRedriven', 'MapRunRedriven', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled'], (events, state) => {
+        assert.deepEqual(events[1].x.redriveIndices, [1, 0]);
+        assert.equal((events[2].mapIterationStartedEventDetails as { index: number }).index, 1);
+        const book = state.threads['0'].cursor!.children!;
+        assert.deepEqual(book.redriveQueue, [0], 'a waits while b runs');
+        assert.equal(book.running.length, 1);
+        assert.equal(book.failed, 0);
+      });
+    const resumedB = await given(redriven.events).when({ type: 'CompleteTask', token: tokenOf(redriven.state, 1), output: '"B"' })
+      .then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'MapIterationSucceeded', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled'], (events, state) => {
+        assert.equal((events[4].mapIterationStartedEventDetails as { index: number }).index, 0);
+        assert.deepEqual(state.threads['0'].cursor!.children!.redriveQueue, []);
+      });
+    const restartedA = await given(resumedB.events).when({ type: 'CompleteTask', token: tokenOf(resumedB.state, 0), output: '"A"' })
+      .then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'MapIterationSucceeded', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled'], (events) => {
+        assert.equal((events[4].mapIterationStartedEventDetails as { index: number }).index, 2, 'then the item never started');
+      });
+    await given(restartedA.events)
+      .when({ type: 'CompleteTask', token: tokenOf(restartedA.state, 2), output: '"C"' })
+      .then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'MapIterationSucceeded', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'], (_events, state) => {
+        assert.deepEqual(JSON.parse(state.output!), ['A', 'B', 'C']);
+      });
+  });
+
+  it('restarts every unsuccessful child at once in a stream written before MapRedriveConcurrency', async () => {
+    const old = (events: readonly ExecutionEvent[]) =>
+      events.map((event, index) => (index === 0 ? ({ ...event, x: { ...event.x, start: { ...event.x.start!, behaviour: EngineBehaviour.WaitRangeChecked } } } as ExecutionEvent) : event));
+    const run = await started({ MaxConcurrency: 1, ToleratedFailureCount: 1 }, ['a', 'b', 'c'], 1);
+    const failedA = await given(old(run.events)).when({ type: 'FailTask', token: tokenOf(run.state, 0), error: 'Broken' })
+      .then(['ActivityStarted', 'ActivityFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled']);
+    const failed = await given(failedA.events).when({ type: 'FailTask', token: tokenOf(failedA.state, 1), error: 'Broken' })
+      .then(['ActivityStarted', 'ActivityFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    await given(failed.events)
+      .when({ type: 'RedriveExecution' })
+      .then(['ExecutionRedriven', 'MapRunRedriven', 'TaskStateEntered', 'ActivityScheduled', 'MapIterationStarted', 'TaskStateEntered', 'ActivityScheduled'], (events) => {
+        assert.equal(events[1].x.redriveIndices, undefined);
       });
   });
 });

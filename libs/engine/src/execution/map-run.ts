@@ -19,7 +19,8 @@ export function awaitsResultWrite(book: ChildrenBook): boolean {
     book.mapRunArn !== undefined &&
     !book.awaitingItems &&
     book.running.length === 0 &&
-    book.nextIndex >= book.total
+    book.nextIndex >= book.total &&
+    !book.redriveQueue?.length
   );
 }
 

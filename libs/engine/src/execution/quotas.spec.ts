@@ -6,6 +6,9 @@ import { pendingEffects } from './effects';
 import { evolve } from './evolve';
 import { type ExecutionState, initialExecutionState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
+import { EngineBehaviour } from './behaviour';
+import type { ExecutionCommand } from './commands';
+import { mapRunChildOf } from './map-run-child';
 import { fixedEnv, given, startCommand } from './testing/decider-specification';
 
 const HISTORY_LIMIT = { error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' };
@@ -87,6 +90,66 @@ describe('AWS quotas: a clear failure, never a crash or an endless decision', ()
       ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionFailed'],
       (_events, state) => assert.equal(state.error, 'States.DataLimitExceeded'),
     );
+  });
+});
+
+describe('AWS quotas: a Distributed Map child has a history of its own', () => {
+  /** Child 0 spins in a loop of pure states forever; child 1 passes. One failure is tolerated. */
+  const spinning = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ToleratedFailureCount: 1,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Loop',
+          States: {
+            Loop: { Type: 'Choice', Choices: [{ Variable: '$.spin', BooleanEquals: true, Next: 'Again' }], Default: 'Done' },
+            Again: { Type: 'Pass', Next: 'Loop' },
+            Done: { Type: 'Succeed' },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+
+  async function drive(behaviour: number | undefined, maxDecisions: number) {
+    const start = { ...startCommand(spinning, [{ spin: true }, { spin: false }]), ...(behaviour !== undefined ? { behaviour } : {}) } as ExecutionCommand;
+    let run = await decideAndEvolve(initialExecutionState, start, fixedEnv());
+    const events: ExecutionEvent[] = [...run.events];
+    let decisions = 1;
+    while (run.state.status === 'RUNNING' && decisions < maxDecisions) {
+      const next = pendingEffects(run.state).find((effect) => effect.kind === 'continue-thread');
+      assert.ok(next && next.kind === 'continue-thread', 'a stopped decision asks to go on');
+      run = await decideAndEvolve(run.state, { type: 'ContinueThread', threadId: next.threadId, after: next.after }, fixedEnv());
+      events.push(...run.events);
+      decisions += 1;
+    }
+    return { events, state: run.state };
+  }
+
+  it('fails a child at 25,000 events of its own with States.Runtime; its Map Run goes on within the tolerance', async () => {
+    const { events, state } = await drive(undefined, 100);
+    assert.equal(state.status, 'SUCCEEDED');
+    const failed = events.find((event) => event.type === 'MapIterationFailed')!;
+    assert.deepEqual([(failed.mapIterationFailedEventDetails as { index: number }).index, failed.x.error, failed.x.cause], [0, HISTORY_LIMIT.error, HISTORY_LIMIT.cause]);
+    const mapRunArn = (events.find((event) => event.type === 'MapRunStarted')!.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
+    const child = mapRunChildOf(events, mapRunArn, 0)!;
+    assert.equal(child.events.length, MAX_HISTORY_EVENTS, 'the child\'s own history is full');
+    const last = child.events.at(-1)!;
+    assert.deepEqual([last.type, last.id], ['ExecutionFailed', MAX_HISTORY_EVENTS]);
+    assert.deepEqual(last.executionFailedEventDetails, HISTORY_LIMIT);
+    assert.equal(state.lastEventId < 20, true, 'the parent\'s own history stays short');
+    assert.equal(events.reduce(evolve, initialExecutionState).status, 'SUCCEEDED', 'the stream folds to the same end');
+  });
+
+  it('lets the child spin on in a stream written before ChildHistoryQuota', async () => {
+    const { events, state } = await drive(EngineBehaviour.MapRedriveConcurrency, 40);
+    assert.equal(state.status, 'RUNNING');
+    assert.ok(events.filter((event) => event.x.th.endsWith('.0')).length > MAX_HISTORY_EVENTS);
+    assert.equal(events.some((event) => event.type === 'MapIterationFailed'), false);
   });
 });
 

@@ -6,6 +6,7 @@ import { childThreadId, ROOT_THREAD, type ThreadState } from './execution-state'
 import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
 import { startIterations } from './states/map';
 import { compileState } from './compile';
+import { decidesWith, EngineBehaviour } from './behaviour';
 
 /**
  * Resumes a closed execution where it failed (AWS "Redriving executions"): ExecutionRedriven,
@@ -28,14 +29,56 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
     d.state.lastEventId,
   );
   const threads = Object.values(d.state.threads).sort((a, b) => a.id.localeCompare(b.id));
+  const paced = decidesWith(start, EngineBehaviour.MapRedriveConcurrency);
   // A Distributed Map's run resumes too (AWS "Redriving Map Runs"): same Map Run ARN, its
   // unsuccessful and never-started children run again, and history records MapRunRedriven.
+  const pacedMaps: string[] = [];
   for (const thread of threads) {
     const book = thread.done ? undefined : thread.cursor?.children;
     if (!book?.distributed || book.mapRunArn === undefined) continue;
-    d.emit(thread.id, 'MapRunRedriven', 'mapRunRedrivenEventDetails', { mapRunArn: book.mapRunArn, redriveCount: (book.redriveCount ?? 0) + 1 }, {}, redriven.id);
+    // MapRedriveConcurrency: the unsuccessful children wait (pendingRedrive) and start as
+    // MaxConcurrency leaves room, the ones a failure stopped inside a state first.
+    const queue = paced ? redriveQueueOf(thread) : undefined;
+    d.emit(
+      thread.id,
+      'MapRunRedriven',
+      'mapRunRedrivenEventDetails',
+      { mapRunArn: book.mapRunArn, redriveCount: (book.redriveCount ?? 0) + 1 },
+      queue ? { redriveIndices: queue } : {},
+      redriven.id,
+    );
+    if (queue?.length) pacedMaps.push(thread.id);
   }
+  // The waiting children's threads are parked in their Map's book now: the rest resume here.
   const resumed = new Set<string>();
+  for (const id of pacedMaps) {
+    for (let at: string | undefined = id; at !== undefined; at = d.state.threads[at]?.parentId) resumed.add(at);
+    d.jobs.push(async () => {
+      if (d.state.threads[id]?.cursor?.children) await startIterations(d, id);
+    });
+  }
+  resumeThreads(d, pacedMaps.length > 0 ? Object.values(d.state.threads).sort((a, b) => a.id.localeCompare(b.id)) : threads, resumed);
+}
+
+/**
+ * The children a redrive of this Distributed Map runs again, by index: the one whose failure
+ * failed the Map Run and the ones it aborted (still running in the threads the redrive
+ * restored), those that failed within the tolerance, and those a previous redrive left waiting.
+ */
+function redriveQueueOf(thread: ThreadState): number[] {
+  const book = thread.cursor!.children!;
+  const prefix = `${thread.id}/${thread.cursor!.enteredEventId}.`;
+  const stopped = book.running.filter((id) => id.startsWith(prefix)).map((id) => Number(id.slice(prefix.length)));
+  return [...new Set([...stopped, ...(book.failedIndices ?? []), ...(book.redriveQueue ?? [])])];
+}
+
+/**
+ * Resumes `threads` (sorted by id, parents first) as a redrive does: every state that was
+ * running when the failure began is entered again with the input it had; Parallel branches and
+ * Map iterations that succeeded keep their results, the failed and aborted ones run again, Map
+ * iterations never started start as usual. `resumed` names containers already taken care of.
+ */
+export function resumeThreads(d: Decision, threads: readonly ThreadState[], resumed: Set<string> = new Set()): void {
   for (const thread of threads) {
     if (thread.done) continue;
     const cursor = thread.cursor;

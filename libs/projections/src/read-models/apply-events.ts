@@ -306,6 +306,7 @@ interface MapEventData {
     readonly toleratedFailureCount?: number;
     readonly toleratedFailurePercentage?: number;
     readonly mapRunArn?: string;
+    readonly redriveIndices?: readonly number[];
     readonly mapRun?: { readonly reader?: unknown; readonly batcher?: unknown; readonly writer?: { readonly destination?: unknown } };
   };
   readonly [field: string]: unknown;
@@ -427,13 +428,20 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
     case 'MapRunSucceeded':
     case 'MapRunFailed':
     case 'MapRunAborted':
-      return [{ statement: 'endMapRun', params: { streamId, thread, status: mapRunStatus[event.type], stopDate: at, position } }];
+      return [
+        { statement: 'endMapRunRedrive', params: { streamId, thread } },
+        { statement: 'endMapRun', params: { streamId, thread, status: mapRunStatus[event.type], stopDate: at, position } },
+      ];
     case 'MapRunRedriven': {
       const details = (data.mapRunRedrivenEventDetails ?? {}) as { mapRunArn?: string; redriveCount?: number };
       if (!details.mapRunArn) return undefined;
       return [
         { statement: 'redriveMapRun', params: { mapRunArn: details.mapRunArn, redriveCount: details.redriveCount ?? 1, redriveDate: at, position } },
-        { statement: 'redriveMapRunExecutions', params: { mapRunArn: details.mapRunArn, redriveDate: at } },
+        // A paced redrive (x.redriveIndices) lets the unsuccessful children wait until each
+        // starts (MapIterationStarted); before it, a redrive restarted them all at once.
+        x.redriveIndices !== undefined
+          ? { statement: 'awaitMapRunRedrive', params: { mapRunArn: details.mapRunArn } }
+          : { statement: 'redriveMapRunExecutions', params: { mapRunArn: details.mapRunArn, redriveDate: at } },
       ];
     }
     case 'MapRunUpdated':

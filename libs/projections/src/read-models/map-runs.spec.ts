@@ -37,6 +37,21 @@ for (const [label, open] of [
       }
     });
 
+    it('count the children a paced redrive lets wait as pendingRedrive, by their unsuccessful status, until each starts', async () => {
+      const { store, cleanup } = open();
+      const projections = await createProjections({ store, batchPauseMs: 0 });
+      try {
+        await assertMapRunStory(store, projections, true);
+        const before = await projections.snapshot();
+        await projections.rebuild();
+        assert.deepEqual(await projections.snapshot(), before);
+      } finally {
+        await projections.close();
+        await store.close();
+        cleanup();
+      }
+    });
+
     it('count a Map Run whose items came in MapItemsRecorded batches: from the input with ItemBatcher, and from an ItemReader', async () => {
       const { store, cleanup } = open();
       const projections = await createProjections({ store, batchPauseMs: 0 });

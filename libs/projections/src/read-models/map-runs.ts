@@ -88,11 +88,12 @@ export interface MapRunExecutionRow {
  */
 export function toMapRun(
   row: MapRunRow,
-  byStatus: ReadonlyArray<{ status: string; count: number | string }>,
-  children?: ReadonlyArray<{ item_index: number; status: string }>,
+  byStatus: ReadonlyArray<{ status: string; pending_redrive?: number | string; count: number | string }>,
+  children?: ReadonlyArray<{ item_index: number; status: string; pending_redrive?: number | string }>,
 ): MapRunRecord {
   const ended = row.status !== 'RUNNING';
   const notRedrivable = ended && !redrivesChildren(row);
+  /** `count(PENDING_REDRIVE)` is the children waiting to be redriven, whatever their (unsuccessful) status. */
   const counts = (total: number, count: (status: string) => number): MapRunCounts => {
     const succeeded = count('SUCCEEDED');
     const failed = count('FAILED');
@@ -111,17 +112,21 @@ export function toMapRun(
       // a ResultWriter or without (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
       resultsWritten: ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
       failuresNotRedrivable: notRedrivable ? failed + timedOut + aborted : 0,
-      // Waiting to be redriven: none here. A redrive restarts every unsuccessful child in the
-      // decision that records MapRunRedriven (redrive-decision.ts), so none is ever seen waiting.
-      pendingRedrive: 0,
+      // Unsuccessful children a redrive let wait until MaxConcurrency leaves room (engine
+      // behaviour MapRedriveConcurrency); they are still counted by their status above.
+      pendingRedrive: count(PENDING_REDRIVE),
     };
   };
-  const executionCounts = counts(Number(row.execution_total), (status) => Number(byStatus.find((entry) => entry.status === status)?.count ?? 0));
+  const matches = (entry: { status: string; pending_redrive?: number | string }, status: string) =>
+    status === PENDING_REDRIVE ? Number(entry.pending_redrive ?? 0) === 1 : entry.status === status;
+  const executionCounts = counts(Number(row.execution_total), (status) =>
+    byStatus.reduce((sum, entry) => sum + (matches(entry, status) ? Number(entry.count) : 0), 0),
+  );
   let itemCounts = executionCounts;
   if (row.batch_sizes !== null && children) {
     const sizes = JSON.parse(row.batch_sizes) as number[];
     itemCounts = counts(Number(row.item_total), (status) =>
-      children.reduce((sum, child) => sum + (child.status === status ? (sizes[Number(child.item_index)] ?? 1) : 0), 0),
+      children.reduce((sum, child) => sum + (matches(child, status) ? (sizes[Number(child.item_index)] ?? 1) : 0), 0),
     );
   } else if (Number(row.item_total) !== Number(row.execution_total)) {
     itemCounts = { ...executionCounts, total: Number(row.item_total), pending: executionCounts.pending + Number(row.item_total) - Number(row.execution_total) };
@@ -142,6 +147,9 @@ export function toMapRun(
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
   };
 }
+
+/** The pseudo-status `counts` takes for the children waiting to be redriven. */
+const PENDING_REDRIVE = 'PENDING_REDRIVE';
 
 /**
  * Whether redriving the parent execution would redrive this ended Map Run's unsuccessful

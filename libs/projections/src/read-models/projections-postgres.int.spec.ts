@@ -161,7 +161,7 @@ describe('read models on PostgreSQL', () => {
     }
   });
 
-  it('follow a Map Run as on SQLite (migration 4) and rebuild to the same rows', async () => {
+  for (const paced of [false, true]) it(`follow a Map Run as on SQLite (migrations 4 and 6${paced ? ', a paced redrive' : ''}) and rebuild to the same rows`, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-map-runs-'));
     const database = await createTestDatabase(cluster!.url);
     const sqliteStore = openSqliteEventStore({ file: path.join(dir, 'stepstone.db'), now: minuteClock() });
@@ -169,8 +169,8 @@ describe('read models on PostgreSQL', () => {
     const onSqlite = await createProjections({ store: sqliteStore, batchPauseMs: 0 });
     const onPostgres = await createProjections({ store: postgresStore, batchPauseMs: 0 });
     try {
-      await assertMapRunStory(sqliteStore, onSqlite);
-      await assertMapRunStory(postgresStore, onPostgres);
+      await assertMapRunStory(sqliteStore, onSqlite, paced);
+      await assertMapRunStory(postgresStore, onPostgres, paced);
       const expected = await onSqlite.snapshot();
       assert.equal(expected.read_map_runs.length, 1);
       assert.deepEqual((await onPostgres.snapshot()).read_map_runs, expected.read_map_runs);

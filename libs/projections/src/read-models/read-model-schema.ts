@@ -128,6 +128,7 @@ const schema = `
     redrive_count  INTEGER NOT NULL DEFAULT 0,
     redrive_date   TEXT,
     start_position INTEGER NOT NULL,
+    pending_redrive INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (map_run_arn, item_index)
   ) WITHOUT ROWID;
 `;
@@ -157,6 +158,7 @@ const addedColumns: ReadonlyArray<readonly [table: string, column: string, defin
   ['read_executions', 'redrive_date', 'TEXT'],
   ['read_executions', 'state_machine_version_arn', 'TEXT'],
   ['read_executions', 'state_machine_alias_arn', 'TEXT'],
+  ['read_map_run_executions', 'pending_redrive', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /**
@@ -338,5 +340,10 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
         PRIMARY KEY (name, position)
       );
     `,
+  },
+  {
+    // A Map Run's children waiting to be redriven (DescribeMapRun's pendingRedrive).
+    version: 6,
+    sql: `ALTER TABLE read_map_run_executions ADD COLUMN pending_redrive INTEGER NOT NULL DEFAULT 0;`,
   },
 ];

@@ -112,6 +112,8 @@ export interface ReadModelTables {
     redrive_count: Generated<number>;
     redrive_date: string | null;
     start_position: number;
+    /** 1 while the child waits to be redriven (AWS's pendingRedrive); its status stays the unsuccessful one. */
+    pending_redrive: Generated<number>;
   };
   read_audit: {
     position: number;
@@ -469,6 +471,22 @@ const definitions = {
       .set((eb) => ({ status: 'RUNNING', stop_date: null, redrive_count: eb(eb.ref('redrive_count'), '+', 1), redrive_date: param('redriveDate') }))
       .where('map_run_arn', '=', param('mapRunArn'))
       .where('status', 'in', ['FAILED', 'ABORTED']),
+  // A paced redrive (MapRunRedriven with x.redriveIndices): the unsuccessful children wait, keeping
+  // their status ("FAILED, ABORTED, or TIMED_OUT in the original execution attempt or a previous
+  // redrive attempt", API reference, MapRunExecutionCounts.pendingRedrive) until each starts.
+  awaitMapRunRedrive: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_run_executions')
+      .set({ pending_redrive: 1 })
+      .where('map_run_arn', '=', param('mapRunArn'))
+      .where('status', 'in', ['FAILED', 'ABORTED', 'TIMED_OUT']),
+  // A Map Run that ends leaves no child waiting: the next redrive of its parent names them again.
+  endMapRunRedrive: (db: Kysely<ReadModelTables>) =>
+    db
+      .updateTable('read_map_run_executions')
+      .set({ pending_redrive: 0 })
+      .where('pending_redrive', '=', 1)
+      .where('map_run_arn', '=', (eb) => eb.selectFrom(runningMapRunOf(db).as('running')).select('running.map_run_arn')),
   updateMapRun: (db: Kysely<ReadModelTables>) =>
     db
       .updateTable('read_map_runs')
@@ -494,7 +512,16 @@ const definitions = {
             sql<number>`cast(${param('position')} as bigint)`.as('start_position'),
           ]),
       )
-      .onConflict((oc) => oc.columns(['map_run_arn', 'item_index']).doUpdateSet({ status: 'RUNNING', stop_date: null })),
+      // Started again: by a redrive that let it wait (pending_redrive), which counts as the child's redrive.
+      .onConflict((oc) =>
+        oc.columns(['map_run_arn', 'item_index']).doUpdateSet((eb) => ({
+          status: 'RUNNING',
+          stop_date: null,
+          redrive_count: eb(eb.ref('read_map_run_executions.redrive_count'), '+', eb.ref('read_map_run_executions.pending_redrive')),
+          redrive_date: sql<string | null>`case when read_map_run_executions.pending_redrive = 1 then cast(${param('startDate')} as text) else read_map_run_executions.redrive_date end`,
+          pending_redrive: 0,
+        })),
+      ),
   endMapRunExecution: (db: Kysely<ReadModelTables>) =>
     db
       .updateTable('read_map_run_executions')
@@ -582,9 +609,9 @@ const definitions = {
   mapRunExecutionCounts: (db: Kysely<ReadModelTables>) =>
     db
       .selectFrom('read_map_run_executions')
-      .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+      .select((eb) => ['status', 'pending_redrive', eb.fn.countAll<number>().as('count')])
       .where('map_run_arn', '=', param('mapRunArn'))
-      .groupBy('status'),
+      .groupBy(['status', 'pending_redrive']),
   // The Map Runs of one Map state (`…:mapRun:<machine>/<label>:`), to find a child by its ARN.
   mapRunsOfLabel: (db: Kysely<ReadModelTables>) =>
     db
@@ -596,7 +623,7 @@ const definitions = {
   allMapRunExecutions: (db: Kysely<ReadModelTables>) => db.selectFrom('read_map_run_executions').selectAll().where('map_run_arn', '=', param('mapRunArn')),
   // A batched Map Run's item counts: each child's status, weighed by its batch's size.
   mapRunExecutionStatuses: (db: Kysely<ReadModelTables>) =>
-    db.selectFrom('read_map_run_executions').select(['item_index', 'status']).where('map_run_arn', '=', param('mapRunArn')),
+    db.selectFrom('read_map_run_executions').select(['item_index', 'status', 'pending_redrive']).where('map_run_arn', '=', param('mapRunArn')),
   mapRunExecutions: (db: Kysely<ReadModelTables>) =>
     db
       .selectFrom('read_map_run_executions')

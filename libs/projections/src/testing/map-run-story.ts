@@ -30,12 +30,15 @@ const iteration = (type: string, hiddenId: number, second: number, index: number
  * Three items, MaxConcurrency 1 then 3 by UpdateMapRun; item 0 succeeds, item 1 fails, item 2
  * is aborted; the execution fails and is redriven: items 1 and 2 run again and succeed.
  * `afterStage` is called with the store's head after each stage: running, failed, redriven, succeeded.
+ * `paced`: the redrive lets the children wait (MapRunRedriven's `x.redriveIndices`, engine
+ * behaviour MapRedriveConcurrency): item 1 starts at once, item 2 only once item 1 succeeded.
  */
 export type MapRunStage = 'running' | 'failed' | 'redriven' | 'succeeded';
 
 export async function writeMapRunStory(
   store: EventStore,
   afterStage: (stage: MapRunStage, position: number) => Promise<void> = async () => {},
+  paced = false,
 ): Promise<void> {
   let revision = -1;
   const append = async (...events: ReturnType<typeof event>[]) => {
@@ -70,11 +73,12 @@ export async function writeMapRunStory(
   ));
   await afterStage('redriven', await append(
     event('ExecutionRedriven', 8, 5, { executionRedrivenEventDetails: { redriveCount: 1 } }),
-    event('MapRunRedriven', 9, 5, { mapRunRedrivenEventDetails: { mapRunArn, redriveCount: 1 } }),
+    event('MapRunRedriven', 9, 5, { mapRunRedrivenEventDetails: { mapRunArn, redriveCount: 1 } }, paced ? { redriveIndices: [1, 2] } : {}),
     iteration('MapIterationStarted', 8, 5, 1),
   ));
   await afterStage('succeeded', await append(
     iteration('MapIterationSucceeded', 9, 6, 1),
+    ...(paced ? [iteration('MapIterationStarted', 11, 6, 2)] : []),
     iteration('MapIterationSucceeded', 10, 6, 2),
     event('MapRunSucceeded', 10, 6),
     event('MapStateSucceeded', 11, 6),
@@ -82,7 +86,7 @@ export async function writeMapRunStory(
   ));
 }
 
-const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'failed' | 'aborted' | 'resultsWritten', number>>) => ({
+const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'failed' | 'aborted' | 'resultsWritten' | 'pendingRedrive', number>>) => ({
   pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0, ...fields,
 });
 
@@ -90,7 +94,7 @@ const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'fa
  * The story's Map Run at each stage and at the end, as every store's read models must answer.
  * Shared by the SQLite and PostgreSQL specs.
  */
-export async function assertMapRunStory(store: EventStore, projections: Projections): Promise<void> {
+export async function assertMapRunStory(store: EventStore, projections: Projections, paced = false): Promise<void> {
   const read = async (position: number) => {
     assert.equal(await projections.waitForPosition(position, 10_000), true);
     return projections.getMapRun(mapRunArn);
@@ -110,14 +114,15 @@ export async function assertMapRunStory(store: EventStore, projections: Projecti
       assert.deepEqual(run?.executionCounts, counts({ succeeded: 1, failed: 1, aborted: 1, resultsWritten: 2 }));
       assert.equal(run?.redriveCount, 0);
     } else if (stage === 'redriven') {
-      // The failed and the aborted child run again.
+      // The failed and the aborted child run again (paced: the aborted one waits, still aborted).
       assert.equal(run?.status, 'RUNNING');
       assert.equal(run?.stopDate, undefined);
       assert.equal(run?.redriveCount, 1);
       assert.equal(run?.redriveDate, '2024-01-01T00:00:05.000Z');
-      assert.deepEqual(run?.executionCounts, counts({ succeeded: 1, running: 2 }));
+      assert.deepEqual(run?.executionCounts, paced ? counts({ succeeded: 1, running: 1, aborted: 1, pendingRedrive: 1 }) : counts({ succeeded: 1, running: 2 }));
+      assert.deepEqual(run?.itemCounts, run?.executionCounts);
     }
-  });
+  }, paced);
   const run = await projections.getMapRun(mapRunArn);
   assert.deepEqual(run, {
     mapRunArn,

@@ -6,7 +6,7 @@ import { compact, exceedsTolerance, json, resolveReference, type Step } from '..
 import type { MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
-import { selectItem, startIterations } from './map';
+import { hasIterationsToStart, selectItem, startIterations } from './map';
 import { compileState } from '../compile';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 
@@ -218,5 +218,5 @@ export async function updateMapRun(d: Decision, command: Extract<ExecutionComman
       return;
     }
   }
-  if (updated.nextIndex < updated.total) await startIterations(d, threadId);
+  if (hasIterationsToStart(updated)) await startIterations(d, threadId);
 }

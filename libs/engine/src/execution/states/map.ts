@@ -7,6 +7,7 @@ import type { EventInternals, MapRunSettings } from '../history-event';
 import { itemsFromObject, StatesError } from '../language';
 import { emitMapRunStarted, finishOrWrite, mapRunSettings, recordItems, recordsItemsInBatches, selectAndBatch } from './distributed-map';
 import { compileState } from '../compile';
+import { resumeThreads } from '../redrive-decision';
 
 /**
  * The input a Parallel's branches or a Map's items are taken from: JSONata's Arguments, or
@@ -187,9 +188,14 @@ export function awaitsContinuation(book: ChildrenBook): boolean {
     book.kind === 'Map' &&
     book.distributed === true &&
     book.awaitingItems !== true &&
-    book.nextIndex < book.total &&
+    hasIterationsToStart(book) &&
     (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)
   );
+}
+
+/** Whether a Map has iterations it has not started yet: never started, or waiting to be redriven. */
+export function hasIterationsToStart(book: ChildrenBook): boolean {
+  return book.nextIndex < book.total || (book.redriveQueue !== undefined && book.redriveQueue.length > 0);
 }
 
 /** Starts Map iterations up to MaxConcurrency; each item goes through ItemSelector first. */
@@ -200,6 +206,21 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
   const processor = compileState(definition).map!.processor;
   let book = cursor.children!;
   const effective = mapInput ?? (language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input);
+  // Children waiting to be redriven go first (EngineBehaviour.MapRedriveConcurrency).
+  while (book.redriveQueue !== undefined && book.redriveQueue.length > 0 && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
+    if (d.iterationsStarted >= MAX_ITERATIONS_PER_DECISION) return;
+    await d.pauseIfDue();
+    const index = book.redriveQueue[0];
+    const childId = childThreadId(threadId, cursor.enteredEventId, index);
+    const parked = book.parked?.[childId] !== undefined;
+    const childInput = book.mapRun?.batcher ? book.items![index] : await selectItem(d, threadId, definition, language, effective, index, book.items![index]);
+    d.emit(threadId, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: cursor.name }, book.records ? { input: json(childInput) } : {});
+    d.iterationsStarted += 1;
+    // One the failure stopped inside a state resumes there; one that failed within the tolerance starts over.
+    if (parked) resumeThreads(d, Object.values(d.state.threads).filter((thread) => thread.id === childId || thread.id.startsWith(`${childId}/`)).sort((a, b) => a.id.localeCompare(b.id)));
+    else d.schedule(childId, { kind: 'enter', name: processor.StartAt as string, input: childInput });
+    book = d.cursorOf(threadId).children!;
+  }
   while (book.nextIndex < book.total && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
     // A Distributed Map's iterations are started in bounded steps, each appended on its own:
     // the rest start in the next decision (ContinueMap, from the `continue-map` effect).

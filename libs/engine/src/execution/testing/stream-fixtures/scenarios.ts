@@ -429,4 +429,28 @@ export const SCENARIOS: readonly Scenario[] = [
     input: { items: ['a', 'b', 'c'] },
     objects: { in: { 'items.json': JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }, { a: 5 }]) } },
   },
+  {
+    name: 'behaviour-6-map-redrive-concurrency',
+    about: 'Written with EngineBehaviour.MapRedriveConcurrency (x.start.behaviour = 6): a Distributed Map (MaxConcurrency 1) fails past its tolerance and is redriven; MapRunRedriven records the children waiting to be redriven (x.redriveIndices), and each starts with its own hidden MapIterationStarted, one at a time, before the item never started',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'each',
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Call',
+            States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: ['a', 'b', 'c'],
+    tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
+    redrive: true,
+  },
 ];

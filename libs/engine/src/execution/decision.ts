@@ -154,7 +154,8 @@ export class Decision {
     const due = this.dueRetries.shift();
     // A pending pointer override belongs to this decision's events; a new decision starts without one.
     if (!due || this.state.status !== 'RUNNING' || this.pointerOverrides.size > 0) return;
-    return fireTimer(this, due.threadId, due.enteredEventId).then(() => this.drain());
+    const fired = fireTimer(this, due.threadId, due.enteredEventId);
+    return isPromise(fired) ? fired.then(() => this.drain()) : this.drain();
   }
 
   schedule(threadId: string, step: Step): void {

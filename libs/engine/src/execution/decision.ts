@@ -7,6 +7,7 @@ import { createFoldScope, evolveOwned } from './evolve';
 import { type Cursor, type ExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import { EVENT_SCHEMA_VERSION, type EventInternals, type ExecutionEvent, type ExecutionEventTypeName, type StateKind } from './history-event';
 import { applyInputPath, applyOutputPath, evaluateJsonataField, evaluatePayloadTemplate, type EvaluationScope, type JsonataStates, languageEnv } from './language';
+import { isoText } from './iso-time';
 import { rememberParsed } from './payload-cache';
 import { fireTimer, stateFailed } from './state-outcome';
 import { decideChoice } from './states/choice';
@@ -58,7 +59,7 @@ export class Decision {
     public state: ExecutionState,
     readonly env: DecisionEnv,
   ) {
-    this.nowIso = env.now.toISOString();
+    this.nowIso = isoText(env.now);
   }
 
   get current(): ExecutionState {

@@ -5,6 +5,7 @@
  *   npm run bench -- --quick           # about a minute: shorter runs, 5,000 parked executions
  *   npm run bench -- --json FILE       # also write the results as JSON (bench/results/ is ignored by git)
  *   npm run bench -- --only inprocess  # one part: inprocess | durable | open
+ *   npm run bench -- --only inprocess --workload Retry  # in-process workloads whose name contains it
  *
  * A full run starts each part in a process of its own (this script with --only): the SDK
  * clients of part 2 then do not share a heap with the engines and peers part 1 left behind,
@@ -33,6 +34,8 @@ import { figure, formatFigure, type Figure } from './stats';
 import { WORKLOADS } from './workloads';
 
 interface Settings {
+  /** In-process workloads whose name contains this text; absent: all of them. */
+  readonly workload?: string;
   readonly quick: boolean;
   readonly runs: number;
   readonly inprocessSeconds: number;
@@ -62,11 +65,17 @@ function parseArgs(argv: readonly string[]): { settings: Settings; jsonFile?: st
   if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
   const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
   if (only !== undefined && !PARTS.includes(only as Part)) throw new Error('--only takes inprocess, durable or open');
+  const workloadAt = argv.indexOf('--workload');
+  const workload = workloadAt >= 0 ? argv[workloadAt + 1] : undefined;
+  if (workloadAt >= 0 && !WORKLOADS.some((candidate) => workload !== undefined && candidate.name.includes(workload))) {
+    throw new Error(`--workload matches none of: ${WORKLOADS.map((candidate) => candidate.name).join(', ')}`);
+  }
   return {
     jsonFile,
     only: only as Part | undefined,
     partFile,
     settings: {
+      ...(workload !== undefined ? { workload } : {}),
       quick,
       runs: 3,
       inprocessSeconds: quick ? 0.5 : 3,
@@ -116,6 +125,7 @@ interface InProcessRow {
 async function runInProcess(settings: Settings): Promise<InProcessRow[]> {
   const rows: InProcessRow[] = [];
   for (const workload of WORKLOADS) {
+    if (settings.workload !== undefined && !workload.name.includes(settings.workload)) continue;
     const peer = peerEngine(workload);
     const warm = stepstoneEngine(workload);
     const transitions = await warm.transitionsPerExecution();
@@ -342,10 +352,10 @@ function table(inprocess: InProcessRow[] | undefined, durable: Awaited<ReturnTyp
 }
 
 /** Runs one part as `bench/run.ts --only <part>` in a fresh Node process; resolves with its result. */
-async function runPartInChild<T>(part: Part, quick: boolean): Promise<T> {
+async function runPartInChild<T>(part: Part, quick: boolean, workload?: string): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stepstone-bench-part-'));
   const resultFile = path.join(dir, 'result.json');
-  const args = ['--import', 'tsx', path.join(__dirname, 'run.ts'), '--only', part, '--part-result', resultFile, ...(quick ? ['--quick'] : [])];
+  const args = ['--import', 'tsx', path.join(__dirname, 'run.ts'), '--only', part, '--part-result', resultFile, ...(quick ? ['--quick'] : []), ...(workload !== undefined ? ['--workload', workload] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
   const stopChild = () => void child.kill('SIGTERM');
   cleanups.add(stopChild);
@@ -395,7 +405,7 @@ async function main(): Promise<void> {
     }
     if (partFile) writeFileSync(partFile, JSON.stringify(inprocess ?? durable ?? open));
   } else {
-    inprocess = await runPartInChild<InProcessRow[]>('inprocess', settings.quick);
+    inprocess = await runPartInChild<InProcessRow[]>('inprocess', settings.quick, settings.workload);
     durable = await runPartInChild('durable', settings.quick);
     open = await runPartInChild('open', settings.quick);
   }

@@ -4,7 +4,9 @@
  * run on a shared machine is mostly warm-up and load; CPU per execution is steadier).
  *
  *   node --import tsx bench/cpu-per-execution.ts [--workload Retry] [--engine stepstone|peer|both]
- *                                                [--rounds 5] [--executions 3000] [--concurrency 50]
+ *                                                [--rounds 5] [--executions 3000] [--concurrency 50] [--sources]
+ *
+ * Stepstone runs bundled as it ships (engine-bundle.ts), as in run.ts; `--sources` runs it through tsx.
  *
  * `--profile FILE` writes a V8 CPU profile (.cpuprofile) of the rounds after the first two
  * (warm-up and module loading left out); use it with `--engine` to profile one engine.
@@ -12,7 +14,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
-import { peerEngine, stepstoneEngine } from './inprocess';
+import { loadBundledInProcess } from './engine-bundle';
+import { peerEngine, stepstoneEngine as stepstoneFromSources } from './inprocess';
 import { installPeerPolyfills } from './peer-polyfill';
 import { WORKLOADS } from './workloads';
 
@@ -42,7 +45,9 @@ async function main(): Promise<void> {
   const workload = WORKLOADS.find((candidate) => candidate.name.includes(match));
   if (!workload) throw new Error(`no workload matches ${match}: ${WORKLOADS.map((w) => w.name).join(', ')}`);
   const keepAlive = setInterval(() => {}, 1_000);
-  console.log(`${workload.name}: ${executions} executions per round, ${concurrency} in flight, load ${os.loadavg()[0].toFixed(2)}`);
+  const sources = process.argv.includes('--sources');
+  const stepstoneEngine = sources ? stepstoneFromSources : (await loadBundledInProcess()).stepstoneEngine;
+  console.log(`${workload.name}: ${executions} executions per round, ${concurrency} in flight, Stepstone ${sources ? 'from sources' : 'bundled'}, load ${os.loadavg()[0].toFixed(2)}`);
   const profileFile = process.argv.includes('--profile') ? option('profile', 'cpu.cpuprofile') : undefined;
   const session = profileFile ? new Session() : undefined;
   session?.connect();

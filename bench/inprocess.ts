@@ -17,12 +17,14 @@ export interface RunResult {
 
 const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:bench';
 
-/** A Stepstone engine in this process: in-memory store, a dispatcher that fails `failingTasks`. */
+/** A Stepstone engine in this process: in-memory store, a dispatcher that fails `failingTasks`, at once. */
 export function stepstoneEngine(workload: Workload) {
   const waiting = new Map<string, { resolve: (state: ExecutionState) => void }>();
   const failing = new Set(workload.failingTasks);
+  // It knows each outcome at once, as a mocked response does (Step Functions Local's mock
+  // configuration), and answers it directly rather than as a promise (TaskDispatcher).
   const taskDispatcher: TaskDispatcher = {
-    async dispatch(task) {
+    dispatch(task) {
       if (failing.has(task.stateName)) return { kind: 'failed', error: 'Transient', cause: 'boom' };
       return { kind: 'succeeded', output: JSON.stringify(task.parameters) };
     },

@@ -5,6 +5,8 @@
  *   npm run bench -- --quick           # about a minute: shorter runs, 5,000 parked executions
  *   npm run bench -- --json FILE       # also write the results as JSON (bench/results/ is ignored by git)
  *   npm run bench -- --only inprocess  # one part: inprocess | durable | open
+ *   npm run bench -- --only inprocess --workload Retry  # in-process workloads whose name contains it
+ *   npm run bench -- --sources         # in-process: Stepstone through tsx, module by module (default: bundled, as it ships)
  *
  * A full run starts each part in a process of its own (this script with --only): the SDK
  * clients of part 2 then do not share a heap with the engines and peers part 1 left behind,
@@ -23,7 +25,8 @@ import path from 'node:path';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { SqliteDatabase, sqliteDriverModule } from '@stepstone/event-store';
 import { measureLatency, measureThroughput } from './durable';
-import { peerEngine, stepstoneEngine, timeBoxed } from './inprocess';
+import { loadBundledInProcess } from './engine-bundle';
+import { peerEngine, stepstoneEngine as stepstoneFromSources, timeBoxed } from './inprocess';
 import { killAndRestart, parkExecutions } from './open-executions';
 import { installPeerPolyfills } from './peer-polyfill';
 import { measureSdkCeiling } from './sdk-ceiling';
@@ -33,6 +36,10 @@ import { figure, formatFigure, type Figure } from './stats';
 import { WORKLOADS } from './workloads';
 
 interface Settings {
+  /** In-process: Stepstone as the runtime bundles it (engine-bundle.ts), or its sources through tsx. */
+  readonly engineBuild: 'bundle' | 'sources';
+  /** In-process workloads whose name contains this text; absent: all of them. */
+  readonly workload?: string;
   readonly quick: boolean;
   readonly runs: number;
   readonly inprocessSeconds: number;
@@ -62,11 +69,18 @@ function parseArgs(argv: readonly string[]): { settings: Settings; jsonFile?: st
   if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
   const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
   if (only !== undefined && !PARTS.includes(only as Part)) throw new Error('--only takes inprocess, durable or open');
+  const workloadAt = argv.indexOf('--workload');
+  const workload = workloadAt >= 0 ? argv[workloadAt + 1] : undefined;
+  if (workloadAt >= 0 && !WORKLOADS.some((candidate) => workload !== undefined && candidate.name.includes(workload))) {
+    throw new Error(`--workload matches none of: ${WORKLOADS.map((candidate) => candidate.name).join(', ')}`);
+  }
   return {
     jsonFile,
     only: only as Part | undefined,
     partFile,
     settings: {
+      engineBuild: argv.includes('--sources') ? 'sources' : 'bundle',
+      ...(workload !== undefined ? { workload } : {}),
       quick,
       runs: 3,
       inprocessSeconds: quick ? 0.5 : 3,
@@ -114,8 +128,10 @@ interface InProcessRow {
 }
 
 async function runInProcess(settings: Settings): Promise<InProcessRow[]> {
+  const stepstoneEngine = settings.engineBuild === 'bundle' ? (await loadBundledInProcess()).stepstoneEngine : stepstoneFromSources;
   const rows: InProcessRow[] = [];
   for (const workload of WORKLOADS) {
+    if (settings.workload !== undefined && !workload.name.includes(settings.workload)) continue;
     const peer = peerEngine(workload);
     const warm = stepstoneEngine(workload);
     const transitions = await warm.transitionsPerExecution();
@@ -342,10 +358,11 @@ function table(inprocess: InProcessRow[] | undefined, durable: Awaited<ReturnTyp
 }
 
 /** Runs one part as `bench/run.ts --only <part>` in a fresh Node process; resolves with its result. */
-async function runPartInChild<T>(part: Part, quick: boolean): Promise<T> {
+async function runPartInChild<T>(part: Part, settings: Settings): Promise<T> {
+  const { quick, workload } = settings;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stepstone-bench-part-'));
   const resultFile = path.join(dir, 'result.json');
-  const args = ['--import', 'tsx', path.join(__dirname, 'run.ts'), '--only', part, '--part-result', resultFile, ...(quick ? ['--quick'] : [])];
+  const args = ['--import', 'tsx', path.join(__dirname, 'run.ts'), '--only', part, '--part-result', resultFile, ...(quick ? ['--quick'] : []), ...(workload !== undefined ? ['--workload', workload] : []), ...(settings.engineBuild === 'sources' ? ['--sources'] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
   const stopChild = () => void child.kill('SIGTERM');
   cleanups.add(stopChild);
@@ -384,7 +401,7 @@ async function main(): Promise<void> {
   let open: Awaited<ReturnType<typeof runOpenExecutions>> | undefined;
   if (only) {
     if (only === 'inprocess') {
-      console.error('1. in-process, concurrency', settings.concurrency);
+      console.error(`1. in-process, concurrency ${settings.concurrency}, Stepstone ${settings.engineBuild === 'bundle' ? 'bundled as it ships' : 'from its sources (tsx)'}`);
       inprocess = await runInProcess(settings);
     } else if (only === 'durable') {
       console.error('2. durable over HTTP (SQLite)');
@@ -395,9 +412,9 @@ async function main(): Promise<void> {
     }
     if (partFile) writeFileSync(partFile, JSON.stringify(inprocess ?? durable ?? open));
   } else {
-    inprocess = await runPartInChild<InProcessRow[]>('inprocess', settings.quick);
-    durable = await runPartInChild('durable', settings.quick);
-    open = await runPartInChild('open', settings.quick);
+    inprocess = await runPartInChild<InProcessRow[]>('inprocess', settings);
+    durable = await runPartInChild('durable', settings);
+    open = await runPartInChild('open', settings);
   }
   if (partFile) {
     clearInterval(keepAlive);

@@ -139,48 +139,51 @@ export function createRoutingTaskDispatcher(options: RoutingTaskDispatcherOption
     return (await options.taskStarted?.(request.executionArn, request.token)) ?? false;
   }
 
+  async function performTask(request: TaskRequest): Promise<TaskOutcome | undefined> {
+    const resource = parseTaskResource(request.resource);
+    try {
+      if (resource.kind === 'activity') {
+        if (await startedBefore(request)) return undefined;
+        if (options.activityExists && !(await options.activityExists(resource.activityArn))) {
+          throw new TaskFailure('States.Runtime', `An error occurred while executing the state '${request.stateName}'. The activity ${resource.activityArn} does not exist.`);
+        }
+        options.activities.enqueue(resource.activityArn, {
+          executionArn: request.executionArn,
+          token: request.token,
+          input: JSON.stringify(request.parameters ?? {}),
+          report: request.report,
+        });
+        return undefined;
+      }
+      if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
+        if (resource.kind === 'integration') refuseCallback(resource.service, resource.action, request);
+        if (isAwaiting(request) || ((await options.taskSubmitted?.(request.executionArn, request.token)) ?? false)) return undefined;
+        const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
+        tokens.add(request.token);
+        awaitingCallback.set(request.executionArn, tokens);
+        await request.report({ kind: 'started' });
+        const response = await perform({ ...resource, pattern: IntegrationPattern.RequestResponse }, request);
+        await request.report({ kind: 'submitted', output: JSON.stringify(response ?? null) });
+        return undefined;
+      }
+      const output = await perform(resource, request);
+      if (output === ABANDONED) return undefined;
+      return { kind: 'succeeded', output: JSON.stringify(output ?? null) };
+    } catch (error) {
+      awaitingCallback.get(request.executionArn)?.delete(request.token);
+      if (isTaskFailure(error)) return { kind: 'failed', error: error.error, cause: error.causeText };
+      return { kind: 'failed', error: 'States.TaskFailed', cause: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   return {
     forgetExecution(executionArn) {
       awaitingCallback.delete(executionArn);
     },
 
-    async dispatch(request) {
-      const mocked = options.mocks?.(request);
-      if (mocked) return mocked;
-      const resource = parseTaskResource(request.resource);
-      try {
-        if (resource.kind === 'activity') {
-          if (await startedBefore(request)) return undefined;
-          if (options.activityExists && !(await options.activityExists(resource.activityArn))) {
-            throw new TaskFailure('States.Runtime', `An error occurred while executing the state '${request.stateName}'. The activity ${resource.activityArn} does not exist.`);
-          }
-          options.activities.enqueue(resource.activityArn, {
-            executionArn: request.executionArn,
-            token: request.token,
-            input: JSON.stringify(request.parameters ?? {}),
-            report: request.report,
-          });
-          return undefined;
-        }
-        if ((resource.kind === 'integration' || resource.kind === 'aws-sdk') && resource.pattern === IntegrationPattern.WaitForTaskToken) {
-          if (resource.kind === 'integration') refuseCallback(resource.service, resource.action, request);
-          if (isAwaiting(request) || ((await options.taskSubmitted?.(request.executionArn, request.token)) ?? false)) return undefined;
-          const tokens = awaitingCallback.get(request.executionArn) ?? new Set<string>();
-          tokens.add(request.token);
-          awaitingCallback.set(request.executionArn, tokens);
-          await request.report({ kind: 'started' });
-          const response = await perform({ ...resource, pattern: IntegrationPattern.RequestResponse }, request);
-          await request.report({ kind: 'submitted', output: JSON.stringify(response ?? null) });
-          return undefined;
-        }
-        const output = await perform(resource, request);
-        if (output === ABANDONED) return undefined;
-        return { kind: 'succeeded', output: JSON.stringify(output ?? null) };
-      } catch (error) {
-        awaitingCallback.get(request.executionArn)?.delete(request.token);
-        if (isTaskFailure(error)) return { kind: 'failed', error: error.error, cause: error.causeText };
-        return { kind: 'failed', error: 'States.TaskFailed', cause: error instanceof Error ? error.message : String(error) };
-      }
+    dispatch(request) {
+      // A mocked outcome is known at once: returned as it is, the runner decides it without a round trip.
+      return options.mocks?.(request) ?? performTask(request);
     },
   };
 }

@@ -8,6 +8,7 @@ import { childRootOf } from './fold-threads';
 import { type Cursor, type ExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import { EVENT_SCHEMA_VERSION, type EventInternals, type ExecutionEvent, type ExecutionEventTypeName, type StateKind } from './history-event';
 import { applyInputPath, applyOutputPath, evaluateJsonataField, evaluatePayloadTemplate, type EvaluationScope, type JsonataStates, languageEnv } from './language';
+import { isoText } from './iso-time';
 import { rememberParsed } from './payload-cache';
 import { fireTimer, stateFailed } from './state-outcome';
 import { decideChoice } from './states/choice';
@@ -59,7 +60,7 @@ export class Decision {
     public state: ExecutionState,
     readonly env: DecisionEnv,
   ) {
-    this.nowIso = env.now.toISOString();
+    this.nowIso = isoText(env.now);
   }
 
   get current(): ExecutionState {
@@ -166,7 +167,8 @@ export class Decision {
     const due = this.dueRetries.shift();
     // A pending pointer override belongs to this decision's events; a new decision starts without one.
     if (!due || this.state.status !== 'RUNNING' || this.pointerOverrides.size > 0) return;
-    return fireTimer(this, due.threadId, due.enteredEventId).then(() => this.drain());
+    const fired = fireTimer(this, due.threadId, due.enteredEventId);
+    return isPromise(fired) ? fired.then(() => this.drain()) : this.drain();
   }
 
   schedule(threadId: string, step: Step): void {

@@ -1,5 +1,6 @@
 import type { ExecutionCommand } from './commands';
 import type { Cursor, ExecutionState } from './execution-state';
+import { isoMillis } from './iso-time';
 import type { ItemSource, WrittenObject } from './language';
 import { awaitsResultWrite, resultWritePlan } from './map-run';
 import { awaitsContinuation } from './states/map';
@@ -70,7 +71,7 @@ export function pendingEffects(state: ExecutionState): Effect[] {
       });
       // A deadline after the execution's own (AWS's default TimeoutSeconds is 99,999,999 s,
       // past the one-year limit) can never fire first: no timer for it.
-      executionDeadlineMs ??= executionDeadline === undefined ? Number.POSITIVE_INFINITY : Date.parse(executionDeadline);
+      executionDeadlineMs ??= executionDeadline === undefined ? Number.POSITIVE_INFINITY : isoMillis(executionDeadline);
       for (const deadline of taskDeadlines(cursor, executionDeadlineMs)) {
         effects.push({ kind: 'task-deadline', threadId: thread.id, token: cursor.token, ...deadline });
       }
@@ -98,11 +99,11 @@ export function taskDeadlines(cursor: Cursor, beforeMs = Number.POSITIVE_INFINIT
   const deadlines: Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> = [];
   if (cursor.phase !== 'task') return deadlines;
   if (cursor.taskTimeoutSeconds !== undefined && cursor.taskClockFrom) {
-    const at = Date.parse(cursor.taskClockFrom) + cursor.taskTimeoutSeconds * 1000;
+    const at = isoMillis(cursor.taskClockFrom) + cursor.taskTimeoutSeconds * 1000;
     if (!(at >= beforeMs)) deadlines.push({ deadline: 'timeout', at: new Date(at).toISOString() });
   }
   if (cursor.heartbeatSeconds !== undefined && cursor.lastBeatAt) {
-    const at = Date.parse(cursor.lastBeatAt) + cursor.heartbeatSeconds * 1000;
+    const at = isoMillis(cursor.lastBeatAt) + cursor.heartbeatSeconds * 1000;
     if (!(at >= beforeMs)) deadlines.push({ deadline: 'heartbeat', at: new Date(at).toISOString() });
   }
   return deadlines;

@@ -10,10 +10,24 @@ import { detailsFieldOf, EVENT_SCHEMA_VERSION, ExecutionEventType } from './hist
 
 const STATE_KINDS = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([
-  ...Object.values(ExecutionEventType),
-  ...STATE_KINDS.flatMap((kind) => [`${kind}StateEntered`, `${kind}StateExited`, `${kind}StateAborted`]),
-]);
+/**
+ * What the check needs to know of each known type, looked up once per event: its details
+ * field, and which payload a state's Entered or Exited event must carry.
+ */
+interface TypeShape {
+  readonly detailsField: string | undefined;
+  readonly statePayload: 'input' | 'output' | undefined;
+}
+
+const TYPE_SHAPES: ReadonlyMap<string, TypeShape> = new Map(
+  [...Object.values(ExecutionEventType), ...STATE_KINDS.flatMap((kind) => [`${kind}StateEntered`, `${kind}StateExited`, `${kind}StateAborted`])].map((type) => [
+    type,
+    {
+      detailsField: detailsFieldOf(type),
+      statePayload: type.endsWith('StateEntered') ? ('input' as const) : type.endsWith('StateExited') ? ('output' as const) : undefined,
+    },
+  ]),
+);
 
 /** Detail fields that hold text whenever present (payloads are JSON strings, as AWS returns them). */
 const TEXT_DETAILS = ['input', 'output', 'error', 'cause', 'name', 'resource', 'resourceType', 'parameters'] as const;
@@ -81,7 +95,8 @@ function textFieldProblem(record: Record<string, unknown>, keys: readonly string
 /** What is wrong with `event` as an execution event, or undefined when its shape is sound. */
 export function executionEventProblem(type: string, event: unknown): string | undefined {
   if (!isRecord(event)) return 'data is not an object';
-  if (!KNOWN_TYPES.has(type)) return `unknown event type '${type}'`;
+  const shape = TYPE_SHAPES.get(type);
+  if (shape === undefined) return `unknown event type '${type}'`;
   if (event.type !== type) return `data.type ${JSON.stringify(event.type)} differs from the event type`;
   // Events hidden from history (Distributed Map iterations, heartbeats) are numbered -1, -2, ...
   const hidden = isRecord(event.x) && event.x.hidden === true;
@@ -94,16 +109,16 @@ export function executionEventProblem(type: string, event: unknown): string | un
   if (typeof x.th !== 'string' || x.th.length === 0) return 'x.th is not a thread id';
   const internalsProblem = textFieldProblem(x, TEXT_INTERNALS);
   if (internalsProblem !== undefined) return `x.${internalsProblem} is not a string`;
-  const field = detailsFieldOf(type);
+  const field = shape.detailsField;
   const details = field === undefined ? undefined : event[field];
   if (details !== undefined) {
     if (!isRecord(details)) return `${String(field)} is not an object`;
     const detailsProblem = textFieldProblem(details, TEXT_DETAILS);
     if (detailsProblem !== undefined) return `${String(field)}.${detailsProblem} is not a string`;
   }
-  if (type.endsWith('StateEntered') || type.endsWith('StateExited')) {
+  const payload = shape.statePayload;
+  if (payload !== undefined) {
     if (!isRecord(details) || typeof details.name !== 'string') return `${String(field)}.name is missing`;
-    const payload = type.endsWith('StateEntered') ? 'input' : 'output';
     if (typeof details[payload] !== 'string') return `${String(field)}.${payload} is missing`;
   }
   if (type === ExecutionEventType.ExecutionStarted) {

@@ -66,22 +66,44 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
 /** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
 const NO_RETRIES: readonly number[] = Object.freeze([]);
 
-/** The fields a task's events set on its cursor, all absent until TaskScheduled. */
-const TASK_CURSOR_FIELDS = Object.freeze({
-  token: undefined,
-  taskStarted: undefined,
-  taskResource: undefined,
-  taskResourceType: undefined,
-  taskParameters: undefined,
-  taskFamily: undefined,
-  taskSubmitted: undefined,
-  taskInvocation: undefined,
-  taskTimeoutSeconds: undefined,
-  heartbeatSeconds: undefined,
-  taskClockFrom: undefined,
-  lastBeatAt: undefined,
-  children: undefined,
-});
+/**
+ * The cursor of a state just entered. A Task's has every field its task events set from the
+ * start, all absent until TaskScheduled: they then change it in place (fold-task.ts) without
+ * changing its shape. Both are object literals: the Task one had been `{ ...entered,
+ * ...TASK_CURSOR_FIELDS }`, and a second spread (of a frozen object) left a dictionary-mode
+ * object, so every task event's stores into it were hash-table stores (bench/README.md).
+ */
+function enteredCursor(kind: StateKind, name: string, event: ExecutionEvent, input: unknown): Cursor {
+  const wakeAt = event.x.wakeAt;
+  const phase = wakeAt ? 'wait' : 'running';
+  if (kind !== 'Task') {
+    return { name, kind, enteredEventId: event.id, enteredPointer: event.previousEventId, enteredTime: event.timestamp, input, phase, wakeAt, retryCounts: NO_RETRIES };
+  }
+  return {
+    name,
+    kind,
+    enteredEventId: event.id,
+    enteredPointer: event.previousEventId,
+    enteredTime: event.timestamp,
+    input,
+    phase,
+    wakeAt,
+    retryCounts: NO_RETRIES,
+    token: undefined,
+    taskStarted: undefined,
+    taskResource: undefined,
+    taskResourceType: undefined,
+    taskParameters: undefined,
+    taskFamily: undefined,
+    taskSubmitted: undefined,
+    taskInvocation: undefined,
+    taskTimeoutSeconds: undefined,
+    heartbeatSeconds: undefined,
+    taskClockFrom: undefined,
+    lastBeatAt: undefined,
+    children: undefined,
+  };
+}
 
 const CLOSING_DETAILS_FIELD = {
   ExecutionSucceeded: 'executionSucceededEventDetails',
@@ -180,20 +202,7 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
   if (type.endsWith('StateEntered')) {
     const details = event.stateEnteredEventDetails as Record<string, unknown>;
     const kind = type.slice(0, -'StateEntered'.length) as StateKind;
-    const entered: Cursor = {
-      name: details.name as string,
-      kind,
-      enteredEventId: event.id,
-      enteredPointer: event.previousEventId,
-      enteredTime: event.timestamp,
-      input: parsedField(details, 'input'),
-      phase: event.x.wakeAt ? 'wait' : 'running',
-      wakeAt: event.x.wakeAt,
-      retryCounts: NO_RETRIES,
-    };
-    // A Task's cursor has every field its task events set from the start: they then change it
-    // in place (fold-task.ts) without changing its shape. Other states keep the small cursor.
-    const cursor: Cursor = kind === 'Task' ? { ...entered, ...TASK_CURSOR_FIELDS } : entered;
+    const cursor = enteredCursor(kind, details.name as string, event, parsedField(details, 'input'));
     scope?.owned.add(cursor);
     if (scope?.owned.has(thread)) {
       const own = thread as Mutable<ThreadState>;

@@ -1,5 +1,5 @@
 import type { Decision } from './decision';
-import { compact, type ErrorMatching, type Failure, type Step, toFailure, UNCATCHABLE } from './decision-support';
+import { compact, type ErrorMatching, type Failure, isPromise, type MaybePromise, type Step, toFailure, UNCATCHABLE } from './decision-support';
 import type { Cursor } from './execution-state';
 import { applyResultPath } from './language';
 import { computeBackoffSeconds, findCatcher, findRetrier } from './retry';
@@ -119,26 +119,25 @@ export async function processResult(d: Decision, threadId: string, result: unkno
   return d.exitState(threadId, definition, output, assigned);
 }
 
-export async function fireTimer(d: Decision, threadId: string, enteredEventId: number): Promise<void> {
+/** Synchronous when what it starts is (a Wait's end awaits; a Task's retry usually does not). */
+export function fireTimer(d: Decision, threadId: string, enteredEventId: number): MaybePromise<void> {
   const thread = d.state.threads[threadId];
   const cursor = thread?.cursor;
   if (!thread || !cursor || cursor.enteredEventId !== enteredEventId) return;
-  if (cursor.phase === 'wait') {
-    d.schedule(threadId, await exitWait(d, threadId));
-    return;
+  if (cursor.phase === 'wait') return exitWait(d, threadId).then((step) => d.schedule(threadId, step));
+  if (cursor.phase !== 'retry') return;
+  const definition = d.stateDefinition(threadId, cursor.name);
+  const language = d.queryLanguageOf(threadId, definition);
+  const failed = (error: unknown) => stateFailed(d, threadId, toFailure(error)).then((step) => d.schedule(threadId, step));
+  let attempt: MaybePromise<Step>;
+  try {
+    attempt =
+      cursor.kind === 'Task' ? scheduleTask(d, threadId, definition, language)
+      : cursor.kind === 'Parallel' ? startParallel(d, threadId, definition, language)
+      : startMap(d, threadId, definition, language);
+  } catch (error) {
+    return failed(error);
   }
-  if (cursor.phase === 'retry') {
-    const definition = d.stateDefinition(threadId, cursor.name);
-    const language = d.queryLanguageOf(threadId, definition);
-    let step: Step;
-    try {
-      step =
-        cursor.kind === 'Task' ? await scheduleTask(d, threadId, definition, language)
-        : cursor.kind === 'Parallel' ? await startParallel(d, threadId, definition, language)
-        : await startMap(d, threadId, definition, language);
-    } catch (error) {
-      step = await stateFailed(d, threadId, toFailure(error));
-    }
-    d.schedule(threadId, step);
-  }
+  if (isPromise(attempt)) return attempt.then((step) => d.schedule(threadId, step), failed);
+  d.schedule(threadId, attempt);
 }

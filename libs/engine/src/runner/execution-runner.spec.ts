@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openSqliteEventStore } from '@stepstone/event-store';
-import { createExecutionRunner, type TaskRequest } from '../index';
+import { openInMemoryEventStore, openSqliteEventStore } from '@stepstone/event-store';
+import { createExecutionRunner, type TaskDispatcher, type TaskOutcome, type TaskRequest } from '../index';
 
 const dir = mkdtempSync(join(tmpdir(), 'stepstone-runner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,6 +89,49 @@ describe('runner: task deadlines and the task request', () => {
     assert.deepEqual(history[6].activityStartedEventDetails, { workerName: 'w1' });
     await runner.close();
     store.close();
+  });
+});
+
+describe('runner: outcomes a dispatcher returns at once', () => {
+  /** Runs a Task that fails twice (retried at once), then succeeds; `answer` wraps each outcome. */
+  async function flaky(name: string, answer: (outcome: TaskOutcome) => TaskOutcome | Promise<TaskOutcome>) {
+    const store = openInMemoryEventStore();
+    const durableAtDispatch: string[] = [];
+    const taskDispatcher: TaskDispatcher = {
+      dispatch(task: TaskRequest) {
+        // What the store holds when the dispatcher is called: the attempt's scheduling must be durable.
+        const recorded = store.stats!().events;
+        durableAtDispatch.push(`${task.invocation}:${recorded}`);
+        return answer(task.invocation < 2 ? { kind: 'failed', error: 'Flaky', cause: `attempt ${task.invocation}` } : { kind: 'succeeded', output: '{"done":true}' });
+      },
+    };
+    let closed!: () => void;
+    const done = new Promise<void>((resolve) => (closed = resolve));
+    const runner = createExecutionRunner({ store, taskDispatcher, onAppended: (_arn, _events, state) => state.status !== 'RUNNING' && closed() });
+    const start = request(name, { Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 0, MaxAttempts: 3 }] });
+    const started = await runner.start(start);
+    assert.equal(started.kind, 'started');
+    await done;
+    const history = (await runner.history(start.executionArn))!.map((event) => ({ ...event, timestamp: 'T' }));
+    await runner.close();
+    return { history, durableAtDispatch, appends: store.stats!().commits };
+  }
+
+  it('decides them after the scheduling is durable, with the same history as promised outcomes', async () => {
+    const atOnce = await flaky('at-once', (outcome) => outcome);
+    const promised = await flaky('promised', async (outcome) => outcome);
+    assert.deepEqual(atOnce.history.map((event) => event.type), [
+      'ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed',
+      'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed',
+      'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+    ]);
+    const tokenless = (history: typeof atOnce.history) => history.map(({ x: _x, ...event }) => JSON.stringify(event).replaceAll('promised', 'at-once'));
+    assert.deepEqual(tokenless(atOnce.history), tokenless(promised.history));
+    // Each attempt was dispatched once its LambdaFunctionScheduled (events 3, 6, 9 of the stream) was stored.
+    assert.deepEqual(atOnce.durableAtDispatch, ['0:3', '1:6', '2:9']);
+    // One append per decision either way: the start, then one per outcome.
+    assert.equal(atOnce.appends, 4);
+    assert.equal(promised.appends, 4);
   });
 });
 

@@ -56,10 +56,13 @@ export type TaskProgress =
 
 /**
  * Performs tasks. Returning an outcome completes the task; returning undefined means the
- * task completes later (callbacks, activities) through `runner.completeTask`.
+ * task completes later (callbacks, activities) through `runner.completeTask`. A dispatcher that
+ * knows the outcome at once (a mocked response) may return it directly instead of a promise:
+ * the runner then decides it in the same step that made the task durable, without a command
+ * of its own through the execution's queue.
  */
 export interface TaskDispatcher {
-  dispatch(task: TaskRequest): Promise<TaskOutcome | undefined>;
+  dispatch(task: TaskRequest): Promise<TaskOutcome | undefined> | TaskOutcome | undefined;
 }
 
 /** An activity task scheduled and not yet started (ExecutionRunner.waitingActivityTasks). */
@@ -117,6 +120,15 @@ interface Loaded {
   state: ExecutionState;
   /** Revision of the last event in the stream, -1 when it has none. */
   revision: number;
+}
+
+/**
+ * A task outcome its dispatcher returned directly (not a promise), once the task's scheduling
+ * was durable: decided next in the same step of the execution's queue (settle).
+ */
+interface ImmediateOutcome {
+  readonly token: string;
+  readonly outcome: TaskOutcome;
 }
 
 /**
@@ -291,43 +303,89 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     if (closedStates.size > CLOSED_STATES_KEPT) closedStates.delete(closedStates.keys().next().value!);
   }
 
-  async function dispatch(arn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
-    return serialise(arn, async () => {
-      for (let attempt = 0; ; attempt++) {
-        // Background work for an execution another process holds is that process's to do.
-        const fenced = fenceOf(arn);
-        const fromApi = caller !== undefined || command.type === 'StartTask';
-        if (options.ownership && !fenced.fence && !fromApi) return { events: [], position: 0 };
-        const loaded = await load(arn);
-        if (!loaded) return { events: [], position: 0 };
-        const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now(), options.activityExists));
-        if (decided.events.length === 0) return { events: [], position: 0 };
+  /**
+   * Runs `step` in the execution's queue. Its caller is answered once the step is appended;
+   * the queue then goes on, before any later command, with the task outcomes the dispatcher
+   * returned at once (settle): each is decided after the append that made its task durable.
+   */
+  function serialiseStep<T>(arn: string, step: (immediate: ImmediateOutcome[]) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      void serialise(arn, async () => {
+        const immediate: ImmediateOutcome[] = [];
         try {
-          const result = await store.append({
-            streamId: executionStreamId(arn),
-            events: toStored(decided.events, caller),
-            expectedRevision: loaded.revision,
-            handedOver: true,
-            ...fenced,
-          });
-          afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
-          return { events: decided.events, position: result.position };
+          resolve(await step(immediate));
         } catch (error) {
-          cache.delete(arn);
-          if (isStaleLeaseError(error)) {
-            refused(error);
-            // An API command still lands (unfenced, as on any process that does not hold the shard).
-            if (fromApi && attempt < maxConflictRetries) continue;
-            return { events: [], position: 0 };
-          }
-          if (!isWrongExpectedVersionError(error) || attempt >= maxConflictRetries) throw error;
-          // another writer won: reload and decide again
+          reject(error);
+          return;
         }
-      }
+        if (immediate.length > 0) await settle(arn, immediate);
+      });
     });
   }
 
-  function afterAppend(arn: string, loaded: Loaded, events: readonly ExecutionEvent[]): void {
+  /**
+   * Decides the outcomes a dispatcher returned at once, one after the other (each may schedule
+   * the next attempt, whose outcome joins the list): the command completeTask would have queued,
+   * without the queue, the reload or the promise of an asynchronous dispatch.
+   */
+  async function settle(arn: string, immediate: ImmediateOutcome[]): Promise<void> {
+    for (let next = immediate.shift(); next !== undefined; next = immediate.shift()) {
+      try {
+        await decideAndAppend(arn, taskCommand(next.token, next.outcome), undefined, immediate);
+      } catch (error) {
+        reportBackgroundError(error);
+      } finally {
+        dispatchedTokens.delete(next.token);
+      }
+    }
+  }
+
+  function dispatch(arn: string, command: ExecutionCommand, caller?: Caller): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
+    return serialiseStep(arn, (immediate) => decideAndAppend(arn, command, caller, immediate));
+  }
+
+  /** One command, in the execution's queue: load, decide, append (again after a conflict), effects. */
+  async function decideAndAppend(
+    arn: string,
+    command: ExecutionCommand,
+    caller: Caller | undefined,
+    immediate: ImmediateOutcome[],
+  ): Promise<{ events: readonly ExecutionEvent[]; position: number }> {
+    for (let attempt = 0; ; attempt++) {
+      // Background work for an execution another process holds is that process's to do.
+      const fenced = fenceOf(arn);
+      const fromApi = caller !== undefined || command.type === 'StartTask';
+      if (options.ownership && !fenced.fence && !fromApi) return { events: [], position: 0 };
+      const loaded = cache.get(arn) ?? (await load(arn));
+      if (!loaded) return { events: [], position: 0 };
+      const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now(), options.activityExists));
+      if (decided.events.length === 0) return { events: [], position: 0 };
+      try {
+        const result = await store.append({
+          streamId: executionStreamId(arn),
+          events: toStored(decided.events, caller),
+          expectedRevision: loaded.revision,
+          handedOver: true,
+          ...fenced,
+        });
+        afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events, immediate);
+        return { events: decided.events, position: result.position };
+      } catch (error) {
+        cache.delete(arn);
+        if (isStaleLeaseError(error)) {
+          refused(error);
+          // An API command still lands (unfenced, as on any process that does not hold the shard).
+          if (fromApi && attempt < maxConflictRetries) continue;
+          return { events: [], position: 0 };
+        }
+        if (!isWrongExpectedVersionError(error) || attempt >= maxConflictRetries) throw error;
+        // another writer won: reload and decide again
+      }
+    }
+  }
+
+  /** `immediate` collects the outcomes that dispatchers returned at once, for the step to settle. */
+  function afterAppend(arn: string, loaded: Loaded, events: readonly ExecutionEvent[], immediate: ImmediateOutcome[]): void {
     if (!owns(arn)) {
       // Appended for an API call on an execution another process holds: it performs the effects.
       cache.delete(arn);
@@ -344,10 +402,11 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       timeoutAts.delete(arn);
     }
     options.onAppended?.(arn, events, loaded.state);
-    applyEffects(arn, pendingEffects(loaded.state));
+    applyEffects(arn, loaded.state.start, pendingEffects(loaded.state), immediate);
   }
 
-  function applyEffects(arn: string, effects: readonly Effect[]): void {
+  /** `immediate` collects the outcomes that dispatchers returned at once (see ImmediateOutcome). */
+  function applyEffects(arn: string, start: ExecutionState['start'], effects: readonly Effect[], immediate: ImmediateOutcome[]): void {
     const deadlines = new Set<string>();
     for (const effect of effects) {
       if (effect.kind === 'timer') {
@@ -371,7 +430,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
         timers.add({ at: Date.parse(effect.at), key, payload: { kind: 'task-deadline', arn, token: effect.token, deadline: effect.deadline } });
       } else if (effect.kind === 'task' && !dispatchedTokens.has(effect.token)) {
         dispatchedTokens.add(effect.token);
-        void runTask(arn, effect);
+        const outcome = runTask(arn, start, effect);
+        if (outcome) immediate.push({ token: effect.token, outcome });
       } else if (effect.kind === 'continue-map' || effect.kind === 'continue-thread') {
         // The next step of a decision that stopped at its bound, as a command of its own after whatever else is queued.
         const command: ExecutionCommand =
@@ -402,17 +462,36 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     else armedDeadlines.delete(arn);
   }
 
-  async function runTask(arn: string, effect: Extract<Effect, { kind: 'task' }>): Promise<void> {
+  /**
+   * Hands a task whose scheduling is durable to the dispatcher. An outcome it returns directly
+   * is returned, for the step under way to decide (settle; its token stays marked until then);
+   * a promised one completes the task later through the queue.
+   */
+  function runTask(arn: string, start: ExecutionState['start'], effect: Extract<Effect, { kind: 'task' }>): TaskOutcome | undefined {
     const dispatcher = options.taskDispatcher;
-    if (!dispatcher) return; // no integration configured: the task waits (like an activity without workers)
+    let answer: ReturnType<TaskDispatcher['dispatch']>;
     try {
-      const start = (cache.get(arn) ?? (await load(arn)))?.state.start;
-      const outcome = await dispatcher.dispatch(taskRequest(arn, start, effect, (progress) => reportTask(arn, effect.token, progress)));
-      if (outcome) await completeTask(arn, effect.token, outcome);
+      // No integration configured: the task waits (like an activity without workers).
+      answer = dispatcher?.dispatch(taskRequest(arn, start, effect, (progress) => reportTask(arn, effect.token, progress)));
     } catch (error) {
-      await completeTask(arn, effect.token, { kind: 'failed', error: 'States.TaskFailed', cause: String((error as Error)?.message ?? error) });
+      answer = thrownOutcome(error);
+    }
+    if (answer instanceof Promise) {
+      void completeLater(arn, effect.token, answer);
+      return undefined;
+    }
+    if (answer === undefined) dispatchedTokens.delete(effect.token);
+    return answer;
+  }
+
+  async function completeLater(arn: string, token: string, answer: Promise<TaskOutcome | undefined>): Promise<void> {
+    try {
+      const outcome = await answer;
+      if (outcome) await completeTask(arn, token, outcome);
+    } catch (error) {
+      await completeTask(arn, token, thrownOutcome(error));
     } finally {
-      dispatchedTokens.delete(effect.token);
+      dispatchedTokens.delete(token);
     }
   }
 
@@ -439,7 +518,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   async function start(request: StartExecutionRequest): Promise<StartExecutionOutcome> {
     const arn = request.executionArn;
-    return serialise(arn, async () => {
+    return serialiseStep(arn, async (immediate) => {
       // Only an open execution this process runs is compared before deciding. Any other one
       // (closed, or appended by another process) makes the 'no_stream' append below fail, and
       // is compared then: a new execution's start reads nothing before its append.
@@ -466,7 +545,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           refused(error);
           result = await append({}); // not ours any more: started as any process starts one
         }
-        afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events);
+        afterAppend(arn, { state: decided.state, revision: result.nextExpectedRevision }, decided.events, immediate);
         return { kind: 'started', startDate: decided.events[0].timestamp, position: result.position };
       } catch (error) {
         if (!isWrongExpectedVersionError(error)) throw error;
@@ -594,7 +673,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       const arn = loaded.state.start.executionArn;
       if (!owns(arn)) continue;
       cache.set(arn, loaded);
-      applyEffects(arn, pendingEffects(loaded.state));
+      const immediate: ImmediateOutcome[] = [];
+      applyEffects(arn, loaded.state.start, pendingEffects(loaded.state), immediate);
+      if (immediate.length > 0) void serialise(arn, () => settle(arn, immediate));
       executions++;
     }
     return { executions, timers: timers.size };
@@ -708,7 +789,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       const loaded = await load(executionArn);
       if (!loaded) return;
       if (loaded.state.status === 'RUNNING') {
-        applyEffects(executionArn, pendingEffects(loaded.state));
+        const immediate: ImmediateOutcome[] = [];
+        applyEffects(executionArn, loaded.state.start, pendingEffects(loaded.state), immediate);
+        await settle(executionArn, immediate);
       } else {
         rememberClosed(streamId, loaded.revision);
         const timeoutAt = timeoutAts.get(executionArn);
@@ -799,6 +882,11 @@ function taskRequest(
   };
   if (start?.testCase) request.testCase = start.testCase;
   return request;
+}
+
+/** A dispatcher that threw: the task failed, with the error's message as its cause. */
+function thrownOutcome(error: unknown): TaskOutcome {
+  return { kind: 'failed', error: 'States.TaskFailed', cause: String((error as Error)?.message ?? error) };
 }
 
 /** The command a task's final outcome becomes (also used by drivers that run the decider directly). */

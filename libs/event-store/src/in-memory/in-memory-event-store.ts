@@ -45,6 +45,18 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
   const subscriptions = new Set<Subscription>();
   let commits = 0;
   let closed = false;
+  /** The last commit's time as text: commits in the same millisecond share it. */
+  let recordedMs = Number.NaN;
+  let recordedText = '';
+  const recordedNow = (): string => {
+    const date = now();
+    const ms = date.getTime();
+    if (ms !== recordedMs) {
+      recordedText = date.toISOString();
+      recordedMs = ms;
+    }
+    return recordedText;
+  };
 
   const assertOpen = () => {
     if (closed) throw new EventStoreClosedError('memory');
@@ -69,7 +81,7 @@ export function openInMemoryEventStore(options: InMemoryEventStoreOptions = {}):
   const commit = (requests: readonly AppendRequest[]): Array<AppendResult | WrongExpectedVersionError> => {
     assertOpen();
     const prepared = requests.map(prepareMemoryAppend);
-    const recordedAt = now().toISOString();
+    const recordedAt = recordedNow();
     const before = all.length;
     const results = prepared.map((request) => applyOne(request, recordedAt));
     if (all.length > before) {

@@ -50,10 +50,9 @@ export function mockedOutcomeOf(config: MockConfig, task: TaskRequest): TaskOutc
  */
 export function createMockingDispatcher(config: MockConfig, next?: TaskDispatcher): TaskDispatcher {
   return {
-    async dispatch(task) {
-      const outcome = mockedOutcomeOf(config, task);
-      if (outcome) return outcome;
-      return next ? next.dispatch(task) : undefined;
+    // A mocked outcome is returned as it is (not as a promise): the runner decides it at once.
+    dispatch(task) {
+      return mockedOutcomeOf(config, task) ?? next?.dispatch(task);
     },
   };
 }

@@ -1,16 +1,21 @@
 import { arnField } from '@stepstone/asl';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
-import { compact, type ErrorMatching, exceedsPayloadQuota, json, jsonTypeName, PAYLOAD_DETAILS, type Step, stripTemplate, TASK_UNCATCHABLE, textOf, toFailure } from '../decision-support';
+import { compact, type ErrorMatching, exceedsPayloadQuota, json, jsonTypeName, type MaybePromise, PAYLOAD_DETAILS, type Step, stripTemplate, TASK_UNCATCHABLE, textOf, toFailure } from '../decision-support';
 import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
 import { applyInputPath, evaluateReference, formatNormalizedPath, isJsonPathNotFound, StatesError } from '../language';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from '../state-outcome';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily, taskEventType } from '../task-resource';
 import { makeTaskToken } from '../task-token';
-import { compileState } from '../compile';
+import { type CompiledTask, compileState } from '../compile';
 
-export async function scheduleTask(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): Promise<Step> {
+/**
+ * Schedules an attempt of a Task. Synchronous unless something must be awaited (a JSONata
+ * field, a TimeoutSeconds or HeartbeatSeconds to evaluate, an activity to look up): a JSONPath
+ * task with literal settings, and every retry of it, then decides without a promise.
+ */
+export function scheduleTask(d: Decision, threadId: string, definition: Record<string, any>, language: 'JSONPath' | 'JSONata'): MaybePromise<Step> {
   const cursor = d.cursorOf(threadId);
   const attempt = cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0);
   const executionArn = d.state.start!.executionArn;
@@ -19,28 +24,60 @@ export async function scheduleTask(d: Decision, threadId: string, definition: Re
   // (corpus: test_sync_with_task_token) and activities; a request-response call has none
   // (corpus: test_lambda_service_invoke_with_retry_extended_input).
   const task = compileState(definition).task!;
-  const resourceArn = task.resourceArn;
   const contextToken = task.byToken ? token : undefined;
-  let parameters: unknown;
-  let credentials: unknown;
-  if (language === 'JSONata') {
-    const states = d.jsonataStates(threadId, cursor.input, {}, contextToken);
-    parameters = definition.Arguments !== undefined ? await d.jsonata(threadId, definition.Arguments, states, 'Arguments') : undefined;
-    d.inspect('afterArguments', parameters ?? {});
-    if (definition.Credentials !== undefined) credentials = await d.jsonata(threadId, definition.Credentials, states, 'Credentials');
-  } else {
-    const scope = d.scope(threadId, applyInputPath(definition.InputPath, cursor.input, d.pathContext(threadId, contextToken)), contextToken);
-    parameters = definition.Parameters !== undefined ? d.payload(definition.Parameters, scope) : scope.input;
-    d.inspect('afterInputPath', scope.input);
-    d.inspect('afterParameters', parameters);
-    if (definition.Credentials !== undefined) credentials = d.payload(definition.Credentials, scope);
-  }
-  const timeoutSeconds = isEvaluated(definition, 'TimeoutSeconds') ? await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language) : definition.TimeoutSeconds;
-  const heartbeatSeconds = isEvaluated(definition, 'HeartbeatSeconds') ? await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language) : definition.HeartbeatSeconds;
+  if (language === 'JSONata') return scheduleJsonataTask(d, threadId, definition, task, token, contextToken);
+  const scope = d.scope(threadId, applyInputPath(definition.InputPath, cursor.input, d.pathContext(threadId, contextToken)), contextToken);
+  const parameters = definition.Parameters !== undefined ? d.payload(definition.Parameters, scope) : scope.input;
+  d.inspect('afterInputPath', scope.input);
+  d.inspect('afterParameters', parameters);
+  const credentials = definition.Credentials !== undefined ? d.payload(definition.Credentials, scope) : undefined;
+  return scheduleWith(d, threadId, definition, 'JSONPath', task, token, parameters, credentials);
+}
+
+async function scheduleJsonataTask(d: Decision, threadId: string, definition: Record<string, any>, task: CompiledTask, token: string, contextToken: string | undefined): Promise<Step> {
+  const states = d.jsonataStates(threadId, d.cursorOf(threadId).input, {}, contextToken);
+  const parameters = definition.Arguments !== undefined ? await d.jsonata(threadId, definition.Arguments, states, 'Arguments') : undefined;
+  d.inspect('afterArguments', parameters ?? {});
+  const credentials = definition.Credentials !== undefined ? await d.jsonata(threadId, definition.Credentials, states, 'Credentials') : undefined;
+  return scheduleWith(d, threadId, definition, 'JSONata', task, token, parameters, credentials);
+}
+
+/** TimeoutSeconds, HeartbeatSeconds and the activity's existence, awaited only when one needs it; then TaskScheduled. */
+function scheduleWith(
+  d: Decision,
+  threadId: string,
+  definition: Record<string, any>,
+  language: 'JSONPath' | 'JSONata',
+  task: CompiledTask,
+  token: string,
+  parameters: unknown,
+  credentials: unknown,
+): MaybePromise<Step> {
+  const awaits = isEvaluated(definition, 'TimeoutSeconds') || isEvaluated(definition, 'HeartbeatSeconds') || (task.family === 'Activity' && d.env.activityExists !== undefined);
+  if (!awaits) return emitScheduled(d, threadId, task, token, parameters, credentials, definition.TimeoutSeconds, definition.HeartbeatSeconds);
+  return (async () => {
+    const timeoutSeconds = isEvaluated(definition, 'TimeoutSeconds') ? await taskSeconds(d, threadId, definition, 'TimeoutSeconds', language) : definition.TimeoutSeconds;
+    const heartbeatSeconds = isEvaluated(definition, 'HeartbeatSeconds') ? await taskSeconds(d, threadId, definition, 'HeartbeatSeconds', language) : definition.HeartbeatSeconds;
+    if (task.family === 'Activity' && d.env.activityExists && !(await d.env.activityExists(task.resourceArn))) {
+      throw new StatesError('States.Runtime', `The activity ${task.resourceArn} does not exist.`);
+    }
+    return emitScheduled(d, threadId, task, token, parameters, credentials, timeoutSeconds, heartbeatSeconds);
+  })();
+}
+
+function emitScheduled(
+  d: Decision,
+  threadId: string,
+  task: CompiledTask,
+  token: string,
+  parameters: unknown,
+  credentials: unknown,
+  timeoutSeconds: number | undefined,
+  heartbeatSeconds: number | undefined,
+): Step {
   const family = task.family;
-  if (family === 'Activity' && d.env.activityExists && !(await d.env.activityExists(resourceArn))) {
-    throw new StatesError('States.Runtime', `The activity ${resourceArn} does not exist.`);
-  }
+  const resourceArn = task.resourceArn;
+  const executionArn = d.state.start!.executionArn;
   const parametersText = json(parameters ?? {});
   const roleArn = (credentials as { RoleArn?: unknown } | undefined)?.RoleArn;
   const taskCredentials = typeof roleArn === 'string' ? { roleArn } : undefined;
@@ -222,7 +259,8 @@ export async function timeOutOtherDueTasks(d: Decision): Promise<void> {
   }
 }
 
-export async function failTask(d: Decision, token: string, error: string | undefined, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): Promise<void> {
+/** Synchronous when a retry applies (the retry's own scheduling may still await: drain). */
+export function failTask(d: Decision, token: string, error: string | undefined, cause: string | undefined, outcome: 'Failed' | 'TimedOut', alias?: string): MaybePromise<void> {
   const found = findTask(d, token);
   if (!found) return;
   const threadId = found.thread.id;
@@ -236,6 +274,7 @@ export async function failTask(d: Decision, token: string, error: string | undef
   d.emit(threadId, taskEventType(family, outcome), taskDetailsField(family, outcome), details, plan ?? {});
   if (plan) return retryWhenDue(d, threadId, plan);
   // A timeout reaches Catch with an empty Cause (corpus: test_invoke_timeout), though its event has none.
-  const caught = await tryCatch(d, threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching);
-  d.schedule(threadId, caught ?? { kind: 'fail', error, cause, taskAttempt: true });
+  return tryCatch(d, threadId, error, outcome === 'TimedOut' ? (cause ?? '') : cause, matching).then((caught) => {
+    d.schedule(threadId, caught ?? { kind: 'fail', error, cause, taskAttempt: true });
+  });
 }

@@ -29,11 +29,18 @@ export const EngineBehaviour = {
    * where it used to wait 0 seconds, or a year until the execution timed out (issue 14 §3).
    */
   WaitRangeChecked: 4,
+  /**
+   * An ItemReader's object (s3:getObject) is read and parsed batch by batch, each batch stored
+   * as it is read in a MapItemsRecorded event that records how far the object was read
+   * (`x.read`), instead of read and parsed whole before its items are stored: the object is
+   * never held whole, and a restart goes on from the last batch stored (issue 18).
+   */
+  StreamedItems: 5,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.WaitRangeChecked;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.StreamedItems;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -64,7 +64,7 @@ const EVENTS_PER_CLOCK_CHECK = 16;
  * Longest piece of serialising or hashing one append that runs without letting other work in:
  * a 1,000-event step took 20-75 ms of canonical JSON and hashing in one piece under load (issue 18).
  */
-export const APPEND_SLICE_MS = 8;
+export const APPEND_SLICE_MS = 20;
 
 /** Counts the time of a long loop and, once a slice has run APPEND_SLICE_MS, gives the turn away (nextTurn). */
 function sliceClock(): (index: number) => Promise<void> | undefined {

@@ -6,13 +6,27 @@ import { startServer, type RunningServer } from '../support/server';
 /**
  * Load (issue 18), bounded and on 127.0.0.1 only: measure the sustainable StartExecution rate
  * (closed loop), then offer twice that rate open-loop (requests sent on a clock, whatever the
- * answers) with the server's default admission bound. The service must answer
- * ThrottlingException in AWS's shape instead of growing memory without bound, never a 5xx,
- * and recover when the load stops. 20 s in CI; STEPSTONE_LOAD_FULL=1 runs the 60 s of the issue.
+ * answers). The service must answer ThrottlingException in AWS's shape instead of growing
+ * memory without bound, never a 5xx, and recover when the load stops. 20 s in CI;
+ * STEPSTONE_LOAD_FULL=1 runs the 60 s of the issue.
+ *
+ * The offered load is derived from the admission bound (STEPSTONE_MAX_IN_FLIGHT, small here),
+ * so that throttling does not hang on how well the sustainable rate was measured: (1) that rate
+ * is measured with as many callers in a closed loop as the server admits at once (its best
+ * second), and (2) the open loop sends twice it in bursts of twice the bound, each burst at
+ * once: more requests arrive together than the server admits, and a start needs a commit (a
+ * later turn of its event loop) before it frees its slot, so every burst is partly throttled
+ * whatever the server's capacity. A rate measured on a loaded machine swings two-fold from run
+ * to run (420-609/s with 32 callers against the default bound of 512), and when it was low,
+ * twice it at an even pace was simply served, never reaching 512 in flight.
  */
 const LOAD_SECONDS = process.env.STEPSTONE_LOAD_FULL === '1' ? 60 : 20;
-const CALIBRATION_SECONDS = 5;
-const CALIBRATION_CONCURRENCY = 32;
+/** Long enough for the server to warm up (its first second completes few starts). */
+const CALIBRATION_SECONDS = 8;
+/** The server's admission bound in this test, and the closed loop's callers. */
+const MAX_IN_FLIGHT = 16;
+/** Requests the open loop sends at once: twice the bound. */
+const BURST = 2 * MAX_IN_FLIGHT;
 /** The client's own bound on requests it has sent and not yet seen answered (the test process's memory). */
 const CLIENT_MAX_OUTSTANDING = 5_000;
 const ROLE = 'arn:aws:iam::123456789012:role/load';
@@ -43,7 +57,7 @@ describe(`load: twice the sustainable start rate for ${LOAD_SECONDS} s`, () => {
   let machineArn: string;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ env: { STEPSTONE_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) } });
     const definition = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
     const response = await fetch(server.endpoint, {
       method: 'POST',
@@ -55,18 +69,24 @@ describe(`load: twice the sustainable start rate for ${LOAD_SECONDS} s`, () => {
   after(async () => server?.dispose());
 
   it('throttles in AWS shape, keeps memory bounded, never answers 5xx, and recovers', { timeout: (LOAD_SECONDS + 90) * 1000 }, async () => {
-    // 1. The sustainable rate: a closed loop of 32 callers.
-    let calibrated = 0;
-    const calibrationEnd = performance.now() + CALIBRATION_SECONDS * 1000;
+    // 1. The sustainable rate: a closed loop of as many callers as the server admits, its best second.
+    const perSecond = new Array<number>(CALIBRATION_SECONDS).fill(0);
+    const calibrationBegan = performance.now();
+    const calibrationEnd = calibrationBegan + CALIBRATION_SECONDS * 1000;
+    const refused: Answer[] = [];
     await Promise.all(
-      Array.from({ length: CALIBRATION_CONCURRENCY }, async () => {
+      Array.from({ length: MAX_IN_FLIGHT }, async () => {
         while (performance.now() < calibrationEnd) {
           const answer = await start(server.endpoint, machineArn);
-          if (answer.status === 200) calibrated += 1;
+          const second = Math.floor((performance.now() - calibrationBegan) / 1000);
+          if (answer.status === 200 && second < CALIBRATION_SECONDS) perSecond[second]! += 1;
+          else if (answer.status !== 200) refused.push(answer);
         }
       }),
     );
-    const sustainable = calibrated / CALIBRATION_SECONDS;
+    // Never more in flight than the bound: nothing of the closed loop is throttled.
+    assert.deepEqual(refused, []);
+    const sustainable = Math.max(...perSecond);
     const offered = 2 * sustainable;
     assert.ok(sustainable > 10, `sustainable rate ${sustainable.toFixed(0)}/s`);
 
@@ -78,11 +98,12 @@ describe(`load: twice the sustainable start rate for ${LOAD_SECONDS} s`, () => {
     let maxOutstanding = 0;
     const pending = new Set<Promise<void>>();
     const began = performance.now();
-    const tickMs = 10;
+    // Bursts of BURST requests, as often as the offered rate allows.
+    const tickMs = (BURST / offered) * 1000;
     let sent = 0;
     const sampler = setInterval(() => rss.push(rssMiB(server.pid())), 1000);
     while (performance.now() - began < LOAD_SECONDS * 1000) {
-      const due = Math.floor(((performance.now() - began) / 1000) * offered);
+      const due = BURST * Math.floor((performance.now() - began) / tickMs + 1);
       while (sent < due) {
         sent += 1;
         if (outstanding >= CLIENT_MAX_OUTSTANDING) {
@@ -111,7 +132,7 @@ describe(`load: twice the sustainable start rate for ${LOAD_SECONDS} s`, () => {
           });
         pending.add(request);
       }
-      await new Promise((resolve) => setTimeout(resolve, tickMs));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, began + (sent / BURST) * tickMs - performance.now())));
     }
     await Promise.all(pending);
     clearInterval(sampler);
@@ -122,13 +143,13 @@ describe(`load: twice the sustainable start rate for ${LOAD_SECONDS} s`, () => {
     const firstHalfPeak = Math.max(...rss.slice(0, Math.max(1, half)));
     const secondHalfPeak = Math.max(...rss.slice(half));
     console.log(
-      `load: sustainable ${sustainable.toFixed(0)}/s, offered ${offered.toFixed(0)}/s for ${seconds.toFixed(0)} s: ${sent} sent, ` +
+      `load: bound ${MAX_IN_FLIGHT} in flight, sustainable ${sustainable.toFixed(0)}/s (per second: ${perSecond.join(', ')}), offered ${offered.toFixed(0)}/s for ${seconds.toFixed(0)} s: ${sent} sent, ` +
         `${admitted} admitted (${(admitted / seconds).toFixed(0)}/s), ${throttled} ThrottlingException, ${skipped} not sent (client bound), ` +
         `max ${maxOutstanding} outstanding; server RSS peak ${firstHalfPeak.toFixed(0)} MiB (first half) / ${secondHalfPeak.toFixed(0)} MiB (second half); ${JSON.stringify(Object.fromEntries(counts))}`,
     );
     assert.deepEqual([...counts.keys()].filter((key) => key !== '200' && key !== '400 ThrottlingException'), []);
     assert.ok(server.running(), server.output().slice(-2000));
-    assert.ok(throttled > 0, 'twice the sustainable rate was throttled');
+    assert.ok(throttled > 0, 'twice the sustainable rate, in bursts of twice the bound, was throttled');
     // Memory is bounded: the second half does not keep growing past the first's peak.
     assert.ok(secondHalfPeak < Math.max(firstHalfPeak * 1.5, firstHalfPeak + 150), `RSS ${firstHalfPeak.toFixed(0)} → ${secondHalfPeak.toFixed(0)} MiB`);
 

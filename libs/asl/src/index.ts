@@ -64,6 +64,8 @@ export { evaluateJsonataTemplate, isJsonataTemplate } from './jsonata/template';
 // Distributed Map: ItemReader, ItemBatcher, ResultWriter (the engine does the object I/O).
 export { itemSourceAction, toItemSource, readerSettings, itemsFromObject, itemsFromListing, MAX_ITEMS_LIMIT } from './map/item-reader';
 export type { ItemSource, ObjectSummary, ReaderSettings } from './map/item-reader';
+export { createItemScanner, NON_ARRAY_PARSE_LIMIT } from './map/item-scanner';
+export type { ItemScanner, ScannedItem, ScanStart } from './map/item-scanner';
 export { batchItems, batchLimit, MAX_BATCH_BYTES } from './map/item-batcher';
 export type { BatchSettings } from './map/item-batcher';
 export { writerSettings, toResultDestination, shapeResults, planResultWrite } from './map/result-writer';

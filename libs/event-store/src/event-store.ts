@@ -53,7 +53,8 @@ export interface AppendRequest {
    * The caller made these events' data and metadata for this append and never changes them
    * again (the engine's events): a store that keeps objects in memory may keep them as given,
    * without checking or copying them, and freezes them before any reader sees them. Stores
-   * that serialise (SQLite) ignore it. Default false: the store must not see later changes.
+   * that serialise (SQLite, PostgreSQL) may serialise them in slices, across turns of the event
+   * loop, after `append` returned its promise. Default false: the store must not see later changes.
    */
   readonly handedOver?: boolean;
   /**

@@ -148,9 +148,21 @@ function csvItems(body: string, settings: ReaderSettings): unknown[] {
     if (!first) return [];
     headers = first;
   }
+  const columns = csvColumns(headers);
+  return rows.map((fields) => csvRowItem(columns, fields));
+}
+
+/** A CSV reader's columns, in the order its items list them; duplicate headers are AWS's failure. */
+export type CsvColumns = ReadonlyArray<{ readonly header: string; readonly index: number }>;
+
+export function csvColumns(headers: readonly string[]): CsvColumns {
   if (new Set(headers).size !== headers.length) throw readerFailed('CSV headers cannot contain duplicates.');
-  const columns = javaHashMapOrder(headers.map((header, index) => ({ header, index })), (column) => column.header);
-  return rows.map((fields) => Object.fromEntries(columns.map(({ header, index }) => [header, fields[index] ?? ''])));
+  return javaHashMapOrder(headers.map((header, index) => ({ header, index })), (column) => column.header);
+}
+
+/** One CSV row as its item. */
+export function csvRowItem(columns: CsvColumns, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(columns.map(({ header, index }) => [header, fields[index] ?? '']));
 }
 
 /**
@@ -174,7 +186,7 @@ export function javaHashMapOrder<T>(entries: readonly T[], keyOf: (entry: T) => 
 }
 
 /** RFC 4180 fields: quoted fields may hold the delimiter, line breaks and doubled quotes. */
-function parseCsv(text: string, delimiter: string): string[][] {
+export function parseCsv(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

@@ -30,11 +30,17 @@ export const EngineBehaviour = {
    */
   WaitRangeChecked: 4,
   /**
+   * An ItemReader's object (s3:getObject) is read and parsed batch by batch, each batch stored
+   * as it is read in a MapItemsRecorded event that records how far the object was read
+   * (`x.read`), instead of read and parsed whole before its items are stored: the object is
+   * never held whole, and a restart goes on from the last batch stored (issue 18).
+   */
+  StreamedItems: 5,
+  /**
    * A redrive of a Distributed Map's run starts its unsuccessful children no faster than the
    * Map's MaxConcurrency allows: MapRunRedriven records them (`x.redriveIndices`) as waiting to
    * be redriven (AWS's pendingRedrive), and each starts with its own MapIterationStarted as room
-   * frees up, where it used to restart every one of them at once (issue 14 §2). Version 5 is
-   * left for another branch; the lead settles the numbers at merge.
+   * frees up, where it used to restart every one of them at once (issue 14 §2).
    */
   MapRedriveConcurrency: 6,
   /**

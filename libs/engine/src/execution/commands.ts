@@ -1,6 +1,7 @@
 import type { EngineBehaviour } from './behaviour';
 import type { ObjectSummary } from '@stepstone/asl';
 import type { ExecutionState } from './execution-state';
+import type { ItemReadPosition } from './history-event';
 
 /** What can happen to an execution. The runner turns API calls, timers and task results into these. */
 export type ExecutionCommand =
@@ -56,6 +57,23 @@ export type ExecutionCommand =
       readonly enteredEventId: number;
       readonly body?: string;
       readonly objects?: readonly ObjectSummary[];
+      readonly failureCause?: string;
+    }
+  /**
+   * One batch of a Map's ItemReader object, read from `position` (EngineBehaviour.StreamedItems):
+   * the items with the byte offset after each, whether the object (or MaxItems) ended there, or
+   * the failure. Only the read that goes on from the position recorded decides anything.
+   */
+  | {
+      readonly type: 'RecordItemBatch';
+      readonly threadId: string;
+      readonly enteredEventId: number;
+      readonly position: ItemReadPosition;
+      readonly items: readonly unknown[];
+      readonly ends: readonly number[];
+      /** CSV, FIRST_ROW: the headers the first row gave. */
+      readonly headers?: readonly string[];
+      readonly done: boolean;
       readonly failureCause?: string;
     }
   /** The object store stored (or failed to store) a Map's ResultWriter files. */

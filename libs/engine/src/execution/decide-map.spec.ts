@@ -80,9 +80,9 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
   const reader = { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItemsPath: '$.max' }, Parameters: { 'Bucket.$': '$.bucket', Key: 'items.json' } };
   const distributed = { ...passItem, ProcessorConfig: distributedConfig };
 
-  it('asks for the object after MapStateStarted, then starts the Map Run with the items read', async () => {
+  it('asks for the whole object after MapStateStarted, then starts the Map Run with the items read (before StreamedItems)', async () => {
     const definition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemReader: reader, ItemProcessor: distributed, End: true } } };
-    const started = await given().when(startCommand(definition, { bucket: 'in', max: 2 })).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted'], (events, state) => {
+    const started = await given().when({ ...startCommand(definition, { bucket: 'in', max: 2 }), behaviour: EngineBehaviour.WaitRangeChecked } as ExecutionCommand).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted'], (events, state) => {
       assert.deepEqual(events[2].mapStateStartedEventDetails, { length: 0 });
       // Every execution also has its one-year execution deadline pending.
       assert.deepEqual(pendingEffects(state).filter((effect) => effect.kind !== 'execution-timeout'), [{ kind: 'read-items', threadId: '0', enteredEventId: 2, source: { action: 'getObject', bucket: 'in', key: 'items.json' } }]);
@@ -103,7 +103,7 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
     const definition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemReader: reader, ItemProcessor: distributed, End: true } } };
     const started = await given().when(startCommand(definition, { bucket: 'in', max: 0 })).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted']);
     await given(started.events)
-      .when({ type: 'CompleteItemRead', threadId: '0', enteredEventId: 2, failureCause: 'The specified key does not exist.' })
+      .when({ type: 'RecordItemBatch', threadId: '0', enteredEventId: 2, position: { offset: 0, count: 0 }, items: [], ends: [], done: true, failureCause: 'The specified key does not exist.' })
       .then(['MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed'], (_events, state) => {
         assert.equal(state.error, 'States.ItemReaderFailed');
         assert.equal(state.cause, 'The specified key does not exist.');

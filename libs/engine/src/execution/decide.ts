@@ -10,7 +10,7 @@ import { internDefinition, rememberParsed } from './payload-cache';
 import { MAX_EXECUTION_DURATION_MS } from './redrive';
 import { redrive } from './redrive-decision';
 import { fireTimer } from './state-outcome';
-import { itemsRead, resultsWritten, updateMapRun } from './states/distributed-map';
+import { itemBatchRead, itemsRead, resultsWritten, updateMapRun } from './states/distributed-map';
 import { continueMap } from './states/map';
 import { completeTask, emitTaskStarted, failTask, findTask, heartbeat, submitTask, timeOutTask } from './states/task';
 
@@ -100,6 +100,9 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
       break;
     case 'CompleteItemRead':
       await itemsRead(d, command);
+      break;
+    case 'RecordItemBatch':
+      await itemBatchRead(d, command);
       break;
     case 'CompleteResultWrite':
       resultsWritten(d, command);

@@ -1,7 +1,9 @@
 import type { ExecutionCommand } from './commands';
 import type { Cursor, ExecutionState } from './execution-state';
+import { decidesWith, EngineBehaviour } from './behaviour';
+import type { ItemReadPosition } from './history-event';
 import { isoMillis } from './iso-time';
-import type { ItemSource, WrittenObject } from './language';
+import type { ItemSource, ReaderSettings, WrittenObject } from './language';
 import { awaitsResultWrite, resultWritePlan } from './map-run';
 import { awaitsContinuation } from './states/map';
 
@@ -34,8 +36,18 @@ export type Effect =
       readonly deadline: 'timeout' | 'heartbeat';
       readonly at: string;
     }
-  /** A Distributed Map's ItemReader: read from the object store, answer with CompleteItemRead. */
-  | { readonly kind: 'read-items'; readonly threadId: string; readonly enteredEventId: number; readonly source: ItemSource }
+  /**
+   * A Distributed Map's ItemReader: read from the object store, answer with CompleteItemRead;
+   * with `stream` (EngineBehaviour.StreamedItems, s3:getObject), read the next batch from
+   * its position and answer with RecordItemBatch.
+   */
+  | {
+      readonly kind: 'read-items';
+      readonly threadId: string;
+      readonly enteredEventId: number;
+      readonly source: ItemSource;
+      readonly stream?: { readonly settings: ReaderSettings; readonly position: ItemReadPosition };
+    }
   /** A decision stopped a thread between two states: answer with ContinueThread. */
   | { readonly kind: 'continue-thread'; readonly threadId: string; readonly after: number }
   /** A Distributed Map stopped at a decision's bound with iterations left to start: answer with ContinueMap. */
@@ -78,7 +90,15 @@ export function pendingEffects(state: ExecutionState): Effect[] {
     } else if (cursor.phase === 'children' && cursor.children) {
       const book = cursor.children;
       if (book.awaitingItems && book.mapRun?.reader) {
-        effects.push({ kind: 'read-items', threadId: thread.id, enteredEventId: cursor.enteredEventId, source: book.mapRun.reader.source });
+        const reader = book.mapRun.reader;
+        const streamed = reader.source.action === 'getObject' && decidesWith(state.start, EngineBehaviour.StreamedItems);
+        effects.push({
+          kind: 'read-items',
+          threadId: thread.id,
+          enteredEventId: cursor.enteredEventId,
+          source: reader.source,
+          ...(streamed ? { stream: { settings: reader.settings, position: book.itemRead ?? { offset: 0, count: 0 } } } : {}),
+        });
       } else if (awaitsResultWrite(book)) {
         effects.push({ kind: 'write-results', threadId: thread.id, enteredEventId: cursor.enteredEventId, objects: resultWritePlan(book).objects });
       } else if (awaitsContinuation(book)) {

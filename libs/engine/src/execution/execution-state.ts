@@ -1,4 +1,4 @@
-import type { ExecutionStartInternals, MapRunSettings, StateKind } from './history-event';
+import type { ExecutionStartInternals, ItemReadPosition, MapRunSettings, StateKind } from './history-event';
 import type { TaskEventFamily } from './task-resource';
 
 /** One child of a Map Run, as ResultWriter reports it. */
@@ -44,6 +44,8 @@ export interface ChildrenBook {
   readonly mapRun?: MapRunSettings;
   /** ItemReader: MapStateStarted asked for the items; MapRunStarted brings them. */
   readonly awaitingItems?: boolean;
+  /** ItemReader read batch by batch (EngineBehaviour.StreamedItems): how far it has read. */
+  readonly itemRead?: ItemReadPosition;
   readonly mapRunArn?: string;
   /** ResultWriter: what each child did, for the files it writes. */
   readonly records?: readonly (IterationRecord | undefined)[];

@@ -189,6 +189,7 @@ export function foldMapItemsRecorded(scope: FoldScope | undefined, next: Executi
   own.book.items = items;
   own.book.results = results;
   own.book.total = items.length;
+  if (event.x.read) own.book.itemRead = event.x.read;
   return own.state;
 }
 

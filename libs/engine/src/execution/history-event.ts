@@ -106,6 +106,11 @@ export interface EventInternals {
   readonly heartbeatSeconds?: number;
   /** Map started (or its Map Run, or MapItemsRecorded): the items (JSON), all of them or this batch. */
   readonly items?: string;
+  /**
+   * MapItemsRecorded of an ItemReader read batch by batch (EngineBehaviour.StreamedItems): how
+   * far the object has been read once this batch is stored, where the next read starts.
+   */
+  readonly read?: ItemReadPosition;
   /** MapStateStarted of a Distributed Map: its items follow in MapItemsRecorded events (EngineBehaviour.BatchedItems). */
   readonly batchedItems?: boolean;
   readonly maxConcurrency?: number;
@@ -134,6 +139,18 @@ export interface EventInternals {
   readonly mapRunArn?: string;
   /** The actor that caused the event (API caller or 'engine'). */
   readonly actor?: string;
+}
+
+/** How far a Distributed Map's ItemReader has read its object (EngineBehaviour.StreamedItems). */
+export interface ItemReadPosition {
+  /** Byte offset just after the last item recorded: the next read starts there. */
+  readonly offset: number;
+  /** Items read so far, before ItemBatcher: what ReaderConfig.MaxItems counts. */
+  readonly count: number;
+  /** CSV with CSVHeaderLocation FIRST_ROW: the headers its first row gave. */
+  readonly headers?: readonly string[];
+  /** Batches' worth of items the next read takes (1 when absent): doubled when ItemBatcher could not close a batch in one. */
+  readonly window?: number;
 }
 
 /** A Distributed Map's data sources and sinks, evaluated when the Map starts. */

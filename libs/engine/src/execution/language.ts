@@ -74,4 +74,4 @@ export function evaluateJsonataField(
 export { evaluateJsonataExpression, selectChoiceJsonata };
 
 export { batchItems, batchLimit, itemsFromListing, itemsFromObject, planResultWrite, readerSettings, shapeResults, toItemSource, toResultDestination, writerSettings };
-export type { ChildResult, WrittenObject, ItemSource, ObjectSummary } from '@stepstone/asl';
+export type { ChildResult, WrittenObject, ItemSource, ObjectSummary, ReaderSettings } from '@stepstone/asl';

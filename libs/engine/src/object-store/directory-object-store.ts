@@ -1,8 +1,8 @@
-import { lstat, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ObjectSummary } from '@stepstone/asl';
 import { etagOf } from './in-memory-object-store';
-import { type ObjectStore, ObjectStoreError } from './object-store.port';
+import { OBJECT_READ_CHUNK_BYTES, type ObjectStore, ObjectStoreError } from './object-store.port';
 
 /** S3's longest key, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
@@ -67,6 +67,17 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
       } catch {
         throw ObjectStoreError.noSuchKey(bucket, key);
       }
+    },
+    async openObject(bucket, key, start) {
+      const path = await objectPath(await bucketDir(bucket), key);
+      const handle = await open(path, 'r').catch(() => undefined);
+      const info = await handle?.stat().catch(() => undefined);
+      if (!handle || !info?.isFile()) {
+        await handle?.close();
+        throw ObjectStoreError.noSuchKey(bucket, key);
+      }
+      // The stream closes the file when it ends or when the reader stops early.
+      return handle.createReadStream({ start, highWaterMark: OBJECT_READ_CHUNK_BYTES, autoClose: true });
     },
     async listObjects(bucket, prefix = '') {
       const dir = await bucketDir(bucket);

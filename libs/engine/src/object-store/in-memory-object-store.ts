@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ObjectSummary } from '@stepstone/asl';
-import { type ObjectStore, ObjectStoreError } from './object-store.port';
+import { OBJECT_READ_CHUNK_BYTES, type ObjectStore, ObjectStoreError } from './object-store.port';
 
 interface StoredObject {
   readonly body: string;
@@ -25,6 +25,14 @@ export function createInMemoryObjectStore(now: () => Date = () => new Date()): O
       const object = bucketOf(bucket).get(key);
       if (!object) throw ObjectStoreError.noSuchKey(bucket, key);
       return object.body;
+    },
+    async openObject(bucket, key, start) {
+      const object = bucketOf(bucket).get(key);
+      if (!object) throw ObjectStoreError.noSuchKey(bucket, key);
+      const bytes = Buffer.from(object.body, 'utf8');
+      return (async function* chunks() {
+        for (let at = start; at < bytes.length; at += OBJECT_READ_CHUNK_BYTES) yield bytes.subarray(at, at + OBJECT_READ_CHUNK_BYTES);
+      })();
     },
     async listObjects(bucket, prefix = '') {
       const objects: ObjectSummary[] = [];

@@ -8,11 +8,21 @@ import type { ObjectSummary } from '@stepstone/asl';
 export interface ObjectStore {
   /** The object's text; NoSuchBucket / NoSuchKey when it is not there. */
   getObject(bucket: string, key: string): Promise<string>;
+  /**
+   * The object's bytes from byte `start` on, in chunks of at most OBJECT_READ_CHUNK_BYTES, as
+   * S3's ranged getObject streams them: an ItemReader reads its items batch by batch and never
+   * holds the whole object. Stopping the iteration early releases the object. NoSuchBucket /
+   * NoSuchKey as getObject.
+   */
+  openObject(bucket: string, key: string, start: number): Promise<AsyncIterable<Uint8Array>>;
   /** The bucket's objects under `prefix`, in key order (S3's listObjectsV2). */
   listObjects(bucket: string, prefix?: string): Promise<ObjectSummary[]>;
   /** Stores the object; NoSuchBucket when the bucket does not exist (S3 does not create it). */
   putObject(bucket: string, key: string, body: string): Promise<void>;
 }
+
+/** The largest chunk openObject yields. */
+export const OBJECT_READ_CHUNK_BYTES = 64 * 1024;
 
 /** S3's error, with its code and message, as a Map's ItemReaderFailed/ResultWriterFailed cause shows it. */
 export class ObjectStoreError extends Error {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createDirectoryObjectStore } from './directory-object-store';
 import { createInMemoryObjectStore } from './in-memory-object-store';
-import { type ObjectStore, ObjectStoreError } from './object-store.port';
+import { OBJECT_READ_CHUNK_BYTES, type ObjectStore, ObjectStoreError } from './object-store.port';
 
 /** One contract both adapters pass: `open` gives a store with an empty bucket 'data'. */
 function describeObjectStoreContract(name: string, open: () => Promise<ObjectStore>): void {
@@ -25,6 +25,24 @@ function describeObjectStoreContract(name: string, open: () => Promise<ObjectSto
       assert.deepEqual(listed.map((object) => [object.key, object.size]), [['p/a.txt', 1], ['p/b.txt', 2]]);
       assert.match(listed[0].etag, /^"[0-9a-f]{32}"$/);
       assert.ok(!Number.isNaN(Date.parse(listed[0].lastModified)));
+    });
+
+    it('streams an object from a byte offset in bounded chunks, and stops when the reader does', async () => {
+      const store = await open();
+      const body = 'é'.repeat(100_000);
+      await store.putObject('data', 'big.txt', body);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await store.openObject('data', 'big.txt', 3)) chunks.push(Buffer.from(chunk));
+      assert.ok(chunks.length > 1 && chunks.every((chunk) => chunk.length <= OBJECT_READ_CHUNK_BYTES));
+      assert.deepEqual(Buffer.concat(chunks), Buffer.from(body).subarray(3));
+      let taken = 0;
+      for await (const chunk of await store.openObject('data', 'big.txt', 0)) {
+        taken += chunk.length;
+        break;
+      }
+      assert.ok(taken <= OBJECT_READ_CHUNK_BYTES);
+      await assert.rejects(store.openObject('data', 'missing.json', 0), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchKey');
+      await assert.rejects(store.openObject('nope', 'x', 0), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchBucket');
     });
 
     it('answers NoSuchKey and NoSuchBucket as S3 does', async () => {
@@ -86,6 +104,8 @@ describe('local directory object store', () => {
     await symlink(join(elsewhere, 'secret.txt'), join(root, 'data', 'file-link'));
     await assert.rejects(store.getObject('data', 'link/secret.txt'), invalidKey);
     await assert.rejects(store.getObject('data', 'file-link'), invalidKey);
+    await assert.rejects(store.openObject('data', 'link/secret.txt', 0), invalidKey);
+    await assert.rejects(store.openObject('data', 'file-link', 0), invalidKey);
     await assert.rejects(store.putObject('data', 'link/planted.txt', 'x'), invalidKey);
     await assert.rejects(store.putObject('data', 'file-link', 'overwritten'), invalidKey);
     assert.equal(await readFile(join(elsewhere, 'secret.txt'), 'utf8'), 'secret');

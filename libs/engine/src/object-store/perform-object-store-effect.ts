@@ -1,6 +1,8 @@
 import type { ExecutionCommand } from '../execution/commands';
 import type { Effect } from '../execution/effects';
+import { StatesError } from '../execution/language';
 import type { ObjectStore } from './object-store.port';
+import { readItemBatch } from './read-item-batch';
 
 type ObjectStoreEffect = Extract<Effect, { kind: 'read-items' | 'write-results' }>;
 
@@ -17,6 +19,16 @@ export async function performObjectStoreEffect(store: ObjectStore | undefined, e
   const target = { threadId: effect.threadId, enteredEventId: effect.enteredEventId };
   try {
     if (!store) throw new Error('No object store is configured.');
+    if (effect.kind === 'read-items' && effect.stream && effect.source.action === 'getObject') {
+      const { settings, position } = effect.stream;
+      try {
+        if (!store) throw new Error('No object store is configured.');
+        return { type: 'RecordItemBatch', ...target, position, ...(await readItemBatch(store, effect.source, settings, position)) };
+      } catch (error) {
+        const failureCause = error instanceof StatesError ? error.cause : error instanceof Error ? error.message : String(error);
+        return { type: 'RecordItemBatch', ...target, position, items: [], ends: [], done: true, failureCause };
+      }
+    }
     if (effect.kind === 'read-items') {
       const source = effect.source;
       if (source.action === 'listObjectsV2') return { type: 'CompleteItemRead', ...target, objects: await store.listObjects(source.bucket, source.prefix) };

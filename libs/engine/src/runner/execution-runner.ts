@@ -448,7 +448,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
           void dispatch(arn, command).catch(reportBackgroundError);
         });
       } else if (isObjectStoreEffect(effect)) {
-        const key = `${arn}|${effect.kind}|${effect.threadId}|${effect.enteredEventId}`;
+        // A streamed read's batches are one effect each: the key names the position it reads from.
+        const from = effect.kind === 'read-items' && effect.stream ? `|${effect.stream.position.offset}|${effect.stream.position.count}|${effect.stream.position.window ?? 1}` : '';
+        const key = `${arn}|${effect.kind}|${effect.threadId}|${effect.enteredEventId}${from}`;
         if (objectStoreWork.has(key)) continue;
         objectStoreWork.add(key);
         void performObjectStoreEffect(options.objectStore, effect)

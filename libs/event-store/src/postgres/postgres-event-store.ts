@@ -15,7 +15,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
-import { chainEvents, prepareFenced, recordedRow, type FencedAppend } from '../internal/prepare-append';
+import { chainEvents, createPreparations, prepareFenced, prepareFencedInSlices, recordedRow, type FencedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
@@ -386,6 +386,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     return flushing;
   };
 
+  const preparations = createPreparations();
   const enqueue = (prepared: FencedAppend) =>
     new Promise<AppendResult | WrongExpectedVersionError | StaleLeaseError>((resolve, reject) => {
       queue.push({ prepared, resolve, reject });
@@ -434,7 +435,8 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 
     async append(request) {
       assertOpen();
-      const result = await enqueue(prepareFenced(request));
+      // Events handed over are serialised in slices (issue 18); other requests are queued at once.
+      const result = await (request.handedOver === true ? preparations.queue(prepareFencedInSlices(request), enqueue) : enqueue(prepareFenced(request)));
       if (result instanceof WrongExpectedVersionError || result instanceof StaleLeaseError) throw result;
       return result;
     },
@@ -515,6 +517,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       if (closed) return;
       closed = true;
       // Appends already requested are committed before the connections close.
+      await preparations.settled();
       while (queue.length > 0 || flushing !== undefined) await flush();
       for (const subscription of [...subscriptions]) subscription.close();
       await Promise.all([writer.end().catch(() => {}), listener?.end().catch(() => {}), pool.end().catch(() => {})]);

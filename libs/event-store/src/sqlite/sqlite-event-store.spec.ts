@@ -133,6 +133,47 @@ describe('SQLite event store', () => {
     });
   });
 
+  it('serialises and chains a long append of handed-over events in slices, giving turns away, with the chain verify expects', async () => {
+    await withStore(async (store) => {
+      const pad = 'p'.repeat(4_000);
+      const events = (stream: string, count: number) => Array.from({ length: count }, (_, index) => ({ type: 'MapIterationStarted', data: { stream, index, pad } }));
+      let turns = 0;
+      let appending = true;
+      const count = () => {
+        turns += 1;
+        if (appending) setImmediate(count);
+      };
+      setImmediate(count);
+      // Two appends to one stream at once: both are chained before their commit from the same
+      // head, so the second is chained again in its commit.
+      const [first, second] = await Promise.all([
+        store.append({ streamId: 'execution-long', expectedRevision: 'any', events: events('a', 1_000), handedOver: true, chainSeed: 'seed' }),
+        store.append({ streamId: 'execution-long', expectedRevision: 'any', events: events('b', 1_000), handedOver: true, chainSeed: 'seed' }),
+      ]);
+      appending = false;
+      assert.ok(turns >= 4, `${turns} turns of the event loop during the appends`);
+      assert.deepEqual([first.nextExpectedRevision, second.nextExpectedRevision].sort((a, b) => a - b), [999, 1_999]);
+      const stored = await store.readStream('execution-long');
+      assert.equal(stored.length, 2_000);
+      assert.deepEqual(verifyStreamChain(stored, { chainSeed: 'seed' }), { ok: true });
+    });
+  });
+
+  it('commits a handed-over append still being prepared when the store closes', async () => {
+    const file = await scratchFile();
+    const store = openSqliteEventStore({ file });
+    const events = Array.from({ length: 1_000 }, (_, index) => ({ type: 'PassStateEntered', data: { index, pad: 'p'.repeat(2_000) } }));
+    const appended = store.append({ streamId: 'execution-closing', expectedRevision: 'no_stream', events, handedOver: true });
+    await store.close();
+    assert.equal((await appended).nextExpectedRevision, 999);
+    const reopened = openSqliteEventStore({ file });
+    try {
+      assert.equal((await reopened.readStream('execution-closing')).length, 1_000);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('lets a projection update its own table in one transaction with the shared connection', async () => {
     await withStore(async (store) => {
       store.database.exec('CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');

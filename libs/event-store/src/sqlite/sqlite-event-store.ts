@@ -3,6 +3,7 @@ import {
   checkExpectedRevision,
   EventStoreClosedError,
   WrongExpectedVersionError,
+  type AppendRequest,
   type AppendResult,
   type EventStore,
   type EventStoreStats,
@@ -13,7 +14,7 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store';
-import { chainEvents, prepareAppend, recordedRow, type PreparedAppend } from '../internal/prepare-append';
+import { chainEventsInSlices, createPreparations, prepareAppend, prepareAppendInSlices, recordedRow, rowsAt, type PreparedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription } from '../internal/subscription';
@@ -124,6 +125,12 @@ const INSERT_ROWS_PER_STATEMENT = 64;
  * 1,000-event step in the same turn made one commit of 8,000 events (issue 18).
  */
 const MAX_EVENTS_PER_COMMIT = 2_000;
+
+/**
+ * Appends of at least this many events are hash-chained before their commit, in slices, so the
+ * commit (one synchronous transaction) only inserts them; smaller ones are chained in it.
+ */
+const CHAIN_BEFORE_COMMIT_EVENTS = 64;
 
 /**
  * Opens (creating if needed) an event store in one SQLite file.
@@ -246,7 +253,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       const stream = statements.stream.get(append.streamId);
       const conflict = checkExpectedRevision(append.streamId, append.expectedRevision, stream?.revision);
       if (conflict) return conflict;
-      const rows = chainEvents(append.events, append.streamId, (stream?.revision ?? -1) + 1, stream?.hash ?? append.chainSeed);
+      const rows = rowsAt(append, (stream?.revision ?? -1) + 1, stream?.hash ?? append.chainSeed);
       for (const row of rows) {
         position += 1;
         eventValues.push(position, append.streamId, row.revision, row.type, row.dataJson, row.metadataJson, recordedAt, row.hash, row.previousHash);
@@ -297,6 +304,24 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     }
   };
 
+  /**
+   * Events handed over (the engine's) are serialised, and when there are many also hash-chained,
+   * before their commit in slices that give the turn away (issue 18): the commit, one synchronous
+   * transaction, then only inserts them. Chained from the stream's head as it is now; if another
+   * append moves it first, the commit chains them again (rowsAt).
+   */
+  const preparations = createPreparations();
+  const prepareInSlices = async (request: AppendRequest): Promise<PreparedAppend> => {
+    const prepared = await prepareAppendInSlices(request);
+    if (prepared.events.length < CHAIN_BEFORE_COMMIT_EVENTS) return prepared;
+    // The file stays open meanwhile: close() waits for the preparations.
+    const stream = statements.stream.get(prepared.streamId);
+    const firstRevision = (stream?.revision ?? -1) + 1;
+    const previousHash = stream?.hash ?? prepared.chainSeed;
+    const rows = await chainEventsInSlices(prepared.events, prepared.streamId, firstRevision, previousHash);
+    return { ...prepared, chained: { firstRevision, previousHash, rows } };
+  };
+
   const enqueue = (prepared: PreparedAppend) =>
     new Promise<AppendResult | WrongExpectedVersionError>((resolve, reject) => {
       queue.push({ prepared, resolve, reject });
@@ -340,7 +365,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
 
     async append(request) {
       assertOpen();
-      const result = await enqueue(prepareAppend(request));
+      // Other requests are queued at once, in the order of the calls.
+      const result = await (request.handedOver === true ? preparations.queue(prepareInSlices(request), enqueue) : enqueue(prepareAppend(request)));
       if (result instanceof WrongExpectedVersionError) throw result;
       return result;
     },
@@ -406,6 +432,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     async close() {
       if (closed) return;
       closed = true;
+      await preparations.settled();
       while (queue.length > 0) flush(); // what was appended before close is committed, however much
       if (scheduled !== undefined) clearImmediate(scheduled);
       scheduled = undefined;

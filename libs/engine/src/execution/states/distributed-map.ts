@@ -3,7 +3,7 @@ import { abortChildren, childrenFailed, finishChildren } from '../children';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
 import { compact, exceedsTolerance, json, resolveReference, type Step } from '../decision-support';
-import type { MapRunSettings } from '../history-event';
+import type { ItemReadPosition, MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
 import { hasIterationsToStart, selectItem, startIterations } from './map';
@@ -26,23 +26,24 @@ export function recordsItemsInBatches(d: Decision): boolean {
  * Map over 100,000 items is a hundred events of ~14 KB, not one of 1.4 MB that every reader (the
  * store's hash, the read models, a replay) handles in one piece (issue 18).
  */
-export async function recordItems(d: Decision, threadId: string, items: readonly unknown[]): Promise<void> {
+export async function recordItems(d: Decision, threadId: string, items: readonly unknown[], read?: ItemReadPosition): Promise<void> {
   let texts: string[] = [];
   let bytes = 0;
-  const flush = async () => {
+  const flush = async (last: boolean) => {
     if (texts.length === 0) return;
-    d.emit(threadId, 'MapItemsRecorded', undefined, undefined, { hidden: true, items: `[${texts.join(',')}]` });
+    // A batch read from an object records how far it read on its last event (EngineBehaviour.StreamedItems).
+    d.emit(threadId, 'MapItemsRecorded', undefined, undefined, { hidden: true, items: `[${texts.join(',')}]`, ...(last && read ? { read } : {}) });
     texts = [];
     bytes = 0;
     await d.pause();
   };
   for (const item of items) {
     const text = json(item);
-    if (texts.length >= MAX_ITEMS_PER_RECORD || (texts.length > 0 && bytes + text.length + 1 > MAX_ITEM_RECORD_BYTES)) await flush();
+    if (texts.length >= MAX_ITEMS_PER_RECORD || (texts.length > 0 && bytes + text.length + 1 > MAX_ITEM_RECORD_BYTES)) await flush(false);
     texts.push(text);
     bytes += text.length + 1;
   }
-  await flush();
+  await flush(true);
 }
 
 export function emitMapRunStarted(d: Decision, threadId: string, definition: Record<string, any>, items?: readonly unknown[]): void {
@@ -172,6 +173,65 @@ export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, 
     return;
   }
   if (items.length === 0) {
+    d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
+    return;
+  }
+  await startIterations(d, threadId);
+}
+
+/**
+ * One batch of an ItemReader's object, read from the position recorded (EngineBehaviour.
+ * StreamedItems): its items are stored with how far the object was read, and once the object (or
+ * MaxItems) ends the Map Run starts. A read that does not go on from the recorded position (a
+ * repeat after a restart, a second process) decides nothing, so no item is stored twice or
+ * skipped. With ItemBatcher, the last batch of a read may still grow: its items are read again
+ * with the next batch; when no batch closes within one read, the next read takes twice as many.
+ */
+export async function itemBatchRead(d: Decision, command: Extract<ExecutionCommand, { type: 'RecordItemBatch' }>): Promise<void> {
+  const threadId = command.threadId;
+  const cursor = d.state.threads[threadId]?.cursor;
+  const book = cursor?.children;
+  const reader = book?.mapRun?.reader;
+  if (!cursor || !book?.awaitingItems || !reader || cursor.enteredEventId !== command.enteredEventId) return;
+  const position = book.itemRead ?? { offset: 0, count: 0 };
+  if (command.position.offset !== position.offset || command.position.count !== position.count) return;
+  const definition = d.stateDefinition(threadId, cursor.name);
+  if (command.failureCause !== undefined) {
+    emitMapRunStarted(d, threadId, definition, []);
+    childrenFailed(d, threadId, 'States.ItemReaderFailed', command.failureCause);
+    return;
+  }
+  let consumed = command.items.length;
+  let records: readonly unknown[] = command.items;
+  const batcher = book.mapRun?.batcher;
+  if (batcher) {
+    const language = d.queryLanguageOf(threadId, definition);
+    const effective = language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input;
+    const selected: unknown[] = [];
+    for (let index = 0; index < command.items.length; index++) {
+      selected.push(await selectItem(d, threadId, definition, language, effective, position.count + index, command.items[index]));
+    }
+    const batches = batchItems(selected, batcher);
+    if (!command.done) {
+      const open = batches.pop();
+      if (batches.length === 0) {
+        d.emit(threadId, 'MapItemsRecorded', undefined, undefined, { hidden: true, items: '[]', read: { ...position, window: (position.window ?? 1) * 2 } });
+        return;
+      }
+      consumed -= (open?.Items as unknown[] | undefined)?.length ?? 0;
+    }
+    records = batches;
+  }
+  const read: ItemReadPosition = compact({
+    offset: consumed > 0 ? command.ends[consumed - 1]! : position.offset,
+    count: position.count + consumed,
+    headers: command.headers ?? position.headers,
+    window: position.window,
+  });
+  await recordItems(d, threadId, records, read);
+  if (!command.done) return;
+  emitMapRunStarted(d, threadId, definition);
+  if (d.cursorOf(threadId).children!.total === 0) {
     d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
     return;
   }

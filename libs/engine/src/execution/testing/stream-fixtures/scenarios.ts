@@ -430,6 +430,35 @@ export const SCENARIOS: readonly Scenario[] = [
     objects: { in: { 'items.json': JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }, { a: 5 }]) } },
   },
   {
+    name: 'behaviour-5-streamed-items',
+    about: 'Written with EngineBehaviour.StreamedItems (x.start.behaviour = 5): an ItemReader object is read batch by batch (RecordItemBatch), each MapItemsRecorded recording how far it read (x.read: byte offset, items, CSV headers); a JSON array, then CSV with its first row as headers under ItemBatcher',
+    definition: {
+      StartAt: 'Json',
+      States: {
+        Json: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: 3 }, Parameters: { Bucket: 'in', Key: 'items.json' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Fine', States: { Fine: { Type: 'Pass', End: true } } },
+          ResultPath: '$.json',
+          Next: 'Csv',
+        },
+        Csv: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'in', Key: 'rows.csv' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: {},
+    objects: { in: { 'items.json': ' [{"a":1}, {"a":"é"} ,{"a":3},{"a":4}]', 'rows.csv': 'id,note\r\n1,"x, y"\r\n2,z\r\n3,\r\n' } },
+  },
+  {
     name: 'behaviour-6-map-redrive-concurrency',
     about: 'Written with EngineBehaviour.MapRedriveConcurrency (x.start.behaviour = 6): a Distributed Map (MaxConcurrency 1) fails past its tolerance and is redriven; MapRunRedriven records the children waiting to be redriven (x.redriveIndices), and each starts with its own hidden MapIterationStarted, one at a time, before the item never started',
     definition: {

@@ -63,8 +63,18 @@ export interface ReadModelBackend {
   run<R>(compiled: CompiledQuery): Promise<R[]>;
   /** Every read-model row, ordered by key. */
   snapshot(): Promise<Record<string, unknown[]>>;
+  /**
+   * Calls `onCheckpoint` with the checkpoint stored under `name` each time a transaction of any
+   * process moves it (a follower's read-your-writes), and once with its current value when
+   * listening starts (and again after a lost connection came back). Where the tables are one
+   * process's (SQLite), undefined: that process applies them itself.
+   */
+  watchCheckpoint?(name: string, onCheckpoint: (position: number) => void): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
+
+/** PostgreSQL channel on which every read-model transaction announces its checkpoint: `<position> <name>`. */
+export const CHECKPOINT_CHANNEL = 'stepstone_projected';
 
 /** A store that hands out its SQLite connection (the SQLite adapter does). */
 export interface SqliteBacked {
@@ -180,14 +190,19 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
   const execute = <R>(on: pg.Pool | pg.PoolClient, statement: NamedStatement, params: Readonly<Record<string, unknown>>) =>
     on.query({ text: statement.sql, values: bindParameters(statement, params), types: numericTypes }).then((result) => result.rows as R[]);
 
-  const inTransaction = async <T>(name: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+  /**
+   * A transaction under the checkpoint's advisory lock that ends by announcing the checkpoint the
+   * body returns (NOTIFY is delivered at COMMIT, to every process that follows the read models).
+   */
+  const inTransaction = async (name: string, body: (client: pg.PoolClient) => Promise<number>): Promise<number> => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stepstone-read-models:${name}`]);
-      const result = await body(client);
-      await client.query('COMMIT');
-      return result;
+      const checkpoint = await body(client);
+      // One round trip for both (the simple protocol runs the two statements in order).
+      await client.query(`SELECT pg_notify('${CHECKPOINT_CHANNEL}', ${client.escapeLiteral(`${checkpoint} ${name}`)}); COMMIT`);
+      return checkpoint;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -245,7 +260,50 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
         await client.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
         await execute(client, statements.clearFailures, { name });
         await execute(client, statements.saveCheckpoint, { name, position: 0 });
+        return 0;
       });
+    },
+    async watchCheckpoint(name, onCheckpoint) {
+      let closed = false;
+      let listener: pg.Client | undefined;
+      const stored = async () => (await execute<{ position: number }>(pool, statements.checkpoint, { name }))[0]?.position ?? 0;
+      const connect = async (): Promise<void> => {
+        const client = new pg.Client(pool.options);
+        client.on('notification', (message) => {
+          if (message.channel !== CHECKPOINT_CHANNEL || message.payload === undefined) return;
+          const space = message.payload.indexOf(' ');
+          if (message.payload.slice(space + 1) === name) onCheckpoint(Number(message.payload.slice(0, space)));
+        });
+        client.on('error', (error) => {
+          if (closed) return;
+          // Checkpoints announced while the connection is down are missed: reconnect, then re-read it.
+          console.error('stepstone read models: lost the LISTEN connection, reconnecting:', error.message);
+          void client.end().catch(() => {});
+          void reconnect();
+        });
+        await client.connect();
+        if (closed) return void (await client.end());
+        listener = client;
+        await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+        // Read after LISTEN: a checkpoint moved in between is announced as well, none is missed.
+        onCheckpoint(await stored());
+      };
+      const reconnect = async () => {
+        for (let attempt = 0; !closed; attempt += 1) {
+          try {
+            return await connect();
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt)));
+          }
+        }
+      };
+      await connect();
+      return {
+        async close() {
+          closed = true;
+          await listener?.end().catch(() => {});
+        },
+      };
     },
     query: (statement, params) => execute(pool, statement, params),
     async run<R>(compiled: CompiledQuery) {

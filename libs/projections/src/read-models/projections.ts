@@ -269,6 +269,12 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   let watching: { close(): Promise<void> } | undefined;
   let recheck: NodeJS.Timeout | undefined;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
+  const stopRecheckIfIdle = () => {
+    if (waiters.size === 0 && recheck !== undefined) {
+      clearInterval(recheck);
+      recheck = undefined;
+    }
+  };
   const releaseWaiters = () => {
     for (const waiter of [...waiters]) {
       if (waiter.position <= applied) {
@@ -276,10 +282,7 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
         waiter.resolve(true);
       }
     }
-    if (waiters.size === 0 && recheck !== undefined) {
-      clearInterval(recheck);
-      recheck = undefined;
-    }
+    stopRecheckIfIdle();
   };
   /** A follower's checkpoint: what the projector announced (lower after a rebuild reset the tables). */
   const followCheckpoint = (position: number) => {
@@ -393,6 +396,7 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       };
       const timer = setTimeout(() => {
         waiters.delete(waiter);
+        stopRecheckIfIdle();
         resolve(false);
       }, timeoutMs);
       waiters.add(waiter);

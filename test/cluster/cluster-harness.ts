@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import pg from 'pg';
+import { PROJECTOR_LEASE } from '@stepstone/event-store';
 import { acquirePostgres, createTestDatabase } from '../support/postgres';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -30,6 +31,8 @@ export interface TestCluster {
   call(member: ClusterProcess, action: string, body: unknown, timeoutMs?: number): Promise<any>;
   /** Shard → owner of every lease that is held and not lapsed. */
   leases(): Promise<Map<number, string>>;
+  /** The holder of the projector's lease (it applies the read models), when held and not lapsed. */
+  projector(): Promise<string | undefined>;
   /** Starts one more process on the same database (it joins the others); disposed with them. */
   join(): Promise<ClusterProcess>;
   dispose(): Promise<void>;
@@ -74,8 +77,12 @@ export async function startCluster(count: number, env: Record<string, string>): 
       return json;
     },
     async leases() {
-      const result = await db.query<{ shard: number; owner: string }>('SELECT shard, owner FROM stepstone_shard_leases WHERE owner IS NOT NULL AND expires_at > now()');
+      const result = await db.query<{ shard: number; owner: string }>('SELECT shard, owner FROM stepstone_shard_leases WHERE shard >= 0 AND owner IS NOT NULL AND expires_at > now()');
       return new Map(result.rows.map((row) => [row.shard, row.owner]));
+    },
+    async projector() {
+      const result = await db.query<{ owner: string }>('SELECT owner FROM stepstone_shard_leases WHERE shard = $1 AND owner IS NOT NULL AND expires_at > now()', [PROJECTOR_LEASE]);
+      return result.rows[0]?.owner;
     },
     join: startProcess,
     async dispose() {

@@ -127,7 +127,13 @@ export class AppModule {
         { provide: ID_SOURCE, useValue: (() => randomUUID()) satisfies IdSource },
         { provide: ARNS, useValue: createArns(config.region, config.account) },
         { provide: EVENT_STORE, useValue: telemetry ? instrumentEventStore(store) : store },
-        { provide: PROJECTIONS, inject: [EVENT_STORE], useFactory: (store: EventStore) => createProjections({ store }) },
+        {
+          provide: PROJECTIONS,
+          inject: [EVENT_STORE],
+          // Where several processes share the store, the read models start as followers: the holder
+          // of the projector's lease (cluster.ts) applies them.
+          useFactory: (store: EventStore) => createProjections({ store, applying: !(store.kind === 'postgres' || store.kind === 'kurrentdb') }),
+        },
         { provide: ACTIVITY_TASKS, useFactory: () => createActivityTaskQueue() },
         { provide: EXECUTION_END_WATCHER, useFactory: () => createExecutionEndWatcher() },
         {

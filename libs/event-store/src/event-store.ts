@@ -131,6 +131,13 @@ export interface SubscribeOptions {
    * broken projection is loud rather than silently stale.
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * The event types whose payload the handler reads. A store may then hand over the others
+   * without it (`data` and `metadata` null, `hash` and `previousHash` empty), which spares a
+   * subscriber that only looks at `type`, `streamId` and positions from reading every payload of
+   * the feed (a server process following another's appends). Stores may ignore it.
+   */
+  readonly payloadTypes?: readonly string[];
 }
 
 export interface Subscription {

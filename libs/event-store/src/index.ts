@@ -47,7 +47,7 @@ export { openKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 export { describeStoreSelection, openEventStore, redactUrl, storeSelectionFromEnv, StoreKind, StoreUnavailableError } from './open-event-store';
 export type { StoreSelection } from './open-event-store';
-export { createShardLeases, shardOfStream } from './postgres/postgres-leases';
+export { createShardLeases, PROJECTOR_LEASE, shardOfStream } from './postgres/postgres-leases';
 export type { ShardLeases, ShardLeasesOptions } from './postgres/postgres-leases';
 export { migrate as migratePostgresSchema } from './postgres/postgres-schema';
 export type { Migration as PostgresMigration } from './postgres/postgres-schema';

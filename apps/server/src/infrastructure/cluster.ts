@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { ExecutionEvent, ExecutionOwnership, WaitingActivityTask } from '@stepstone/engine';
 import { createShardLeases, shardOfStream, type KurrentDbEventStore, type PostgresEventStore, type RecordedEvent, type ShardLeases, type Subscription } from '@stepstone/event-store';
 import type { ActivityTaskQueue, ExecutionEndWatcher } from '@stepstone/integrations';
+import type { Projections } from '@stepstone/projections';
 import type { Arns } from '../aws-protocol/arns';
 import type { TaskCompletionRunner } from './tokens';
 
@@ -15,6 +16,14 @@ export const SHARD_COUNT = 64;
 
 const EXECUTION_PREFIX = 'execution-';
 const CLOSING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+/** Most events of the feed handled at once. */
+const FEED_BATCH_EVENTS = 1_000;
+/**
+ * After a batch that was not a backlog, how long the feed handler lets other commits gather
+ * before it reads again: what a timer, a task dispatch or an end waits at most, added, for an
+ * append by another process.
+ */
+const FEED_PAUSE_MS = 5;
 
 /**
  * A process's id in the leases table: host and port, unique among live processes (two cannot
@@ -29,7 +38,7 @@ export function clusterProcessId(port: number): string {
 type ClusterRunner = TaskCompletionRunner & {
   adopt(inShards: (streamId: string) => boolean): Promise<{ executions: number }>;
   release(inShards: (streamId: string) => boolean): void;
-  notice(executionArn: string, revision: number): Promise<void>;
+  notice(executionArn: string, revision: number, closed?: boolean): Promise<void>;
   waitingActivityTasks(): Promise<WaitingActivityTask[]>;
 };
 
@@ -38,8 +47,12 @@ export interface Cluster {
   readonly ttlSeconds: number;
   /** Handed to the runner: which executions this process runs, and their fences. */
   readonly ownership: ExecutionOwnership;
-  /** Follows the store's feed, then takes the first leases (and replays their executions). */
-  start(deps: { runner: ClusterRunner; activities: ActivityTaskQueue; watcher: ExecutionEndWatcher; arns: Arns }): Promise<void>;
+  /**
+   * Follows the store's feed, then takes the first leases (and replays their executions). The
+   * read models are applied by the holder of the projector's lease alone (`projections` follow
+   * its checkpoint elsewhere).
+   */
+  start(deps: { runner: ClusterRunner; activities: ActivityTaskQueue; watcher: ExecutionEndWatcher; arns: Arns; projections: Projections }): Promise<void>;
   /** Stops following the feed and hands every lease back. Call after the runner has closed. */
   close(): Promise<void>;
 }
@@ -60,6 +73,12 @@ export interface Cluster {
  *   takes a task by appending ActivityStarted with the stream's expected revision: of two
  *   processes handing out one task, one append wins and the other poller is given nothing.
  * - Ends of executions (for `.sync` parents and long polls) are read from the feed too.
+ * - Read models: one process, the holder of the projector's lease (PROJECTOR_LEASE, in the same
+ *   table, TTL and rounds as the shards'), applies them to the shared PostgreSQL tables and
+ *   announces each checkpoint by NOTIFY; the others answer queries from those tables once the
+ *   announced checkpoint covers what the query must see (read-your-writes). A projector that
+ *   dies is replaced within the TTL; one that stalled and still applies is harmless, since each
+ *   batch runs under the checkpoint's advisory lock and skips what the checkpoint covers.
  */
 /** The stores several processes can share: both keep the leases in PostgreSQL (their `pool`) and refuse stale fences. */
 export type ClusterStore = PostgresEventStore | KurrentDbEventStore;
@@ -68,8 +87,10 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
   const processId = options.processId;
   const log = options.log ?? ((line: string) => console.log(line));
   const shardOf = (streamId: string) => shardOfStream(streamId, SHARD_COUNT);
-  const started: { runner?: ClusterRunner } = {};
+  const started: { runner?: ClusterRunner; projections?: Projections } = {};
   let subscription: Subscription | undefined;
+  /** Changes of the projector's role, applied in the order the rounds decided them. */
+  let projecting: Promise<void> = Promise.resolve();
 
   const leases: ShardLeases = createShardLeases({
     pool: options.store.pool,
@@ -88,6 +109,16 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
       log(`stepstone cluster: gave up ${shards.length} shards (${leases.held().size} held)`);
     },
     onError: (error) => console.error('stepstone cluster: lease renewal failed:', error instanceof Error ? error.message : error),
+    onProjector: (holds) => {
+      const projections = started.projections;
+      if (!projections) return;
+      projecting = projecting
+        .then(() => projections.setApplying(holds))
+        .then(
+          () => log(`stepstone cluster: ${holds ? 'applies the read models (projector)' : 'follows the projector'}`),
+          (error: unknown) => console.error('stepstone cluster: could not change the read models role:', error instanceof Error ? error.message : error),
+        );
+    },
   });
 
   const ownership: ExecutionOwnership = {
@@ -102,20 +133,24 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
     ttlSeconds: options.ttlSeconds,
     ownership,
 
-    async start({ runner, activities, watcher, arns }) {
+    async start({ runner, activities, watcher, arns, projections }) {
       started.runner = runner;
+      started.projections = projections;
       const arnOf = (streamId: string): string => {
         const key = streamId.slice(EXECUTION_PREFIX.length);
         const colon = key.indexOf(':');
         return arns.execution(key.slice(0, colon), key.slice(colon + 1));
       };
-      const onEvents = (batch: RecordedEvent[]) => {
-        const latest = new Map<string, number>();
+      const onEvents = async (batch: RecordedEvent[]) => {
+        /** Per execution stream: its last revision in the batch, and whether that event closed it. */
+        const latest = new Map<string, { revision: number; closed: boolean }>();
         for (const recorded of batch) {
           if (!recorded.streamId.startsWith(EXECUTION_PREFIX)) continue;
-          latest.set(recorded.streamId, recorded.revision);
-          const event = recorded.data as ExecutionEvent;
-          if (event.type === 'ActivityScheduled') {
+          const closing = CLOSING_EVENTS.has(recorded.type);
+          latest.set(recorded.streamId, { revision: recorded.revision, closed: closing });
+          // The type is a column: the payload is read only for the events that need it (payloadTypes).
+          if (recorded.type === 'ActivityScheduled') {
+            const event = recorded.data as Extract<ExecutionEvent, { type: 'ActivityScheduled' }>;
             const details = event.activityScheduledEventDetails as { resource: string; input?: string };
             const executionArn = arnOf(recorded.streamId);
             const token = event.x.token!;
@@ -125,15 +160,20 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
               input: details.input ?? '{}',
               report: (progress) => runner.reportTask(executionArn, token, progress),
             });
-          } else if (CLOSING_EVENTS.has(event.type)) {
+          } else if (closing) {
             const executionArn = arnOf(recorded.streamId);
             watcher.notify(executionArn, true);
             activities.forgetExecution(executionArn);
           }
         }
-        for (const [streamId, revision] of latest) void runner.notice(arnOf(streamId), revision);
+        for (const [streamId, { revision, closed }] of latest) void runner.notice(arnOf(streamId), revision, closed);
+        // Every commit of every process wakes this handler: a short pause lets a few commits share
+        // the next read of the feed (the batch of a backlog is taken at once).
+        if (batch.length < FEED_BATCH_EVENTS) await new Promise((resolve) => setTimeout(resolve, FEED_PAUSE_MS));
       };
       subscription = options.store.subscribe(await options.store.headPosition(), onEvents, {
+        maxBatchSize: FEED_BATCH_EVENTS,
+        payloadTypes: ['ActivityScheduled'],
         onError: (error) => console.error('stepstone cluster: feed handler failed:', error),
       });
       // Tasks scheduled before this process joined are not in the feed it follows: queue those
@@ -148,11 +188,13 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
         });
       }
       await leases.start();
+      await projecting;
       log(`stepstone cluster: process ${processId}, ${leases.held().size} of ${SHARD_COUNT} shards, lease TTL ${options.ttlSeconds}s`);
     },
 
     async close() {
       subscription?.close();
+      await projecting;
       await leases.close().catch((error: unknown) => console.error('stepstone cluster: could not hand the leases back:', error instanceof Error ? error.message : error));
     },
   };

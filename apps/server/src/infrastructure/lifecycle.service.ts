@@ -30,7 +30,7 @@ export class LifecycleService implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     if (this.cluster) {
       // Recovery is per shard, as the leases are taken (and again at every takeover).
-      await this.cluster.start({ runner: this.runner as Parameters<Cluster['start']>[0]['runner'], activities: this.activities, watcher: this.watcher, arns: this.arns });
+      await this.cluster.start({ runner: this.runner as Parameters<Cluster['start']>[0]['runner'], activities: this.activities, watcher: this.watcher, arns: this.arns, projections: this.projections });
       this.readiness.recovered = true;
       return;
     }

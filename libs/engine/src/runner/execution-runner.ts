@@ -188,9 +188,10 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   /**
    * `revision` was appended to an execution's stream (the store's feed, maybe by another
    * process): when this process holds the shard and did not know the revision, it reloads the
-   * execution and performs the new events' effects.
+   * execution and performs the new events' effects. `closed`: the event at `revision` closed the
+   * execution, so there is nothing to reload.
    */
-  notice(executionArn: string, revision: number): Promise<void>;
+  notice(executionArn: string, revision: number, closed?: boolean): Promise<void>;
 } {
   const { store } = options;
   const now = options.now ?? (() => new Date());
@@ -780,28 +781,33 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     }
   }
 
-  async function notice(executionArn: string, revision: number): Promise<void> {
+  async function notice(executionArn: string, revision: number, closedByIt = false): Promise<void> {
     const streamId = executionStreamId(executionArn);
     if (closed || !options.ownership?.fenceOf(streamId)) return;
     const known = () => (cache.get(executionArn)?.revision ?? closedRevisions.get(streamId) ?? -1) >= revision;
     if (known()) return;
+    const forgetClosed = (lastRevision: number) => {
+      rememberClosed(streamId, lastRevision);
+      const timeoutAt = timeoutAts.get(executionArn);
+      if (timeoutAt !== undefined) timers.cancel(timeoutKey(executionArn, timeoutAt));
+      timeoutAts.delete(executionArn);
+      for (const key of armedDeadlines.get(executionArn) ?? []) timers.cancel(key);
+      armedDeadlines.delete(executionArn);
+    };
     await serialise(executionArn, async () => {
       if (known() || !owns(executionArn)) return;
       cache.delete(executionArn);
+      // The stream's last event closed the execution (a run of pure states that another process
+      // started and finished in one append): nothing is left to do, no replay to find that out.
+      // A RedriveExecution appended later is noticed in turn, with its own revision.
+      if (closedByIt) return forgetClosed(revision);
       const loaded = await load(executionArn);
       if (!loaded) return;
       if (loaded.state.status === 'RUNNING') {
         const immediate: ImmediateOutcome[] = [];
         applyEffects(executionArn, loaded.state.start, pendingEffects(loaded.state), immediate);
         await settle(executionArn, immediate);
-      } else {
-        rememberClosed(streamId, loaded.revision);
-        const timeoutAt = timeoutAts.get(executionArn);
-        if (timeoutAt !== undefined) timers.cancel(timeoutKey(executionArn, timeoutAt));
-        timeoutAts.delete(executionArn);
-        for (const key of armedDeadlines.get(executionArn) ?? []) timers.cancel(key);
-        armedDeadlines.delete(executionArn);
-      }
+      } else forgetClosed(loaded.revision);
     }).catch(reportBackgroundError);
   }
 

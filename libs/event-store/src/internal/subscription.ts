@@ -45,7 +45,8 @@ export function createAppendSignal(): AppendSignal {
 }
 
 export interface FeedSource {
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** `payloadTypes`: as SubscribeOptions.payloadTypes, passed through. */
+  readAll(options: ReadAllOptions & { readonly payloadTypes?: readonly string[] }): Promise<RecordedEvent[]>;
   readonly signal: AppendSignal;
   /** When set, also re-read the feed this often while idle (appends by other processes). */
   readonly pollIntervalMs?: number;
@@ -83,7 +84,7 @@ export function startSubscription(
       const seen = source.signal.version;
       let events: RecordedEvent[];
       try {
-        events = await source.readAll({ fromPosition: cursor, maxCount });
+        events = await source.readAll(options.payloadTypes ? { fromPosition: cursor, maxCount, payloadTypes: options.payloadTypes } : { fromPosition: cursor, maxCount });
       } catch (error) {
         if (closed) return;
         return fail(error);

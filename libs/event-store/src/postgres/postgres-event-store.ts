@@ -421,11 +421,31 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     return result.rows.map(([position, streamId, revision, dataJson]) => ({ streamId, revision, position: Number(position), dataJson }));
   };
 
+  /**
+   * The feed without the payloads a subscriber does not read (SubscribeOptions.payloadTypes):
+   * every process follows the whole feed for activity tasks, ends and its shards' appends, and
+   * would otherwise read and parse every payload another process wrote, for nothing.
+   */
+  const readAllLight = async (readOptions: ReadAllOptions, payloadTypes: readonly string[]): Promise<RecordedEvent[]> => {
+    const result = await pool.query<[string, string, number, string, string | null, string | null, string]>({
+      text: `SELECT position, stream_id, revision, type,
+                    CASE WHEN type = ANY($3::text[]) THEN data END, CASE WHEN type = ANY($3::text[]) THEN metadata END, recorded_at
+             FROM ${EVENTS_TABLE} WHERE position > $1 ORDER BY position ASC LIMIT $2`,
+      values: [Math.max(0, readOptions.fromPosition), limitOf(readOptions.maxCount), payloadTypes],
+      rowMode: 'array',
+    });
+    return result.rows.map(([position, streamId, revision, type, data, metadata, recordedAt]) =>
+      recordedEvent({ streamId, revision, position: Number(position), type, dataJson: data ?? 'null', metadataJson: metadata ?? 'null', recordedAt, hash: '', previousHash: '' }),
+    );
+  };
+
   /** From memory when this process committed the wanted positions, else from SQL (as the SQLite store). */
-  const readFeed = async (readOptions: ReadAllOptions): Promise<RecordedEvent[]> => {
+  const readFeed = async (readOptions: ReadAllOptions & { readonly payloadTypes?: readonly string[] }): Promise<RecordedEvent[]> => {
     assertOpen();
     const limit = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
-    return recent.after(Math.max(0, readOptions.fromPosition), limit) ?? readAll(readOptions);
+    const kept = recent.after(Math.max(0, readOptions.fromPosition), limit);
+    if (kept) return kept;
+    return readOptions.payloadTypes ? readAllLight(readOptions, readOptions.payloadTypes) : readAll(readOptions);
   };
 
   return {

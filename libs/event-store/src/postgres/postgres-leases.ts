@@ -28,7 +28,20 @@ export interface ShardLeasesOptions {
   readonly onLost?: (shards: readonly number[]) => void;
   /** A round that failed (the database is unreachable): the next round tries again. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * This process became (true) or stopped being (false) the projector: the one process that
+   * applies the read models (PROJECTOR_LEASE). Called from the rounds, in order.
+   */
+  readonly onProjector?: (holds: boolean) => void;
 }
+
+/**
+ * The row of the leases table that is not a shard: the projector's. Whoever holds it applies the
+ * read models; the other processes read the shared tables and wait for its checkpoint. Same TTL,
+ * renewal and takeover as a shard's lease; assigned to the last member in id order (with 64
+ * shards over n members, the last ones hold the fewest shards).
+ */
+export const PROJECTOR_LEASE = -1;
 
 export interface ShardLeases {
   readonly processId: string;
@@ -45,6 +58,8 @@ export interface ShardLeases {
   start(): Promise<void>;
   /** Stops renewing and hands every lease back (epoch bumped), so the others take over at once. */
   close(): Promise<void>;
+  /** Whether this process holds the projector's lease (as of its last round). */
+  isProjector(): boolean;
 }
 
 /**
@@ -64,6 +79,12 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
   const ttlSeconds = options.ttlMs / 1000;
   const renewEveryMs = options.renewEveryMs ?? Math.max(100, Math.floor(options.ttlMs / 3));
   let held = new Map<number, number>();
+  let projector = false;
+  const setProjector = (holds: boolean) => {
+    if (holds === projector) return;
+    projector = holds;
+    options.onProjector?.(holds);
+  };
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> | undefined;
   let closed = false;
@@ -88,6 +109,9 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       const target: number[] = [];
       for (let shard = 0; shard < shardCount; shard += 1) if (index >= 0 && shard % ids.length === index) target.push(shard);
       const targetSet = new Set(target);
+      // The projector's lease goes with the last member: one row more in the same statements.
+      const wanted = index >= 0 && index === ids.length - 1 ? [...target, PROJECTOR_LEASE] : target;
+      if (!wanted.includes(PROJECTOR_LEASE)) setProjector(false);
 
       // Stop acting on shards assigned elsewhere before handing them back.
       const leaving = [...held.keys()].filter((shard) => !targetSet.has(shard));
@@ -98,7 +122,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       await client.query(
         `UPDATE ${LEASES_TABLE} SET owner = NULL, epoch = epoch + 1, expires_at = now()
          WHERE owner = $1 AND NOT (shard = ANY($2::int[]))`,
-        [processId, target],
+        [processId, wanted],
       );
       const taken = await client.query<{ shard: number; epoch: string }>(
         `INSERT INTO ${LEASES_TABLE} AS lease (shard, owner, epoch, expires_at)
@@ -109,11 +133,12 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
                expires_at = excluded.expires_at
            WHERE lease.owner = $1 OR lease.owner IS NULL OR lease.expires_at < now()
          RETURNING shard, epoch`,
-        [processId, target, ttlSeconds, firstRound],
+        [processId, wanted, ttlSeconds, firstRound],
       );
       firstRound = false;
       if (closed) return;
-      const now = new Map(taken.rows.map((row) => [row.shard, Number(row.epoch)] as const));
+      setProjector(taken.rows.some((row) => row.shard === PROJECTOR_LEASE));
+      const now = new Map(taken.rows.filter((row) => row.shard !== PROJECTOR_LEASE).map((row) => [row.shard, Number(row.epoch)] as const));
       const lost = [...held.keys()].filter((shard) => now.get(shard) !== held.get(shard));
       const acquired = new Map([...now].filter(([shard, epoch]) => held.get(shard) !== epoch));
       held = now;
@@ -151,6 +176,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       return epoch === undefined ? undefined : { shard, epoch };
     },
     held: () => held,
+    isProjector: () => projector,
     forget(shard) {
       if (held.delete(shard)) options.onLost?.([shard]);
     },
@@ -167,6 +193,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       await round?.catch(() => {});
       await adopting;
       held = new Map();
+      setProjector(false);
       await pool.query(`UPDATE ${LEASES_TABLE} SET owner = NULL, epoch = epoch + 1, expires_at = now() WHERE owner = $1`, [processId]);
       await pool.query(`DELETE FROM ${MEMBERS_TABLE} WHERE process_id = $1`, [processId]);
     },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
-import { assertNameSearchAndCounts, machineArn, runArn, writeNamedExecutions, writeStory } from '../testing/read-model-story';
+import { assertNameSearchAndCounts, definition, historyEvent, machineArn, runArn, writeNamedExecutions, writeStory } from '../testing/read-model-story';
 import { assertMapRunStory } from '../testing/map-run-story';
 import { deletingArn, versionedArn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
@@ -155,6 +155,57 @@ describe('read models on PostgreSQL', () => {
     } finally {
       await projectionsA.close();
       await projectionsB.close();
+      await storeA.close();
+      await storeB.close();
+      await database.drop();
+    }
+  });
+
+  it('a follower applies nothing and answers once the projector announces the checkpoint; awkward values survive the inlined writes', async () => {
+    const database = await createTestDatabase(cluster!.url);
+    const storeA = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const storeB = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const follower = await createProjections({ store: storeB, applying: false });
+    let projector: Projections | undefined;
+    try {
+      await writeStory(storeA);
+      // Quotes, a backslash, a placeholder-like `$1`, a NUL-free control character and non-BMP text.
+      const input = JSON.stringify({ text: "it's \\ $1 ; -- \u0001 🦀 ''" });
+      const awkwardArn = 'arn:aws:states:us-east-1:123456789012:execution:orders:awk\'ward-$2';
+      await storeA.append({
+        streamId: "execution-orders:awk'ward-$2",
+        expectedRevision: 'no_stream',
+        events: [
+          {
+            type: 'ExecutionStarted',
+            data: historyEvent('ExecutionStarted', 1, { executionStartedEventDetails: { input } }, { start: { executionArn: awkwardArn, stateMachineArn: machineArn, name: "awk'ward-$2", type: 'STANDARD', definition } }),
+            metadata: { actor: "O'Brien", sourceIp: '10.0.0.3', requestId: 'r3' },
+          },
+        ],
+      });
+      const head = await storeB.headPosition();
+      assert.equal(await follower.waitForPosition(head, 300), false, 'nobody applies yet: the follower waits');
+      assert.equal(await follower.describeExecution(runArn), undefined);
+      projector = await createProjections({ store: storeA });
+      // Within the follower's 1 s re-read: the announcement (NOTIFY) is what wakes it.
+      assert.equal(await follower.waitForPosition(head, 900), true, "the projector's announcement reaches the follower");
+      assert.equal(follower.position(), head);
+      assert.equal((await follower.describeExecution(runArn))?.status, 'RUNNING');
+      const awkward = await follower.describeExecution(awkwardArn);
+      assert.equal(awkward?.input, input);
+      assert.equal(awkward?.name, "awk'ward-$2");
+      assert.ok((await follower.queryAudit({ actor: "O'Brien" })).entries.length > 0, 'the audit row kept its quoted actor');
+      // Roles change hands: the follower takes over from the stored checkpoint and goes on.
+      await projector.setApplying(false);
+      await follower.setApplying(true);
+      await storeA.append({ streamId: 'execution-orders:run-1', expectedRevision: 'any', events: [{ type: 'ExecutionSucceeded', data: historyEvent('ExecutionSucceeded', 9, { executionSucceededEventDetails: { output: '{}' } }) }] });
+      const after = await storeA.headPosition();
+      assert.equal(await follower.waitForPosition(after, 10_000), true);
+      assert.equal(await projector.waitForPosition(after, 10_000), true, 'the former projector now follows the new one');
+      assert.equal((await projector.describeExecution(runArn))?.status, 'SUCCEEDED');
+    } finally {
+      await projector?.close();
+      await follower.close();
       await storeA.close();
       await storeB.close();
       await database.drop();

@@ -102,6 +102,13 @@ export interface Projections {
   waitForPosition(position: number, timeoutMs?: number): Promise<boolean>;
   /** The last applied position (the checkpoint). */
   position(): number;
+  /**
+   * Whether this process applies the read models (the default) or follows the checkpoint that
+   * another process moves in the shared tables (PostgreSQL): several processes on one database
+   * hand the work to one of them, the projector (issue 15). A follower's `waitForPosition`
+   * resolves when the projector announces that checkpoint. Resolves once the change is in place.
+   */
+  setApplying(applying: boolean): Promise<void>;
   getStateMachine(stateMachineArn: string): Promise<StateMachineRecord | undefined>;
   listStateMachines(request?: PageRequest): Promise<Page<StateMachineRecord>>;
   describeExecution(executionArn: string): Promise<ExecutionRecord | undefined>;
@@ -155,7 +162,15 @@ export interface CreateProjectionsOptions {
    * waits for them (`waitForPosition` applies at once). Default 10 ms; 0 applies every commit.
    */
   readonly batchPauseMs?: number;
+  /**
+   * false: start as a follower (see `Projections.setApplying`), which only a store whose read
+   * models live in PostgreSQL supports. Default true.
+   */
+  readonly applying?: boolean;
 }
+
+/** A follower with readers waiting re-reads the checkpoint this often, should an announcement be lost. */
+const FOLLOWER_RECHECK_MS = 1_000;
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -250,7 +265,35 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   let applied = await backend.checkpoint(checkpointName);
   let subscription: Subscription | undefined;
   let closed = false;
+  let applying = options.applying ?? true;
+  let watching: { close(): Promise<void> } | undefined;
+  let recheck: NodeJS.Timeout | undefined;
   const waiters = new Set<{ position: number; resolve: (reached: boolean) => void }>();
+  const stopRecheckIfIdle = () => {
+    if (waiters.size === 0 && recheck !== undefined) {
+      clearInterval(recheck);
+      recheck = undefined;
+    }
+  };
+  const releaseWaiters = () => {
+    for (const waiter of [...waiters]) {
+      if (waiter.position <= applied) {
+        waiters.delete(waiter);
+        waiter.resolve(true);
+      }
+    }
+    stopRecheckIfIdle();
+  };
+  /** A follower's checkpoint: what the projector announced (lower after a rebuild reset the tables). */
+  const followCheckpoint = (position: number) => {
+    if (applying || closed) return;
+    applied = position;
+    releaseWaiters();
+  };
+  const watch = async () => {
+    if (!backend.watchCheckpoint) throw new Error(`read models on ${backend.dialect} are one process's: they cannot follow another's checkpoint`);
+    watching ??= await backend.watchCheckpoint(checkpointName, followCheckpoint);
+  };
 
   const batchPauseMs = options.batchPauseMs ?? DEFAULT_BATCH_PAUSE_MS;
   /** Ends the pause after a batch early: a reader waits, or the projections close. */
@@ -290,6 +333,8 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   let eventsPerTransaction = MIN_TRANSACTION_EVENTS;
   const applyBatch = async (batch: RecordedEvent[]) => {
     for (let from = 0; from < batch.length; ) {
+      // Handed to another process meanwhile (setApplying(false)): its projector goes on from the checkpoint.
+      if (!applying) return;
       if (from > 0) {
         await new Promise((resolve) => setImmediate(resolve));
         if (closed) return;
@@ -306,17 +351,12 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       eventsPerTransaction = Math.min(MAX_BATCH_EVENTS, Math.max(MIN_TRANSACTION_EVENTS, Math.round((events.length * TRANSACTION_BUDGET_MS) / elapsed)));
       const last = events[events.length - 1].position;
       applied = Math.max(applied, checkpoint);
-      for (const waiter of [...waiters]) {
-        if (waiter.position <= applied) {
-          waiters.delete(waiter);
-          waiter.resolve(true);
-        }
-      }
+      releaseWaiters();
       if (checkpoint < last) {
         // Another process reset the shared tables (a rebuild): follow the feed from their checkpoint.
         applied = checkpoint;
         queueMicrotask(() => {
-          if (closed) return;
+          if (closed || !applying) return;
           subscription?.close();
           subscribe();
         });
@@ -340,7 +380,8 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   const subscribe = () => {
     subscription = store.subscribe(applied, applyBatch, { onError, maxBatchSize: MAX_BATCH_EVENTS });
   };
-  subscribe();
+  if (applying) subscribe();
+  else await watch();
 
   const waitForPosition = (position: number, timeoutMs = 10_000): Promise<boolean> => {
     if (position <= applied) return Promise.resolve(true);
@@ -355,11 +396,41 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       };
       const timer = setTimeout(() => {
         waiters.delete(waiter);
+        stopRecheckIfIdle();
         resolve(false);
       }, timeoutMs);
       waiters.add(waiter);
       endPause?.();
+      // A follower hears of the checkpoint from the projector; should that be lost (a reconnect,
+      // a projector that died before announcing), it looks itself while someone waits.
+      if (!applying && recheck === undefined) {
+        recheck = setInterval(() => {
+          if (applying || closed) return;
+          void backend.checkpoint(checkpointName).then(
+            (stored) => followCheckpoint(Math.max(applied, stored)),
+            () => {},
+          );
+        }, FOLLOWER_RECHECK_MS);
+        recheck.unref();
+      }
     });
+  };
+
+  const setApplying = async (wanted: boolean) => {
+    if (wanted === applying || closed) return;
+    if (wanted) {
+      // Take over from the stored checkpoint: the previous projector may have applied past ours.
+      applying = true;
+      applied = await backend.checkpoint(checkpointName);
+      releaseWaiters();
+      if (!closed && applying && subscription === undefined) subscribe();
+    } else {
+      applying = false;
+      subscription?.close();
+      subscription = undefined;
+      endPause?.();
+      await watch();
+    }
   };
 
   /** A Map Run with its counts (and, batched, each child's status to weigh the item counts by). */
@@ -379,6 +450,7 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
 
   return {
     waitForPosition,
+    setApplying,
     position: () => applied,
     failures: () => backend.failures(checkpointName),
 
@@ -513,8 +585,10 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
       closed = true;
       subscription?.close();
       endPause?.();
+      if (recheck !== undefined) clearInterval(recheck);
       for (const waiter of [...waiters]) waiter.resolve(false);
       waiters.clear();
+      await watching?.close();
       await backend.close();
     },
   };

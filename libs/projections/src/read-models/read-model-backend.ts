@@ -63,8 +63,18 @@ export interface ReadModelBackend {
   run<R>(compiled: CompiledQuery): Promise<R[]>;
   /** Every read-model row, ordered by key. */
   snapshot(): Promise<Record<string, unknown[]>>;
+  /**
+   * Calls `onCheckpoint` with the checkpoint stored under `name` each time a transaction of any
+   * process moves it (a follower's read-your-writes), and once with its current value when
+   * listening starts (and again after a lost connection came back). Where the tables are one
+   * process's (SQLite), undefined: that process applies them itself.
+   */
+  watchCheckpoint?(name: string, onCheckpoint: (position: number) => void): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
+
+/** PostgreSQL channel on which every read-model transaction announces its checkpoint: `<position> <name>`. */
+export const CHECKPOINT_CHANNEL = 'stepstone_projected';
 
 /** A store that hands out its SQLite connection (the SQLite adapter does). */
 export interface SqliteBacked {
@@ -164,6 +174,33 @@ const numericTypes = {
 };
 
 /**
+ * `statement` with its parameters written in as SQL literals, to run among others in one
+ * simple-protocol query (which takes no parameters). The statements are ours (Kysely-compiled,
+ * no `$` but their placeholders) and every value is a string, number, boolean or null; strings
+ * go through the driver's escapeLiteral. An unquoted literal and a parameter take the column's
+ * type alike.
+ */
+export function inlineStatement(client: pg.ClientBase, statement: NamedStatement, params: Readonly<Record<string, unknown>>): string {
+  const values = bindParameters(statement, params);
+  return statement.sql.replace(/\$(\d+)/g, (_, index: string) => {
+    const value = values[Number(index) - 1];
+    if (value === null) return 'NULL';
+    if (typeof value === 'string') return client.escapeLiteral(value);
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'bigint') return String(value);
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    throw new TypeError(`read model statement: cannot write ${typeof value} as a literal`);
+  });
+}
+
+/** The rows of each statement, run in order as one simple-protocol query (one round trip). */
+async function multiQuery(client: pg.ClientBase, statements: readonly string[]): Promise<Array<Array<Record<string, unknown>>>> {
+  if (statements.length === 0) return [];
+  const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+  return (Array.isArray(results) ? results : [results]).map((result) => result.rows as Array<Record<string, unknown>>);
+}
+
+/**
  * The read models in PostgreSQL, through `pool` (the store's): tables created by versioned
  * migrations. Several server processes share the tables, so a batch runs under a
  * transaction-level advisory lock on the checkpoint's name and skips what the checkpoint
@@ -180,14 +217,19 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
   const execute = <R>(on: pg.Pool | pg.PoolClient, statement: NamedStatement, params: Readonly<Record<string, unknown>>) =>
     on.query({ text: statement.sql, values: bindParameters(statement, params), types: numericTypes }).then((result) => result.rows as R[]);
 
-  const inTransaction = async <T>(name: string, body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+  /**
+   * A transaction under the checkpoint's advisory lock that ends by announcing the checkpoint the
+   * body returns (NOTIFY is delivered at COMMIT, to every process that follows the read models).
+   */
+  const inTransaction = async (name: string, body: (client: pg.PoolClient) => Promise<number>): Promise<number> => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`stepstone-read-models:${name}`]);
-      const result = await body(client);
-      await client.query('COMMIT');
-      return result;
+      const checkpoint = await body(client);
+      // One round trip for both (the simple protocol runs the two statements in order).
+      await client.query(`SELECT pg_notify('${CHECKPOINT_CHANNEL}', ${client.escapeLiteral(`${checkpoint} ${name}`)}); COMMIT`);
+      return checkpoint;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -201,31 +243,61 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
     async checkpoint(name) {
       return (await execute<{ position: number }>(pool, statements.checkpoint, { name }))[0]?.position ?? 0;
     },
-    applyBatch(name, events) {
-      return inTransaction(name, async (client) => {
-        const stored = (await execute<{ position: number }>(client, statements.checkpoint, { name }))[0]?.position ?? 0;
+    /**
+     * Three round trips whatever the batch holds: (1) BEGIN, the checkpoint's lock and the
+     * checkpoint; (2) the rows planning reads; (3) every write, the checkpoint, its announcement
+     * and COMMIT. Each step is one simple-protocol query of several statements with the values
+     * inlined as literals (inlineStatement): one statement per row cost a round trip each, most of
+     * the server's CPU per event on PostgreSQL (bench/README.md).
+     */
+    async applyBatch(name, events) {
+      const client = await pool.connect();
+      try {
+        const opened = await multiQuery(client, [
+          'BEGIN',
+          `SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(`stepstone-read-models:${name}`)}))`,
+          inlineStatement(client, statements.checkpoint, { name }),
+        ]);
+        const stored = Number(opened[2][0]?.position ?? 0);
         // A batch past the checkpoint would leave a hole (the tables were reset meanwhile): apply nothing.
-        if (events[0].position > stored + 1) return stored;
-        const fresh = events.filter((event) => event.position > stored);
-        if (fresh.length === 0) return stored;
+        const fresh = events[0].position > stored + 1 ? [] : events.filter((event) => event.position > stored);
+        if (fresh.length === 0) {
+          await client.query('COMMIT');
+          return stored;
+        }
         // Read what planning asks for first (the planner reads synchronously).
         const wanted = readsOfBatch(fresh);
+        const machines = [...wanted.machines];
+        const streams = [...wanted.streams];
+        const read = await multiQuery(client, [
+          ...machines.map((machine) => inlineStatement(client, statements.stateMachineTags, { name: machine })),
+          ...streams.map((streamId) => inlineStatement(client, statements.resourceOfStream, { streamId })),
+        ]);
         const tags = new Map<string, string>();
         const resources = new Map<string, string>();
-        for (const machine of wanted.machines) {
-          const row = (await execute<{ tags: string }>(client, statements.stateMachineTags, { name: machine }))[0];
+        machines.forEach((machine, index) => {
+          const row = read[index][0] as { tags: string } | undefined;
           if (row) tags.set(machine, row.tags);
-        }
-        for (const streamId of wanted.streams) {
-          const row = (await execute<{ resource: string }>(client, statements.resourceOfStream, { streamId }))[0];
+        });
+        streams.forEach((streamId, index) => {
+          const row = read[machines.length + index][0] as { resource: string } | undefined;
           if (row) resources.set(streamId, row.resource);
-        }
+        });
         const ops = planWrites(fresh, { tagsOf: (machine) => tags.get(machine), resourceOfStream: (streamId) => resources.get(streamId) });
-        for (const op of ops) await execute(client, statements[op.statement], op.params);
         const last = fresh[fresh.length - 1].position;
-        await execute(client, statements.saveCheckpoint, { name, position: last });
+        await multiQuery(client, [
+          ...ops.map((op) => inlineStatement(client, statements[op.statement], op.params)),
+          inlineStatement(client, statements.saveCheckpoint, { name, position: last }),
+          `SELECT pg_notify('${CHECKPOINT_CHANNEL}', ${client.escapeLiteral(`${last} ${name}`)})`,
+          'COMMIT',
+        ]);
         return last;
-      });
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     skipEvent(name, failure) {
       const { position } = failure;
@@ -245,7 +317,50 @@ export async function openPostgresReadModels(pool: pg.Pool): Promise<ReadModelBa
         await client.query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
         await execute(client, statements.clearFailures, { name });
         await execute(client, statements.saveCheckpoint, { name, position: 0 });
+        return 0;
       });
+    },
+    async watchCheckpoint(name, onCheckpoint) {
+      let closed = false;
+      let listener: pg.Client | undefined;
+      const stored = async () => (await execute<{ position: number }>(pool, statements.checkpoint, { name }))[0]?.position ?? 0;
+      const connect = async (): Promise<void> => {
+        const client = new pg.Client(pool.options);
+        client.on('notification', (message) => {
+          if (message.channel !== CHECKPOINT_CHANNEL || message.payload === undefined) return;
+          const space = message.payload.indexOf(' ');
+          if (message.payload.slice(space + 1) === name) onCheckpoint(Number(message.payload.slice(0, space)));
+        });
+        client.on('error', (error) => {
+          if (closed) return;
+          // Checkpoints announced while the connection is down are missed: reconnect, then re-read it.
+          console.error('stepstone read models: lost the LISTEN connection, reconnecting:', error.message);
+          void client.end().catch(() => {});
+          void reconnect();
+        });
+        await client.connect();
+        if (closed) return void (await client.end());
+        listener = client;
+        await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+        // Read after LISTEN: a checkpoint moved in between is announced as well, none is missed.
+        onCheckpoint(await stored());
+      };
+      const reconnect = async () => {
+        for (let attempt = 0; !closed; attempt += 1) {
+          try {
+            return await connect();
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt)));
+          }
+        }
+      };
+      await connect();
+      return {
+        async close() {
+          closed = true;
+          await listener?.end().catch(() => {});
+        },
+      };
     },
     query: (statement, params) => execute(pool, statement, params),
     async run<R>(compiled: CompiledQuery) {

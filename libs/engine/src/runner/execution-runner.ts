@@ -403,11 +403,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       timeoutAts.delete(arn);
     }
     options.onAppended?.(arn, events, loaded.state);
-    applyEffects(arn, loaded.state.start, pendingEffects(loaded.state), immediate);
+    applyEffects(arn, loaded.state, immediate);
   }
 
-  /** `immediate` collects the outcomes that dispatchers returned at once (see ImmediateOutcome). */
-  function applyEffects(arn: string, start: ExecutionState['start'], effects: readonly Effect[], immediate: ImmediateOutcome[]): void {
+  /** The state's pending effects; `immediate` collects the outcomes that dispatchers returned at once (see ImmediateOutcome). */
+  function applyEffects(arn: string, state: ExecutionState, immediate: ImmediateOutcome[]): void {
+    const start = state.start;
+    const effects = pendingEffects(state);
     const deadlines = new Set<string>();
     for (const effect of effects) {
       if (effect.kind === 'timer') {
@@ -677,7 +679,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       if (!owns(arn)) continue;
       cache.set(arn, loaded);
       const immediate: ImmediateOutcome[] = [];
-      applyEffects(arn, loaded.state.start, pendingEffects(loaded.state), immediate);
+      applyEffects(arn, loaded.state, immediate);
       if (immediate.length > 0) void serialise(arn, () => settle(arn, immediate));
       executions++;
     }
@@ -805,7 +807,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       if (!loaded) return;
       if (loaded.state.status === 'RUNNING') {
         const immediate: ImmediateOutcome[] = [];
-        applyEffects(executionArn, loaded.state.start, pendingEffects(loaded.state), immediate);
+        applyEffects(executionArn, loaded.state, immediate);
         await settle(executionArn, immediate);
       } else forgetClosed(loaded.revision);
     }).catch(reportBackgroundError);

@@ -186,8 +186,9 @@ export function inlineStatement(client: pg.ClientBase, statement: NamedStatement
     const value = values[Number(index) - 1];
     if (value === null) return 'NULL';
     if (typeof value === 'string') return client.escapeLiteral(value);
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    if (typeof value === 'bigint') return String(value);
+    // Parenthesised, so a negative value after an operator can never read as a `--` comment.
+    if (typeof value === 'number' && Number.isFinite(value)) return `(${value})`;
+    if (typeof value === 'bigint') return `(${value})`;
     if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
     throw new TypeError(`read model statement: cannot write ${typeof value} as a literal`);
   });

@@ -1,4 +1,4 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type * as OpenTelemetrySdk from '@opentelemetry/sdk-node';
 
 /** The standard OTEL_* variables that switch telemetry on; without any of them it stays off. */
 const ENABLING_VARIABLES = [
@@ -44,7 +44,7 @@ export function startTelemetry(options: StartTelemetryOptions): TelemetryHandle 
   // The Prometheus exporter binds every interface by default; stay where the server listens.
   if (options.prometheusHost !== undefined) env.OTEL_EXPORTER_PROMETHEUS_HOST ??= options.prometheusHost;
   if (active) return active;
-  const sdk = new NodeSDK({ instrumentations: [] });
+  const sdk = new (loadSdk().NodeSDK)({ instrumentations: [] });
   sdk.start();
   active = {
     shutdown: async () => {
@@ -53,6 +53,17 @@ export function startTelemetry(options: StartTelemetryOptions): TelemetryHandle 
     },
   };
   return active;
+}
+
+/**
+ * The SDK is loaded only when telemetry is asked for: with its exporters it is the largest
+ * module tree the server has, and loading it took most of the server's start-up time even
+ * when telemetry stayed off. `require` keeps `startTelemetry` synchronous, so the providers are
+ * in place before the first tracer or meter is taken.
+ */
+function loadSdk(): typeof OpenTelemetrySdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@opentelemetry/sdk-node') as typeof OpenTelemetrySdk;
 }
 
 /** Flushes and stops the telemetry `startTelemetry` started in this process, if any. */

@@ -17,24 +17,28 @@ import { JsonPathSyntaxError, parsePath, type PathSegment } from './path-parser'
 export function applyResultPath(resultPath: string | null | undefined, rawInput: unknown, result: unknown): unknown {
   if (resultPath === undefined || resultPath === '$') return result;
   if (resultPath === null) return rawInput;
-  const failure = () =>
-    new StatesError(
-      StatesErrorName.ResultPathMatchFailure,
-      `Unable to apply ResultPath "${resultPath}" to input "${toJsonText(rawInput)}"`,
-    );
   let segments: readonly PathSegment[];
   try {
-    if (!resultPath.startsWith('$') || resultPath.startsWith('$$')) throw failure();
+    if (!resultPath.startsWith('$') || resultPath.startsWith('$$')) throw resultPathMatchFailure(resultPath, rawInput);
     const parsed = parsePath(resultPath);
-    if (!parsed.segments.every((s) => s.kind === 'name' || s.kind === 'index')) throw failure();
+    if (!parsed.segments.every(isWritableSegment)) throw resultPathMatchFailure(resultPath, rawInput);
     segments = parsed.segments;
   } catch (error) {
-    if (error instanceof JsonPathSyntaxError) throw failure();
+    if (error instanceof JsonPathSyntaxError) throw resultPathMatchFailure(resultPath, rawInput);
     throw error;
   }
   const written = writeAt(rawInput, segments, 0, result);
-  if (written === FAILED) throw failure();
+  if (written === FAILED) throw resultPathMatchFailure(resultPath, rawInput);
   return written;
+}
+
+// Top-level functions, not closures made per call: the hot path of every Task and Catch runs here.
+function isWritableSegment(segment: PathSegment): boolean {
+  return segment.kind === 'name' || segment.kind === 'index';
+}
+
+function resultPathMatchFailure(resultPath: string, rawInput: unknown): StatesError {
+  return new StatesError(StatesErrorName.ResultPathMatchFailure, `Unable to apply ResultPath "${resultPath}" to input "${toJsonText(rawInput)}"`);
 }
 
 const FAILED: unique symbol = Symbol('failed');

@@ -128,7 +128,6 @@ export function fireTimer(d: Decision, threadId: string, enteredEventId: number)
   if (cursor.phase !== 'retry') return;
   const definition = d.stateDefinition(threadId, cursor.name);
   const language = d.queryLanguageOf(threadId, definition);
-  const failed = (error: unknown) => stateFailed(d, threadId, toFailure(error)).then((step) => d.schedule(threadId, step));
   let attempt: MaybePromise<Step>;
   try {
     attempt =
@@ -136,8 +135,13 @@ export function fireTimer(d: Decision, threadId: string, enteredEventId: number)
       : cursor.kind === 'Parallel' ? startParallel(d, threadId, definition, language)
       : startMap(d, threadId, definition, language);
   } catch (error) {
-    return failed(error);
+    return attemptFailed(d, threadId, error);
   }
-  if (isPromise(attempt)) return attempt.then((step) => d.schedule(threadId, step), failed);
+  if (isPromise(attempt)) return attempt.then((step) => d.schedule(threadId, step), (error: unknown) => attemptFailed(d, threadId, error));
   d.schedule(threadId, attempt);
+}
+
+/** A retry's attempt that threw: the state fails with it (Retry and Catch decide what follows). */
+function attemptFailed(d: Decision, threadId: string, error: unknown): Promise<void> {
+  return stateFailed(d, threadId, toFailure(error)).then((step) => d.schedule(threadId, step));
 }

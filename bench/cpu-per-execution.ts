@@ -3,7 +3,7 @@
  * aws-local-stepfunctions in one process, round after round (the rate of a short time-boxed
  * run on a shared machine is mostly warm-up and load; CPU per execution is steadier).
  *
- *   node --import tsx bench/cpu-per-execution.ts [--workload Retry] [--engine stepstone|peer|both]
+ *   node --import tsx bench/cpu-per-execution.ts [--workload Retry|"Single Pass"] [--engine stepstone|peer|both]
  *                                                [--rounds 5] [--executions 3000] [--concurrency 50] [--sources]
  *
  * Stepstone runs bundled as it ships (engine-bundle.ts), as in run.ts; `--sources` runs it through tsx.
@@ -17,7 +17,7 @@ import os from 'node:os';
 import { loadBundledInProcess } from './engine-bundle';
 import { peerEngine, stepstoneEngine as stepstoneFromSources } from './inprocess';
 import { installPeerPolyfills } from './peer-polyfill';
-import { WORKLOADS } from './workloads';
+import { FLOOR_WORKLOADS, WORKLOADS } from './workloads';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   const rounds = Number(option('rounds', '5'));
   const executions = Number(option('executions', '3000'));
   const concurrency = Number(option('concurrency', '50'));
-  const workload = WORKLOADS.find((candidate) => candidate.name.includes(match));
-  if (!workload) throw new Error(`no workload matches ${match}: ${WORKLOADS.map((w) => w.name).join(', ')}`);
+  const candidates = [...WORKLOADS, ...FLOOR_WORKLOADS];
+  const workload = candidates.find((candidate) => candidate.name.includes(match));
+  if (!workload) throw new Error(`no workload matches ${match}: ${candidates.map((w) => w.name).join(', ')}`);
   const keepAlive = setInterval(() => {}, 1_000);
   const sources = process.argv.includes('--sources');
   const stepstoneEngine = sources ? stepstoneFromSources : (await loadBundledInProcess()).stepstoneEngine;

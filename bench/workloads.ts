@@ -122,5 +122,19 @@ function retryLoop(): Workload {
 
 export const WORKLOADS: readonly Workload[] = [passChain(), mapOverItems(), choiceLoop(), parallelBranches(), retryLoop()];
 
+/**
+ * Not in the bench's table: the smallest execution (one state, four history events), so
+ * bench/cpu-per-execution.ts can show each engine's fixed cost per execution, which every
+ * workload's ratio carries (`--workload "Single Pass"`).
+ */
+export const FLOOR_WORKLOADS: readonly Workload[] = [
+  {
+    name: 'Single Pass (the fixed cost of an execution)',
+    definition: { StartAt: 'Only', States: { Only: { Type: 'Pass', End: true } } },
+    input: { request: 'r-1' },
+    failingTasks: [],
+  },
+];
+
 /** The durable part's workload: the same 10-Pass chain. */
 export const DURABLE_WORKLOAD = WORKLOADS[0];

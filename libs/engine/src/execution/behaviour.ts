@@ -50,11 +50,20 @@ export const EngineBehaviour = {
    * one-year limit, its events numbered apart and never counted (issues 14 and 18).
    */
   ChildHistoryQuota: 7,
+  /**
+   * A Distributed Map child that failed on its own history quota is not redrivable, as on AWS
+   * ("Redriving Map Runs": such children count toward the tolerated failures and are considered
+   * failed): its MapIterationFailed says so (`x.notRedrivable`), a redrive of the parent leaves
+   * it failed (MapRunRedriven's `x.keptFailed`), and a Map Run whose kept failures alone exceed
+   * its tolerance fails again at once, where a redrive used to run such a child again
+   * (issue 14 §2).
+   */
+  QuotaFailuresKept: 8,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.ChildHistoryQuota;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.QuotaFailuresKept;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

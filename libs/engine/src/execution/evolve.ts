@@ -16,7 +16,7 @@ import {
 } from './fold-children';
 import { foldTaskHeartbeat, foldTaskScheduled, foldTaskStarted, foldTaskSubmitted, foldTaskSucceeded } from './fold-task';
 import type { ExecutionEvent, StateKind } from './history-event';
-import { type Cursor, type ExecutionState, type StartedExecution, type StatesMap, type ThreadState, ROOT_THREAD } from './execution-state';
+import { type Cursor, type ExecutionState, type StartedExecution, type StatesMap, type ThreadState, childThreadId, ROOT_THREAD } from './execution-state';
 
 export { createFoldScope } from './fold-threads';
 export type { FoldScope } from './fold-threads';
@@ -291,9 +291,17 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
     case 'MapIterationStarted':
       return foldMapIterationStarted(scope, next, thread, event);
     case 'MapIterationSucceeded':
-    case 'MapIterationFailed':
     case 'MapIterationAborted':
       return foldMapIterationEnded(scope, next, thread, event);
+    case 'MapIterationFailed': {
+      const ended = foldMapIterationEnded(scope, next, thread, event);
+      if (event.x.notRedrivable !== true || !thread.cursor) return ended;
+      const childId = childThreadId(thread.id, thread.cursor.enteredEventId, (event.mapIterationFailedEventDetails as { index: number }).index);
+      const unredrivable = [...(ended.unredrivable ?? []), childId];
+      if (!scope?.owned.has(ended)) return { ...ended, unredrivable };
+      (ended as Mutable<ExecutionState>).unredrivable = unredrivable;
+      return ended;
+    }
     case 'MapRunStarted':
       return foldMapRunStarted(scope, next, thread, event);
     case 'MapItemsRecorded':

@@ -135,6 +135,16 @@ export interface EventInternals {
    * children that wait to be redriven; each starts later with its own MapIterationStarted.
    */
   readonly redriveIndices?: readonly number[];
+  /**
+   * MapIterationFailed of a child that failed on its own history quota (EngineBehaviour.
+   * QuotaFailuresKept): AWS does not redrive it ("Redriving Map Runs", redrive eligibility).
+   */
+  readonly notRedrivable?: boolean;
+  /**
+   * MapRunRedriven (EngineBehaviour.QuotaFailuresKept): the unsuccessful children the redrive
+   * leaves failed (not redrivable); they still count against the tolerated failures.
+   */
+  readonly keptFailed?: readonly number[];
   /** MapRunUpdated: the Map Run it changes (its new limits are maxConcurrency and the tolerated failures above). */
   readonly mapRunArn?: string;
   /** The actor that caused the event (API caller or 'engine'). */

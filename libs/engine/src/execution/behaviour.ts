@@ -59,11 +59,20 @@ export const EngineBehaviour = {
    * (issue 14 §2).
    */
   QuotaFailuresKept: 8,
+  /**
+   * A redrive of an inline Map starts its iterations that failed within the tolerance no faster
+   * than its MaxConcurrency allows, after the ones the failure stopped inside a state (which
+   * resume there): ExecutionRedriven's fold puts them in the Map's book as waiting
+   * (`redriveQueue`), and each starts with its MapIterationStarted as room frees up, where they
+   * all used to start at once (issue 14 §2; AWS redrives "only the iterations … that failed or
+   * aborted").
+   */
+  InlineMapRedriveConcurrency: 9,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.QuotaFailuresKept;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.InlineMapRedriveConcurrency;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

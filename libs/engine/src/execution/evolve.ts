@@ -63,6 +63,19 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
   return evolved;
 }
 
+/**
+ * EngineBehaviour.InlineMapRedriveConcurrency: an inline Map's iterations that failed within the
+ * tolerance wait to be redriven (the book's redriveQueue, in the order they failed), leaving the
+ * failed count; startIterations starts them as MaxConcurrency leaves room.
+ */
+function inlineMapRedriveQueued(thread: ThreadState): ThreadState {
+  const cursor = thread.cursor;
+  const book = cursor?.children;
+  if (!cursor || !book || book.kind !== 'Map' || book.distributed === true || !book.failedIndices?.length) return thread;
+  const queue = [...book.failedIndices, ...(book.redriveQueue ?? [])];
+  return { ...thread, cursor: { ...cursor, children: { ...book, failed: book.failed - book.failedIndices.length, failedIndices: [], redriveQueue: queue } } };
+}
+
 /** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
 const NO_RETRIES: readonly number[] = Object.freeze([]);
 
@@ -161,7 +174,8 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
   if (type === 'ExecutionRedriven') {
     // The threads before the failure come back; the decider re-enters their unsuccessful states.
     const threads: Record<string, ThreadState> = {};
-    for (const [id, thread] of Object.entries(state.redriveSnapshot ?? {})) threads[id] = { ...thread, pointer: event.id };
+    const paced = (state.start?.behaviour ?? EngineBehaviour.Initial) >= EngineBehaviour.InlineMapRedriveConcurrency;
+    for (const [id, thread] of Object.entries(state.redriveSnapshot ?? {})) threads[id] = paced ? inlineMapRedriveQueued({ ...thread, pointer: event.id }) : { ...thread, pointer: event.id };
     const details = event.executionRedrivenEventDetails as { redriveCount: number };
     return {
       ...next,

@@ -129,6 +129,16 @@ export function resumeThreads(d: Decision, threads: readonly ThreadState[], resu
       }
     });
   }
+  // An inline Map's iterations waiting to be redriven (EngineBehaviour.InlineMapRedriveConcurrency)
+  // start as MaxConcurrency leaves room, next to the ones resumed above.
+  for (const thread of threads) {
+    const book = thread.done ? undefined : thread.cursor?.children;
+    if (!book || book.kind !== 'Map' || book.distributed === true || !book.redriveQueue?.length) continue;
+    resumed.add(thread.id);
+    d.jobs.push(async () => {
+      if (d.state.threads[thread.id]?.cursor?.children) await startIterations(d, thread.id);
+    });
+  }
   // A container none of whose children runs again failed after them (e.g. in ResultSelector): finish it again.
   for (const thread of threads) {
     const book = thread.cursor?.children;

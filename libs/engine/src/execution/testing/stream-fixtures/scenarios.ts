@@ -482,4 +482,23 @@ export const SCENARIOS: readonly Scenario[] = [
     tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
     redrive: true,
   },
+  {
+    name: 'behaviour-9-inline-map-redrive-concurrency',
+    about: 'Written with EngineBehaviour.InlineMapRedriveConcurrency (x.start.behaviour = 9): an inline Map (MaxConcurrency 1) fails past its tolerance and is redriven; the iteration whose failure failed the Map resumes in its Task, and the one that failed within the tolerance waits (its book\'s redriveQueue, from the fold of ExecutionRedriven) and starts with its MapIterationStarted once room frees up, before the item never started',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ItemProcessor: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+          End: true,
+        },
+      },
+    },
+    input: ['a', 'b', 'c'],
+    tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
+    redrive: true,
+  },
 ];

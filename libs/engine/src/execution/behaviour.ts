@@ -68,11 +68,19 @@ export const EngineBehaviour = {
    * aborted").
    */
   InlineMapRedriveConcurrency: 9,
+  /**
+   * An ItemReader's `s3:listObjectsV2` listing is read page by page, as S3 pages it (at most
+   * 1,000 keys a call), each page stored as it is read in MapItemsRecorded events that record the
+   * last key listed (`x.read.after`), instead of listed whole in one call: a bucket of 100,000
+   * objects is a hundred bounded reads and events, and a restart goes on after the last key
+   * stored (issue 14 §2).
+   */
+  PagedListing: 10,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.InlineMapRedriveConcurrency;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.PagedListing;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -161,6 +161,8 @@ export interface ItemReadPosition {
   readonly headers?: readonly string[];
   /** Batches' worth of items the next read takes (1 when absent): doubled when ItemBatcher could not close a batch in one. */
   readonly window?: number;
+  /** A listing (listObjectsV2, EngineBehaviour.PagedListing): the last key listed; the next page starts after it. */
+  readonly after?: string;
 }
 
 /** A Distributed Map's data sources and sinks, evaluated when the Map starts. */

@@ -300,8 +300,20 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       return failedAttempt(scope, next, thread, event);
     case 'ParallelStateStarted':
       return foldParallelStarted(scope, next, thread, event);
-    case 'MapStateStarted':
-      return foldMapStarted(scope, next, thread, event);
+    case 'MapStateStarted': {
+      const started = foldMapStarted(scope, next, thread, event);
+      // A retried Map starts a new Map Run whose children reuse the thread ids: the last run's
+      // quota failures are not theirs (EngineBehaviour.QuotaFailuresKept).
+      const unredrivable = started.unredrivable;
+      if (!unredrivable || !thread.cursor) return started;
+      const prefix = `${thread.id}/${thread.cursor.enteredEventId}.`;
+      const kept = unredrivable.filter((childId) => !childId.startsWith(prefix));
+      if (kept.length === unredrivable.length) return started;
+      const rest = kept.length > 0 ? kept : undefined;
+      if (!scope?.owned.has(started)) return { ...started, unredrivable: rest };
+      (started as Mutable<ExecutionState>).unredrivable = rest;
+      return started;
+    }
     case 'MapIterationStarted':
       return foldMapIterationStarted(scope, next, thread, event);
     case 'MapIterationSucceeded':

@@ -257,6 +257,44 @@ describe('AWS "Redriving Map Runs": a child that failed on its own history quota
     assert.equal([...events, ...redriven.events].reduce(evolve, initialExecutionState).status, 'FAILED');
   });
 
+  it('forgets a quota failure once its Map is retried: the new Map Run\'s child of the same index is redriven', async () => {
+    const retried = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemSelector: { 'attempt.$': '$$.State.RetryCount' },
+          ToleratedFailureCount: 0,
+          Retry: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Loop',
+            States: {
+              Loop: { Type: 'Choice', Choices: [{ Variable: '$.attempt', NumericEquals: 0, Next: 'Again' }], Default: 'Broken' },
+              Again: { Type: 'Pass', Next: 'Loop' },
+              Broken: { Type: 'Fail', Error: 'Broken', Cause: 'second attempt' },
+            },
+          },
+          End: true,
+        },
+      },
+    };
+    let run = await decideAndEvolve(initialExecutionState, startCommand(retried, [1]), fixedEnv());
+    const events: ExecutionEvent[] = [...run.events];
+    for (let decisions = 0; run.state.status === 'RUNNING' && decisions < 100; decisions++) {
+      const next = pendingEffects(run.state).find((effect) => effect.kind === 'continue-thread' || effect.kind === 'timer');
+      assert.ok(next, 'something to go on with');
+      const command: ExecutionCommand = next.kind === 'continue-thread' ? { type: 'ContinueThread', threadId: next.threadId, after: next.after } : { type: 'FireTimer', threadId: (next as { threadId: string }).threadId, enteredEventId: (next as { enteredEventId: number }).enteredEventId };
+      run = await decideAndEvolve(run.state, command, fixedEnv('2024-01-01T00:10:00.000Z'));
+      events.push(...run.events);
+    }
+    assert.equal(run.state.status, 'FAILED');
+    assert.deepEqual(events.filter((event) => event.type === 'MapRunStarted').length, 2, 'the Map was retried once');
+    assert.deepEqual(events.filter((event) => event.type === 'MapIterationFailed').map((event) => event.x.cause), [HISTORY_LIMIT.cause, 'second attempt']);
+    const redriven = await decideAndEvolve(run.state, { type: 'RedriveExecution' }, fixedEnv('2024-01-01T00:20:00.000Z'));
+    assert.ok(redriven.events.some((event) => event.type === 'FailStateEntered'), 'child 0 of the second Map Run runs again');
+  });
+
   it('still restarts the quota child in a stream written before QuotaFailuresKept', async () => {
     const { state } = await runToEnd(mixed(1), [{ spin: true, fail: false }, { spin: false, fail: true }, { spin: false, fail: false }], EngineBehaviour.ChildHistoryQuota);
     assert.equal(state.status, 'FAILED');

@@ -366,6 +366,69 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.deepEqual(history.events!.map((event) => event.id), types.map((_, index) => index + 1));
   });
 
+  it('a child that failed on its own 25,000-event history is not redriven: failuresNotRedrivable counts it, RedriveExecution on its ARN refuses', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'map-run-quota' }));
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'Each',
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Loop',
+            States: {
+              Loop: { Type: 'Choice', Choices: [{ Variable: '$.spin', BooleanEquals: true, Next: 'Again' }], Default: 'Work' },
+              Again: { Type: 'Pass', Next: 'Loop' },
+              Work: { Type: 'Task', Resource: activityArn, End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'map-runs-quota', definition, roleArn }));
+    const items = [{ spin: true }, { spin: false, name: 'b' }, { spin: false, name: 'c' }];
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(items) }));
+    const mapRunArn = await mapRunOf(executionArn!);
+    const tasks = await takeTasksByInput(activityArn!, 2);
+    // The spinning child fails at its own quota (tolerated): that failure can never be redriven.
+    const spun = await until(mapRunArn, (run) => run.executionCounts?.failed === 1);
+    assert.equal(spun.status, 'RUNNING');
+    assert.equal(spun.executionCounts?.failuresNotRedrivable, 1);
+    const tokenOf = (name: string) => tasks.find((task) => (task.input as { name?: string }).name === name)!.token;
+    await sfn.send(new SendTaskFailureCommand({ taskToken: tokenOf('b'), error: 'Broken' }));
+    const failed = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.equal(failed.status, 'FAILED');
+    assert.deepEqual([failed.executionCounts?.failed, failed.executionCounts?.aborted, failed.executionCounts?.failuresNotRedrivable], [2, 1, 1]);
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+
+    const failedChildren = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }))).executions ?? [];
+    const described = await Promise.all(failedChildren.map((child) => sfn.send(new DescribeExecutionCommand({ executionArn: child.executionArn }))));
+    const quotaChild = described.find((child) => child.cause === 'The execution reached the maximum number of history events (25000).')!;
+    const otherChild = described.find((child) => child !== quotaChild)!;
+    assert.deepEqual([quotaChild.error, quotaChild.redriveStatus, quotaChild.redriveStatusReason], ['States.Runtime', 'NOT_REDRIVABLE', 'Execution history event limit exceeded.']);
+    assert.equal(otherChild.redriveStatus, 'REDRIVABLE_BY_MAP_RUN');
+    // A child is redriven through its parent only.
+    await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn: quotaChild.executionArn })), 'ExecutionNotRedrivable', 'Execution history event limit exceeded.');
+    await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn: otherChild.executionArn })), 'ExecutionNotRedrivable');
+
+    // The parent's redrive runs the failed and the aborted child again, not the quota child.
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const redriven = await until(mapRunArn, (run) => run.status === 'RUNNING' && run.executionCounts?.running === 2);
+    assert.deepEqual([redriven.executionCounts?.failed, redriven.executionCounts?.failuresNotRedrivable, redriven.executionCounts?.pendingRedrive], [1, 1, 0]);
+    const rerun = await takeTasksByInput(activityArn!, 2);
+    assert.deepEqual(rerun.map((task) => (task.input as { name: string }).name).sort(), ['b', 'c']);
+    for (const task of rerun) await sfn.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '"again"' }));
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (execution) => execution.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED', 'the kept failure is within the tolerance of one');
+    const ended = await until(mapRunArn, (run) => run.status !== 'RUNNING');
+    assert.deepEqual([ended.executionCounts?.succeeded, ended.executionCounts?.failed, ended.executionCounts?.failuresNotRedrivable], [2, 1, 1]);
+    const quotaHistory = await sfn.send(new GetExecutionHistoryCommand({ executionArn: quotaChild.executionArn, reverseOrder: true, maxResults: 1 }));
+    assert.deepEqual(quotaHistory.events?.map((event) => [event.id, event.type]), [[25_000, 'ExecutionFailed']], 'the quota child was not run again');
+  });
+
   it('counts items and child executions apart with ItemReader and ItemBatcher, and the results ResultWriter wrote', async () => {
     const definition = JSON.stringify({
       StartAt: 'Each',

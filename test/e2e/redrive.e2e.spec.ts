@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  CreateActivityCommand,
   CreateStateMachineCommand,
+  GetActivityTaskCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -10,6 +14,7 @@ import {
   StopExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { eventually } from '../support/helpers';
 import { sfnClient, startServer, type RunningServer } from '../support/server';
 
 const roleArn = 'arn:aws:iam::123456789012:role/stepstone';
@@ -35,6 +40,52 @@ describe('RedriveExecution through the real server', () => {
   after(async () => {
     sfn?.destroy();
     await server?.dispose();
+  });
+
+  it('redrives an inline Map\'s unsuccessful iterations no faster than its MaxConcurrency, keeping the succeeded ones', async () => {
+    const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'inline-redrive' }));
+    const definition = JSON.stringify({
+      StartAt: 'Each',
+      States: {
+        Each: { Type: 'Map', MaxConcurrency: 1, ToleratedFailureCount: 1, ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } }, End: true },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'inline-redrive', definition, roleArn }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(['a', 'b', 'c', 'd']) }));
+    const takeTask = async () => {
+      for (;;) {
+        const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'inline-redrive' }));
+        if (task.taskToken) return { token: task.taskToken, input: JSON.parse(task.input ?? 'null') as string };
+      }
+    };
+    /** Activity tasks scheduled and not yet ended since the redrive: never more than MaxConcurrency. */
+    const openSinceRedrive = async () => {
+      const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
+      const after = events.slice(events.findIndex((event) => event.type === 'ExecutionRedriven'));
+      return after.filter((event) => event.type === 'ActivityScheduled').length - after.filter((event) => event.type === 'ActivitySucceeded' || event.type === 'ActivityFailed').length;
+    };
+    // 'a' succeeds, 'b' fails within the tolerance, 'c' fails past it; 'd' never starts.
+    const outcomes: Record<string, 'ok' | 'fail'> = { a: 'ok', b: 'fail', c: 'fail' };
+    for (let taken = 0; taken < 3; taken++) {
+      const task = await takeTask();
+      if (outcomes[task.input] === 'ok') await sfn.send(new SendTaskSuccessCommand({ taskToken: task.token, output: '"first"' }));
+      else await sfn.send(new SendTaskFailureCommand({ taskToken: task.token, error: 'Broken' }));
+    }
+    await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status === 'FAILED');
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const order: string[] = [];
+    for (let taken = 0; taken < 3; taken++) {
+      const task = await takeTask();
+      assert.equal(await openSinceRedrive(), 1, 'one iteration at a time, as MaxConcurrency 1 allows');
+      order.push(task.input);
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: task.token, output: JSON.stringify(`${task.input}!`) }));
+    }
+    // The one that failed the Map resumes first, then the tolerated failure, then the item never started.
+    assert.deepEqual(order, ['c', 'b', 'd']);
+    const done = await eventually(() => sfn.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== 'RUNNING');
+    assert.equal(done.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(done.output!), ['first', 'b!', 'c!', 'd!']);
   });
 
   it('redrives an aborted execution from its Wait, across a kill -9, with AWS redrive fields and errors', async () => {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { executionStreamId, mapRunChildOf, redrivabilityOf, toHistoryEvent, type ExecutionEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
-import { mapRunPrefixOfChild, type ExecutionRecord, type Projections } from '@stepstone/projections';
+import { mapRunPrefixOfChild, type ExecutionRecord, type MapRunExecutionRecord, type Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
 import { mapRunOrNotFound, toMapRunExecutionListItem } from '../map-runs/map-runs.handler';
 import type { Arns } from '../aws-protocol/arns';
@@ -82,7 +82,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
     const run = await this.projections.getMapRun(child.mapRunArn);
     const data = run ? await this.childData(run.executionArn, child.mapRunArn, child.index) : {};
     const unsuccessful = child.status === 'FAILED' || child.status === 'TIMED_OUT' || child.status === 'ABORTED';
-    const redrivable = unsuccessful && run !== undefined && run.status !== 'RUNNING' && run.executionCounts.failuresNotRedrivable === 0;
+    const redrivable = unsuccessful && child.notRedrivable !== true && run !== undefined && run.redrivesChildren;
     return {
       executionArn: child.executionArn,
       stateMachineArn: child.stateMachineArn,
@@ -100,7 +100,7 @@ export class DescribeExecutionHandler implements IQueryHandler<DescribeExecution
       ...(child.redriveDate !== undefined ? { redriveDate: toEpochSeconds(child.redriveDate) } : {}),
       ...(redrivable
         ? { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' }
-        : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: unsuccessful ? 'Execution cannot be redriven.' : `Execution is ${child.status} and cannot be redriven.` }),
+        : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: childNotRedrivableReason(child) }),
     };
   }
 
@@ -309,6 +309,18 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
       ...(revisionId !== undefined ? { revisionId } : {}),
     };
   }
+}
+
+/**
+ * Why a Map Run's child cannot be redriven (DescribeExecution's redriveStatusReason, and the
+ * message of RedriveExecution's ExecutionNotRedrivable): one that failed on its own history
+ * quota never can be (AWS's reason "Execution history event limit exceeded."); the others are
+ * redriven only through their parent (AWS "Redriving Map Runs").
+ */
+export function childNotRedrivableReason(child: MapRunExecutionRecord): string {
+  if (child.notRedrivable === true) return 'Execution history event limit exceeded.';
+  const unsuccessful = child.status === 'FAILED' || child.status === 'TIMED_OUT' || child.status === 'ABORTED';
+  return unsuccessful ? 'Execution cannot be redriven.' : `Execution is ${child.status} and cannot be redriven.`;
 }
 
 /** `arn:…:express:<machine>/<label>:…`: an EXPRESS child workflow execution of a Map Run. */

@@ -50,11 +50,37 @@ export const EngineBehaviour = {
    * one-year limit, its events numbered apart and never counted (issues 14 and 18).
    */
   ChildHistoryQuota: 7,
+  /**
+   * A Distributed Map child that failed on its own history quota is not redrivable, as on AWS
+   * ("Redriving Map Runs": such children count toward the tolerated failures and are considered
+   * failed): its MapIterationFailed says so (`x.notRedrivable`), a redrive of the parent leaves
+   * it failed (MapRunRedriven's `x.keptFailed`), and a Map Run whose kept failures alone exceed
+   * its tolerance fails again at once, where a redrive used to run such a child again
+   * (issue 14 §2).
+   */
+  QuotaFailuresKept: 8,
+  /**
+   * A redrive of an inline Map starts its iterations that failed within the tolerance no faster
+   * than its MaxConcurrency allows, after the ones the failure stopped inside a state (which
+   * resume there): ExecutionRedriven's fold puts them in the Map's book as waiting
+   * (`redriveQueue`), and each starts with its MapIterationStarted as room frees up, where they
+   * all used to start at once (issue 14 §2; AWS redrives "only the iterations … that failed or
+   * aborted").
+   */
+  InlineMapRedriveConcurrency: 9,
+  /**
+   * An ItemReader's `s3:listObjectsV2` listing is read page by page, as S3 pages it (at most
+   * 1,000 keys a call), each page stored as it is read in MapItemsRecorded events that record the
+   * last key listed (`x.read.after`), instead of listed whole in one call: a bucket of 100,000
+   * objects is a hundred bounded reads and events, and a restart goes on after the last key
+   * stored (issue 14 §2).
+   */
+  PagedListing: 10,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.ChildHistoryQuota;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.PagedListing;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

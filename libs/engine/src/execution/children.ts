@@ -1,3 +1,4 @@
+import { decidesWith, EngineBehaviour } from './behaviour';
 import type { Decision } from './decision';
 import { compact, exceedsTolerance, HISTORY_LIMIT_CAUSE, type Step, toFailure } from './decision-support';
 import { ROOT_THREAD, type ThreadState } from './execution-state';
@@ -47,7 +48,7 @@ export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step,
       'MapIterationFailed',
       'mapIterationFailedEventDetails',
       details,
-      compact({ error: step.error, cause: step.cause, ...(plan ?? {}) }),
+      compact({ error: step.error, cause: step.cause, ...(plan ?? {}), notRedrivable: step.notRedrivable }),
       branchLast,
     );
     if (plan) return retryWhenDue(d, parentId, plan);
@@ -71,7 +72,8 @@ export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step,
 export function childHistoryFull(d: Decision, childId: string): void {
   const child = d.state.threads[childId];
   if (!child || child.done || child.parentId === undefined) return;
-  branchEnded(d, child, { kind: 'fail', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE });
+  const notRedrivable = decidesWith(d.state.start, EngineBehaviour.QuotaFailuresKept) || undefined;
+  branchEnded(d, child, { kind: 'fail', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE, notRedrivable });
 }
 
 export async function finishChildren(d: Decision, threadId: string, pointer?: number): Promise<Step> {

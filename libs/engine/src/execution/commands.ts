@@ -60,7 +60,8 @@ export type ExecutionCommand =
       readonly failureCause?: string;
     }
   /**
-   * One batch of a Map's ItemReader object, read from `position` (EngineBehaviour.StreamedItems):
+   * One batch of a Map's ItemReader object, read from `position` (EngineBehaviour.StreamedItems),
+   * or pages of its listing (EngineBehaviour.PagedListing; `ends` is empty, each item names its Key):
    * the items with the byte offset after each, whether the object (or MaxItems) ended there, or
    * the failure. Only the read that goes on from the position recorded decides anything.
    */

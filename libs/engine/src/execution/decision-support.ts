@@ -14,8 +14,8 @@ export type Step =
   | { readonly kind: 'enter'; readonly name: string; readonly input: unknown; readonly inputText?: string }
   /** `outputText`: the output's JSON as the last Exited event wrote it (not stringified again). */
   | { readonly kind: 'end'; readonly output: unknown; readonly outputText?: string }
-  /** `taskAttempt`: the failure of a task attempt that no Catch handled (its Task state is aborted in a branch). */
-  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly taskAttempt?: boolean }
+  /** `taskAttempt`: the failure of a task attempt that no Catch handled (its Task state is aborted in a branch); `notRedrivable`: a Distributed Map child's failure a redrive leaves (EngineBehaviour.QuotaFailuresKept). */
+  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly taskAttempt?: boolean; readonly notRedrivable?: boolean }
   | { readonly kind: 'blocked' };
 
 export interface Failure {

@@ -91,7 +91,7 @@ export function pendingEffects(state: ExecutionState): Effect[] {
       const book = cursor.children;
       if (book.awaitingItems && book.mapRun?.reader) {
         const reader = book.mapRun.reader;
-        const streamed = reader.source.action === 'getObject' && decidesWith(state.start, EngineBehaviour.StreamedItems);
+        const streamed = reader.source.action === 'getObject' ? decidesWith(state.start, EngineBehaviour.StreamedItems) : decidesWith(state.start, EngineBehaviour.PagedListing);
         effects.push({
           kind: 'read-items',
           threadId: thread.id,

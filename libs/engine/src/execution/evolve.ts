@@ -16,7 +16,7 @@ import {
 } from './fold-children';
 import { foldTaskHeartbeat, foldTaskScheduled, foldTaskStarted, foldTaskSubmitted, foldTaskSucceeded } from './fold-task';
 import type { ExecutionEvent, StateKind } from './history-event';
-import { type Cursor, type ExecutionState, type StartedExecution, type StatesMap, type ThreadState, ROOT_THREAD } from './execution-state';
+import { type Cursor, type ExecutionState, type StartedExecution, type StatesMap, type ThreadState, childThreadId, ROOT_THREAD } from './execution-state';
 
 export { createFoldScope } from './fold-threads';
 export type { FoldScope } from './fold-threads';
@@ -61,6 +61,19 @@ function evolveWithin(state: ExecutionState, event: ExecutionEvent, scope: FoldS
   if (!scope) return { ...evolved, redriveSnapshot: snapshot };
   (evolved as Mutable<ExecutionState>).redriveSnapshot = snapshot; // the fold's own (counted)
   return evolved;
+}
+
+/**
+ * EngineBehaviour.InlineMapRedriveConcurrency: an inline Map's iterations that failed within the
+ * tolerance wait to be redriven (the book's redriveQueue, in the order they failed), leaving the
+ * failed count; startIterations starts them as MaxConcurrency leaves room.
+ */
+function inlineMapRedriveQueued(thread: ThreadState): ThreadState {
+  const cursor = thread.cursor;
+  const book = cursor?.children;
+  if (!cursor || !book || book.kind !== 'Map' || book.distributed === true || !book.failedIndices?.length) return thread;
+  const queue = [...book.failedIndices, ...(book.redriveQueue ?? [])];
+  return { ...thread, cursor: { ...cursor, children: { ...book, failed: book.failed - book.failedIndices.length, failedIndices: [], redriveQueue: queue } } };
 }
 
 /** A state entered has retried nothing yet: one shared array (failedAttempt copies before it counts). */
@@ -161,7 +174,8 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
   if (type === 'ExecutionRedriven') {
     // The threads before the failure come back; the decider re-enters their unsuccessful states.
     const threads: Record<string, ThreadState> = {};
-    for (const [id, thread] of Object.entries(state.redriveSnapshot ?? {})) threads[id] = { ...thread, pointer: event.id };
+    const paced = (state.start?.behaviour ?? EngineBehaviour.Initial) >= EngineBehaviour.InlineMapRedriveConcurrency;
+    for (const [id, thread] of Object.entries(state.redriveSnapshot ?? {})) threads[id] = paced ? inlineMapRedriveQueued({ ...thread, pointer: event.id }) : { ...thread, pointer: event.id };
     const details = event.executionRedrivenEventDetails as { redriveCount: number };
     return {
       ...next,
@@ -286,14 +300,34 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
       return failedAttempt(scope, next, thread, event);
     case 'ParallelStateStarted':
       return foldParallelStarted(scope, next, thread, event);
-    case 'MapStateStarted':
-      return foldMapStarted(scope, next, thread, event);
+    case 'MapStateStarted': {
+      const started = foldMapStarted(scope, next, thread, event);
+      // A retried Map starts a new Map Run whose children reuse the thread ids: the last run's
+      // quota failures are not theirs (EngineBehaviour.QuotaFailuresKept).
+      const unredrivable = started.unredrivable;
+      if (!unredrivable || !thread.cursor) return started;
+      const prefix = `${thread.id}/${thread.cursor.enteredEventId}.`;
+      const kept = unredrivable.filter((childId) => !childId.startsWith(prefix));
+      if (kept.length === unredrivable.length) return started;
+      const rest = kept.length > 0 ? kept : undefined;
+      if (!scope?.owned.has(started)) return { ...started, unredrivable: rest };
+      (started as Mutable<ExecutionState>).unredrivable = rest;
+      return started;
+    }
     case 'MapIterationStarted':
       return foldMapIterationStarted(scope, next, thread, event);
     case 'MapIterationSucceeded':
-    case 'MapIterationFailed':
     case 'MapIterationAborted':
       return foldMapIterationEnded(scope, next, thread, event);
+    case 'MapIterationFailed': {
+      const ended = foldMapIterationEnded(scope, next, thread, event);
+      if (event.x.notRedrivable !== true || !thread.cursor) return ended;
+      const childId = childThreadId(thread.id, thread.cursor.enteredEventId, (event.mapIterationFailedEventDetails as { index: number }).index);
+      const unredrivable = [...(ended.unredrivable ?? []), childId];
+      if (!scope?.owned.has(ended)) return { ...ended, unredrivable };
+      (ended as Mutable<ExecutionState>).unredrivable = unredrivable;
+      return ended;
+    }
     case 'MapRunStarted':
       return foldMapRunStarted(scope, next, thread, event);
     case 'MapItemsRecorded':

@@ -154,6 +154,12 @@ export interface ExecutionState {
   /** The last ExecutionRedriven: when, and the caller's idempotency token. */
   readonly redriveDate?: string;
   readonly redriveClientToken?: string;
+  /**
+   * Distributed Map children (thread ids) whose failure no redrive runs again: they failed on
+   * their own history quota (EngineBehaviour.QuotaFailuresKept). Kept outside the threads, so
+   * the redrive snapshot taken before such a failure still knows it.
+   */
+  readonly unredrivable?: readonly string[];
 }
 
 /**
@@ -175,6 +181,7 @@ export const initialExecutionState: ExecutionState = Object.freeze({
   redriveSnapshot: undefined,
   redriveDate: undefined,
   redriveClientToken: undefined,
+  unredrivable: undefined,
 });
 
 export const ROOT_THREAD = '0';

@@ -197,25 +197,36 @@ export function foldMapItemsRecorded(scope: FoldScope | undefined, next: Executi
  * MapRunRedriven: how many times the Map Run was redriven. With `x.redriveIndices`
  * (EngineBehaviour.MapRedriveConcurrency) those children wait to be redriven: they leave the
  * running and failed counts, and the threads of those that stopped inside a state are parked
- * in the book (sorted by id, parents first) until they start again.
+ * in the book (sorted by id, parents first) until they start again. With `x.keptFailed`
+ * (EngineBehaviour.QuotaFailuresKept) those children stay failed: a stopped one's threads go
+ * and it counts as failed, a failed one stays counted but no longer waits to run again.
  */
 export function foldMapRunRedriven(scope: FoldScope | undefined, next: ExecutionState, thread: ThreadState, event: ExecutionEvent): ExecutionState {
   const cursor = thread.cursor;
-  const book = cursor?.children;
-  if (!cursor || !book) return withThread(scope, next, { ...thread, pointer: event.id });
-  const redriveCount = (event.mapRunRedrivenEventDetails as { redriveCount?: number } | undefined)?.redriveCount ?? (book.redriveCount ?? 0) + 1;
+  const original = cursor?.children;
+  if (!cursor || !original) return withThread(scope, next, { ...thread, pointer: event.id });
+  const redriveCount = (event.mapRunRedrivenEventDetails as { redriveCount?: number } | undefined)?.redriveCount ?? (original.redriveCount ?? 0) + 1;
   const queue = event.x.redriveIndices;
-  if (!queue) return withThread(scope, next, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, redriveCount } } });
+  const kept = event.x.keptFailed;
+  let book = original;
+  let current = next;
+  if (kept?.length) {
+    const keptIds = new Set(kept.map((index) => childThreadId(thread.id, cursor.enteredEventId, index)));
+    for (const id of keptIds) if (current.threads[id]) current = withoutThreadTree(scope, current, id);
+    const running = book.running.filter((id) => !keptIds.has(id));
+    book = { ...book, running, failed: book.failed + book.running.length - running.length, failedIndices: (book.failedIndices ?? []).filter((index) => !kept.includes(index)) };
+  }
+  if (!queue) return withThread(scope, current, { ...thread, pointer: event.id, cursor: { ...cursor, children: { ...book, redriveCount } } });
   const queuedIds = new Set(queue.map((index) => childThreadId(thread.id, cursor.enteredEventId, index)));
   const parked: Record<string, ThreadState> = { ...(book.parked ?? {}) };
   const prefix = `${thread.id}/`;
-  for (const id of Object.keys(next.threads).sort()) {
+  for (const id of Object.keys(current.threads).sort()) {
     if (!id.startsWith(prefix)) continue;
     const slash = id.indexOf('/', prefix.length);
-    if (queuedIds.has(slash < 0 ? id : id.slice(0, slash))) parked[id] = next.threads[id];
+    if (queuedIds.has(slash < 0 ? id : id.slice(0, slash))) parked[id] = current.threads[id];
   }
-  let state = next;
-  for (const id of queuedIds) if (next.threads[id]) state = withoutThreadTree(scope, state, id);
+  let state = current;
+  for (const id of queuedIds) if (current.threads[id]) state = withoutThreadTree(scope, state, id);
   const failedIndices = (book.failedIndices ?? []).filter((index) => !queue.includes(index));
   const children: ChildrenBook = {
     ...book,

@@ -135,6 +135,16 @@ export interface EventInternals {
    * children that wait to be redriven; each starts later with its own MapIterationStarted.
    */
   readonly redriveIndices?: readonly number[];
+  /**
+   * MapIterationFailed of a child that failed on its own history quota (EngineBehaviour.
+   * QuotaFailuresKept): AWS does not redrive it ("Redriving Map Runs", redrive eligibility).
+   */
+  readonly notRedrivable?: boolean;
+  /**
+   * MapRunRedriven (EngineBehaviour.QuotaFailuresKept): the unsuccessful children the redrive
+   * leaves failed (not redrivable); they still count against the tolerated failures.
+   */
+  readonly keptFailed?: readonly number[];
   /** MapRunUpdated: the Map Run it changes (its new limits are maxConcurrency and the tolerated failures above). */
   readonly mapRunArn?: string;
   /** The actor that caused the event (API caller or 'engine'). */
@@ -151,6 +161,8 @@ export interface ItemReadPosition {
   readonly headers?: readonly string[];
   /** Batches' worth of items the next read takes (1 when absent): doubled when ItemBatcher could not close a batch in one. */
   readonly window?: number;
+  /** A listing (listObjectsV2, EngineBehaviour.PagedListing): the last key listed; the next page starts after it. */
+  readonly after?: string;
 }
 
 /** A Distributed Map's data sources and sinks, evaluated when the Map starts. */

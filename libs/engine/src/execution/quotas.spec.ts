@@ -9,6 +9,7 @@ import type { ExecutionEvent } from './history-event';
 import { EngineBehaviour } from './behaviour';
 import type { ExecutionCommand } from './commands';
 import { mapRunChildOf } from './map-run-child';
+import { redrivabilityOf } from './redrive';
 import { fixedEnv, given, startCommand } from './testing/decider-specification';
 
 const HISTORY_LIMIT = { error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' };
@@ -175,5 +176,137 @@ describe('AWS quotas: one year of execution time', () => {
     await given(started.events).when({ type: 'TimeOutExecution' }, fixedEnv('2024-01-01T00:01:00.000Z')).then(['WaitStateAborted', 'ExecutionTimedOut'], (events) => {
       assert.deepEqual(events[1].executionTimedOutEventDetails, {});
     });
+  });
+});
+
+describe('AWS "Redriving Map Runs": a child that failed on its own history quota is not redriven', () => {
+  /** Child 0 spins until its quota; child 1 fails; child 2 succeeds (the driver below lets child 0 go first). */
+  const mixed = (toleratedFailureCount?: number) => ({
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ...(toleratedFailureCount !== undefined ? { ToleratedFailureCount: toleratedFailureCount } : {}),
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Loop',
+          States: {
+            Loop: {
+              Type: 'Choice',
+              Choices: [
+                { Variable: '$.spin', BooleanEquals: true, Next: 'Again' },
+                { Variable: '$.fail', BooleanEquals: true, Next: 'Broken' },
+              ],
+              Default: 'Done',
+            },
+            Again: { Type: 'Pass', Next: 'Loop' },
+            Broken: { Type: 'Fail', Error: 'Broken', Cause: 'item' },
+            Done: { Type: 'Succeed' },
+          },
+        },
+        End: true,
+      },
+    },
+  });
+
+  async function runToEnd(definition: object, items: unknown[], behaviour?: number) {
+    const start = { ...startCommand(definition, items), ...(behaviour !== undefined ? { behaviour } : {}) } as ExecutionCommand;
+    let run = await decideAndEvolve(initialExecutionState, start, fixedEnv());
+    const events: ExecutionEvent[] = [...run.events];
+    for (let decisions = 1; run.state.status === 'RUNNING' && decisions < 100; decisions++) {
+      const next = pendingEffects(run.state).find((effect) => effect.kind === 'continue-thread');
+      assert.ok(next && next.kind === 'continue-thread', 'a stopped decision asks to go on');
+      run = await decideAndEvolve(run.state, { type: 'ContinueThread', threadId: next.threadId, after: next.after }, fixedEnv());
+      events.push(...run.events);
+    }
+    return { events, state: run.state };
+  }
+
+  const indexOf = (event: ExecutionEvent) =>
+    ((event.mapIterationStartedEventDetails ?? event.mapIterationFailedEventDetails) as { index: number }).index;
+  const started = (events: readonly ExecutionEvent[]) => events.filter((event) => event.type === 'MapIterationStarted').map(indexOf);
+
+  it('marks the quota failure as not redrivable; a redrive of the parent restarts the other failed child only', async () => {
+    const { events, state } = await runToEnd(mixed(1), [{ spin: true, fail: false }, { spin: false, fail: true }, { spin: false, fail: false }]);
+    assert.equal(state.status, 'FAILED');
+    const quotaFailure = events.find((event) => event.type === 'MapIterationFailed' && indexOf(event) === 0)!;
+    assert.equal(quotaFailure.x.cause, HISTORY_LIMIT.cause);
+    assert.equal(quotaFailure.x.notRedrivable, true);
+    assert.equal(events.find((event) => event.type === 'MapIterationFailed' && indexOf(event) === 1)!.x.notRedrivable, undefined);
+
+    const redriven = await decideAndEvolve(state, { type: 'RedriveExecution' }, fixedEnv());
+    const types = redriven.events.map((event) => event.type);
+    assert.deepEqual(types.slice(0, 2), ['ExecutionRedriven', 'MapRunRedriven']);
+    // Child 0 failed on its quota first (tolerated), then child 1's failure failed the run and aborted child 2.
+    assert.deepEqual(started(redriven.events).sort(), [1, 2], 'children 1 and 2 run again, child 0 does not');
+    assert.equal(redriven.events.some((event) => event.x.th.includes('.0/') || event.x.th.endsWith('.0')), false, 'nothing of child 0 runs');
+    // Child 1 fails again: with child 0's failure kept, the tolerance of one is exceeded again.
+    assert.equal(redriven.state.status, 'FAILED');
+    assert.ok(types.includes('MapRunFailed'));
+    const all = [...events, ...redriven.events];
+    assert.deepEqual(all.reduce(evolve, initialExecutionState).status, 'FAILED', 'the stream folds to the same end');
+  });
+
+  it('fails the redriven Map Run at once when the kept quota failures alone exceed its tolerance', async () => {
+    const { events, state } = await runToEnd(mixed(), [{ spin: true, fail: false }, { spin: false, fail: false }]);
+    assert.equal(state.status, 'FAILED');
+    const redriven = await decideAndEvolve(state, { type: 'RedriveExecution' }, fixedEnv());
+    assert.deepEqual(started(redriven.events), []);
+    assert.deepEqual(redriven.events.map((event) => event.type), ['ExecutionRedriven', 'MapRunRedriven', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    assert.deepEqual(redriven.events.at(-1)!.executionFailedEventDetails, HISTORY_LIMIT);
+    assert.equal([...events, ...redriven.events].reduce(evolve, initialExecutionState).status, 'FAILED');
+  });
+
+  it('forgets a quota failure once its Map is retried: the new Map Run\'s child of the same index is redriven', async () => {
+    const retried = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemSelector: { 'attempt.$': '$$.State.RetryCount' },
+          ToleratedFailureCount: 0,
+          Retry: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Loop',
+            States: {
+              Loop: { Type: 'Choice', Choices: [{ Variable: '$.attempt', NumericEquals: 0, Next: 'Again' }], Default: 'Broken' },
+              Again: { Type: 'Pass', Next: 'Loop' },
+              Broken: { Type: 'Fail', Error: 'Broken', Cause: 'second attempt' },
+            },
+          },
+          End: true,
+        },
+      },
+    };
+    let run = await decideAndEvolve(initialExecutionState, startCommand(retried, [1]), fixedEnv());
+    const events: ExecutionEvent[] = [...run.events];
+    for (let decisions = 0; run.state.status === 'RUNNING' && decisions < 100; decisions++) {
+      const next = pendingEffects(run.state).find((effect) => effect.kind === 'continue-thread' || effect.kind === 'timer');
+      assert.ok(next, 'something to go on with');
+      const command: ExecutionCommand = next.kind === 'continue-thread' ? { type: 'ContinueThread', threadId: next.threadId, after: next.after } : { type: 'FireTimer', threadId: (next as { threadId: string }).threadId, enteredEventId: (next as { enteredEventId: number }).enteredEventId };
+      run = await decideAndEvolve(run.state, command, fixedEnv('2024-01-01T00:10:00.000Z'));
+      events.push(...run.events);
+    }
+    assert.equal(run.state.status, 'FAILED');
+    assert.deepEqual(events.filter((event) => event.type === 'MapRunStarted').length, 2, 'the Map was retried once');
+    assert.deepEqual(events.filter((event) => event.type === 'MapIterationFailed').map((event) => event.x.cause), [HISTORY_LIMIT.cause, 'second attempt']);
+    const redriven = await decideAndEvolve(run.state, { type: 'RedriveExecution' }, fixedEnv('2024-01-01T00:20:00.000Z'));
+    assert.ok(redriven.events.some((event) => event.type === 'FailStateEntered'), 'child 0 of the second Map Run runs again');
+  });
+
+  it('still restarts the quota child in a stream written before QuotaFailuresKept', async () => {
+    const { state } = await runToEnd(mixed(1), [{ spin: true, fail: false }, { spin: false, fail: true }, { spin: false, fail: false }], EngineBehaviour.ChildHistoryQuota);
+    assert.equal(state.status, 'FAILED');
+    const redriven = await decideAndEvolve(state, { type: 'RedriveExecution' }, fixedEnv());
+    assert.ok(redriven.events.some((event) => event.x.th.endsWith('.0') && event.type !== 'MapIterationStarted'), 'child 0 resumes where it stopped');
+  });
+
+  it('a top-level execution that failed on the quota is not redrivable (AWS: "Execution history event limit exceeded.")', async () => {
+    const spin = { StartAt: 'Loop', States: { Loop: { Type: 'Choice', Choices: [{ Variable: '$.spin', BooleanEquals: true, Next: 'Again' }], Default: 'Done' }, Again: { Type: 'Pass', Next: 'Loop' }, Done: { Type: 'Succeed' } } };
+    const { state } = await runToEnd(spin, { spin: true } as unknown as unknown[]);
+    assert.equal(state.status, 'FAILED');
+    assert.deepEqual(redrivabilityOf(state, fixedEnv().now), { redriveStatus: 'NOT_REDRIVABLE', reason: 'Execution history event limit exceeded.' });
+    assert.deepEqual((await decideAndEvolve(state, { type: 'RedriveExecution' }, fixedEnv())).events, []);
   });
 });

@@ -1,7 +1,7 @@
-import { finishChildren } from './children';
+import { childrenFailed, finishChildren } from './children';
 import type { ExecutionCommand } from './commands';
 import type { Decision } from './decision';
-import { compact, firstStateOf } from './decision-support';
+import { compact, exceedsTolerance, firstStateOf, HISTORY_LIMIT_CAUSE } from './decision-support';
 import { childThreadId, ROOT_THREAD, type ThreadState } from './execution-state';
 import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
 import { startIterations } from './states/map';
@@ -33,24 +33,39 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
   // A Distributed Map's run resumes too (AWS "Redriving Map Runs"): same Map Run ARN, its
   // unsuccessful and never-started children run again, and history records MapRunRedriven.
   const pacedMaps: string[] = [];
+  const resumed = new Set<string>();
   for (const thread of threads) {
     const book = thread.done ? undefined : thread.cursor?.children;
     if (!book?.distributed || book.mapRunArn === undefined) continue;
     // MapRedriveConcurrency: the unsuccessful children wait (pendingRedrive) and start as
     // MaxConcurrency leaves room, the ones a failure stopped inside a state first.
-    const queue = paced ? redriveQueueOf(thread) : undefined;
+    // QuotaFailuresKept: children that failed on their own history quota are not redriven.
+    const unsuccessful = paced ? redriveQueueOf(thread) : undefined;
+    const keptFailed = unsuccessful?.filter((index) => isUnredrivable(d, thread, index));
+    const queue = keptFailed?.length ? unsuccessful!.filter((index) => !keptFailed.includes(index)) : unsuccessful;
     d.emit(
       thread.id,
       'MapRunRedriven',
       'mapRunRedrivenEventDetails',
       { mapRunArn: book.mapRunArn, redriveCount: (book.redriveCount ?? 0) + 1 },
-      queue ? { redriveIndices: queue } : {},
+      compact({ redriveIndices: queue, keptFailed: keptFailed?.length ? keptFailed : undefined }),
       redriven.id,
     );
+    const after = d.cursorOf(thread.id).children!;
+    if (keptFailed?.length && exceedsTolerance(after)) {
+      // The kept failures alone exceed the tolerance: the Map Run fails again, as the last of
+      // them failed it (AWS counts them "toward the tolerated failure threshold").
+      const tolerant = after.toleratedFailureCount !== undefined || after.toleratedFailurePercentage !== undefined;
+      const failure = tolerant ? { error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' } : { error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE };
+      for (let at: string | undefined = thread.id; at !== undefined; at = d.state.threads[at]?.parentId) resumed.add(at);
+      d.jobs.push(() => {
+        if (d.state.threads[thread.id]?.cursor?.children) childrenFailed(d, thread.id, failure.error, failure.cause);
+      });
+      continue;
+    }
     if (queue?.length) pacedMaps.push(thread.id);
   }
   // The waiting children's threads are parked in their Map's book now: the rest resume here.
-  const resumed = new Set<string>();
   for (const id of pacedMaps) {
     for (let at: string | undefined = id; at !== undefined; at = d.state.threads[at]?.parentId) resumed.add(at);
     d.jobs.push(async () => {
@@ -58,6 +73,12 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
     });
   }
   resumeThreads(d, pacedMaps.length > 0 ? Object.values(d.state.threads).sort((a, b) => a.id.localeCompare(b.id)) : threads, resumed);
+}
+
+/** Whether the child `index` of this Distributed Map failed for good (EngineBehaviour.QuotaFailuresKept). */
+function isUnredrivable(d: Decision, thread: ThreadState, index: number): boolean {
+  const unredrivable = d.state.unredrivable;
+  return unredrivable !== undefined && unredrivable.includes(childThreadId(thread.id, thread.cursor!.enteredEventId, index));
 }
 
 /**
@@ -106,6 +127,16 @@ export function resumeThreads(d: Decision, threads: readonly ThreadState[], resu
         const child = d.thread(childThreadId(thread.id, cursor.enteredEventId, index));
         d.scheduleAsync(child.id, async () => ({ kind: 'enter', name: firstStateOf(d.thread(thread.id), child), input: await childInput(d, child) }));
       }
+    });
+  }
+  // An inline Map's iterations waiting to be redriven (EngineBehaviour.InlineMapRedriveConcurrency)
+  // start as MaxConcurrency leaves room, next to the ones resumed above.
+  for (const thread of threads) {
+    const book = thread.done ? undefined : thread.cursor?.children;
+    if (!book || book.kind !== 'Map' || book.distributed === true || !book.redriveQueue?.length) continue;
+    resumed.add(thread.id);
+    d.jobs.push(async () => {
+      if (d.state.threads[thread.id]?.cursor?.children) await startIterations(d, thread.id);
     });
   }
   // A container none of whose children runs again failed after them (e.g. in ResultSelector): finish it again.

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecutionState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
+import { EngineBehaviour } from './behaviour';
+import { decideAndEvolve } from './decide';
+import type { ExecutionCommand } from './commands';
 import { redrivabilityOf } from './redrive';
 import { fixedEnv, given, startCommand } from './testing/decider-specification';
 
@@ -172,3 +175,50 @@ describe('RedriveExecution and Map tolerated failures', () => {
     assert.deepEqual(JSON.parse(run.state.output!), ['0!', 'B', '2!']);
   });
 });
+
+describe('RedriveExecution of an inline Map respects its MaxConcurrency (AWS: only the unsuccessful iterations run again)', () => {
+  const definition = {
+    StartAt: 'Each',
+    States: {
+      Each: { Type: 'Map', MaxConcurrency: 1, ToleratedFailureCount: 2, End: true, ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: lambda, End: true } } } },
+    },
+  };
+  const startedIndices = (events: readonly ExecutionEvent[]) => events.filter((event) => event.type === 'MapIterationStarted').map((event) => (event.mapIterationStartedEventDetails as { index: number }).index);
+
+  /** Iterations 0, 1 and 2 fail one after the other (MaxConcurrency 1): the third exceeds the tolerance of two; item 3 never starts. */
+  async function failedRun(behaviour?: number) {
+    const start = { ...startCommand(definition, ['a', 'b', 'c', 'd']), ...(behaviour !== undefined ? { behaviour } : {}) } as ExecutionCommand;
+    let run = await given().when(start).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'TaskStateEntered', 'TaskScheduled']);
+    for (const cause of ['tolerated', 'tolerated too']) {
+      run = await given(run.events).when({ type: 'FailTask', token: openTokens(run.state)[0].token, error: 'Boom', cause }).then(['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapIterationStarted', 'TaskStateEntered', 'TaskScheduled']);
+    }
+    return given(run.events).when({ type: 'FailTask', token: openTokens(run.state)[0].token, error: 'Boom', cause: 'one too many' }).then(['TaskStarted', 'TaskFailed', 'TaskStateAborted', 'MapIterationFailed', 'MapStateFailed', 'ExecutionFailed']);
+  }
+
+  it('starts the iterations that failed within the tolerance one at a time, after the one that failed the Map, then the item never started', async () => {
+    let run = await failedRun();
+    // The iteration that failed the Map resumes in its Task; the two tolerated failures wait for room.
+    run = await given(run.events).when({ type: 'RedriveExecution' }).then(['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled'], (_events, state) => {
+      assert.equal(openTokens(state).length, 1);
+    });
+    const order: number[] = [];
+    while (run.state.status === 'RUNNING') {
+      const open = openTokens(run.state);
+      assert.equal(open.length, 1, 'never more than MaxConcurrency iterations at once');
+      order.push(open[0].index);
+      const decided = await decideAndEvolve(run.state, { type: 'CompleteTask', token: open[0].token, output: JSON.stringify(`${open[0].index}!`) }, fixedEnv());
+      run = { events: [...run.events, ...decided.events], state: decided.state };
+    }
+    assert.deepEqual(order, [2, 0, 1, 3]);
+    assert.equal(run.state.status, 'SUCCEEDED');
+    assert.deepEqual(JSON.parse(run.state.output!), ['0!', '1!', '2!', '3!']);
+  });
+
+  it('restarts them all at once in a stream written before InlineMapRedriveConcurrency', async () => {
+    const run = await failedRun(EngineBehaviour.QuotaFailuresKept);
+    const { events, state } = await decideAndEvolve(run.state, { type: 'RedriveExecution' }, fixedEnv());
+    assert.deepEqual(startedIndices(events), [0, 1]);
+    assert.equal(openTokens(state).length, 3);
+  });
+});
+

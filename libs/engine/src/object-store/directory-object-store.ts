@@ -46,17 +46,25 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
     return path;
   }
 
-  async function walk(dir: string, base: string, found: ObjectSummary[]): Promise<void> {
+  /** The keys of the files under `dir` (names only: a page reads the files it lists, not the bucket's). */
+  async function walk(dir: string, base: string, found: string[]): Promise<void> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        await walk(path, base, found);
-      } else if (entry.isFile()) {
-        const [body, info] = await Promise.all([readFile(path, 'utf8'), lstat(path)]);
-        const key = relative(base, path).split(sep).join('/');
-        found.push({ key, size: info.size, etag: etagOf(body), lastModified: info.mtime.toISOString() });
-      }
+      if (entry.isDirectory()) await walk(path, base, found);
+      else if (entry.isFile()) found.push(relative(base, path).split(sep).join('/'));
     }
+  }
+
+  async function summaryOf(dir: string, key: string): Promise<ObjectSummary> {
+    const path = join(dir, ...key.split('/'));
+    const [body, info] = await Promise.all([readFile(path, 'utf8'), lstat(path)]);
+    return { key, size: info.size, etag: etagOf(body), lastModified: info.mtime.toISOString() };
+  }
+
+  async function keysUnder(dir: string, prefix: string, startAfter?: string): Promise<string[]> {
+    const keys: string[] = [];
+    await walk(dir, dir, keys);
+    return keys.filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   return {
@@ -82,8 +90,15 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
     async listObjects(bucket, prefix = '') {
       const dir = await bucketDir(bucket);
       const found: ObjectSummary[] = [];
-      await walk(dir, dir, found);
-      return found.filter((object) => object.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      for (const key of await keysUnder(dir, prefix)) found.push(await summaryOf(dir, key));
+      return found;
+    },
+    async listObjectsPage(bucket, prefix = '', { startAfter, maxKeys }) {
+      const dir = await bucketDir(bucket);
+      const keys = await keysUnder(dir, prefix, startAfter);
+      const objects: ObjectSummary[] = [];
+      for (const key of keys.slice(0, maxKeys)) objects.push(await summaryOf(dir, key));
+      return { objects, truncated: keys.length > maxKeys };
     },
     async putObject(bucket, key, body) {
       const path = await objectPath(await bucketDir(bucket), key);

@@ -42,6 +42,15 @@ export function createInMemoryObjectStore(now: () => Date = () => new Date()): O
       }
       return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
+    async listObjectsPage(bucket, prefix = '', { startAfter, maxKeys }) {
+      const stored = bucketOf(bucket);
+      const keys = [...stored.keys()].filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort();
+      const objects = keys.slice(0, maxKeys).map((key) => {
+        const object = stored.get(key)!;
+        return { key, size: Buffer.byteLength(object.body, 'utf8'), etag: etagOf(object.body), lastModified: object.lastModified };
+      });
+      return { objects, truncated: keys.length > maxKeys };
+    },
     async putObject(bucket, key, body) {
       bucketOf(bucket).set(key, { body, lastModified: now().toISOString() });
     },

@@ -15,11 +15,26 @@ export interface ObjectStore {
    * NoSuchKey as getObject.
    */
   openObject(bucket: string, key: string, start: number): Promise<AsyncIterable<Uint8Array>>;
-  /** The bucket's objects under `prefix`, in key order (S3's listObjectsV2). */
+  /** The bucket's objects under `prefix`, in key order (S3's listObjectsV2, every page). */
   listObjects(bucket: string, prefix?: string): Promise<ObjectSummary[]>;
+  /**
+   * One page of the bucket's objects under `prefix`, in key order, after the key `startAfter`
+   * (S3's ListObjectsV2 StartAfter): at most `maxKeys` (S3 returns at most 1,000 per call), and
+   * whether more follow (S3's IsTruncated). NoSuchBucket as getObject.
+   */
+  listObjectsPage(bucket: string, prefix: string | undefined, options: { readonly startAfter?: string; readonly maxKeys: number }): Promise<ObjectListingPage>;
   /** Stores the object; NoSuchBucket when the bucket does not exist (S3 does not create it). */
   putObject(bucket: string, key: string, body: string): Promise<void>;
 }
+
+/** A page of a listing. */
+export interface ObjectListingPage {
+  readonly objects: ObjectSummary[];
+  readonly truncated: boolean;
+}
+
+/** Most keys S3's ListObjectsV2 returns in one call (its MaxKeys default and ceiling). */
+export const LIST_OBJECTS_PAGE_KEYS = 1_000;
 
 /** The largest chunk openObject yields. */
 export const OBJECT_READ_CHUNK_BYTES = 64 * 1024;

@@ -27,6 +27,20 @@ function describeObjectStoreContract(name: string, open: () => Promise<ObjectSto
       assert.ok(!Number.isNaN(Date.parse(listed[0].lastModified)));
     });
 
+    it('lists a page after a key, at most maxKeys, and says whether more follow (S3 ListObjectsV2 StartAfter, IsTruncated)', async () => {
+      const store = await open();
+      for (const key of ['p/d', 'p/a', 'p/c', 'p/b', 'p/sub/e', 'q']) await store.putObject('data', key, key);
+      const first = await store.listObjectsPage('data', 'p/', { maxKeys: 2 });
+      assert.deepEqual([first.objects.map((object) => object.key), first.truncated], [['p/a', 'p/b'], true]);
+      const second = await store.listObjectsPage('data', 'p/', { startAfter: 'p/b', maxKeys: 2 });
+      assert.deepEqual([second.objects.map((object) => object.key), second.truncated], [['p/c', 'p/d'], true]);
+      const last = await store.listObjectsPage('data', 'p/', { startAfter: 'p/d', maxKeys: 2 });
+      assert.deepEqual([last.objects.map((object) => object.key), last.truncated], [['p/sub/e'], false]);
+      assert.equal(last.objects[0].size, 7);
+      assert.deepEqual(await store.listObjectsPage('data', 'p/', { startAfter: 'p/sub/e', maxKeys: 2 }), { objects: [], truncated: false });
+      await assert.rejects(store.listObjectsPage('nope', undefined, { maxKeys: 1 }), (error: unknown) => error instanceof ObjectStoreError && error.code === 'NoSuchBucket');
+    });
+
     it('streams an object from a byte offset in bounded chunks, and stops when the reader does', async () => {
       const store = await open();
       const body = 'é'.repeat(100_000);

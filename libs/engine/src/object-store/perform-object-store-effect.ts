@@ -2,7 +2,7 @@ import type { ExecutionCommand } from '../execution/commands';
 import type { Effect } from '../execution/effects';
 import { StatesError } from '../execution/language';
 import type { ObjectStore } from './object-store.port';
-import { readItemBatch } from './read-item-batch';
+import { readItemBatch, readListingBatch } from './read-item-batch';
 
 type ObjectStoreEffect = Extract<Effect, { kind: 'read-items' | 'write-results' }>;
 
@@ -19,11 +19,13 @@ export async function performObjectStoreEffect(store: ObjectStore | undefined, e
   const target = { threadId: effect.threadId, enteredEventId: effect.enteredEventId };
   try {
     if (!store) throw new Error('No object store is configured.');
-    if (effect.kind === 'read-items' && effect.stream && effect.source.action === 'getObject') {
+    if (effect.kind === 'read-items' && effect.stream) {
       const { settings, position } = effect.stream;
+      const source = effect.source;
       try {
         if (!store) throw new Error('No object store is configured.');
-        return { type: 'RecordItemBatch', ...target, position, ...(await readItemBatch(store, effect.source, settings, position)) };
+        const batch = source.action === 'getObject' ? await readItemBatch(store, source, settings, position) : await readListingBatch(store, source, settings, position);
+        return { type: 'RecordItemBatch', ...target, position, ...batch };
       } catch (error) {
         const failureCause = error instanceof StatesError ? error.cause : error instanceof Error ? error.message : String(error);
         return { type: 'RecordItemBatch', ...target, position, items: [], ends: [], done: true, failureCause };

@@ -1,7 +1,7 @@
-import { createItemScanner, type ItemSource, type ReaderSettings, type ScannedItem } from '@stepstone/asl';
+import { createItemScanner, itemsFromListing, type ItemSource, type ReaderSettings, type ScannedItem } from '@stepstone/asl';
 import type { ItemReadPosition } from '../execution/history-event';
 import { MAX_ITEM_RECORD_BYTES, MAX_ITEMS_PER_RECORD } from '../execution/states/distributed-map';
-import type { ObjectStore } from './object-store.port';
+import { LIST_OBJECTS_PAGE_KEYS, type ObjectStore } from './object-store.port';
 
 /** One batch of an ItemReader's object: the items, the byte offset after each, and whether the read is over. */
 export interface ItemBatch {
@@ -61,4 +61,31 @@ export async function readItemBatch(
   }
   if (!full) full = take(scanner.end());
   return { items, ends, ...headersOf(scanner.headers), done: !full || items.length >= remaining };
+}
+
+/**
+ * Reads the next batch of an ItemReader's listing (listObjectsV2, EngineBehaviour.PagedListing)
+ * after the last key recorded: pages of at most LIST_OBJECTS_PAGE_KEYS keys, as S3 pages them,
+ * until a MapItemsRecorded event's worth of items (times the position's window), MaxItems, or the
+ * end of the listing. `ends` is empty: each item's Key is where the next read goes on from.
+ */
+export async function readListingBatch(
+  store: ObjectStore,
+  source: Extract<ItemSource, { action: 'listObjectsV2' }>,
+  settings: ReaderSettings,
+  position: ItemReadPosition,
+): Promise<ItemBatch> {
+  const remaining = settings.maxItems > 0 ? settings.maxItems - position.count : Number.POSITIVE_INFINITY;
+  const items: unknown[] = [];
+  if (remaining <= 0) return { items, ends: [], done: true };
+  const wanted = Math.min(MAX_ITEMS_PER_RECORD * (position.window ?? 1), remaining);
+  let after = position.after;
+  let truncated = true;
+  while (truncated && items.length < wanted) {
+    const page = await store.listObjectsPage(source.bucket, source.prefix, { ...(after !== undefined ? { startAfter: after } : {}), maxKeys: Math.min(LIST_OBJECTS_PAGE_KEYS, wanted - items.length) });
+    for (const item of itemsFromListing(page.objects, 0)) items.push(item);
+    truncated = page.truncated && page.objects.length > 0;
+    if (page.objects.length > 0) after = page.objects[page.objects.length - 1]!.key;
+  }
+  return { items, ends: [], done: !truncated || items.length >= remaining };
 }

@@ -307,6 +307,7 @@ interface MapEventData {
     readonly toleratedFailurePercentage?: number;
     readonly mapRunArn?: string;
     readonly redriveIndices?: readonly number[];
+    readonly notRedrivable?: boolean;
     readonly mapRun?: { readonly reader?: unknown; readonly batcher?: unknown; readonly writer?: { readonly destination?: unknown } };
   };
   readonly [field: string]: unknown;
@@ -470,7 +471,9 @@ function mapRunWrite(event: RecordedEvent): WriteOp[] | undefined {
       }
       const status = iterationStatus[event.type];
       if (!status) return undefined;
-      return [{ statement: 'endMapRunExecution', params: { streamId, thread, index: details.index, status, stopDate: at } }];
+      // A child that failed on its own history quota is failed for good (engine behaviour QuotaFailuresKept).
+      const notRedrivable = event.type === 'MapIterationFailed' && x.notRedrivable === true ? 1 : 0;
+      return [{ statement: 'endMapRunExecution', params: { streamId, thread, index: details.index, status, stopDate: at, notRedrivable } }];
     }
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { hashDefinition, openInMemoryEventStore, openSqliteEventStore } from '@stepstone/event-store';
-import { assertMapRunStory } from '../testing/map-run-story';
+import { assertMapRunStory, assertQuotaFailureStory } from '../testing/map-run-story';
 import { type MapRunRow, toMapRun } from './map-runs';
 import { historyEvent } from '../testing/read-model-story';
 import { createProjections } from './projections';
@@ -42,6 +42,21 @@ for (const [label, open] of [
       const projections = await createProjections({ store, batchPauseMs: 0 });
       try {
         await assertMapRunStory(store, projections, true);
+        const before = await projections.snapshot();
+        await projections.rebuild();
+        assert.deepEqual(await projections.snapshot(), before);
+      } finally {
+        await projections.close();
+        await store.close();
+        cleanup();
+      }
+    });
+
+    it('count a child that failed on its own history quota in failuresNotRedrivable, running and ended; a redrive leaves it failed', async () => {
+      const { store, cleanup } = open();
+      const projections = await createProjections({ store, batchPauseMs: 0 });
+      try {
+        await assertQuotaFailureStory(store, projections);
         const before = await projections.snapshot();
         await projections.rebuild();
         assert.deepEqual(await projections.snapshot(), before);

@@ -35,6 +35,8 @@ export interface MapRunRecord {
   readonly executionCounts: MapRunCounts;
   readonly redriveCount: number;
   readonly redriveDate?: string;
+  /** Ended, and a redrive of its parent would run its unsuccessful children again (those that can be). */
+  readonly redrivesChildren: boolean;
 }
 
 /** A child workflow execution of a Map Run, as ListExecutions lists it. */
@@ -50,6 +52,8 @@ export interface MapRunExecutionRecord {
   readonly index: number;
   readonly redriveCount?: number;
   readonly redriveDate?: string;
+  /** It failed on its own history quota: no redrive runs it again ("Execution history event limit exceeded."). */
+  readonly notRedrivable?: boolean;
 }
 
 /** A row of read_map_runs joined with its execution. */
@@ -80,7 +84,11 @@ export interface MapRunExecutionRow {
   readonly stop_date: string | null;
   readonly redrive_count: number;
   readonly redrive_date: string | null;
+  readonly not_redrivable?: number;
 }
+
+/** A child's status in the count queries: whether it waits to be redriven, whether it never can be. */
+type ChildStatus = { status: string; pending_redrive?: number | string; not_redrivable?: number | string };
 
 /**
  * The counts from the children's statuses (`byStatus`). With ItemBatcher each child processes a
@@ -88,8 +96,8 @@ export interface MapRunExecutionRow {
  */
 export function toMapRun(
   row: MapRunRow,
-  byStatus: ReadonlyArray<{ status: string; pending_redrive?: number | string; count: number | string }>,
-  children?: ReadonlyArray<{ item_index: number; status: string; pending_redrive?: number | string }>,
+  byStatus: ReadonlyArray<ChildStatus & { count: number | string }>,
+  children?: ReadonlyArray<ChildStatus & { item_index: number }>,
 ): MapRunRecord {
   const ended = row.status !== 'RUNNING';
   const notRedrivable = ended && !redrivesChildren(row);
@@ -111,14 +119,16 @@ export function toMapRun(
       // Once the children have ended, every succeeded or failed child's result is written, with
       // a ResultWriter or without (LocalStack's AWS recording test_list_map_runs_and_describe_map_run).
       resultsWritten: ended && row.status !== 'ABORTED' ? succeeded + failed : 0,
-      failuresNotRedrivable: notRedrivable ? failed + timedOut + aborted : 0,
+      // A redrive of the parent would run the others again, but not a child that failed on its
+      // own history quota (AWS "Redriving Map Runs": such children are "considered as failed").
+      failuresNotRedrivable: notRedrivable ? failed + timedOut + aborted : count(NOT_REDRIVABLE),
       // Unsuccessful children a redrive let wait until MaxConcurrency leaves room (engine
       // behaviour MapRedriveConcurrency); they are still counted by their status above.
       pendingRedrive: count(PENDING_REDRIVE),
     };
   };
-  const matches = (entry: { status: string; pending_redrive?: number | string }, status: string) =>
-    status === PENDING_REDRIVE ? Number(entry.pending_redrive ?? 0) === 1 : entry.status === status;
+  const matches = (entry: ChildStatus, status: string) =>
+    status === PENDING_REDRIVE ? Number(entry.pending_redrive ?? 0) === 1 : status === NOT_REDRIVABLE ? Number(entry.not_redrivable ?? 0) === 1 : entry.status === status;
   const executionCounts = counts(Number(row.execution_total), (status) =>
     byStatus.reduce((sum, entry) => sum + (matches(entry, status) ? Number(entry.count) : 0), 0),
   );
@@ -145,11 +155,14 @@ export function toMapRun(
     executionCounts,
     redriveCount: Number(row.redrive_count),
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+    redrivesChildren: ended && !notRedrivable,
   };
 }
 
 /** The pseudo-status `counts` takes for the children waiting to be redriven. */
 const PENDING_REDRIVE = 'PENDING_REDRIVE';
+/** The pseudo-status `counts` takes for the children that failed for good. */
+const NOT_REDRIVABLE = 'NOT_REDRIVABLE';
 
 /**
  * Whether redriving the parent execution would redrive this ended Map Run's unsuccessful
@@ -187,6 +200,7 @@ export function toMapRunExecution(row: MapRunExecutionRow): MapRunExecutionRecor
     index: Number(row.item_index),
     ...(Number(row.redrive_count) > 0 ? { redriveCount: Number(row.redrive_count) } : {}),
     ...(row.redrive_date !== null ? { redriveDate: row.redrive_date } : {}),
+    ...(Number(row.not_redrivable ?? 0) === 1 ? { notRedrivable: true } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@stepstone/event-store';
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
 import { assertNameSearchAndCounts, definition, historyEvent, machineArn, runArn, writeNamedExecutions, writeStory } from '../testing/read-model-story';
-import { assertMapRunStory } from '../testing/map-run-story';
+import { assertMapRunStory, assertQuotaFailureStory } from '../testing/map-run-story';
 import { deletingArn, versionedArn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
 
@@ -209,6 +209,30 @@ describe('read models on PostgreSQL', () => {
       await storeA.close();
       await storeB.close();
       await database.drop();
+    }
+  });
+
+  it('count a child that failed on its own history quota as on SQLite (migration 7) and rebuild to the same rows', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-map-runs-'));
+    const database = await createTestDatabase(cluster!.url);
+    const sqliteStore = openSqliteEventStore({ file: path.join(dir, 'stepstone.db'), now: minuteClock() });
+    const postgresStore = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const onSqlite = await createProjections({ store: sqliteStore, batchPauseMs: 0 });
+    const onPostgres = await createProjections({ store: postgresStore, batchPauseMs: 0 });
+    try {
+      await assertQuotaFailureStory(sqliteStore, onSqlite);
+      await assertQuotaFailureStory(postgresStore, onPostgres);
+      const expected = await onSqlite.snapshot();
+      assert.deepEqual((await onPostgres.snapshot()).read_map_run_executions, expected.read_map_run_executions);
+      await onPostgres.rebuild();
+      assert.deepEqual((await onPostgres.snapshot()).read_map_run_executions, expected.read_map_run_executions);
+    } finally {
+      await onSqlite.close();
+      await onPostgres.close();
+      await sqliteStore.close();
+      await postgresStore.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

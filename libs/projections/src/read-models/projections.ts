@@ -436,8 +436,8 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   /** A Map Run with its counts (and, batched, each child's status to weigh the item counts by). */
   const counted = async (row: MapRunRow): Promise<MapRunRecord> => {
     const mapRunArn = row.map_run_arn;
-    const byStatus = await backend.query<{ status: string; pending_redrive: number; count: number }>(statements.mapRunExecutionCounts, { mapRunArn });
-    const children = row.batch_sizes !== null ? await backend.query<{ item_index: number; status: string; pending_redrive: number }>(statements.mapRunExecutionStatuses, { mapRunArn }) : undefined;
+    const byStatus = await backend.query<{ status: string; pending_redrive: number; not_redrivable: number; count: number }>(statements.mapRunExecutionCounts, { mapRunArn });
+    const children = row.batch_sizes !== null ? await backend.query<{ item_index: number; status: string; pending_redrive: number; not_redrivable: number }>(statements.mapRunExecutionStatuses, { mapRunArn }) : undefined;
     return toMapRun(row, byStatus, children);
   };
 

@@ -129,6 +129,7 @@ const schema = `
     redrive_date   TEXT,
     start_position INTEGER NOT NULL,
     pending_redrive INTEGER NOT NULL DEFAULT 0,
+    not_redrivable INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (map_run_arn, item_index)
   ) WITHOUT ROWID;
 `;
@@ -159,6 +160,7 @@ const addedColumns: ReadonlyArray<readonly [table: string, column: string, defin
   ['read_executions', 'state_machine_version_arn', 'TEXT'],
   ['read_executions', 'state_machine_alias_arn', 'TEXT'],
   ['read_map_run_executions', 'pending_redrive', 'INTEGER NOT NULL DEFAULT 0'],
+  ['read_map_run_executions', 'not_redrivable', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /**
@@ -345,5 +347,10 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
     // A Map Run's children waiting to be redriven (DescribeMapRun's pendingRedrive).
     version: 6,
     sql: `ALTER TABLE read_map_run_executions ADD COLUMN pending_redrive INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    // A child that failed for good, on its own history quota (DescribeMapRun's failuresNotRedrivable).
+    version: 7,
+    sql: `ALTER TABLE read_map_run_executions ADD COLUMN not_redrivable INTEGER NOT NULL DEFAULT 0;`,
   },
 ];

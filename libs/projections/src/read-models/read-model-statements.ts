@@ -114,6 +114,8 @@ export interface ReadModelTables {
     start_position: number;
     /** 1 while the child waits to be redriven (AWS's pendingRedrive); its status stays the unsuccessful one. */
     pending_redrive: Generated<number>;
+    /** 1 when no redrive runs the child again: it failed on its own history quota (the engine's MapIterationFailed `x.notRedrivable`). */
+    not_redrivable: Generated<number>;
   };
   read_audit: {
     position: number;
@@ -470,7 +472,8 @@ const definitions = {
       .updateTable('read_map_run_executions')
       .set((eb) => ({ status: 'RUNNING', stop_date: null, redrive_count: eb(eb.ref('redrive_count'), '+', 1), redrive_date: param('redriveDate') }))
       .where('map_run_arn', '=', param('mapRunArn'))
-      .where('status', 'in', ['FAILED', 'ABORTED']),
+      .where('status', 'in', ['FAILED', 'ABORTED'])
+      .where('not_redrivable', '=', 0),
   // A paced redrive (MapRunRedriven with x.redriveIndices): the unsuccessful children wait, keeping
   // their status ("FAILED, ABORTED, or TIMED_OUT in the original execution attempt or a previous
   // redrive attempt", API reference, MapRunExecutionCounts.pendingRedrive) until each starts.
@@ -479,7 +482,8 @@ const definitions = {
       .updateTable('read_map_run_executions')
       .set({ pending_redrive: 1 })
       .where('map_run_arn', '=', param('mapRunArn'))
-      .where('status', 'in', ['FAILED', 'ABORTED', 'TIMED_OUT']),
+      .where('status', 'in', ['FAILED', 'ABORTED', 'TIMED_OUT'])
+      .where('not_redrivable', '=', 0),
   // A Map Run that ends leaves no child waiting: the next redrive of its parent names them again.
   endMapRunRedrive: (db: Kysely<ReadModelTables>) =>
     db
@@ -525,7 +529,7 @@ const definitions = {
   endMapRunExecution: (db: Kysely<ReadModelTables>) =>
     db
       .updateTable('read_map_run_executions')
-      .set({ status: param('status'), stop_date: param('stopDate') })
+      .set({ status: param('status'), stop_date: param('stopDate'), not_redrivable: param<number>('notRedrivable') })
       .where('item_index', '=', param<number>('index'))
       .where('map_run_arn', '=', (eb) => eb.selectFrom(runningMapRunOf(db).as('running')).select('running.map_run_arn')),
 
@@ -609,9 +613,9 @@ const definitions = {
   mapRunExecutionCounts: (db: Kysely<ReadModelTables>) =>
     db
       .selectFrom('read_map_run_executions')
-      .select((eb) => ['status', 'pending_redrive', eb.fn.countAll<number>().as('count')])
+      .select((eb) => ['status', 'pending_redrive', 'not_redrivable', eb.fn.countAll<number>().as('count')])
       .where('map_run_arn', '=', param('mapRunArn'))
-      .groupBy(['status', 'pending_redrive']),
+      .groupBy(['status', 'pending_redrive', 'not_redrivable']),
   // The Map Runs of one Map state (`…:mapRun:<machine>/<label>:`), to find a child by its ARN.
   mapRunsOfLabel: (db: Kysely<ReadModelTables>) =>
     db
@@ -623,7 +627,7 @@ const definitions = {
   allMapRunExecutions: (db: Kysely<ReadModelTables>) => db.selectFrom('read_map_run_executions').selectAll().where('map_run_arn', '=', param('mapRunArn')),
   // A batched Map Run's item counts: each child's status, weighed by its batch's size.
   mapRunExecutionStatuses: (db: Kysely<ReadModelTables>) =>
-    db.selectFrom('read_map_run_executions').select(['item_index', 'status', 'pending_redrive']).where('map_run_arn', '=', param('mapRunArn')),
+    db.selectFrom('read_map_run_executions').select(['item_index', 'status', 'pending_redrive', 'not_redrivable']).where('map_run_arn', '=', param('mapRunArn')),
   mapRunExecutions: (db: Kysely<ReadModelTables>) =>
     db
       .selectFrom('read_map_run_executions')

@@ -86,7 +86,7 @@ export async function writeMapRunStory(
   ));
 }
 
-const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'failed' | 'aborted' | 'resultsWritten' | 'pendingRedrive', number>>) => ({
+const counts = (fields: Partial<Record<'pending' | 'running' | 'succeeded' | 'failed' | 'aborted' | 'resultsWritten' | 'pendingRedrive' | 'failuresNotRedrivable', number>>) => ({
   pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 3, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0, ...fields,
 });
 
@@ -138,6 +138,7 @@ export async function assertMapRunStory(store: EventStore, projections: Projecti
     executionCounts: counts({ succeeded: 3, resultsWritten: 3 }),
     redriveCount: 1,
     redriveDate: '2024-01-01T00:00:05.000Z',
+    redrivesChildren: false,
   });
   assert.deepEqual((await projections.listMapRuns({ executionArn: mapExecutionArn })).items, [run]);
   assert.deepEqual((await projections.listMapRuns({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:fan:other' })).items, []);
@@ -161,3 +162,68 @@ export async function assertMapRunStory(store: EventStore, projections: Projecti
   assert.equal(rest.nextToken, undefined);
 }
 
+
+export const quotaMapRunArn = `${account}:mapRun:quota/Each:66666666-7777-8888-9999-000000000000`;
+const quotaExecutionArn = `${account}:execution:quota:run-1`;
+
+/**
+ * Three items, one failure tolerated: item 0 fails on its own history quota (MapIterationFailed
+ * with `x.notRedrivable`, engine behaviour QuotaFailuresKept), item 1's failure fails the Map Run
+ * and item 2 is aborted. The redrive runs items 1 and 2 again and leaves item 0 failed
+ * (MapRunRedriven's `x.keptFailed`): DescribeMapRun counts it in failuresNotRedrivable, and it
+ * never waits to be redriven. Shared by the SQLite and PostgreSQL specs.
+ */
+export async function assertQuotaFailureStory(store: EventStore, projections: Projections): Promise<void> {
+  const definition = '{"StartAt":"Each","States":{}}';
+  let revision = -1;
+  const append = async (...events: ReturnType<typeof event>[]) => {
+    const result = await store.append({ streamId: 'execution-quota:run-1', expectedRevision: revision < 0 ? 'no_stream' : revision, ...(revision < 0 ? { chainSeed: hashDefinition(definition) } : {}), events });
+    revision += events.length;
+    assert.equal(await projections.waitForPosition(result.position, 10_000), true);
+    return projections.getMapRun(quotaMapRunArn);
+  };
+  const quota = { error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).', notRedrivable: true };
+  let run = await append(
+    event('ExecutionStarted', 1, 0, { executionStartedEventDetails: { input: '[1,2,3]' } }, { start: { executionArn: quotaExecutionArn, stateMachineArn: `${account}:stateMachine:quota`, name: 'run-1', type: 'STANDARD', definition } }),
+    event('MapStateEntered', 2, 0, { stateEnteredEventDetails: { name: 'Each', input: '[1,2,3]' } }),
+    event('MapStateStarted', 3, 1, { mapStateStartedEventDetails: { length: 3 } }, { items: '[1,2,3]', maxConcurrency: 0, toleratedFailureCount: 1, distributed: true }),
+    event('MapRunStarted', 4, 1, { mapRunStartedEventDetails: { mapRunArn: quotaMapRunArn } }),
+    iteration('MapIterationStarted', 1, 1, 0),
+    iteration('MapIterationStarted', 2, 1, 1),
+    iteration('MapIterationStarted', 3, 1, 2),
+    iteration('MapIterationFailed', 25_001, 2, 0, quota),
+  );
+  // Running: the quota failure already cannot be redriven.
+  assert.deepEqual(run?.executionCounts, counts({ running: 2, failed: 1, failuresNotRedrivable: 1 }));
+  run = await append(
+    iteration('MapIterationAborted', 25_002, 3, 2),
+    iteration('MapIterationFailed', 25_003, 3, 1, { error: 'Broken' }),
+    event('MapRunFailed', 5, 3, { mapRunFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold' } }),
+    event('MapStateFailed', 6, 3),
+    event('ExecutionFailed', 7, 3, { executionFailedEventDetails: { error: 'States.ExceedToleratedFailureThreshold' } }),
+  );
+  // A redrive of the failed parent would run items 1 and 2 again, not item 0.
+  assert.deepEqual(run?.executionCounts, counts({ failed: 2, aborted: 1, resultsWritten: 2, failuresNotRedrivable: 1 }));
+  assert.equal(run?.redrivesChildren, true);
+  const children = (await projections.listMapRunExecutions({ mapRunArn: quotaMapRunArn })).items.sort((a, b) => a.index - b.index);
+  assert.deepEqual(children.map((child) => [child.index, child.status, child.notRedrivable ?? false]), [[0, 'FAILED', true], [1, 'FAILED', false], [2, 'ABORTED', false]]);
+  assert.equal((await projections.getMapRunExecution(children[0].executionArn))?.notRedrivable, true);
+  run = await append(
+    event('ExecutionRedriven', 8, 4, { executionRedrivenEventDetails: { redriveCount: 1 } }),
+    event('MapRunRedriven', 9, 4, { mapRunRedrivenEventDetails: { mapRunArn: quotaMapRunArn, redriveCount: 1 } }, { redriveIndices: [1, 2], keptFailed: [0] }),
+  );
+  // Items 1 and 2 wait to be redriven; item 0 does not.
+  assert.deepEqual(run?.executionCounts, counts({ failed: 2, aborted: 1, pendingRedrive: 2, failuresNotRedrivable: 1 }));
+  run = await append(
+    iteration('MapIterationStarted', 25_004, 5, 1),
+    iteration('MapIterationStarted', 25_005, 5, 2),
+    iteration('MapIterationSucceeded', 25_006, 6, 1),
+    iteration('MapIterationSucceeded', 25_007, 6, 2),
+    event('MapRunSucceeded', 10, 6),
+    event('MapStateSucceeded', 11, 6),
+    event('ExecutionSucceeded', 12, 6, { executionSucceededEventDetails: { output: '[]' } }),
+  );
+  // Item 0's failure was tolerated: the Map Run succeeded, and it is left for good.
+  assert.deepEqual(run?.executionCounts, counts({ succeeded: 2, failed: 1, resultsWritten: 3, failuresNotRedrivable: 1 }));
+  assert.equal(run?.redrivesChildren, false);
+}

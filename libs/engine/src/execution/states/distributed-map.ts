@@ -194,7 +194,7 @@ export async function itemBatchRead(d: Decision, command: Extract<ExecutionComma
   const reader = book?.mapRun?.reader;
   if (!cursor || !book?.awaitingItems || !reader || cursor.enteredEventId !== command.enteredEventId) return;
   const position = book.itemRead ?? { offset: 0, count: 0 };
-  if (command.position.offset !== position.offset || command.position.count !== position.count) return;
+  if (command.position.offset !== position.offset || command.position.count !== position.count || command.position.after !== position.after) return;
   const definition = d.stateDefinition(threadId, cursor.name);
   if (command.failureCause !== undefined) {
     emitMapRunStarted(d, threadId, definition, []);
@@ -222,11 +222,14 @@ export async function itemBatchRead(d: Decision, command: Extract<ExecutionComma
     }
     records = batches;
   }
+  // A listing (EngineBehaviour.PagedListing) goes on after the last key stored; an object, after its last byte.
+  const listing = reader.source.action === 'listObjectsV2';
   const read: ItemReadPosition = compact({
-    offset: consumed > 0 ? command.ends[consumed - 1]! : position.offset,
+    offset: consumed > 0 && !listing ? command.ends[consumed - 1]! : position.offset,
     count: position.count + consumed,
     headers: command.headers ?? position.headers,
     window: position.window,
+    after: listing && consumed > 0 ? (command.items[consumed - 1] as { Key: string }).Key : position.after,
   });
   await recordItems(d, threadId, records, read);
   if (!command.done) return;

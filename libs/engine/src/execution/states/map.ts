@@ -206,9 +206,11 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
   const processor = compileState(definition).map!.processor;
   let book = cursor.children!;
   const effective = mapInput ?? (language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input);
-  // Children waiting to be redriven go first (EngineBehaviour.MapRedriveConcurrency).
+  // Children waiting to be redriven go first (EngineBehaviour.MapRedriveConcurrency and, inline,
+  // InlineMapRedriveConcurrency).
   while (book.redriveQueue !== undefined && book.redriveQueue.length > 0 && (book.maxConcurrency <= 0 || book.running.length < book.maxConcurrency)) {
-    if (d.iterationsStarted >= MAX_ITERATIONS_PER_DECISION) return;
+    // Distributed: the rest start in the next decision (ContinueMap); an inline Map has no such step.
+    if (book.distributed && d.iterationsStarted >= MAX_ITERATIONS_PER_DECISION) return;
     await d.pauseIfDue();
     const index = book.redriveQueue[0];
     const childId = childThreadId(threadId, cursor.enteredEventId, index);

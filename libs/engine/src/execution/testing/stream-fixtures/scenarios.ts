@@ -482,4 +482,48 @@ export const SCENARIOS: readonly Scenario[] = [
     tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
     redrive: true,
   },
+  {
+    name: 'behaviour-9-inline-map-redrive-concurrency',
+    about: 'Written with EngineBehaviour.InlineMapRedriveConcurrency (x.start.behaviour = 9): an inline Map (MaxConcurrency 1) fails past its tolerance and is redriven; the iteration whose failure failed the Map resumes in its Task, and the one that failed within the tolerance waits (its book\'s redriveQueue, from the fold of ExecutionRedriven) and starts with its MapIterationStarted once room frees up, before the item never started',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ItemProcessor: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+          End: true,
+        },
+      },
+    },
+    input: ['a', 'b', 'c'],
+    tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
+    redrive: true,
+  },
+  {
+    name: 'behaviour-10-paged-listing',
+    about: 'Written with EngineBehaviour.PagedListing (x.start.behaviour = 10): a Distributed Map reads an s3:listObjectsV2 listing page by page (RecordItemBatch), each page stored in MapItemsRecorded with the last key listed (x.read.after), MaxItems stopping the listing; then a Map over the whole prefix',
+    definition: {
+      StartAt: 'Some',
+      States: {
+        Some: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { MaxItems: 2 }, Parameters: { Bucket: 'in', Prefix: 'logs/' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Name', States: { Name: { Type: 'Pass', Parameters: { 'key.$': '$.Key' }, End: true } } },
+          ResultPath: '$.some',
+          Next: 'All',
+        },
+        All: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'in', Prefix: 'logs/' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Count', States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } } },
+          End: true,
+        },
+      },
+    },
+    input: {},
+    objects: { in: { 'logs/c.log': 'c', 'logs/a.log': 'aa', 'logs/b.log': 'bbb', 'other.txt': 'x' } },
+  },
 ];

@@ -331,6 +331,8 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     });
     const [waitingChild] = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }))).executions ?? [];
     assert.equal(waitingChild.redriveCount ?? 0, 0, 'not redriven until it starts');
+    const pendingRedrive = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'PENDING_REDRIVE' }))).executions ?? [];
+    assert.deepEqual(pendingRedrive.map((child) => child.executionArn), [waitingChild.executionArn], 'the PENDING_REDRIVE filter lists the child waiting to be redriven');
 
     // b succeeds: a starts in its place, then c, the item never started.
     await sfn.send(new SendTaskSuccessCommand({ taskToken: bAgain.token, output: '"B"' }));
@@ -567,5 +569,10 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     await rejectsWith(sfn.send(new ListMapRunsCommand({ executionArn: missing })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${missing}'`);
     await rejectsWith(sfn.send(new ListExecutionsCommand({ mapRunArn: unknown, stateMachineArn: notMapRun })), 'ValidationException');
     await rejectsWith(sfn.send(new ListExecutionsCommand({})), 'ValidationException', '1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
+    await rejectsWith(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:any', statusFilter: 'PENDING_REDRIVE' })),
+      'ValidationException',
+      'The PENDING_REDRIVE statusFilter requires a mapRunArn, not a stateMachineArn.',
+    );
   });
 });

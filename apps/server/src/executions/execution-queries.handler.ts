@@ -134,6 +134,9 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
     }
     // LocalStack's wording for this case (its provider's list_executions), AWS's being unrecorded.
     if (request.stateMachineArn === undefined) throw new ValidationException('1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
+    // AWS (ListExecutions, statusFilter): PENDING_REDRIVE is a Map Run child's status only, and with a
+    // stateMachineArn "the API returns a validation exception". The wording is ours (unrecorded).
+    if (request.statusFilter === 'PENDING_REDRIVE') throw new ValidationException('The PENDING_REDRIVE statusFilter requires a mapRunArn, not a stateMachineArn.');
     const target = this.arns.parseStateMachineTarget(request.stateMachineArn);
     await catchUp(this.store, this.projections);
     const machineArn = this.arns.stateMachine(target.name);

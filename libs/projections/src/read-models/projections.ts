@@ -558,8 +558,9 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     async listMapRunExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
-      const rows = request.statusFilter
-        ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsByStatus, { mapRunArn: request.mapRunArn, status: request.statusFilter, limit: limit + 1, offset })
+      const rows =
+        request.statusFilter === ExecutionStatus.PENDING_REDRIVE ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsPendingRedrive, { mapRunArn: request.mapRunArn, limit: limit + 1, offset })
+        : request.statusFilter ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsByStatus, { mapRunArn: request.mapRunArn, status: request.statusFilter, limit: limit + 1, offset })
         : await backend.query<MapRunExecutionRow>(statements.mapRunExecutions, { mapRunArn: request.mapRunArn, limit: limit + 1, offset });
       return page(rows, offset, limit, toMapRunExecution);
     },

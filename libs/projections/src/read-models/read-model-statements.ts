@@ -647,6 +647,18 @@ const definitions = {
       .orderBy('item_index', 'desc')
       .limit(param<number>('limit'))
       .offset(param<number>('offset')),
+  // ListExecutions(mapRunArn, statusFilter PENDING_REDRIVE): the children waiting to be redriven,
+  // which keep their unsuccessful status meanwhile (MapRunExecutionCounts.pendingRedrive).
+  mapRunExecutionsPendingRedrive: (db: Kysely<ReadModelTables>) =>
+    db
+      .selectFrom('read_map_run_executions')
+      .selectAll()
+      .where('map_run_arn', '=', param('mapRunArn'))
+      .where('pending_redrive', '=', 1)
+      .orderBy('start_date', 'desc')
+      .orderBy('item_index', 'desc')
+      .limit(param<number>('limit'))
+      .offset(param<number>('offset')),
   // The console's name search.
   executionsByName: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byName: true }),
   executionsByNameAndStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byStatus: true, byName: true }),

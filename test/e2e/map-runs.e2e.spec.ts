@@ -333,6 +333,10 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     assert.equal(waitingChild.redriveCount ?? 0, 0, 'not redriven until it starts');
     const pendingRedrive = (await sfn.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'PENDING_REDRIVE' }))).executions ?? [];
     assert.deepEqual(pendingRedrive.map((child) => child.executionArn), [waitingChild.executionArn], 'the PENDING_REDRIVE filter lists the child waiting to be redriven');
+    const redrivenChildren = (await sfn.send(new ListExecutionsCommand({ mapRunArn, redriveFilter: 'REDRIVEN' }))).executions ?? [];
+    assert.deepEqual(redrivenChildren.map((child) => child.status), ['RUNNING'], 'the redriveFilter lists the one child running again');
+    const notRedriven = (await sfn.send(new ListExecutionsCommand({ mapRunArn, redriveFilter: 'NOT_REDRIVEN' }))).executions ?? [];
+    assert.deepEqual(notRedriven.map((child) => child.executionArn), [waitingChild.executionArn]);
 
     // b succeeds: a starts in its place, then c, the item never started.
     await sfn.send(new SendTaskSuccessCommand({ taskToken: bAgain.token, output: '"B"' }));

@@ -148,6 +148,18 @@ describe('RedriveExecution through the real server', () => {
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     assert.equal(listed.executions?.[0].redriveCount, 1);
     assert.equal(listed.executions?.[0].redriveDate?.getTime(), first.redriveDate.getTime());
+    // redriveFilter: a second execution, never redriven, tells the two filters apart.
+    const { executionArn: neverRedriven } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'never-redriven' }));
+    const listedWith = async (redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN') =>
+      ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, ...(redriveFilter ? { redriveFilter } : {}) }))).executions ?? []).map((listedExecution) => listedExecution.executionArn);
+    assert.deepEqual(await listedWith('REDRIVEN'), [executionArn]);
+    assert.deepEqual(await listedWith('NOT_REDRIVEN'), [neverRedriven]);
+    assert.deepEqual(await listedWith(), [neverRedriven, executionArn]);
+    await rejectsWith(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: 'SOMETIMES' as never })),
+      'ValidationException',
+      "1 validation error detected: Value 'SOMETIMES' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]",
+    );
 
     await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn })), 'ExecutionNotRedrivable', 'Execution is SUCCEEDED and cannot be redriven.');
     const missing = `${executionArn}-missing`;

@@ -156,6 +156,7 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
         ...(target.kind === 'version' ? { stateMachineVersionArn: request.stateMachineArn } : {}),
         ...(target.kind === 'alias' ? { stateMachineAliasArn: request.stateMachineArn } : {}),
         ...(request.statusFilter !== undefined ? { statusFilter: request.statusFilter } : {}),
+        ...(request.redriveFilter !== undefined ? { redriveFilter: request.redriveFilter } : {}),
         ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
         ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
       }),
@@ -175,6 +176,7 @@ export class ListExecutionsHandler implements IQueryHandler<ListExecutionsQuery>
       this.projections.listMapRunExecutions({
         mapRunArn,
         ...(request.statusFilter !== undefined ? { statusFilter: request.statusFilter } : {}),
+        ...(request.redriveFilter !== undefined ? { redriveFilter: request.redriveFilter } : {}),
         ...(request.maxResults !== undefined ? { maxResults: request.maxResults } : {}),
         ...(request.nextToken !== undefined ? { nextToken: request.nextToken } : {}),
       }),

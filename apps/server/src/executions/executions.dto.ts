@@ -4,6 +4,7 @@ import { IsArnMember, IsLongArnMember, IsPageSize, IsPageToken, awsMessage as m 
 /** Request shapes of the execution actions (API reference, "Request Syntax"). */
 
 const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+const executionRedriveFilters = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
 
 export class StartExecutionDto {
   @IsArnMember({ required: true })
@@ -69,6 +70,11 @@ export class ListExecutionsDto {
   @IsOptional()
   @IsIn(executionStatuses, { message: m.enumeration(executionStatuses) })
   statusFilter?: (typeof executionStatuses)[number];
+
+  /** Only executions (or a Map Run's children) that have been redriven, or only those never redriven. */
+  @IsOptional()
+  @IsIn(executionRedriveFilters, { message: m.enumeration(executionRedriveFilters) })
+  redriveFilter?: (typeof executionRedriveFilters)[number];
 
   @IsPageSize(1000)
   maxResults?: number;

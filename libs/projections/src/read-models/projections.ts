@@ -84,6 +84,20 @@ export interface ListExecutionsRequest extends PageRequest {
   readonly stateMachineAliasArn?: string;
   /** Only executions whose name contains this text (case-insensitive): the console's search. */
   readonly nameContains?: string;
+  readonly redriveFilter?: RedriveFilter;
+}
+
+/** ListExecutions' `redriveFilter`: executions redriven at least once, or never; absent, both. */
+export type RedriveFilter = 'REDRIVEN' | 'NOT_REDRIVEN';
+
+/** The largest redrive count a column holds: PostgreSQL's INTEGER is 32 bits. */
+const MAX_REDRIVES = 2_147_483_647;
+
+/** The range of `redrive_count` a redrive filter keeps (every statement that lists executions takes one). */
+function redriveRange(filter: RedriveFilter | undefined): { minRedrives: number; maxRedrives: number } {
+  return filter === 'REDRIVEN' ? { minRedrives: 1, maxRedrives: MAX_REDRIVES }
+    : filter === 'NOT_REDRIVEN' ? { minRedrives: 0, maxRedrives: 0 }
+    : { minRedrives: 0, maxRedrives: MAX_REDRIVES };
 }
 
 /** How many executions of one state machine are in one status (the console's counts). */
@@ -131,7 +145,7 @@ export interface Projections {
    */
   getMapRunExecution(executionArn: string): Promise<MapRunExecutionRecord | undefined>;
   /** ListExecutions by mapRunArn: the Map Run's child workflow executions, newest first. */
-  listMapRunExecutions(request: PageRequest & { readonly mapRunArn: string; readonly statusFilter?: string }): Promise<Page<MapRunExecutionRecord>>;
+  listMapRunExecutions(request: PageRequest & { readonly mapRunArn: string; readonly statusFilter?: string; readonly redriveFilter?: RedriveFilter }): Promise<Page<MapRunExecutionRecord>>;
   /** Executions per state machine and status, for every machine that has any. */
   countExecutionsByStatus(): Promise<ExecutionCount[]>;
   /** Who did what, when (oldest first). */
@@ -479,12 +493,14 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
         : request.stateMachineAliasArn
           ? { arn: request.stateMachineAliasArn, all: statements.executionsOfAlias, byStatus: statements.executionsOfAliasByStatus }
           : undefined;
+      const redrives = redriveRange(request.redriveFilter);
       const rows = byArn
         ? status
-          ? await backend.query<ExecutionRow>(byArn.byStatus, { arn: byArn.arn, status, limit: limit + 1, offset })
-          : await backend.query<ExecutionRow>(byArn.all, { arn: byArn.arn, limit: limit + 1, offset })
+          ? await backend.query<ExecutionRow>(byArn.byStatus, { arn: byArn.arn, status, ...redrives, limit: limit + 1, offset })
+          : await backend.query<ExecutionRow>(byArn.all, { arn: byArn.arn, ...redrives, limit: limit + 1, offset })
         : await backend.query<ExecutionRow>(executionsOfMachine(request), {
             stateMachineArn: request.stateMachineArn,
+            ...redrives,
             limit: limit + 1,
             offset,
             ...(status !== undefined ? { status } : {}),
@@ -558,10 +574,11 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
     async listMapRunExecutions(request) {
       const offset = decodePageToken(request.nextToken);
       const limit = pageSize(request.maxResults);
+      const parameters = { mapRunArn: request.mapRunArn, ...redriveRange(request.redriveFilter), limit: limit + 1, offset };
       const rows =
-        request.statusFilter === ExecutionStatus.PENDING_REDRIVE ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsPendingRedrive, { mapRunArn: request.mapRunArn, limit: limit + 1, offset })
-        : request.statusFilter ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsByStatus, { mapRunArn: request.mapRunArn, status: request.statusFilter, limit: limit + 1, offset })
-        : await backend.query<MapRunExecutionRow>(statements.mapRunExecutions, { mapRunArn: request.mapRunArn, limit: limit + 1, offset });
+        request.statusFilter === ExecutionStatus.PENDING_REDRIVE ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsPendingRedrive, parameters)
+        : request.statusFilter ? await backend.query<MapRunExecutionRow>(statements.mapRunExecutionsByStatus, { ...parameters, status: request.statusFilter })
+        : await backend.query<MapRunExecutionRow>(statements.mapRunExecutions, parameters);
       return page(rows, offset, limit, toMapRunExecution);
     },
 

@@ -204,7 +204,16 @@ function executionsWhere(
   let query = db.selectFrom('read_executions').selectAll().where(column, '=', param(column === 'state_machine_arn' ? 'stateMachineArn' : 'arn'));
   if (filters.byStatus) query = query.where('status', '=', param('status'));
   if (filters.byName) query = query.where(sql<boolean>`lower(name) like ${param('pattern')} escape '\\'`);
+  query = withinRedriveRange(query);
   return query.orderBy('start_date', 'desc').orderBy('start_position', 'desc').limit(param<number>('limit')).offset(param<number>('offset'));
+}
+
+/**
+ * ListExecutions' redriveFilter, as a range of redrive counts every listing takes
+ * (`minRedrives`, `maxRedrives`): one statement serves no filter, REDRIVEN and NOT_REDRIVEN.
+ */
+function withinRedriveRange<Query extends { where(...args: any[]): Query }>(query: Query): Query {
+  return query.where('redrive_count', '>=', param<number>('minRedrives')).where('redrive_count', '<=', param<number>('maxRedrives'));
 }
 
 /** The Map Run of the thread `thread` of the execution stream `streamId` that is running now (at most one: a thread is in one state). */
@@ -633,6 +642,7 @@ const definitions = {
       .selectFrom('read_map_run_executions')
       .selectAll()
       .where('map_run_arn', '=', param('mapRunArn'))
+      .$call(withinRedriveRange)
       .orderBy('start_date', 'desc')
       .orderBy('item_index', 'desc')
       .limit(param<number>('limit'))
@@ -643,6 +653,7 @@ const definitions = {
       .selectAll()
       .where('map_run_arn', '=', param('mapRunArn'))
       .where('status', '=', param('status'))
+      .$call(withinRedriveRange)
       .orderBy('start_date', 'desc')
       .orderBy('item_index', 'desc')
       .limit(param<number>('limit'))
@@ -655,6 +666,7 @@ const definitions = {
       .selectAll()
       .where('map_run_arn', '=', param('mapRunArn'))
       .where('pending_redrive', '=', 1)
+      .$call(withinRedriveRange)
       .orderBy('start_date', 'desc')
       .orderBy('item_index', 'desc')
       .limit(param<number>('limit'))

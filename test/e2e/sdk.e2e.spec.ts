@@ -87,6 +87,26 @@ describe('AWS SDK against the real server', () => {
       assert.equal(again.stateMachineArn, smArn('crud'));
     });
 
+    it('describes the variables each state reads (variableReferences), for the machine and for an execution of it', async () => {
+      const definition = JSON.stringify({
+        StartAt: 'Setup',
+        States: {
+          Setup: { Type: 'Pass', Assign: { guess: 'g', answer: 'a' }, Next: 'Check' },
+          Check: { Type: 'Choice', Choices: [{ Variable: '$guess', StringEqualsPath: '$answer', Next: 'Done' }], Default: 'Retry' },
+          Retry: { Type: 'Pass', Assign: { 'guess.$': '$answer' }, Next: 'Check' },
+          Done: { Type: 'Pass', Parameters: { literal: '$notAReference' }, End: true },
+        },
+      });
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'variable-references', definition, roleArn }));
+      const expected = { Check: ['answer', 'guess'], Retry: ['answer'] };
+      assert.deepEqual((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }))).variableReferences, expected);
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
+      assert.deepEqual((await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }))).variableReferences, expected);
+      // No state reads a variable: the field is left out, as AWS answers.
+      const plain = await sfn.send(new CreateStateMachineCommand({ name: 'no-variable-references', definition: passDefinition, roleArn }));
+      assert.equal('variableReferences' in (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: plain.stateMachineArn }))), false);
+    });
+
     it('treats an identical create as idempotent and a different definition as StateMachineAlreadyExists', async () => {
       const first = await sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: passDefinition, roleArn }));
       const second = await sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: passDefinition, roleArn }));

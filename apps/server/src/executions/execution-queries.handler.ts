@@ -9,7 +9,7 @@ import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp, catchUpStream } from '../infrastructure/read-your-writes';
 import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
-import { isGone, readPage } from '../state-machines/state-machine-queries.handler';
+import { isGone, readPage, variableReferencesField } from '../state-machines/state-machine-queries.handler';
 import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
 
 export class DescribeExecutionQuery {
@@ -312,6 +312,7 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
       loggingConfiguration: version?.loggingConfiguration ?? machine?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
       tracingConfiguration: version?.tracingConfiguration ?? machine?.tracingConfiguration ?? { enabled: false },
       ...(revisionId !== undefined ? { revisionId } : {}),
+      ...variableReferencesField(start.definition),
     };
   }
 }

@@ -312,7 +312,25 @@ describe('AWS SDK against the real server', () => {
       assert.equal(result.input, '{"in":true}');
       assert.equal(result.stateMachineArn, stateMachineArn);
       assert.ok(result.startDate instanceof Date && result.stopDate instanceof Date);
+      // AWS's billing figures: a quick execution bills the minimum, 100 ms and 64 MB.
+      assert.deepEqual(result.billingDetails, { billedDurationInMilliseconds: 100, billedMemoryUsedInMB: 64 });
+      assert.deepEqual([result.inputDetails, result.outputDetails], [{ included: true }, { included: true }]);
       await rejectsWith(sfn.send(new StartSyncExecutionCommand({ stateMachineArn: passArn })), 'StateMachineTypeNotSupported');
+
+      // A failed one: error and cause, outputDetails with no output, and a duration rounded up to 100 ms.
+      const failing = await sfn.send(
+        new CreateStateMachineCommand({
+          name: 'express-sync-fails',
+          type: 'EXPRESS',
+          definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Boom' }, Boom: { Type: 'Fail', Error: 'SomeFailure', Cause: 'raised' } } }),
+          roleArn,
+        }),
+      );
+      const failed = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: failing.stateMachineArn }));
+      assert.deepEqual([failed.status, failed.error, failed.cause, failed.output, failed.outputDetails], ['FAILED', 'SomeFailure', 'raised', undefined, { included: true }]);
+      const billed = failed.billingDetails!.billedDurationInMilliseconds!;
+      const elapsed = failed.stopDate!.getTime() - failed.startDate!.getTime();
+      assert.ok(billed % 100 === 0 && billed >= elapsed && billed < elapsed + 100 && billed >= 1000, `billed ${billed} ms for ${elapsed} ms`);
     });
   });
 

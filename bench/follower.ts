@@ -1,9 +1,10 @@
 /**
  * What a process pays for the executions other processes run: three server processes on one
- * PostgreSQL, every execution started through the first (16 SDK clients), and the CPU per
- * execution of each process. The other two only follow the store (their shards' executions, ends,
- * activity tasks) and one of them is the projector, so the third figure is the cost of following
- * alone, free of the machine's contention that bench/cluster.ts charges to the process count.
+ * PostgreSQL, every execution started through one that is not the projector (16 SDK clients), and
+ * the CPU per execution of each process. The other two only follow the store (their shards'
+ * executions, ends, activity tasks), one of them also applying the read models, so their figures
+ * are the cost of following, free of the machine's contention that bench/cluster.ts charges to
+ * the process count.
  *
  *   node --import tsx bench/follower.ts [--executions 1000] [--runs 3] [--against DIR]
  *
@@ -40,8 +41,11 @@ const SETTLE_MS = 12_000;
 interface Deployment {
   readonly label: string;
   readonly servers: ServerProcess[];
-  readonly client: ReturnType<typeof benchClient>;
-  readonly stateMachineArn: string;
+  /** Made once the projector is known (undefined before). */
+  client: ReturnType<typeof benchClient> | undefined;
+  stateMachineArn: string;
+  /** Which of `servers` the clients call. */
+  serving: number;
   readonly databaseUrl: string;
   readonly drop: () => Promise<void>;
   /** Which of `servers` holds the projector's lease (read once the leases settled). */
@@ -65,16 +69,15 @@ async function main(): Promise<void> {
         const env = { STEPSTONE_STORE: 'postgres', STEPSTONE_POSTGRES_URL: database.url, STEPSTONE_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS) };
         servers.push(await launchServer(dataDir, [], env, checkout));
       }
-      const client = benchClient(servers[0].endpoint, CLIENTS);
-      const stateMachineArn = await createMachine(client, 'chain', DURABLE_WORKLOAD.definition);
       deployments.push({
         label: checkout === undefined ? 'this checkout' : path.basename(checkout),
         servers,
-        client,
-        stateMachineArn,
+        client: undefined,
+        stateMachineArn: '',
         databaseUrl: database.url,
         drop: database.drop,
         projector: -1,
+        serving: 0,
         figures: [],
       });
     }
@@ -86,20 +89,25 @@ async function main(): Promise<void> {
       const owner = (await reader.query<{ owner: string | null }>('SELECT owner FROM stepstone_shard_leases WHERE shard = -1')).rows[0]?.owner ?? '';
       await reader.end();
       deployment.projector = deployment.servers.findIndex((server) => owner.endsWith(`:${new URL(server.endpoint).port}`));
+      // The API goes to a process that is not the projector, so the projector only follows.
+      deployment.serving = deployment.projector === 0 ? 1 : 0;
+      deployment.client = benchClient(deployment.servers[deployment.serving].endpoint, CLIENTS);
+      deployment.stateMachineArn = await createMachine(deployment.client, 'chain', DURABLE_WORKLOAD.definition);
     }
     const input = JSON.stringify(DURABLE_WORKLOAD.input);
     const run = async (deployment: Deployment, name: string, count: number) => {
+      const client = deployment.client!;
       let next = 0;
       const before = deployment.servers.map((server) => server.cpuMicros());
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           while (next < count) {
             const index = next++;
-            await deployment.client.send(new StartExecutionCommand({ stateMachineArn: deployment.stateMachineArn, name: `${name}-${index}`, input }));
+            await client.send(new StartExecutionCommand({ stateMachineArn: deployment.stateMachineArn, name: `${name}-${index}`, input }));
           }
         }),
       );
-      await waitUntilNoneRunning(deployment.client, deployment.stateMachineArn, 180_000);
+      await waitUntilNoneRunning(client, deployment.stateMachineArn, 180_000);
       return deployment.servers.map((server, index) => (server.cpuMicros() - before[index]) / count);
     };
     for (const deployment of deployments) await run(deployment, 'warm-up', Math.round(executions / 2));
@@ -124,7 +132,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const deployment of deployments) {
-      deployment.client.destroy();
+      deployment.client?.destroy();
       for (const server of deployment.servers) await server.kill('SIGKILL').catch(() => {});
       await deployment.drop().catch(() => {});
     }
@@ -134,8 +142,7 @@ async function main(): Promise<void> {
 }
 
 function roleOf(deployment: Deployment, index: number): string {
-  const role = index === 0 ? 'serving the API' : 'following';
-  return index === deployment.projector ? `${role}, projector` : role;
+  return index === deployment.serving ? 'serving the API' : index === deployment.projector ? 'following, projector' : 'following';
 }
 
 main().catch((error: unknown) => {

@@ -138,8 +138,6 @@ export interface SubscribeOptions {
    * the feed (a server process following another's appends). Stores may ignore it.
    */
   readonly payloadTypes?: readonly string[];
-  /** With `payloadTypes`: the events of streams whose id starts with one of these come with their payload, whatever their type. */
-  readonly payloadStreamPrefixes?: readonly string[];
   /**
    * The handler needs, of the events not of `types` nor of `payloadTypes`, only the last of each
    * stream in a batch (its revision, type and position). A store may then leave the others out:

@@ -1,7 +1,7 @@
 import type { EventsHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
 
 /** A read of the feed for a subscriber: its options that let a store read less, passed through. */
-export type FeedReadOptions = ReadAllOptions & Pick<SubscribeOptions, 'payloadTypes' | 'payloadStreamPrefixes' | 'latestPerStream'>;
+export type FeedReadOptions = ReadAllOptions & Pick<SubscribeOptions, 'payloadTypes' | 'latestPerStream'>;
 
 /**
  * Wakes subscriptions when a commit lands. `version` counts commits, so a subscription that
@@ -90,7 +90,6 @@ export function startSubscription(
           fromPosition: cursor,
           maxCount,
           ...(options.payloadTypes ? { payloadTypes: options.payloadTypes } : {}),
-          ...(options.payloadStreamPrefixes ? { payloadStreamPrefixes: options.payloadStreamPrefixes } : {}),
           ...(options.latestPerStream ? { latestPerStream: options.latestPerStream } : {}),
         });
       } catch (error) {

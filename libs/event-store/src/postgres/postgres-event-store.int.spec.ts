@@ -307,39 +307,6 @@ describe('PostgreSQL event store: commits announced by NOTIFY (latestPerStream s
     }));
 });
 
-describe('PostgreSQL event store: a subscriber that reads some payloads only', () => {
-  it('gets the payloads of its types and of its stream prefixes (taken literally), the others without', async () => {
-    const database = await createTestDatabase((await clusterReady).url);
-    const writer = await openPostgresEventStore({ connectionString: database.url });
-    const reader = await openPostgresEventStore({ connectionString: database.url });
-    const received: RecordedEvent[] = [];
-    // From another store instance: the events come from the feed, not from the writer's memory.
-    const subscription = reader.subscribe(0, (batch) => void received.push(...batch), { payloadTypes: ['Wanted'], payloadStreamPrefixes: ['machine_1-'] });
-    try {
-      await writer.appendBatch([
-        { streamId: 'machine_1-a', expectedRevision: 'no_stream', events: [{ type: 'Anything', data: { n: 1 }, metadata: { m: 1 } }] },
-        { streamId: 'machineX1-b', expectedRevision: 'no_stream', events: [{ type: 'Anything', data: { n: 2 } }] },
-        { streamId: 'execution-c', expectedRevision: 'no_stream', events: [{ type: 'Wanted', data: { n: 3 } }, { type: 'Skipped', data: { n: 4 } }] },
-      ]);
-      await waitUntil(() => received.length === 4);
-      assert.deepEqual(
-        received.map((event) => [event.streamId, event.type, event.data, event.metadata]),
-        [
-          ['machine_1-a', 'Anything', { n: 1 }, { m: 1 }],
-          ['machineX1-b', 'Anything', null, null],
-          ['execution-c', 'Wanted', { n: 3 }, {}],
-          ['execution-c', 'Skipped', null, null],
-        ],
-      );
-    } finally {
-      subscription.close();
-      await writer.close();
-      await reader.close();
-      await database.drop();
-    }
-  });
-});
-
 describe('PostgreSQL event store: the index of streams', () => {
   it('lists the streams under a prefix with their last revision and last event type, as of the last commit', async () => {
     const database = await createTestDatabase((await clusterReady).url);

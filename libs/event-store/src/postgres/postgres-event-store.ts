@@ -469,18 +469,12 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
    * every process follows the whole feed for activity tasks, ends and its shards' appends, and
    * would otherwise read and parse every payload another process wrote, for nothing.
    */
-  const readAllLight = async (readOptions: ReadAllOptions, payloadTypes: readonly string[], payloadStreamPrefixes: readonly string[] = []): Promise<RecordedEvent[]> => {
-    const wanted = `(type = ANY($3::text[]) OR stream_id LIKE ANY($4::text[]))`;
+  const readAllLight = async (readOptions: ReadAllOptions, payloadTypes: readonly string[]): Promise<RecordedEvent[]> => {
     const result = await pool.query<[string, string, number, string, string | null, string | null, string]>({
       text: `SELECT position, stream_id, revision, type,
-                    CASE WHEN ${wanted} THEN data END, CASE WHEN ${wanted} THEN metadata END, recorded_at
+                    CASE WHEN type = ANY($3::text[]) THEN data END, CASE WHEN type = ANY($3::text[]) THEN metadata END, recorded_at
              FROM ${EVENTS_TABLE} WHERE position > $1 ORDER BY position ASC LIMIT $2`,
-      values: [
-        Math.max(0, readOptions.fromPosition),
-        limitOf(readOptions.maxCount),
-        payloadTypes,
-        payloadStreamPrefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`),
-      ],
+      values: [Math.max(0, readOptions.fromPosition), limitOf(readOptions.maxCount), payloadTypes],
       rowMode: 'array',
     });
     return result.rows.map(([position, streamId, revision, type, data, metadata, recordedAt]) =>
@@ -506,7 +500,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     if (thin === undefined) {
       const kept = recent.after(from, limit);
       if (kept) return kept;
-      return readOptions.payloadTypes ? readAllLight(readOptions, readOptions.payloadTypes, readOptions.payloadStreamPrefixes) : readAll(readOptions);
+      return readOptions.payloadTypes ? readAllLight(readOptions, readOptions.payloadTypes) : readAll(readOptions);
     }
     const keptTypes = new Set([...thin.types, ...(readOptions.payloadTypes ?? [])]);
     const events: RecordedEvent[] = [];

@@ -123,7 +123,7 @@ const otherActions: Readonly<Record<string, string>> = {
 };
 
 /** Every event type `actionOf` may turn into an entry. */
-export const auditedTypes: ReadonlySet<string> = new Set([
+const auditedTypes: ReadonlySet<string> = new Set([
   ...Object.keys(stateMachineActions),
   ...Object.keys(taskResultActions),
   ...Object.keys(otherActions),

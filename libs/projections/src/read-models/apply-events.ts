@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@stepstone/event-store';
-import { auditedTypes, auditRowOf, isAudited } from '../audit/audit-log';
+import { auditRowOf, isAudited } from '../audit/audit-log';
 import type { StatementName } from './read-model-statements';
 import { isStateMachineEvent, mergeTags, removeTags, STATE_MACHINE_STREAM_PREFIX, type Tag } from '../events/state-machine-events';
 
@@ -30,19 +30,6 @@ const closingEvents: Readonly<Record<string, { status: string; details: string }
   ExecutionAborted: { status: 'ABORTED', details: 'executionAbortedEventDetails' },
   ExecutionTimedOut: { status: 'TIMED_OUT', details: 'executionTimedOutEventDetails' },
 };
-
-/**
- * What planWrites reads of the events' payloads (data, metadata): every event of a state
- * machine's stream, and elsewhere only these types (the executions' start, redrive and ends, the
- * Map Run events, audited actions). The others it tells apart by type and stream alone, so a
- * store may hand them over without payload (SubscribeOptions.payloadTypes).
- */
-export function payloadsReadByPlanWrites(): { readonly types: readonly string[]; readonly streamPrefixes: readonly string[] } {
-  return {
-    types: [...new Set(['ExecutionStarted', 'ExecutionRedriven', ...Object.keys(closingEvents), ...MAP_RUN_EVENTS, ...auditedTypes])],
-    streamPrefixes: [STATE_MACHINE_STREAM_PREFIX],
-  };
-}
 
 /** One write a batch makes: a statement of read-model-statements.ts and its parameters. */
 export interface WriteOp {

@@ -2,7 +2,6 @@ import { type MapRunExecutionRecord, type MapRunExecutionRow, type MapRunRecord,
 import type pg from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@stepstone/event-store';
 import { buildAuditQuery, type AuditPage, type AuditQuery } from '../audit/audit-log';
-import { payloadsReadByPlanWrites } from './apply-events';
 import { decodePageToken, encodePageToken } from './page-token';
 import { openPostgresReadModels, openSqliteReadModels, type ReadModelBackend, type RecordedFailure, type SqliteBacked } from './read-model-backend';
 import { nameSearchPattern, readModelStatements } from './read-model-statements';
@@ -379,16 +378,7 @@ export async function createProjections(options: CreateProjectionsOptions): Prom
   };
 
   const subscribe = () => {
-    // Payloads only where the read models read them: a projector sharing PostgreSQL with other
-    // processes reads their commits from the feed, most of whose events are states entered and
-    // exited (bench/README.md); its own come from memory, whole.
-    const payloads = payloadsReadByPlanWrites();
-    subscription = store.subscribe(applied, applyBatch, {
-      onError,
-      maxBatchSize: MAX_BATCH_EVENTS,
-      payloadTypes: payloads.types,
-      payloadStreamPrefixes: payloads.streamPrefixes,
-    });
+    subscription = store.subscribe(applied, applyBatch, { onError, maxBatchSize: MAX_BATCH_EVENTS });
   };
   if (applying) subscribe();
   else await watch();

@@ -90,13 +90,11 @@ const describedReferences = new Map<string, Record<string, string[]> | undefined
 export function variableReferencesField(definition: string): { variableReferences?: Record<string, string[]> } {
   let references = describedReferences.get(definition);
   if (!describedReferences.has(definition)) {
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(definition);
+      references = variableReferencesOf(JSON.parse(definition));
     } catch {
-      parsed = undefined;
+      references = undefined; // a definition stored before validation held it: nothing to tell
     }
-    references = variableReferencesOf(parsed);
     if (describedReferences.size >= 64) describedReferences.clear();
     describedReferences.set(definition, references);
   }

@@ -110,4 +110,15 @@ describe('variableReferencesOf', () => {
     };
     assert.deepEqual(variableReferencesOf(definition), { Use: ['count', 'offset', 'total'] });
   });
+
+  it('stays within bounds on a hostile definition: deeply nested templates and machines give an answer, not a stack overflow', () => {
+    let template: unknown = { 'deep.$': '$bottom' };
+    for (let level = 0; level < 20_000; level += 1) template = { nested: template };
+    const deepTemplate = { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: template, Assign: { 'x.$': '$top' }, End: true } } };
+    assert.deepEqual(variableReferencesOf(deepTemplate), { A: ['top'] });
+    let machine: Record<string, unknown> = { StartAt: 'Leaf', States: { Leaf: { Type: 'Pass', InputPath: '$leaf', End: true } } };
+    for (let level = 0; level < 5_000; level += 1) machine = { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: machine, End: true } } };
+    assert.equal(variableReferencesOf(machine), undefined);
+    assert.equal(variableReferencesOf('not an object'), undefined);
+  });
 });

@@ -32,8 +32,8 @@ type Language = 'JSONPath' | 'JSONata';
 /** Fields holding a machine inside a state: walked as states of their own, not as this state's fields. */
 const NESTED_MACHINES = new Set(['ItemProcessor', 'Iterator', 'Branches']);
 
-function visitStates(machine: unknown, inherited: Language, found: Map<string, Set<string>>): void {
-  if (!isRecord(machine) || !isRecord(machine.States)) return;
+function visitStates(machine: unknown, inherited: Language, found: Map<string, Set<string>>, depth = 0): void {
+  if (depth >= MAX_DEPTH || !isRecord(machine) || !isRecord(machine.States)) return;
   const language = machine.QueryLanguage === 'JSONata' ? 'JSONata' : machine.QueryLanguage === 'JSONPath' ? 'JSONPath' : inherited;
   for (const [name, state] of Object.entries(machine.States)) {
     if (!isRecord(state)) continue;
@@ -49,22 +49,29 @@ function visitStates(machine: unknown, inherited: Language, found: Map<string, S
       if (known) for (const variable of names) known.add(variable);
       else found.set(name, names);
     }
-    visitStates(state.ItemProcessor ?? state.Iterator, stateLanguage, found);
-    if (Array.isArray(state.Branches)) for (const branch of state.Branches) visitStates(branch, stateLanguage, found);
+    visitStates(state.ItemProcessor ?? state.Iterator, stateLanguage, found, depth + 1);
+    if (Array.isArray(state.Branches)) for (const branch of state.Branches) visitStates(branch, stateLanguage, found, depth + 1);
   }
 }
 
+/**
+ * How deep templates and rules are followed: far past any real definition, and short of the
+ * call stack, so a hostile definition cannot make Describe throw.
+ */
+const MAX_DEPTH = 256;
+
 /** A JSONPath state's field: a reference where a path is read, recursing into templates and rules. */
-function collectJsonPathField(field: string, value: unknown, names: Set<string>): void {
+function collectJsonPathField(field: string, value: unknown, names: Set<string>, depth = 0): void {
   if (typeof value === 'string') {
     if (field.endsWith('.$') || field === 'Variable' || (field.endsWith('Path') && field !== 'ResultPath')) collectPathOrIntrinsic(value, names);
     return;
   }
+  if (depth >= MAX_DEPTH) return;
   if (Array.isArray(value)) {
-    for (const item of value) collectJsonPathField('', item, names);
+    for (const item of value) collectJsonPathField('', item, names, depth + 1);
     return;
   }
-  if (isRecord(value)) for (const [key, inner] of Object.entries(value)) collectJsonPathField(key, inner, names);
+  if (isRecord(value)) for (const [key, inner] of Object.entries(value)) collectJsonPathField(key, inner, names, depth + 1);
 }
 
 const VARIABLE_ROOT = /^\$([\p{L}_][\p{L}\p{N}_]*)/u;
@@ -88,13 +95,14 @@ function collectIntrinsic(argument: IntrinsicArgument, names: Set<string>): void
 }
 
 /** Every `{% … %}` string anywhere in a JSONata state's field. */
-function collectJsonata(value: unknown, names: Set<string>): void {
+function collectJsonata(value: unknown, names: Set<string>, depth = 0): void {
   if (isJsonataExpression(value)) {
     collectJsonataExpression(value.slice(2, -2), names);
     return;
   }
-  if (Array.isArray(value)) for (const item of value) collectJsonata(item, names);
-  else if (isRecord(value)) for (const inner of Object.values(value)) collectJsonata(inner, names);
+  if (depth >= MAX_DEPTH) return;
+  if (Array.isArray(value)) for (const item of value) collectJsonata(item, names, depth + 1);
+  else if (isRecord(value)) for (const inner of Object.values(value)) collectJsonata(inner, names, depth + 1);
 }
 
 interface JsonataNode {

@@ -5,7 +5,11 @@
  * execution of every Stepstone server process together, plus the database's own processes.
  *
  *   node --import tsx bench/cluster.ts [--executions 1000] [--runs 3] [--json FILE]
- *                                      [--processes 1,2,3] [--cpu-prof-dir DIR]
+ *                                      [--processes 1,2,3] [--cpu-prof-dir DIR] [--against DIR]
+ *
+ * `--against DIR` runs the same process counts of another checkout's server as well (e.g. the
+ * commit before a change, from `git worktree add` or `git archive`, with node_modules), all
+ * taking turns in the same run: a before/after table from one invocation, on one machine load.
  *
  * `--cpu-prof-dir DIR` starts every server with `node --cpu-prof` into DIR (one file per process,
  * written when it exits: the servers are then stopped with SIGTERM, not SIGKILL).
@@ -47,6 +51,9 @@ const profileDir = profileAt >= 0 ? path.resolve(argv[profileAt + 1]) : undefine
 const processesAt = argv.indexOf('--processes');
 const CLIENTS = 32;
 const PROCESS_COUNTS: readonly number[] = processesAt >= 0 ? argv[processesAt + 1].split(',').map(Number) : [1, 2, 3];
+const againstAt = argv.indexOf('--against');
+/** The checkouts whose servers run: this one (undefined), then `--against`'s. */
+const CHECKOUTS: ReadonlyArray<string | undefined> = againstAt >= 0 ? [undefined, path.resolve(argv[againstAt + 1])] : [undefined];
 /** Shorter than the default 10 s so that the leases settle quickly; renewals cost a query per TTL/3. */
 const LEASE_TTL_SECONDS = 5;
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -54,6 +61,9 @@ const RUN_TIMEOUT_MS = 180_000;
 
 interface Deployment {
   readonly processes: number;
+  /** The checkout its servers run (undefined: this one). */
+  readonly checkout: string | undefined;
+  readonly label: string;
   readonly databaseName: string;
   readonly databaseUrl: string;
   readonly servers: ServerProcess[];
@@ -77,11 +87,13 @@ async function main(): Promise<void> {
   const observer = new pg.Client({ connectionString: postgres.url });
   try {
     await observer.connect();
-    for (const processes of PROCESS_COUNTS) {
+    for (const [checkout, processes] of CHECKOUTS.flatMap((tree) => PROCESS_COUNTS.map((count) => [tree, count] as const))) {
       const database = await createTestDatabase(postgres.url);
       const servers: ServerProcess[] = [];
       const deployment: Deployment = {
         processes,
+        checkout,
+        label: checkout === undefined ? String(processes) : `${processes} (${path.basename(checkout)})`,
         databaseName: new URL(database.url).pathname.slice(1),
         databaseUrl: database.url,
         servers,
@@ -94,11 +106,16 @@ async function main(): Promise<void> {
         const dataDir = mkdtempSync(path.join(os.tmpdir(), 'stepstone-bench-cluster-'));
         dataDirs.push(dataDir);
         servers.push(
-          await launchServer(dataDir, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], {
-            STEPSTONE_STORE: 'postgres',
-            STEPSTONE_POSTGRES_URL: database.url,
-            STEPSTONE_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS),
-          }),
+          await launchServer(
+            dataDir,
+            profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+            {
+              STEPSTONE_STORE: 'postgres',
+              STEPSTONE_POSTGRES_URL: database.url,
+              STEPSTONE_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS),
+            },
+            checkout,
+          ),
         );
       }
       const perEndpoint = Math.ceil(CLIENTS / processes);
@@ -148,20 +165,20 @@ async function main(): Promise<void> {
     };
 
     for (const deployment of deployments) await measure(deployment, 'warm-up', Math.round(executions / 4) * deployment.processes);
-    const results = new Map<number, RunFigures[]>(deployments.map((deployment) => [deployment.processes, []]));
+    const results = new Map<string, RunFigures[]>(deployments.map((deployment) => [deployment.label, []]));
     for (let run = 0; run < runs; run += 1) {
       // Rotate which process count goes first, so none always runs on a machine another just heated.
       const order = deployments.map((_, index) => deployments[(index + run) % deployments.length]);
       for (const deployment of order) {
         const figures = await measure(deployment, `run-${run}`, executions);
-        results.get(deployment.processes)!.push(figures);
+        results.get(deployment.label)!.push(figures);
         console.error(
-          `  ${deployment.processes} process(es) run ${run + 1}: ${figures.execPerSec.toFixed(0)} exec/s, servers ${figures.serverCpuMicrosPerExec.toFixed(0)} µs/exec (${figures.perProcess}), database ${figures.databaseCpuMicrosPerExec.toFixed(0)} µs/exec`,
+          `  ${deployment.label} process(es) run ${run + 1}: ${figures.execPerSec.toFixed(0)} exec/s, servers ${figures.serverCpuMicrosPerExec.toFixed(0)} µs/exec (${figures.perProcess}), database ${figures.databaseCpuMicrosPerExec.toFixed(0)} µs/exec`,
         );
       }
     }
 
-    const summary = new Map<number, { execPerSec: Figure; serverCpuMicrosPerExec: Figure; databaseCpuMicrosPerExec: Figure }>(
+    const summary = new Map<string, { execPerSec: Figure; serverCpuMicrosPerExec: Figure; databaseCpuMicrosPerExec: Figure }>(
       [...results].map(([processes, figures]) => [
         processes,
         {
@@ -171,25 +188,31 @@ async function main(): Promise<void> {
         },
       ]),
     );
-    const one = summary.get(1);
-    const two = summary.get(2);
-    const three = summary.get(3);
-    type Summary = NonNullable<typeof one>;
+    type Summary = NonNullable<ReturnType<typeof summary.get>>;
+    const labels = deployments.map((deployment) => deployment.label);
     const row = (label: string, pick: (s: Summary) => Figure, unit = '') =>
-      `| ${label} | ${PROCESS_COUNTS.map((count) => `${formatFigure(pick(summary.get(count)!))}${unit}`).join(' | ')} |`;
+      `| ${label} | ${labels.map((key) => `${formatFigure(pick(summary.get(key)!))}${unit}`).join(' | ')} |`;
+    const ratios = (checkout: string | undefined) => {
+      const of = (processes: number) => summary.get(deployments.find((d) => d.checkout === checkout && d.processes === processes)?.label ?? '');
+      const [one, two, three] = [of(1), of(2), of(3)];
+      const where = checkout === undefined ? '' : ` (${path.basename(checkout)})`;
+      return [
+        ...(one && three
+          ? [`server CPU per execution, 3 processes / 1 process${where}: ${(three.serverCpuMicrosPerExec.median / one.serverCpuMicrosPerExec.median).toFixed(2)}× (target: within 1.20×)`]
+          : []),
+        ...(one && two ? [`aggregate executions/s, 2 processes / 1 process${where}: ${(two.execPerSec.median / one.execPerSec.median).toFixed(2)}× (target: not below 1.00×)`] : []),
+      ];
+    };
     const lines = [
-      `${executions} executions per run, ${runs} runs, ${CLIENTS} clients spread over the processes; lease TTL ${LEASE_TTL_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}, load average ${loadAtStart.toFixed(2)} at the start`,
+      `${executions} executions per run, ${runs} runs, ${CLIENTS} clients spread over the processes; lease TTL ${LEASE_TTL_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}, load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`,
       '',
-      `| Durable 10-Pass chain on one PostgreSQL | ${PROCESS_COUNTS.map((count) => `${count} process${count === 1 ? '' : 'es'}`).join(' | ')} |`,
-      `|---|${PROCESS_COUNTS.map(() => '---:').join('|')}|`,
+      `| Durable 10-Pass chain on one PostgreSQL | ${deployments.map((d) => `${d.processes} process${d.processes === 1 ? '' : 'es'}${d.checkout === undefined ? '' : ` (${path.basename(d.checkout)})`}`).join(' | ')} |`,
+      `|---|${labels.map(() => '---:').join('|')}|`,
       row('aggregate executions/s to terminal', (s) => s.execPerSec),
       row('CPU per execution, all server processes', (s) => s.serverCpuMicrosPerExec, ' µs'),
       row("CPU per execution, the database's processes", (s) => s.databaseCpuMicrosPerExec, ' µs'),
       '',
-      ...(one && three
-        ? [`server CPU per execution, 3 processes / 1 process: ${(three.serverCpuMicrosPerExec.median / one.serverCpuMicrosPerExec.median).toFixed(2)}× (target: within 1.20×)`]
-        : []),
-      ...(one && two ? [`aggregate executions/s, 2 processes / 1 process: ${(two.execPerSec.median / one.execPerSec.median).toFixed(2)}× (target: not below 1.00×)`] : []),
+      ...CHECKOUTS.flatMap(ratios),
     ];
     console.log(lines.join('\n'));
     if (jsonFile) {

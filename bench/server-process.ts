@@ -21,9 +21,10 @@ export interface ServerProcess {
   output(): string;
 }
 
-export async function launchServer(dataDir: string, nodeFlags: readonly string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+/** `repoRoot`: the checkout whose server to run (default this one). */
+export async function launchServer(dataDir: string, nodeFlags: readonly string[] = [], env: Record<string, string> = {}, repoRoot?: string): Promise<ServerProcess> {
   // Recovery of 100,000 parked executions runs before the port opens: allow it time.
-  const server = await startServer({ dataDir, nodeFlags, env, startTimeoutMs: 120_000 });
+  const server = await startServer({ dataDir, nodeFlags, env, startTimeoutMs: 120_000, ...(repoRoot ? { repoRoot } : {}) });
   return {
     endpoint: server.endpoint,
     pid: server.pid,

@@ -87,6 +87,26 @@ describe('AWS SDK against the real server', () => {
       assert.equal(again.stateMachineArn, smArn('crud'));
     });
 
+    it('describes the variables each state reads (variableReferences), for the machine and for an execution of it', async () => {
+      const definition = JSON.stringify({
+        StartAt: 'Setup',
+        States: {
+          Setup: { Type: 'Pass', Assign: { guess: 'g', answer: 'a' }, Next: 'Check' },
+          Check: { Type: 'Choice', Choices: [{ Variable: '$guess', StringEqualsPath: '$answer', Next: 'Done' }], Default: 'Retry' },
+          Retry: { Type: 'Pass', Assign: { 'guess.$': '$answer' }, Next: 'Check' },
+          Done: { Type: 'Pass', Parameters: { literal: '$notAReference' }, End: true },
+        },
+      });
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'variable-references', definition, roleArn }));
+      const expected = { Check: ['answer', 'guess'], Retry: ['answer'] };
+      assert.deepEqual((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }))).variableReferences, expected);
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
+      assert.deepEqual((await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }))).variableReferences, expected);
+      // No state reads a variable: the field is left out, as AWS answers.
+      const plain = await sfn.send(new CreateStateMachineCommand({ name: 'no-variable-references', definition: passDefinition, roleArn }));
+      assert.equal('variableReferences' in (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: plain.stateMachineArn }))), false);
+    });
+
     it('treats an identical create as idempotent and a different definition as StateMachineAlreadyExists', async () => {
       const first = await sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: passDefinition, roleArn }));
       const second = await sfn.send(new CreateStateMachineCommand({ name: 'idem', definition: passDefinition, roleArn }));
@@ -292,7 +312,25 @@ describe('AWS SDK against the real server', () => {
       assert.equal(result.input, '{"in":true}');
       assert.equal(result.stateMachineArn, stateMachineArn);
       assert.ok(result.startDate instanceof Date && result.stopDate instanceof Date);
+      // AWS's billing figures: a quick execution bills the minimum, 100 ms and 64 MB.
+      assert.deepEqual(result.billingDetails, { billedDurationInMilliseconds: 100, billedMemoryUsedInMB: 64 });
+      assert.deepEqual([result.inputDetails, result.outputDetails], [{ included: true }, { included: true }]);
       await rejectsWith(sfn.send(new StartSyncExecutionCommand({ stateMachineArn: passArn })), 'StateMachineTypeNotSupported');
+
+      // A failed one: error and cause, outputDetails with no output, and a duration rounded up to 100 ms.
+      const failing = await sfn.send(
+        new CreateStateMachineCommand({
+          name: 'express-sync-fails',
+          type: 'EXPRESS',
+          definition: JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 1, Next: 'Boom' }, Boom: { Type: 'Fail', Error: 'SomeFailure', Cause: 'raised' } } }),
+          roleArn,
+        }),
+      );
+      const failed = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: failing.stateMachineArn }));
+      assert.deepEqual([failed.status, failed.error, failed.cause, failed.output, failed.outputDetails], ['FAILED', 'SomeFailure', 'raised', undefined, { included: true }]);
+      const billed = failed.billingDetails!.billedDurationInMilliseconds!;
+      const elapsed = failed.stopDate!.getTime() - failed.startDate!.getTime();
+      assert.ok(billed % 100 === 0 && billed >= elapsed && billed < elapsed + 100 && billed >= 1000, `billed ${billed} ms for ${elapsed} ms`);
     });
   });
 

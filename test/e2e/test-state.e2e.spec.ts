@@ -154,6 +154,29 @@ describe('TestState (AWS SDK against the real server)', () => {
     assert.deepEqual(JSON.parse(response.output!), { first: 'one' });
   });
 
+  it('a mocked Map at DEBUG shows its items after ItemsPath, after ItemSelector and after ItemBatcher', async () => {
+    const definition = JSON.stringify({
+      Type: 'Map',
+      ItemsPath: '$.orders',
+      ItemSelector: { 'order.$': '$$.Map.Item.Value', 'customer.$': '$.customer' },
+      ItemBatcher: { MaxItemsPerBatch: 2 },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Ship', States: { Ship: { Type: 'Pass', End: true } } },
+      MaxConcurrency: 5,
+      End: true,
+    });
+    const answer = await sfn.send(
+      new TestStateCommand({ definition, input: JSON.stringify({ orders: ['o1', 'o2', 'o3'], customer: 'c' }), mock: { result: '["done"]' }, inspectionLevel: 'DEBUG' }),
+    );
+    assert.equal(answer.status, 'SUCCEEDED');
+    assert.equal(answer.output, '["done"]');
+    const inspection = answer.inspectionData!;
+    assert.deepEqual(JSON.parse(inspection.afterItemsPath!), ['o1', 'o2', 'o3']);
+    const selected = [{ order: 'o1', customer: 'c' }, { order: 'o2', customer: 'c' }, { order: 'o3', customer: 'c' }];
+    assert.deepEqual(JSON.parse(inspection.afterItemSelector!), selected);
+    assert.deepEqual(JSON.parse(inspection.afterItemBatcher!), [{ Items: selected.slice(0, 2) }, { Items: selected.slice(2) }]);
+    assert.equal(inspection.maxConcurrency, 5);
+  });
+
   it('answers AWS\'s errors: mock on a Pass, Map without a mock, bad input, bad enum', async () => {
     await rejectsWith(
       sfn.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Pass', End: true }), mock: { result: '{}' } })),

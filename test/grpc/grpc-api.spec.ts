@@ -112,6 +112,8 @@ describe('gRPC API (stepstone.v1)', { timeout: 120_000 }, () => {
     const sync = await client.call('StartSyncExecution', { stateMachineArn: created.stateMachineArn, input: '{"who":"grpc"}' });
     assert.equal(sync.status, 'SUCCEEDED');
     assert.deepEqual(JSON.parse(sync.output as string), { greeting: 'hi grpc' });
+    // int64 fields come back as numbers in AWS's JSON names.
+    assert.deepEqual(sync.billingDetails, { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 });
     const described = await client.call('DescribeStateMachine', { stateMachineArn: created.stateMachineArn });
     assert.equal(described.definition, definition);
     assert.equal(described.type, 'EXPRESS');

@@ -85,6 +85,9 @@ describe('gRPC API (stepstone.v1): Map Runs', { timeout: 120_000 }, () => {
       assert.equal(child.mapRunArn, mapRunArn);
       assert.equal(child.status, 'SUCCEEDED');
     }
+    // redriveFilter reaches the query: no child here was ever redriven.
+    assert.equal((await read('ListExecutions', { mapRunArn, redriveFilter: 'NOT_REDRIVEN' })).executions.length, 3);
+    assert.equal((await read('ListExecutions', { mapRunArn, redriveFilter: 'REDRIVEN' })).executions?.length ?? 0, 0);
   });
 
   it('refuses an unknown Map Run and an out-of-range update with the AWS JSON endpoint\'s names and messages', async () => {

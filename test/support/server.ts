@@ -55,6 +55,8 @@ export interface StartServerOptions {
   readonly nodeFlags?: readonly string[];
   /** How long start-up (recovery included) may take; default 30 s. */
   readonly startTimeoutMs?: number;
+  /** The checkout to run the server of (a benchmark's before/after); default this repository. */
+  readonly repoRoot?: string;
 }
 
 /** Starts the real server (`node bin/stepstone.mjs serve`) on a free port. */
@@ -72,7 +74,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const launch = async () => {
     log = '';
     const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), ...SERVER_ENTRY], {
-      cwd: repoRoot,
+      cwd: options.repoRoot ?? repoRoot,
       // Request logs (one line per request at info) only when a test asks: the output is kept in memory.
       env: { ...process.env, STEPSTONE_LOG_LEVEL: 'warn', ...storeEnv, ...options.env, PORT: String(port), STEPSTONE_GRPC_PORT: String(grpcPort), HOST: '127.0.0.1', STEPSTONE_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],

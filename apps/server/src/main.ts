@@ -8,6 +8,7 @@ import { loadConfig, StartupRefusal } from './config';
 import { lockDataFolder } from './infrastructure/data-folder-lock';
 import { logEachRequest } from './infrastructure/request-log';
 import { stopOnSignals } from './infrastructure/shutdown';
+import { CLUSTER_FEED_ANNOUNCEMENTS } from './infrastructure/cluster';
 import { GrpcServer } from './grpc/grpc.server';
 
 /**
@@ -23,7 +24,13 @@ async function bootstrap(): Promise<void> {
   startTelemetry({ serviceName: 'stepstone', prometheusHost: config.host });
   if (config.store.kind === 'sqlite') lockDataFolder(config.dataDir);
   // Opened before Nest, so a store that cannot be reached is one line and exit 1 (see below).
-  const store = await openEventStore(config.store.kind === 'sqlite' ? { ...config.store, backgroundCheckpointMs: 200 } : config.store);
+  const store = await openEventStore(
+    config.store.kind === 'sqlite'
+      ? { ...config.store, backgroundCheckpointMs: 200 }
+      : config.store.kind === 'postgres'
+        ? { ...config.store, announcements: CLUSTER_FEED_ANNOUNCEMENTS }
+        : config.store,
+  );
   // fastify's own pino logger, one line per request (request-log.ts) instead of its two.
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: { level: config.logLevel }, disableRequestLogging: true });
   // Bodies stay raw bytes: the controller decodes (refusing invalid UTF-8) and parses them, so malformed JSON gets AWS's error

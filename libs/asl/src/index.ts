@@ -6,6 +6,7 @@ export { StatesError, StatesErrorName, isStatesError } from './errors/states-err
 export { parseDefinition } from './definition/parse-definition';
 export type { ParseDefinitionResult } from './definition/parse-definition';
 export { queryLanguageOf } from './definition/effective-query-language';
+export { variableReferencesOf } from './definition/variable-references';
 export type * as DefinitionTypes from './definition/types';
 export { validateDefinition } from './validation/validate-definition';
 export type { ValidateDefinitionOptions, ValidationResult } from './validation/validate-definition';

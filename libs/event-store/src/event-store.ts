@@ -138,6 +138,14 @@ export interface SubscribeOptions {
    * the feed (a server process following another's appends). Stores may ignore it.
    */
   readonly payloadTypes?: readonly string[];
+  /**
+   * The handler needs, of the events not of `types` nor of `payloadTypes`, only the last of each
+   * stream in a batch (its revision, type and position). A store may then leave the others out:
+   * the batch's positions increase but may skip, and its last event is still the last position
+   * it covers. The PostgreSQL store serves such a subscriber from the commits' NOTIFY payloads,
+   * without reading the feed. Stores may ignore it.
+   */
+  readonly latestPerStream?: { readonly types: readonly string[] };
 }
 
 export interface Subscription {

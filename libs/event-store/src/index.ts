@@ -43,6 +43,7 @@ export { openInMemoryEventStore } from './in-memory/in-memory-event-store';
 export type { InMemoryEventStoreOptions } from './in-memory/in-memory-event-store';
 export { openPostgresEventStore } from './postgres/postgres-event-store';
 export type { PostgresEventStore, PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export type { Announcements as PostgresAnnouncements } from './postgres/postgres-announcements';
 export { openKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 export { describeStoreSelection, openEventStore, redactUrl, storeSelectionFromEnv, StoreKind, StoreUnavailableError } from './open-event-store';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventStore } from './event-store';
 import { openKurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
+import type { Announcements } from './postgres/postgres-announcements';
 import { openPostgresEventStore } from './postgres/postgres-event-store';
 import { openSqliteEventStore } from './sqlite/sqlite-event-store';
 
@@ -11,7 +12,7 @@ export type StoreKind = (typeof StoreKind)[keyof typeof StoreKind];
 
 export type StoreSelection =
   | { readonly kind: 'sqlite'; readonly file: string; readonly backgroundCheckpointMs?: number }
-  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly announcements?: Announcements }
   | { readonly kind: 'kurrentdb'; readonly connectionString: string; readonly postgresUrl: string };
 
 /** Raised when the selected store cannot be opened: its message is one line, fit to print as is. */
@@ -69,7 +70,10 @@ export async function openEventStore(selection: StoreSelection): Promise<EventSt
       }
     case 'postgres':
       try {
-        return await openPostgresEventStore({ connectionString: selection.url });
+        return await openPostgresEventStore({
+          connectionString: selection.url,
+          ...(selection.announcements ? { announcements: selection.announcements } : {}),
+        });
       } catch (error) {
         throw new StoreUnavailableError(`cannot open the postgres store at ${redactUrl(selection.url)}: ${messageOf(error)}`);
       }

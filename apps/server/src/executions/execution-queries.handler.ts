@@ -9,7 +9,7 @@ import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp, catchUpStream } from '../infrastructure/read-your-writes';
 import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
-import { describedDefinition, isGone, readPage } from '../state-machines/state-machine-queries.handler';
+import { describedDefinition, isGone, readPage, variableReferencesField } from '../state-machines/state-machine-queries.handler';
 import type { DescribeExecutionDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
 
 export class DescribeExecutionQuery {
@@ -313,6 +313,7 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
       tracingConfiguration: version?.tracingConfiguration ?? machine?.tracingConfiguration ?? { enabled: false },
       encryptionConfiguration: version?.encryptionConfiguration ?? machine?.encryptionConfiguration ?? DEFAULT_ENCRYPTION,
       ...(revisionId !== undefined ? { revisionId } : {}),
+      ...variableReferencesField(start.definition),
     };
   }
 }

@@ -181,10 +181,25 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
       status: result.status,
       input: result.input,
       inputDetails: { included: true },
-      ...(result.output !== undefined ? { output: result.output, outputDetails: { included: true } } : {}),
+      // AWS answers outputDetails for a failed execution too, with no output.
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      outputDetails: { included: true },
       ...(result.error !== undefined ? { error: result.error } : {}),
       ...(result.cause !== undefined ? { cause: result.cause } : {}),
       ...(request.traceHeader !== undefined ? { traceHeader: request.traceHeader } : {}),
+      billingDetails: billingDetailsOf(result.startDate, result.stopDate),
     };
   }
+}
+
+/**
+ * What AWS would bill this Express execution (StartSyncExecution's billingDetails): the
+ * duration rounded up to the next 100 ms, and memory in 64-MB chunks. AWS's recordings show
+ * 64 MB for small executions; an execution's data here is bounded by the 256 KiB payload quota,
+ * far below a second chunk, so it is always 64. Nothing is billed: it is AWS's figure.
+ */
+export function billingDetailsOf(startDate: string, stopDate: string | undefined): { billedDurationInMilliseconds: number; billedMemoryUsedInMB: number } {
+  const elapsed = stopDate !== undefined ? Date.parse(stopDate) - Date.parse(startDate) : 0;
+  const billedDurationInMilliseconds = Math.max(100, Math.ceil(Math.max(0, elapsed) / 100) * 100);
+  return { billedDurationInMilliseconds, billedMemoryUsedInMB: 64 };
 }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ExecutionEvent, ExecutionOwnership, WaitingActivityTask } from '@stepstone/engine';
-import { createShardLeases, shardOfStream, type KurrentDbEventStore, type PostgresEventStore, type RecordedEvent, type ShardLeases, type Subscription } from '@stepstone/event-store';
+import {
+  createShardLeases,
+  shardOfStream,
+  type KurrentDbEventStore,
+  type PostgresAnnouncements,
+  type PostgresEventStore,
+  type RecordedEvent,
+  type ShardLeases,
+  type Subscription,
+} from '@stepstone/event-store';
 import type { ActivityTaskQueue, ExecutionEndWatcher } from '@stepstone/integrations';
 import type { Projections } from '@stepstone/projections';
 import type { Arns } from '../aws-protocol/arns';
@@ -15,7 +24,17 @@ import type { TaskCompletionRunner } from './tokens';
 export const SHARD_COUNT = 64;
 
 const EXECUTION_PREFIX = 'execution-';
-const CLOSING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+const CLOSING_TYPES = ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'] as const;
+const CLOSING_EVENTS: ReadonlySet<string> = new Set(CLOSING_TYPES);
+/** The events the feed handler reads the payload of. */
+const PAYLOAD_TYPES = ['ActivityScheduled'];
+
+/**
+ * What each commit on PostgreSQL announces in its NOTIFY (migration 4): what the feed handler
+ * below acts on, so that it follows the appends of other processes without reading the feed.
+ * Every process of one build passes the same to its store (main.ts).
+ */
+export const CLUSTER_FEED_ANNOUNCEMENTS: PostgresAnnouncements = { types: CLOSING_TYPES, payloadTypes: PAYLOAD_TYPES };
 /** Most events of the feed handled at once. */
 const FEED_BATCH_EVENTS = 1_000;
 /**
@@ -173,7 +192,10 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
       };
       subscription = options.store.subscribe(await options.store.headPosition(), onEvents, {
         maxBatchSize: FEED_BATCH_EVENTS,
-        payloadTypes: ['ActivityScheduled'],
+        payloadTypes: PAYLOAD_TYPES,
+        // Of the other events, the handler looks at each stream's last (its revision, whether it
+        // closed the execution): on PostgreSQL the commits' announcements carry just that.
+        latestPerStream: { types: CLOSING_TYPES },
         onError: (error) => console.error('stepstone cluster: feed handler failed:', error),
       });
       // Tasks scheduled before this process joined are not in the feed it follows: queue those

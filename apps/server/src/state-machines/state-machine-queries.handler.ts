@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { parseDefinition } from '@stepstone/asl';
+import { parseDefinition, variableReferencesOf } from '@stepstone/asl';
 import type { EventStore } from '@stepstone/event-store';
 import { InvalidPageTokenError, type Projections, type StateMachineRecord } from '@stepstone/projections';
 import { activityTags, isActivityArn } from '../activities/activity-tags';
@@ -65,6 +65,7 @@ export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateM
       // A machine never updated has no revision id yet (its revision is INITIAL), as AWS shows it.
       ...(machine.updateDate !== undefined ? { revisionId: machine.revisionId } : {}),
       ...(machine.description !== undefined ? { description: machine.description } : {}),
+      ...variableReferencesField(machine.definition),
     };
   }
 
@@ -85,8 +86,32 @@ export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateM
       encryptionConfiguration: version.encryptionConfiguration,
       ...(version.revisionId !== undefined ? { revisionId: version.revisionId } : {}),
       ...(version.description !== undefined ? { description: version.description } : {}),
+      ...variableReferencesField(version.definition),
     };
   }
+}
+
+/** The last definitions described: their references are worked out once per definition text. */
+const describedReferences = new Map<string, Record<string, string[]> | undefined>();
+
+/**
+ * DescribeStateMachine's and DescribeStateMachineForExecution's `variableReferences`: the
+ * variables each state reads, left out when no state reads one (as AWS answers).
+ */
+export function variableReferencesField(definition: string): { variableReferences?: Record<string, string[]> } {
+  let references = describedReferences.get(definition);
+  if (!describedReferences.has(definition)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(definition);
+    } catch {
+      parsed = undefined;
+    }
+    references = variableReferencesOf(parsed);
+    if (describedReferences.size >= 64) describedReferences.clear();
+    describedReferences.set(definition, references);
+  }
+  return references ? { variableReferences: references } : {};
 }
 
 /** A DELETING machine whose last execution ended is gone (API_DeleteStateMachine). */

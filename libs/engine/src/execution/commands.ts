@@ -153,6 +153,7 @@ export type InspectedField =
   | 'afterResultPath'
   | 'afterItemsPath'
   | 'afterItemSelector'
+  | 'afterItemBatcher'
   | 'maxConcurrency'
   | 'toleratedFailureCount'
   | 'toleratedFailurePercentage'

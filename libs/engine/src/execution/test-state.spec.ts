@@ -323,8 +323,33 @@ describe('TestState: Parallel and Map', () => {
     const result = await run(map, { input: '{"items":[1,2,3]}', mock: { result: '["a","b","c"]' }, inspectionLevel: 'DEBUG' });
     assert.equal(result.output, '["a","b","c"]');
     assert.deepEqual(inspected(result).afterItemsPath, [1, 2, 3]);
+    assert.deepEqual(inspected(result).afterItemSelector, [1, 2, 3], 'no ItemSelector: each iteration gets its item');
+    assert.equal(inspected(result).afterItemBatcher, undefined);
     assert.equal(inspected(result).toleratedFailureCount, 1);
     assert.equal(inspected(result).maxConcurrency, 0);
+  });
+
+  it('a mocked Map shows each item after ItemSelector, and the batches after ItemBatcher', async () => {
+    const selecting = { ...map, ItemSelector: { 'value.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index', 'tag.$': '$.tag' } };
+    const selected = await run(selecting, { input: '{"items":[1,2,3],"tag":"t"}', mock: { result: '[]' }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual(inspected(selected).afterItemSelector, [
+      { value: 1, index: 0, tag: 't' },
+      { value: 2, index: 1, tag: 't' },
+      { value: 3, index: 2, tag: 't' },
+    ]);
+    // ItemBatcher is a Distributed Map's.
+    const batching = {
+      ...selecting,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...selecting.ItemProcessor },
+      ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'tag.$': '$.tag' } },
+    };
+    const batched = await run(batching, { input: '{"items":[1,2,3],"tag":"t"}', mock: { result: '[]' }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual(inspected(batched).afterItemBatcher, [
+      { BatchInput: { tag: 't' }, Items: [{ value: 1, index: 0, tag: 't' }, { value: 2, index: 1, tag: 't' }] },
+      { BatchInput: { tag: 't' }, Items: [{ value: 3, index: 2, tag: 't' }] },
+    ]);
+    const atInfo = await run(batching, { input: '{"items":[1,2,3],"tag":"t"}', mock: { result: '[]' } });
+    assert.equal(atInfo.inspectionData, undefined, 'INFO shows no inspection data');
   });
 
   it('mapIterationFailureCount past the tolerated count fails the Map', async () => {

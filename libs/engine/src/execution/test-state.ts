@@ -51,6 +51,8 @@ export interface TestStateInspectionData {
   afterResultSelector?: string;
   afterResultPath?: string;
   afterItemsPath?: string;
+  afterItemSelector?: string;
+  afterItemBatcher?: string;
   maxConcurrency?: number;
   toleratedFailureCount?: number;
   toleratedFailurePercentage?: number;
@@ -452,8 +454,11 @@ function inspectionDataOf(
   // A JSONata Map shows its input, limits and errorDetails only: AWS's recordings of
   // test_base_map_state_inspect and test_state_machine_configuration_map_iteration_item_reader.
   const jsonataMap = plan.kind === 'Map' && plan.language === 'JSONata';
-  const text = (field: 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath') => {
-    if (jsonataMap && (field === 'afterArguments' || field === 'result')) return;
+  // AWS's InspectionData: afterItemsPath is "not populated when the QueryLanguage is JSONata".
+  const text = (
+    field: 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher',
+  ) => {
+    if (jsonataMap && (field === 'afterArguments' || field === 'result' || field === 'afterItemsPath' || field === 'afterItemSelector' || field === 'afterItemBatcher')) return;
     if (recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
   };
   text('afterArguments');
@@ -463,6 +468,8 @@ function inspectionDataOf(
   text('afterResultSelector');
   text('afterResultPath');
   text('afterItemsPath');
+  text('afterItemSelector');
+  text('afterItemBatcher');
   for (const field of ['maxConcurrency', 'toleratedFailureCount', 'toleratedFailurePercentage'] as const) {
     if (recorded.has(field)) data[field] = recorded.get(field) as number;
   }

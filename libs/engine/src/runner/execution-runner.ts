@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { type EventStore, type FeedEventData, type LeaseFence, type RecordedEvent, hashDefinition, hexDigest, isStaleLeaseError, isWrongExpectedVersionError, nextTurn } from '@stepstone/event-store';
-import type { DecisionEnv, ExecutionCommand } from '../execution/commands';
+import { type EventStore, type LeaseFence, type RecordedEvent, hashDefinition, isStaleLeaseError, isWrongExpectedVersionError, nextTurn } from '@stepstone/event-store';
+import type { ExecutionCommand } from '../execution/commands';
 import { decideAndEvolve } from '../execution/decide';
-import { type Effect, continuationOf, pendingEffects } from '../execution/effects';
+import { type Effect, pendingEffects } from '../execution/effects';
 import type { ObjectStore } from '../object-store/object-store.port';
 import { isObjectStoreEffect, performObjectStoreEffect } from '../object-store/perform-object-store-effect';
-import { type FoldScope, createFoldScope, evolveOwned } from '../execution/evolve';
+import { createFoldScope, evolveOwned } from '../execution/evolve';
 import { type ExecutionState, initialExecutionState } from '../execution/execution-state';
 import { type ExecutionEvent, isHistoryEvent } from '../execution/history-event';
 import { assertExecutionEvents } from '../execution/event-shape';
 import { redrivabilityOf } from '../execution/redrive';
-import { CLOSING_TYPES } from '../execution/decision-support';
 import { parseTaskResource } from '@stepstone/asl';
 import {
   type Caller,
@@ -24,55 +22,22 @@ import {
   executionStreamId,
 } from './execution-runner.port';
 import { TimerHeap, type TimerEntry } from './timer-heap';
+import { startCommand, systemDecisionEnv } from './decision-inputs';
+import { type Loaded, possiblyOpenStreams, replayEach, replayFeed } from './recovery';
+import { runSyncExecution } from './run-sync';
+import {
+  type TaskDispatcher,
+  type TaskOutcome,
+  type TaskProgress,
+  type WaitingActivityTask,
+  progressCommand,
+  taskCommand,
+  taskRequest,
+  thrownOutcome,
+} from './task-dispatch';
 
-/** A task the engine asks someone to perform (an integration, an activity worker, a mock). */
-export interface TaskRequest {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  /** Step Functions Local's test case (`StartExecution` on `<stateMachineArn>#<TestCase>`): mocks answer by it. */
-  readonly testCase?: string;
-  readonly stateName: string;
-  /** 0-based: how many times this state was scheduled before in this execution (retries, loops, Map items). */
-  readonly invocation: number;
-  readonly token: string;
-  readonly resource: string;
-  readonly parameters: unknown;
-  /**
-   * Reports progress before the final outcome: `started` (a worker took it), `submitted` (a
-   * `.sync` job was started), `heartbeat`. Resolves false when the task is no longer open.
-   */
-  readonly report: (progress: TaskProgress) => Promise<boolean>;
-}
-
-export type TaskOutcome =
-  | { readonly kind: 'succeeded'; readonly output: string }
-  | { readonly kind: 'failed'; readonly error?: string; readonly cause?: string }
-  | { readonly kind: 'timed_out'; readonly error?: string; readonly cause?: string };
-
-export type TaskProgress =
-  | { readonly kind: 'started'; readonly workerName?: string }
-  | { readonly kind: 'submitted'; readonly output: string }
-  | { readonly kind: 'heartbeat' };
-
-/**
- * Performs tasks. Returning an outcome completes the task; returning undefined means the
- * task completes later (callbacks, activities) through `runner.completeTask`. A dispatcher that
- * knows the outcome at once (a mocked response) may return it directly instead of a promise:
- * the runner then decides it in the same step that made the task durable, without a command
- * of its own through the execution's queue.
- */
-export interface TaskDispatcher {
-  dispatch(task: TaskRequest): Promise<TaskOutcome | undefined> | TaskOutcome | undefined;
-}
-
-/** An activity task scheduled and not yet started (ExecutionRunner.waitingActivityTasks). */
-export interface WaitingActivityTask {
-  readonly executionArn: string;
-  readonly token: string;
-  readonly activityArn: string;
-  /** The task's input as JSON text (GetActivityTask's `input`). */
-  readonly input: string;
-}
+export { taskCommand } from './task-dispatch';
+export type { TaskDispatcher, TaskOutcome, TaskProgress, TaskRequest, WaitingActivityTask } from './task-dispatch';
 
 export interface ExecutionRunnerOptions {
   readonly store: EventStore;
@@ -116,11 +81,6 @@ export interface ExecutionOwnership {
   lost(fence: LeaseFence): void;
 }
 
-interface Loaded {
-  state: ExecutionState;
-  /** Revision of the last event in the stream, -1 when it has none. */
-  revision: number;
-}
 
 /**
  * A task outcome its dispatcher returned directly (not a promise), once the task's scheduling
@@ -139,9 +99,6 @@ const REPLAY_PAGE_SIZE = 500;
 /** How many closed executions' states `load` keeps (a Map's can hold its items). */
 const CLOSED_STATES_KEPT = 64;
 
-/** Events per page when recovery scans the global feed. */
-const RECOVERY_PAGE_SIZE = 5_000;
-const EXECUTION_STREAM_PREFIX = 'execution-';
 const NO_FENCE: { fence?: LeaseFence } = Object.freeze({});
 /** How many closed executions `notice` remembers (several processes on one store). */
 const CLOSED_REMEMBERED = 10_000;
@@ -150,17 +107,6 @@ type TimerPayload =
   | { readonly kind: 'timer'; readonly arn: string; readonly threadId: string; readonly enteredEventId: number }
   | { readonly kind: 'execution-timeout'; readonly arn: string }
   | { readonly kind: 'task-deadline'; readonly arn: string; readonly token: string; readonly deadline: 'timeout' | 'heartbeat' };
-
-/** Task tokens and States.Hash name algorithms as AWS does ('SHA-256'); Node's name is 'sha256'. */
-function hashHex(algorithm: string, data: string): string {
-  return hexDigest(algorithm.replace('-', '').toLowerCase(), data);
-}
-
-/** One per decision: built from shared functions, so it allocates only itself. */
-function systemDecisionEnv(now: Date, activityExists?: (activityArn: string) => Promise<boolean>): DecisionEnv {
-  // A long decision's pause: I/O, and the other executions' slices, take their turns first.
-  return { activityExists, now, random: Math.random, uuid: randomUUID, hash: hashHex, pause: nextTurn };
-}
 
 /**
  * The runner turns commands into durable events: load (cache or replay) → decide → append
@@ -398,9 +344,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       cache.delete(arn);
       rememberClosedState(arn, loaded);
       rememberClosed(executionStreamId(arn), loaded.revision);
-      const timeoutAt = timeoutAts.get(arn);
-      if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
-      timeoutAts.delete(arn);
+      disarm(arn);
     }
     options.onAppended?.(arn, events, loaded.state);
     applyEffects(arn, loaded.state, immediate);
@@ -568,52 +512,8 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return { kind: 'conflict' };
   }
 
-  async function runSync(request: StartExecutionRequest): Promise<SyncExecutionResult> {
-    let decided = await decideAndEvolve(initialExecutionState, startCommand(request), systemDecisionEnv(now(), options.activityExists));
-    let state = decided.state;
-    const syncTokens = new Set<string>();
-    while (state.status === 'RUNNING' && !closed) {
-      const effects = pendingEffects(state);
-      // Task deadlines are not waited for here: an in-memory task whose dispatcher gave no
-      // outcome can never complete (nobody can reach it), so the execution stops below.
-      const timer = effects
-        .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
-        .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
-      const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
-      const objectStoreEffect = effects.find(isObjectStoreEffect);
-      let command: ExecutionCommand | undefined = continuationOf(effects);
-      if (command) {
-        // a decision that stopped at its bound goes on first
-      } else if (objectStoreEffect) {
-        command = await performObjectStoreEffect(options.objectStore, objectStoreEffect);
-      } else if (task && options.taskDispatcher) {
-        syncTokens.add(task.token);
-        // A sync execution keeps no history, so progress has nothing to record.
-        const outcome = await options.taskDispatcher.dispatch(taskRequest(request.executionArn, state.start, task, async () => true));
-        if (outcome) command = taskCommand(task.token, outcome);
-      } else if (timer) {
-        const delay = Date.parse(timer.wakeAt) - now().getTime();
-        if (delay > 0 && options.advanceClock) options.advanceClock(Date.parse(timer.wakeAt));
-        else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
-      }
-      if (!command) {
-        decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now(), options.activityExists));
-      } else {
-        decided = await decideAndEvolve(state, command, systemDecisionEnv(now(), options.activityExists));
-      }
-      state = decided.state;
-    }
-    const start = state.start!;
-    return {
-      status: state.status as SyncExecutionResult['status'],
-      startDate: start.startDate,
-      stopDate: state.stopDate ?? now().toISOString(),
-      input: start.inputText,
-      output: state.output,
-      error: state.error,
-      cause: state.cause,
-    };
+  function runSync(request: StartExecutionRequest): Promise<SyncExecutionResult> {
+    return runSyncExecution(options, request, () => closed);
   }
 
   async function stop(executionArn: string, request: StopExecutionRequest) {
@@ -668,10 +568,10 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
 
   async function resume(inShards?: (streamId: string) => boolean): Promise<{ executions: number; timers: number }> {
     const loadedStreams = options.openExecutions
-      ? await replayEach((await options.openExecutions()).map(executionStreamId).filter((streamId) => !inShards || inShards(streamId)))
+      ? await replayEach(store, (await options.openExecutions()).map(executionStreamId).filter((streamId) => !inShards || inShards(streamId)))
       : inShards && store.listStreamHeads
-        ? await replayEach(await possiblyOpenStreams(store.listStreamHeads.bind(store), inShards))
-        : await replayFeed(inShards);
+        ? await replayEach(store, await possiblyOpenStreams(store.listStreamHeads.bind(store), inShards))
+        : await replayFeed(store, inShards);
     let executions = 0;
     for (const loaded of loadedStreams) {
       if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
@@ -686,75 +586,10 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return { executions, timers: timers.size };
   }
 
-  /**
-   * A takeover's executions from the store's index of streams (issue 15): those of the taken
-   * shards whose last event does not close them. The feed scan reads every event of every
-   * shard; this reads one row per execution and then only the streams that may be open.
-   */
-  async function possiblyOpenStreams(listStreamHeads: NonNullable<EventStore['listStreamHeads']>, inShards: (streamId: string) => boolean): Promise<string[]> {
-    const heads = await listStreamHeads(EXECUTION_STREAM_PREFIX);
-    return heads.filter((head) => inShards(head.streamId) && !CLOSING_TYPES.has(head.lastType)).map((head) => head.streamId);
-  }
-
-  async function replayEach(streamIds: readonly string[]): Promise<Array<Loaded | undefined>> {
-    const loaded: Array<Loaded | undefined> = [];
-    for (const streamId of streamIds) loaded.push(fold(await store.readStream(streamId)));
-    return loaded;
-  }
-
-  /**
-   * Every open execution from one sequential pass over the global feed (pages of
-   * RECOVERY_PAGE_SIZE), instead of one stream read per execution ever started: 100k parked
-   * executions are one scan, not 100k queries. Only open executions stay folded; a stream
-   * that has events after its closing event (whatever reopens it) is replayed on its own.
-   */
-  async function replayFeed(inShards?: (streamId: string) => boolean): Promise<Array<Loaded | undefined>> {
-    // Each stream folds in its own scope: its states are only read once the pass is over.
-    const open = new Map<string, Loaded & { scope: FoldScope }>();
-    const closed = new Set<string>();
-    const reopened = new Set<string>();
-    // Only the execution streams, and only the columns a fold reads, where the store can. Each
-    // event's JSON is parsed just before it is folded: the parsed event is garbage at once
-    // instead of a page of them outliving young-generation collections.
-    const readPage: (fromPosition: number) => Promise<ReadonlyArray<FeedEventData | RecordedEvent>> = store.readAllData
-      ? (fromPosition) => store.readAllData!({ fromPosition, maxCount: RECOVERY_PAGE_SIZE, streamPrefix: EXECUTION_STREAM_PREFIX })
-      : (fromPosition) => store.readAll({ fromPosition, maxCount: RECOVERY_PAGE_SIZE });
-    for (let from = 0; ; ) {
-      const page = await readPage(from);
-      if (page.length === 0) break;
-      for (const event of page) {
-        const streamId = event.streamId;
-        if (!streamId.startsWith(EXECUTION_STREAM_PREFIX) || reopened.has(streamId)) continue;
-        if (inShards && !inShards(streamId)) continue;
-        if (closed.has(streamId)) {
-          reopened.add(streamId);
-          continue;
-        }
-        const folding = open.get(streamId);
-        const data = ('dataJson' in event ? JSON.parse(event.dataJson) : event.data) as ExecutionEvent;
-        if (folding) {
-          folding.state = evolveOwned(folding.state, data, folding.scope);
-          folding.revision = event.revision;
-          if (folding.state.status !== 'RUNNING') {
-            open.delete(streamId);
-            closed.add(streamId);
-          }
-          continue;
-        }
-        const scope = createFoldScope();
-        const state = evolveOwned(initialExecutionState, data, scope);
-        if (state.status === 'RUNNING') open.set(streamId, { state, revision: event.revision, scope });
-        else closed.add(streamId);
-      }
-      from = page[page.length - 1].position;
-    }
-    return [...[...open.values()].map(({ state, revision }) => ({ state, revision })), ...(await replayEach([...reopened]))];
-  }
-
   async function waitingActivityTasks(): Promise<WaitingActivityTask[]> {
     if (!store.listStreamHeads) return [];
     const waiting: WaitingActivityTask[] = [];
-    for (const loaded of await replayEach(await possiblyOpenStreams(store.listStreamHeads.bind(store), () => true))) {
+    for (const loaded of await replayEach(store, await possiblyOpenStreams(store.listStreamHeads.bind(store), () => true))) {
       if (!loaded?.state.start) continue;
       const executionArn = loaded.state.start.executionArn;
       for (const effect of pendingEffects(loaded.state)) {
@@ -774,13 +609,21 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     for (const arn of [...cache.keys()]) {
       if (!inShards(executionStreamId(arn))) continue;
       cache.delete(arn);
-      const timeoutAt = timeoutAts.get(arn);
-      if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
-      timeoutAts.delete(arn);
-      for (const key of armedDeadlines.get(arn) ?? []) timers.cancel(key);
-      armedDeadlines.delete(arn);
-      // Wait and retry timers stay armed: they check ownership when they fire.
+      disarm(arn);
     }
+  }
+
+  /**
+   * Cancels the timers an execution needs no more in this process (it closed, or its shard was
+   * lost): its timeout and its tasks' deadlines. Wait and retry timers stay armed: they check
+   * ownership when they fire.
+   */
+  function disarm(arn: string): void {
+    const timeoutAt = timeoutAts.get(arn);
+    if (timeoutAt !== undefined) timers.cancel(timeoutKey(arn, timeoutAt));
+    timeoutAts.delete(arn);
+    for (const key of armedDeadlines.get(arn) ?? []) timers.cancel(key);
+    armedDeadlines.delete(arn);
   }
 
   async function notice(executionArn: string, revision: number, closedByIt = false): Promise<void> {
@@ -790,11 +633,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     if (known()) return;
     const forgetClosed = (lastRevision: number) => {
       rememberClosed(streamId, lastRevision);
-      const timeoutAt = timeoutAts.get(executionArn);
-      if (timeoutAt !== undefined) timers.cancel(timeoutKey(executionArn, timeoutAt));
-      timeoutAts.delete(executionArn);
-      for (const key of armedDeadlines.get(executionArn) ?? []) timers.cancel(key);
-      armedDeadlines.delete(executionArn);
+      disarm(executionArn);
     };
     await serialise(executionArn, async () => {
       if (known() || !owns(executionArn)) return;
@@ -853,15 +692,6 @@ function timeoutKey(arn: string, at: string): string {
   return `${arn}|timeout|${at}`;
 }
 
-/** Rebuilds an execution from its stream: the fold, plus the revision to append after. */
-function fold(recorded: readonly RecordedEvent[]): Loaded | undefined {
-  if (recorded.length === 0) return undefined;
-  let state = initialExecutionState;
-  const scope = createFoldScope();
-  for (const event of recorded) state = evolveOwned(state, event.data as ExecutionEvent, scope);
-  return { state, revision: recorded[recorded.length - 1].revision };
-}
-
 function timerCommand(payload: TimerPayload): ExecutionCommand {
   switch (payload.kind) {
     case 'timer':
@@ -873,59 +703,6 @@ function timerCommand(payload: TimerPayload): ExecutionCommand {
   }
 }
 
-/** What every dispatcher is told about a task, from its effect and the execution's start (one object, no spreads). */
-function taskRequest(
-  executionArn: string,
-  start: ExecutionState['start'],
-  effect: Extract<Effect, { kind: 'task' }>,
-  report: TaskRequest['report'],
-): TaskRequest {
-  const request: { -readonly [K in keyof TaskRequest]: TaskRequest[K] } = {
-    executionArn,
-    stateMachineArn: start?.stateMachineArn ?? '',
-    stateName: effect.stateName,
-    invocation: effect.invocation,
-    token: effect.token,
-    resource: effect.resource,
-    parameters: JSON.parse(effect.parameters),
-    report,
-  };
-  if (start?.testCase) request.testCase = start.testCase;
-  return request;
-}
-
-/** A dispatcher that threw: the task failed, with the error's message as its cause. */
-function thrownOutcome(error: unknown): TaskOutcome {
-  return { kind: 'failed', error: 'States.TaskFailed', cause: String((error as Error)?.message ?? error) };
-}
-
-/** The command a task's final outcome becomes (also used by drivers that run the decider directly). */
-export function taskCommand(token: string, outcome: TaskOutcome): ExecutionCommand {
-  switch (outcome.kind) {
-    case 'succeeded':
-      return { type: 'CompleteTask', token, output: outcome.output };
-    case 'failed':
-      return { type: 'FailTask', token, error: outcome.error, cause: outcome.cause };
-    case 'timed_out':
-      return { type: 'TimeOutTask', token, error: outcome.error, cause: outcome.cause };
-  }
-}
-
-function progressCommand(token: string, progress: TaskProgress): ExecutionCommand {
-  switch (progress.kind) {
-    case 'started':
-      return { type: 'StartTask', token, workerName: progress.workerName };
-    case 'submitted':
-      return { type: 'SubmitTask', token, output: progress.output };
-    case 'heartbeat':
-      return { type: 'HeartbeatTask', token };
-  }
-}
-
-function startCommand(request: StartExecutionRequest): ExecutionCommand {
-  const { caller, ...start } = request;
-  return { type: 'StartExecution', ...start, actor: caller?.actor };
-}
 
 /**
  * Every event of a decision records who caused it: the API caller, or the engine (one metadata

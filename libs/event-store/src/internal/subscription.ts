@@ -1,5 +1,8 @@
 import type { EventsHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store';
 
+/** A read of the feed for a subscriber: its options that let a store read less, passed through. */
+export type FeedReadOptions = ReadAllOptions & Pick<SubscribeOptions, 'payloadTypes' | 'latestPerStream'>;
+
 /**
  * Wakes subscriptions when a commit lands. `version` counts commits, so a subscription that
  * read the feed at version v and found nothing waits only if no commit happened since v:
@@ -45,8 +48,7 @@ export function createAppendSignal(): AppendSignal {
 }
 
 export interface FeedSource {
-  /** `payloadTypes`: as SubscribeOptions.payloadTypes, passed through. */
-  readAll(options: ReadAllOptions & { readonly payloadTypes?: readonly string[] }): Promise<RecordedEvent[]>;
+  readAll(options: FeedReadOptions): Promise<RecordedEvent[]>;
   readonly signal: AppendSignal;
   /** When set, also re-read the feed this often while idle (appends by other processes). */
   readonly pollIntervalMs?: number;
@@ -84,7 +86,12 @@ export function startSubscription(
       const seen = source.signal.version;
       let events: RecordedEvent[];
       try {
-        events = await source.readAll(options.payloadTypes ? { fromPosition: cursor, maxCount, payloadTypes: options.payloadTypes } : { fromPosition: cursor, maxCount });
+        events = await source.readAll({
+          fromPosition: cursor,
+          maxCount,
+          ...(options.payloadTypes ? { payloadTypes: options.payloadTypes } : {}),
+          ...(options.latestPerStream ? { latestPerStream: options.latestPerStream } : {}),
+        });
       } catch (error) {
         if (closed) return;
         return fail(error);

@@ -6,7 +6,7 @@ import { isWrongExpectedVersionError, type EventStore, type RecordedEvent } from
 import { verifyStreamChain } from '../hash-chain';
 import { describeEventStoreContract } from '../testing/event-store-contract';
 import { verifyStore } from '../verify-store';
-import { openPostgresEventStore } from './postgres-event-store';
+import { openPostgresEventStore, type PostgresEventStore } from './postgres-event-store';
 
 // A real PostgreSQL on 127.0.0.1: the runner's shared cluster (STEPSTONE_TEST_POSTGRES_URL), else
 // a private one started for this file. Each test gets a database of its own.
@@ -184,6 +184,123 @@ describe('PostgreSQL event store: two store instances on one database', () => {
             [3, 'three'],
           ],
         );
+      } finally {
+        subscription.close();
+      }
+    }));
+});
+
+describe('PostgreSQL event store: commits announced by NOTIFY (latestPerStream subscribers)', () => {
+  const announcements = { types: ['End'], payloadTypes: ['Task'] };
+  const follow = { payloadTypes: ['Task'], latestPerStream: { types: ['End'] } };
+  /** The writer `a` and the follower `b`, announcing the same; `b`'s reads of the feed counted. */
+  const withFollower = async (body: (a: PostgresEventStore, b: PostgresEventStore, feedReads: () => number) => Promise<void>) => {
+    const database = await createTestDatabase((await clusterReady).url);
+    const a = await openPostgresEventStore({ connectionString: database.url, announcements });
+    const b = await openPostgresEventStore({ connectionString: database.url, announcements });
+    let reads = 0;
+    const query = b.pool.query.bind(b.pool) as (...args: unknown[]) => unknown;
+    (b.pool as { query: unknown }).query = (...args: unknown[]) => {
+      const config = args[0];
+      const text = typeof config === 'string' ? config : (config as { text?: string }).text ?? '';
+      if (/FROM stepstone_events WHERE position >/.test(text)) reads += 1;
+      return query(...args);
+    };
+    try {
+      await body(a, b, () => reads);
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  };
+  const summary = (events: readonly RecordedEvent[]) => events.map((event) => [event.position, event.streamId, event.revision, event.type, event.data]);
+
+  it("delivers each stream's last event and the announced types from the announcements, without reading the feed", () =>
+    withFollower(async (a, b, feedReads) => {
+      await a.append({ streamId: 'before', expectedRevision: 'no_stream', events: [{ type: 'Old', data: {} }] });
+      const received: RecordedEvent[] = [];
+      const subscription = b.subscribe(await b.headPosition(), (batch) => void received.push(...batch), follow);
+      try {
+        await a.appendBatch([
+          {
+            streamId: 's1',
+            expectedRevision: 'no_stream',
+            events: [
+              { type: 'Start', data: { n: 1 } },
+              { type: 'Task', data: { input: 'x' } },
+              { type: 'Step', data: {} },
+              { type: 'End', data: { output: 1 } },
+              { type: 'Step', data: {} },
+            ],
+          },
+          { streamId: 's2', expectedRevision: 'no_stream', events: [{ type: 'Start', data: {} }, { type: 'Step', data: { last: true } }] },
+        ]);
+        await waitUntil(() => received.at(-1)?.position === 8);
+        await a.append({ streamId: 's2', expectedRevision: 1, events: [{ type: 'End', data: {} }] });
+        await waitUntil(() => received.at(-1)?.position === 9);
+        assert.deepEqual(summary(received), [
+          [3, 's1', 1, 'Task', { input: 'x' }],
+          [5, 's1', 3, 'End', null],
+          [6, 's1', 4, 'Step', null],
+          [8, 's2', 1, 'Step', null],
+          [9, 's2', 2, 'End', null],
+        ]);
+        assert.equal(feedReads(), 0, 'the follower read nothing of the feed');
+      } finally {
+        subscription.close();
+      }
+    }));
+
+  it('reads the feed for a commit too large to announce, and for one that announced something else', () =>
+    withFollower(async (a, b, feedReads) => {
+      const received: RecordedEvent[] = [];
+      const subscription = b.subscribe(0, (batch) => void received.push(...batch), follow);
+      const other = await openPostgresEventStore({ connectionString: a.connectionString, announcements: { types: [], payloadTypes: [] } });
+      try {
+        // Its Task's data alone is over PostgreSQL's 8000-byte NOTIFY limit: announced by position only.
+        const big = 'x'.repeat(9000);
+        await a.append({ streamId: 'big', expectedRevision: 'no_stream', events: [{ type: 'Task', data: { big } }, { type: 'Step', data: {} }] });
+        await waitUntil(() => received.at(-1)?.position === 2);
+        assert.equal(feedReads(), 1);
+        // A store announcing nothing of Task and End (a tool, another build): its announcement is not trusted.
+        await other.append({ streamId: 'o', expectedRevision: 'no_stream', events: [{ type: 'Task', data: { small: true } }, { type: 'End', data: {} }, { type: 'Step', data: {} }] });
+        await waitUntil(() => received.at(-1)?.position === 5);
+        assert.equal(feedReads(), 2);
+        await a.append({ streamId: 'big', expectedRevision: 1, events: [{ type: 'End', data: {} }] });
+        await waitUntil(() => received.at(-1)?.position === 6);
+        assert.equal(feedReads(), 2, 'announced in full again: no read');
+        assert.deepEqual(summary(received), [
+          [1, 'big', 0, 'Task', { big }],
+          [2, 'big', 1, 'Step', null],
+          [3, 'o', 0, 'Task', { small: true }],
+          [4, 'o', 1, 'End', null],
+          [5, 'o', 2, 'Step', null],
+          [6, 'big', 2, 'End', null],
+        ]);
+      } finally {
+        subscription.close();
+        await other.close();
+      }
+    }));
+
+  it('a subscriber that follows every event is not affected: all of them, in order, from memory or the feed', () =>
+    withFollower(async (a, b) => {
+      const received: RecordedEvent[] = [];
+      const subscription = b.subscribe(0, (batch) => void received.push(...batch));
+      try {
+        await a.appendBatch([
+          { streamId: 's1', expectedRevision: 'no_stream', events: [{ type: 'Start', data: {} }, { type: 'Step', data: { n: 1 } }] },
+          { streamId: 's2', expectedRevision: 'no_stream', events: [{ type: 'Start', data: {} }] },
+        ]);
+        await b.append({ streamId: 's1', expectedRevision: 1, events: [{ type: 'End', data: {} }] });
+        await waitUntil(() => received.length === 4);
+        assert.deepEqual(summary(received), [
+          [1, 's1', 0, 'Start', {}],
+          [2, 's1', 1, 'Step', { n: 1 }],
+          [3, 's2', 0, 'Start', {}],
+          [4, 's1', 2, 'End', {}],
+        ]);
       } finally {
         subscription.close();
       }

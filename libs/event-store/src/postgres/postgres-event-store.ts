@@ -18,7 +18,8 @@ import {
 import { chainEvents, createPreparations, prepareFenced, prepareFencedInSlices, recordedRow, type FencedAppend } from '../internal/prepare-append';
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
-import { createAppendSignal, startSubscription } from '../internal/subscription';
+import { createAppendSignal, startSubscription, type FeedReadOptions } from '../internal/subscription';
+import { AnnouncedCommits, announcementsKey, latestPerStream, parseAnnouncement, type Announcements } from './postgres-announcements';
 import { APPEND_FUNCTION, APPENDED_CHANNEL, AppendStatus, EVENTS_TABLE, ExpectedRevisionCode, migrate, STREAMS_TABLE } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
@@ -30,6 +31,11 @@ export interface PostgresEventStoreOptions {
   readonly readConnections?: number;
   /** How long connecting may take before `open` fails. Default 5000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * What each commit announces in its NOTIFY besides each stream's last event (postgres-announcements.ts):
+   * every process on one database should pass the same. Default: nothing more.
+   */
+  readonly announcements?: Announcements;
 }
 
 /**
@@ -93,6 +99,8 @@ const HEADS_KEPT = 65_536;
 
 /** Kept like the SQLite store's: a subscriber that keeps up reads this process's commits from memory. */
 const RECENT_EVENTS_KEPT = 4_096;
+/** Commits announced by NOTIFY kept for subscribers that follow the latest event per stream. */
+const ANNOUNCED_COMMITS_KEPT = 1_024;
 const eventColumns = 'position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash';
 
 /**
@@ -115,9 +123,13 @@ const eventColumns = 'position, stream_id, revision, type, data, metadata, recor
  * commits, else read before the commit); a stale head is refused by the function and the append
  * committed again, so the chain stays exact with several writers.
  *
- * Subscriptions: every commit NOTIFYs `stepstone_appended`; each store LISTENs on its own
+ * Subscriptions: every commit NOTIFYs `stepstone_appended` with what it wrote (migration 4: its
+ * positions, each stream's last event, the announced types); each store LISTENs on its own
  * connection and wakes its subscriptions, so a process sees other processes' appends without
- * polling.
+ * polling. The store knows the head from those announcements and its own commits, so a
+ * subscriber at the head waits without reading; one that follows the latest event per stream
+ * (SubscribeOptions.latestPerStream) is served from the announcements, and reads the feed only
+ * when one is missing (not announced in full, or a LISTEN connection lost and made again).
  */
 export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
   const now = options.now ?? (() => new Date());
@@ -153,6 +165,19 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   const signal = createAppendSignal();
   const subscriptions = new Set<Subscription>();
   const recent = new RecentEvents(RECENT_EVENTS_KEPT);
+  const announcements: Announcements = options.announcements ?? { types: [], payloadTypes: [] };
+  const announced = new AnnouncedCommits(ANNOUNCED_COMMITS_KEPT, announcementsKey(announcements));
+  /**
+   * The last position committed, as far as this process heard (its commits, the announcements,
+   * a read of the head after each LISTEN): a subscriber past it has nothing to read, and the
+   * next announcement wakes it.
+   */
+  let knownHead = 0;
+  /** Until LISTEN is on and the head read (and for good after a payload this build does not understand). */
+  let headUnknown = true;
+  const heardOf = (position: number) => {
+    if (position > knownHead) knownHead = position;
+  };
   const queue: PendingAppend[] = [];
   let scheduled: NodeJS.Immediate | undefined;
   let flushing: Promise<void> | undefined;
@@ -163,7 +188,15 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 
   const listen = async (client: pg.Client) => {
     client.on('notification', (message) => {
-      if (message.channel === APPENDED_CHANNEL) signal.notify();
+      if (message.channel !== APPENDED_CHANNEL) return;
+      const commit = parseAnnouncement(message.payload ?? '');
+      if (commit === undefined) headUnknown = true; // not understood (a newer build?): read the feed at every wake-up
+      else if ('head' in commit) heardOf(commit.head);
+      else {
+        announced.keep(commit);
+        heardOf(commit.last);
+      }
+      signal.notify();
     });
     client.on('error', (error) => {
       if (closed) return;
@@ -172,6 +205,12 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       void reconnectListener();
     });
     await client.query(`LISTEN ${APPENDED_CHANNEL}`);
+    // Read after LISTEN: a commit after this read is announced, none falls between. Until the read
+    // answers, the head is unknown (subscribers read the feed).
+    headUnknown = true;
+    const head = await client.query<{ head: string }>(`SELECT coalesce(max(position), 0) AS head FROM ${EVENTS_TABLE}`);
+    heardOf(Number(head.rows[0].head));
+    headUnknown = false;
   };
   const reconnectListener = async () => {
     for (let attempt = 0; !closed; attempt += 1) {
@@ -268,7 +307,8 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       const answer = await client.query<AppendAnswer>(
         `SELECT o_head, o_statuses, o_revisions, o_hashes, o_epochs
          FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::text[],
-                                 $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17)`,
+                                 $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17,
+                                 $18::text[], $19::text[])`,
         [
           appends.map((append) => append.streamId),
           appends.map((append) => (typeof append.expectedRevision === 'number' ? append.expectedRevision : ExpectedRevisionCode[append.expectedRevision])),
@@ -287,6 +327,8 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
           hashes,
           previousHashes,
           recordedAt,
+          announcements.types,
+          announcements.payloadTypes,
         ],
       );
       const { o_head, o_statuses, o_revisions, o_hashes, o_epochs } = answer.rows[0];
@@ -365,6 +407,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
         if (outcome.written > 0) {
           commits += 1;
           eventsAppended += outcome.written;
+          heardOf(outcome.firstPosition + outcome.written - 1);
           signal.notify();
         }
       } catch (error) {
@@ -439,13 +482,47 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     );
   };
 
-  /** From memory when this process committed the wanted positions, else from SQL (as the SQLite store). */
-  const readFeed = async (readOptions: ReadAllOptions & { readonly payloadTypes?: readonly string[] }): Promise<RecordedEvent[]> => {
+  /** Whether the announcements carry all a subscriber following the latest event per stream needs. */
+  const announcedEnough = (payloadTypes: readonly string[], types: readonly string[]) =>
+    payloadTypes.every((type) => announcements.payloadTypes.includes(type)) &&
+    types.every((type) => announcements.types.includes(type) || announcements.payloadTypes.includes(type));
+
+  /**
+   * Nothing past the head this process heard of; else from memory when this process committed
+   * the wanted positions or (latestPerStream) they were announced, else from SQL.
+   */
+  const readFeed = async (readOptions: FeedReadOptions): Promise<RecordedEvent[]> => {
     assertOpen();
+    const from = Math.max(0, readOptions.fromPosition);
+    if (!headUnknown && from >= knownHead) return [];
     const limit = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
-    const kept = recent.after(Math.max(0, readOptions.fromPosition), limit);
-    if (kept) return kept;
-    return readOptions.payloadTypes ? readAllLight(readOptions, readOptions.payloadTypes) : readAll(readOptions);
+    const thin = readOptions.latestPerStream;
+    if (thin === undefined) {
+      const kept = recent.after(from, limit);
+      if (kept) return kept;
+      return readOptions.payloadTypes ? readAllLight(readOptions, readOptions.payloadTypes) : readAll(readOptions);
+    }
+    const keptTypes = new Set([...thin.types, ...(readOptions.payloadTypes ?? [])]);
+    const events: RecordedEvent[] = [];
+    let at = from;
+    if (announcedEnough(readOptions.payloadTypes ?? [], thin.types)) {
+      // Whole commits, one after the other, from the announcements or this process's own commits.
+      while (events.length < limit) {
+        const commit = announced.after(at);
+        if (commit?.events) {
+          events.push(...commit.events);
+          at = commit.last;
+          continue;
+        }
+        const own = recent.after(at, limit - events.length);
+        if (!own) break;
+        events.push(...own);
+        at = own[own.length - 1].position;
+      }
+    }
+    if (events.length > 0) return latestPerStream(events, keptTypes);
+    const read = readOptions.payloadTypes ? await readAllLight(readOptions, readOptions.payloadTypes) : await readAll(readOptions);
+    return latestPerStream(read, keptTypes);
   };
 
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
+import type { RecordedEvent } from '../event-store';
 import { verifyStore } from '../verify-store';
 import { openPostgresEventStore } from './postgres-event-store';
 import { APPEND_FUNCTION, STREAMS_TABLE } from './postgres-schema';
@@ -20,11 +21,27 @@ after(async () => {
   await cluster?.release();
 });
 
-async function rewindToVersion2(url: string): Promise<void> {
+/** The append function's arguments in migration 3; migration 4's overload adds the announced types. */
+const VERSION_3_ARGUMENTS = 'text[], int[], int[], text[], int[], bigint[], int[], text[], text[], int[], int[], text[], text[], text[], text[], text[], text';
+const VERSION_4_ARGUMENTS = `${VERSION_3_ARGUMENTS}, text[], text[]`;
+
+async function rewindToVersion3(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP FUNCTION ${APPEND_FUNCTION}`);
+    await client.query(`DROP FUNCTION ${APPEND_FUNCTION}(${VERSION_4_ARGUMENTS})`);
+    await client.query(`UPDATE stepstone_schema_versions SET version = 3 WHERE component = 'event-store'`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function rewindToVersion2(url: string): Promise<void> {
+  await rewindToVersion3(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP FUNCTION ${APPEND_FUNCTION}(${VERSION_3_ARGUMENTS})`);
     await client.query(`ALTER TABLE ${STREAMS_TABLE} DROP COLUMN last_type`);
     await client.query(`UPDATE stepstone_schema_versions SET version = 2 WHERE component = 'event-store'`);
   } finally {
@@ -70,3 +87,66 @@ describe('PostgreSQL event store: upgrade of a database written before migration
     }
   });
 });
+
+// Migration 4 adds the append function that announces each commit in its NOTIFY, beside migration
+// 3's (kept for processes of the previous build during a rolling upgrade). A v3 database is made
+// by dropping the new overload, which is what v3 had.
+describe('PostgreSQL event store: upgrade of a database written before migration 4', () => {
+  it("opens, announces its commits, and a commit by migration 3's function still reaches a follower through the feed", async () => {
+    const database = await createTestDatabase((await clusterReady).url);
+    try {
+      const first = await openPostgresEventStore({ connectionString: database.url });
+      await first.append({ streamId: 'execution-a', expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: {} }] });
+      await first.close();
+      await rewindToVersion3(database.url);
+
+      const announcements = { types: ['ExecutionSucceeded'], payloadTypes: ['ActivityScheduled'] };
+      const writer = await openPostgresEventStore({ connectionString: database.url, announcements });
+      const follower = await openPostgresEventStore({ connectionString: database.url, announcements });
+      const received: RecordedEvent[] = [];
+      const subscription = follower.subscribe(1, (batch) => void received.push(...batch), {
+        payloadTypes: ['ActivityScheduled'],
+        latestPerStream: { types: ['ExecutionSucceeded'] },
+      });
+      const previousBuild = new pg.Client({ connectionString: database.url });
+      await previousBuild.connect();
+      try {
+        await writer.append({ streamId: 'execution-a', expectedRevision: 0, events: [{ type: 'ActivityScheduled', data: { input: '{}' } }] });
+        await waitUntil(() => received.length === 1);
+        // What a process of the previous build sends: migration 3's function, which notifies the head alone.
+        const answer = await previousBuild.query<{ o_statuses: number[] }>(
+          `SELECT o_statuses FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::text[],
+                                                   $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17)`,
+          [['execution-b'], [-1], [null], [null], [null], [null], [1], ['h1'], ['ExecutionSucceeded'], [1, 1], [0, 1], ['ExecutionStarted', 'ExecutionSucceeded'], ['{}', '{}'], ['{}', '{}'], ['h0', 'h1'], ['', 'h0'], new Date(0).toISOString()],
+        );
+        assert.deepEqual(answer.rows[0].o_statuses, [0]);
+        await writer.append({ streamId: 'execution-a', expectedRevision: 1, events: [{ type: 'ExecutionSucceeded', data: {} }] });
+        await waitUntil(() => received.length === 3);
+        assert.deepEqual(
+          received.map((event) => [event.position, event.streamId, event.type]),
+          [
+            [2, 'execution-a', 'ActivityScheduled'],
+            [4, 'execution-b', 'ExecutionSucceeded'],
+            [5, 'execution-a', 'ExecutionSucceeded'],
+          ],
+        );
+        assert.deepEqual(received[0].data, { input: '{}' });
+      } finally {
+        subscription.close();
+        await previousBuild.end();
+        await writer.close();
+        await follower.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) assert.fail('timed out waiting for the subscription');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -210,6 +210,14 @@ function executionsWhere(
   return query.orderBy('start_date', 'desc').orderBy('start_position', 'desc').limit(param<number>('limit')).offset(param<number>('offset'));
 }
 
+/** ListExecutions by mapRunArn, newest first: all children, those in one status, or those waiting to be redriven. */
+function mapRunExecutionsWhere(db: Kysely<ReadModelTables>, filter?: 'status' | 'pending-redrive') {
+  let query = db.selectFrom('read_map_run_executions').selectAll().where('map_run_arn', '=', param('mapRunArn'));
+  if (filter === 'status') query = query.where('status', '=', param('status'));
+  if (filter === 'pending-redrive') query = query.where('pending_redrive', '=', 1);
+  return withinRedriveRange(query).orderBy('start_date', 'desc').orderBy('item_index', 'desc').limit(param<number>('limit')).offset(param<number>('offset'));
+}
+
 /**
  * ListExecutions' redriveFilter, as a range of redrive counts every listing takes
  * (`minRedrives`, `maxRedrives`): one statement serves no filter, REDRIVEN and NOT_REDRIVEN.
@@ -643,40 +651,11 @@ const definitions = {
   // A batched Map Run's item counts: each child's status, weighed by its batch's size.
   mapRunExecutionStatuses: (db: Kysely<ReadModelTables>) =>
     db.selectFrom('read_map_run_executions').select(['item_index', 'status', 'pending_redrive', 'not_redrivable']).where('map_run_arn', '=', param('mapRunArn')),
-  mapRunExecutions: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_map_run_executions')
-      .selectAll()
-      .where('map_run_arn', '=', param('mapRunArn'))
-      .$call(withinRedriveRange)
-      .orderBy('start_date', 'desc')
-      .orderBy('item_index', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
-  mapRunExecutionsByStatus: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_map_run_executions')
-      .selectAll()
-      .where('map_run_arn', '=', param('mapRunArn'))
-      .where('status', '=', param('status'))
-      .$call(withinRedriveRange)
-      .orderBy('start_date', 'desc')
-      .orderBy('item_index', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
+  mapRunExecutions: (db: Kysely<ReadModelTables>) => mapRunExecutionsWhere(db),
+  mapRunExecutionsByStatus: (db: Kysely<ReadModelTables>) => mapRunExecutionsWhere(db, 'status'),
   // ListExecutions(mapRunArn, statusFilter PENDING_REDRIVE): the children waiting to be redriven,
   // which keep their unsuccessful status meanwhile (MapRunExecutionCounts.pendingRedrive).
-  mapRunExecutionsPendingRedrive: (db: Kysely<ReadModelTables>) =>
-    db
-      .selectFrom('read_map_run_executions')
-      .selectAll()
-      .where('map_run_arn', '=', param('mapRunArn'))
-      .where('pending_redrive', '=', 1)
-      .$call(withinRedriveRange)
-      .orderBy('start_date', 'desc')
-      .orderBy('item_index', 'desc')
-      .limit(param<number>('limit'))
-      .offset(param<number>('offset')),
+  mapRunExecutionsPendingRedrive: (db: Kysely<ReadModelTables>) => mapRunExecutionsWhere(db, 'pending-redrive'),
   // The console's name search.
   executionsByName: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byName: true }),
   executionsByNameAndStatus: (db: Kysely<ReadModelTables>) => executionsWhere(db, 'state_machine_arn', { byStatus: true, byName: true }),

@@ -74,6 +74,7 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   let mapItems = given?.items ?? (items as unknown[]);
   const length = mapItems.length;
   if (!readsItems) d.inspect('afterItemsPath', mapItems);
+  const unbatched = mapItems;
   if (mapRun?.batcher && (!readsItems || given?.items)) mapItems = await selectAndBatch(d, threadId, definition, language, effective, mapItems, mapRun.batcher);
   // A Distributed Map's items from the input are recorded in bounded batches right after (BatchedItems).
   const batched = distributed && !readsItems && !d.env.testState && recordsItemsInBatches(d);
@@ -94,6 +95,8 @@ export async function startMap(d: Decision, threadId: string, definition: Record
     return { kind: 'blocked' };
   }
   if (mocked) {
+    // A JSONata Map's TestState shows no item fields (test-state.ts), so none are evaluated for it.
+    if (language === 'JSONPath') await inspectItems(d, threadId, definition, effective, unbatched, mapRun?.batcher ? mapItems : undefined);
     d.inspect('maxConcurrency', limits.maxConcurrency ?? 0); // AWS shows 0 (no limit) when none is set
     if (limits.toleratedFailureCount !== undefined) d.inspect('toleratedFailureCount', limits.toleratedFailureCount);
     if (limits.toleratedFailurePercentage !== undefined) d.inspect('toleratedFailurePercentage', limits.toleratedFailurePercentage);
@@ -238,6 +241,18 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
     d.schedule(childId, { kind: 'enter', name: processor.StartAt as string, input: childInput });
     book = d.cursorOf(threadId).children!;
   }
+}
+
+/**
+ * TestState's view of a mocked Map's items (AWS InspectionData): `afterItemSelector`, each
+ * item as its iteration would get it, and `afterItemBatcher`, the batches, when there is an
+ * ItemBatcher. Only TestState records them; an execution's iterations select their own item.
+ */
+async function inspectItems(d: Decision, threadId: string, definition: Record<string, any>, effective: unknown, items: readonly unknown[], batches: unknown[] | undefined): Promise<void> {
+  const selected: unknown[] = [];
+  for (let index = 0; index < items.length; index += 1) selected.push(await selectItem(d, threadId, definition, 'JSONPath', effective, index, items[index]));
+  d.inspect('afterItemSelector', selected);
+  if (batches !== undefined) d.inspect('afterItemBatcher', batches);
 }
 
 /** ItemSelector (or legacy Parameters) for one item, with $$.Map.Item in the context. */

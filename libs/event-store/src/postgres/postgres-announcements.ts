@@ -1,0 +1,93 @@
+import type { RecordedEvent } from '../event-store';
+import { recordedEvent } from '../internal/recorded-event';
+
+/**
+ * What every commit announces in its NOTIFY, beyond its positions (migration 4; the payload's
+ * format is described at APPENDED_CHANNEL): the last event of each stream it wrote, and every
+ * event of `types` and of `payloadTypes`, those with their data. Each payload says what it
+ * announced; a reader uses only those that announced what its own store does (processes of one
+ * build on one database), and a subscriber asking for more reads the feed instead.
+ */
+export interface Announcements {
+  readonly types: readonly string[];
+  readonly payloadTypes: readonly string[];
+}
+
+/** How a payload names what it announces (its `a`), compared with what a reader needs. */
+export function announcementsKey(announcements: Announcements): string {
+  return `${announcements.types.join(' ')}|${announcements.payloadTypes.join(' ')}`;
+}
+
+/**
+ * A commit as its NOTIFY told it: positions `first`..`last`, and the events announced (none when
+ * they did not fit), with `key` naming what was announced.
+ */
+export interface AnnouncedCommit {
+  readonly first: number;
+  readonly last: number;
+  readonly key?: string;
+  readonly events?: readonly RecordedEvent[];
+}
+
+type AnnouncedRow = [position: number, streamId: string, revision: number, type: string, data: string | null];
+
+/**
+ * Reads a NOTIFY payload of the appended channel: migration 4's JSON, or the head position alone
+ * (migration 3's function: a process of the previous build). Undefined for anything else.
+ */
+export function parseAnnouncement(payload: string): AnnouncedCommit | { readonly head: number } | undefined {
+  if (/^\d+$/.test(payload)) return { head: Number(payload) };
+  let parsed: { f?: unknown; l?: unknown; t?: unknown; a?: unknown; e?: unknown };
+  try {
+    parsed = JSON.parse(payload) as typeof parsed;
+  } catch {
+    return undefined;
+  }
+  const { f: first, l: last } = parsed;
+  if (typeof first !== 'number' || typeof last !== 'number' || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first > last) return undefined;
+  if (!Array.isArray(parsed.e) || typeof parsed.a !== 'string') return { first, last };
+  const recordedAt = typeof parsed.t === 'string' ? parsed.t : '';
+  const events = (parsed.e as AnnouncedRow[]).map(([position, streamId, revision, type, data]) =>
+    recordedEvent({ streamId, revision, position, type, dataJson: data ?? 'null', metadataJson: 'null', recordedAt, hash: '', previousHash: '' }),
+  );
+  // The commit's last event is the last of its stream, so always announced: a payload without it is not one of ours.
+  if (events.length === 0 || events[events.length - 1].position !== last) return { first, last };
+  return { first, last, key: parsed.a, events };
+}
+
+/**
+ * The last commits announced, by first position, so a subscriber at the end of one finds the
+ * next. Bounded: the oldest are dropped (a subscriber that far behind reads the feed).
+ */
+export class AnnouncedCommits {
+  private readonly byFirst = new Map<number, AnnouncedCommit>();
+
+  /** `key`: what this process announces; a commit that announced something else (another build, a tool) is not kept. */
+  constructor(
+    private readonly capacity: number,
+    private readonly key: string,
+  ) {}
+
+  keep(commit: AnnouncedCommit): void {
+    if (commit.events === undefined || commit.key !== this.key) return;
+    this.byFirst.set(commit.first, commit);
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (this.byFirst.size > this.capacity) this.byFirst.delete(this.byFirst.keys().next().value!);
+  }
+
+  /** The announced events of the commit that starts right after `position`, if it was announced. */
+  after(position: number): AnnouncedCommit | undefined {
+    return this.byFirst.get(position + 1);
+  }
+}
+
+/**
+ * Thins a contiguous run of the feed as SubscribeOptions.latestPerStream allows: each stream's
+ * last event, and every event of `kept` types. The run's last event is always kept, so a
+ * subscriber's cursor still moves to the run's end.
+ */
+export function latestPerStream(events: readonly RecordedEvent[], kept: ReadonlySet<string>): RecordedEvent[] {
+  const lastOf = new Map<string, number>();
+  for (let index = 0; index < events.length; index += 1) lastOf.set(events[index].streamId, index);
+  return events.filter((event, index) => kept.has(event.type) || lastOf.get(event.streamId) === index);
+}

@@ -31,8 +31,8 @@ const PASS = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: tr
 
 /** Every action of apps/server/src/aws-protocol/actions.ts with the members AWS's API declares for it. */
 const ACTION_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  CreateStateMachine: ['name', 'definition', 'roleArn', 'type', 'loggingConfiguration', 'tracingConfiguration', 'tags', 'publish', 'versionDescription'],
-  UpdateStateMachine: ['stateMachineArn', 'definition', 'roleArn', 'loggingConfiguration', 'tracingConfiguration', 'publish', 'versionDescription'],
+  CreateStateMachine: ['name', 'definition', 'roleArn', 'type', 'loggingConfiguration', 'tracingConfiguration', 'tags', 'publish', 'versionDescription', 'encryptionConfiguration'],
+  UpdateStateMachine: ['stateMachineArn', 'definition', 'roleArn', 'loggingConfiguration', 'tracingConfiguration', 'publish', 'versionDescription', 'encryptionConfiguration'],
   DeleteStateMachine: ['stateMachineArn'],
   DescribeStateMachine: ['stateMachineArn', 'includedData'],
   ListStateMachines: ['maxResults', 'nextToken'],
@@ -48,7 +48,7 @@ const ACTION_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   DescribeStateMachineForExecution: ['executionArn', 'includedData'],
   ListExecutions: ['stateMachineArn', 'statusFilter', 'maxResults', 'nextToken', 'mapRunArn', 'redriveFilter'],
   GetExecutionHistory: ['executionArn', 'maxResults', 'reverseOrder', 'nextToken', 'includeExecutionData'],
-  CreateActivity: ['name', 'tags'],
+  CreateActivity: ['name', 'tags', 'encryptionConfiguration'],
   DeleteActivity: ['activityArn'],
   DescribeActivity: ['activityArn'],
   ListActivities: ['maxResults', 'nextToken'],
@@ -96,6 +96,15 @@ function hostileValueText(known: Known, member: string): fc.Arbitrary<string> {
     cause: ['C', 'x'.repeat(32_769)],
     loggingConfiguration: [{ level: 'OFF' }, { level: 'LOUD' }, { level: 'ALL', includeExecutionData: 'yes' }],
     tracingConfiguration: [{ enabled: true }, { enabled: 'true' }],
+    encryptionConfiguration: [
+      { type: 'AWS_OWNED_KEY' },
+      { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: 'alias/k', kmsDataKeyReusePeriodSeconds: 60 },
+      { type: 'CUSTOMER_MANAGED_KMS_KEY' },
+      { type: 'KMS' },
+      { type: { toString: 1 } },
+      { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: ['k'], kmsDataKeyReusePeriodSeconds: 2 ** 53 + 2 },
+      { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: 'k'.repeat(2049), kmsDataKeyReusePeriodSeconds: '60' },
+    ],
   };
   const numbers = ['0', '-0', '-1', '1e309', '-1e309', '1.7976931348623157e308', '9007199254740993', '5e-324', '1.0', '1E2'];
   const strings = fc.oneof(

@@ -20,6 +20,8 @@ export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT } from './audit/audit-log';
 export type { AuditEntry, AuditPage, AuditQuery } from './audit/audit-log';
 export { stepstoneChainSeeds } from './audit/chain-seeds';
 export {
+  DEFAULT_ENCRYPTION,
+  EncryptionType,
   isStateMachineEvent,
   mergeTags,
   removeTags,
@@ -30,6 +32,7 @@ export {
   StateMachineType,
 } from './events/state-machine-events';
 export type {
+  EncryptionConfiguration,
   LoggingConfiguration,
   RoutingConfigurationItem,
   StateMachineAliasCreatedV1,

@@ -1,6 +1,7 @@
-import { IsArray, IsDefined, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import type { Tag } from '@stepstone/projections';
+import { IsArray, IsDefined, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import type { EncryptionConfiguration, Tag } from '@stepstone/projections';
 import { IsArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
+import { IsEncryptionConfiguration } from '../aws-protocol/encryption-configuration';
 
 /** Request shapes of the activity and task actions (API reference, "Request Syntax"). */
 
@@ -13,9 +14,8 @@ export class CreateActivityDto {
   @IsArray({ message: m.list })
   tags?: Tag[];
 
-  @IsOptional()
-  @IsObject({ message: m.object })
-  encryptionConfiguration?: Record<string, unknown>;
+  @IsEncryptionConfiguration()
+  encryptionConfiguration?: EncryptionConfiguration;
 }
 
 export class ActivityArnDto {

@@ -4,6 +4,7 @@ import type { EventStore } from '@stepstone/event-store';
 import type { ActivityTaskQueue } from '@stepstone/integrations';
 import { ActivityDoesNotExist, InvalidToken } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
+import { normalizeEncryption } from '../aws-protocol/encryption-configuration';
 import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import type { ServerConfig } from '../config';
@@ -48,7 +49,8 @@ export class GetActivityTaskCommand {
 
 /**
  * CreateActivity is idempotent by name: creating an existing activity returns it unchanged,
- * whatever its tags (API_CreateActivity, "idempotent API").
+ * whatever its tags (API_CreateActivity, "idempotent API") or encryptionConfiguration (the
+ * check "is based on the activity name" only).
  */
 @CommandHandler(CreateActivityCommand)
 export class CreateActivityHandler implements ICommandHandler<CreateActivityCommand> {
@@ -61,12 +63,18 @@ export class CreateActivityHandler implements ICommandHandler<CreateActivityComm
   async execute({ request, context }: CreateActivityCommand) {
     assertValidName(request.name);
     const tags = (request.tags ?? []).map(checkTag);
+    const encryptionConfiguration = request.encryptionConfiguration !== undefined ? normalizeEncryption(request.encryptionConfiguration) : undefined;
     const activityArn = this.arns.activity(request.name);
     const result = await decideAndAppendActivity(this.store, request.name, eventMetadata(context), ({ state }) => {
       if (state) return { events: [], result: { activityArn: state.activityArn, creationDate: state.creationDate } };
       const creationDate = this.clock().toISOString();
       return {
-        events: [{ type: 'ActivityCreated', data: { v: 1, activityArn, name: request.name, tags, creationDate } }],
+        events: [
+          {
+            type: 'ActivityCreated',
+            data: { v: 1, activityArn, name: request.name, tags, ...(encryptionConfiguration ? { encryptionConfiguration } : {}), creationDate },
+          },
+        ],
         result: { activityArn, creationDate },
       };
     });
@@ -104,7 +112,12 @@ export class DescribeActivityHandler implements IQueryHandler<DescribeActivityQu
     const name = this.arns.parseActivity(request.activityArn);
     const { state } = await loadActivity(this.store, name);
     if (!state || state.activityArn !== request.activityArn) throw new ActivityDoesNotExist(request.activityArn);
-    return { activityArn: state.activityArn, name: state.name, creationDate: toEpochSeconds(state.creationDate) };
+    return {
+      activityArn: state.activityArn,
+      name: state.name,
+      creationDate: toEpochSeconds(state.creationDate),
+      encryptionConfiguration: state.encryptionConfiguration,
+    };
   }
 }
 

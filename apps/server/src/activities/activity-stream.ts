@@ -1,5 +1,5 @@
 import { isWrongExpectedVersionError, type EventStore } from '@stepstone/event-store';
-import { mergeTags, removeTags, type Tag } from '@stepstone/projections';
+import { DEFAULT_ENCRYPTION, mergeTags, removeTags, type EncryptionConfiguration, type Tag } from '@stepstone/projections';
 import { ConflictException } from '../aws-protocol/api-errors';
 
 /** One stream per activity, `activity-<name>`, like state machines: created, deleted (a name may be reused). */
@@ -12,7 +12,15 @@ export function activityStreamId(name: string): string {
 export type ActivityEvent =
   | {
       readonly type: 'ActivityCreated';
-      readonly data: { readonly v: 1; readonly activityArn: string; readonly name: string; readonly tags: readonly Tag[]; readonly creationDate: string };
+      readonly data: {
+        readonly v: 1;
+        readonly activityArn: string;
+        readonly name: string;
+        readonly tags: readonly Tag[];
+        /** Absent when none was given, or in payloads written before it was kept: an AWS owned key. */
+        readonly encryptionConfiguration?: EncryptionConfiguration;
+        readonly creationDate: string;
+      };
     }
   | { readonly type: 'ActivityDeleted'; readonly data: { readonly v: 1; readonly deletionDate: string } }
   | { readonly type: 'ActivityTagged'; readonly data: { readonly v: 1; readonly tags: readonly Tag[] } }
@@ -24,6 +32,7 @@ export interface ActivityState {
   readonly activityArn: string;
   readonly name: string;
   readonly tags: readonly Tag[];
+  readonly encryptionConfiguration: EncryptionConfiguration;
   readonly creationDate: string;
 }
 
@@ -31,7 +40,7 @@ export function evolveActivity(state: ActivityState | undefined, event: Activity
   switch (event.type) {
     case 'ActivityCreated': {
       const { v: _v, ...created } = event.data;
-      return created;
+      return { ...created, encryptionConfiguration: created.encryptionConfiguration ?? DEFAULT_ENCRYPTION };
     }
     case 'ActivityDeleted':
       return undefined;

@@ -10,11 +10,11 @@ import { ActivityArnDto, CreateActivityDto, GetActivityTaskDto, ListActivitiesDt
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '../activities/send-task.handler';
 import {
   DescribeExecutionDto,
-  ExecutionArnDto,
   GetExecutionHistoryDto,
   ListExecutionsDto,
   RedriveExecutionDto,
   StartExecutionDto,
+  StartSyncExecutionDto,
   StopExecutionDto,
 } from '../executions/executions.dto';
 import {
@@ -38,6 +38,7 @@ import {
   CreateStateMachineDto,
   ListStateMachinesDto,
   ResourceArnDto,
+  DescribeStateMachineDto,
   StateMachineArnDto,
   TagResourceDto,
   UntagResourceDto,
@@ -87,7 +88,7 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   CreateStateMachine: command(CreateStateMachineDto, (dto, ctx) => new CreateStateMachineCommand(dto, ctx)),
   UpdateStateMachine: command(UpdateStateMachineDto, (dto, ctx) => new UpdateStateMachineCommand(dto, ctx)),
   DeleteStateMachine: command(StateMachineArnDto, (dto, ctx) => new DeleteStateMachineCommand(dto, ctx)),
-  DescribeStateMachine: query(StateMachineArnDto, (dto) => new DescribeStateMachineQuery(dto)),
+  DescribeStateMachine: query(DescribeStateMachineDto, (dto) => new DescribeStateMachineQuery(dto)),
   ListStateMachines: query(ListStateMachinesDto, (dto) => new ListStateMachinesQuery(dto)),
   PublishStateMachineVersion: command(PublishStateMachineVersionDto, (dto, ctx) => new PublishStateMachineVersionCommand(dto, ctx)),
   ListStateMachineVersions: query(ListVersionsOrAliasesDto, (dto) => new ListStateMachineVersionsQuery(dto)),
@@ -102,11 +103,11 @@ export const ACTIONS: Readonly<Record<string, ActionRoute>> = {
   UntagResource: command(UntagResourceDto, (dto, ctx) => new UntagResourceCommand(dto, ctx)),
   ListTagsForResource: query(ResourceArnDto, (dto) => new ListTagsForResourceQuery(dto)),
   StartExecution: command(StartExecutionDto, (dto, ctx) => new StartExecutionCommand(dto, ctx)),
-  StartSyncExecution: command(StartExecutionDto, (dto, ctx) => new StartSyncExecutionCommand(dto, ctx)),
+  StartSyncExecution: command(StartSyncExecutionDto, (dto, ctx) => new StartSyncExecutionCommand(dto, ctx)),
   StopExecution: command(StopExecutionDto, (dto, ctx) => new StopExecutionCommand(dto, ctx)),
   RedriveExecution: command(RedriveExecutionDto, (dto, ctx) => new RedriveExecutionCommand(dto, ctx)),
   DescribeExecution: query(DescribeExecutionDto, (dto) => new DescribeExecutionQuery(dto)),
-  DescribeStateMachineForExecution: query(ExecutionArnDto, (dto) => new DescribeStateMachineForExecutionQuery(dto)),
+  DescribeStateMachineForExecution: query(DescribeExecutionDto, (dto) => new DescribeStateMachineForExecutionQuery(dto)),
   ListExecutions: query(ListExecutionsDto, (dto) => new ListExecutionsQuery(dto)),
   GetExecutionHistory: query(GetExecutionHistoryDto, (dto) => new GetExecutionHistoryQuery(dto)),
   CreateActivity: command(CreateActivityDto, (dto, ctx) => new CreateActivityCommand(dto, ctx)),

@@ -65,6 +65,14 @@ export class InvalidToken extends ApiErrorBase {
   }
 }
 
+/**
+ * encryptionConfiguration whose members are each valid but do not fit together: a customer
+ * managed key without its kmsKeyId (API reference, InvalidEncryptionConfiguration).
+ */
+export class InvalidEncryptionConfiguration extends ApiErrorBase {
+  override readonly name = 'InvalidEncryptionConfiguration' as const;
+}
+
 export class MissingRequiredParameter extends ApiErrorBase {
   override readonly name = 'MissingRequiredParameter' as const;
 }
@@ -242,6 +250,7 @@ export type ApiError =
   | InvalidName
   | InvalidDefinition
   | InvalidExecutionInput
+  | InvalidEncryptionConfiguration
   | InvalidToken
   | MissingRequiredParameter
   | StateMachineDoesNotExist

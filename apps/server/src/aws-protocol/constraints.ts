@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, type ValidationArguments } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, type ValidationArguments } from 'class-validator';
 
 /**
  * class-validator messages in AWS's wording (the Smithy model's constraint texts), so a DTO
@@ -78,4 +78,13 @@ export function IsPageToken(maxLength: number): PropertyDecorator {
     MinLength(1, { message: awsMessage.minLength(1) }),
     MaxLength(maxLength, { message: awsMessage.maxLength(maxLength) }),
   );
+}
+
+/** IncludedData (API reference): ALL_DATA, the default, or METADATA_ONLY. */
+export const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'] as const;
+export type IncludedData = (typeof INCLUDED_DATA)[number];
+
+/** The optional `includedData` of DescribeStateMachine, DescribeStateMachineForExecution, DescribeExecution and StartSyncExecution. */
+export function IsIncludedData(): PropertyDecorator {
+  return applyDecorators(IsOptional(), IsIn(INCLUDED_DATA, { message: awsMessage.enumeration(INCLUDED_DATA) }));
 }

@@ -2,15 +2,15 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { executionStreamId, mapRunChildOf, redrivabilityOf, toHistoryEvent, type ExecutionEvent, type ExecutionRunner } from '@stepstone/engine';
 import type { EventStore } from '@stepstone/event-store';
-import { mapRunPrefixOfChild, type ExecutionRecord, type MapRunExecutionRecord, type Projections } from '@stepstone/projections';
+import { DEFAULT_ENCRYPTION, mapRunPrefixOfChild, type ExecutionRecord, type MapRunExecutionRecord, type Projections } from '@stepstone/projections';
 import { ExecutionDoesNotExist, InvalidToken, ResourceNotFound, StateMachineDoesNotExist, StateMachineTypeNotSupported, ValidationException } from '../aws-protocol/api-errors';
 import { mapRunOrNotFound, toMapRunExecutionListItem } from '../map-runs/map-runs.handler';
 import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp, catchUpStream } from '../infrastructure/read-your-writes';
 import { ARNS, CLOCK, EVENT_STORE, EXECUTION_RUNNER, PROJECTIONS, type Clock } from '../infrastructure/tokens';
-import { isGone, readPage, variableReferencesField } from '../state-machines/state-machine-queries.handler';
-import type { DescribeExecutionDto, ExecutionArnDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
+import { describedDefinition, isGone, readPage, variableReferencesField } from '../state-machines/state-machine-queries.handler';
+import type { DescribeExecutionDto, GetExecutionHistoryDto, ListExecutionsDto } from './executions.dto';
 
 export class DescribeExecutionQuery {
   constructor(readonly request: DescribeExecutionDto) {}
@@ -25,7 +25,7 @@ export class GetExecutionHistoryQuery {
 }
 
 export class DescribeStateMachineForExecutionQuery {
-  constructor(readonly request: ExecutionArnDto) {}
+  constructor(readonly request: DescribeExecutionDto) {}
 }
 
 @QueryHandler(DescribeExecutionQuery)
@@ -306,11 +306,12 @@ export class DescribeStateMachineForExecutionHandler implements IQueryHandler<De
     return {
       stateMachineArn: start.stateMachineArn,
       name: this.arns.parseStateMachine(start.stateMachineArn),
-      definition: start.definition,
+      definition: describedDefinition(start.definition, request.includedData),
       roleArn: start.roleArn,
       updateDate: toEpochSeconds(version?.creationDate ?? machine?.updateDate ?? machine?.creationDate ?? start.startDate),
       loggingConfiguration: version?.loggingConfiguration ?? machine?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
       tracingConfiguration: version?.tracingConfiguration ?? machine?.tracingConfiguration ?? { enabled: false },
+      encryptionConfiguration: version?.encryptionConfiguration ?? machine?.encryptionConfiguration ?? DEFAULT_ENCRYPTION,
       ...(revisionId !== undefined ? { revisionId } : {}),
       ...variableReferencesField(start.definition),
     };

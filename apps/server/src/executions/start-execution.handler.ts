@@ -12,7 +12,7 @@ import { runningExecutions } from '../state-machines/versions';
 import { resolveStartTarget, type StartTarget } from './start-target';
 import { createStateMachineLoader, type LoadedStateMachine, type StateMachineState } from '../state-machines/state-machine-stream';
 import { checkExecutionInput } from './check-input';
-import type { StartExecutionDto } from './executions.dto';
+import type { StartExecutionDto, StartSyncExecutionDto } from './executions.dto';
 
 export class StartExecutionCommand {
   constructor(
@@ -23,7 +23,7 @@ export class StartExecutionCommand {
 
 export class StartSyncExecutionCommand {
   constructor(
-    readonly request: StartExecutionDto,
+    readonly request: StartSyncExecutionDto,
     readonly context: RequestContext,
   ) {}
 }

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { canonicalJson, type EventStore } from '@stepstone/event-store';
-import type { LoggingConfiguration, Projections, StateMachineEvent, TracingConfiguration } from '@stepstone/projections';
+import { DEFAULT_ENCRYPTION, type LoggingConfiguration, type Projections, type StateMachineEvent, type TracingConfiguration } from '@stepstone/projections';
 import { StateMachineAlreadyExists, StateMachineDeleting } from '../aws-protocol/api-errors';
 import { assertValidName, type Arns } from '../aws-protocol/arns';
+import { normalizeEncryption } from '../aws-protocol/encryption-configuration';
 import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { ARNS, CLOCK, EVENT_STORE, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from '../infrastructure/tokens';
@@ -41,6 +42,7 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
     const loggingConfiguration = { ...DEFAULT_LOGGING, ...request.loggingConfiguration };
     const tracingConfiguration = { ...DEFAULT_TRACING, ...request.tracingConfiguration };
     const tags = (request.tags ?? []).map(checkTag);
+    const encryptionConfiguration = request.encryptionConfiguration !== undefined ? normalizeEncryption(request.encryptionConfiguration) : DEFAULT_ENCRYPTION;
     checkPublishFlags(request.publish, request.versionDescription);
     const publish = request.publish === true ? { ...(request.versionDescription !== undefined ? { description: request.versionDescription } : {}) } : undefined;
     // A name whose machine is DELETING is free again once its last execution ended.
@@ -51,13 +53,14 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
       const settled: StateMachineEvent[] = current?.status === 'DELETING' ? [{ type: 'StateMachineDeleted', data: { v: 1, deletionDate: this.clock().toISOString() } }] : [];
       const state = settled.length > 0 ? undefined : current;
       if (state) {
-        // CreateStateMachine is idempotent on name, definition, type, logging and tracing;
-        // a different roleArn or tags are ignored (API_CreateStateMachine, "idempotent API").
+        // CreateStateMachine is idempotent on name, definition, type, logging, tracing and
+        // encryption; a different roleArn or tags are ignored (API_CreateStateMachine, "idempotent API").
         const same =
           state.definition === request.definition &&
           state.type === type &&
           sameJson(state.loggingConfiguration, loggingConfiguration) &&
-          sameJson(state.tracingConfiguration, tracingConfiguration);
+          sameJson(state.tracingConfiguration, tracingConfiguration) &&
+          sameJson(state.encryptionConfiguration, encryptionConfiguration);
         if (!same) throw new StateMachineAlreadyExists(stateMachineArn);
         const published = publish && decidePublish(state, publish, this.clock().toISOString(), this.arns);
         return {
@@ -78,6 +81,7 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
           loggingConfiguration,
           tracingConfiguration,
           tags,
+          encryptionConfiguration,
           creationDate,
           revisionId: this.ids(),
         },

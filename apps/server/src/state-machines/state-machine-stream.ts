@@ -1,9 +1,11 @@
 import type { EventStore } from '@stepstone/event-store';
 import {
+  DEFAULT_ENCRYPTION,
   isStateMachineEvent,
   mergeTags,
   removeTags,
   stateMachineStreamId,
+  type EncryptionConfiguration,
   type LoggingConfiguration,
   type RoutingConfigurationItem,
   type StateMachineEvent,
@@ -21,6 +23,8 @@ export interface StateMachineState {
   readonly roleArn: string;
   readonly loggingConfiguration: LoggingConfiguration;
   readonly tracingConfiguration: TracingConfiguration;
+  /** DEFAULT_ENCRYPTION when none was given (or the stream predates it). */
+  readonly encryptionConfiguration: EncryptionConfiguration;
   readonly tags: readonly Tag[];
   readonly creationDate: string;
   readonly updateDate?: string;
@@ -43,6 +47,7 @@ export interface StateMachineVersionState {
   readonly roleArn: string;
   readonly loggingConfiguration: LoggingConfiguration;
   readonly tracingConfiguration: TracingConfiguration;
+  readonly encryptionConfiguration?: EncryptionConfiguration;
   readonly sourceRevisionId: string;
   readonly revisionId?: string;
   readonly description?: string;
@@ -74,7 +79,14 @@ export function evolveStateMachine(state: StateMachineState | undefined, event: 
   switch (event.type) {
     case 'StateMachineCreated': {
       const { v: _v, description: _description, ...created } = event.data;
-      return { ...created, status: 'ACTIVE', versions: new Map(), lastVersion: 0, aliases: new Map() };
+      return {
+        ...created,
+        encryptionConfiguration: created.encryptionConfiguration ?? DEFAULT_ENCRYPTION,
+        status: 'ACTIVE',
+        versions: new Map(),
+        lastVersion: 0,
+        aliases: new Map(),
+      };
     }
     case 'StateMachineUpdated': {
       if (!state) return state;
@@ -85,6 +97,7 @@ export function evolveStateMachine(state: StateMachineState | undefined, event: 
         roleArn: changes.roleArn ?? state.roleArn,
         loggingConfiguration: changes.loggingConfiguration ?? state.loggingConfiguration,
         tracingConfiguration: changes.tracingConfiguration ?? state.tracingConfiguration,
+        encryptionConfiguration: changes.encryptionConfiguration ?? state.encryptionConfiguration,
         updateDate: changes.updateDate,
         revisionId: changes.revisionId,
       };

@@ -1,6 +1,7 @@
 import { IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import type { LoggingConfiguration, Tag, TracingConfiguration } from '@stepstone/projections';
-import { IsArnMember, IsPageSize, IsPageToken, awsMessage as m } from '../aws-protocol/constraints';
+import type { EncryptionConfiguration, LoggingConfiguration, Tag, TracingConfiguration } from '@stepstone/projections';
+import { IsArnMember, IsIncludedData, IsPageSize, IsPageToken, awsMessage as m, type IncludedData } from '../aws-protocol/constraints';
+import { IsEncryptionConfiguration } from '../aws-protocol/encryption-configuration';
 
 /** Request shapes of the state machine actions (API reference, "Request Syntax"). */
 
@@ -37,6 +38,9 @@ export class CreateStateMachineDto {
   @IsArray({ message: m.list })
   tags?: Tag[];
 
+  @IsEncryptionConfiguration()
+  encryptionConfiguration?: EncryptionConfiguration;
+
   @IsOptional()
   @IsBoolean({ message: m.boolean })
   publish?: boolean;
@@ -69,6 +73,9 @@ export class UpdateStateMachineDto extends StateMachineArnDto {
   @IsObject({ message: m.object })
   tracingConfiguration?: TracingConfiguration;
 
+  @IsEncryptionConfiguration()
+  encryptionConfiguration?: EncryptionConfiguration;
+
   @IsOptional()
   @IsBoolean({ message: m.boolean })
   publish?: boolean;
@@ -76,6 +83,11 @@ export class UpdateStateMachineDto extends StateMachineArnDto {
   @IsOptional()
   @IsString({ message: m.string })
   versionDescription?: string;
+}
+
+export class DescribeStateMachineDto extends StateMachineArnDto {
+  @IsIncludedData()
+  includedData?: IncludedData;
 }
 
 export class ListStateMachinesDto {

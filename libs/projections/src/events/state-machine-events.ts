@@ -36,6 +36,23 @@ export interface TracingConfiguration {
   readonly enabled: boolean;
 }
 
+export const EncryptionType = { AWS_OWNED_KEY: 'AWS_OWNED_KEY', CUSTOMER_MANAGED_KMS_KEY: 'CUSTOMER_MANAGED_KMS_KEY' } as const;
+export type EncryptionType = (typeof EncryptionType)[keyof typeof EncryptionType];
+
+/**
+ * Server-side encryption settings (API_EncryptionConfiguration). Stepstone records and returns
+ * them; it encrypts nothing with KMS. A payload without one was written before they were kept,
+ * or given none: both mean AWS's default, an AWS owned key.
+ */
+export interface EncryptionConfiguration {
+  readonly type: EncryptionType;
+  readonly kmsKeyId?: string;
+  readonly kmsDataKeyReusePeriodSeconds?: number;
+}
+
+/** What Describe shows when none was given (the recorded AWS responses: `{ type: AWS_OWNED_KEY }`). */
+export const DEFAULT_ENCRYPTION: EncryptionConfiguration = { type: 'AWS_OWNED_KEY' };
+
 export interface StateMachineCreatedV1 {
   readonly v: 1;
   readonly stateMachineArn: string;
@@ -46,6 +63,8 @@ export interface StateMachineCreatedV1 {
   readonly loggingConfiguration: LoggingConfiguration;
   readonly tracingConfiguration: TracingConfiguration;
   readonly tags: readonly Tag[];
+  /** Optional: absent in payloads written before it was kept (read as DEFAULT_ENCRYPTION). */
+  readonly encryptionConfiguration?: EncryptionConfiguration;
   readonly description?: string;
   /** ISO 8601 with milliseconds. */
   readonly creationDate: string;
@@ -59,6 +78,7 @@ export interface StateMachineUpdatedV1 {
   readonly roleArn?: string;
   readonly loggingConfiguration?: LoggingConfiguration;
   readonly tracingConfiguration?: TracingConfiguration;
+  readonly encryptionConfiguration?: EncryptionConfiguration;
   readonly updateDate: string;
   readonly revisionId: string;
 }
@@ -107,6 +127,8 @@ export interface StateMachineVersionPublishedV1 {
   readonly roleArn: string;
   readonly loggingConfiguration: LoggingConfiguration;
   readonly tracingConfiguration: TracingConfiguration;
+  /** The machine's at publication; absent in payloads written before it was kept. */
+  readonly encryptionConfiguration?: EncryptionConfiguration;
   /** The stream's revision id the version was published from (the idempotency key). */
   readonly sourceRevisionId: string;
   /** What Describe shows as revisionId: absent for the initial revision, as on AWS. */
@@ -186,6 +208,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isTagList = (value: unknown) => Array.isArray(value) && value.every((tag) => isRecord(tag) && isText(tag.key) && isText(tag.value));
+const isEncryption = (value: unknown) =>
+  isRecord(value) &&
+  (value.type === 'AWS_OWNED_KEY' || value.type === 'CUSTOMER_MANAGED_KMS_KEY') &&
+  (value.kmsKeyId === undefined || isText(value.kmsKeyId)) &&
+  (value.kmsDataKeyReusePeriodSeconds === undefined || Number.isInteger(value.kmsDataKeyReusePeriodSeconds));
 const isOptional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
 
 /**
@@ -205,6 +232,7 @@ export function stateMachineEventProblem(type: string, data: unknown): string | 
       if (!isRecord(data.loggingConfiguration)) return 'loggingConfiguration is not an object';
       if (!isRecord(data.tracingConfiguration)) return 'tracingConfiguration is not an object';
       if (!isTagList(data.tags)) return 'tags is not a list of {key, value}';
+      if (!isOptional(data.encryptionConfiguration, isEncryption)) return 'encryptionConfiguration is not an encryption configuration';
       if (!isOptional(data.description, isText)) return 'description is not a string';
       return undefined;
     }
@@ -212,6 +240,7 @@ export function stateMachineEventProblem(type: string, data: unknown): string | 
       if (!isText(data.updateDate) || !isText(data.revisionId)) return 'updateDate and revisionId must be strings';
       if (!isOptional(data.definition, isText) || !isOptional(data.roleArn, isText)) return 'definition and roleArn must be strings';
       if (!isOptional(data.loggingConfiguration, isRecord) || !isOptional(data.tracingConfiguration, isRecord)) return 'configurations must be objects';
+      if (!isOptional(data.encryptionConfiguration, isEncryption)) return 'encryptionConfiguration is not an encryption configuration';
       return undefined;
     case 'StateMachineDeleted':
       return isText(data.deletionDate) ? undefined : 'deletionDate is not a string';

@@ -100,6 +100,7 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
             logging: JSON.stringify(d.loggingConfiguration),
             tracing: JSON.stringify(d.tracingConfiguration),
             tags: tagsJson,
+            encryption: d.encryptionConfiguration ? JSON.stringify(d.encryptionConfiguration) : null,
             creationDate: d.creationDate,
             revisionId: d.revisionId,
             position: event.position,
@@ -117,6 +118,7 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
             roleArn: d.roleArn ?? null,
             logging: d.loggingConfiguration ? JSON.stringify(d.loggingConfiguration) : null,
             tracing: d.tracingConfiguration ? JSON.stringify(d.tracingConfiguration) : null,
+            encryption: d.encryptionConfiguration ? JSON.stringify(d.encryptionConfiguration) : null,
             updateDate: d.updateDate,
             revisionId: d.revisionId,
             position: event.position,
@@ -152,6 +154,7 @@ export function planWrites(events: readonly RecordedEvent[], reads: BatchReads):
             revisionId: d.revisionId ?? null,
             description: d.description ?? null,
             creationDate: d.creationDate,
+            encryption: d.encryptionConfiguration ? JSON.stringify(d.encryptionConfiguration) : null,
           },
         });
         return;

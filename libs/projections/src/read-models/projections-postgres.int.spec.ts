@@ -7,6 +7,7 @@ import { openPostgresEventStore, openSqliteEventStore, type EventStore } from '@
 import { acquirePostgres, createTestDatabase } from '../../../../test/support/postgres';
 import { assertNameSearchAndCounts, definition, historyEvent, machineArn, runArn, writeNamedExecutions, writeStory } from '../testing/read-model-story';
 import { assertMapRunStory, assertQuotaFailureStory } from '../testing/map-run-story';
+import { customerKey, encryptedArn, olderArn, writeEncryptionStory } from '../testing/encryption-story';
 import { deletingArn, versionedArn, writeVersionAliasStory } from '../testing/version-alias-story';
 import { createProjections, type Projections } from './projections';
 
@@ -209,6 +210,39 @@ describe('read models on PostgreSQL', () => {
       await storeA.close();
       await storeB.close();
       await database.drop();
+    }
+  });
+
+  it('hold the same encryptionConfiguration on machines and versions as on SQLite (migration 8), and rebuild to them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stepstone-encryption-'));
+    const database = await createTestDatabase(cluster!.url);
+    const sqliteStore = openSqliteEventStore({ file: path.join(dir, 'stepstone.db'), now: minuteClock() });
+    const postgresStore = await openPostgresEventStore({ connectionString: database.url, now: minuteClock() });
+    const onSqlite = await createProjections({ store: sqliteStore });
+    const onPostgres = await createProjections({ store: postgresStore });
+    try {
+      await writeEncryptionStory(sqliteStore);
+      await writeEncryptionStory(postgresStore);
+      await caughtUp(sqliteStore, onSqlite);
+      await caughtUp(postgresStore, onPostgres);
+
+      const expected = await onSqlite.snapshot();
+      assert.deepEqual(await onPostgres.snapshot(), expected);
+      assert.deepEqual((await onPostgres.getStateMachineVersion(`${encryptedArn}:1`))?.encryptionConfiguration, customerKey);
+      assert.deepEqual((await onPostgres.getStateMachine(encryptedArn))?.encryptionConfiguration, { type: 'AWS_OWNED_KEY' });
+      assert.deepEqual((await onPostgres.getStateMachine(olderArn))?.encryptionConfiguration, { type: 'AWS_OWNED_KEY' });
+
+      await onPostgres.rebuild();
+      await onSqlite.rebuild();
+      assert.deepEqual(await onPostgres.snapshot(), expected);
+      assert.deepEqual(await onSqlite.snapshot(), expected);
+    } finally {
+      await onSqlite.close();
+      await onPostgres.close();
+      await sqliteStore.close();
+      await postgresStore.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

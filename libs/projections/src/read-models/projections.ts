@@ -14,7 +14,7 @@ import {
   type VersionAliasPageRequest,
   type VersionRow,
 } from './versions-and-aliases';
-import type { LoggingConfiguration, StateMachineType, Tag, TracingConfiguration } from '../events/state-machine-events';
+import { DEFAULT_ENCRYPTION, type EncryptionConfiguration, type LoggingConfiguration, type StateMachineType, type Tag, type TracingConfiguration } from '../events/state-machine-events';
 
 export interface StateMachineRecord {
   readonly stateMachineArn: string;
@@ -27,6 +27,8 @@ export interface StateMachineRecord {
   readonly description?: string;
   readonly loggingConfiguration: LoggingConfiguration;
   readonly tracingConfiguration: TracingConfiguration;
+  /** AWS's default (an AWS owned key) when none was given. */
+  readonly encryptionConfiguration: EncryptionConfiguration;
   readonly tags: readonly Tag[];
   /** ISO 8601. */
   readonly creationDate: string;
@@ -215,6 +217,7 @@ interface StateMachineRow {
   readonly logging_configuration: string;
   readonly tracing_configuration: string;
   readonly tags: string;
+  readonly encryption_configuration: string | null;
   readonly creation_date: string;
   readonly update_date: string | null;
   readonly revision_id: string;
@@ -627,6 +630,7 @@ function toStateMachine(row: StateMachineRow): StateMachineRecord {
     ...(row.description !== null ? { description: row.description } : {}),
     loggingConfiguration: JSON.parse(row.logging_configuration) as LoggingConfiguration,
     tracingConfiguration: JSON.parse(row.tracing_configuration) as TracingConfiguration,
+    encryptionConfiguration: row.encryption_configuration !== null ? (JSON.parse(row.encryption_configuration) as EncryptionConfiguration) : DEFAULT_ENCRYPTION,
     tags: JSON.parse(row.tags) as Tag[],
     creationDate: row.creation_date,
     ...(row.update_date !== null ? { updateDate: row.update_date } : {}),

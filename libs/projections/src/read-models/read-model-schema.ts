@@ -161,6 +161,8 @@ const addedColumns: ReadonlyArray<readonly [table: string, column: string, defin
   ['read_executions', 'state_machine_alias_arn', 'TEXT'],
   ['read_map_run_executions', 'pending_redrive', 'INTEGER NOT NULL DEFAULT 0'],
   ['read_map_run_executions', 'not_redrivable', 'INTEGER NOT NULL DEFAULT 0'],
+  ['read_state_machines', 'encryption_configuration', 'TEXT'],
+  ['read_state_machine_versions', 'encryption_configuration', 'TEXT'],
 ];
 
 /**
@@ -352,5 +354,15 @@ export const postgresReadModelMigrations: readonly PostgresMigration[] = [
     // A child that failed for good, on its own history quota (DescribeMapRun's failuresNotRedrivable).
     version: 7,
     sql: `ALTER TABLE read_map_run_executions ADD COLUMN not_redrivable INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    // encryptionConfiguration of a machine and of each version (DescribeStateMachine). Null is
+    // AWS's default, an AWS owned key: rows of feeds written before read so, and events written
+    // before hold none, so no replay is needed.
+    version: 8,
+    sql: `
+      ALTER TABLE read_state_machines ADD COLUMN encryption_configuration TEXT;
+      ALTER TABLE read_state_machine_versions ADD COLUMN encryption_configuration TEXT;
+    `,
   },
 ];

@@ -36,6 +36,7 @@ export interface ReadModelTables {
     logging_configuration: string;
     tracing_configuration: string;
     tags: string;
+    encryption_configuration: string | null;
     creation_date: string;
     update_date: string | null;
     revision_id: string;
@@ -71,6 +72,7 @@ export interface ReadModelTables {
     logging_configuration: string;
     tracing_configuration: string;
     revision_id: string | null;
+    encryption_configuration: string | null;
     description: string | null;
     creation_date: string;
   };
@@ -273,6 +275,7 @@ const definitions = {
         logging_configuration: param('logging'),
         tracing_configuration: param('tracing'),
         tags: param('tags'),
+        encryption_configuration: param<string | null>('encryption'),
         creation_date: param('creationDate'),
         update_date: null,
         revision_id: param('revisionId'),
@@ -289,6 +292,7 @@ const definitions = {
           logging_configuration: eb.ref('excluded.logging_configuration'),
           tracing_configuration: eb.ref('excluded.tracing_configuration'),
           tags: eb.ref('excluded.tags'),
+          encryption_configuration: eb.ref('excluded.encryption_configuration'),
           creation_date: eb.ref('excluded.creation_date'),
           update_date: null,
           revision_id: eb.ref('excluded.revision_id'),
@@ -303,6 +307,7 @@ const definitions = {
         role_arn: eb.fn.coalesce(eb.val(param<string | null>('roleArn')), eb.ref('role_arn')),
         logging_configuration: eb.fn.coalesce(eb.val(param<string | null>('logging')), eb.ref('logging_configuration')),
         tracing_configuration: eb.fn.coalesce(eb.val(param<string | null>('tracing')), eb.ref('tracing_configuration')),
+        encryption_configuration: eb.fn.coalesce(eb.val(param<string | null>('encryption')), eb.ref('encryption_configuration')),
         update_date: param('updateDate'),
         revision_id: param('revisionId'),
         position: param<number>('position'),
@@ -375,6 +380,7 @@ const definitions = {
         revision_id: param<string | null>('revisionId'),
         description: param<string | null>('description'),
         creation_date: param('creationDate'),
+        encryption_configuration: param<string | null>('encryption'),
       })
       .onConflict((oc) => oc.column('arn').doNothing()),
   deleteVersion: (db: Kysely<ReadModelTables>) =>

@@ -1,4 +1,11 @@
-import type { LoggingConfiguration, RoutingConfigurationItem, StateMachineType, TracingConfiguration } from '../events/state-machine-events';
+import {
+  DEFAULT_ENCRYPTION,
+  type EncryptionConfiguration,
+  type LoggingConfiguration,
+  type RoutingConfigurationItem,
+  type StateMachineType,
+  type TracingConfiguration,
+} from '../events/state-machine-events';
 
 /** A published version as DescribeStateMachine answers for a version ARN. */
 export interface StateMachineVersionRecord {
@@ -11,6 +18,8 @@ export interface StateMachineVersionRecord {
   readonly roleArn: string;
   readonly loggingConfiguration: LoggingConfiguration;
   readonly tracingConfiguration: TracingConfiguration;
+  /** The machine's when the version was published; AWS's default when none was given. */
+  readonly encryptionConfiguration: EncryptionConfiguration;
   readonly revisionId?: string;
   readonly description?: string;
   readonly creationDate: string;
@@ -45,6 +54,7 @@ export interface VersionRow {
   readonly revision_id: string | null;
   readonly description: string | null;
   readonly creation_date: string;
+  readonly encryption_configuration: string | null;
 }
 
 /** A row of read_state_machine_aliases. */
@@ -67,6 +77,7 @@ export function toVersion(row: VersionRow): StateMachineVersionRecord {
     roleArn: row.role_arn,
     loggingConfiguration: JSON.parse(row.logging_configuration) as LoggingConfiguration,
     tracingConfiguration: JSON.parse(row.tracing_configuration) as TracingConfiguration,
+    encryptionConfiguration: row.encryption_configuration !== null ? (JSON.parse(row.encryption_configuration) as EncryptionConfiguration) : DEFAULT_ENCRYPTION,
     ...(row.revision_id !== null ? { revisionId: row.revision_id } : {}),
     ...(row.description !== null ? { description: row.description } : {}),
     creationDate: row.creation_date,

@@ -324,6 +324,28 @@ const invalid: readonly InvalidCase[] = [
     errors: ['SCHEMA_VALIDATION_FAILED: Value must be a valid JSONPath. at /States/S/InputPath'],
   },
   {
+    // A fuzzed definition once got through with a string here and crashed the fold that read it.
+    name: "a catcher's Assign that is not an object, in either query language",
+    definition: {
+      StartAt: 'Fan',
+      States: {
+        Fan: { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }], Catch: [{ ErrorEquals: ['States.ALL'], Assign: '$', Next: 'Join' }], Next: 'Join' },
+        Join: {
+          Type: 'Parallel',
+          QueryLanguage: 'JSONata',
+          Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Assign: '{% $states.errorOutput %}', Next: 'F' }],
+          Next: 'F',
+        },
+        F: { Type: 'Fail' },
+      },
+    },
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: The field 'Assign' must be a JSON object at /States/Fan/Catch[0]/Assign",
+      "SCHEMA_VALIDATION_FAILED: The field 'Assign' must be a JSON object at /States/Join/Catch[0]/Assign",
+    ],
+  },
+  {
     name: 'ResultPath, ItemsPath and a Catch ResultPath that address more than one node',
     definition: {
       StartAt: 'M',

@@ -659,6 +659,8 @@ class Validator {
         if ('ResultPath' in catcher) this.schema(here, "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' QueryLanguage");
         for (const field of ['Output', 'Assign']) if (field in catcher) this.jsonataValue(catcher[field], `${here}/${field}`);
       }
+      // As a state's Assign: names to values, in either language (the fold reads it as one).
+      if ('Assign' in catcher && !isObject(catcher.Assign)) this.schema(`${here}/Assign`, "The field 'Assign' must be a JSON object");
     });
   }
 

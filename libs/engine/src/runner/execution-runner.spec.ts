@@ -30,6 +30,30 @@ async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<voi
 }
 
 describe('runner: task deadlines and the task request', () => {
+  it('a promised outcome whose decision throws is reported, not left as an unhandled rejection that ends the process', async () => {
+    // The runner does not validate definitions (the API does): this catcher's Assign, a string,
+    // once got past validation and made the fold throw while deciding a failed task.
+    const store = openInMemoryEventStore();
+    const reported: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void reported.push(args);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const runner = createExecutionRunner({ store, taskDispatcher: { dispatch: async () => ({ kind: 'failed', error: 'Broken' }) } });
+      const start = request('throws', { Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', Catch: [{ ErrorEquals: ['States.ALL'], Assign: '$', Next: 'Work' }] });
+      await runner.start(start);
+      await eventually(async () => reported.length > 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(rejections, []);
+      await runner.close();
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      console.error = original;
+    }
+  });
+
   it('re-arms a TimeoutSeconds deadline after a restart; the late completion is rejected', async () => {
     const file = join(dir, 'restart.db');
     const firstStore = openSqliteEventStore({ file });

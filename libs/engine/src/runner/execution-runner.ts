@@ -433,12 +433,21 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return answer;
   }
 
+  /**
+   * A promised outcome, decided once it comes (a rejected promise is a failed task). Never
+   * rejects: it runs unawaited, and an error deciding the outcome is reported, not thrown.
+   */
   async function completeLater(arn: string, token: string, answer: Promise<TaskOutcome | undefined>): Promise<void> {
     try {
-      const outcome = await answer;
+      let outcome: TaskOutcome | undefined;
+      try {
+        outcome = await answer;
+      } catch (error) {
+        outcome = thrownOutcome(error);
+      }
       if (outcome) await completeTask(arn, token, outcome);
     } catch (error) {
-      await completeTask(arn, token, thrownOutcome(error));
+      reportBackgroundError(error);
     } finally {
       dispatchedTokens.delete(token);
     }

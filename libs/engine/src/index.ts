@@ -42,6 +42,7 @@ export type {
   MapRunChild,
 } from './execution';
 export { assertExecutionEvents, executionEventProblem, MalformedEventError } from './execution/event-shape';
+export { EXECUTION_CLOSING_TYPES } from './execution/decision-support';
 export { buildTimeline } from './execution/timeline';
 export type { Timeline, TimelineOptions, TimelineStep } from './execution/timeline';
 export { createExecutionRunner, taskCommand } from './runner/execution-runner';

@@ -198,8 +198,8 @@ export class StartSyncExecutionHandler implements ICommandHandler<StartSyncExecu
  * 64 MB for small executions; an execution's data here is bounded by the 256 KiB payload quota,
  * far below a second chunk, so it is always 64. Nothing is billed: it is AWS's figure.
  */
-export function billingDetailsOf(startDate: string, stopDate: string | undefined): { billedDurationInMilliseconds: number; billedMemoryUsedInMB: number } {
-  const elapsed = stopDate !== undefined ? Date.parse(stopDate) - Date.parse(startDate) : 0;
-  const billedDurationInMilliseconds = Math.max(100, Math.ceil(Math.max(0, elapsed) / 100) * 100);
+export function billingDetailsOf(startDate: string, stopDate: string): { billedDurationInMilliseconds: number; billedMemoryUsedInMB: number } {
+  const elapsed = Math.max(0, Date.parse(stopDate) - Date.parse(startDate));
+  const billedDurationInMilliseconds = Math.max(100, Math.ceil(elapsed / 100) * 100);
   return { billedDurationInMilliseconds, billedMemoryUsedInMB: 64 };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ExecutionEvent, ExecutionOwnership, WaitingActivityTask } from '@stepstone/engine';
+import { EXECUTION_CLOSING_TYPES, type ExecutionEvent, type ExecutionOwnership, type WaitingActivityTask } from '@stepstone/engine';
 import {
   createShardLeases,
   shardOfStream,
@@ -24,8 +24,7 @@ import type { TaskCompletionRunner } from './tokens';
 export const SHARD_COUNT = 64;
 
 const EXECUTION_PREFIX = 'execution-';
-const CLOSING_TYPES = ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'] as const;
-const CLOSING_EVENTS: ReadonlySet<string> = new Set(CLOSING_TYPES);
+const CLOSING_EVENTS: ReadonlySet<string> = new Set(EXECUTION_CLOSING_TYPES);
 /** The events the feed handler reads the payload of. */
 const PAYLOAD_TYPES = ['ActivityScheduled'];
 
@@ -34,7 +33,7 @@ const PAYLOAD_TYPES = ['ActivityScheduled'];
  * below acts on, so that it follows the appends of other processes without reading the feed.
  * Every process of one build passes the same to its store (main.ts).
  */
-export const CLUSTER_FEED_ANNOUNCEMENTS: PostgresAnnouncements = { types: CLOSING_TYPES, payloadTypes: PAYLOAD_TYPES };
+export const CLUSTER_FEED_ANNOUNCEMENTS: PostgresAnnouncements = { types: EXECUTION_CLOSING_TYPES, payloadTypes: PAYLOAD_TYPES };
 /** Most events of the feed handled at once. */
 const FEED_BATCH_EVENTS = 1_000;
 /**
@@ -195,7 +194,7 @@ export function createCluster(options: { store: ClusterStore; ttlSeconds: number
         payloadTypes: PAYLOAD_TYPES,
         // Of the other events, the handler looks at each stream's last (its revision, whether it
         // closed the execution): on PostgreSQL the commits' announcements carry just that.
-        latestPerStream: { types: CLOSING_TYPES },
+        latestPerStream: { types: EXECUTION_CLOSING_TYPES },
         onError: (error) => console.error('stepstone cluster: feed handler failed:', error),
       });
       // Tasks scheduled before this process joined are not in the feed it follows: queue those

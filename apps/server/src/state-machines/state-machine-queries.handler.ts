@@ -91,23 +91,17 @@ export class DescribeStateMachineHandler implements IQueryHandler<DescribeStateM
   }
 }
 
-/** The last definitions described: their references are worked out once per definition text. */
-const describedReferences = new Map<string, Record<string, string[]> | undefined>();
-
 /**
  * DescribeStateMachine's and DescribeStateMachineForExecution's `variableReferences`: the
- * variables each state reads, left out when no state reads one (as AWS answers).
+ * variables each state reads, left out when no state reads one (as AWS answers). Worked out per
+ * call: a Describe already carries the whole definition, and a cache by text would hold copies.
  */
 export function variableReferencesField(definition: string): { variableReferences?: Record<string, string[]> } {
-  let references = describedReferences.get(definition);
-  if (!describedReferences.has(definition)) {
-    try {
-      references = variableReferencesOf(JSON.parse(definition));
-    } catch {
-      references = undefined; // a definition stored before validation held it: nothing to tell
-    }
-    if (describedReferences.size >= 64) describedReferences.clear();
-    describedReferences.set(definition, references);
+  let references: Record<string, string[]> | undefined;
+  try {
+    references = variableReferencesOf(JSON.parse(definition));
+  } catch {
+    references = undefined; // a definition stored before validation held it: nothing to tell
   }
   return references ? { variableReferences: references } : {};
 }

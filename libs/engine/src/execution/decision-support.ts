@@ -123,7 +123,9 @@ export function newEvent(
   return event as unknown as ExecutionEvent;
 }
 
-export const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+/** The event types that close an execution. */
+export const EXECUTION_CLOSING_TYPES = ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'] as const;
+export const CLOSING_TYPES: ReadonlySet<string> = new Set(EXECUTION_CLOSING_TYPES);
 
 /** Raised by `emit` when the next event would pass the history quota; `handle` closes the execution. */
 export class HistoryLimitReached extends Error {}

@@ -67,6 +67,14 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
     return keys.filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  const listObjectsPage: ObjectStore['listObjectsPage'] = async (bucket, prefix = '', { startAfter, maxKeys }) => {
+    const dir = await bucketDir(bucket);
+    const keys = await keysUnder(dir, prefix, startAfter);
+    const objects: ObjectSummary[] = [];
+    for (const key of keys.slice(0, maxKeys)) objects.push(await summaryOf(dir, key));
+    return { objects, truncated: keys.length > maxKeys };
+  };
+
   return {
     async getObject(bucket, key) {
       const path = await objectPath(await bucketDir(bucket), key);
@@ -87,19 +95,8 @@ export function createDirectoryObjectStore(root: string): ObjectStore {
       // The stream closes the file when it ends or when the reader stops early.
       return handle.createReadStream({ start, highWaterMark: OBJECT_READ_CHUNK_BYTES, autoClose: true });
     },
-    async listObjects(bucket, prefix = '') {
-      const dir = await bucketDir(bucket);
-      const found: ObjectSummary[] = [];
-      for (const key of await keysUnder(dir, prefix)) found.push(await summaryOf(dir, key));
-      return found;
-    },
-    async listObjectsPage(bucket, prefix = '', { startAfter, maxKeys }) {
-      const dir = await bucketDir(bucket);
-      const keys = await keysUnder(dir, prefix, startAfter);
-      const objects: ObjectSummary[] = [];
-      for (const key of keys.slice(0, maxKeys)) objects.push(await summaryOf(dir, key));
-      return { objects, truncated: keys.length > maxKeys };
-    },
+    listObjects: async (bucket, prefix) => (await listObjectsPage(bucket, prefix, { maxKeys: Number.POSITIVE_INFINITY })).objects,
+    listObjectsPage,
     async putObject(bucket, key, body) {
       const path = await objectPath(await bucketDir(bucket), key);
       await mkdir(dirname(path), { recursive: true });

@@ -17,6 +17,15 @@ export function createInMemoryObjectStore(now: () => Date = () => new Date()): O
     if (!found) throw ObjectStoreError.noSuchBucket(bucket);
     return found;
   };
+  const listObjectsPage: ObjectStore['listObjectsPage'] = async (bucket, prefix = '', { startAfter, maxKeys }) => {
+    const stored = bucketOf(bucket);
+    const keys = [...stored.keys()].filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort();
+    const objects: ObjectSummary[] = keys.slice(0, maxKeys).map((key) => {
+      const object = stored.get(key)!;
+      return { key, size: Buffer.byteLength(object.body, 'utf8'), etag: etagOf(object.body), lastModified: object.lastModified };
+    });
+    return { objects, truncated: keys.length > maxKeys };
+  };
   return {
     createBucket(bucket) {
       if (!buckets.has(bucket)) buckets.set(bucket, new Map());
@@ -34,23 +43,8 @@ export function createInMemoryObjectStore(now: () => Date = () => new Date()): O
         for (let at = start; at < bytes.length; at += OBJECT_READ_CHUNK_BYTES) yield bytes.subarray(at, at + OBJECT_READ_CHUNK_BYTES);
       })();
     },
-    async listObjects(bucket, prefix = '') {
-      const objects: ObjectSummary[] = [];
-      for (const [key, object] of bucketOf(bucket)) {
-        if (!key.startsWith(prefix)) continue;
-        objects.push({ key, size: Buffer.byteLength(object.body, 'utf8'), etag: etagOf(object.body), lastModified: object.lastModified });
-      }
-      return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    },
-    async listObjectsPage(bucket, prefix = '', { startAfter, maxKeys }) {
-      const stored = bucketOf(bucket);
-      const keys = [...stored.keys()].filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort();
-      const objects = keys.slice(0, maxKeys).map((key) => {
-        const object = stored.get(key)!;
-        return { key, size: Buffer.byteLength(object.body, 'utf8'), etag: etagOf(object.body), lastModified: object.lastModified };
-      });
-      return { objects, truncated: keys.length > maxKeys };
-    },
+    listObjects: async (bucket, prefix) => (await listObjectsPage(bucket, prefix, { maxKeys: Number.POSITIVE_INFINITY })).objects,
+    listObjectsPage,
     async putObject(bucket, key, body) {
       bucketOf(bucket).set(key, { body, lastModified: now().toISOString() });
     },

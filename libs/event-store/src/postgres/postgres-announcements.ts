@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../event-store';
 import { recordedEvent } from '../internal/recorded-event';
 
 /**
- * What every commit announces in its NOTIFY, beyond its positions (migration 4; the payload's
+ * What every commit announces in its NOTIFY, beyond its positions (migrations 4 and 5; the payload's
  * format is described at APPENDED_CHANNEL): the last event of each stream it wrote, and every
  * event of `types` and of `payloadTypes`, those with their data. Each payload says what it
  * announced; a reader uses only those that announced what its own store does (processes of one
@@ -32,12 +32,13 @@ export interface AnnouncedCommit {
 type AnnouncedRow = [position: number, streamId: string, revision: number, type: string, data: string | null];
 
 /**
- * Reads a NOTIFY payload of the appended channel: migration 4's JSON, or the head position alone
- * (migration 3's function: a process of the previous build). Undefined for anything else.
+ * Reads a NOTIFY payload of the appended channel: migration 5's JSON (events numbered within the
+ * commit, `d`), migration 4's (absolute positions, `e`: a process of the previous build), or the
+ * head position alone (migration 3's function). Undefined for anything else.
  */
 export function parseAnnouncement(payload: string): AnnouncedCommit | { readonly head: number } | undefined {
   if (/^\d+$/.test(payload)) return { head: Number(payload) };
-  let parsed: { f?: unknown; l?: unknown; t?: unknown; a?: unknown; e?: unknown };
+  let parsed: { f?: unknown; l?: unknown; t?: unknown; a?: unknown; e?: unknown; d?: unknown };
   try {
     parsed = JSON.parse(payload) as typeof parsed;
   } catch {
@@ -45,14 +46,50 @@ export function parseAnnouncement(payload: string): AnnouncedCommit | { readonly
   }
   const { f: first, l: last } = parsed;
   if (typeof first !== 'number' || typeof last !== 'number' || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first > last) return undefined;
-  if (!Array.isArray(parsed.e) || typeof parsed.a !== 'string') return { first, last };
+  const numbered = Array.isArray(parsed.d);
+  const rows = numbered ? parsed.d : parsed.e;
+  if (!Array.isArray(rows) || typeof parsed.a !== 'string') return { first, last };
   const recordedAt = typeof parsed.t === 'string' ? parsed.t : '';
-  const events = (parsed.e as AnnouncedRow[]).map(([position, streamId, revision, type, data]) =>
-    recordedEvent({ streamId, revision, position, type, dataJson: data ?? 'null', metadataJson: 'null', recordedAt, hash: '', previousHash: '' }),
+  const offset = numbered ? first - 1 : 0;
+  const events = (rows as AnnouncedRow[]).map(([position, streamId, revision, type, data]) =>
+    recordedEvent({ streamId, revision, position: position + offset, type, dataJson: data ?? 'null', metadataJson: 'null', recordedAt, hash: '', previousHash: '' }),
   );
   // The commit's last event is the last of its stream, so always announced: a payload without it is not one of ours.
   if (events.length === 0 || events[events.length - 1].position !== last) return { first, last };
   return { first, last, key: parsed.a, events };
+}
+
+/** What the client gives the append function to announce (migration 5): one event of a commit, numbered from 1 within it. */
+export interface AnnouncementCandidate {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly dataJson: string;
+  /** The last event the commit writes to its stream. */
+  readonly last: boolean;
+}
+
+/**
+ * Makes the announcement of a commit as migration 5's function wants it: the payload's members
+ * after the positions (`"t":…,"a":…,"d":[…]`), or null when it could not fit in a NOTIFY anyway.
+ * The function adds the positions, and sends it only when every append of the commit was written.
+ */
+export function createAnnouncer(announcements: Announcements, limit: number): (recordedAt: string, events: Iterable<AnnouncementCandidate>) => string | null {
+  const key = JSON.stringify(announcementsKey(announcements));
+  const types = new Set(announcements.types);
+  const payloadTypes = new Set(announcements.payloadTypes);
+  return (recordedAt, events) => {
+    const rows: AnnouncedRow[] = [];
+    let number = 0;
+    for (const event of events) {
+      number += 1;
+      const withData = payloadTypes.has(event.type);
+      if (event.last || withData || types.has(event.type)) rows.push([number, event.streamId, event.revision, event.type, withData ? event.dataJson : null]);
+    }
+    const members = `"t":${JSON.stringify(recordedAt)},"a":${key},"d":${JSON.stringify(rows)}`;
+    // Characters, not bytes: the function measures the payload exactly; this only spares it a hopeless one.
+    return members.length < limit ? members : null;
+  };
 }
 
 /**

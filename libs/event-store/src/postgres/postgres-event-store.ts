@@ -19,8 +19,8 @@ import { chainEvents, createPreparations, prepareFenced, prepareFencedInSlices, 
 import { recordedEvent } from '../internal/recorded-event';
 import { RecentEvents } from '../internal/recent-events';
 import { createAppendSignal, startSubscription, type FeedReadOptions } from '../internal/subscription';
-import { AnnouncedCommits, announcementsKey, latestPerStream, parseAnnouncement, type Announcements } from './postgres-announcements';
-import { APPEND_FUNCTION, APPENDED_CHANNEL, AppendStatus, EVENTS_TABLE, ExpectedRevisionCode, migrate, STREAMS_TABLE } from './postgres-schema';
+import { AnnouncedCommits, announcementsKey, createAnnouncer, latestPerStream, parseAnnouncement, type AnnouncementCandidate, type Announcements } from './postgres-announcements';
+import { APPEND_FUNCTION, APPENDED_CHANNEL, AppendStatus, EVENTS_TABLE, ExpectedRevisionCode, migrate, NOTIFY_PAYLOAD_LIMIT, STREAMS_TABLE } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
   /** A libpq connection string (`postgres://user:password@host:port/database?...`). */
@@ -117,13 +117,13 @@ const eventColumns = 'position, stream_id, revision, type, data, metadata, recor
  *
  * Group commit: appends queue while a commit is in flight and the next commit takes them all;
  * one write connection, one round trip per commit however many executions it carries: a call of
- * the `stepstone_append` function (postgres-schema.ts, migration 3), which takes the lock, checks
+ * the `stepstone_append` function (postgres-schema.ts, migration 5), which takes the lock, checks
  * leases, expected revisions and stream heads, and writes with one INSERT per table. The events'
  * hashes are chained here, to the head this process remembers for each stream (from its own
  * commits, else read before the commit); a stale head is refused by the function and the append
  * committed again, so the chain stays exact with several writers.
  *
- * Subscriptions: every commit NOTIFYs `stepstone_appended` with what it wrote (migration 4: its
+ * Subscriptions: every commit NOTIFYs `stepstone_appended` with what it wrote (migration 5: its
  * positions, each stream's last event, the announced types); each store LISTENs on its own
  * connection and wakes its subscriptions, so a process sees other processes' appends without
  * polling. The store knows the head from those announcements and its own commits, so a
@@ -167,6 +167,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   const recent = new RecentEvents(RECENT_EVENTS_KEPT);
   const announcements: Announcements = options.announcements ?? { types: [], payloadTypes: [] };
   const announced = new AnnouncedCommits(ANNOUNCED_COMMITS_KEPT, announcementsKey(announcements));
+  const announce = createAnnouncer(announcements, NOTIFY_PAYLOAD_LIMIT);
   /**
    * The last position committed, as far as this process heard (its commits, the announcements,
    * a read of the head after each LISTEN): a subscriber past it has nothing to read, and the
@@ -269,7 +270,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   };
 
   /**
-   * One commit, one round trip: the function of migration 3 (postgres-schema.ts) takes the append
+   * One commit, one round trip: the function of migration 5 (postgres-schema.ts) takes the append
    * lock, checks leases, expected revisions and heads, and inserts with one statement per table;
    * its implicit transaction commits with the statement. `appends` name each stream at most once.
    */
@@ -292,8 +293,11 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       const metadata: string[] = [];
       const hashes: string[] = [];
       const previousHashes: string[] = [];
+      const candidates: AnnouncementCandidate[] = [];
       chained.forEach((rows, index) => {
-        for (const row of rows) {
+        const streamId = appends[index].streamId;
+        for (let at = 0; at < rows.length; at += 1) {
+          const row = rows[at];
           eventAppends.push(index + 1);
           revisions.push(row.revision);
           types.push(row.type);
@@ -301,14 +305,14 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
           metadata.push(row.metadataJson);
           hashes.push(row.hash);
           previousHashes.push(row.previousHash);
+          candidates.push({ streamId, revision: row.revision, type: row.type, dataJson: row.dataJson, last: at === rows.length - 1 });
         }
       });
       const recordedAt = now().toISOString();
       const answer = await client.query<AppendAnswer>(
         `SELECT o_head, o_statuses, o_revisions, o_hashes, o_epochs
          FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::text[],
-                                 $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17,
-                                 $18::text[], $19::text[])`,
+                                 $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17, $18::text)`,
         [
           appends.map((append) => append.streamId),
           appends.map((append) => (typeof append.expectedRevision === 'number' ? append.expectedRevision : ExpectedRevisionCode[append.expectedRevision])),
@@ -327,8 +331,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
           hashes,
           previousHashes,
           recordedAt,
-          announcements.types,
-          announcements.payloadTypes,
+          announce(recordedAt, candidates),
         ],
       );
       const { o_head, o_statuses, o_revisions, o_hashes, o_epochs } = answer.rows[0];

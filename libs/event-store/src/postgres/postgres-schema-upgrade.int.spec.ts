@@ -24,8 +24,22 @@ after(async () => {
 /** The append function's arguments in migration 3; migration 4's overload adds the announced types. */
 const VERSION_3_ARGUMENTS = 'text[], int[], int[], text[], int[], bigint[], int[], text[], text[], int[], int[], text[], text[], text[], text[], text[], text';
 const VERSION_4_ARGUMENTS = `${VERSION_3_ARGUMENTS}, text[], text[]`;
+/** Migration 5's overload is given the announcement, made by the client. */
+const VERSION_5_ARGUMENTS = `${VERSION_3_ARGUMENTS}, text`;
+
+async function rewindToVersion4(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP FUNCTION ${APPEND_FUNCTION}(${VERSION_5_ARGUMENTS})`);
+    await client.query(`UPDATE stepstone_schema_versions SET version = 4 WHERE component = 'event-store'`);
+  } finally {
+    await client.end();
+  }
+}
 
 async function rewindToVersion3(url: string): Promise<void> {
+  await rewindToVersion4(url);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -131,6 +145,73 @@ describe('PostgreSQL event store: upgrade of a database written before migration
           ],
         );
         assert.deepEqual(received[0].data, { input: '{}' });
+      } finally {
+        subscription.close();
+        await previousBuild.end();
+        await writer.close();
+        await follower.close();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+// Migration 5 adds the overload given its announcement by the client (events numbered within the
+// commit), beside migration 4's. A process of the previous build announces with absolute
+// positions; this build reads both, and the previous build reads this build's commits from the feed.
+describe('PostgreSQL event store: upgrade of a database written before migration 5', () => {
+  it("opens, announces its commits, and a follower of this build takes migration 4's announcements too", async () => {
+    const database = await createTestDatabase((await clusterReady).url);
+    try {
+      const first = await openPostgresEventStore({ connectionString: database.url });
+      await first.append({ streamId: 'execution-a', expectedRevision: 'no_stream', events: [{ type: 'ExecutionStarted', data: {} }] });
+      await first.close();
+      await rewindToVersion4(database.url);
+
+      const announcements = { types: ['ExecutionSucceeded'], payloadTypes: ['ActivityScheduled'] };
+      const writer = await openPostgresEventStore({ connectionString: database.url, announcements });
+      const follower = await openPostgresEventStore({ connectionString: database.url, announcements });
+      const received: RecordedEvent[] = [];
+      const subscription = follower.subscribe(1, (batch) => void received.push(...batch), {
+        payloadTypes: ['ActivityScheduled'],
+        latestPerStream: { types: ['ExecutionSucceeded'] },
+      });
+      const previousBuild = new pg.Client({ connectionString: database.url });
+      await previousBuild.connect();
+      const payloads: string[] = [];
+      await previousBuild.query('LISTEN stepstone_appended');
+      previousBuild.on('notification', (message) => payloads.push(message.payload ?? ''));
+      try {
+        await writer.append({ streamId: 'execution-a', expectedRevision: 0, events: [{ type: 'ActivityScheduled', data: { input: '{}' } }] });
+        await waitUntil(() => received.length === 1 && payloads.length === 1);
+        // This build's commit: the announced events numbered from 1 within the commit.
+        assert.deepEqual(JSON.parse(payloads[0]), { f: 2, l: 2, t: JSON.parse(payloads[0]).t, a: 'ExecutionSucceeded|ActivityScheduled', d: [[1, 'execution-a', 1, 'ActivityScheduled', '{"input":"{}"}']] });
+        // What a process of the previous build sends: migration 4's function, absolute positions.
+        const answer = await previousBuild.query<{ o_statuses: number[] }>(
+          `SELECT o_statuses FROM ${APPEND_FUNCTION}($1::text[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[], $8::text[], $9::text[],
+                                                   $10::int[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17,
+                                                   $18::text[], $19::text[])`,
+          [
+            ['execution-b'], [-1], [null], [null], [null], [null], [1], ['h1'], ['ExecutionSucceeded'], [1, 1], [0, 1], ['ActivityScheduled', 'ExecutionSucceeded'],
+            ['{"input":"b"}', '{}'], ['{}', '{}'], ['h0', 'h1'], ['', 'h0'], new Date(0).toISOString(), announcements.types, announcements.payloadTypes,
+          ],
+        );
+        assert.deepEqual(answer.rows[0].o_statuses, [0]);
+        await writer.append({ streamId: 'execution-a', expectedRevision: 1, events: [{ type: 'PassStateEntered', data: {} }, { type: 'ExecutionSucceeded', data: {} }] });
+        await waitUntil(() => received.length === 4);
+        assert.deepEqual(
+          received.map((event) => [event.position, event.streamId, event.type]),
+          [
+            [2, 'execution-a', 'ActivityScheduled'],
+            [3, 'execution-b', 'ActivityScheduled'],
+            [4, 'execution-b', 'ExecutionSucceeded'],
+            [6, 'execution-a', 'ExecutionSucceeded'],
+          ],
+        );
+        assert.deepEqual(received[1].data, { input: 'b' });
+        const head = await follower.headPosition();
+        assert.equal(head, 6);
       } finally {
         subscription.close();
         await previousBuild.end();

@@ -31,15 +31,17 @@ export const LEASE_TABLES_SQL = `
 `;
 
 /**
- * Notified by every commit; subscribers LISTEN on it. The payload (migration 4) announces the
- * commit: `{"f": first position, "l": last position, "t": recorded at, "a": announced types,
- * "e": [[position, stream id, revision, type, data or null], …]}`, where `e` holds the last event
- * of each stream the commit wrote plus every event of the announced types (`a`: the types, `|`,
- * the types announced with their data; postgres-announcements.ts), with its data when its type is
- * one whose payload is announced. A payload that would not fit PostgreSQL's NOTIFY
- * limit (NOTIFY_PAYLOAD_LIMIT) is sent as `{"f", "l"}` alone, and readers read those positions
- * from the feed. Commits by the function of migration 3 (a process of an older build during a
- * rolling upgrade) notify the new head position alone, as a number.
+ * Notified by every commit; subscribers LISTEN on it. The payload announces the commit:
+ * `{"f": first position, "l": last position, "t": recorded at, "a": announced types,
+ * "d": [[number within the commit from 1, stream id, revision, type, data or null], …]}`, where
+ * `d` holds the last event of each stream the commit wrote plus every event of the announced
+ * types (`a`: the types, `|`, the types announced with their data; postgres-announcements.ts),
+ * with its data when its type is one whose payload is announced (migration 5; migration 4's
+ * function sends `e` with absolute positions instead). A payload that would not fit
+ * PostgreSQL's NOTIFY limit (NOTIFY_PAYLOAD_LIMIT), or a commit that refused one of its
+ * appends, is sent as `{"f", "l"}` alone, and readers read those positions from the feed.
+ * Commits by the function of migration 3 (a process of an older build during a rolling
+ * upgrade) notify the new head position alone, as a number.
  */
 export const APPENDED_CHANNEL = 'stepstone_appended';
 
@@ -53,7 +55,10 @@ export const NOTIFY_PAYLOAD_LIMIT = 8000;
 export const APPEND_LOCK_KEY = 0x5374_6570; // 'Step'
 export const MIGRATION_LOCK_KEY = 0x5374_6571;
 
-/** The function that commits a batch of appends in one round trip (migration 3; migration 4 adds the overload that announces the commit). */
+/**
+ * The function that commits a batch of appends in one round trip (migration 3; migration 4 adds
+ * the overload that announces the commit, migration 5 the one given the announcement by the client).
+ */
 export const APPEND_FUNCTION = 'stepstone_append';
 
 /**
@@ -249,6 +254,79 @@ const eventStoreMigrations: readonly Migration[] = [
             payload := json_build_object('f', o_head + 1, 'l', o_head + written)::text;
           END IF;
           PERFORM pg_notify('${APPENDED_CHANNEL}', payload);
+        END IF;
+      END
+      $fn$;
+    `,
+  },
+  {
+    version: 5,
+    // The same commit for less of the database's CPU per commit, which is what grows when several
+    // processes share the database (each one's group commits are smaller; bench/README.md):
+    // - the announcement is built by the client, which knows every announced event but not the
+    //   head, so it numbers them from 1 within the commit (`d`, not migration 4's absolute `e`,
+    //   which a reader of the previous build would misread) and the function only wraps it with
+    //   the positions; when an append of the batch is refused the numbering no longer holds and
+    //   the commit is announced by its positions alone (refusals are rare: a lost race or lease);
+    // - every statement runs a generic plan: each call planned them anew (custom plans for its
+    //   array arguments), about a quarter of the function's CPU at one execution per commit.
+    // Written out in full rather than shared with migration 4, whose text must never change.
+    // Migration 4's overload stays for processes of the previous build during a rolling upgrade.
+    sql: `
+      CREATE FUNCTION ${APPEND_FUNCTION}(
+        p_stream_ids text[], p_expected int[], p_assumed_revisions int[], p_assumed_hashes text[],
+        p_fence_shards int[], p_fence_epochs bigint[], p_last_revisions int[], p_last_hashes text[], p_last_types text[],
+        p_event_appends int[], p_revisions int[], p_types text[], p_data text[], p_metadata text[],
+        p_hashes text[], p_previous_hashes text[], p_recorded_at text, p_announced text,
+        OUT o_head bigint, OUT o_statuses int[], OUT o_revisions int[], OUT o_hashes text[], OUT o_epochs bigint[]
+      ) LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+      DECLARE
+        written bigint;
+        payload text;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${APPEND_LOCK_KEY});
+        PERFORM 1 FROM ${LEASES_TABLE} WHERE shard = ANY(p_fence_shards) FOR SHARE;
+        SELECT coalesce(max(position), 0) INTO o_head FROM ${EVENTS_TABLE};
+        SELECT array_agg(c.status ORDER BY c.ord), array_agg(c.revision ORDER BY c.ord),
+               array_agg(c.hash ORDER BY c.ord), array_agg(c.epoch ORDER BY c.ord)
+          INTO o_statuses, o_revisions, o_hashes, o_epochs
+        FROM (
+          SELECT r.ord, s.revision, s.hash, l.epoch,
+                 CASE
+                   WHEN r.fence_shard IS NOT NULL AND l.epoch IS DISTINCT FROM r.fence_epoch THEN ${AppendStatus.StaleLease}
+                   WHEN CASE r.expected
+                          WHEN ${ExpectedRevisionCode.any} THEN false
+                          WHEN ${ExpectedRevisionCode.no_stream} THEN s.revision IS NOT NULL
+                          WHEN ${ExpectedRevisionCode.stream_exists} THEN s.revision IS NULL
+                          ELSE s.revision IS DISTINCT FROM r.expected
+                        END THEN ${AppendStatus.WrongExpectedVersion}
+                   WHEN s.revision IS DISTINCT FROM r.assumed_revision OR s.hash <> r.assumed_hash THEN ${AppendStatus.StaleHead}
+                   ELSE ${AppendStatus.Appended}
+                 END AS status
+          FROM unnest(p_stream_ids, p_expected, p_assumed_revisions, p_assumed_hashes, p_fence_shards, p_fence_epochs)
+                 WITH ORDINALITY AS r(stream_id, expected, assumed_revision, assumed_hash, fence_shard, fence_epoch, ord)
+          LEFT JOIN ${STREAMS_TABLE} s ON s.stream_id = r.stream_id
+          LEFT JOIN ${LEASES_TABLE} l ON l.shard = r.fence_shard
+        ) c;
+        INSERT INTO ${EVENTS_TABLE} (position, stream_id, revision, type, data, metadata, recorded_at, hash, previous_hash)
+        SELECT o_head + row_number() OVER (ORDER BY e.ord), p_stream_ids[e.append], e.revision, e.type, e.data, e.metadata,
+               p_recorded_at, e.hash, e.previous_hash
+        FROM unnest(p_event_appends, p_revisions, p_types, p_data, p_metadata, p_hashes, p_previous_hashes)
+               WITH ORDINALITY AS e(append, revision, type, data, metadata, hash, previous_hash, ord)
+        WHERE o_statuses[e.append] = ${AppendStatus.Appended};
+        GET DIAGNOSTICS written = ROW_COUNT;
+        IF written > 0 THEN
+          INSERT INTO ${STREAMS_TABLE} (stream_id, revision, hash, last_type)
+          SELECT r.stream_id, r.revision, r.hash, r.last_type
+          FROM unnest(p_stream_ids, p_last_revisions, p_last_hashes, p_last_types) WITH ORDINALITY AS r(stream_id, revision, hash, last_type, ord)
+          WHERE o_statuses[r.ord] = ${AppendStatus.Appended}
+          ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash, last_type = excluded.last_type;
+          payload := '{"f":' || (o_head + 1) || ',"l":' || (o_head + written);
+          IF p_announced IS NOT NULL AND written = cardinality(p_event_appends)
+             AND octet_length(payload) + octet_length(p_announced) + 2 < ${NOTIFY_PAYLOAD_LIMIT} THEN
+            payload := payload || ',' || p_announced;
+          END IF;
+          PERFORM pg_notify('${APPENDED_CHANNEL}', payload || '}');
         END IF;
       END
       $fn$;

@@ -2,7 +2,7 @@ import { hashDefinition, isWrongExpectedVersionError, type EventStore } from '@s
 import { stateMachineEventProblem, stateMachineStreamId, type StateMachineEvent } from '@stepstone/projections';
 import { MalformedEventError } from '@stepstone/engine';
 import { ConflictException } from '../aws-protocol/api-errors';
-import { loadStateMachine, type LoadedStateMachine } from './state-machine-stream';
+import { loadStateMachine, noteStateMachineChanged, type LoadedStateMachine } from './state-machine-stream';
 
 export interface Decision<R> {
   readonly events: readonly StateMachineEvent[];
@@ -38,6 +38,7 @@ export async function decideAndAppend<R>(
         events: decision.events.map((event) => ({ type: event.type, data: event.data, metadata })),
         chainSeed: chainSeedOf(decision.events[0]),
       });
+      noteStateMachineChanged(store, name);
       return { result: decision.result, position: appended.position };
     } catch (error) {
       if (!isWrongExpectedVersionError(error)) throw error;

@@ -166,20 +166,63 @@ export async function loadStateMachine(store: EventStore, name: string): Promise
 const MAX_CACHED_MACHINES = 1_000;
 
 /**
- * loadStateMachine for the start path, which reads the same machine for every execution: the
- * folded state is kept per name and reused while the stream's revision is unchanged (a single
- * indexed lookup, no event rows), so an update, tag or delete — by this process or another
- * sharing the store — is seen by the next start.
+ * How long a start trusts a state machine it has checked without checking again. Changes made by
+ * this process are seen at once (noteStateMachineChanged); a change made by another process on
+ * the same store is seen by the starts here at most this long after it, which AWS documents too
+ * (UpdateStateMachine is eventually consistent: "Executions started immediately after calling
+ * UpdateStateMachine may use the previous state machine definition"). Without it every start paid
+ * a database round trip to read the stream's revision, about a tenth of a server's CPU per
+ * execution on PostgreSQL (bench/README.md).
  */
-export function createStateMachineLoader(store: EventStore): (name: string) => Promise<LoadedStateMachine> {
-  const cache = new Map<string, LoadedStateMachine>();
+export const STATE_MACHINE_RECHECK_MS = 200;
+
+/** Per store: how many times this process changed each state machine (its stream), so loaders drop what they hold. */
+const localChanges = new WeakMap<EventStore, Map<string, number>>();
+
+/** Called after every append to a state machine's stream (decide-and-append.ts): loaders of this store load it again. */
+export function noteStateMachineChanged(store: EventStore, name: string): void {
+  let changes = localChanges.get(store);
+  if (changes === undefined) localChanges.set(store, (changes = new Map()));
+  changes.set(name, (changes.get(name) ?? 0) + 1);
+}
+
+interface CheckedMachine {
+  readonly loaded: LoadedStateMachine;
+  /** noteStateMachineChanged's count for the name when it was loaded. */
+  readonly changes: number;
+  checkedAt: number;
+}
+
+/**
+ * loadStateMachine for the start path, which reads the same machine for every execution: the
+ * folded state is kept per name. Within STATE_MACHINE_RECHECK_MS of the last check it is used as
+ * it is unless this process changed the machine since; after that, one indexed lookup of the
+ * stream's revision says whether it still holds (no event rows), so an update, tag or delete by
+ * another process sharing the store is seen by the next start after that time.
+ */
+export function createStateMachineLoader(
+  store: EventStore,
+  options: { readonly recheckAfterMs?: number; readonly now?: () => number } = {},
+): (name: string) => Promise<LoadedStateMachine> {
+  const recheckAfterMs = options.recheckAfterMs ?? STATE_MACHINE_RECHECK_MS;
+  const now = options.now ?? (() => performance.now());
+  const cache = new Map<string, CheckedMachine>();
   return async (name) => {
-    const revision = await store.streamRevision(stateMachineStreamId(name));
+    const changes = localChanges.get(store)?.get(name) ?? 0;
     const cached = cache.get(name);
-    if (cached && revision !== undefined && cached.revision === revision) return cached;
+    const current = cached !== undefined && cached.changes === changes ? cached : undefined;
+    if (current && now() - current.checkedAt < recheckAfterMs) return current.loaded;
+    const revision = await store.streamRevision(stateMachineStreamId(name));
+    if (current && revision !== undefined && current.loaded.revision === revision) {
+      current.checkedAt = now();
+      return current.loaded;
+    }
+    const checkedAt = now();
     const loaded = await loadStateMachine(store, name);
     if (cache.size >= MAX_CACHED_MACHINES) cache.clear();
-    cache.set(name, loaded);
+    // A machine that does not exist is not kept: its creation, wherever it happens, is seen at once.
+    if (loaded.revision === undefined) cache.delete(name);
+    else cache.set(name, { loaded, changes, checkedAt });
     return loaded;
   };
 }

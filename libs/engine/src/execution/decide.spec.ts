@@ -141,4 +141,18 @@ describe('decide: a run of pure states is one decision', () => {
       assert.deepEqual(pendingEffects(state), []);
     });
   });
+
+  it('names the Arguments field a JSONata expression failed in as the EvaluationFailed location', async () => {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Call',
+      States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: '{% $missing %}' }, End: true } },
+    };
+    await given().when(startCommand(definition)).then(['ExecutionStarted', 'TaskStateEntered', 'EvaluationFailed', 'ExecutionFailed'], (events) => {
+      const details = (events[2] as unknown as { evaluationFailedEventDetails: Record<string, unknown> }).evaluationFailedEventDetails;
+      assert.equal(details.location, 'Arguments/FunctionName');
+      assert.equal(details.state, 'Call');
+      assert.equal(details.error, 'States.QueryEvaluationError');
+    });
+  });
 });

@@ -21,9 +21,9 @@ export async function stateFailed(d: Decision, threadId: string, failure: Failur
     // AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered
     // pointed (a Wait's deadline, evaluated once the state is entered: at the Entered event).
     // The field is named in AWS's message: "...specified for the field 'Output'" for a
-    // failing expression, "The Timestamp field cannot be parsed..." for a bad result.
-    const field = /specified for the field '([^']+)'|The (\w+) field cannot be parsed/.exec(cause ?? '')?.slice(1).find((name) => name !== undefined);
-    const location = field && !field.startsWith('Arguments') ? field : undefined;
+    // failing expression ('Arguments/FunctionName' inside Arguments), "The Timestamp field
+    // cannot be parsed..." for a bad result; the location is that field.
+    const location = /specified for the field '([^']+)'|The (\w+) field cannot be parsed/.exec(cause ?? '')?.slice(1).find((name) => name !== undefined);
     d.emit(
       threadId,
       'EvaluationFailed',

@@ -70,3 +70,28 @@ describe('the state machine loader of the start path', () => {
     assert.equal((await load(NAME)).state?.name, NAME);
   });
 });
+
+describe('the state machine loader under concurrent starts', () => {
+  it('shares one check among the starts that arrive while it runs', async () => {
+    const inner = openInMemoryEventStore();
+    const { store, lookups } = countingStore(inner);
+    let clock = 0;
+    const load = createStateMachineLoader(store, { recheckAfterMs: 200, now: () => clock });
+    await inner.append({ streamId: stateMachineStreamId(NAME), expectedRevision: 'no_stream', events: [{ type: 'StateMachineCreated', data: created }] });
+    await load(NAME);
+    clock += 1_000;
+    const before = lookups();
+    const loaded = await Promise.all(Array.from({ length: 32 }, () => load(NAME)));
+    assert.equal(lookups(), before + 1, '32 starts in flight after the recheck time: one revision lookup');
+    assert.ok(loaded.every((machine) => machine.state?.definition === created.definition));
+
+    // A change made here while a check runs is not hidden by that check.
+    clock += 1_000;
+    const second = '{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}';
+    const stale = load(NAME);
+    await decideAndAppend(store, NAME, {}, () => ({ events: [{ type: 'StateMachineUpdated', data: updated(second, 'r2') }], result: undefined }));
+    const fresh = load(NAME);
+    await stale;
+    assert.equal((await fresh).state?.definition, second);
+  });
+});

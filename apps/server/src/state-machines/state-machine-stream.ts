@@ -207,11 +207,11 @@ export function createStateMachineLoader(
   const recheckAfterMs = options.recheckAfterMs ?? STATE_MACHINE_RECHECK_MS;
   const now = options.now ?? (() => performance.now());
   const cache = new Map<string, CheckedMachine>();
-  return async (name) => {
-    const changes = localChanges.get(store)?.get(name) ?? 0;
-    const cached = cache.get(name);
-    const current = cached !== undefined && cached.changes === changes ? cached : undefined;
-    if (current && now() - current.checkedAt < recheckAfterMs) return current.loaded;
+  // One check per name at a time: the starts that arrive while it runs share it, so a busy
+  // process pays one revision lookup per recheck time rather than one per start in flight.
+  const checking = new Map<string, { readonly changes: number; readonly check: Promise<LoadedStateMachine> }>();
+
+  const check = async (name: string, current: CheckedMachine | undefined, changes: number): Promise<LoadedStateMachine> => {
     const revision = await store.streamRevision(stateMachineStreamId(name));
     if (current && revision !== undefined && current.loaded.revision === revision) {
       current.checkedAt = now();
@@ -224,5 +224,20 @@ export function createStateMachineLoader(
     if (loaded.revision === undefined) cache.delete(name);
     else cache.set(name, { loaded, changes, checkedAt });
     return loaded;
+  };
+
+  return async (name) => {
+    const changes = localChanges.get(store)?.get(name) ?? 0;
+    const cached = cache.get(name);
+    const current = cached !== undefined && cached.changes === changes ? cached : undefined;
+    if (current && now() - current.checkedAt < recheckAfterMs) return current.loaded;
+    const running = checking.get(name);
+    // A check begun before a change made here would return the machine as it was: not shared.
+    if (running !== undefined && running.changes === changes) return running.check;
+    const started = check(name, current, changes).finally(() => {
+      if (checking.get(name)?.check === started) checking.delete(name);
+    });
+    checking.set(name, { changes, check: started });
+    return started;
   };
 }

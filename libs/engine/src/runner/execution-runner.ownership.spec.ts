@@ -120,4 +120,44 @@ describe('runner: ownership of executions by shard leases', () => {
       await inner.close();
     }
   });
+
+  it('a reader replaying while a step appends does not leave its older state behind: the task the step scheduled is still open to its worker', async () => {
+    const inner = openInMemoryEventStore();
+    const taskDefinition = JSON.stringify({
+      StartAt: 'Nap',
+      States: { Nap: { Type: 'Wait', Seconds: 0, Next: 'Work' }, Work: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:work', End: true } },
+    });
+    // A reader's replay that reads the stream now and is answered only once `release` is called.
+    let release: (() => void) | undefined;
+    let holdNextRead = false;
+    const store: EventStore = {
+      ...inner,
+      readStream: async (streamId, options) => {
+        const page = await inner.readStream(streamId, options);
+        if (!holdNextRead) return page;
+        holdNextRead = false;
+        await new Promise<void>((resolve) => (release = resolve));
+        return page;
+      },
+    };
+    const tokens: string[] = [];
+    const starter = createExecutionRunner({ store: inner, ownership: ownership(false) });
+    const holder = createExecutionRunner({ store, ownership: ownership(true), taskDispatcher: { dispatch: (task) => void tokens.push(task.token) } });
+    try {
+      await starter.start({ ...startRequest, definition: taskDefinition });
+      holdNextRead = true;
+      const reading = holder.load(executionArn); // as DescribeExecution does, outside the execution's queue
+      await holder.notice(executionArn, 1); // the holder runs it: the Wait fires, the task is scheduled
+      for (let waited = 0; tokens.length === 0 && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(tokens.length, 1, 'the task was dispatched');
+      release!();
+      assert.equal((await reading)?.revision, 1, 'the reader saw the stream as it was when it read');
+      assert.equal(await holder.reportTask(executionArn, tokens[0], { kind: 'started' }), true, 'the worker takes the open task');
+      assert.deepEqual((await types(inner)).slice(-2), ['ActivityScheduled', 'ActivityStarted']);
+    } finally {
+      await holder.close();
+      await starter.close();
+      await inner.close();
+    }
+  });
 });

@@ -223,7 +223,13 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     return revision < 0 ? undefined : { state, revision };
   }
 
-  async function load(arn: string): Promise<Loaded | undefined> {
+  /**
+   * The execution's state: cached, or replayed. Only a step in the execution's queue
+   * (`inQueue`) keeps a replayed running state: a reader outside it (Describe, a pre-check)
+   * may replay while a step appends, and keeping its older state would make the next step
+   * decide from the past (a task it had just scheduled looked closed, and was lost).
+   */
+  async function load(arn: string, inQueue = false): Promise<Loaded | undefined> {
     const cached = cache.get(arn);
     if (cached) return cached;
     const closedState = closedStates.get(arn);
@@ -234,7 +240,9 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
     }
     const loaded = await replay(arn);
     // Only executions this process runs are kept: another process appends to the others.
-    if (loaded && loaded.state.status === 'RUNNING' && owns(arn)) cache.set(arn, loaded);
+    if (loaded && loaded.state.status === 'RUNNING' && owns(arn)) {
+      if (inQueue) cache.set(arn, loaded);
+    }
     else if (loaded && loaded.state.status !== 'RUNNING') rememberClosedState(arn, loaded);
     return loaded;
   }
@@ -303,7 +311,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       const fenced = fenceOf(arn);
       const fromApi = caller !== undefined || command.type === 'StartTask';
       if (options.ownership && !fenced.fence && !fromApi) return { events: [], position: 0 };
-      const loaded = cache.get(arn) ?? (await load(arn));
+      const loaded = await load(arn, true);
       if (!loaded) return { events: [], position: 0 };
       const decided = await decideAndEvolve(loaded.state, command, systemDecisionEnv(now(), options.activityExists));
       if (decided.events.length === 0) return { events: [], position: 0 };
@@ -459,12 +467,16 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
   }
 
   async function reportTask(arn: string, token: string, progress: TaskProgress, caller?: Caller): Promise<boolean> {
-    const loaded = await load(arn);
-    const open = loaded?.state.status === 'RUNNING' && Object.values(loaded.state.threads).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token);
-    if (!open) return false;
-    const { events } = await dispatch(arn, progressCommand(token, progress), caller);
-    // A worker takes a task once: a second taker (another process's poller) is told no.
-    return progress.kind === 'started' ? events.length > 0 || !options.ownership : true;
+    // Asked in the execution's queue, after the step that scheduled the task: the feed can
+    // hand a task to a poller before that step's append has returned here.
+    return serialiseStep(arn, async (immediate) => {
+      const loaded = await load(arn, true);
+      const open = loaded?.state.status === 'RUNNING' && Object.values(loaded.state.threads).some((thread) => thread.cursor?.phase === 'task' && thread.cursor.token === token);
+      if (!open) return false;
+      const { events } = await decideAndAppend(arn, progressCommand(token, progress), caller, immediate);
+      // A worker takes a task once: a second taker (another process's poller) is told no.
+      return progress.kind === 'started' ? events.length > 0 || !options.ownership : true;
+    });
   }
 
   /** Executions of one machine start from the same definition text: its hash is kept for the next start. */
@@ -586,9 +598,12 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       if (!loaded || loaded.state.status !== 'RUNNING' || !loaded.state.start) continue;
       const arn = loaded.state.start.executionArn;
       if (!owns(arn)) continue;
-      cache.set(arn, loaded);
+      // A step may have run meanwhile (an API call on it): its state is the newer one.
+      const current = cache.get(arn);
+      const newest = current && current.revision >= loaded.revision ? current : loaded;
+      cache.set(arn, newest);
       const immediate: ImmediateOutcome[] = [];
-      applyEffects(arn, loaded.state, immediate);
+      applyEffects(arn, newest.state, immediate);
       if (immediate.length > 0) void serialise(arn, () => settle(arn, immediate));
       executions++;
     }
@@ -651,7 +666,7 @@ export function createExecutionRunner(options: ExecutionRunnerOptions): Executio
       // started and finished in one append): nothing is left to do, no replay to find that out.
       // A RedriveExecution appended later is noticed in turn, with its own revision.
       if (closedByIt) return forgetClosed(revision);
-      const loaded = await load(executionArn);
+      const loaded = await load(executionArn, true);
       if (!loaded) return;
       if (loaded.state.status === 'RUNNING') {
         const immediate: ImmediateOutcome[] = [];

@@ -74,7 +74,10 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
   /** Takes `count` activity tasks with their input (the child's item): children start in any order. */
   async function takeTasksByInput(activityArn: string, count: number): Promise<Array<{ token: string; input: unknown }>> {
     const tasks: Array<{ token: string; input: unknown }> = [];
+    // Each GetActivityTask waits up to a minute: a task that never comes fails the test, not the run.
+    const deadline = Date.now() + 90_000;
     while (tasks.length < count) {
+      assert.ok(Date.now() < deadline, `only ${tasks.length} of ${count} activity tasks came`);
       const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'map-run-test' }));
       if (task.taskToken) tasks.push({ token: task.taskToken, input: JSON.parse(task.input ?? 'null') });
     }

@@ -8,7 +8,7 @@
 // (STEPSTONE_TEST_STORE=postgres, test/support/server.ts). test/cluster runs once, in the first pass:
 // its servers are on PostgreSQL already (the shared cluster, STEPSTONE_TEST_POSTGRES_URL).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,11 +21,11 @@ const unitAndE2e = process.argv.includes('--unit-e2e');
 // STEPSTONE_TEST_CONCURRENCY overrides the second figure.
 const SHARED_CONCURRENCY = process.env.STEPSTONE_TEST_CONCURRENCY ?? '2';
 const ALONE_PREFIXES = ['test/crash/', 'test/cluster/', 'test/race/', 'test/hardening/'];
-// A spec file that runs longer than this is cancelled and counted as failed (Node's file-level
-// --test-timeout), and --test-force-exit ends its process: a test that hangs (a task that never
-// comes, a server that never answers) fails the run in minutes instead of stalling CI. The
-// slowest file takes about a third of it on 2 cores (bench/README.md keeps no figures of this:
-// the TAP files under .tmp/ do, as each file's duration_ms).
+// A spec file that runs longer than this is cancelled, its process killed, and counted as failed
+// (Node's --test-timeout, which under --test applies to each file): a test that hangs (a task that
+// never comes, a server that never answers) fails the run in minutes instead of stalling CI. The
+// TAP files under .tmp/ give each file's duration_ms. No --test-force-exit: on Node 20 it exits
+// before the TAP reporter has written its summary, which this script counts from.
 const FILE_TIMEOUT_MS = Number(process.env.STEPSTONE_TEST_FILE_TIMEOUT_MS ?? 600_000);
 
 if (!process.env.STEPSTONE_TEST_POSTGRES_URL) {
@@ -94,13 +94,18 @@ function runNodeTest(specs, concurrency, env, tapFile) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-force-exit', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...specs],
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...specs],
       { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
     );
     child.on('exit', (code) => {
-      const tap = readFileSync(tapFile, 'utf8');
+      const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
       const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
-      resolve({ code, passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') });
+      // A run that ended without its summary (the runner killed, the reporter cut short) is a
+      // failure, not a run of nothing.
+      const summarised = /^# pass \d+$/m.test(tap);
+      if (!summarised) console.log(`!! ${relative(root, tapFile)} has no summary: the test runner ended early (exit ${code})`);
+      const failed = count('fail') + count('cancelled') + (summarised ? 0 : 1);
+      resolve({ code, passed: count('pass'), failed, skipped: count('skipped') + count('todo') });
     });
   });
 }

@@ -1,0 +1,152 @@
+import type { Scenario } from './drive';
+
+export const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:work';
+export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+/**
+ * The scenarios written when an engine behaviour version was added (x.start.behaviour = N): each
+ * keeps the stream shape that version introduced, folded by today's code (scenarios.ts lists
+ * them with the rest).
+ */
+export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'behaviour-1-recorded',
+    about: 'Written once ExecutionStarted records the engine behaviour version (x.start.behaviour = 1): a Task caught into a Wait',
+    definition: {
+      StartAt: 'Call',
+      States: {
+        Call: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: 'f' }, Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failed', Next: 'Rest' }], Next: 'Rest' },
+        Rest: { Type: 'Wait', Seconds: 1, End: true },
+      },
+    },
+    input: { v: 1 },
+    tasks: { Call: [{ kind: 'fail', error: 'States.TaskFailed', cause: 'down' }] },
+  },
+  {
+    name: 'behaviour-3-batched-map-items',
+    about: 'Written with EngineBehaviour.BatchedItems (x.start.behaviour = 3): Distributed Maps store their items in hidden MapItemsRecorded events, after MapStateStarted for items from the input, before MapRunStarted for items an ItemReader read (batched by ItemBatcher)',
+    definition: {
+      StartAt: 'Spread',
+      States: {
+        Spread: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrency: 2,
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Fine', States: { Fine: { Type: 'Pass', End: true } } },
+          ResultPath: '$.spread',
+          Next: 'Read',
+        },
+        Read: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'items.json' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: { items: ['a', 'b', 'c'] },
+    objects: { in: { 'items.json': JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }, { a: 5 }]) } },
+  },
+  {
+    name: 'behaviour-5-streamed-items',
+    about: 'Written with EngineBehaviour.StreamedItems (x.start.behaviour = 5): an ItemReader object is read batch by batch (RecordItemBatch), each MapItemsRecorded recording how far it read (x.read: byte offset, items, CSV headers); a JSON array, then CSV with its first row as headers under ItemBatcher',
+    definition: {
+      StartAt: 'Json',
+      States: {
+        Json: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: 3 }, Parameters: { Bucket: 'in', Key: 'items.json' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Fine', States: { Fine: { Type: 'Pass', End: true } } },
+          ResultPath: '$.json',
+          Next: 'Csv',
+        },
+        Csv: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'in', Key: 'rows.csv' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Count',
+            States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: {},
+    objects: { in: { 'items.json': ' [{"a":1}, {"a":"é"} ,{"a":3},{"a":4}]', 'rows.csv': 'id,note\r\n1,"x, y"\r\n2,z\r\n3,\r\n' } },
+  },
+  {
+    name: 'behaviour-6-map-redrive-concurrency',
+    about: 'Written with EngineBehaviour.MapRedriveConcurrency (x.start.behaviour = 6): a Distributed Map (MaxConcurrency 1) fails past its tolerance and is redriven; MapRunRedriven records the children waiting to be redriven (x.redriveIndices), and each starts with its own hidden MapIterationStarted, one at a time, before the item never started',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          Label: 'each',
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Call',
+            States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    input: ['a', 'b', 'c'],
+    tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
+    redrive: true,
+  },
+  {
+    name: 'behaviour-9-inline-map-redrive-concurrency',
+    about: 'Written with EngineBehaviour.InlineMapRedriveConcurrency (x.start.behaviour = 9): an inline Map (MaxConcurrency 1) fails past its tolerance and is redriven; the iteration whose failure failed the Map resumes in its Task, and the one that failed within the tolerance waits (its book\'s redriveQueue, from the fold of ExecutionRedriven) and starts with its MapIterationStarted once room frees up, before the item never started',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          MaxConcurrency: 1,
+          ToleratedFailureCount: 1,
+          ItemProcessor: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+          End: true,
+        },
+      },
+    },
+    input: ['a', 'b', 'c'],
+    tasks: { Call: [{ kind: 'fail', error: 'Broken', cause: 'a failed' }, { kind: 'fail', error: 'Broken', cause: 'b failed' }] },
+    redrive: true,
+  },
+  {
+    name: 'behaviour-10-paged-listing',
+    about: 'Written with EngineBehaviour.PagedListing (x.start.behaviour = 10): a Distributed Map reads an s3:listObjectsV2 listing page by page (RecordItemBatch), each page stored in MapItemsRecorded with the last key listed (x.read.after), MaxItems stopping the listing; then a Map over the whole prefix',
+    definition: {
+      StartAt: 'Some',
+      States: {
+        Some: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { MaxItems: 2 }, Parameters: { Bucket: 'in', Prefix: 'logs/' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Name', States: { Name: { Type: 'Pass', Parameters: { 'key.$': '$.Key' }, End: true } } },
+          ResultPath: '$.some',
+          Next: 'All',
+        },
+        All: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'in', Prefix: 'logs/' } },
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Count', States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.Items)' }, End: true } } },
+          End: true,
+        },
+      },
+    },
+    input: {},
+    objects: { in: { 'logs/c.log': 'c', 'logs/a.log': 'aa', 'logs/b.log': 'bbb', 'other.txt': 'x' } },
+  },
+];

@@ -34,6 +34,13 @@ describe('comparing with recorded AWS values', () => {
     assert.equal(matches('arn:aws:states:<region>:1:execution:m:<uuid:1>', 'arn:aws:states:us-east-1:1:execution:m:abc', []), true);
     assert.equal(matches('arn:aws:states:<region>:1:execution:m:<uuid:1>', 'arn:aws:states:us-east-1:2:execution:m:abc', []), false);
   });
+
+  it('takes a numbered token with a token inside (<<task_token>:1>) as one token', () => {
+    assert.equal(matches({ TaskToken: '<<task_token>:1>' }, { TaskToken: 'AQCEAAAAKgAAAAMAAAAA' }, []), true);
+    assert.equal(matches({ TaskToken: '<<task_token>:1>' }, {}, []), false);
+    assert.equal(matches('token=<<task_token>:1>;', 'token=AQCE;', []), true);
+    assert.equal(matches('token=<<task_token>:1>;', 'token=AQCE!', []), false);
+  });
 });
 
 describe('AWS history rule changes over time', () => {

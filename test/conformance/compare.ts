@@ -5,8 +5,8 @@
  * `{` were parsed by the recording tooling, so a string on our side is parsed before comparing.
  *
  * Normalisation tokens, and what they match:
- * - a whole recorded value that is an angle-bracket token (`<uuid:1>`, `<ExecArnPart_0idx>`)
- *   or a name in expected.placeholders: any value that is present;
+ * - a whole recorded value that is an angle-bracket token (`<uuid:1>`, `<ExecArnPart_0idx>`,
+ *   `<<task_token>:1>`) or a name in expected.placeholders: any value that is present;
  * - a whole recorded value that is one of the tooling's replacement words for time values
  *   (TIME_VALUE_TOKENS): any string — the tooling replaced ISO datetimes with "date", the
  *   values of timestamp fields (valid or not, e.g. an input's `"TimestampValue"`) with
@@ -17,7 +17,11 @@
  * Everything else is literal: a number, a missing key, a different key set or different text
  * around a token is a mismatch (compare.spec.ts holds both sides).
  */
-const TOKEN = /<[^<>\s]+>|\bdate\b/;
+// An angle-bracket token; the tooling also numbers a token it found inside another value as
+// `<<task_token>:1>`, one token nested in another, which is still one token.
+const ANGLE_TOKEN = /<(?:[^<>\s]|<[^<>\s]+>)+>/;
+const WHOLE_ANGLE_TOKEN = /^<(?:[^<>]|<[^<>]+>)+>$/;
+const TOKEN = new RegExp(`${ANGLE_TOKEN.source}|\\bdate\\b`);
 export const TIME_VALUE_TOKENS: readonly string[] = ['date', 'timestamp', 'start-date', 'stop-date', 'start-time', 'entered-time'];
 
 export function tokensOf(placeholders: unknown): string[] {
@@ -29,7 +33,7 @@ export function matches(expected: unknown, actual: unknown, tokens: readonly str
   if (typeof expected === 'string') {
     if (actual === expected) return true;
     if (TIME_VALUE_TOKENS.includes(expected)) return typeof actual === 'string';
-    if (tokens.includes(expected) || /^<[^<>]+>$/.test(expected)) return actual !== undefined;
+    if (tokens.includes(expected) || WHOLE_ANGLE_TOKEN.test(expected)) return actual !== undefined;
     if (typeof actual !== 'string') return false;
     if (!TOKEN.test(expected) && !tokens.some((token) => expected.includes(token))) return false;
     return tokenPattern(expected, tokens).test(actual);
@@ -59,7 +63,7 @@ function tokenPattern(expected: string, tokens: readonly string[]): RegExp {
   let pattern = '';
   let rest = expected;
   while (rest.length > 0) {
-    const generic = /<[^<>\s]+>/.exec(rest);
+    const generic = ANGLE_TOKEN.exec(rest);
     let bestIndex = generic ? generic.index : -1;
     let bestLength = generic ? generic[0].length : 0;
     for (const token of all) {

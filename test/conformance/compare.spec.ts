@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainedByAwsRuleChange, matches } from './compare';
+import { asOfRecording, explainedByAwsRuleChange, matches } from './compare';
 
 /** The comparator is loose only where the recording tooling normalised a value. */
 describe('comparing with recorded AWS values', () => {
@@ -64,5 +64,26 @@ describe('AWS history rule changes over time', () => {
     const wrong = { ...produced[3], previousEventId: 6 };
     assert.equal(explainedByAwsRuleChange('2024-06-19T12:38:58+00:00', recorded[3], wrong, recorded, [...produced.slice(0, 3), wrong]), false);
     assert.equal(explainedByAwsRuleChange(undefined, recorded[3], produced[3], recorded, produced), false);
+  });
+});
+
+describe('context object fields AWS added after a recording', () => {
+  const execution = { Id: 'arn:1', Input: {}, Name: 'n', RoleArn: 'r', StartTime: 't', RedriveCount: 0 };
+  const recorded = { Payload: { ThisContextObject: { Execution: { Id: 'arn:1', Input: {}, Name: 'n', RoleArn: 'r', StartTime: 't' } } } };
+  const produced = JSON.stringify({ Payload: { ThisContextObject: { Execution: execution } } });
+
+  it('leaves $$.Execution.RedriveCount out for a recording made before redrive (2023-11-15)', () => {
+    assert.equal(matches(recorded, asOfRecording('2023-10-24T15:26:06+00:00', produced), []), true);
+  });
+
+  it('keeps it for a later recording, where its absence is a mismatch', () => {
+    assert.equal(matches(recorded, asOfRecording('2024-07-15T00:00:00+00:00', produced), []), false);
+  });
+
+  it('touches only Execution objects, and gives untouched text back byte for byte', () => {
+    const other = { RedriveCount: 0, Name: 'n' };
+    assert.deepEqual(asOfRecording('2023-10-24', other), other);
+    const text = '{"a": 1.0}';
+    assert.equal(asOfRecording('2023-10-24', text), text);
   });
 });

@@ -131,3 +131,52 @@ export function explainedByAwsRuleChange(
       typeOf(produced, got.previousEventId) === change.now,
   );
 }
+
+/**
+ * Context object fields AWS added after some recordings were made: the `$$.Execution` object of
+ * a recording older than `since` lacks `field`. The engine writes today's object; the
+ * comparator takes it without that field for such a recording. An Execution object is told by
+ * its keys (`executionKeys`), wherever it shows (a Payload built from `$$`, a state's output).
+ */
+export interface AwsContextFieldAdded {
+  readonly since: string;
+  readonly field: string;
+}
+
+export const AWS_CONTEXT_FIELDS_ADDED: readonly AwsContextFieldAdded[] = [
+  // Redrive (RedriveExecution, 2023-11-15) added $$.Execution.RedriveCount.
+  { since: '2023-11-15', field: 'RedriveCount' },
+];
+
+const EXECUTION_CONTEXT_KEYS = ['Id', 'Input', 'Name', 'RoleArn', 'StartTime'];
+
+/** `value` with the context fields a recording made at `recordedAt` could not show left out. */
+export function asOfRecording(recordedAt: string | undefined, value: unknown): unknown {
+  const absent = AWS_CONTEXT_FIELDS_ADDED.filter((change) => recordedAt !== undefined && recordedAt < change.since).map((change) => change.field);
+  if (absent.length === 0) return value;
+  // Returns the very node when nothing in it is left out, so untouched text keeps its bytes.
+  const strip = (node: unknown): unknown => {
+    if (typeof node === 'string') {
+      if (!node.startsWith('{')) return node;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(node);
+      } catch {
+        return node;
+      }
+      const stripped = strip(parsed);
+      return stripped === parsed ? node : JSON.stringify(stripped);
+    }
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) {
+      const items = node.map(strip);
+      return items.some((item, i) => item !== node[i]) ? items : node;
+    }
+    const isExecution = EXECUTION_CONTEXT_KEYS.every((key) => key in node);
+    const entries = Object.entries(node);
+    const kept = entries.filter(([key]) => !(isExecution && absent.includes(key))).map(([key, child]) => [key, strip(child)] as const);
+    const changed = kept.length !== entries.length || kept.some(([key, child]) => child !== (node as Record<string, unknown>)[key]);
+    return changed ? Object.fromEntries(kept) : node;
+  };
+  return strip(value);
+}

@@ -19,7 +19,7 @@ import {
   toHistoryEvent,
 } from '@stepstone/engine';
 import { mockedOutcome } from '@stepstone/integrations';
-import { explainedByAwsRuleChange, matches, tokensOf } from './compare';
+import { asOfRecording, explainedByAwsRuleChange, matches, tokensOf } from './compare';
 import { RECORDED_TEST_CASE, recordedActivitiesExist, recordedMocks } from './recorded-mocks';
 import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
 
@@ -291,7 +291,7 @@ function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
     }
     for (const [key, value] of Object.entries(want)) {
       if (key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp') continue;
-      if (!matches(value, got[key], tokens)) {
+      if (!matches(value, asOfRecording(recordedAt, got[key]), tokens)) {
         return { ok: false, reason: `event #${i + 1} ${want.type}.${key}: ${JSON.stringify(got[key])?.slice(0, 200)}` };
       }
     }

@@ -1,5 +1,7 @@
+import { evaluatePayloadTemplate } from '@stepstone/asl';
 import { type MockConfig, parseMockConfig } from '@stepstone/integrations';
-import type { ConformanceCase } from './corpus';
+import { matches } from './compare';
+import { type ConformanceCase, inputTextOf } from './corpus';
 
 /** The one test case a conformance execution runs (`<stateMachineArn>#Recorded`). */
 export const RECORDED_TEST_CASE = 'Recorded';
@@ -38,7 +40,7 @@ export function recordedMockDocument(testCase: ConformanceCase, stateMachineName
   const tasks = taskStatesOf(testCase.definition);
   for (const call of testCase.service_calls ?? []) {
     if (options.withoutActivities && isActivityCall(call)) continue;
-    const state = call.state ?? stateOfUnnamedCall(call, tasks);
+    const state = call.state ?? stateOfUnnamedCall(call, tasks, executionInputOf(testCase));
     // A call whose state or outcome the recording lost cannot be mocked: the case then reports it needs one.
     if (state === undefined || !['succeeded', 'failed', 'timed_out'].includes(call.outcome)) continue;
     const name = `${state}Recorded`;
@@ -79,20 +81,46 @@ export function combinedMockDocument(entries: ReadonlyArray<{ testCase: Conforma
 /**
  * A few recordings lost the state name of calls made inside Parallel branches (`state: null`):
  * such a call belongs to the one Task state whose Resource names the recorded resource, when
- * exactly one does.
+ * exactly one does. Where several do (a Lambda in each branch), it belongs to the one whose
+ * JSONPath Parameters, taken from the execution's input as a branch's first state takes them,
+ * give the parameters AWS recorded; a call that still fits none or several stays unmocked.
  */
-function stateOfUnnamedCall(call: Record<string, any>, tasks: ReadonlyArray<{ name: string; resource: string }>): string | undefined {
+function stateOfUnnamedCall(call: Record<string, any>, tasks: readonly TaskState[], executionInput: unknown): string | undefined {
   const resource = call.resourceType ? `:${call.resourceType}:${call.resource}` : String(call.resource);
   const candidates = tasks.filter((task) => task.resource.endsWith(resource));
-  return candidates.length === 1 ? candidates[0].name : undefined;
+  if (candidates.length === 1) return candidates[0].name;
+  const fitting = candidates.filter((task) => task.parameters !== undefined && call.parameters !== undefined && matches(call.parameters, parametersFrom(task.parameters, executionInput), []));
+  return fitting.length === 1 ? fitting[0].name : undefined;
 }
 
-function taskStatesOf(definition: unknown): Array<{ name: string; resource: string }> {
-  const found: Array<{ name: string; resource: string }> = [];
+function parametersFrom(template: unknown, input: unknown): unknown {
+  try {
+    return evaluatePayloadTemplate(template, { input, context: {}, variables: {} }, { random: () => 0, uuid: () => '', hash: () => '' });
+  } catch {
+    return undefined;
+  }
+}
+
+function executionInputOf(testCase: ConformanceCase): unknown {
+  try {
+    return JSON.parse(inputTextOf(testCase));
+  } catch {
+    return undefined;
+  }
+}
+
+interface TaskState {
+  readonly name: string;
+  readonly resource: string;
+  readonly parameters?: unknown;
+}
+
+function taskStatesOf(definition: unknown): TaskState[] {
+  const found: TaskState[] = [];
   const visit = (states: unknown) => {
     if (!states || typeof states !== 'object') return;
     for (const [name, state] of Object.entries(states as Record<string, any>)) {
-      if (state?.Type === 'Task' && typeof state.Resource === 'string') found.push({ name, resource: state.Resource });
+      if (state?.Type === 'Task' && typeof state.Resource === 'string') found.push({ name, resource: state.Resource, parameters: state.Parameters });
       for (const branch of state?.Branches ?? []) visit(branch?.States);
       visit((state?.ItemProcessor ?? state?.Iterator)?.States);
     }

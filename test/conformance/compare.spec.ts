@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asOfRecording, explainedByAwsRuleChange, matches } from './compare';
+import { asOfRecording, explainedByAwsRuleChange, matches, unverifiedFieldTokens } from './compare';
 
 /** The comparator is loose only where the recording tooling normalised a value. */
 describe('comparing with recorded AWS values', () => {
@@ -85,5 +85,15 @@ describe('context object fields AWS added after a recording', () => {
     assert.deepEqual(asOfRecording('2023-10-24', other), other);
     const text = '{"a": 1.0}';
     assert.equal(asOfRecording('2023-10-24', text), text);
+  });
+});
+
+describe('fields the recording did not verify', () => {
+  it("takes a value recorded as its own field's path for any value, in those details only", () => {
+    const recorded = { name: 'Branch1', output: 'stateExitedEventDetails.output' };
+    const produced = { name: 'Branch1', output: '{"Payload":1}' };
+    assert.equal(matches(recorded, produced, unverifiedFieldTokens('stateExitedEventDetails', recorded)), true);
+    assert.equal(matches(recorded, produced, unverifiedFieldTokens('executionSucceededEventDetails', recorded)), false);
+    assert.equal(matches(recorded, { ...produced, name: 'Branch2' }, unverifiedFieldTokens('stateExitedEventDetails', recorded)), false);
   });
 });

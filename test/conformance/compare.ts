@@ -180,3 +180,15 @@ export function asOfRecording(recordedAt: string | undefined, value: unknown): u
   };
   return strip(value);
 }
+
+/**
+ * Fields the recording did not verify against AWS: the tooling wrote the field's own path in
+ * place of the value (`"stateExitedEventDetails": {"output": "stateExitedEventDetails.output"}`),
+ * as it does for paths a snapshot skips. Within those details, that path matches any value.
+ */
+export function unverifiedFieldTokens(detailsKey: string, details: unknown): string[] {
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) return [];
+  return Object.entries(details)
+    .filter(([field, value]) => value === `${detailsKey}.${field}`)
+    .map(([field]) => `${detailsKey}.${field}`);
+}

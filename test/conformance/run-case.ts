@@ -19,7 +19,7 @@ import {
   toHistoryEvent,
 } from '@stepstone/engine';
 import { mockedOutcome } from '@stepstone/integrations';
-import { asOfRecording, explainedByAwsRuleChange, matches, tokensOf } from './compare';
+import { asOfRecording, explainedByAwsRuleChange, matches, tokensOf, unverifiedFieldTokens } from './compare';
 import { RECORDED_TEST_CASE, recordedActivitiesExist, recordedMocks } from './recorded-mocks';
 import { type ConformanceCase, definitionTextOf, inputTextOf, resolveFixtureName } from './corpus';
 
@@ -260,18 +260,6 @@ function judgeResults(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
 function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boolean; reason?: string } {
   const expected = testCase.history ?? [];
   const actual = run.history;
-  const expectedTypes = expected.map((event) => event.type as string);
-  const actualTypes = actual.map((event) => event.type as string);
-  const ordered = expectedTypes.length === actualTypes.length && expectedTypes.every((type, i) => type === actualTypes[i]);
-  if (!ordered) {
-    const sameMultiset = expectedTypes.length === actualTypes.length && [...expectedTypes].sort().join() === [...actualTypes].sort().join();
-    const branchy = expectedTypes.some((type) => type.startsWith('Parallel') || type.startsWith('Map'));
-    if (!(sameMultiset && branchy)) {
-      const at = expectedTypes.findIndex((type, i) => type !== actualTypes[i]);
-      return { ok: false, reason: `history types differ at #${at + 1}: ${actualTypes[at] ?? 'end'}, AWS ${expectedTypes[at] ?? 'end'}` };
-    }
-    return detailsAsMultiset(expected, actual);
-  }
   // The role is the test account's: recorded as a token or an account-specific ARN.
   const tokens = [
     ...tokensOf(testCase.expected.placeholders),
@@ -282,6 +270,21 @@ function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
     'activity_arn',
   ];
   const recordedAt = testCase.source?.aws_validated_date;
+  /** A recorded detail field against the engine's, read the same way in both comparisons. */
+  const detailMatches = (key: string, value: unknown, got: Record<string, unknown>) =>
+    matches(value, asOfRecording(recordedAt, got[key]), [...tokens, ...unverifiedFieldTokens(key, value)]);
+  const expectedTypes = expected.map((event) => event.type as string);
+  const actualTypes = actual.map((event) => event.type as string);
+  const ordered = expectedTypes.length === actualTypes.length && expectedTypes.every((type, i) => type === actualTypes[i]);
+  if (!ordered) {
+    const sameMultiset = expectedTypes.length === actualTypes.length && [...expectedTypes].sort().join() === [...actualTypes].sort().join();
+    const branchy = expectedTypes.some((type) => type.startsWith('Parallel') || type.startsWith('Map'));
+    if (!(sameMultiset && branchy)) {
+      const at = expectedTypes.findIndex((type, i) => type !== actualTypes[i]);
+      return { ok: false, reason: `history types differ at #${at + 1}: ${actualTypes[at] ?? 'end'}, AWS ${expectedTypes[at] ?? 'end'}` };
+    }
+    return detailsAsMultiset(expected, actual, detailMatches);
+  }
   for (let i = 0; i < expected.length; i++) {
     const want = expected[i];
     const got = actual[i];
@@ -291,7 +294,7 @@ function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
     }
     for (const [key, value] of Object.entries(want)) {
       if (key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp') continue;
-      if (!matches(value, asOfRecording(recordedAt, got[key]), tokens)) {
+      if (!detailMatches(key, value, got)) {
         return { ok: false, reason: `event #${i + 1} ${want.type}.${key}: ${JSON.stringify(got[key])?.slice(0, 200)}` };
       }
     }
@@ -299,12 +302,17 @@ function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
   return { ok: true };
 }
 
-function detailsAsMultiset(expected: ReadonlyArray<Record<string, any>>, actual: ReadonlyArray<Record<string, unknown>>): { ok: boolean; reason?: string } {
+/** Every recorded event matched by a produced one of its type, each used once, whatever the order. */
+function detailsAsMultiset(
+  expected: ReadonlyArray<Record<string, any>>,
+  actual: ReadonlyArray<Record<string, unknown>>,
+  detailMatches: (key: string, value: unknown, got: Record<string, unknown>) => boolean,
+): { ok: boolean; reason?: string } {
   const pool = [...actual];
   for (const want of expected) {
     const index = pool.findIndex((got) =>
       got.type === want.type &&
-      Object.entries(want).every(([key, value]) => key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp' || matches(value, got[key], ['snf_role_arn'])),
+      Object.entries(want).every(([key, value]) => key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp' || detailMatches(key, value, got)),
     );
     if (index < 0) return { ok: false, reason: `no matching ${want.type} event (details differ)` };
     pool.splice(index, 1);

@@ -18,7 +18,8 @@
  * around a token is a mismatch (compare.spec.ts holds both sides).
  */
 // An angle-bracket token; the tooling also numbers a token it found inside another value as
-// `<<task_token>:1>`, one token nested in another, which is still one token.
+// `<<task_token>:1>`, one token nested in another, which is still one token. A whole value may
+// hold spaces (`<role name>`); inside a longer string a token ends at the first space.
 const ANGLE_TOKEN = /<(?:[^<>\s]|<[^<>\s]+>)+>/;
 const WHOLE_ANGLE_TOKEN = /^<(?:[^<>]|<[^<>]+>)+>$/;
 const TOKEN = new RegExp(`${ANGLE_TOKEN.source}|\\bdate\\b`);
@@ -136,7 +137,7 @@ export function explainedByAwsRuleChange(
  * Context object fields AWS added after some recordings were made: the `$$.Execution` object of
  * a recording older than `since` lacks `field`. The engine writes today's object; the
  * comparator takes it without that field for such a recording. An Execution object is told by
- * its keys (`executionKeys`), wherever it shows (a Payload built from `$$`, a state's output).
+ * its keys (EXECUTION_CONTEXT_KEYS), wherever it shows (a Payload built from `$$`, a state's output).
  */
 export interface AwsContextFieldAdded {
   readonly since: string;

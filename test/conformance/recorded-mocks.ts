@@ -38,9 +38,10 @@ export function recordedMockDocument(testCase: ConformanceCase, stateMachineName
   const responses: Record<string, Record<string, unknown>> = {};
   const states: Record<string, string> = {};
   const tasks = taskStatesOf(testCase.definition);
+  const executionInput = executionInputOf(testCase);
   for (const call of testCase.service_calls ?? []) {
     if (options.withoutActivities && isActivityCall(call)) continue;
-    const state = call.state ?? stateOfUnnamedCall(call, tasks, executionInputOf(testCase));
+    const state = call.state ?? stateOfUnnamedCall(call, tasks, executionInput);
     // A call whose state or outcome the recording lost cannot be mocked: the case then reports it needs one.
     if (state === undefined || !['succeeded', 'failed', 'timed_out'].includes(call.outcome)) continue;
     const name = `${state}Recorded`;

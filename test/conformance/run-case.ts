@@ -253,6 +253,9 @@ function judgeResults(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
   return { ok: true };
 }
 
+/** An event's members that are not its details: compared apart (type, ids) or not at all (time). */
+const NOT_DETAILS = new Set(['type', 'id', 'previousEventId', 'timestamp']);
+
 /**
  * History: event types in order (per branch as multisets inside Parallel/Map blocks, whose
  * interleaving AWS does not fix), then every recorded detail field.
@@ -293,7 +296,7 @@ function judgeHistory(testCase: ConformanceCase, run: ExecutionRun): { ok: boole
       return { ok: false, reason: `event #${i + 1} ${want.type}: ids ${got.id}/${got.previousEventId}, AWS ${want.id}/${want.previousEventId}` };
     }
     for (const [key, value] of Object.entries(want)) {
-      if (key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp') continue;
+      if (NOT_DETAILS.has(key)) continue;
       if (!detailMatches(key, value, got)) {
         return { ok: false, reason: `event #${i + 1} ${want.type}.${key}: ${JSON.stringify(got[key])?.slice(0, 200)}` };
       }
@@ -312,7 +315,7 @@ function detailsAsMultiset(
   for (const want of expected) {
     const index = pool.findIndex((got) =>
       got.type === want.type &&
-      Object.entries(want).every(([key, value]) => key === 'type' || key === 'id' || key === 'previousEventId' || key === 'timestamp' || detailMatches(key, value, got)),
+      Object.entries(want).every(([key, value]) => NOT_DETAILS.has(key) || detailMatches(key, value, got)),
     );
     if (index < 0) return { ok: false, reason: `no matching ${want.type} event (details differ)` };
     pool.splice(index, 1);

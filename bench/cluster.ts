@@ -6,10 +6,17 @@
  *
  *   node --import tsx bench/cluster.ts [--executions 1000] [--runs 3] [--json FILE]
  *                                      [--processes 1,2,3] [--cpu-prof-dir DIR] [--against DIR]
+ *                                      [--rate N]
  *
  * `--against DIR` runs the same process counts of another checkout's server as well (e.g. the
  * commit before a change, from `git worktree add` or `git archive`, with node_modules), all
  * taking turns in the same run: a before/after table from one invocation, on one machine load.
+ *
+ * `--rate N` starts N executions per second in all (default: as fast as the clients go): CPU per
+ * execution at a load the machine carries without queueing, rather than at saturation.
+ *
+ * Besides CPU, each run counts the servers' read and write system calls and context switches per
+ * execution (/proc): what coordination adds shows there as round trips and wake-ups.
  *
  * `--cpu-prof-dir DIR` starts every server with `node --cpu-prof` into DIR (one file per process,
  * written when it exits: the servers are then stopped with SIGTERM, not SIGKILL).
@@ -32,7 +39,7 @@ import pg from 'pg';
 import { SHARD_COUNT } from '../apps/server/src/infrastructure/cluster';
 import { acquirePostgres, createTestDatabase } from '../test/support/postgres';
 import { createMachine } from './durable';
-import { launchServer, processCpuMicros, type ServerProcess } from './server-process';
+import { launchServer, processCpuMicros, type KernelCounters, type ServerProcess } from './server-process';
 import { benchClient, listAll, waitUntilNoneRunning } from './sfn';
 import { figure, formatFigure, type Figure } from './stats';
 import { DURABLE_WORKLOAD } from './workloads';
@@ -44,6 +51,7 @@ const option = (name: string, fallback: number) => {
 };
 const executions = option('--executions', 1_000);
 const runs = option('--runs', 3);
+const rate = option('--rate', 0);
 const jsonAt = argv.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
 const profileAt = argv.indexOf('--cpu-prof-dir');
@@ -75,9 +83,26 @@ interface RunFigures {
   readonly execPerSec: number;
   readonly serverCpuMicrosPerExec: number;
   readonly databaseCpuMicrosPerExec: number;
+  /** read and write system calls per execution, all server processes. */
+  readonly syscallsPerExec: number;
+  /** Context switches per execution (voluntary: wake-ups; involuntary: preemptions), all server processes. */
+  readonly switchesPerExec: number;
+  /** The share of the servers' CPU spent in the kernel. */
+  readonly systemShare: number;
   /** µs per execution of each server process, in start order. */
   readonly perProcess: string;
 }
+
+const countersOf = (servers: readonly ServerProcess[]): KernelCounters =>
+  servers
+    .map((server) => server.kernelCounters())
+    .reduce((sum, each) => ({
+      reads: sum.reads + each.reads,
+      writes: sum.writes + each.writes,
+      voluntarySwitches: sum.voluntarySwitches + each.voluntarySwitches,
+      involuntarySwitches: sum.involuntarySwitches + each.involuntarySwitches,
+      systemCpuMicros: sum.systemCpuMicros + each.systemCpuMicros,
+    }));
 
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0];
@@ -142,6 +167,7 @@ async function main(): Promise<void> {
       let next = 0;
       const serverBefore = serverCpuMicros(deployment);
       const eachBefore = deployment.servers.map((server) => server.cpuMicros());
+      const countersBefore = countersOf(deployment.servers);
       const databaseBefore = await databaseCpuMicros(deployment);
       const started = performance.now();
       await Promise.all(
@@ -149,6 +175,10 @@ async function main(): Promise<void> {
           const client = deployment.clients[caller % deployment.clients.length];
           while (next < count) {
             const index = next++;
+            if (rate > 0) {
+              const due = started + (index * 1000) / rate - performance.now();
+              if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+            }
             await client.send(new StartExecutionCommand({ stateMachineArn, name: `t${index}`, input }));
           }
         }),
@@ -157,11 +187,20 @@ async function main(): Promise<void> {
       await waitUntilNoneRunning(first, stateMachineArn, RUN_TIMEOUT_MS);
       const seconds = (performance.now() - started) / 1000;
       const serverCpu = serverCpuMicros(deployment) - serverBefore;
+      const counters = countersOf(deployment.servers);
       const each = deployment.servers.map((server, index) => ((server.cpuMicros() - eachBefore[index]) / count).toFixed(0));
       const databaseCpu = (await databaseCpuMicros(deployment)) - databaseBefore;
       const succeeded = (await listAll(first, stateMachineArn, 'SUCCEEDED')).length;
       if (succeeded !== count) throw new Error(`bench: ${succeeded} of ${count} executions SUCCEEDED with ${deployment.processes} processes`);
-      return { execPerSec: count / seconds, serverCpuMicrosPerExec: serverCpu / count, databaseCpuMicrosPerExec: databaseCpu / count, perProcess: each.join(' + ') };
+      return {
+        execPerSec: count / seconds,
+        serverCpuMicrosPerExec: serverCpu / count,
+        databaseCpuMicrosPerExec: databaseCpu / count,
+        syscallsPerExec: (counters.reads - countersBefore.reads + counters.writes - countersBefore.writes) / count,
+        switchesPerExec: (counters.voluntarySwitches - countersBefore.voluntarySwitches + counters.involuntarySwitches - countersBefore.involuntarySwitches) / count,
+        systemShare: (counters.systemCpuMicros - countersBefore.systemCpuMicros) / Math.max(serverCpu, 1),
+        perProcess: each.join(' + '),
+      };
     };
 
     for (const deployment of deployments) await measure(deployment, 'warm-up', Math.round(executions / 4) * deployment.processes);
@@ -173,25 +212,28 @@ async function main(): Promise<void> {
         const figures = await measure(deployment, `run-${run}`, executions);
         results.get(deployment.label)!.push(figures);
         console.error(
-          `  ${deployment.label} process(es) run ${run + 1}: ${figures.execPerSec.toFixed(0)} exec/s, servers ${figures.serverCpuMicrosPerExec.toFixed(0)} µs/exec (${figures.perProcess}), database ${figures.databaseCpuMicrosPerExec.toFixed(0)} µs/exec`,
+          `  ${deployment.label} process(es) run ${run + 1}: ${figures.execPerSec.toFixed(0)} exec/s, servers ${figures.serverCpuMicrosPerExec.toFixed(0)} µs/exec (${figures.perProcess}), database ${figures.databaseCpuMicrosPerExec.toFixed(0)} µs/exec, ${figures.syscallsPerExec.toFixed(2)} syscalls and ${figures.switchesPerExec.toFixed(2)} switches/exec, ${(figures.systemShare * 100).toFixed(0)}% in the kernel`,
         );
       }
     }
 
-    const summary = new Map<string, { execPerSec: Figure; serverCpuMicrosPerExec: Figure; databaseCpuMicrosPerExec: Figure }>(
+    const summary = new Map<string, { execPerSec: Figure; serverCpuMicrosPerExec: Figure; databaseCpuMicrosPerExec: Figure; syscallsPerExec: Figure; switchesPerExec: Figure; systemPercent: Figure }>(
       [...results].map(([processes, figures]) => [
         processes,
         {
           execPerSec: figure(figures.map((f) => f.execPerSec)),
           serverCpuMicrosPerExec: figure(figures.map((f) => f.serverCpuMicrosPerExec)),
           databaseCpuMicrosPerExec: figure(figures.map((f) => f.databaseCpuMicrosPerExec)),
+          syscallsPerExec: figure(figures.map((f) => f.syscallsPerExec)),
+          switchesPerExec: figure(figures.map((f) => f.switchesPerExec)),
+          systemPercent: figure(figures.map((f) => f.systemShare * 100)),
         },
       ]),
     );
     type Summary = NonNullable<ReturnType<typeof summary.get>>;
     const labels = deployments.map((deployment) => deployment.label);
-    const row = (label: string, pick: (s: Summary) => Figure, unit = '') =>
-      `| ${label} | ${labels.map((key) => `${formatFigure(pick(summary.get(key)!))}${unit}`).join(' | ')} |`;
+    const row = (label: string, pick: (s: Summary) => Figure, unit = '', digits = 0) =>
+      `| ${label} | ${labels.map((key) => `${formatFigure(pick(summary.get(key)!), digits)}${unit}`).join(' | ')} |`;
     const ratios = (checkout: string | undefined) => {
       const of = (processes: number) => summary.get(deployments.find((d) => d.checkout === checkout && d.processes === processes)?.label ?? '');
       const [one, two, three] = [of(1), of(2), of(3)];
@@ -204,13 +246,16 @@ async function main(): Promise<void> {
       ];
     };
     const lines = [
-      `${executions} executions per run, ${runs} runs, ${CLIENTS} clients spread over the processes; lease TTL ${LEASE_TTL_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}, load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`,
+      `${executions} executions per run${rate > 0 ? ` started at ${rate}/s` : ''}, ${runs} runs, ${CLIENTS} clients spread over the processes; lease TTL ${LEASE_TTL_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}, load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end`,
       '',
       `| Durable 10-Pass chain on one PostgreSQL | ${deployments.map((d) => `${d.processes} process${d.processes === 1 ? '' : 'es'}${d.checkout === undefined ? '' : ` (${path.basename(d.checkout)})`}`).join(' | ')} |`,
       `|---|${labels.map(() => '---:').join('|')}|`,
       row('aggregate executions/s to terminal', (s) => s.execPerSec),
       row('CPU per execution, all server processes', (s) => s.serverCpuMicrosPerExec, ' µs'),
       row("CPU per execution, the database's processes", (s) => s.databaseCpuMicrosPerExec, ' µs'),
+      row('read + write system calls per execution, all server processes', (s) => s.syscallsPerExec, '', 2),
+      row('context switches per execution, all server processes', (s) => s.switchesPerExec, '', 2),
+      row("the servers' CPU spent in the kernel", (s) => s.systemPercent, ' %'),
       '',
       ...CHECKOUTS.flatMap(ratios),
     ];

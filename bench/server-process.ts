@@ -15,6 +15,8 @@ export interface ServerProcess {
   rssMiB(): number;
   /** CPU time (user + system) the server process used so far, in microseconds (Linux /proc). */
   cpuMicros(): number;
+  /** The kernel's counts for the process so far (Linux /proc): read and write calls, context switches. */
+  kernelCounters(): KernelCounters;
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts again on the same port and data directory; resolves with the seconds until it listened. */
   restart(): Promise<number>;
@@ -36,6 +38,9 @@ export async function launchServer(dataDir: string, nodeFlags: readonly string[]
     cpuMicros() {
       return processCpuMicros(server.pid());
     },
+    kernelCounters() {
+      return kernelCountersOf(server.pid());
+    },
     kill: server.kill,
     async restart() {
       const started = performance.now();
@@ -43,6 +48,41 @@ export async function launchServer(dataDir: string, nodeFlags: readonly string[]
       return (performance.now() - started) / 1000;
     },
     output: server.output,
+  };
+}
+
+export interface KernelCounters {
+  /** read(2)-family calls: each socket read is one (a request, a query's answer, a NOTIFY). */
+  readonly reads: number;
+  /** write(2)-family calls: each socket write is one (a response, a query sent). */
+  readonly writes: number;
+  /** Times the process gave up the CPU to wait (it had nothing to do: a wake-up follows). */
+  readonly voluntarySwitches: number;
+  /** Times the scheduler took the CPU from the process (another was due on a busy core). */
+  readonly involuntarySwitches: number;
+  /** CPU time in the kernel on the process's behalf (system calls, its sockets), in microseconds. */
+  readonly systemCpuMicros: number;
+}
+
+/** The kernel's counts for a process (Linux /proc/<pid>/io and status); zeros once it is gone. */
+export function kernelCountersOf(pid: number): KernelCounters {
+  let io: string;
+  let status: string;
+  let stat: string;
+  try {
+    io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return { reads: 0, writes: 0, voluntarySwitches: 0, involuntarySwitches: 0, systemCpuMicros: 0 };
+  }
+  const count = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    reads: count(io, /^syscr:\s+(\d+)/m),
+    writes: count(io, /^syscw:\s+(\d+)/m),
+    voluntarySwitches: count(status, /^voluntary_ctxt_switches:\s+(\d+)/m),
+    involuntarySwitches: count(status, /^nonvoluntary_ctxt_switches:\s+(\d+)/m),
+    systemCpuMicros: Number(statFields(stat)[12]) * (1_000_000 / CLOCK_TICKS_PER_SECOND),
   };
 }
 
@@ -54,7 +94,11 @@ export function processCpuMicros(pid: number): number {
   } catch {
     return 0;
   }
-  // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in clock ticks.
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  const fields = statFields(stat);
   return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS_PER_SECOND);
+}
+
+/** The fields of /proc/<pid>/stat after the parenthesised command: [11] utime and [12] stime, in clock ticks. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
 }

@@ -76,11 +76,20 @@ export const EngineBehaviour = {
    * stored (issue 14 §2).
    */
   PagedListing: 10,
+  /**
+   * A Map's numbers given through a path (MaxConcurrencyPath, ToleratedFailure…Path,
+   * ReaderConfig's MaxItemsPath, ItemBatcher's …Path) are read from the value's text, as
+   * AWS reads them: a string holding a number (`"1"`) is taken where it used to fail the state,
+   * and a MaxItemsPath or ItemBatcher path whose value is no integer fails the state with
+   * States.Runtime right after MapStateStarted, where it used to fail the Map Run with
+   * States.ItemReaderFailed or be rounded (numberAtPath).
+   */
+  PathNumbersAsText: 11,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.PagedListing;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.PathNumbersAsText;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -1,6 +1,6 @@
 import { childrenFailed, mockedChildren } from '../children';
 import type { Decision } from '../decision';
-import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
+import { compact, json, jsonTypeName, numberAtPath, resolveReference, type Step, stripTemplate } from '../decision-support';
 import { type ChildrenBook, childThreadId } from '../execution-state';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 import type { EventInternals, MapRunSettings } from '../history-event';
@@ -69,7 +69,13 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   } catch (error) {
     limitsFailure = error;
   }
-  const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective);
+  // A ReaderConfig or ItemBatcher path that is no integer fails the state once it has started.
+  let mapRunFailure: unknown;
+  const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective).catch((error: unknown) => {
+    if (!(error instanceof StatesError)) throw error;
+    mapRunFailure = error;
+    return {} as Awaited<ReturnType<typeof mapRunSettings>>;
+  });
   const given = readsItems && !readerFailure ? itemsGivenToTestState(d, mapRun) : undefined;
   let mapItems = given?.items ?? (items as unknown[]);
   const length = mapItems.length;
@@ -88,6 +94,7 @@ export async function startMap(d: Decision, threadId: string, definition: Record
     distributed: distributed || undefined,
   }) as Partial<EventInternals>);
   if (limitsFailure) throw limitsFailure;
+  if (mapRunFailure) throw mapRunFailure;
   if (batched) await recordItems(d, threadId, mapItems);
   const mocked = d.env.testState?.children;
   if (given?.failure) {
@@ -152,10 +159,7 @@ export async function numberField(d: Decision, threadId: string, definition: Rec
   } else if (typeof definition[`${field}Path`] === 'string') {
     const path = definition[`${field}Path`] as string;
     resolved = resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
-    const valid = typeof resolved === 'number' && (kind === 'float' || Number.isInteger(resolved));
-    if (!valid) {
-      throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${textOf(resolved)}" which is not a valid ${kind}: ${path}`);
-    }
+    resolved = numberAtPath(field, path, resolved, kind, decidesWith(d.state.start, EngineBehaviour.PathNumbersAsText));
   }
   if (resolved === undefined) return undefined;
   const number = typeof resolved === 'number' ? resolved : Number(resolved);

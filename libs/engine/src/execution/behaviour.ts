@@ -85,11 +85,18 @@ export const EngineBehaviour = {
    * States.ItemReaderFailed or be rounded (numberAtPath).
    */
   PathNumbersAsText: 11,
+  /**
+   * A Parallel whose failure is retried writes no ParallelStateFailed for that attempt (the
+   * event is kept hidden, for the retry it carries): the history goes from the failed branch
+   * straight to the next ParallelStateStarted, as AWS's does; only the last attempt's failure
+   * shows ParallelStateFailed.
+   */
+  ParallelRetryUnrecorded: 12,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.PathNumbersAsText;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.ParallelRetryUnrecorded;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -4,7 +4,7 @@ import type { Decision } from '../decision';
 import { compact, type ErrorMatching, exceedsPayloadQuota, json, jsonTypeName, type MaybePromise, PAYLOAD_DETAILS, type Step, stripTemplate, TASK_UNCATCHABLE, textOf, toFailure } from '../decision-support';
 import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
-import { applyInputPath, evaluateReference, formatNormalizedPath, isJsonPathNotFound, StatesError } from '../language';
+import { applyInputPath, evaluateReference, isJsonPathNotFound, notFoundText, StatesError } from '../language';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from '../state-outcome';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily, taskEventType } from '../task-resource';
 import { makeTaskToken } from '../task-token';
@@ -146,7 +146,7 @@ export async function taskSeconds(d: Decision, threadId: string, definition: Rec
     resolved = evaluateReference(path, d.scope(threadId, cursor.input));
   } catch (error) {
     if (!isJsonPathNotFound(error)) throw error;
-    throw new StatesError('States.Runtime', `Invalid path '${path}' : No results for path: ${formatNormalizedPath(error.parsed)}`);
+    throw new StatesError('States.Runtime', `Invalid path '${path}' : ${notFoundText(error)}`);
   }
   if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
     throw new StatesError('States.Runtime', `The ${field}Path parameter does not reference a valid positive integer: ${path} == ${textOf(resolved)}`);

@@ -92,11 +92,18 @@ export const EngineBehaviour = {
    * shows ParallelStateFailed.
    */
   ParallelRetryUnrecorded: 12,
+  /**
+   * A JSONata MaxConcurrency, ToleratedFailureCount or ToleratedFailurePercentage whose result
+   * is no number (no integer for the first two) fails the Map with States.QueryEvaluationError
+   * ("returned an unexpected result type"), where it used to be read as NaN: a MaxConcurrency
+   * of 'abc' started no iteration and the execution waited a year.
+   */
+  JsonataMapLimitsTyped: 13,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.ParallelRetryUnrecorded;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.JsonataMapLimitsTyped;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -107,6 +107,38 @@ describe('decide: Map in distributed mode and its limits', () => {
   });
 });
 
+describe('decide: a JSONata Map limit must give a number', () => {
+  const mapWith = (field: string, expression: string) => ({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', Items: [1, 2], [field]: expression, ItemProcessor: passItem, End: true } },
+  });
+
+  // Worded as AWS words a JSONata Items of the wrong type (LocalStack's snapshots
+  // test_map_state_items_eval_jsonata_fail[*]); the engine used to read 'abc' as NaN, start no
+  // iteration and leave the execution waiting for a year.
+  it('fails with States.QueryEvaluationError when MaxConcurrency gives a string', async () => {
+    await given().when(startCommand(mapWith('MaxConcurrency', "{% 'abc' %}"))).then(
+      ['ExecutionStarted', 'MapStateEntered', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      (_events, state) => {
+        assert.equal(state.error, 'States.QueryEvaluationError');
+        assert.match(state.cause!, /The JSONata expression ''abc'' specified for the field 'MaxConcurrency' returned an unexpected result type\. Expected 'integer', but was 'string' for value: "abc"$/);
+      },
+    );
+  });
+
+  it('fails on a fractional ToleratedFailureCount after MapStateStarted, and takes a fractional ToleratedFailurePercentage', async () => {
+    await given().when(startCommand(mapWith('ToleratedFailureCount', '{% 1.5 %}'))).then(
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      (_events, state) => assert.match(state.cause!, /Expected 'integer', but was 'number' for value: 1\.5$/),
+    );
+    const iteration = ['MapIterationStarted', 'PassStateEntered', 'PassStateExited', 'MapIterationSucceeded'];
+    await given().when(startCommand(mapWith('ToleratedFailurePercentage', '{% 12.5 %}'))).then(
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted', ...iteration.slice(1), ...iteration.slice(1), 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
+    );
+  });
+});
+
 describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-store effects', () => {
   const reader = { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItemsPath: '$.max' }, Parameters: { 'Bucket.$': '$.bucket', Key: 'items.json' } };
   const distributed = { ...passItem, ProcessorConfig: distributedConfig };

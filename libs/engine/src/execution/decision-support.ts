@@ -229,6 +229,19 @@ export function stripTemplate(value: unknown): string {
   return typeof value === 'string' ? value.replace(/^\{%\s*/, '').replace(/\s*%\}$/, '') : json(value);
 }
 
+/**
+ * A JSONata field whose result has the wrong type, worded as AWS words it for Items (LocalStack's
+ * snapshots test_map_state_items_eval_jsonata_fail[*]): "The JSONata expression '<expr>' specified
+ * for the field '<field>' returned an unexpected result type. Expected '<type>', but was '<type>'
+ * for value: <json>". States.QueryEvaluationError.
+ */
+export function unexpectedJsonataResult(expression: unknown, field: string, expected: string, value: unknown): StatesError {
+  return new StatesError(
+    'States.QueryEvaluationError',
+    `The JSONata expression '${stripTemplate(expression)}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${jsonTypeName(value)}' for value: ${json(value)}`,
+  );
+}
+
 export function jsonTypeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';

@@ -1,6 +1,6 @@
 import { childrenFailed, mockedChildren } from '../children';
 import type { Decision } from '../decision';
-import { compact, json, jsonTypeName, numberAtPath, resolveReference, type Step, stripTemplate } from '../decision-support';
+import { compact, json, numberAtPath, resolveReference, type Step, unexpectedJsonataResult } from '../decision-support';
 import { type ChildrenBook, childThreadId } from '../execution-state';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 import type { EventInternals, MapRunSettings } from '../history-event';
@@ -40,12 +40,9 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   } else if (language === 'JSONata') {
     items = definition.Items !== undefined ? await d.jsonata(threadId, definition.Items, d.jsonataStates(threadId, cursor.input), 'Items') : effective;
     if (!Array.isArray(items)) {
-      throw new StatesError(
-        'States.QueryEvaluationError',
-        definition.Items !== undefined
-          ? `The JSONata expression '${stripTemplate(definition.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${json(items)}`
-          : `Map state input must be an array but was: ${json(items)}`,
-      );
+      throw definition.Items !== undefined
+        ? unexpectedJsonataResult(definition.Items, 'Items', 'array', items)
+        : new StatesError('States.QueryEvaluationError', `Map state input must be an array but was: ${json(items)}`);
     }
   } else {
     items = typeof definition.ItemsPath === 'string'
@@ -156,6 +153,10 @@ export async function numberField(d: Decision, threadId: string, definition: Rec
   let resolved: unknown = value;
   if (language === 'JSONata' && typeof value === 'string') {
     resolved = await d.jsonata(threadId, value, d.jsonataStates(threadId, d.cursorOf(threadId).input), field);
+    // A number is what the field takes: anything else used to become NaN (a MaxConcurrency of
+    // 'abc' then started no iteration and the execution waited a year).
+    const number = typeof resolved === 'number' && (kind === 'float' || Number.isInteger(resolved));
+    if (!number && decidesWith(d.state.start, EngineBehaviour.JsonataMapLimitsTyped)) throw unexpectedJsonataResult(value, field, kind === 'float' ? 'number' : 'integer', resolved);
   } else if (typeof definition[`${field}Path`] === 'string') {
     const path = definition[`${field}Path`] as string;
     resolved = resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);

@@ -1,7 +1,7 @@
 import { arnField } from '@stepstone/asl';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
-import { compact, type ErrorMatching, exceedsPayloadQuota, json, jsonTypeName, type MaybePromise, PAYLOAD_DETAILS, type Step, stripTemplate, TASK_UNCATCHABLE, textOf, toFailure } from '../decision-support';
+import { compact, type ErrorMatching, exceedsPayloadQuota, json, type MaybePromise, PAYLOAD_DETAILS, type Step, TASK_UNCATCHABLE, textOf, toFailure, unexpectedJsonataResult } from '../decision-support';
 import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
 import { applyInputPath, evaluateReference, isJsonPathNotFound, notFoundText, StatesError } from '../language';
@@ -132,10 +132,7 @@ export async function taskSeconds(d: Decision, threadId: string, definition: Rec
   if (language === 'JSONata' && typeof value === 'string') {
     const resolved = await d.jsonata(threadId, value, d.jsonataStates(threadId, cursor.input), field);
     if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
-      throw new StatesError(
-        'States.QueryEvaluationError',
-        `The JSONata expression '${stripTemplate(value)}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(resolved)}' for value: ${json(resolved)}`,
-      );
+      throw unexpectedJsonataResult(value, field, 'integer', resolved);
     }
     return resolved;
   }

@@ -35,6 +35,7 @@ export {
   evaluateReference,
   isJsonPathNotFound,
   JsonPathNotFoundError,
+  notFoundText,
   formatNormalizedPath,
   applyInputPath,
   applyOutputPath,

@@ -1,5 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
-import { parsePath, type ParsedPath, type PathSegment } from './path-parser';
+import { formatNormalizedPath, parsePath, type ParsedPath, type PathSegment } from './path-parser';
 
 /**
  * What a JSONPath field can read in JSONPath mode: the state's (effective) input through `$`,
@@ -22,10 +22,24 @@ export class JsonPathNotFoundError extends Error {
     readonly path: string,
     /** The `$`-rooted path that was applied to the selected document. */
     readonly parsed: ParsedPath,
+    /** How many segments were walked when a property missing from an object stopped the walk before the last segment. */
+    readonly missingPropertyAt?: number,
   ) {
     super(`No results for path: ${path}`);
     this.name = 'JsonPathNotFoundError';
   }
+}
+
+/**
+ * What AWS (Jayway JsonPath) says of a definite path that selected nothing: a property missing
+ * from an object on the way is "Missing property in path $['a']" (the path up to it), the rest
+ * "No results for path: $['a']['b']". LocalStack's snapshot test_catch_states_runtime (AWS,
+ * 2023-11-23): OutputPath '$.no.such.result.path' on {} is "Missing property in path $['no']".
+ */
+export function notFoundText(error: JsonPathNotFoundError): string {
+  const at = error.missingPropertyAt;
+  if (at === undefined) return `No results for path: ${formatNormalizedPath(error.parsed)}`;
+  return `Missing property in path ${formatNormalizedPath({ ...error.parsed, segments: error.parsed.segments.slice(0, at + 1) })}`;
 }
 
 export function isJsonPathNotFound(value: unknown): value is JsonPathNotFoundError {
@@ -57,9 +71,11 @@ function evaluateParsed(parsed: ParsedPath, data: unknown, original: string): un
 
 function walkDefinite(parsed: ParsedPath, data: unknown, original: string): unknown {
   let current = data;
-  for (const segment of parsed.segments) {
+  const last = parsed.segments.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const segment = parsed.segments[i];
     const next = step(segment, current);
-    if (next === NOTHING) throw new JsonPathNotFoundError(original, parsed);
+    if (next === NOTHING) throw new JsonPathNotFoundError(original, parsed, i < last && segment.kind === 'name' && isObject(current) ? i : undefined);
     current = next;
   }
   return current;

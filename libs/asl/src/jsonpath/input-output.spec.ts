@@ -39,4 +39,24 @@ describe('applyInputPath / applyOutputPath', () => {
       statesError('States.Runtime', "Invalid path '$.a.missing' : No results for path: $['a']['missing']"),
     );
   });
+
+  // LocalStack's snapshot test_catch_states_runtime (AWS, 2023-11-23): OutputPath
+  // '$.no.such.result.path' on a Lambda's {} fails at the first property missing on the way.
+  it('names the first missing property when a path stops before its last step', () => {
+    assert.throws(
+      () => applyOutputPath('$.no.such.result.path', {}),
+      statesError('States.Runtime', "Invalid path '$.no.such.result.path' : Missing property in path $['no']"),
+    );
+    assert.throws(
+      () => applyInputPath('$.a.gone.deeper', input),
+      statesError('States.Runtime', "Invalid path '$.a.gone.deeper' : Missing property in path $['a']['gone']"),
+    );
+  });
+
+  it('keeps "No results for path" when the step that fails is not a missing property of an object', () => {
+    assert.throws(
+      () => applyInputPath('$.list[5].x', input),
+      statesError('States.Runtime', "Invalid path '$.list[5].x' : No results for path: $['list'][5]['x']"),
+    );
+  });
 });

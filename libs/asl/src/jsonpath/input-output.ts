@@ -1,6 +1,5 @@
 import { StatesError, StatesErrorName } from '../errors/states-error';
-import { evaluateReference, isJsonPathNotFound, type PayloadScope } from './evaluate-path';
-import { formatNormalizedPath } from './path-parser';
+import { evaluateReference, isJsonPathNotFound, notFoundText, type PayloadScope } from './evaluate-path';
 
 /** What InputPath/OutputPath can read besides the state's own data: `$$` and `$var`. */
 export interface PathContext {
@@ -34,7 +33,7 @@ function selectPath(path: string | null | undefined, data: unknown, ctx: PathCon
     if (isJsonPathNotFound(error)) {
       throw new StatesError(
         StatesErrorName.Runtime,
-        `Invalid path '${path}' : No results for path: ${formatNormalizedPath(error.parsed)}`,
+        `Invalid path '${path}' : ${notFoundText(error)}`,
       );
     }
     throw error;

@@ -76,11 +76,34 @@ export const EngineBehaviour = {
    * stored (issue 14 §2).
    */
   PagedListing: 10,
+  /**
+   * A Map's numbers given through a path (MaxConcurrencyPath, ToleratedFailure…Path,
+   * ReaderConfig's MaxItemsPath, ItemBatcher's …Path) are read from the value's text, as
+   * AWS reads them: a string holding a number (`"1"`) is taken where it used to fail the state,
+   * and a MaxItemsPath or ItemBatcher path whose value is no integer fails the state with
+   * States.Runtime right after MapStateStarted, where it used to fail the Map Run with
+   * States.ItemReaderFailed or be rounded (numberAtPath).
+   */
+  PathNumbersAsText: 11,
+  /**
+   * A Parallel whose failure is retried writes no ParallelStateFailed for that attempt (the
+   * event is kept hidden, for the retry it carries): the history goes from the failed branch
+   * straight to the next ParallelStateStarted, as AWS's does; only the last attempt's failure
+   * shows ParallelStateFailed.
+   */
+  ParallelRetryUnrecorded: 12,
+  /**
+   * A JSONata MaxConcurrency, ToleratedFailureCount or ToleratedFailurePercentage whose result
+   * is no number (no integer for the first two) fails the Map with States.QueryEvaluationError
+   * ("returned an unexpected result type"), where it used to be read as NaN: a MaxConcurrency
+   * of 'abc' started no iteration and the execution waited a year.
+   */
+  JsonataMapLimitsTyped: 13,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.PagedListing;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.JsonataMapLimitsTyped;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

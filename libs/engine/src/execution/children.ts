@@ -128,12 +128,17 @@ export function childrenFailed(d: Decision, threadId: string, error: string | un
   const cursor = d.cursorOf(threadId);
   if (cursor.children?.distributed) d.emit(threadId, 'MapRunFailed', 'mapRunFailedEventDetails', compact({ error, cause }));
   const plan = retryPlan(d, threadId, error);
+  // A retried Parallel starts over with ParallelStateStarted: AWS writes no ParallelStateFailed
+  // for the attempts it retries (LocalStack's snapshot test_parallel_state_retry, and
+  // test_parallel_catch_error[PARALLEL_CATCH_ERROR_OUTPUT_WITH_RETRY], AWS 2024-11), only for
+  // the last one. The event is kept, hidden, for the retry it carries.
+  const unrecorded = plan !== undefined && cursor.kind === 'Parallel' && decidesWith(d.state.start, EngineBehaviour.ParallelRetryUnrecorded);
   d.emit(
     threadId,
     cursor.kind === 'Parallel' ? 'ParallelStateFailed' : 'MapStateFailed',
     undefined,
     undefined,
-    plan ?? {},
+    unrecorded ? { ...plan, hidden: true } : plan ?? {},
     pointer,
   );
   if (plan) return retryWhenDue(d, threadId, plan);

@@ -74,6 +74,69 @@ describe('decide: Map in distributed mode and its limits', () => {
       assert.match(state.cause!, /ToleratedFailureCount cannot be negative\.$/);
     });
   });
+  // AWS reads a path's value as text: LocalStack's snapshots test_reference_in_map_state
+  // [MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH] and [MAP_STATE_REFERENCE_IN_TOLERATED_FAILURE_PATH]
+  // (AWS, 2024-11-18) run the Map with variables assigned "1".
+  it('takes a number written as a string through MaxConcurrencyPath and ToleratedFailure…Path', async () => {
+    const definition = {
+      StartAt: 'Limits',
+      States: {
+        Limits: { Type: 'Pass', Assign: { limit: '1', count: '1', percentage: '1' }, Next: 'Each' },
+        Each: {
+          Type: 'Map', ItemsPath: '$.items', MaxConcurrencyPath: '$limit', ToleratedFailureCountPath: '$count',
+          ToleratedFailurePercentagePath: '$percentage', ItemProcessor: passItem, End: true,
+        },
+      },
+    };
+    const iteration = ['MapIterationStarted', 'PassStateEntered', 'PassStateExited', 'MapIterationSucceeded'];
+    const types = ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'MapStateEntered', 'MapStateStarted', ...iteration, ...iteration, 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'];
+    await given().when(startCommand(definition, { items: [1, 2] })).then(types, (events, state) => {
+      assert.deepEqual(JSON.parse(state.output!), [1, 2]);
+      const started = events.find((event) => event.type === 'MapStateStarted')!;
+      assert.deepEqual([started.x.maxConcurrency, started.x.toleratedFailureCount, started.x.toleratedFailurePercentage], [1, 1, 1]);
+    });
+  });
+
+  it('keeps failing on a numeric string through MaxConcurrencyPath for an execution started before PathNumbersAsText', async () => {
+    const definition = {
+      StartAt: 'Each',
+      States: { Each: { Type: 'Map', ItemsPath: '$.items', MaxConcurrencyPath: '$.limit', ItemProcessor: passItem, End: true } },
+    };
+    await given().when({ ...startCommand(definition, { items: [1], limit: '1' }), behaviour: EngineBehaviour.PagedListing } as ExecutionCommand)
+      .then(['ExecutionStarted', 'MapStateEntered', 'ExecutionFailed'], (_events, state) => assert.match(state.cause!, /value "1" which is not a valid integer/));
+  });
+});
+
+describe('decide: a JSONata Map limit must give a number', () => {
+  const mapWith = (field: string, expression: string) => ({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', Items: [1, 2], [field]: expression, ItemProcessor: passItem, End: true } },
+  });
+
+  // Worded as AWS words a JSONata Items of the wrong type (LocalStack's snapshots
+  // test_map_state_items_eval_jsonata_fail[*]); the engine used to read 'abc' as NaN, start no
+  // iteration and leave the execution waiting for a year.
+  it('fails with States.QueryEvaluationError when MaxConcurrency gives a string', async () => {
+    await given().when(startCommand(mapWith('MaxConcurrency', "{% 'abc' %}"))).then(
+      ['ExecutionStarted', 'MapStateEntered', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      (_events, state) => {
+        assert.equal(state.error, 'States.QueryEvaluationError');
+        assert.match(state.cause!, /The JSONata expression ''abc'' specified for the field 'MaxConcurrency' returned an unexpected result type\. Expected 'integer', but was 'string' for value: "abc"$/);
+      },
+    );
+  });
+
+  it('fails on a fractional ToleratedFailureCount after MapStateStarted, and takes a fractional ToleratedFailurePercentage', async () => {
+    await given().when(startCommand(mapWith('ToleratedFailureCount', '{% 1.5 %}'))).then(
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed'],
+      (_events, state) => assert.match(state.cause!, /Expected 'integer', but was 'number' for value: 1\.5$/),
+    );
+    const iteration = ['MapIterationStarted', 'PassStateEntered', 'PassStateExited', 'MapIterationSucceeded'];
+    await given().when(startCommand(mapWith('ToleratedFailurePercentage', '{% 12.5 %}'))).then(
+      ['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationStarted', ...iteration.slice(1), ...iteration.slice(1), 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded'],
+    );
+  });
 });
 
 describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-store effects', () => {
@@ -97,6 +160,16 @@ describe('decide: ItemReader, ItemBatcher and ResultWriter go through object-sto
           assert.deepEqual(JSON.parse(state.output!), [{ n: 1 }, { n: 2 }]);
         },
       );
+  });
+
+  // LocalStack's snapshot test_map_item_reader_csv_max_items_paths[1.5]: AWS fails the state
+  // with States.Runtime right after MapStateStarted; no Map Run starts, no MapStateFailed.
+  it('fails the state with States.Runtime when MaxItemsPath gives no integer, before any Map Run', async () => {
+    const definition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemReader: reader, ItemProcessor: distributed, End: true } } };
+    await given().when(startCommand(definition, { bucket: 'in', max: 1.5 })).then(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'ExecutionFailed'], (_events, state) => {
+      assert.equal(state.error, 'States.Runtime');
+      assert.equal(state.cause, `An error occurred while executing the state 'Each' (entered at the event id #2). The MaxItemsPath field refers to value "1.5" which is not a valid integer: $.max`);
+    });
   });
 
   it('fails the Map Run with States.ItemReaderFailed when the object cannot be read', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecutionCommand } from './commands';
 import { pendingEffects } from './effects';
+import { isHistoryEvent } from './history-event';
 import { fixedEnv, given, startCommand } from './testing/decider-specification';
 
 const passChain = {
@@ -68,6 +69,34 @@ describe('decide: a run of pure states is one decision', () => {
     await given().when(startCommand(definition)).then(
       ['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited', 'PassStateEntered', 'PassStateExited', 'ParallelStateExited', 'ExecutionSucceeded'],
       (_events, state) => assert.deepEqual(JSON.parse(state.output!), ['a', 'b']),
+    );
+  });
+
+  // LocalStack's snapshot test_parallel_state_retry (AWS): FailStateEntered is followed by the
+  // next ParallelStateStarted, linked to it; ParallelStateFailed only ends the last attempt.
+  it('writes no ParallelStateFailed for a retried attempt of a Parallel, only for the last', async () => {
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 0, MaxAttempts: 1 }],
+          Branches: [{ StartAt: 'A', States: { A: { Type: 'Fail', Error: 'Boom', Cause: 'c' } } }],
+          End: true,
+        },
+      },
+    };
+    const attempt = ['ParallelStateStarted', 'FailStateEntered'];
+    await given().when(startCommand(definition)).then(
+      ['ExecutionStarted', 'ParallelStateEntered', ...attempt, 'ParallelStateFailed', ...attempt, 'ParallelStateFailed', 'ExecutionFailed'],
+      (events, state) => {
+        const visible = events.filter(isHistoryEvent).map((event) => [event.type, event.id, event.previousEventId]);
+        assert.deepEqual(visible, [
+          ['ExecutionStarted', 1, 0], ['ParallelStateEntered', 2, 0], ['ParallelStateStarted', 3, 2], ['FailStateEntered', 4, 3],
+          ['ParallelStateStarted', 5, 4], ['FailStateEntered', 6, 5], ['ParallelStateFailed', 7, 6], ['ExecutionFailed', 8, 7],
+        ]);
+        assert.equal(state.error, 'Boom');
+      },
     );
   });
 

@@ -187,6 +187,29 @@ export function resolveReference(expression: string, scope: EvaluationScope, mes
   }
 }
 
+/** Whole numbers and decimals as Java parses a number's text (Long.parseLong, Double.parseDouble). */
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A Map's number given through a `…Path` (MaxConcurrencyPath, ToleratedFailureCountPath,
+ * ToleratedFailurePercentagePath, ReaderConfig's MaxItemsPath, ItemBatcher's …Path). AWS reads
+ * the referenced value's text: a number or a string holding one (a variable assigned `"1"`)
+ * is taken; anything else (`"NoNumber"`, `{}`, 1.5 for an integer) is States.Runtime.
+ * LocalStack's snapshots: test_reference_in_map_state[MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH]
+ * and [MAP_STATE_REFERENCE_IN_TOLERATED_FAILURE_PATH] (AWS, 2024-11-18: `"1"` runs the Map),
+ * test_map_item_reader_csv_max_items_paths[1.5] and test_max_concurrency_path[NoNumber].
+ * `asText` false keeps the engine's earlier rule (numbers only) for older executions.
+ */
+export function numberAtPath(field: string, path: string, resolved: unknown, kind: 'integer' | 'float', asText = true): number {
+  const text = typeof resolved === 'string' && asText ? resolved.trim() === resolved ? resolved : '' : undefined;
+  const number = typeof resolved === 'number' ? resolved : text !== undefined && (kind === 'integer' ? INTEGER_TEXT : DECIMAL_TEXT).test(text) ? Number(text) : Number.NaN;
+  if (Number.isNaN(number) || (kind === 'integer' && !Number.isInteger(number))) {
+    throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${textOf(resolved)}" which is not a valid ${kind}: ${path}`);
+  }
+  return number;
+}
+
 /** A value as AWS prints it inside messages: strings bare, everything else as JSON. */
 export function textOf(value: unknown): string {
   return typeof value === 'string' ? value : json(value);
@@ -204,6 +227,19 @@ export function exceedsTolerance(book: ChildrenBook): boolean {
 
 export function stripTemplate(value: unknown): string {
   return typeof value === 'string' ? value.replace(/^\{%\s*/, '').replace(/\s*%\}$/, '') : json(value);
+}
+
+/**
+ * A JSONata field whose result has the wrong type, worded as AWS words it for Items (LocalStack's
+ * snapshots test_map_state_items_eval_jsonata_fail[*]): "The JSONata expression '<expr>' specified
+ * for the field '<field>' returned an unexpected result type. Expected '<type>', but was '<type>'
+ * for value: <json>". States.QueryEvaluationError.
+ */
+export function unexpectedJsonataResult(expression: unknown, field: string, expected: string, value: unknown): StatesError {
+  return new StatesError(
+    'States.QueryEvaluationError',
+    `The JSONata expression '${stripTemplate(expression)}' specified for the field '${field}' returned an unexpected result type. Expected '${expected}', but was '${jsonTypeName(value)}' for value: ${json(value)}`,
+  );
 }
 
 export function jsonTypeName(value: unknown): string {

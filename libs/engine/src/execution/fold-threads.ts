@@ -82,7 +82,10 @@ export function failedAttempt(scope: FoldScope | undefined, state: ExecutionStat
     retryCounts[retry.retrier] = retry.attempt;
     own.cursor.retryCounts = retryCounts;
   }
-  if (event.type !== 'MapIterationFailed') own.thread.pointer = event.id;
+  // A failure AWS does not write (a retried Parallel's, hidden in a visible thread) leaves the
+  // next event linked to the one before it.
+  const unrecorded = event.x.hidden === true && thread.hidden !== true;
+  if (event.type !== 'MapIterationFailed') own.thread.pointer = unrecorded ? event.previousEventId : event.id;
   own.cursor.phase = event.x.wakeAt ? 'retry' : 'running';
   own.cursor.wakeAt = event.x.wakeAt;
   own.cursor.token = undefined;

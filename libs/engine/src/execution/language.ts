@@ -14,6 +14,7 @@ import {
   formatNormalizedPath,
   parseTimestamp,
   isJsonPathNotFound,
+  notFoundText,
   evaluatePayloadTemplate,
   evaluateJsonataTemplate,
   evaluateJsonataExpression,
@@ -51,7 +52,7 @@ export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
   };
 }
 
-export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, evaluatePayloadTemplate, selectChoice };
+export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, notFoundText, evaluatePayloadTemplate, selectChoice };
 
 export interface JsonataStates {
   readonly input: unknown;

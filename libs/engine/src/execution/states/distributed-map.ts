@@ -2,7 +2,7 @@ import type { BatchSettings } from '@stepstone/asl';
 import { abortChildren, childrenFailed, finishChildren } from '../children';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
-import { compact, exceedsTolerance, json, resolveReference, type Step } from '../decision-support';
+import { compact, exceedsTolerance, json, numberAtPath, resolveReference, type Step } from '../decision-support';
 import type { ItemReadPosition, MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
@@ -82,7 +82,9 @@ export async function mapRunSettings(d: Decision,
     if (language === 'JSONata' && typeof literal === 'string') return d.jsonata(threadId, literal, d.jsonataStates(threadId, d.cursorOf(threadId).input), name);
     if (typeof container[`${field}Path`] === 'string') {
       const path = container[`${field}Path`] as string;
-      return resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
+      const resolved = resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
+      // AWS fails the state on a path value that is no integer, before any Map Run starts.
+      return decidesWith(d.state.start, EngineBehaviour.PathNumbersAsText) ? numberAtPath(field, path, resolved, 'integer') : resolved;
     }
     return literal;
   };

@@ -1,6 +1,6 @@
 import { childrenFailed, mockedChildren } from '../children';
 import type { Decision } from '../decision';
-import { compact, json, jsonTypeName, resolveReference, type Step, stripTemplate, textOf } from '../decision-support';
+import { compact, json, numberAtPath, resolveReference, type Step, unexpectedJsonataResult } from '../decision-support';
 import { type ChildrenBook, childThreadId } from '../execution-state';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 import type { EventInternals, MapRunSettings } from '../history-event';
@@ -40,12 +40,9 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   } else if (language === 'JSONata') {
     items = definition.Items !== undefined ? await d.jsonata(threadId, definition.Items, d.jsonataStates(threadId, cursor.input), 'Items') : effective;
     if (!Array.isArray(items)) {
-      throw new StatesError(
-        'States.QueryEvaluationError',
-        definition.Items !== undefined
-          ? `The JSONata expression '${stripTemplate(definition.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${json(items)}`
-          : `Map state input must be an array but was: ${json(items)}`,
-      );
+      throw definition.Items !== undefined
+        ? unexpectedJsonataResult(definition.Items, 'Items', 'array', items)
+        : new StatesError('States.QueryEvaluationError', `Map state input must be an array but was: ${json(items)}`);
     }
   } else {
     items = typeof definition.ItemsPath === 'string'
@@ -69,7 +66,13 @@ export async function startMap(d: Decision, threadId: string, definition: Record
   } catch (error) {
     limitsFailure = error;
   }
-  const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective);
+  // A ReaderConfig or ItemBatcher path that is no integer fails the state once it has started.
+  let mapRunFailure: unknown;
+  const { settings: mapRun, readerFailure } = await mapRunSettings(d, threadId, definition, language, effective).catch((error: unknown) => {
+    if (!(error instanceof StatesError)) throw error;
+    mapRunFailure = error;
+    return {} as Awaited<ReturnType<typeof mapRunSettings>>;
+  });
   const given = readsItems && !readerFailure ? itemsGivenToTestState(d, mapRun) : undefined;
   let mapItems = given?.items ?? (items as unknown[]);
   const length = mapItems.length;
@@ -88,6 +91,7 @@ export async function startMap(d: Decision, threadId: string, definition: Record
     distributed: distributed || undefined,
   }) as Partial<EventInternals>);
   if (limitsFailure) throw limitsFailure;
+  if (mapRunFailure) throw mapRunFailure;
   if (batched) await recordItems(d, threadId, mapItems);
   const mocked = d.env.testState?.children;
   if (given?.failure) {
@@ -149,13 +153,14 @@ export async function numberField(d: Decision, threadId: string, definition: Rec
   let resolved: unknown = value;
   if (language === 'JSONata' && typeof value === 'string') {
     resolved = await d.jsonata(threadId, value, d.jsonataStates(threadId, d.cursorOf(threadId).input), field);
+    // A number is what the field takes: anything else used to become NaN (a MaxConcurrency of
+    // 'abc' then started no iteration and the execution waited a year).
+    const number = typeof resolved === 'number' && (kind === 'float' || Number.isInteger(resolved));
+    if (!number && decidesWith(d.state.start, EngineBehaviour.JsonataMapLimitsTyped)) throw unexpectedJsonataResult(value, field, kind === 'float' ? 'number' : 'integer', resolved);
   } else if (typeof definition[`${field}Path`] === 'string') {
     const path = definition[`${field}Path`] as string;
     resolved = resolveReference(path, d.scope(threadId, effective), () => `The ${field}Path field does not reference an input value: ${path}`);
-    const valid = typeof resolved === 'number' && (kind === 'float' || Number.isInteger(resolved));
-    if (!valid) {
-      throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${textOf(resolved)}" which is not a valid ${kind}: ${path}`);
-    }
+    resolved = numberAtPath(field, path, resolved, kind, decidesWith(d.state.start, EngineBehaviour.PathNumbersAsText));
   }
   if (resolved === undefined) return undefined;
   const number = typeof resolved === 'number' ? resolved : Number(resolved);

@@ -1,10 +1,10 @@
 import { arnField } from '@stepstone/asl';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
-import { compact, type ErrorMatching, exceedsPayloadQuota, json, jsonTypeName, type MaybePromise, PAYLOAD_DETAILS, type Step, stripTemplate, TASK_UNCATCHABLE, textOf, toFailure } from '../decision-support';
+import { compact, type ErrorMatching, exceedsPayloadQuota, json, type MaybePromise, PAYLOAD_DETAILS, type Step, TASK_UNCATCHABLE, textOf, toFailure, unexpectedJsonataResult } from '../decision-support';
 import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
-import { applyInputPath, evaluateReference, formatNormalizedPath, isJsonPathNotFound, StatesError } from '../language';
+import { applyInputPath, evaluateReference, isJsonPathNotFound, notFoundText, StatesError } from '../language';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from '../state-outcome';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily, taskEventType } from '../task-resource';
 import { makeTaskToken } from '../task-token';
@@ -132,10 +132,7 @@ export async function taskSeconds(d: Decision, threadId: string, definition: Rec
   if (language === 'JSONata' && typeof value === 'string') {
     const resolved = await d.jsonata(threadId, value, d.jsonataStates(threadId, cursor.input), field);
     if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
-      throw new StatesError(
-        'States.QueryEvaluationError',
-        `The JSONata expression '${stripTemplate(value)}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${jsonTypeName(resolved)}' for value: ${json(resolved)}`,
-      );
+      throw unexpectedJsonataResult(value, field, 'integer', resolved);
     }
     return resolved;
   }
@@ -146,7 +143,7 @@ export async function taskSeconds(d: Decision, threadId: string, definition: Rec
     resolved = evaluateReference(path, d.scope(threadId, cursor.input));
   } catch (error) {
     if (!isJsonPathNotFound(error)) throw error;
-    throw new StatesError('States.Runtime', `Invalid path '${path}' : No results for path: ${formatNormalizedPath(error.parsed)}`);
+    throw new StatesError('States.Runtime', `Invalid path '${path}' : ${notFoundText(error)}`);
   }
   if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
     throw new StatesError('States.Runtime', `The ${field}Path parameter does not reference a valid positive integer: ${path} == ${textOf(resolved)}`);

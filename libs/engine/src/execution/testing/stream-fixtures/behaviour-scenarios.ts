@@ -149,4 +149,32 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     input: {},
     objects: { in: { 'logs/c.log': 'c', 'logs/a.log': 'aa', 'logs/b.log': 'bbb', 'other.txt': 'x' } },
   },
+  {
+    name: 'behaviour-13-path-numbers-parallel-retry',
+    about: 'Written with EngineBehaviour.JsonataMapLimitsTyped (x.start.behaviour = 13, after PathNumbersAsText 11 and ParallelRetryUnrecorded 12): a Map whose MaxConcurrencyPath holds the string "1", then a Parallel retried once, whose retried attempt keeps its ParallelStateFailed hidden (x.hidden) and links the next ParallelStateStarted to the branch\'s last event',
+    definition: {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrencyPath: '$.limit',
+          ItemProcessor: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+          ResultPath: '$.each',
+          Next: 'Fan',
+        },
+        Fan: {
+          Type: 'Parallel',
+          Retry: [{ ErrorEquals: ['Transient'], IntervalSeconds: 1, MaxAttempts: 2 }],
+          Branches: [
+            { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+            { StartAt: 'Calm', States: { Calm: { Type: 'Pass', End: true } } },
+          ],
+          End: true,
+        },
+      },
+    },
+    input: { items: [1, 2], limit: '1' },
+    tasks: { Work: [{ kind: 'fail', error: 'Transient', cause: 'try again' }, { kind: 'succeed', output: { worked: true } }] },
+  },
 ];

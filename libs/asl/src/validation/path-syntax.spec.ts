@@ -18,7 +18,7 @@ describe('isValidIntrinsicCall', () => {
     "States.StringToJson('{\"a\": 1}')",
     "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength($.a), -1))",
     'States.ArrayGetItem($.a[1,2], 0)',
-    " States.MathAdd($.a , 1) ",
+    "States.MathAdd($.a , 1) ",
   ];
   const invalid = [
     'States.Nope()',
@@ -28,6 +28,9 @@ describe('isValidIntrinsicCall', () => {
     'States.Array(1,)',
     'States.Array(1) trailing',
     'States.Array(foo)',
+    // Leading blanks: AWS's linter rejects them (awslabs/statelint, states-array-invocation-leftpad.json).
+    " States.Array('Foo', $.xyz, 'Bar', 2.3)",
+    '\tStates.UUID()',
   ];
   for (const call of valid) test(`accepts ${call}`, () => assert.equal(isValidIntrinsicCall(call), true));
   for (const call of invalid) test(`rejects ${call}`, () => assert.equal(isValidIntrinsicCall(call), false));

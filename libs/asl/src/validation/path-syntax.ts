@@ -45,9 +45,14 @@ export function isReferencePath(text: string): boolean {
   return !/[*?@,:]|\.\./.test(unquoted);
 }
 
-/** True when `text` is a whole intrinsic function call, e.g. `States.Array(1, $.a)`. */
+/**
+ * True when `text` is a whole intrinsic function call, e.g. `States.Array(1, $.a)`. The call
+ * must open the text: AWS's own linter rejects `" States.Array('Foo', $.xyz)"` as "not a
+ * JSONPath or intrinsic function expression" (awslabs/statelint, spec
+ * states-array-invocation-leftpad.json), and the engine would not run it as a call either.
+ */
 export function isValidIntrinsicCall(text: string): boolean {
-  const end = scanIntrinsic(text, skipSpaces(text, 0));
+  const end = scanIntrinsic(text, 0);
   return end !== -1 && skipSpaces(text, end) === text.length;
 }
 

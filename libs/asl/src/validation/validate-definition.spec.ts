@@ -368,6 +368,32 @@ const invalid: readonly InvalidCase[] = [
     ],
   },
   {
+    // The States Language makes these Reference Paths: awslabs/statelint's StateMachine.j2119
+    // ("A Task State MAY have a referencePath field named \"TimeoutSecondsPath\"", the same for
+    // HeartbeatSecondsPath and a Wait's SecondsPath and TimestampPath).
+    name: "a Task's TimeoutSecondsPath/HeartbeatSecondsPath and a Wait's SecondsPath/TimestampPath that select more than one node",
+    definition: {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+          TimeoutSecondsPath: '$.timeouts[*]',
+          HeartbeatSecondsPath: '$..heartbeat',
+          Next: 'W',
+        },
+        W: { Type: 'Wait', SecondsPath: '$.waits[?(@ > 1)]', Next: 'U' },
+        U: { Type: 'Wait', TimestampPath: '$.at[0:1]', End: true },
+      },
+    },
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/T/TimeoutSecondsPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/T/HeartbeatSecondsPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/W/SecondsPath',
+      'SCHEMA_VALIDATION_FAILED: Value is not a Reference Path at /States/U/TimestampPath',
+    ],
+  },
+  {
     name: "a Choice Variable given an intrinsic call, and a …Path operand that is not a Reference Path",
     definition: machine({
       Type: 'Choice',

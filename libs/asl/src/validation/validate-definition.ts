@@ -279,7 +279,8 @@ class Validator {
   }
 
   /**
-   * A Reference Path (ResultPath, ItemsPath, a Choice's Variable and `…Path` operands): one node,
+   * A Reference Path (ResultPath, ItemsPath, a Choice's Variable and `…Path` operands, a Task's
+   * TimeoutSecondsPath/HeartbeatSecondsPath, a Wait's SecondsPath/TimestampPath): one node,
    * so no wildcard, filter, slice or deep scan (States Language spec, "Reference Paths").
    * AWS: "Value is not a Reference Path: Reference path didn't start with '$'" for a Choice
    * Variable given an intrinsic call (recorded by Terraform users); the bare sentence for a
@@ -357,7 +358,9 @@ class Validator {
     this.exclusive(state, 'HeartbeatSeconds', 'HeartbeatSecondsPath', at);
     this.numberOrExpression(state, 'TimeoutSeconds', language, at, (n) => this.integer(n, `${at}/TimeoutSeconds`, RANGES.TimeoutSeconds));
     this.numberOrExpression(state, 'HeartbeatSeconds', language, at, (n) => this.integer(n, `${at}/HeartbeatSeconds`, RANGES.HeartbeatSeconds));
-    for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
+    // Reference Paths, one node each (States Language spec; awslabs/statelint's StateMachine.j2119:
+    // "A Task State MAY have a referencePath field named \"TimeoutSecondsPath\"", likewise Heartbeat).
+    for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath']) if (field in state) this.referencePath(state[field], `${at}/${field}`);
     const timeout = state.TimeoutSeconds;
     const heartbeat = state.HeartbeatSeconds;
     if (typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
@@ -470,7 +473,8 @@ class Validator {
         this.schema(`${at}/Timestamp`, 'String does not match RFC3339 timestamp');
       }
     }
-    for (const field of ['SecondsPath', 'TimestampPath']) if (field in state) this.jsonPath(state[field], field, `${at}/${field}`);
+    // Reference Paths too (statelint's StateMachine.j2119: "A Wait State MAY have a referencePath field named \"SecondsPath\"").
+    for (const field of ['SecondsPath', 'TimestampPath']) if (field in state) this.referencePath(state[field], `${at}/${field}`);
   }
 
   private fail(state: Obj, language: QueryLanguage, at: string): void {

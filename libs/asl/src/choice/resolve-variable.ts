@@ -1,5 +1,5 @@
 import { evaluateReference, isJsonPathNotFound, notFoundText } from '../jsonpath/evaluate-path';
-import { JsonPathSyntaxError } from '../jsonpath/path-parser';
+import { StatesError } from '../errors/states-error';
 
 /**
  * The reference paths a Choice rule holds (`Variable` and the `…Path` operands): `$`, `$.a.b`,
@@ -23,7 +23,8 @@ export function resolveReferencePath(path: string, input: unknown, scope: Refere
     return { found: true, value: evaluateReference(path, { input, context: scope.context, variables: scope.variables }) };
   } catch (error) {
     if (isJsonPathNotFound(error)) return { found: false, message: notFoundText(error) };
-    if (error instanceof JsonPathSyntaxError) return { found: false, message: `Could not parse path: ${path}` };
+    // A path the parser cannot read (only in a definition stored before the validator refused it).
+    if (error instanceof StatesError) return { found: false, message: error.cause };
     throw error;
   }
 }

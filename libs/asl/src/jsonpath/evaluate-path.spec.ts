@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluatePath, evaluateReference, isJsonPathNotFound, splitReference } from './evaluate-path';
 import { formatNormalizedPath, parsePath, JsonPathSyntaxError } from './path-parser';
+import { StatesError } from '../errors/states-error';
 
 const data = {
   a: { b: { c: 1 }, 'x y': 2, n: null },
@@ -38,6 +39,17 @@ describe('evaluatePath', () => {
     const doc = { 'Test\\""Name"': 'Value"\\', "it's": 1 };
     assert.equal(evaluatePath(`$['Test\\""Name"']`, doc), 'Value"\\');
     assert.equal(evaluatePath("$['it\\'s']", doc), 1);
+  });
+
+  it('fails with States.Runtime, not a library error, on a filter it cannot run or a path it cannot parse', () => {
+    // An unquoted word in a filter is an undefined name to the library ("FooBar is not defined").
+    assert.throws(() => evaluatePath('$.items[?(@.k == FooBar)]', data), (error: unknown) => {
+      assert.ok(error instanceof StatesError);
+      assert.equal(error.error, 'States.Runtime');
+      assert.match(error.cause, /^Invalid path '\$\.items\[\?\(@\.k == FooBar\)\]' : /);
+      return true;
+    });
+    assert.throws(() => evaluateReference('$[(@.length-1)].bar', { input: [], context: {}, variables: {} }), (error: unknown) => error instanceof StatesError && error.error === 'States.Runtime');
   });
 
   it('throws JsonPathNotFoundError when a definite path selects nothing', () => {

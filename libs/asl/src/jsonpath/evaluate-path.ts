@@ -1,5 +1,6 @@
 import { JSONPath } from 'jsonpath-plus';
-import { formatNormalizedPath, parsePath, type ParsedPath, type PathSegment } from './path-parser';
+import { StatesError, StatesErrorName } from '../errors/states-error';
+import { formatNormalizedPath, JsonPathSyntaxError, parsePath, type ParsedPath, type PathSegment } from './path-parser';
 
 /**
  * What a JSONPath field can read in JSONPath mode: the state's (effective) input through `$`,
@@ -56,7 +57,21 @@ export function isJsonPathNotFound(value: unknown): value is JsonPathNotFoundErr
  *   test_json_path_array_wildcard_or_slice_with_no_input).
  */
 export function evaluatePath(path: string, data: unknown): unknown {
-  return evaluateParsed(parsePath(path), data, path);
+  return evaluateParsed(parsedForEvaluation(path, path), data, path);
+}
+
+/**
+ * A path parsed for evaluation. The validator refuses what the parser cannot read, but a
+ * definition stored before a rule tightened still runs: such a path fails its state
+ * (States.Runtime), never the engine.
+ */
+function parsedForEvaluation(path: string, original: string): ParsedPath {
+  try {
+    return parsePath(path);
+  } catch (error) {
+    if (!(error instanceof JsonPathSyntaxError)) throw error;
+    throw new StatesError(StatesErrorName.Runtime, `Invalid path '${original}' : ${error.message}`);
+  }
 }
 
 function evaluateParsed(parsed: ParsedPath, data: unknown, original: string): unknown {
@@ -64,7 +79,13 @@ function evaluateParsed(parsed: ParsedPath, data: unknown, original: string): un
   if (parsed.needsLibrary) {
     // jsonpath-plus answers undefined rather than [] when the document is null.
     if (data === null || typeof data !== 'object') return [];
-    return (JSONPath({ path: parsed.source, json: data as object, wrap: true }) as unknown[] | undefined) ?? [];
+    try {
+      return (JSONPath({ path: parsed.source, json: data as object, wrap: true }) as unknown[] | undefined) ?? [];
+    } catch (error) {
+      // A filter the library cannot run (`[?(@.key == Bare)]`: "Bare is not defined") fails the
+      // state like any path that cannot be applied, never the engine.
+      throw new StatesError(StatesErrorName.Runtime, `Invalid path '${original}' : ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return walkIndefinite(parsed.segments, data);
 }
@@ -198,7 +219,7 @@ export function splitReference(expression: string): PathReference | undefined {
 export function evaluateReference(expression: string, scope: PayloadScope): unknown {
   const reference = splitReference(expression);
   if (reference === undefined) throw new JsonPathNotFoundError(expression, parsePath('$'));
-  const parsed = parsePath(reference.path);
+  const parsed = parsedForEvaluation(reference.path, expression);
   switch (reference.root) {
     case 'input':
       return evaluateParsed(parsed, scope.input, expression);

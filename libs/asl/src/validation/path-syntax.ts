@@ -1,4 +1,6 @@
 import { MAX_INTRINSIC_NESTING } from '../intrinsics/parse-intrinsic';
+import { splitReference } from '../jsonpath/evaluate-path';
+import { parsePath } from '../jsonpath/path-parser';
 /**
  * Syntactic checks for JSONPath-mode strings: paths (`$.a[0]`, `$$.Execution.Id`, `$var.x`)
  * and intrinsic function calls (`States.Format('{}', $.a)`). This only decides whether AWS
@@ -30,10 +32,22 @@ const INTRINSIC_FUNCTIONS: ReadonlySet<string> = new Set([
   'States.UUID',
 ]);
 
-/** True when `text` is a JSONPath AWS accepts: `$`, `$$`, `$var` roots, then segments. */
+/**
+ * True when `text` is a JSONPath AWS accepts: `$`, `$$`, `$var` roots, then segments, in the
+ * dialect the engine evaluates (jsonpath/path-parser.ts, Jayway's operators): a script
+ * expression such as `$[(@.length-1)]`, which Jayway does not have, passes the scan here but
+ * not the parser, and would otherwise be accepted only to fail every run.
+ */
 export function isValidJsonPath(text: string): boolean {
-  const end = scanPath(text, 0);
-  return end === text.length;
+  if (scanPath(text, 0) !== text.length) return false;
+  const reference = splitReference(text);
+  if (reference === undefined) return false;
+  try {
+    parsePath(reference.path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -42,6 +42,15 @@ describe('decide: a run of pure states is one decision', () => {
     await given(fired.events).when({ type: 'FireTimer', threadId: '0', enteredEventId: 2 }).then([]);
   });
 
+  it('fails the execution with States.Runtime on a JSONPath filter the library cannot run, instead of throwing out of the decision', async () => {
+    // The decision used to throw "FooBar is not defined" past the state, and the execution stayed RUNNING for good.
+    const definition = { StartAt: 'Pick', States: { Pick: { Type: 'Pass', InputPath: '$.items[?(@.key == FooBar)]', End: true } } };
+    await given().when(startCommand(definition, { items: [{ key: 'x' }] })).then(['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed'], (_events, state) => {
+      assert.equal(state.error, 'States.Runtime');
+      assert.match(state.cause!, /Invalid path '\$\.items\[\?\(@\.key == FooBar\)\]' : /);
+    });
+  });
+
   it('fails with States.NoChoiceMatched when no rule matches and there is no Default', async () => {
     const definition = {
       StartAt: 'Pick',

@@ -172,8 +172,18 @@ export function compact<T extends Record<string, unknown>>(value: T): T {
   return result as T;
 }
 
+/** JavaScript's own errors: what a state's evaluation throws when nothing above it foresaw the case. */
+const BUILT_IN_ERRORS: ReadonlySet<unknown> = new Set([Error, TypeError, RangeError, ReferenceError, SyntaxError, URIError, EvalError]);
+
+/**
+ * A state's failure from what its evaluation threw. A StatesError is the language's own; a
+ * built-in error (a library's TypeError, a RangeError from a stack too deep) fails the state with
+ * States.Runtime rather than escape the decision, which would leave the execution RUNNING for
+ * good. The engine's own signals (history quotas, TestState's refusals) go on up.
+ */
 export function toFailure(error: unknown): Failure {
   if (error instanceof StatesError) return { error: error.error, cause: error.cause, evaluation: true };
+  if (error instanceof Error && BUILT_IN_ERRORS.has(error.constructor)) return { error: 'States.Runtime', cause: error.message, evaluation: true };
   throw error;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Effect, type ExecutionEvent, type ExecutionState, continuationOf, decideAndEvolve, initialExecutionState, pendingEffects } from '@stepstone/engine';
+import { type Effect, type ExecutionEvent, type ExecutionState, continuationOf, decideAndEvolve, initialExecutionState, isHistoryEvent, pendingEffects } from '@stepstone/engine';
 
 export interface ReferenceRun {
   readonly status: string;
@@ -75,7 +75,8 @@ export async function referenceRun(definition: string, input: string, taskOutput
     events.push(...decided.events);
     state = decided.state;
   }
-  return { status: state.status, output: state.output, counts: countTransitions(events) };
+  // What GetExecutionHistory shows: hidden events (a retried Parallel's ParallelStateFailed…) are not counted.
+  return { status: state.status, output: state.output, counts: countTransitions(events.filter(isHistoryEvent)) };
 }
 
 /** `type name` → occurrences: the same multiset whatever order concurrent branches ran in. */

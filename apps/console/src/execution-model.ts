@@ -30,6 +30,7 @@ const STATE_SUCCESS = /^(Task|LambdaFunction|Activity)Succeeded$/;
 const CONTAINER_ENTERED = /^(Parallel|Map)StateEntered$/;
 const CONTAINER_EVENT = /^(Parallel|Map)State(Started|Succeeded|Failed|Aborted)$|^MapRun/;
 const STATE_SCHEDULE = /^(Task|LambdaFunction|Activity)Scheduled$|^(Parallel|Map)StateStarted$/;
+const CONTAINER_START = /^(Parallel|Map)StateStarted$/;
 
 /** The `*EventDetails` object of an event, whichever its type. */
 export function detailsOf(event: HistoryEvent): Record<string, unknown> | undefined {
@@ -38,7 +39,7 @@ export function detailsOf(event: HistoryEvent): Record<string, unknown> | undefi
 }
 
 export function summarizeStates(events: readonly HistoryEvent[], nowMs: number): Map<string, StateSummary> {
-  const summaries = new Map<string, StateSummary & { enteredAt?: number; exited: boolean; lastOutcome?: 'failed' | 'succeeded' }>();
+  const summaries = new Map<string, StateSummary & { enteredAt?: number; exited: boolean; lastOutcome?: 'failed' | 'succeeded'; containerStarted?: boolean }>();
   const stateOfEvent = new Map<number, string | undefined>();
   const exitedEvents = new Set<number>();
   const ended = events.some((event) => EXECUTION_END.test(event.type));
@@ -55,6 +56,7 @@ export function summarizeStates(events: readonly HistoryEvent[], nowMs: number):
       summary.enteredAt = event.timestamp * 1000;
       summary.exited = false;
       summary.lastOutcome = undefined;
+      summary.containerStarted = false;
       summary.input = typeof details?.input === 'string' ? details.input : summary.input;
       summaries.set(name, summary);
       if (CONTAINER_ENTERED.test(event.type)) openContainers.push(name);
@@ -81,9 +83,15 @@ export function summarizeStates(events: readonly HistoryEvent[], nowMs: number):
           if (typeof details?.cause === 'string') summary.cause = details.cause;
         } else if (STATE_SUCCESS.test(event.type)) {
           summary.lastOutcome = 'succeeded';
-        } else if (STATE_SCHEDULE.test(event.type) && summary.lastOutcome === 'failed') {
-          summary.retries += 1;
-          summary.lastOutcome = undefined;
+        } else if (STATE_SCHEDULE.test(event.type)) {
+          // A retried attempt starts again. AWS records no ParallelStateFailed for a Parallel
+          // attempt it retries: a second ParallelStateStarted in one visit is the retry.
+          const restarted = CONTAINER_START.test(event.type) && summary.containerStarted === true;
+          if (summary.lastOutcome === 'failed' || restarted) {
+            summary.retries += 1;
+            summary.lastOutcome = undefined;
+          }
+          if (CONTAINER_START.test(event.type)) summary.containerStarted = true;
         }
       }
     }

@@ -211,15 +211,28 @@ export function splitReference(expression: string): PathReference | undefined {
   return { root: 'variable', name: expression.slice(1, end), path: `$${expression.slice(end)}` };
 }
 
+/** References already split and parsed, by expression: a definition uses the same few on every state it runs. */
+const parsedReferences = new Map<string, { readonly reference: PathReference; readonly parsed: ParsedPath }>();
+const REFERENCES_KEPT = 10_000;
+
+function parsedReference(expression: string): { readonly reference: PathReference; readonly parsed: ParsedPath } {
+  const hit = parsedReferences.get(expression);
+  if (hit !== undefined) return hit;
+  const reference = splitReference(expression);
+  if (reference === undefined) throw new JsonPathNotFoundError(expression, parsePath('$'));
+  const entry = { reference, parsed: parsedForEvaluation(reference.path, expression) };
+  if (parsedReferences.size >= REFERENCES_KEPT) parsedReferences.clear();
+  parsedReferences.set(expression, entry);
+  return entry;
+}
+
 /**
  * Evaluates a path expression against the scope, choosing the document by its prefix. Throws
  * JsonPathNotFoundError (carrying the expression as written) when a definite path, or an
  * undefined variable, selects nothing.
  */
 export function evaluateReference(expression: string, scope: PayloadScope): unknown {
-  const reference = splitReference(expression);
-  if (reference === undefined) throw new JsonPathNotFoundError(expression, parsePath('$'));
-  const parsed = parsedForEvaluation(reference.path, expression);
+  const { reference, parsed } = parsedReference(expression);
   switch (reference.root) {
     case 'input':
       return evaluateParsed(parsed, scope.input, expression);

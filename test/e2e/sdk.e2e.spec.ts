@@ -364,7 +364,14 @@ describe('AWS SDK against the real server', () => {
     });
 
     it('rejects malformed ARNs with InvalidArn', async () => {
-      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+      // A string that is no ARN at all: AWS names the reason (LocalStack's snapshot tests
+      // test_describe_invalid_arn_sm, test_list_execution_invalid_arn,
+      // test_describe_execution_invalid_arn, test_get_execution_history_invalid_arn, validated
+      // against AWS 2024-03-08).
+      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'not_a_valid_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: not_a_valid_arn'");
+      await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn: 'invalid_state_machine_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'");
+      await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: 'invalid_state_machine_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'");
+      await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: 'invalid_state_machine_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'");
       const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:m:e';
       await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: executionArn })), 'InvalidArn', `Invalid Arn: '${executionArn}'`);
       await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: smArn('m') })), 'InvalidArn', `Invalid Arn: '${smArn('m')}'`);

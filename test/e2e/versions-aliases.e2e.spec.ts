@@ -163,7 +163,8 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
         'StateMachineDoesNotExist',
         `State Machine Does Not Exist: '${smArn('v-missing')}'`,
       );
-      await rejectsWith(sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: 'invalid_arn' })), 'InvalidArn', "Invalid Arn: 'invalid_arn'");
+      // LocalStack's test_publish_state_machine_version_invalid_arn, validated against AWS 2024-03-08.
+      await rejectsWith(sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: 'invalid_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_arn'");
       await rejectsWith(sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: smArn('v-errors') })), 'InvalidArn');
       await rejectsWith(sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: 'arn:nope' })), 'InvalidArn');
       await rejectsWith(

@@ -35,8 +35,9 @@ export class UnknownOperationException extends ApiErrorBase {
 
 export class InvalidArn extends ApiErrorBase {
   override readonly name = 'InvalidArn' as const;
-  constructor(arn: string) {
-    super(`Invalid Arn: '${arn}'`);
+  /** `detail`: the ARN, or AWS's reason when it gives one ('Invalid ARN prefix: <value>'). */
+  constructor(detail: string) {
+    super(`Invalid Arn: '${detail}'`);
   }
 }
 

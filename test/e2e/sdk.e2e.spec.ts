@@ -393,6 +393,12 @@ describe('AWS SDK against the real server', () => {
         'InvalidExecutionInput',
         /^Invalid State Machine Execution Input: '/,
       );
+      // LocalStack's test_invalid_start_execution_input (start_res_empty), validated against AWS 2023-06-22.
+      await rejectsWith(
+        sfn.send(new StartExecutionCommand({ stateMachineArn, input: '' })),
+        'InvalidExecutionInput',
+        "Invalid State Machine Execution Input: 'Invalid execution input.'",
+      );
       const big = JSON.stringify({ blob: 'x'.repeat(262_144) });
       await rejectsWith(
         sfn.send(new StartExecutionCommand({ stateMachineArn, input: big })),

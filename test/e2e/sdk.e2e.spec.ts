@@ -241,6 +241,12 @@ describe('AWS SDK against the real server', () => {
       assert.ok(aborted.executions?.[0].stopDate instanceof Date);
       const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }));
       assert.deepEqual(running.executions?.map((e) => e.name), ['l4', 'l3', 'l1']);
+      // The enum in AWS's order (LocalStack's test_state_machine_status_filter, validated against AWS 2024-03-14).
+      await rejectsWith(
+        sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'succeeded' as 'SUCCEEDED' })),
+        'ValidationException',
+        "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]",
+      );
 
       const pages: string[][] = [];
       let nextToken: string | undefined;

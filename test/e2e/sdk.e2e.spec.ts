@@ -261,6 +261,19 @@ describe('AWS SDK against the real server', () => {
       }
       await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn: smArn('nope') })), 'StateMachineDoesNotExist');
       await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: 'garbage' })), 'InvalidToken');
+      // A too-long token is quoted whole (LocalStack's test_list_executions_pagination and
+      // test_list_sms_pagination, validated against AWS 2024-07-01).
+      const long = 'x'.repeat(3097);
+      await rejectsWith(
+        sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: long })),
+        'ValidationException',
+        `1 validation error detected: Value '${long}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 3096`,
+      );
+      await rejectsWith(
+        sfn.send(new ListStateMachinesCommand({ nextToken: long.slice(0, 1025) })),
+        'ValidationException',
+        `1 validation error detected: Value '${long.slice(0, 1025)}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+      );
     });
 
     it('returns history in order, reversed, paged and without execution data', async () => {

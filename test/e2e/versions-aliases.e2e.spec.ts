@@ -139,6 +139,13 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
         "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
       );
       await rejectsWith(sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: smArn('v-pages'), nextToken: 'not-a-token' })), 'InvalidToken');
+      // LocalStack's test_list_state_machine_versions_pagination, validated against AWS 2024-07-01.
+      const long = 'x'.repeat(1025);
+      await rejectsWith(
+        sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: smArn('v-pages'), nextToken: long })),
+        'ValidationException',
+        `1 validation error detected: Value '${long}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+      );
     });
 
     it('refuses what AWS refuses', async () => {

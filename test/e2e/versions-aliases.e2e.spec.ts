@@ -18,6 +18,7 @@ import {
   PublishStateMachineVersionCommand,
   StartExecutionCommand,
   StopExecutionCommand,
+  TagResourceCommand,
   UpdateStateMachineAliasCommand,
   UpdateStateMachineCommand,
   type SFNClient,
@@ -164,6 +165,12 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
         sfn.send(new UpdateStateMachineCommand({ stateMachineArn: `${smArn('v-errors')}:1`, definition: pass('R1') })),
         'StateMachineDoesNotExist',
         `State Machine Does Not Exist: '${smArn('v-errors')}:1'`,
+      );
+      // A version carries no tags (LocalStack's test_tag_state_machine_version, validated against AWS 2023-08-25).
+      await rejectsWith(
+        sfn.send(new TagResourceCommand({ resourceArn: `${smArn('v-errors')}:1`, tags: [{ key: 'key1', value: 'value1' }] })),
+        'ResourceNotFound',
+        `Resource not found: '${smArn('v-errors')}:1'`,
       );
       await rejectsWith(
         sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: smArn('v-missing') })),

@@ -49,6 +49,28 @@ describe('AWS SDK against the real server', () => {
   });
 
   describe('state machines', () => {
+    // LocalStack's test_invalid_logging_configuration and test_multiple_destinations (validated
+    // against AWS 2024-06-01), test_update_logging_configuration (2024-06-03) and
+    // test_incomplete_logging_configuration.
+    it('refuses a logging configuration without exactly one destination, unless its level is OFF', async () => {
+      const group = (name: string) => ({ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:${name}:*` } });
+      const refused = 'Invalid Logging Configuration: Must specify exactly one Log Destination.';
+      for (const level of ['ALL', 'FATAL', 'ERROR'] as const) {
+        await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: 'logs-none', definition: passDefinition, roleArn, loggingConfiguration: { level } })), 'InvalidLoggingConfiguration', refused);
+      }
+      const two = { level: 'ALL' as const, destinations: [group('a'), group('b')] };
+      await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: 'logs-two', definition: passDefinition, roleArn, loggingConfiguration: two })), 'InvalidLoggingConfiguration', refused);
+
+      const one = { level: 'ALL' as const, includeExecutionData: true, destinations: [group('a')] };
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'logs-one', definition: passDefinition, roleArn, loggingConfiguration: one }));
+      await rejectsWith(sfn.send(new UpdateStateMachineCommand({ stateMachineArn, loggingConfiguration: { ...one, destinations: [group('a'), group('b')] } })), 'InvalidLoggingConfiguration', refused);
+      await rejectsWith(sfn.send(new UpdateStateMachineCommand({ stateMachineArn, loggingConfiguration: { level: 'ALL' } })), 'InvalidLoggingConfiguration', refused);
+      assert.deepEqual((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }))).loggingConfiguration, one);
+
+      const off = await sfn.send(new CreateStateMachineCommand({ name: 'logs-off', definition: passDefinition, roleArn, loggingConfiguration: { destinations: [] } }));
+      assert.deepEqual((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: off.stateMachineArn }))).loggingConfiguration, { level: 'OFF', includeExecutionData: false, destinations: [] });
+    });
+
     it('creates, describes, updates, lists and deletes a state machine', async () => {
       const created = await sfn.send(new CreateStateMachineCommand({ name: 'crud', definition: passDefinition, roleArn }));
       assert.equal(created.stateMachineArn, smArn('crud'));

@@ -74,6 +74,14 @@ export class InvalidEncryptionConfiguration extends ApiErrorBase {
   override readonly name = 'InvalidEncryptionConfiguration' as const;
 }
 
+/** A loggingConfiguration CreateStateMachine or UpdateStateMachine cannot use (API_CreateStateMachine, "Errors"). */
+export class InvalidLoggingConfiguration extends ApiErrorBase {
+  override readonly name = 'InvalidLoggingConfiguration' as const;
+  constructor(detail: string) {
+    super(`Invalid Logging Configuration: ${detail}`);
+  }
+}
+
 export class MissingRequiredParameter extends ApiErrorBase {
   override readonly name = 'MissingRequiredParameter' as const;
 }
@@ -252,6 +260,7 @@ export type ApiError =
   | InvalidDefinition
   | InvalidExecutionInput
   | InvalidEncryptionConfiguration
+  | InvalidLoggingConfiguration
   | InvalidToken
   | MissingRequiredParameter
   | StateMachineDoesNotExist

@@ -124,6 +124,10 @@ describe('activities and task tokens against the real server', () => {
 
   it('rejects bad activity requests with AWS errors: InvalidArn, InvalidName, ActivityDoesNotExist', async () => {
     await rejectsWith(sfn.send(new DescribeActivityCommand({ activityArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' })), 'InvalidArn', "Invalid Arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:x'");
+    // LocalStack's test_describe_activity_invalid_arn and test_get_activity_task_invalid_arn,
+    // validated against AWS 2024-03-11.
+    await rejectsWith(sfn.send(new DescribeActivityCommand({ activityArn: 'no_an_activity_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'");
+    await rejectsWith(sfn.send(new GetActivityTaskCommand({ activityArn: 'no_an_activity_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'");
     await rejectsWith(sfn.send(new CreateActivityCommand({ name: 'bad name' })), 'InvalidName', "Invalid Name: 'bad name'");
     await rejectsWith(sfn.send(new GetActivityTaskCommand({ activityArn: activityArnOf('never-created') })), 'ActivityDoesNotExist', `Activity Does Not Exist: '${activityArnOf('never-created')}'`);
   });

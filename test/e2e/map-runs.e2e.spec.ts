@@ -553,7 +553,7 @@ describe('Map Runs through the real server: DescribeMapRun, ListMapRuns, UpdateM
     await rejectsWith(sfn.send(new ListExecutionsCommand({ mapRunArn: unknown })), 'ResourceNotFound', `Resource not found: '${unknown}'`);
     const notMapRun = 'arn:aws:states:us-east-1:123456789012:stateMachine:nothing';
     await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: notMapRun })), 'InvalidArn', `Invalid Arn: '${notMapRun}'`);
-    await rejectsWith(sfn.send(new UpdateMapRunCommand({ mapRunArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+    await rejectsWith(sfn.send(new UpdateMapRunCommand({ mapRunArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: not-an-arn'");
     // An EXPRESS child of a Map Run may be described (AWS), so its ARN is no InvalidArn there.
     const expressChild = 'arn:aws:states:us-east-1:123456789012:express:nothing/Each:0b4f3c2a:11112222';
     await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: expressChild })), 'ExecutionDoesNotExist', `Execution Does Not Exist: '${expressChild}'`);

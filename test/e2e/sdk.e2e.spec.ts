@@ -49,6 +49,28 @@ describe('AWS SDK against the real server', () => {
   });
 
   describe('state machines', () => {
+    // LocalStack's test_invalid_logging_configuration and test_multiple_destinations (validated
+    // against AWS 2024-06-01), test_update_logging_configuration (2024-06-03) and
+    // test_incomplete_logging_configuration.
+    it('refuses a logging configuration without exactly one destination, unless its level is OFF', async () => {
+      const group = (name: string) => ({ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:${name}:*` } });
+      const refused = 'Invalid Logging Configuration: Must specify exactly one Log Destination.';
+      for (const level of ['ALL', 'FATAL', 'ERROR'] as const) {
+        await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: 'logs-none', definition: passDefinition, roleArn, loggingConfiguration: { level } })), 'InvalidLoggingConfiguration', refused);
+      }
+      const two = { level: 'ALL' as const, destinations: [group('a'), group('b')] };
+      await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: 'logs-two', definition: passDefinition, roleArn, loggingConfiguration: two })), 'InvalidLoggingConfiguration', refused);
+
+      const one = { level: 'ALL' as const, includeExecutionData: true, destinations: [group('a')] };
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'logs-one', definition: passDefinition, roleArn, loggingConfiguration: one }));
+      await rejectsWith(sfn.send(new UpdateStateMachineCommand({ stateMachineArn, loggingConfiguration: { ...one, destinations: [group('a'), group('b')] } })), 'InvalidLoggingConfiguration', refused);
+      await rejectsWith(sfn.send(new UpdateStateMachineCommand({ stateMachineArn, loggingConfiguration: { level: 'ALL' } })), 'InvalidLoggingConfiguration', refused);
+      assert.deepEqual((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }))).loggingConfiguration, one);
+
+      const off = await sfn.send(new CreateStateMachineCommand({ name: 'logs-off', definition: passDefinition, roleArn, loggingConfiguration: { destinations: [] } }));
+      assert.deepEqual((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: off.stateMachineArn }))).loggingConfiguration, { level: 'OFF', includeExecutionData: false, destinations: [] });
+    });
+
     it('creates, describes, updates, lists and deletes a state machine', async () => {
       const created = await sfn.send(new CreateStateMachineCommand({ name: 'crud', definition: passDefinition, roleArn }));
       assert.equal(created.stateMachineArn, smArn('crud'));
@@ -241,6 +263,12 @@ describe('AWS SDK against the real server', () => {
       assert.ok(aborted.executions?.[0].stopDate instanceof Date);
       const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }));
       assert.deepEqual(running.executions?.map((e) => e.name), ['l4', 'l3', 'l1']);
+      // The enum in AWS's order (LocalStack's test_state_machine_status_filter, validated against AWS 2024-03-14).
+      await rejectsWith(
+        sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'succeeded' as 'SUCCEEDED' })),
+        'ValidationException',
+        "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]",
+      );
 
       const pages: string[][] = [];
       let nextToken: string | undefined;
@@ -255,6 +283,19 @@ describe('AWS SDK against the real server', () => {
       }
       await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn: smArn('nope') })), 'StateMachineDoesNotExist');
       await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: 'garbage' })), 'InvalidToken');
+      // A too-long token is quoted whole (LocalStack's test_list_executions_pagination and
+      // test_list_sms_pagination, validated against AWS 2024-07-01).
+      const long = 'x'.repeat(3097);
+      await rejectsWith(
+        sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken: long })),
+        'ValidationException',
+        `1 validation error detected: Value '${long}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 3096`,
+      );
+      await rejectsWith(
+        sfn.send(new ListStateMachinesCommand({ nextToken: long.slice(0, 1025) })),
+        'ValidationException',
+        `1 validation error detected: Value '${long.slice(0, 1025)}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+      );
     });
 
     it('returns history in order, reversed, paged and without execution data', async () => {
@@ -364,7 +405,14 @@ describe('AWS SDK against the real server', () => {
     });
 
     it('rejects malformed ARNs with InvalidArn', async () => {
-      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'not-an-arn' })), 'InvalidArn', "Invalid Arn: 'not-an-arn'");
+      // A string that is no ARN at all: AWS names the reason (LocalStack's snapshot tests
+      // test_describe_invalid_arn_sm, test_list_execution_invalid_arn,
+      // test_describe_execution_invalid_arn, test_get_execution_history_invalid_arn, validated
+      // against AWS 2024-03-08).
+      await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'not_a_valid_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: not_a_valid_arn'");
+      await rejectsWith(sfn.send(new ListExecutionsCommand({ stateMachineArn: 'invalid_state_machine_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'");
+      await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: 'invalid_state_machine_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'");
+      await rejectsWith(sfn.send(new GetExecutionHistoryCommand({ executionArn: 'invalid_state_machine_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_state_machine_arn'");
       const executionArn = 'arn:aws:states:us-east-1:123456789012:execution:m:e';
       await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: executionArn })), 'InvalidArn', `Invalid Arn: '${executionArn}'`);
       await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: smArn('m') })), 'InvalidArn', `Invalid Arn: '${smArn('m')}'`);
@@ -385,6 +433,12 @@ describe('AWS SDK against the real server', () => {
         sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"unterminated": ' })),
         'InvalidExecutionInput',
         /^Invalid State Machine Execution Input: '/,
+      );
+      // LocalStack's test_invalid_start_execution_input (start_res_empty), validated against AWS 2023-06-22.
+      await rejectsWith(
+        sfn.send(new StartExecutionCommand({ stateMachineArn, input: '' })),
+        'InvalidExecutionInput',
+        "Invalid State Machine Execution Input: 'Invalid execution input.'",
       );
       const big = JSON.stringify({ blob: 'x'.repeat(262_144) });
       await rejectsWith(

@@ -18,6 +18,7 @@ import {
   PublishStateMachineVersionCommand,
   StartExecutionCommand,
   StopExecutionCommand,
+  TagResourceCommand,
   UpdateStateMachineAliasCommand,
   UpdateStateMachineCommand,
   type SFNClient,
@@ -139,6 +140,13 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
         "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
       );
       await rejectsWith(sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: smArn('v-pages'), nextToken: 'not-a-token' })), 'InvalidToken');
+      // LocalStack's test_list_state_machine_versions_pagination, validated against AWS 2024-07-01.
+      const long = 'x'.repeat(1025);
+      await rejectsWith(
+        sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: smArn('v-pages'), nextToken: long })),
+        'ValidationException',
+        `1 validation error detected: Value '${long}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024`,
+      );
     });
 
     it('refuses what AWS refuses', async () => {
@@ -158,12 +166,19 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
         'StateMachineDoesNotExist',
         `State Machine Does Not Exist: '${smArn('v-errors')}:1'`,
       );
+      // A version carries no tags (LocalStack's test_tag_state_machine_version, validated against AWS 2023-08-25).
+      await rejectsWith(
+        sfn.send(new TagResourceCommand({ resourceArn: `${smArn('v-errors')}:1`, tags: [{ key: 'key1', value: 'value1' }] })),
+        'ResourceNotFound',
+        `Resource not found: '${smArn('v-errors')}:1'`,
+      );
       await rejectsWith(
         sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: smArn('v-missing') })),
         'StateMachineDoesNotExist',
         `State Machine Does Not Exist: '${smArn('v-missing')}'`,
       );
-      await rejectsWith(sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: 'invalid_arn' })), 'InvalidArn', "Invalid Arn: 'invalid_arn'");
+      // LocalStack's test_publish_state_machine_version_invalid_arn, validated against AWS 2024-03-08.
+      await rejectsWith(sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: 'invalid_arn' })), 'InvalidArn', "Invalid Arn: 'Invalid ARN prefix: invalid_arn'");
       await rejectsWith(sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: smArn('v-errors') })), 'InvalidArn');
       await rejectsWith(sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: 'arn:nope' })), 'InvalidArn');
       await rejectsWith(

@@ -35,8 +35,9 @@ export class UnknownOperationException extends ApiErrorBase {
 
 export class InvalidArn extends ApiErrorBase {
   override readonly name = 'InvalidArn' as const;
-  constructor(arn: string) {
-    super(`Invalid Arn: '${arn}'`);
+  /** `detail`: the ARN, or AWS's reason when it gives one ('Invalid ARN prefix: <value>'). */
+  constructor(detail: string) {
+    super(`Invalid Arn: '${detail}'`);
   }
 }
 
@@ -71,6 +72,14 @@ export class InvalidToken extends ApiErrorBase {
  */
 export class InvalidEncryptionConfiguration extends ApiErrorBase {
   override readonly name = 'InvalidEncryptionConfiguration' as const;
+}
+
+/** A loggingConfiguration CreateStateMachine or UpdateStateMachine cannot use (API_CreateStateMachine, "Errors"). */
+export class InvalidLoggingConfiguration extends ApiErrorBase {
+  override readonly name = 'InvalidLoggingConfiguration' as const;
+  constructor(detail: string) {
+    super(`Invalid Logging Configuration: ${detail}`);
+  }
 }
 
 export class MissingRequiredParameter extends ApiErrorBase {
@@ -251,6 +260,7 @@ export type ApiError =
   | InvalidDefinition
   | InvalidExecutionInput
   | InvalidEncryptionConfiguration
+  | InvalidLoggingConfiguration
   | InvalidToken
   | MissingRequiredParameter
   | StateMachineDoesNotExist

@@ -86,8 +86,14 @@ export function createArns(region: string, account: string): Arns {
 /** An alias name (the Smithy model's CharacterRestrictedName pattern). */
 export const ALIAS_NAME = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
 
-/** `arn:<partition>:states:<region>:<account>:<resource...>` split on ':'; InvalidArn otherwise. */
+/**
+ * `arn:<partition>:states:<region>:<account>:<resource...>` split on ':'; InvalidArn otherwise.
+ * A string that is no ARN at all gets AWS's reason, `Invalid Arn: 'Invalid ARN prefix: <value>'`
+ * (LocalStack's snapshot tests test_describe_invalid_arn_sm, test_list_execution_invalid_arn,
+ * test_describe_activity_invalid_arn…, recorded against AWS).
+ */
 function splitStatesArn(arn: string): string[] {
+  if (!arn.startsWith('arn:')) throw new InvalidArn(`Invalid ARN prefix: ${arn}`);
   const parts = parseStatesArn(arn);
   if (!parts) throw new InvalidArn(arn);
   return parts;

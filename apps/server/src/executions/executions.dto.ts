@@ -3,7 +3,8 @@ import { IsArnMember, IsIncludedData, IsLongArnMember, IsPageSize, IsPageToken, 
 
 /** Request shapes of the execution actions (API reference, "Request Syntax"). */
 
-const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+/** In the order AWS lists them in statusFilter's enum error (LocalStack's snapshot test_state_machine_status_filter, recorded against AWS). */
+const executionStatuses = ['SUCCEEDED', 'TIMED_OUT', 'PENDING_REDRIVE', 'ABORTED', 'FAILED', 'RUNNING'] as const;
 const executionRedriveFilters = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
 
 export class StartExecutionDto {

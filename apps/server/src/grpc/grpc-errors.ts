@@ -14,6 +14,7 @@ export const GRPC_CODE_OF: Readonly<Record<ApiError['name'], status>> = {
   InvalidDefinition: status.INVALID_ARGUMENT,
   InvalidExecutionInput: status.INVALID_ARGUMENT,
   InvalidEncryptionConfiguration: status.INVALID_ARGUMENT,
+  InvalidLoggingConfiguration: status.INVALID_ARGUMENT,
   InvalidToken: status.INVALID_ARGUMENT,
   InvalidOutput: status.INVALID_ARGUMENT,
   MissingRequiredParameter: status.INVALID_ARGUMENT,

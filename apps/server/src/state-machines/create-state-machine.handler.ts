@@ -9,6 +9,7 @@ import { eventMetadata, type RequestContext } from '../aws-protocol/request-cont
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { ARNS, CLOCK, EVENT_STORE, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from '../infrastructure/tokens';
 import { checkDefinition } from './check-definition';
+import { checkLoggingConfiguration } from './check-logging';
 import { checkTag } from './check-tag';
 import { decideAndAppend } from './decide-and-append';
 import type { CreateStateMachineDto } from './state-machines.dto';
@@ -39,6 +40,7 @@ export class CreateStateMachineHandler implements ICommandHandler<CreateStateMac
     const type = request.type ?? 'STANDARD';
     checkDefinition(request.definition, type);
     const stateMachineArn = this.arns.stateMachine(request.name);
+    if (request.loggingConfiguration !== undefined) checkLoggingConfiguration(request.loggingConfiguration);
     const loggingConfiguration = { ...DEFAULT_LOGGING, ...request.loggingConfiguration };
     const tracingConfiguration = { ...DEFAULT_TRACING, ...request.tracingConfiguration };
     const tags = (request.tags ?? []).map(checkTag);

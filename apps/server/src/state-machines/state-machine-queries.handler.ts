@@ -9,6 +9,7 @@ import type { Arns } from '../aws-protocol/arns';
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { catchUp } from '../infrastructure/read-your-writes';
 import { ARNS, EVENT_STORE, PROJECTIONS } from '../infrastructure/tokens';
+import { taggableStateMachine } from './check-tag';
 import type { DescribeStateMachineDto, ListStateMachinesDto, ResourceArnDto, ValidateStateMachineDefinitionDto } from './state-machines.dto';
 
 export class DescribeStateMachineQuery {
@@ -144,7 +145,7 @@ export class ListTagsForResourceHandler implements IQueryHandler<ListTagsForReso
 
   async execute({ request }: ListTagsForResourceQuery) {
     if (isActivityArn(request.resourceArn)) return { tags: await activityTags(this.store, this.arns, request.resourceArn) };
-    this.arns.parseStateMachine(request.resourceArn);
+    taggableStateMachine(this.arns, request.resourceArn);
     await catchUp(this.store, this.projections);
     const machine = await this.projections.getStateMachine(request.resourceArn);
     if (!machine) throw new ResourceNotFound(request.resourceArn);

@@ -7,7 +7,7 @@ import { ResourceNotFound } from '../aws-protocol/api-errors';
 import type { Arns } from '../aws-protocol/arns';
 import { eventMetadata, type RequestContext } from '../aws-protocol/request-context';
 import { ARNS, EVENT_STORE, PROJECTIONS } from '../infrastructure/tokens';
-import { checkTag } from './check-tag';
+import { checkTag, taggableStateMachine } from './check-tag';
 import { decideAndAppend } from './decide-and-append';
 import type { TagResourceDto, UntagResourceDto } from './state-machines.dto';
 
@@ -40,7 +40,7 @@ export class TagResourceHandler implements ICommandHandler<TagResourceCommand> {
       await tagActivity(this.store, this.arns, request.resourceArn, tags, eventMetadata(context));
       return {};
     }
-    const name = this.arns.parseStateMachine(request.resourceArn);
+    const name = taggableStateMachine(this.arns, request.resourceArn);
     const { position } = await decideAndAppend(this.store, name, eventMetadata(context), ({ state }) => {
       if (!state || state.stateMachineArn !== request.resourceArn) throw new ResourceNotFound(request.resourceArn);
       return { events: [{ type: 'StateMachineTagged', data: { v: 1, tags } }], result: undefined };
@@ -63,7 +63,7 @@ export class UntagResourceHandler implements ICommandHandler<UntagResourceComman
       await untagActivity(this.store, this.arns, request.resourceArn, request.tagKeys, eventMetadata(context));
       return {};
     }
-    const name = this.arns.parseStateMachine(request.resourceArn);
+    const name = taggableStateMachine(this.arns, request.resourceArn);
     const { position } = await decideAndAppend(this.store, name, eventMetadata(context), ({ state }) => {
       if (!state || state.stateMachineArn !== request.resourceArn) throw new ResourceNotFound(request.resourceArn);
       return { events: [{ type: 'StateMachineUntagged', data: { v: 1, tagKeys: request.tagKeys } }], result: undefined };

@@ -9,6 +9,7 @@ import { eventMetadata, type RequestContext } from '../aws-protocol/request-cont
 import { toEpochSeconds } from '../aws-protocol/timestamps';
 import { ARNS, CLOCK, EVENT_STORE, ID_SOURCE, PROJECTIONS, type Clock, type IdSource } from '../infrastructure/tokens';
 import { checkDefinition } from './check-definition';
+import { checkLoggingConfiguration } from './check-logging';
 import { DEFAULT_LOGGING, DEFAULT_TRACING } from './create-state-machine.handler';
 import { decideAndAppend } from './decide-and-append';
 import { publicRevisionId } from './state-machine-stream';
@@ -47,6 +48,7 @@ export class UpdateStateMachineHandler implements ICommandHandler<UpdateStateMac
       // AWS's recorded wording, which does not name encryptionConfiguration although it counts.
       throw new MissingRequiredParameter('Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
     }
+    if (loggingConfiguration !== undefined) checkLoggingConfiguration(loggingConfiguration);
     const encryptionConfiguration = request.encryptionConfiguration !== undefined ? normalizeEncryption(request.encryptionConfiguration) : undefined;
     checkPublishFlags(request.publish, request.versionDescription);
     const running = await runningExecutions(this.store, this.projections, request.stateMachineArn);

@@ -139,10 +139,10 @@ describe('RedriveExecution through the real server', () => {
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     const types = history.events!.map((event) => event.type);
     assert.deepEqual(types, [
-      'ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionAborted',
+      'ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered', 'ExecutionAborted',
       'ExecutionRedriven', 'WaitStateEntered', 'WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
     ]);
-    assert.deepEqual(history.events![6].executionRedrivenEventDetails, { redriveCount: 1 });
+    assert.deepEqual(history.events![5].executionRedrivenEventDetails, { redriveCount: 1 });
     assert.deepEqual(history.events!.map((event) => event.id), types.map((_, index) => index + 1));
 
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));

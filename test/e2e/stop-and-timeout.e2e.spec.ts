@@ -67,10 +67,12 @@ describe('StopExecution, TimeoutSeconds and the history quota through the real s
     assert.equal(described.error, 'Operator');
     assert.equal(described.cause, 'no longer needed');
     const types = await historyTypes(sfn, executionArn!);
-    assert.deepEqual(types.slice(-8), [
-      'WaitStateAborted',
-      'WaitStateAborted', 'MapIterationAborted',
-      'WaitStateAborted', 'MapIterationAborted',
+    // A Wait stopped with its execution writes no WaitStateAborted, as AWS records it (LocalStack's
+    // AWS-validated test_sfn_api::test_stop_execution, 2024-05-06); the containers' aborts stay.
+    assert.equal(types.includes('WaitStateAborted'), false);
+    assert.deepEqual(types.slice(types.lastIndexOf('WaitStateEntered') + 1), [
+      'MapIterationAborted',
+      'MapIterationAborted',
       'MapStateAborted',
       'ParallelStateAborted',
       'ExecutionAborted',
@@ -115,7 +117,7 @@ describe('StopExecution, TimeoutSeconds and the history quota through the real s
 
     for (const executionArn of [live.executionArn!, crashed.executionArn!]) {
       assert.equal(await statusOf(sfn, executionArn, (status) => status !== 'RUNNING'), 'TIMED_OUT');
-      assert.deepEqual(await historyTypes(sfn, executionArn), ['ExecutionStarted', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionTimedOut']);
+      assert.deepEqual(await historyTypes(sfn, executionArn), ['ExecutionStarted', 'WaitStateEntered', 'ExecutionTimedOut']);
     }
     const uncrashed = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'uncrashed' }));
     assert.equal(await statusOf(sfn, uncrashed.executionArn!, (status) => status !== 'RUNNING'), 'TIMED_OUT');

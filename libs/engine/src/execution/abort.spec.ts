@@ -59,7 +59,12 @@ describe('StopExecution and execution timeouts abort every running state, as AWS
         assert.deepEqual(pendingEffects(state), [], 'no timer or task is left to run');
         const aborted = events[events.length - 1];
         assert.deepEqual(aborted.executionAbortedEventDetails, { error: 'Operator', cause: 'stop now' });
-        assert.deepEqual(events.map((event) => event.id), events.map((_, index) => history.events.length + index + 1), 'ids stay consecutive');
+        // The Wait's abort is kept hidden (EngineBehaviour.StoppedWaitUnrecorded): the history AWS shows goes on without it.
+        const shown = events.filter((event) => event.id > 0);
+        assert.equal(events[0].type, 'WaitStateAborted');
+        assert.ok(events[0].id < 0, "the stopped Wait's abort is not in the history");
+        assert.deepEqual(shown.map((event) => event.id), shown.map((_, index) => history.events.length + index + 1), 'ids stay consecutive');
+        assert.ok(shown.every((event) => (event.previousEventId ?? 0) >= 0), 'no shown event links to a hidden one');
       },
     );
 
@@ -70,6 +75,21 @@ describe('StopExecution and execution timeouts abort every running state, as AWS
     await given(stopped.events).when({ type: 'CompleteTask', token: firstToken, output: '{}' }).then([]);
     await given(stopped.events).when({ type: 'StopExecution' }).then([]);
     await given(stopped.events).when({ type: 'TimeOutExecution' }).then([]);
+  });
+
+  it('writes no WaitStateAborted for a Wait stopped with its execution, as AWS records it', async () => {
+    // LocalStack's AWS-validated snapshot test_sfn_api::test_stop_execution (2024-05-06):
+    // ExecutionStarted, WaitStateEntered, ExecutionAborted.
+    const definition = { StartAt: 'State_1', States: { State_1: { Type: 'Wait', Seconds: 60, End: true } } };
+    const started = await given().when(startCommand(definition)).then(['ExecutionStarted', 'WaitStateEntered']);
+    await given(started.events).when({ type: 'StopExecution' }).then(['WaitStateAborted', 'ExecutionAborted'], (events, state) => {
+      assert.equal(state.status, 'ABORTED');
+      const [waitAborted, executionAborted] = events;
+      assert.ok(waitAborted.id < 0, 'kept for the fold, left out of the history');
+      assert.equal(executionAborted.id, 3);
+      assert.equal(executionAborted.previousEventId, 2);
+      assert.deepEqual(pendingEffects(state), []);
+    });
   });
 
   it('times out with the same aborted states, then ExecutionTimedOut', async () => {

@@ -99,11 +99,18 @@ export const EngineBehaviour = {
    * of 'abc' started no iteration and the execution waited a year.
    */
   JsonataMapLimitsTyped: 13,
+  /**
+   * A Wait in flight when its execution is stopped or times out writes no WaitStateAborted (the
+   * event is kept hidden, for the fold): AWS records ExecutionStarted, WaitStateEntered,
+   * ExecutionAborted (LocalStack's AWS-validated snapshot test_sfn_api::test_stop_execution,
+   * 2024-05-06). A Wait aborted with its branch (a sibling failed) still writes it.
+   */
+  StoppedWaitUnrecorded: 14,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.JsonataMapLimitsTyped;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.StoppedWaitUnrecorded;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -146,7 +146,8 @@ export function childrenFailed(d: Decision, threadId: string, error: string | un
 }
 
 /** Aborts the running branches of a Parallel/Map (all but `except`), deepest first. */
-export function abortChildren(d: Decision, parentId: string, except?: string): void {
+/** `withExecution`: the whole execution is being stopped or timed out (abortAll), not one branch. */
+export function abortChildren(d: Decision, parentId: string, except?: string, withExecution = false): void {
   const book = d.cursorOf(parentId).children;
   if (!book) return;
   // A copy: the fold may change the running list in place as iterations are aborted.
@@ -154,26 +155,28 @@ export function abortChildren(d: Decision, parentId: string, except?: string): v
     if (childId === except) continue;
     const child = d.state.threads[childId];
     if (!child || child.done) continue;
-    abortThread(d, childId);
+    abortThread(d, childId, withExecution);
     if (book.kind === 'Map') {
       d.emit(parentId, 'MapIterationAborted', 'mapIterationAbortedEventDetails', { index: child.index, name: d.cursorOf(parentId).name });
     }
   }
 }
 
-export function abortThread(d: Decision, threadId: string): void {
+export function abortThread(d: Decision, threadId: string, withExecution = false): void {
   const thread = d.state.threads[threadId];
   const cursor = thread?.cursor;
   if (!cursor) return;
-  if (cursor.children) abortChildren(d, threadId);
+  if (cursor.children) abortChildren(d, threadId, undefined, withExecution);
   if (cursor.children?.distributed) d.emit(threadId, 'MapRunAborted');
-  // AWS has an Aborted event for the states that can be in flight: Task, Wait, Map, Parallel.
+  // AWS has an Aborted event for the states that can be in flight: Task, Wait, Map, Parallel;
+  // but a Wait stopped with its execution is not recorded (EngineBehaviour.StoppedWaitUnrecorded).
   if (cursor.kind === 'Task' || cursor.kind === 'Wait' || cursor.kind === 'Map' || cursor.kind === 'Parallel') {
-    d.emit(threadId, `${cursor.kind}StateAborted`);
+    const unrecorded = withExecution && cursor.kind === 'Wait' && decidesWith(d.state.start, EngineBehaviour.StoppedWaitUnrecorded);
+    d.emit(threadId, `${cursor.kind}StateAborted`, undefined, undefined, unrecorded ? { hidden: true } : undefined);
   }
 }
 
 export function abortAll(d: Decision): void {
   d.jobs.length = 0;
-  abortThread(d, ROOT_THREAD);
+  abortThread(d, ROOT_THREAD, true);
 }

@@ -267,7 +267,10 @@ function applyEvent(state: ExecutionState, event: ExecutionEvent, scope: FoldSco
     });
   }
   if (type.endsWith('StateAborted')) {
-    return withThread(scope, next, { ...thread, cursor: undefined, pointer: event.id, done: true });
+    // An abort AWS does not write (a Wait stopped with its execution, hidden in a visible thread)
+    // leaves the next event linked to the one before it.
+    const unrecorded = event.x.hidden === true && thread.hidden !== true;
+    return withThread(scope, next, { ...thread, cursor: undefined, pointer: unrecorded ? thread.pointer : event.id, done: true });
   }
 
   switch (type) {

@@ -177,4 +177,23 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     input: { items: [1, 2], limit: '1' },
     tasks: { Work: [{ kind: 'fail', error: 'Transient', cause: 'try again' }, { kind: 'succeed', output: { worked: true } }] },
   },
+  {
+    name: 'behaviour-14-stopped-wait',
+    about: 'Written with EngineBehaviour.StoppedWaitUnrecorded (x.start.behaviour = 14): StopExecution while a Parallel branch waits and the other runs a Task; the Wait\'s WaitStateAborted is kept hidden (x.hidden) and the next event links past it',
+    definition: {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA_ARN, End: true } } },
+            { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 100, End: true } } },
+          ],
+          End: true,
+        },
+      },
+    },
+    input: { v: 14 },
+    tasks: { Work: [{ kind: 'stop', error: 'Operator', cause: 'stopped while waiting' }] },
+  },
 ];

@@ -502,6 +502,18 @@ describe('TestState: validation', () => {
     await rejected(run({ Type: 'Pass', End: true }, { input: '{' }), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
   });
 
+  // test_state_mock_validation::test_parallel_state_empty_branches (AWS-validated 2026-02-27) and
+  // test_state_configuration's $$.State.Name (2025-11-13): a lone state is named StateName, so a
+  // Map whose inner state is called TestState (LocalStack's base_map_state template) is no duplicate.
+  it('runs a lone state as StateName, the name in AWS\'s errors and context', async () => {
+    await rejected(run({ Type: 'Parallel', Branches: [], End: true }, { mock: { result: '[]' } }), 'InvalidDefinition', "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/StateName/Branches'");
+    const result = await run({ Type: 'Pass', Parameters: { 'name.$': '$$.State.Name' }, End: true });
+    assert.deepEqual(JSON.parse(result.output!), { name: 'StateName' });
+    const inner = { Type: 'Task', Resource: lambda, End: true };
+    const map = { Type: 'Map', ItemProcessor: { StartAt: 'TestState', States: { TestState: inner } }, End: true };
+    assert.equal((await run(map, { input: '[1]', mock: { result: '[1]' } })).status, 'SUCCEEDED');
+  });
+
   it('rejects a stateName the machine does not have, with AWS\'s message', async () => {
     const machine = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
     await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', 'State not found in definition');

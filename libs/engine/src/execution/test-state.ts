@@ -108,8 +108,12 @@ export interface TestStateEnv extends Omit<DecisionEnv, 'testState'> {
   readonly performTask?: (task: TestStateTask) => Promise<TestStateTaskOutcome | undefined>;
 }
 
-/** The name a lone state runs under when the definition is one state, not a machine. */
-const LONE_STATE_NAME = 'TestState';
+/**
+ * The name a lone state runs under when the definition is one state, not a machine: AWS's
+ * (`$$.State.Name` and definition-error paths such as `/States/StateName/Branches` in LocalStack's
+ * AWS-validated test_state_configuration and test_state_mock_validation snapshots).
+ */
+const LONE_STATE_NAME = 'StateName';
 const MACHINE_NAME = 'TestStateMachine';
 /** Enough for any one state: a retry started in the same decision is the most it may need. */
 const MAX_STEPS = 8;

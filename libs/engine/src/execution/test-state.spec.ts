@@ -294,11 +294,18 @@ describe('TestState: Parallel and Map', () => {
     await rejected(run({ Type: 'Map', ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, End: true }), 'InvalidDefinition', message);
   });
 
-  it('a mocked Parallel result is the branches\' results', async () => {
-    const result = await run(parallel, { input: '{"a":1}', mock: { result: '["x","y"]' }, inspectionLevel: 'DEBUG' });
+  // AWS shows a mocked Parallel's steps from afterResultSelector on, in JSONata its input only
+  // (test_io_parallel_state_mock_success[DEBUG], test_io_jsonata_parallel_state_mock_success[DEBUG],
+  // LocalStack's snapshots, AWS-validated 2026-02-27).
+  it('a mocked Parallel result is the branches\' results; inspectionData starts after the result', async () => {
+    const result = await run({ ...parallel, InputPath: '$.in' }, { input: '{"in":{"a":1}}', mock: { result: '["x","y"]' }, inspectionLevel: 'DEBUG' });
     assert.equal(result.status, 'SUCCEEDED');
-    assert.deepEqual(JSON.parse(result.output!), { a: 1, results: ['x', 'y'] });
-    assert.deepEqual(inspected(result).result, ['x', 'y']);
+    assert.deepEqual(JSON.parse(result.output!), { in: { a: 1 }, results: ['x', 'y'] });
+    assert.deepEqual(inspected(result), { input: { in: { a: 1 } }, afterResultSelector: ['x', 'y'], afterResultPath: { in: { a: 1 }, results: ['x', 'y'] } });
+    const jsonata = { ...parallel, QueryLanguage: 'JSONata', Arguments: '{% $states.input.in %}', Output: '{% $states.result %}', ResultPath: undefined, Retry: undefined };
+    const viaJsonata = await run(jsonata, { input: '{"in":{"a":1}}', mock: { result: '["x","y"]' }, inspectionLevel: 'TRACE' });
+    assert.deepEqual(JSON.parse(viaJsonata.output!), ['x', 'y']);
+    assert.deepEqual(inspected(viaJsonata), { input: { in: { a: 1 } } });
   });
 
   it('a mocked Parallel error goes through its Retry', async () => {

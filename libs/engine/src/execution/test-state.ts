@@ -448,6 +448,22 @@ function compactFailure(error: string | undefined, cause: string | undefined): {
   return { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
 }
 
+type InspectedText = 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher';
+
+/**
+ * The data-flow steps AWS leaves out of a Map's or Parallel's inspectionData, by state type and
+ * query language. A JSONata Map shows its input, limits and errorDetails only (test_base_map_state_inspect,
+ * test_state_machine_configuration_map_iteration_item_reader; AWS's InspectionData: afterItemsPath is
+ * "not populated when the QueryLanguage is JSONata"). A mocked Parallel shows no step before its result
+ * nor the result itself (test_base_parallel_state_mock_success, test_io_parallel_state_mock_success,
+ * test_io_jsonata_parallel_state_mock_success, AWS-validated 2026-02-27).
+ */
+const NOT_INSPECTED: Partial<Record<string, ReadonlySet<InspectedText>>> = {
+  'Map/JSONata': new Set(['afterArguments', 'result', 'afterItemsPath', 'afterItemSelector', 'afterItemBatcher']),
+  'Parallel/JSONPath': new Set(['afterInputPath', 'afterParameters', 'result']),
+  'Parallel/JSONata': new Set(['afterArguments', 'result']),
+};
+
 function inspectionDataOf(
   plan: TestPlan,
   recorded: ReadonlyMap<InspectedField, unknown>,
@@ -455,15 +471,9 @@ function inspectionDataOf(
   errorDetails: NonNullable<TestStateInspectionData['errorDetails']>,
 ): TestStateInspectionData {
   const data: TestStateInspectionData = { input: plan.inputText };
-  // A JSONata Map shows its input, limits and errorDetails only: AWS's recordings of
-  // test_base_map_state_inspect and test_state_machine_configuration_map_iteration_item_reader.
-  const jsonataMap = plan.kind === 'Map' && plan.language === 'JSONata';
-  // AWS's InspectionData: afterItemsPath is "not populated when the QueryLanguage is JSONata".
-  const text = (
-    field: 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher',
-  ) => {
-    if (jsonataMap && (field === 'afterArguments' || field === 'result' || field === 'afterItemsPath' || field === 'afterItemSelector' || field === 'afterItemBatcher')) return;
-    if (recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
+  const hidden = NOT_INSPECTED[`${plan.kind}/${plan.language}`];
+  const text = (field: InspectedText) => {
+    if (!hidden?.has(field) && recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
   };
   text('afterArguments');
   text('afterInputPath');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type TestStateEnv, type TestStateRequest, type TestStateResult, TestStateRejected, testState } from './test-state';
+import { type TestStateEnv, type TestStateResult, testState } from './test-state';
+import { TestStateRejected, type TestStateRequest } from './test-state-request';
 import { fixedEnv } from './testing/decider-specification';
 
 const env: TestStateEnv = { ...fixedEnv(), region: 'us-east-1', accountId: '123456789012' };

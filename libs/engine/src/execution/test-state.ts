@@ -1,43 +1,12 @@
-import { integrationPatternOfResource, parseDefinition, parseTaskResource } from '@stepstone/asl';
+import { parseDefinition } from '@stepstone/asl';
 import type { DecisionEnv, ExecutionCommand, InspectedField, TestStateHooks } from './commands';
 import { decideAndEvolve, startExecution } from './decide';
 import { Decision } from './decision';
 import { pendingEffects } from './effects';
 import { type ExecutionState, initialExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
-import { mockResultViolation } from './mock-result-validation';
-import { findState, innerStateNames } from './test-state-definition';
-
-/**
- * AWS's TestState (the enhanced API of November 2025): one state run in isolation through
- * the same decider as an execution — the state modules under states/, the compiled
- * definition, the one home for retry, catch and result processing. The state runs inside a
- * throw-away execution whose machine holds the state and, for each state it can go to, a
- * Succeed state standing in for it (so the definition validates as AWS validates it). The
- * execution stops when the tested state leaves: its Exited event names `nextState`. Nothing
- * is stored; the events are read once and dropped.
- */
-export interface TestStateRequest {
-  readonly definition: string;
-  readonly stateName?: string;
-  readonly input?: string;
-  readonly context?: string;
-  readonly variables?: string;
-  readonly inspectionLevel?: 'INFO' | 'DEBUG' | 'TRACE';
-  readonly revealSecrets?: boolean;
-  readonly roleArn?: string;
-  readonly mock?: {
-    readonly result?: string;
-    readonly errorOutput?: { readonly error?: string; readonly cause?: string };
-    readonly fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE';
-  };
-  readonly stateConfiguration?: {
-    readonly retrierRetryCount?: number;
-    readonly errorCausedByState?: string;
-    readonly mapIterationFailureCount?: number;
-    readonly mapItemReaderData?: string;
-  };
-}
+import { findState } from './test-state-definition';
+import { checkMock, checkStateConfiguration, TestStateRejected, type TestStateRequest } from './test-state-request';
 
 export type TestStateStatus = 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
 
@@ -69,16 +38,6 @@ export interface TestStateResult {
   readonly cause?: string;
   readonly nextState?: string;
   readonly inspectionData?: TestStateInspectionData;
-}
-
-/** A request AWS refuses before running anything: the API error's name and AWS's message. */
-export class TestStateRejected extends Error {
-  constructor(
-    readonly errorName: 'InvalidDefinition' | 'InvalidExecutionInput' | 'ValidationException',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** What a Task without a mock is performed by: the integrations an execution would use. */
@@ -118,6 +77,15 @@ const MACHINE_NAME = 'TestStateMachine';
 /** Enough for any one state: a retry started in the same decision is the most it may need. */
 const MAX_STEPS = 8;
 
+/**
+ * AWS's TestState (the enhanced API of November 2025): one state run in isolation through
+ * the same decider as an execution — the state modules under states/, the compiled
+ * definition, the one home for retry, catch and result processing. The state runs inside a
+ * throw-away execution whose machine holds the state and, for each state it can go to, a
+ * Succeed state standing in for it (so the definition validates as AWS validates it). The
+ * execution stops when the tested state leaves: its Exited event names `nextState`. Nothing
+ * is stored; the events are read once and dropped.
+ */
 export async function testState(request: TestStateRequest, env: TestStateEnv): Promise<TestStateResult> {
   const plan = planTest(request);
   const stateMachineArn = `arn:aws:states:${env.region}:${env.accountId}:stateMachine:${MACHINE_NAME}`;
@@ -264,80 +232,6 @@ function parseObject(text: string | undefined, field: 'variables' | 'context'): 
     throw new TestStateRejected('ValidationException', `The ${field} parameter must be a JSON object.`);
   }
   return value as Record<string, unknown>;
-}
-
-const MOCKABLE = new Set(['Task', 'Parallel', 'Map']);
-
-/** The mock's checks, with AWS's messages (LocalStack's recordings of AWS, test_state_mock_validation). */
-function checkMock(request: TestStateRequest, state: Record<string, any>, kind: string): TestStateHooks['children'] {
-  const mock = request.mock;
-  if (!mock) {
-    if (kind === 'Map' || kind === 'Parallel') {
-      throw new TestStateRejected('InvalidDefinition', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]');
-    }
-    if (kind === 'Task') {
-      const resource = String(state.Resource ?? '');
-      if (parseTaskResource(resource).kind === 'activity' || integrationPatternOfResource(resource) !== 'request-response') {
-        throw new TestStateRejected('ValidationException', 'TestState only supports Activity tasks and the .sync or .waitForTaskToken integration patterns when a mock is specified.');
-      }
-    }
-    return undefined;
-  }
-  if (!MOCKABLE.has(kind)) throw new TestStateRejected('ValidationException', `State type '${kind}' is not supported when a mock is specified`);
-  if ((mock.result === undefined) === (mock.errorOutput === undefined)) {
-    throw new TestStateRejected('ValidationException', 'A test mock should have only one of the following fields: [result, errorOutput].');
-  }
-  if (request.revealSecrets === true) throw new TestStateRejected('ValidationException', 'TestState does not support RevealSecrets when a mock is specified.');
-  if (mock.errorOutput !== undefined) {
-    return kind === 'Task' ? undefined : { error: mock.errorOutput.error ?? 'States.TaskFailed', cause: mock.errorOutput.cause ?? '' };
-  }
-  let result: unknown;
-  try {
-    result = JSON.parse(mock.result!);
-  } catch (error) {
-    throw new TestStateRejected('ValidationException', `Mocked result must be valid JSON: ${(error as Error).message}`);
-  }
-  if (kind === 'Parallel') {
-    if (!Array.isArray(result)) throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
-    const branches = Array.isArray(state.Branches) ? state.Branches.length : 0;
-    if (result.length !== branches) {
-      throw new TestStateRejected('ValidationException', 'Mocked result must contain the same number of items as number of Parallel branches.');
-    }
-  }
-  if (kind === 'Map') {
-    if (state.ResultWriter !== undefined) {
-      if (typeof result !== 'object' || result === null || Array.isArray(result)) throw new TestStateRejected('ValidationException', 'Mocked result must be a JSON object.');
-    } else if (!Array.isArray(result)) {
-      throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
-    }
-  }
-  if (kind === 'Task') {
-    const violation = mockResultViolation(String(state.Resource ?? ''), result, mock.fieldValidationMode);
-    if (violation !== undefined) throw new TestStateRejected('ValidationException', violation);
-    return undefined;
-  }
-  const failedIterations = request.stateConfiguration?.mapIterationFailureCount;
-  return { result, ...(failedIterations !== undefined ? { failedIterations } : {}) };
-}
-
-function checkStateConfiguration(request: TestStateRequest, state: Record<string, any>, kind: string): void {
-  const configuration = request.stateConfiguration;
-  if (!configuration) return;
-  if (configuration.mapIterationFailureCount !== undefined && kind !== 'Map') {
-    throw new TestStateRejected('ValidationException', 'mapIterationFailureCount can only be specified for a Map state.');
-  }
-  // mapItemReaderData is the source's own text (CSV and JSON Lines are not JSON): the Map's
-  // ItemReader reads it as it would read the object (states/map.ts).
-  if (configuration.mapItemReaderData !== undefined && kind !== 'Map') {
-    throw new TestStateRejected('ValidationException', 'mapItemReaderData can only be specified for a Map state.');
-  }
-  if (configuration.errorCausedByState !== undefined) {
-    if (kind !== 'Map' && kind !== 'Parallel') throw new TestStateRejected('ValidationException', 'errorCausedByState can only be specified for a Map or Parallel state.');
-    // It names the state inside the branches or the item processor the error came from.
-    if (!innerStateNames(state).has(configuration.errorCausedByState)) {
-      throw new TestStateRejected('ValidationException', `errorCausedByState '${configuration.errorCausedByState}' is not a state of this ${kind} state's ${kind === 'Map' ? 'item processor' : 'branches'}.`);
-    }
-  }
 }
 
 /** What the throw-away execution waits for, answered at once: a task (mock or integration), a Wait's timer. */

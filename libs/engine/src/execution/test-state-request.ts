@@ -42,6 +42,10 @@ const MOCKABLE = new Set(['Task', 'Parallel', 'Map']);
 export function checkMock(request: TestStateRequest, state: Record<string, any>, kind: string): TestStateHooks['children'] {
   const mock = request.mock;
   if (!mock) {
+    // Checked before the Map's need of a mock (test_map_iteration_failure_count_without_mock, AWS-validated 2026-03-01).
+    if (request.stateConfiguration?.mapIterationFailureCount !== undefined && kind === 'Map') {
+      throw new TestStateRejected('ValidationException', 'TestState does not support MapIterationFailureCount when a mock is not specified.');
+    }
     if (kind === 'Map' || kind === 'Parallel') {
       throw new TestStateRejected('InvalidDefinition', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]');
     }
@@ -79,6 +83,9 @@ export function checkMock(request: TestStateRequest, state: Record<string, any>,
       if (typeof result !== 'object' || result === null || Array.isArray(result)) throw new TestStateRejected('ValidationException', 'Mocked result must be a JSON object.');
     } else if (!Array.isArray(result)) {
       throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
+    } else if ((request.stateConfiguration?.mapIterationFailureCount ?? 0) > result.length) {
+      // The mocked result holds one entry per iteration (test_map_iteration_failure_count_exceeds_mock_result_items, 2026-03-02).
+      throw new TestStateRejected('ValidationException', 'Map iteration failure count must be less than or equal to the number of Map iterations');
     }
   }
   if (kind === 'Task') {

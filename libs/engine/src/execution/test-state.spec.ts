@@ -415,7 +415,7 @@ describe('TestState: Parallel and Map', () => {
 
   it('mapItemReaderData gives the item count a tolerated failure percentage is taken of', async () => {
     const tolerant = reading({ InputType: 'JSON' }, { ToleratedFailurePercentage: 50 });
-    const request = { stateName: 'State0', input: bucket, mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: 1 } };
+    const request = { stateName: 'State0', input: bucket, mock: { result: '[1,2,3,4]' }, stateConfiguration: { mapIterationFailureCount: 1 } };
     // One failure in four items is 25%: within 50%. Without the data no item is known, and one failure is past it.
     const within = await run(tolerant, { ...request, stateConfiguration: { ...request.stateConfiguration, mapItemReaderData: '[1,2,3,4]' } });
     assert.equal(within.status, 'SUCCEEDED');
@@ -437,6 +437,15 @@ describe('TestState: Parallel and Map', () => {
 
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {
     await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
+  });
+
+  // test_state_mock_validation::test_map_iteration_failure_count_without_mock (AWS-validated 2026-03-01)
+  // and ::test_map_iteration_failure_count_exceeds_mock_result_items (2026-03-02), LocalStack's snapshots.
+  it('mapIterationFailureCount needs a mock, and no more failures than the mocked iterations', async () => {
+    await rejected(run(map, { stateConfiguration: { mapIterationFailureCount: 0 } }), 'ValidationException', 'TestState does not support MapIterationFailureCount when a mock is not specified.');
+    const request = { input: '{"items":[1,1,1]}', mock: { result: '[1,1,1]' } };
+    await rejected(run(map, { ...request, stateConfiguration: { mapIterationFailureCount: 4 } }), 'ValidationException', 'Map iteration failure count must be less than or equal to the number of Map iterations');
+    assert.equal((await run(map, { ...request, stateConfiguration: { mapIterationFailureCount: 3 } })).error, 'States.ExceedToleratedFailureThreshold');
   });
 });
 

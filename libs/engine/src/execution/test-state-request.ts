@@ -68,8 +68,9 @@ export function checkMock(request: TestStateRequest, state: Record<string, any>,
   let result: unknown;
   try {
     result = JSON.parse(mock.result!);
-  } catch (error) {
-    throw new TestStateRejected('ValidationException', `Mocked result must be valid JSON: ${(error as Error).message}`);
+  } catch {
+    // AWS's message, recorded without the parser's detail (test_base_lambda_service_task_mock_is_not_json_string, 2026-02-27).
+    throw new TestStateRejected('ValidationException', 'Mocked result must be valid JSON');
   }
   if (kind === 'Parallel') {
     if (!Array.isArray(result)) throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');

@@ -131,7 +131,7 @@ export interface TestStateHooks {
   readonly inspect: (field: InspectedField, value: unknown, state: ExecutionState) => void;
   /** Whether a thread may enter the state it goes to next: TestState stops after the tested state. */
   readonly mayEnter: (threadId: string) => boolean;
-  /** Merged over the context object each state sees (TestState's `context`). */
+  /** The context object the tested state sees in place of the engine's (TestState's `context`). */
   readonly context?: Readonly<Record<string, unknown>>;
   /**
    * stateConfiguration.mapItemReaderData: what a Distributed Map's ItemReader would have read,

@@ -128,12 +128,13 @@ describe('TestState: Pass', () => {
     assert.deepEqual(result, { status: 'SUCCEEDED', output: '40', nextState: 'Done' });
   });
 
-  it('context fields replace the engine\'s, field by field', async () => {
-    const definition = { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, End: true };
-    const result = await run(definition, { context: '{"Execution":{"Id":"given-id"}}' });
-    const output = JSON.parse(result.output!);
-    assert.equal(output.id, 'given-id');
-    assert.equal(typeof output.name, 'string');
+  // test_state_context_object_edge_cases[EMPTY] and [EMPTY_OBJECTS], test_state_task_context_object[ALL]
+  // (LocalStack's snapshots, AWS-validated 2025-12-03): the given context is all of $$, nothing added.
+  it('a given context is the whole context object', async () => {
+    const definition = { Type: 'Pass', Parameters: { 'context.$': '$$' }, End: true };
+    const given = { Execution: { Id: 'given-id', Input: { from: 'context' } }, State: {} };
+    assert.deepEqual(JSON.parse((await run(definition, { input: '{"a":1}', context: JSON.stringify(given) })).output!), { context: given });
+    assert.deepEqual(JSON.parse((await run(definition, { context: '{}' })).output!), { context: {} });
   });
 });
 

@@ -117,3 +117,37 @@ export function checkStateConfiguration(request: TestStateRequest, state: Record
     }
   }
 }
+
+/**
+ * The fields a given context object may have, and which of them are strings (the context object
+ * of AWS's "Accessing execution data from the Context object"). Map is refused apart.
+ */
+const CONTEXT_FIELDS: Readonly<Record<string, Readonly<Record<string, 'string' | 'any'>>>> = {
+  Execution: { Id: 'string', Input: 'any', Name: 'string', RoleArn: 'string', StartTime: 'string', RedriveCount: 'any', RedriveTime: 'string' },
+  State: { EnteredTime: 'string', Name: 'string', RetryCount: 'any' },
+  StateMachine: { Id: 'string', Name: 'string' },
+  Task: { Token: 'string' },
+};
+
+/**
+ * The given context checked as AWS checks it, with AWS's messages (LocalStack's AWS-validated
+ * test_state_context_object_validation_failures and test_state_context_object_invalid_states,
+ * 2025-12-03): no Map, no field the context object does not have, strings where it has strings,
+ * and a Task only for a Task that waits (.sync or .waitForTaskToken).
+ */
+export function checkContext(context: Readonly<Record<string, unknown>>, state: Record<string, any>, kind: string): void {
+  const invalid = (message: string) => new TestStateRejected('ValidationException', `Invalid Context object provided: ${message}`);
+  for (const [section, value] of Object.entries(context)) {
+    if (section === 'Map') throw invalid("'Map' field is not supported when mocking a Context object");
+    const fields = Object.hasOwn(CONTEXT_FIELDS, section) ? CONTEXT_FIELDS[section] : undefined;
+    if (!fields) throw invalid(`Field '${section}' is not allowed`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+    for (const [field, inner] of Object.entries(value)) {
+      if (!Object.hasOwn(fields, field)) throw invalid(`Field '${field}' is not allowed`);
+      if (fields[field] === 'string' && typeof inner !== 'string') throw invalid(`${section}.${field} must be a string`);
+    }
+  }
+  if (context.Task !== undefined && (kind !== 'Task' || integrationPatternOfResource(String(state.Resource ?? '')) === 'request-response')) {
+    throw invalid("Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern");
+  }
+}

@@ -533,6 +533,27 @@ describe('TestState: validation', () => {
     assert.equal((await run(map, { input: '[1]', mock: { result: '[1]' } })).status, 'SUCCEEDED');
   });
 
+  // test_state_context_object_validation_failures[INVALID_EXECUTION_ID_TYPE, INVALID_MAP, INVALID_EXECUTION_FIELD,
+  // INVALID_FIELD] and test_state_context_object_invalid_states[TOKEN_TASK_NOT_SYNC] (AWS-validated 2025-12-03).
+  it('rejects a context AWS would not accept, with AWS\'s messages', async () => {
+    const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
+    const mock = { result: '{}', fieldValidationMode: 'NONE' as const };
+    const cases: Array<[unknown, string]> = [
+      [{ Execution: { Id: 1 } }, 'Execution.Id must be a string'],
+      [{ Map: {} }, "'Map' field is not supported when mocking a Context object"],
+      [{ Execution: { pokemon: 'squirtle' } }, "Field 'pokemon' is not allowed"],
+      [{ Pokedex: {} }, "Field 'Pokedex' is not allowed"],
+      [{ Task: { Token: 't' } }, "Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern"],
+    ];
+    for (const [context, message] of cases) {
+      await rejected(run(task(lambda), { mock, context: JSON.stringify(context) }), 'ValidationException', `Invalid Context object provided: ${message}`);
+    }
+    // test_state_wait_task_context_object: a .waitForTaskToken Task reads the given token.
+    const waiting = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true };
+    const result = await run(waiting, { mock: { result: '{}' }, context: '{"Task":{"Token":"abcd123"}}', inspectionLevel: 'DEBUG' });
+    assert.deepEqual(inspected(result).afterParameters, { token: 'abcd123' });
+  });
+
   it('rejects a stateName the machine does not have, with AWS\'s message', async () => {
     const machine = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
     await rejected(run(machine, { stateName: 'Missing' }), 'ValidationException', 'State not found in definition');

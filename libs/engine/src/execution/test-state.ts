@@ -6,7 +6,7 @@ import { pendingEffects } from './effects';
 import { type ExecutionState, initialExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
 import { findState } from './test-state-definition';
-import { checkMock, checkStateConfiguration, TestStateRejected, type TestStateRequest } from './test-state-request';
+import { checkContext, checkMock, checkStateConfiguration, TestStateRejected, type TestStateRequest } from './test-state-request';
 
 export type TestStateStatus = 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
 
@@ -199,7 +199,9 @@ function planTest(request: TestStateRequest): TestPlan {
   const context = parseObject(request.context, 'context');
   checkStateConfiguration(request, stateDefinition, kind);
   const language = (stateDefinition.QueryLanguage ?? queryLanguage) === 'JSONata' ? 'JSONata' : 'JSONPath';
-  return { name, kind, language, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
+  const children = checkMock(request, stateDefinition, kind);
+  if (context) checkContext(context, stateDefinition, kind);
+  return { name, kind, language, machine, inputText, input, variables, context, children };
 }
 
 function checkDefinition(text: string): void {

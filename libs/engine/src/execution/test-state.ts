@@ -352,9 +352,11 @@ type InspectedText = 'afterArguments' | 'afterInputPath' | 'afterParameters' | '
  * test_state_machine_configuration_map_iteration_item_reader; AWS's InspectionData: afterItemsPath is
  * "not populated when the QueryLanguage is JSONata"). A mocked Parallel shows no step before its result
  * nor the result itself (test_base_parallel_state_mock_success, test_io_parallel_state_mock_success,
- * test_io_jsonata_parallel_state_mock_success, AWS-validated 2026-02-27).
+ * test_io_jsonata_parallel_state_mock_success, AWS-validated 2026-02-27); a mocked JSONPath Map
+ * no result either (test_state_map_context_object[EXECUTION_INPUT_VALUES], 2025-12-03).
  */
 const NOT_INSPECTED: Partial<Record<string, ReadonlySet<InspectedText>>> = {
+  'Map/JSONPath': new Set(['result']),
   'Map/JSONata': new Set(['afterArguments', 'result', 'afterItemsPath', 'afterItemSelector', 'afterItemBatcher']),
   'Parallel/JSONPath': new Set(['afterInputPath', 'afterParameters', 'result']),
   'Parallel/JSONata': new Set(['afterArguments', 'result']),

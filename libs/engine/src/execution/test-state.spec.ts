@@ -374,6 +374,13 @@ describe('TestState: Parallel and Map', () => {
     assert.deepEqual(past, { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' });
   });
 
+  // test_map_state_failure_count[INFO-BASE_MAP_STATE] (LocalStack's snapshot, AWS-validated 2025-11-18).
+  it('mapIterationFailureCount leaves a Map with no tolerated threshold to its mocked result', async () => {
+    const intolerant = { ...map, ToleratedFailureCount: undefined };
+    const result = await run(intolerant, { input: '{"items":[1,2,3]}', mock: { result: '[0,0,1]' }, stateConfiguration: { mapIterationFailureCount: 2 } });
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '[0,0,1]' });
+  });
+
   it('errorCausedByState must name a state inside the branches', async () => {
     const mock = { errorOutput: { error: 'BranchFailed', cause: 'b' } };
     assert.equal((await run(parallel, { mock, stateConfiguration: { errorCausedByState: 'B' } })).status, 'RETRIABLE');

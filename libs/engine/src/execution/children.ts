@@ -126,6 +126,7 @@ export async function mockedChildren(d: Decision, threadId: string, mocked: NonN
 /** A branch failed (or Map tolerance was exceeded): the whole Parallel/Map state failed. */
 export function childrenFailed(d: Decision, threadId: string, error: string | undefined, cause: string | undefined, pointer?: number): void {
   const cursor = d.cursorOf(threadId);
+  d.inspect('failed', { error, cause });
   if (cursor.children?.distributed) d.emit(threadId, 'MapRunFailed', 'mapRunFailedEventDetails', compact({ error, cause }));
   const plan = retryPlan(d, threadId, error);
   // A retried Parallel starts over with ParallelStateStarted: AWS writes no ParallelStateFailed

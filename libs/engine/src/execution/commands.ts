@@ -158,4 +158,6 @@ export type InspectedField =
   | 'toleratedFailureCount'
   | 'toleratedFailurePercentage'
   /** A Catch took the failure: `{ catchIndex, error, cause }`. */
-  | 'caught';
+  | 'caught'
+  /** A Parallel's or Map's own failure, whose event carries none: `{ error, cause }`. */
+  | 'failed';

@@ -374,6 +374,18 @@ describe('TestState: Parallel and Map', () => {
     assert.deepEqual(past, { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' });
   });
 
+  // test_map_state_failure_count[DEBUG-BASE_MAP_STATE_RETRY] (LocalStack's snapshot, AWS-validated 2025-11-18).
+  it('a Map retried for its tolerated failure threshold names that error', async () => {
+    const retrying = { ...map, Retry: [{ ErrorEquals: ['MockException'] }, { ErrorEquals: ['States.ExceedToleratedFailureThreshold'], MaxAttempts: 2 }] };
+    const result = await run(retrying, { input: '{"items":[1,2,3]}', mock: { result: '[0,0,1]' }, stateConfiguration: { mapIterationFailureCount: 2 }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual({ ...result, inspectionData: { errorDetails: result.inspectionData?.errorDetails } }, {
+      status: 'RETRIABLE',
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'The specified tolerated failure threshold was exceeded',
+      inspectionData: { errorDetails: { retryIndex: 1, retryBackoffIntervalSeconds: 1 } },
+    });
+  });
+
   // test_map_state_failure_count[INFO-BASE_MAP_STATE] (LocalStack's snapshot, AWS-validated 2025-11-18).
   it('mapIterationFailureCount leaves a Map with no tolerated threshold to its mocked result', async () => {
     const intolerant = { ...map, ToleratedFailureCount: undefined };

@@ -305,7 +305,7 @@ function resultOf(plan: TestPlan, request: TestStateRequest, events: readonly Ex
   let result: Omit<TestStateResult, 'inspectionData'>;
   const errorDetails: TestStateInspectionData['errorDetails'] = {};
   if (retryEvent) {
-    const failure = failureOf(retryEvent, request);
+    const failure = failureOf(retryEvent, request, recorded);
     const retry = retryEvent.x.retry!;
     errorDetails.retryIndex = retry.retrier;
     errorDetails.retryBackoffIntervalSeconds = Math.round((Date.parse(retryEvent.x.wakeAt ?? retryEvent.timestamp) - Date.parse(retryEvent.timestamp)) / 1000);
@@ -330,14 +330,16 @@ function resultOf(plan: TestPlan, request: TestStateRequest, events: readonly Ex
   return { ...result, inspectionData: inspectionDataOf(plan, recorded, exited, errorDetails) };
 }
 
-function failureOf(event: ExecutionEvent, request: TestStateRequest): { error?: string; cause?: string } {
+function failureOf(event: ExecutionEvent, request: TestStateRequest, recorded: ReadonlyMap<InspectedField, unknown>): { error?: string; cause?: string } {
   if (FAILURE_DETAILS.test(event.type)) {
     const field = Object.keys(event).find((key) => key.endsWith('EventDetails'));
     const details = (field ? (event as unknown as Record<string, unknown>)[field] : undefined) as { error?: string; cause?: string } | undefined;
     return compactFailure(details?.error, details?.cause);
   }
-  // A Parallel's or Map's failure event carries no details: the mocked error is the failure.
-  return compactFailure(request.mock?.errorOutput?.error, request.mock?.errorOutput?.cause);
+  // A Parallel's or Map's failure event carries no details: the state recorded it (a mocked
+  // error, or the tolerated failure threshold mapIterationFailureCount exceeded).
+  const failed = recorded.get('failed') as { error?: string; cause?: string } | undefined;
+  return failed ? compactFailure(failed.error, failed.cause) : compactFailure(request.mock?.errorOutput?.error, request.mock?.errorOutput?.cause);
 }
 
 function compactFailure(error: string | undefined, cause: string | undefined): { error?: string; cause?: string } {

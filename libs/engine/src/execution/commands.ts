@@ -160,4 +160,6 @@ export type InspectedField =
   /** A Catch took the failure: `{ catchIndex, error, cause }`. */
   | 'caught'
   /** A Parallel's or Map's own failure, whose event carries none: `{ error, cause }`. */
-  | 'failed';
+  | 'failed'
+  /** The retrier that matched the failure but had no attempts left: its index. */
+  | 'retrierSpent';

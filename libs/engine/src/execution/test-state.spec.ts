@@ -228,6 +228,17 @@ describe('TestState: Task', () => {
     assert.deepEqual(result.inspectionData?.errorDetails, { catchIndex: 0 });
   });
 
+  // test_state_configuration_retrier_retry_count[DEBUG] (LocalStack's snapshot, AWS-validated 2025-11-22):
+  // retrierRetryCount 5 of MaxAttempts 5, no Catch: FAILED, and the spent retrier is still named.
+  it('retrierRetryCount at MaxAttempts without a Catch: FAILED, naming the spent retrier', async () => {
+    const retrying = { Type: 'Task', Resource: lambda, Retry: [{ ErrorEquals: ['MockException'], IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2 }], End: true };
+    const mock = { errorOutput: { error: 'MockException', cause: 'c' } };
+    const spent = await run(retrying, { mock, stateConfiguration: { retrierRetryCount: 5 }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual({ ...spent, inspectionData: { errorDetails: spent.inspectionData?.errorDetails } }, { status: 'FAILED', error: 'MockException', cause: 'c', inspectionData: { errorDetails: { retryIndex: 0 } } });
+    const left = await run(retrying, { mock, stateConfiguration: { retrierRetryCount: 4 }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual(left.inspectionData?.errorDetails, { retryIndex: 0, retryBackoffIntervalSeconds: 16 });
+  });
+
   it('an error no retrier or catcher takes fails the state', async () => {
     const bare = { Type: 'Task', Resource: lambda, Parameters: { FunctionName: 'f' }, End: true };
     const result = await run(bare, { mock: { errorOutput: { error: 'Boom', cause: 'bad' } } });

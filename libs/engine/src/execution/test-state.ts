@@ -322,6 +322,8 @@ function resultOf(plan: TestPlan, request: TestStateRequest, events: readonly Ex
   } else {
     const failed = events.find((event) => event.type === 'ExecutionFailed');
     const details = (failed?.executionFailedEventDetails ?? {}) as { error?: string; cause?: string };
+    // A spent retrier is still named (test_state_configuration_retrier_retry_count, exceeds_tolerated_retry_count, AWS-validated 2025-11-22).
+    if (recorded.has('retrierSpent')) errorDetails.retryIndex = recorded.get('retrierSpent') as number;
     result = failed
       ? { status: 'FAILED', ...compactFailure(details.error, details.cause) }
       : { status: 'FAILED', error: 'States.Runtime', cause: 'The state did not finish: it waits for something TestState cannot give.' };

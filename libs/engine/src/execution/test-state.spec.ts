@@ -128,6 +128,16 @@ describe('TestState: Pass', () => {
     assert.deepEqual(result, { status: 'SUCCEEDED', output: '40', nextState: 'Done' });
   });
 
+  // test_map_state_failure_count[INFO-BASE_MAP_STATE] (LocalStack's snapshot, AWS-validated 2025-11-18):
+  // $states.context of the throw-away execution is an Express one's, with no RedriveCount.
+  it('runs the state in an Express execution, as its context shows', async () => {
+    const definition = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $states.context.Execution %}', End: true };
+    const execution = JSON.parse((await run(definition, { input: '{"a":1}', roleArn: 'arn:aws:iam::123456789012:role/R' })).output!);
+    assert.match(execution.Id, /^arn:aws:states:us-east-1:123456789012:express:[^:]+:[^:]+$/);
+    assert.deepEqual(Object.keys(execution).sort(), ['Id', 'Input', 'Name', 'RoleArn', 'StartTime']);
+    assert.equal(execution.RoleArn, 'arn:aws:iam::123456789012:role/R');
+  });
+
   // test_state_context_object_edge_cases[EMPTY] and [EMPTY_OBJECTS], test_state_task_context_object[ALL]
   // (LocalStack's snapshots, AWS-validated 2025-12-03): the given context is all of $$, nothing added.
   it('a given context is the whole context object', async () => {

@@ -89,7 +89,9 @@ const MAX_STEPS = 8;
 export async function testState(request: TestStateRequest, env: TestStateEnv): Promise<TestStateResult> {
   const plan = planTest(request);
   const stateMachineArn = `arn:aws:states:${env.region}:${env.accountId}:stateMachine:${MACHINE_NAME}`;
-  const executionArn = `arn:aws:states:${env.region}:${env.accountId}:execution:${MACHINE_NAME}:${plan.name}`;
+  // AWS runs the state in an Express execution: its context has an `:express:` Id and no
+  // RedriveCount (test_map_state_failure_count[*-BASE_MAP_STATE], AWS-validated 2025-11-18).
+  const executionArn = `arn:aws:states:${env.region}:${env.accountId}:express:${MACHINE_NAME}:${plan.name}`;
   const recorded = new Map<InspectedField, unknown>();
   let rootEntries = 0;
   const hooks: TestStateHooks = {
@@ -108,7 +110,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
     executionArn,
     stateMachineArn,
     name: plan.name,
-    executionType: 'STANDARD',
+    executionType: 'EXPRESS',
     definition: JSON.stringify(plan.machine),
     input: plan.inputText,
     roleArn: request.roleArn ?? `arn:aws:iam::${env.accountId}:role/TestStateRole`,

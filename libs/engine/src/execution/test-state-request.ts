@@ -54,6 +54,8 @@ export function checkMock(request: TestStateRequest, state: Record<string, any>,
       if (parseTaskResource(resource).kind === 'activity' || integrationPatternOfResource(resource) !== 'request-response') {
         throw new TestStateRejected('ValidationException', 'TestState only supports Activity tasks and the .sync or .waitForTaskToken integration patterns when a mock is specified.');
       }
+      // A Task that really runs needs a role to run as (test_base_lambda_service_task_state_no_role_arn_validation, AWS-validated 2025-12-03).
+      if (request.roleArn === undefined) throw new TestStateRejected('ValidationException', 'RoleArn must be specified when testing a Task state');
     }
     return undefined;
   }

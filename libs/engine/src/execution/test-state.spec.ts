@@ -6,6 +6,7 @@ import { fixedEnv } from './testing/decider-specification';
 
 const env: TestStateEnv = { ...fixedEnv(), region: 'us-east-1', accountId: '123456789012' };
 const lambda = 'arn:aws:states:::lambda:invoke';
+const roleArn = 'arn:aws:iam::123456789012:role/TestStateRole';
 
 function run(definition: unknown, request: Omit<TestStateRequest, 'definition'> = {}, overrides: Partial<TestStateEnv> = {}): Promise<TestStateResult> {
   return testState({ definition: JSON.stringify(definition), ...request }, { ...env, ...overrides });
@@ -257,7 +258,7 @@ describe('TestState: Task', () => {
 
   it('without a mock, the integration performs the task with the evaluated parameters', async () => {
     const seen: unknown[] = [];
-    const result = await run(task, { input: '{"a":1}' }, {
+    const result = await run(task, { input: '{"a":1}', roleArn }, {
       performTask: async (request) => {
         seen.push(request.parameters);
         return { kind: 'succeeded', output: '{"Payload":"done"}' };
@@ -275,10 +276,10 @@ describe('TestState: Task', () => {
       return { kind: 'succeeded', output: '{"StatusCode":200}', http };
     };
     const definition = { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: 'https://example.com/a', Method: 'GET' }, End: true };
-    const traced = await run(definition, { inspectionLevel: 'TRACE' }, { performTask });
+    const traced = await run(definition, { inspectionLevel: 'TRACE', roleArn }, { performTask });
     assert.deepEqual(traced.inspectionData?.request, http.request);
     assert.deepEqual(traced.inspectionData?.response, http.response);
-    const debug = await run(definition, { inspectionLevel: 'DEBUG' }, { performTask });
+    const debug = await run(definition, { inspectionLevel: 'DEBUG', roleArn }, { performTask });
     assert.equal(debug.inspectionData?.request, undefined);
     assert.deepEqual(levels, ['TRACE', 'DEBUG']);
   });
@@ -289,6 +290,14 @@ describe('TestState: Task', () => {
     assert.equal(result.output, '"ok"');
     assert.deepEqual(inspected(result).afterArguments, { FunctionName: 'f', Payload: 8 });
     assert.deepEqual(inspected(result).result, { Payload: 'ok' });
+  });
+
+  // test_base_lambda_service_task_state_no_role_arn_validation (LocalStack's snapshot, AWS-validated 2025-12-03).
+  it('a Task without a mock needs a roleArn', async () => {
+    const bare = { Type: 'Task', Resource: lambda, End: true };
+    await rejected(run(bare), 'ValidationException', 'RoleArn must be specified when testing a Task state');
+    assert.equal((await run(bare, { mock: { result: '{}' } })).status, 'SUCCEEDED');
+    assert.equal((await run(bare, { roleArn }, { performTask: async () => ({ kind: 'succeeded', output: '{}' }) })).status, 'SUCCEEDED');
   });
 
   it('.waitForTaskToken and activities need a mock', async () => {

@@ -133,6 +133,8 @@ export interface TestStateHooks {
   readonly mayEnter: (threadId: string) => boolean;
   /** The context object the tested state sees in place of the engine's (TestState's `context`). */
   readonly context?: Readonly<Record<string, unknown>>;
+  /** Without a given context, what `$$` shows of the test: the state's name and the role (null when none was given). */
+  readonly shown?: { readonly stateName: string; readonly roleArn: string | null };
   /**
    * stateConfiguration.mapItemReaderData: what a Distributed Map's ItemReader would have read,
    * as found in its source (a JSON array, JSON Lines or CSV text; for `s3:listObjectsV2`, a JSON

@@ -328,14 +328,14 @@ export class Decision {
         Id: start.executionArn,
         Input: start.input,
         Name: start.name,
-        RoleArn: start.roleArn,
+        RoleArn: this.env.testState?.shown ? this.env.testState.shown.roleArn : start.roleArn,
         StartTime: start.startDate,
         // Only STANDARD executions can be redriven; AWS shows no RedriveCount for EXPRESS.
         ...(start.type === 'EXPRESS' ? {} : { RedriveCount: start.redriveCount ?? 0 }),
       },
       State: {
         EnteredTime: override.enteredTime ?? cursor?.enteredTime ?? this.nowIso,
-        Name: override.name ?? cursor?.name,
+        Name: this.env.testState?.shown?.stateName ?? override.name ?? cursor?.name,
         // Only states that can retry carry a RetryCount (as AWS's context object shows).
         ...(cursor && (cursor.kind === 'Task' || cursor.kind === 'Map' || cursor.kind === 'Parallel')
           ? { RetryCount: cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0) }

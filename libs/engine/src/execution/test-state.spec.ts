@@ -139,6 +139,14 @@ describe('TestState: Pass', () => {
     assert.equal(execution.RoleArn, 'arn:aws:iam::123456789012:role/R');
   });
 
+  // test_state_with_variables[base_expressions] (LocalStack's snapshot, AWS-validated 2026-02-24).
+  it('$$ names the tested state StateName, even one picked by stateName, and a null role when none was given', async () => {
+    const machine = { QueryLanguage: 'JSONata', StartAt: 'State0', States: { State0: { Type: 'Pass', Output: '{% $states.context %}', End: true } } };
+    const context = JSON.parse((await run(machine, { stateName: 'State0' })).output!);
+    assert.equal(context.State.Name, 'StateName');
+    assert.equal(context.Execution.RoleArn, null);
+  });
+
   // test_state_context_object_edge_cases[EMPTY] and [EMPTY_OBJECTS], test_state_task_context_object[ALL]
   // (LocalStack's snapshots, AWS-validated 2025-12-03): the given context is all of $$, nothing added.
   it('a given context is the whole context object', async () => {

@@ -101,6 +101,9 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
       if (state.threads[ROOT_THREAD]?.cursor?.name === plan.name && !recorded.has(field)) recorded.set(field, value);
     },
     ...(plan.context ? { context: plan.context } : {}),
+    // AWS's $$ names the tested state StateName, even one picked by stateName, and shows a null
+    // RoleArn when none was given (test_state_with_variables[base_expressions], AWS-validated 2026-02-24).
+    shown: { stateName: LONE_STATE_NAME, roleArn: request.roleArn ?? null },
     ...(plan.children ? { children: plan.children } : {}),
     ...(request.stateConfiguration?.mapItemReaderData !== undefined ? { itemReaderData: request.stateConfiguration.mapItemReaderData } : {}),
   };

@@ -7,6 +7,7 @@ import { rawCall, sfnClient, startServer, type RunningServer } from '../support/
 
 const localFunctions = path.resolve(__dirname, 'fixtures', 'local-functions.ts');
 const lambda = 'arn:aws:states:::lambda:invoke';
+const roleArn = 'arn:aws:iam::123456789012:role/test';
 
 async function rejectsWith(promise: Promise<unknown>, name: string, message: string | RegExp): Promise<void> {
   await assert.rejects(promise, (error: any) => {
@@ -60,7 +61,7 @@ describe('TestState (AWS SDK against the real server)', () => {
         ResultSelector: { 'status.$': '$.StatusCode' },
         End: true,
       });
-    const response = await sfn.send(new TestStateCommand({ definition: definition('/items'), inspectionLevel: 'TRACE' }));
+    const response = await sfn.send(new TestStateCommand({ definition: definition('/items'), inspectionLevel: 'TRACE', roleArn }));
     assert.equal(response.status, 'SUCCEEDED');
     assert.deepEqual(JSON.parse(response.output!), { status: 200 });
     const { request, response: answered } = response.inspectionData!;
@@ -70,9 +71,9 @@ describe('TestState (AWS SDK against the real server)', () => {
     assert.equal(answered?.statusCode, '200');
     assert.deepEqual(JSON.parse(answered!.body!), { method: 'POST', url: '/items?q=x', body: '{"hello":"world"}' });
     assert.match(answered!.headers!, /x-echo/);
-    const debug = await sfn.send(new TestStateCommand({ definition: definition('/items'), inspectionLevel: 'DEBUG' }));
+    const debug = await sfn.send(new TestStateCommand({ definition: definition('/items'), inspectionLevel: 'DEBUG', roleArn }));
     assert.equal(debug.inspectionData?.request, undefined);
-    const failed = await sfn.send(new TestStateCommand({ definition: definition('/missing'), inspectionLevel: 'TRACE' }));
+    const failed = await sfn.send(new TestStateCommand({ definition: definition('/missing'), inspectionLevel: 'TRACE', roleArn }));
     assert.equal(failed.status, 'FAILED');
     assert.equal(failed.error, 'States.Http.StatusCode.404');
     assert.equal(failed.inspectionData?.response?.statusCode, '404');
@@ -135,7 +136,7 @@ describe('TestState (AWS SDK against the real server)', () => {
 
   it('a Task without a mock is performed by the configured integration (a local function)', async () => {
     const definition = JSON.stringify({ Type: 'Task', Resource: lambda, Parameters: { FunctionName: 'double', 'Payload.$': '$' }, OutputPath: '$.Payload', End: true });
-    const response = await sfn.send(new TestStateCommand({ definition, input: '{"value":21}', roleArn: 'arn:aws:iam::123456789012:role/test' }));
+    const response = await sfn.send(new TestStateCommand({ definition, input: '{"value":21}', roleArn }));
     assert.equal(response.status, 'SUCCEEDED');
     assert.deepEqual(JSON.parse(response.output!), { doubled: 42 });
   });

@@ -104,12 +104,12 @@ export async function finishChildren(d: Decision, threadId: string, pointer?: nu
 export async function mockedChildren(d: Decision, threadId: string, mocked: NonNullable<NonNullable<Decision['env']['testState']>['children']>): Promise<Step> {
   const book = d.cursorOf(threadId).children;
   const failed = 'result' in mocked ? (mocked.failedIterations ?? 0) : 0;
-  if (book?.kind === 'Map' && failed > 0 && exceedsTolerance({ ...book, failed, total: Math.max(book.total, failed) })) {
-    // stateConfiguration.mapIterationFailureCount: that many iterations failed; past the
-    // tolerated threshold the Map fails as branchEnded fails it.
-    const tolerant = book.toleratedFailureCount !== undefined || book.toleratedFailurePercentage !== undefined;
-    if (tolerant) childrenFailed(d, threadId, 'States.ExceedToleratedFailureThreshold', 'The specified tolerated failure threshold was exceeded');
-    else childrenFailed(d, threadId, 'States.TaskFailed', undefined);
+  const tolerant = book?.kind === 'Map' && (book.toleratedFailureCount !== undefined || book.toleratedFailurePercentage !== undefined);
+  // stateConfiguration.mapIterationFailureCount: that many iterations failed; past the tolerated
+  // threshold the Map fails as branchEnded fails it. A Map with no threshold keeps its mocked
+  // result (LocalStack's AWS-validated test_map_state_failure_count[*-BASE_MAP_STATE], 2025-11-18).
+  if (book && tolerant && failed > 0 && exceedsTolerance({ ...book, failed, total: Math.max(book.total, failed) })) {
+    childrenFailed(d, threadId, 'States.ExceedToleratedFailureThreshold', 'The specified tolerated failure threshold was exceeded');
     return { kind: 'blocked' };
   }
   if ('result' in mocked) {
@@ -126,6 +126,7 @@ export async function mockedChildren(d: Decision, threadId: string, mocked: NonN
 /** A branch failed (or Map tolerance was exceeded): the whole Parallel/Map state failed. */
 export function childrenFailed(d: Decision, threadId: string, error: string | undefined, cause: string | undefined, pointer?: number): void {
   const cursor = d.cursorOf(threadId);
+  d.inspect('failed', { error, cause });
   if (cursor.children?.distributed) d.emit(threadId, 'MapRunFailed', 'mapRunFailedEventDetails', compact({ error, cause }));
   const plan = retryPlan(d, threadId, error);
   // A retried Parallel starts over with ParallelStateStarted: AWS writes no ParallelStateFailed

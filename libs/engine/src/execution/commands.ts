@@ -131,8 +131,10 @@ export interface TestStateHooks {
   readonly inspect: (field: InspectedField, value: unknown, state: ExecutionState) => void;
   /** Whether a thread may enter the state it goes to next: TestState stops after the tested state. */
   readonly mayEnter: (threadId: string) => boolean;
-  /** Merged over the context object each state sees (TestState's `context`). */
+  /** The context object the tested state sees in place of the engine's (TestState's `context`). */
   readonly context?: Readonly<Record<string, unknown>>;
+  /** Without a given context, what `$$` shows of the test: the state's name and the role (null when none was given). */
+  readonly shown?: { readonly stateName: string; readonly roleArn: string | null };
   /**
    * stateConfiguration.mapItemReaderData: what a Distributed Map's ItemReader would have read,
    * as found in its source (a JSON array, JSON Lines or CSV text; for `s3:listObjectsV2`, a JSON
@@ -158,4 +160,8 @@ export type InspectedField =
   | 'toleratedFailureCount'
   | 'toleratedFailurePercentage'
   /** A Catch took the failure: `{ catchIndex, error, cause }`. */
-  | 'caught';
+  | 'caught'
+  /** A Parallel's or Map's own failure, whose event carries none: `{ error, cause }`. */
+  | 'failed'
+  /** The retrier that matched the failure but had no attempts left: its index. */
+  | 'retrierSpent';

@@ -328,14 +328,14 @@ export class Decision {
         Id: start.executionArn,
         Input: start.input,
         Name: start.name,
-        RoleArn: start.roleArn,
+        RoleArn: this.env.testState?.shown ? this.env.testState.shown.roleArn : start.roleArn,
         StartTime: start.startDate,
         // Only STANDARD executions can be redriven; AWS shows no RedriveCount for EXPRESS.
         ...(start.type === 'EXPRESS' ? {} : { RedriveCount: start.redriveCount ?? 0 }),
       },
       State: {
         EnteredTime: override.enteredTime ?? cursor?.enteredTime ?? this.nowIso,
-        Name: override.name ?? cursor?.name,
+        Name: this.env.testState?.shown?.stateName ?? override.name ?? cursor?.name,
         // Only states that can retry carry a RetryCount (as AWS's context object shows).
         ...(cursor && (cursor.kind === 'Task' || cursor.kind === 'Map' || cursor.kind === 'Parallel')
           ? { RetryCount: cursor.retryCounts.reduce((sum, count) => sum + (count ?? 0), 0) }
@@ -349,7 +349,10 @@ export class Decision {
       context.Map = { Item: { Index: thread.index, Value: thread.item } };
     }
     const given = this.env.testState?.context;
-    return given ? mergeContext(context, given) : context;
+    // TestState's `context` is the whole `$$`, as given: AWS adds nothing (an empty one reads as {},
+    // LocalStack's AWS-validated test_state_context_object_edge_cases[EMPTY], 2025-12-03). The
+    // engine's task token stays when none is given, so a callback Task still completes.
+    return given ? { ...(context.Task !== undefined && given.Task === undefined ? { Task: context.Task } : {}), ...given } : context;
   }
 
   /** InputPath: most states have none, and then no evaluation scope is made for it. */
@@ -422,17 +425,6 @@ class LazyContextScope implements EvaluationScope {
   get context(): Record<string, unknown> {
     return (this.built ??= this.decision.contextOf(this.threadId, this.token));
   }
-}
-
-/** TestState's `context`: each field given replaces the engine's, object by object (`Execution.Id` alone keeps `Execution.Name`). */
-function mergeContext(base: Record<string, unknown>, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(given)) {
-    const own = merged[key];
-    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-    merged[key] = isObject(own) && isObject(value) ? mergeContext(own, value) : value;
-  }
-  return merged;
 }
 
 /** A state type the fold does not know: a new one must get its module (compile-time check). */

@@ -12,5 +12,6 @@ export type { Redrivability, RedriveStatus } from './redrive';
 export { mapRunChildOf } from './map-run-child';
 export type { MapRunChild } from './map-run-child';
 export { MAX_HISTORY_EVENTS } from './decide';
-export { testState, TestStateRejected } from './test-state';
-export type { TestStateRequest, TestStateResult, TestStateStatus, TestStateInspectionData, TestStateEnv, TestStateTask, TestStateTaskOutcome } from './test-state';
+export { testState } from './test-state';
+export { TestStateRejected, type TestStateRequest } from './test-state-request';
+export type { TestStateResult, TestStateStatus, TestStateInspectionData, TestStateEnv, TestStateTask, TestStateTaskOutcome } from './test-state';

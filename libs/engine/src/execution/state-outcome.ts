@@ -84,7 +84,10 @@ export function retryPlan(d: Decision,
   if (!found) return undefined;
   const attempt = cursor.retryCounts[found.index] ?? 0;
   const maxAttempts = typeof found.retrier.MaxAttempts === 'number' ? found.retrier.MaxAttempts : 3;
-  if (attempt >= maxAttempts) return undefined;
+  if (attempt >= maxAttempts) {
+    d.inspect('retrierSpent', found.index);
+    return undefined;
+  }
   const delayMs = Math.round(computeBackoffSeconds(found.retrier, attempt, d.env.random) * 1000);
   return {
     retry: { retrier: found.index, attempt: attempt + 1 },

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type TestStateEnv, type TestStateRequest, type TestStateResult, TestStateRejected, testState } from './test-state';
+import { type TestStateEnv, type TestStateResult, testState } from './test-state';
+import { TestStateRejected, type TestStateRequest } from './test-state-request';
 import { fixedEnv } from './testing/decider-specification';
 
 const env: TestStateEnv = { ...fixedEnv(), region: 'us-east-1', accountId: '123456789012' };
 const lambda = 'arn:aws:states:::lambda:invoke';
+const roleArn = 'arn:aws:iam::123456789012:role/TestStateRole';
 
 function run(definition: unknown, request: Omit<TestStateRequest, 'definition'> = {}, overrides: Partial<TestStateEnv> = {}): Promise<TestStateResult> {
   return testState({ definition: JSON.stringify(definition), ...request }, { ...env, ...overrides });
@@ -127,12 +129,31 @@ describe('TestState: Pass', () => {
     assert.deepEqual(result, { status: 'SUCCEEDED', output: '40', nextState: 'Done' });
   });
 
-  it('context fields replace the engine\'s, field by field', async () => {
-    const definition = { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, End: true };
-    const result = await run(definition, { context: '{"Execution":{"Id":"given-id"}}' });
-    const output = JSON.parse(result.output!);
-    assert.equal(output.id, 'given-id');
-    assert.equal(typeof output.name, 'string');
+  // test_map_state_failure_count[INFO-BASE_MAP_STATE] (LocalStack's snapshot, AWS-validated 2025-11-18):
+  // $states.context of the throw-away execution is an Express one's, with no RedriveCount.
+  it('runs the state in an Express execution, as its context shows', async () => {
+    const definition = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $states.context.Execution %}', End: true };
+    const execution = JSON.parse((await run(definition, { input: '{"a":1}', roleArn: 'arn:aws:iam::123456789012:role/R' })).output!);
+    assert.match(execution.Id, /^arn:aws:states:us-east-1:123456789012:express:[^:]+:[^:]+$/);
+    assert.deepEqual(Object.keys(execution).sort(), ['Id', 'Input', 'Name', 'RoleArn', 'StartTime']);
+    assert.equal(execution.RoleArn, 'arn:aws:iam::123456789012:role/R');
+  });
+
+  // test_state_with_variables[base_expressions] (LocalStack's snapshot, AWS-validated 2026-02-24).
+  it('$$ names the tested state StateName, even one picked by stateName, and a null role when none was given', async () => {
+    const machine = { QueryLanguage: 'JSONata', StartAt: 'State0', States: { State0: { Type: 'Pass', Output: '{% $states.context %}', End: true } } };
+    const context = JSON.parse((await run(machine, { stateName: 'State0' })).output!);
+    assert.equal(context.State.Name, 'StateName');
+    assert.equal(context.Execution.RoleArn, null);
+  });
+
+  // test_state_context_object_edge_cases[EMPTY] and [EMPTY_OBJECTS], test_state_task_context_object[ALL]
+  // (LocalStack's snapshots, AWS-validated 2025-12-03): the given context is all of $$, nothing added.
+  it('a given context is the whole context object', async () => {
+    const definition = { Type: 'Pass', Parameters: { 'context.$': '$$' }, End: true };
+    const given = { Execution: { Id: 'given-id', Input: { from: 'context' } }, State: {} };
+    assert.deepEqual(JSON.parse((await run(definition, { input: '{"a":1}', context: JSON.stringify(given) })).output!), { context: given });
+    assert.deepEqual(JSON.parse((await run(definition, { context: '{}' })).output!), { context: {} });
   });
 });
 
@@ -226,6 +247,17 @@ describe('TestState: Task', () => {
     assert.deepEqual(result.inspectionData?.errorDetails, { catchIndex: 0 });
   });
 
+  // test_state_configuration_retrier_retry_count[DEBUG] (LocalStack's snapshot, AWS-validated 2025-11-22):
+  // retrierRetryCount 5 of MaxAttempts 5, no Catch: FAILED, and the spent retrier is still named.
+  it('retrierRetryCount at MaxAttempts without a Catch: FAILED, naming the spent retrier', async () => {
+    const retrying = { Type: 'Task', Resource: lambda, Retry: [{ ErrorEquals: ['MockException'], IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2 }], End: true };
+    const mock = { errorOutput: { error: 'MockException', cause: 'c' } };
+    const spent = await run(retrying, { mock, stateConfiguration: { retrierRetryCount: 5 }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual({ ...spent, inspectionData: { errorDetails: spent.inspectionData?.errorDetails } }, { status: 'FAILED', error: 'MockException', cause: 'c', inspectionData: { errorDetails: { retryIndex: 0 } } });
+    const left = await run(retrying, { mock, stateConfiguration: { retrierRetryCount: 4 }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual(left.inspectionData?.errorDetails, { retryIndex: 0, retryBackoffIntervalSeconds: 16 });
+  });
+
   it('an error no retrier or catcher takes fails the state', async () => {
     const bare = { Type: 'Task', Resource: lambda, Parameters: { FunctionName: 'f' }, End: true };
     const result = await run(bare, { mock: { errorOutput: { error: 'Boom', cause: 'bad' } } });
@@ -234,7 +266,7 @@ describe('TestState: Task', () => {
 
   it('without a mock, the integration performs the task with the evaluated parameters', async () => {
     const seen: unknown[] = [];
-    const result = await run(task, { input: '{"a":1}' }, {
+    const result = await run(task, { input: '{"a":1}', roleArn }, {
       performTask: async (request) => {
         seen.push(request.parameters);
         return { kind: 'succeeded', output: '{"Payload":"done"}' };
@@ -252,10 +284,10 @@ describe('TestState: Task', () => {
       return { kind: 'succeeded', output: '{"StatusCode":200}', http };
     };
     const definition = { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: 'https://example.com/a', Method: 'GET' }, End: true };
-    const traced = await run(definition, { inspectionLevel: 'TRACE' }, { performTask });
+    const traced = await run(definition, { inspectionLevel: 'TRACE', roleArn }, { performTask });
     assert.deepEqual(traced.inspectionData?.request, http.request);
     assert.deepEqual(traced.inspectionData?.response, http.response);
-    const debug = await run(definition, { inspectionLevel: 'DEBUG' }, { performTask });
+    const debug = await run(definition, { inspectionLevel: 'DEBUG', roleArn }, { performTask });
     assert.equal(debug.inspectionData?.request, undefined);
     assert.deepEqual(levels, ['TRACE', 'DEBUG']);
   });
@@ -266,6 +298,14 @@ describe('TestState: Task', () => {
     assert.equal(result.output, '"ok"');
     assert.deepEqual(inspected(result).afterArguments, { FunctionName: 'f', Payload: 8 });
     assert.deepEqual(inspected(result).result, { Payload: 'ok' });
+  });
+
+  // test_base_lambda_service_task_state_no_role_arn_validation (LocalStack's snapshot, AWS-validated 2025-12-03).
+  it('a Task without a mock needs a roleArn', async () => {
+    const bare = { Type: 'Task', Resource: lambda, End: true };
+    await rejected(run(bare), 'ValidationException', 'RoleArn must be specified when testing a Task state');
+    assert.equal((await run(bare, { mock: { result: '{}' } })).status, 'SUCCEEDED');
+    assert.equal((await run(bare, { roleArn }, { performTask: async () => ({ kind: 'succeeded', output: '{}' }) })).status, 'SUCCEEDED');
   });
 
   it('.waitForTaskToken and activities need a mock', async () => {
@@ -294,11 +334,18 @@ describe('TestState: Parallel and Map', () => {
     await rejected(run({ Type: 'Map', ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, End: true }), 'InvalidDefinition', message);
   });
 
-  it('a mocked Parallel result is the branches\' results', async () => {
-    const result = await run(parallel, { input: '{"a":1}', mock: { result: '["x","y"]' }, inspectionLevel: 'DEBUG' });
+  // AWS shows a mocked Parallel's steps from afterResultSelector on, in JSONata its input only
+  // (test_io_parallel_state_mock_success[DEBUG], test_io_jsonata_parallel_state_mock_success[DEBUG],
+  // LocalStack's snapshots, AWS-validated 2026-02-27).
+  it('a mocked Parallel result is the branches\' results; inspectionData starts after the result', async () => {
+    const result = await run({ ...parallel, InputPath: '$.in' }, { input: '{"in":{"a":1}}', mock: { result: '["x","y"]' }, inspectionLevel: 'DEBUG' });
     assert.equal(result.status, 'SUCCEEDED');
-    assert.deepEqual(JSON.parse(result.output!), { a: 1, results: ['x', 'y'] });
-    assert.deepEqual(inspected(result).result, ['x', 'y']);
+    assert.deepEqual(JSON.parse(result.output!), { in: { a: 1 }, results: ['x', 'y'] });
+    assert.deepEqual(inspected(result), { input: { in: { a: 1 } }, afterResultSelector: ['x', 'y'], afterResultPath: { in: { a: 1 }, results: ['x', 'y'] } });
+    const jsonata = { ...parallel, QueryLanguage: 'JSONata', Arguments: '{% $states.input.in %}', Output: '{% $states.result %}', ResultPath: undefined, Retry: undefined };
+    const viaJsonata = await run(jsonata, { input: '{"in":{"a":1}}', mock: { result: '["x","y"]' }, inspectionLevel: 'TRACE' });
+    assert.deepEqual(JSON.parse(viaJsonata.output!), ['x', 'y']);
+    assert.deepEqual(inspected(viaJsonata), { input: { in: { a: 1 } } });
   });
 
   it('a mocked Parallel error goes through its Retry', async () => {
@@ -319,14 +366,20 @@ describe('TestState: Parallel and Map', () => {
     End: true,
   };
 
+  // As test_state_map_context_object[EXECUTION_INPUT_VALUES] (LocalStack's snapshot, AWS-validated
+  // 2025-12-03): no result, and no afterItemSelector without an ItemSelector.
   it('a mocked Map result, with the items it read', async () => {
     const result = await run(map, { input: '{"items":[1,2,3]}', mock: { result: '["a","b","c"]' }, inspectionLevel: 'DEBUG' });
     assert.equal(result.output, '["a","b","c"]');
-    assert.deepEqual(inspected(result).afterItemsPath, [1, 2, 3]);
-    assert.deepEqual(inspected(result).afterItemSelector, [1, 2, 3], 'no ItemSelector: each iteration gets its item');
-    assert.equal(inspected(result).afterItemBatcher, undefined);
-    assert.equal(inspected(result).toleratedFailureCount, 1);
-    assert.equal(inspected(result).maxConcurrency, 0);
+    assert.deepEqual(inspected(result), {
+      input: { items: [1, 2, 3] },
+      afterInputPath: { items: [1, 2, 3] },
+      afterItemsPath: [1, 2, 3],
+      afterResultSelector: ['a', 'b', 'c'],
+      afterResultPath: ['a', 'b', 'c'],
+      maxConcurrency: 0,
+      toleratedFailureCount: 1,
+    });
   });
 
   it('a mocked Map shows each item after ItemSelector, and the batches after ItemBatcher', async () => {
@@ -357,6 +410,25 @@ describe('TestState: Parallel and Map', () => {
     assert.equal(within.status, 'SUCCEEDED');
     const past = await run(map, { input: '{"items":[1,2,3]}', mock: { result: '[1,2,3]' }, stateConfiguration: { mapIterationFailureCount: 2 } });
     assert.deepEqual(past, { status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' });
+  });
+
+  // test_map_state_failure_count[DEBUG-BASE_MAP_STATE_RETRY] (LocalStack's snapshot, AWS-validated 2025-11-18).
+  it('a Map retried for its tolerated failure threshold names that error', async () => {
+    const retrying = { ...map, Retry: [{ ErrorEquals: ['MockException'] }, { ErrorEquals: ['States.ExceedToleratedFailureThreshold'], MaxAttempts: 2 }] };
+    const result = await run(retrying, { input: '{"items":[1,2,3]}', mock: { result: '[0,0,1]' }, stateConfiguration: { mapIterationFailureCount: 2 }, inspectionLevel: 'DEBUG' });
+    assert.deepEqual({ ...result, inspectionData: { errorDetails: result.inspectionData?.errorDetails } }, {
+      status: 'RETRIABLE',
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'The specified tolerated failure threshold was exceeded',
+      inspectionData: { errorDetails: { retryIndex: 1, retryBackoffIntervalSeconds: 1 } },
+    });
+  });
+
+  // test_map_state_failure_count[INFO-BASE_MAP_STATE] (LocalStack's snapshot, AWS-validated 2025-11-18).
+  it('mapIterationFailureCount leaves a Map with no tolerated threshold to its mocked result', async () => {
+    const intolerant = { ...map, ToleratedFailureCount: undefined };
+    const result = await run(intolerant, { input: '{"items":[1,2,3]}', mock: { result: '[0,0,1]' }, stateConfiguration: { mapIterationFailureCount: 2 } });
+    assert.deepEqual(result, { status: 'SUCCEEDED', output: '[0,0,1]' });
   });
 
   it('errorCausedByState must name a state inside the branches', async () => {
@@ -407,7 +479,7 @@ describe('TestState: Parallel and Map', () => {
 
   it('mapItemReaderData gives the item count a tolerated failure percentage is taken of', async () => {
     const tolerant = reading({ InputType: 'JSON' }, { ToleratedFailurePercentage: 50 });
-    const request = { stateName: 'State0', input: bucket, mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: 1 } };
+    const request = { stateName: 'State0', input: bucket, mock: { result: '[1,2,3,4]' }, stateConfiguration: { mapIterationFailureCount: 1 } };
     // One failure in four items is 25%: within 50%. Without the data no item is known, and one failure is past it.
     const within = await run(tolerant, { ...request, stateConfiguration: { ...request.stateConfiguration, mapItemReaderData: '[1,2,3,4]' } });
     assert.equal(within.status, 'SUCCEEDED');
@@ -429,6 +501,15 @@ describe('TestState: Parallel and Map', () => {
 
   it('a Map mock must be an array, or an object with a ResultWriter', async () => {
     await rejected(run(map, { mock: { result: '{}' } }), 'ValidationException', 'Mocked result must be an array.');
+  });
+
+  // test_state_mock_validation::test_map_iteration_failure_count_without_mock (AWS-validated 2026-03-01)
+  // and ::test_map_iteration_failure_count_exceeds_mock_result_items (2026-03-02), LocalStack's snapshots.
+  it('mapIterationFailureCount needs a mock, and no more failures than the mocked iterations', async () => {
+    await rejected(run(map, { stateConfiguration: { mapIterationFailureCount: 0 } }), 'ValidationException', 'TestState does not support MapIterationFailureCount when a mock is not specified.');
+    const request = { input: '{"items":[1,1,1]}', mock: { result: '[1,1,1]' } };
+    await rejected(run(map, { ...request, stateConfiguration: { mapIterationFailureCount: 4 } }), 'ValidationException', 'Map iteration failure count must be less than or equal to the number of Map iterations');
+    assert.equal((await run(map, { ...request, stateConfiguration: { mapIterationFailureCount: 3 } })).error, 'States.ExceedToleratedFailureThreshold');
   });
 });
 
@@ -477,7 +558,8 @@ describe('TestState: fieldValidationMode (AWS\'s recorded answers)', () => {
   });
 
   it('the result must be JSON whatever the mode', async () => {
-    await rejected(run(task(lambda), { mock: { result: 'not JSON string', fieldValidationMode: 'NONE' } }), 'ValidationException', /Mocked result must be valid JSON/);
+    // AWS's message has no parser detail (test_base_lambda_service_task_mock_is_not_json_string, AWS-validated 2026-02-27).
+    await rejected(run(task(lambda), { mock: { result: 'not JSON string', fieldValidationMode: 'NONE' } }), 'ValidationException', 'Mocked result must be valid JSON');
   });
 });
 
@@ -500,6 +582,39 @@ describe('TestState: validation', () => {
     await rejected(run({ Type: 'Pass' }), 'InvalidDefinition', /This object should have only one of the following fields: \[Next, End\]/);
     await rejected(testState({ definition: '{not json' }, env), 'InvalidDefinition', /Invalid State Machine Definition/);
     await rejected(run({ Type: 'Pass', End: true }, { input: '{' }), 'InvalidExecutionInput', /Invalid State Machine Execution Input/);
+  });
+
+  // test_state_mock_validation::test_parallel_state_empty_branches (AWS-validated 2026-02-27) and
+  // test_state_configuration's $$.State.Name (2025-11-13): a lone state is named StateName, so a
+  // Map whose inner state is called TestState (LocalStack's base_map_state template) is no duplicate.
+  it('runs a lone state as StateName, the name in AWS\'s errors and context', async () => {
+    await rejected(run({ Type: 'Parallel', Branches: [], End: true }, { mock: { result: '[]' } }), 'InvalidDefinition', "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/StateName/Branches'");
+    const result = await run({ Type: 'Pass', Parameters: { 'name.$': '$$.State.Name' }, End: true });
+    assert.deepEqual(JSON.parse(result.output!), { name: 'StateName' });
+    const inner = { Type: 'Task', Resource: lambda, End: true };
+    const map = { Type: 'Map', ItemProcessor: { StartAt: 'TestState', States: { TestState: inner } }, End: true };
+    assert.equal((await run(map, { input: '[1]', mock: { result: '[1]' } })).status, 'SUCCEEDED');
+  });
+
+  // test_state_context_object_validation_failures[INVALID_EXECUTION_ID_TYPE, INVALID_MAP, INVALID_EXECUTION_FIELD,
+  // INVALID_FIELD] and test_state_context_object_invalid_states[TOKEN_TASK_NOT_SYNC] (AWS-validated 2025-12-03).
+  it('rejects a context AWS would not accept, with AWS\'s messages', async () => {
+    const task = (resource: string) => ({ Type: 'Task', Resource: resource, End: true });
+    const mock = { result: '{}', fieldValidationMode: 'NONE' as const };
+    const cases: Array<[unknown, string]> = [
+      [{ Execution: { Id: 1 } }, 'Execution.Id must be a string'],
+      [{ Map: {} }, "'Map' field is not supported when mocking a Context object"],
+      [{ Execution: { pokemon: 'squirtle' } }, "Field 'pokemon' is not allowed"],
+      [{ Pokedex: {} }, "Field 'Pokedex' is not allowed"],
+      [{ Task: { Token: 't' } }, "Context object contains 'Task' when state is not a Task state with a '.sync' or '.waitForTaskToken' service integration pattern"],
+    ];
+    for (const [context, message] of cases) {
+      await rejected(run(task(lambda), { mock, context: JSON.stringify(context) }), 'ValidationException', `Invalid Context object provided: ${message}`);
+    }
+    // test_state_wait_task_context_object: a .waitForTaskToken Task reads the given token.
+    const waiting = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true };
+    const result = await run(waiting, { mock: { result: '{}' }, context: '{"Task":{"Token":"abcd123"}}', inspectionLevel: 'DEBUG' });
+    assert.deepEqual(inspected(result).afterParameters, { token: 'abcd123' });
   });
 
   it('rejects a stateName the machine does not have, with AWS\'s message', async () => {

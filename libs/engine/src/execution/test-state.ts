@@ -1,43 +1,12 @@
-import { integrationPatternOfResource, parseDefinition, parseTaskResource } from '@stepstone/asl';
+import { parseDefinition } from '@stepstone/asl';
 import type { DecisionEnv, ExecutionCommand, InspectedField, TestStateHooks } from './commands';
 import { decideAndEvolve, startExecution } from './decide';
 import { Decision } from './decision';
 import { pendingEffects } from './effects';
 import { type ExecutionState, initialExecutionState, ROOT_THREAD, type ThreadState } from './execution-state';
 import type { ExecutionEvent } from './history-event';
-import { mockResultViolation } from './mock-result-validation';
-import { findState, innerStateNames } from './test-state-definition';
-
-/**
- * AWS's TestState (the enhanced API of November 2025): one state run in isolation through
- * the same decider as an execution — the state modules under states/, the compiled
- * definition, the one home for retry, catch and result processing. The state runs inside a
- * throw-away execution whose machine holds the state and, for each state it can go to, a
- * Succeed state standing in for it (so the definition validates as AWS validates it). The
- * execution stops when the tested state leaves: its Exited event names `nextState`. Nothing
- * is stored; the events are read once and dropped.
- */
-export interface TestStateRequest {
-  readonly definition: string;
-  readonly stateName?: string;
-  readonly input?: string;
-  readonly context?: string;
-  readonly variables?: string;
-  readonly inspectionLevel?: 'INFO' | 'DEBUG' | 'TRACE';
-  readonly revealSecrets?: boolean;
-  readonly roleArn?: string;
-  readonly mock?: {
-    readonly result?: string;
-    readonly errorOutput?: { readonly error?: string; readonly cause?: string };
-    readonly fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE';
-  };
-  readonly stateConfiguration?: {
-    readonly retrierRetryCount?: number;
-    readonly errorCausedByState?: string;
-    readonly mapIterationFailureCount?: number;
-    readonly mapItemReaderData?: string;
-  };
-}
+import { findState } from './test-state-definition';
+import { checkContext, checkMock, checkStateConfiguration, TestStateRejected, type TestStateRequest } from './test-state-request';
 
 export type TestStateStatus = 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
 
@@ -71,16 +40,6 @@ export interface TestStateResult {
   readonly inspectionData?: TestStateInspectionData;
 }
 
-/** A request AWS refuses before running anything: the API error's name and AWS's message. */
-export class TestStateRejected extends Error {
-  constructor(
-    readonly errorName: 'InvalidDefinition' | 'InvalidExecutionInput' | 'ValidationException',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** What a Task without a mock is performed by: the integrations an execution would use. */
 export type TestStateTaskOutcome = (
   | { readonly kind: 'succeeded'; readonly output: string }
@@ -108,16 +67,31 @@ export interface TestStateEnv extends Omit<DecisionEnv, 'testState'> {
   readonly performTask?: (task: TestStateTask) => Promise<TestStateTaskOutcome | undefined>;
 }
 
-/** The name a lone state runs under when the definition is one state, not a machine. */
-const LONE_STATE_NAME = 'TestState';
+/**
+ * The name a lone state runs under when the definition is one state, not a machine: AWS's
+ * (`$$.State.Name` and definition-error paths such as `/States/StateName/Branches` in LocalStack's
+ * AWS-validated test_state_configuration and test_state_mock_validation snapshots).
+ */
+const LONE_STATE_NAME = 'StateName';
 const MACHINE_NAME = 'TestStateMachine';
 /** Enough for any one state: a retry started in the same decision is the most it may need. */
 const MAX_STEPS = 8;
 
+/**
+ * AWS's TestState (the enhanced API of November 2025): one state run in isolation through
+ * the same decider as an execution — the state modules under states/, the compiled
+ * definition, the one home for retry, catch and result processing. The state runs inside a
+ * throw-away execution whose machine holds the state and, for each state it can go to, a
+ * Succeed state standing in for it (so the definition validates as AWS validates it). The
+ * execution stops when the tested state leaves: its Exited event names `nextState`. Nothing
+ * is stored; the events are read once and dropped.
+ */
 export async function testState(request: TestStateRequest, env: TestStateEnv): Promise<TestStateResult> {
   const plan = planTest(request);
   const stateMachineArn = `arn:aws:states:${env.region}:${env.accountId}:stateMachine:${MACHINE_NAME}`;
-  const executionArn = `arn:aws:states:${env.region}:${env.accountId}:execution:${MACHINE_NAME}:${plan.name}`;
+  // AWS runs the state in an Express execution: its context has an `:express:` Id and no
+  // RedriveCount (test_map_state_failure_count[*-BASE_MAP_STATE], AWS-validated 2025-11-18).
+  const executionArn = `arn:aws:states:${env.region}:${env.accountId}:express:${MACHINE_NAME}:${plan.name}`;
   const recorded = new Map<InspectedField, unknown>();
   let rootEntries = 0;
   const hooks: TestStateHooks = {
@@ -127,6 +101,9 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
       if (state.threads[ROOT_THREAD]?.cursor?.name === plan.name && !recorded.has(field)) recorded.set(field, value);
     },
     ...(plan.context ? { context: plan.context } : {}),
+    // AWS's $$ names the tested state StateName, even one picked by stateName, and shows a null
+    // RoleArn when none was given (test_state_with_variables[base_expressions], AWS-validated 2026-02-24).
+    shown: { stateName: LONE_STATE_NAME, roleArn: request.roleArn ?? null },
     ...(plan.children ? { children: plan.children } : {}),
     ...(request.stateConfiguration?.mapItemReaderData !== undefined ? { itemReaderData: request.stateConfiguration.mapItemReaderData } : {}),
   };
@@ -136,7 +113,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnv): P
     executionArn,
     stateMachineArn,
     name: plan.name,
-    executionType: 'STANDARD',
+    executionType: 'EXPRESS',
     definition: JSON.stringify(plan.machine),
     input: plan.inputText,
     roleArn: request.roleArn ?? `arn:aws:iam::${env.accountId}:role/TestStateRole`,
@@ -227,7 +204,9 @@ function planTest(request: TestStateRequest): TestPlan {
   const context = parseObject(request.context, 'context');
   checkStateConfiguration(request, stateDefinition, kind);
   const language = (stateDefinition.QueryLanguage ?? queryLanguage) === 'JSONata' ? 'JSONata' : 'JSONPath';
-  return { name, kind, language, machine, inputText, input, variables, context, children: checkMock(request, stateDefinition, kind) };
+  const children = checkMock(request, stateDefinition, kind);
+  if (context) checkContext(context, stateDefinition, kind);
+  return { name, kind, language, machine, inputText, input, variables, context, children };
 }
 
 function checkDefinition(text: string): void {
@@ -260,80 +239,6 @@ function parseObject(text: string | undefined, field: 'variables' | 'context'): 
     throw new TestStateRejected('ValidationException', `The ${field} parameter must be a JSON object.`);
   }
   return value as Record<string, unknown>;
-}
-
-const MOCKABLE = new Set(['Task', 'Parallel', 'Map']);
-
-/** The mock's checks, with AWS's messages (LocalStack's recordings of AWS, test_state_mock_validation). */
-function checkMock(request: TestStateRequest, state: Record<string, any>, kind: string): TestStateHooks['children'] {
-  const mock = request.mock;
-  if (!mock) {
-    if (kind === 'Map' || kind === 'Parallel') {
-      throw new TestStateRejected('InvalidDefinition', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]');
-    }
-    if (kind === 'Task') {
-      const resource = String(state.Resource ?? '');
-      if (parseTaskResource(resource).kind === 'activity' || integrationPatternOfResource(resource) !== 'request-response') {
-        throw new TestStateRejected('ValidationException', 'TestState only supports Activity tasks and the .sync or .waitForTaskToken integration patterns when a mock is specified.');
-      }
-    }
-    return undefined;
-  }
-  if (!MOCKABLE.has(kind)) throw new TestStateRejected('ValidationException', `State type '${kind}' is not supported when a mock is specified`);
-  if ((mock.result === undefined) === (mock.errorOutput === undefined)) {
-    throw new TestStateRejected('ValidationException', 'A test mock should have only one of the following fields: [result, errorOutput].');
-  }
-  if (request.revealSecrets === true) throw new TestStateRejected('ValidationException', 'TestState does not support RevealSecrets when a mock is specified.');
-  if (mock.errorOutput !== undefined) {
-    return kind === 'Task' ? undefined : { error: mock.errorOutput.error ?? 'States.TaskFailed', cause: mock.errorOutput.cause ?? '' };
-  }
-  let result: unknown;
-  try {
-    result = JSON.parse(mock.result!);
-  } catch (error) {
-    throw new TestStateRejected('ValidationException', `Mocked result must be valid JSON: ${(error as Error).message}`);
-  }
-  if (kind === 'Parallel') {
-    if (!Array.isArray(result)) throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
-    const branches = Array.isArray(state.Branches) ? state.Branches.length : 0;
-    if (result.length !== branches) {
-      throw new TestStateRejected('ValidationException', 'Mocked result must contain the same number of items as number of Parallel branches.');
-    }
-  }
-  if (kind === 'Map') {
-    if (state.ResultWriter !== undefined) {
-      if (typeof result !== 'object' || result === null || Array.isArray(result)) throw new TestStateRejected('ValidationException', 'Mocked result must be a JSON object.');
-    } else if (!Array.isArray(result)) {
-      throw new TestStateRejected('ValidationException', 'Mocked result must be an array.');
-    }
-  }
-  if (kind === 'Task') {
-    const violation = mockResultViolation(String(state.Resource ?? ''), result, mock.fieldValidationMode);
-    if (violation !== undefined) throw new TestStateRejected('ValidationException', violation);
-    return undefined;
-  }
-  const failedIterations = request.stateConfiguration?.mapIterationFailureCount;
-  return { result, ...(failedIterations !== undefined ? { failedIterations } : {}) };
-}
-
-function checkStateConfiguration(request: TestStateRequest, state: Record<string, any>, kind: string): void {
-  const configuration = request.stateConfiguration;
-  if (!configuration) return;
-  if (configuration.mapIterationFailureCount !== undefined && kind !== 'Map') {
-    throw new TestStateRejected('ValidationException', 'mapIterationFailureCount can only be specified for a Map state.');
-  }
-  // mapItemReaderData is the source's own text (CSV and JSON Lines are not JSON): the Map's
-  // ItemReader reads it as it would read the object (states/map.ts).
-  if (configuration.mapItemReaderData !== undefined && kind !== 'Map') {
-    throw new TestStateRejected('ValidationException', 'mapItemReaderData can only be specified for a Map state.');
-  }
-  if (configuration.errorCausedByState !== undefined) {
-    if (kind !== 'Map' && kind !== 'Parallel') throw new TestStateRejected('ValidationException', 'errorCausedByState can only be specified for a Map or Parallel state.');
-    // It names the state inside the branches or the item processor the error came from.
-    if (!innerStateNames(state).has(configuration.errorCausedByState)) {
-      throw new TestStateRejected('ValidationException', `errorCausedByState '${configuration.errorCausedByState}' is not a state of this ${kind} state's ${kind === 'Map' ? 'item processor' : 'branches'}.`);
-    }
-  }
 }
 
 /** What the throw-away execution waits for, answered at once: a task (mock or integration), a Wait's timer. */
@@ -405,7 +310,7 @@ function resultOf(plan: TestPlan, request: TestStateRequest, events: readonly Ex
   let result: Omit<TestStateResult, 'inspectionData'>;
   const errorDetails: TestStateInspectionData['errorDetails'] = {};
   if (retryEvent) {
-    const failure = failureOf(retryEvent, request);
+    const failure = failureOf(retryEvent, request, recorded);
     const retry = retryEvent.x.retry!;
     errorDetails.retryIndex = retry.retrier;
     errorDetails.retryBackoffIntervalSeconds = Math.round((Date.parse(retryEvent.x.wakeAt ?? retryEvent.timestamp) - Date.parse(retryEvent.timestamp)) / 1000);
@@ -422,6 +327,8 @@ function resultOf(plan: TestPlan, request: TestStateRequest, events: readonly Ex
   } else {
     const failed = events.find((event) => event.type === 'ExecutionFailed');
     const details = (failed?.executionFailedEventDetails ?? {}) as { error?: string; cause?: string };
+    // A spent retrier is still named (test_state_configuration_retrier_retry_count, exceeds_tolerated_retry_count, AWS-validated 2025-11-22).
+    if (recorded.has('retrierSpent')) errorDetails.retryIndex = recorded.get('retrierSpent') as number;
     result = failed
       ? { status: 'FAILED', ...compactFailure(details.error, details.cause) }
       : { status: 'FAILED', error: 'States.Runtime', cause: 'The state did not finish: it waits for something TestState cannot give.' };
@@ -430,19 +337,39 @@ function resultOf(plan: TestPlan, request: TestStateRequest, events: readonly Ex
   return { ...result, inspectionData: inspectionDataOf(plan, recorded, exited, errorDetails) };
 }
 
-function failureOf(event: ExecutionEvent, request: TestStateRequest): { error?: string; cause?: string } {
+function failureOf(event: ExecutionEvent, request: TestStateRequest, recorded: ReadonlyMap<InspectedField, unknown>): { error?: string; cause?: string } {
   if (FAILURE_DETAILS.test(event.type)) {
     const field = Object.keys(event).find((key) => key.endsWith('EventDetails'));
     const details = (field ? (event as unknown as Record<string, unknown>)[field] : undefined) as { error?: string; cause?: string } | undefined;
     return compactFailure(details?.error, details?.cause);
   }
-  // A Parallel's or Map's failure event carries no details: the mocked error is the failure.
-  return compactFailure(request.mock?.errorOutput?.error, request.mock?.errorOutput?.cause);
+  // A Parallel's or Map's failure event carries no details: the state recorded it (a mocked
+  // error, or the tolerated failure threshold mapIterationFailureCount exceeded).
+  const failed = recorded.get('failed') as { error?: string; cause?: string } | undefined;
+  return failed ? compactFailure(failed.error, failed.cause) : compactFailure(request.mock?.errorOutput?.error, request.mock?.errorOutput?.cause);
 }
 
 function compactFailure(error: string | undefined, cause: string | undefined): { error?: string; cause?: string } {
   return { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
 }
+
+type InspectedText = 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher';
+
+/**
+ * The data-flow steps AWS leaves out of a Map's or Parallel's inspectionData, by state type and
+ * query language. A JSONata Map shows its input, limits and errorDetails only (test_base_map_state_inspect,
+ * test_state_machine_configuration_map_iteration_item_reader; AWS's InspectionData: afterItemsPath is
+ * "not populated when the QueryLanguage is JSONata"). A mocked Parallel shows no step before its result
+ * nor the result itself (test_base_parallel_state_mock_success, test_io_parallel_state_mock_success,
+ * test_io_jsonata_parallel_state_mock_success, AWS-validated 2026-02-27); a mocked JSONPath Map
+ * no result either (test_state_map_context_object[EXECUTION_INPUT_VALUES], 2025-12-03).
+ */
+const NOT_INSPECTED: Partial<Record<string, ReadonlySet<InspectedText>>> = {
+  'Map/JSONPath': new Set(['result']),
+  'Map/JSONata': new Set(['afterArguments', 'result', 'afterItemsPath', 'afterItemSelector', 'afterItemBatcher']),
+  'Parallel/JSONPath': new Set(['afterInputPath', 'afterParameters', 'result']),
+  'Parallel/JSONata': new Set(['afterArguments', 'result']),
+};
 
 function inspectionDataOf(
   plan: TestPlan,
@@ -451,15 +378,9 @@ function inspectionDataOf(
   errorDetails: NonNullable<TestStateInspectionData['errorDetails']>,
 ): TestStateInspectionData {
   const data: TestStateInspectionData = { input: plan.inputText };
-  // A JSONata Map shows its input, limits and errorDetails only: AWS's recordings of
-  // test_base_map_state_inspect and test_state_machine_configuration_map_iteration_item_reader.
-  const jsonataMap = plan.kind === 'Map' && plan.language === 'JSONata';
-  // AWS's InspectionData: afterItemsPath is "not populated when the QueryLanguage is JSONata".
-  const text = (
-    field: 'afterArguments' | 'afterInputPath' | 'afterParameters' | 'result' | 'afterResultSelector' | 'afterResultPath' | 'afterItemsPath' | 'afterItemSelector' | 'afterItemBatcher',
-  ) => {
-    if (jsonataMap && (field === 'afterArguments' || field === 'result' || field === 'afterItemsPath' || field === 'afterItemSelector' || field === 'afterItemBatcher')) return;
-    if (recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
+  const hidden = NOT_INSPECTED[`${plan.kind}/${plan.language}`];
+  const text = (field: InspectedText) => {
+    if (!hidden?.has(field) && recorded.has(field)) data[field] = JSON.stringify(recorded.get(field) ?? null);
   };
   text('afterArguments');
   text('afterInputPath');

@@ -250,13 +250,14 @@ export async function startIterations(d: Decision, threadId: string, mapInput?: 
 
 /**
  * TestState's view of a mocked Map's items (AWS InspectionData): `afterItemSelector`, each
- * item as its iteration would get it, and `afterItemBatcher`, the batches, when there is an
+ * item as its iteration would get it (when the Map has an ItemSelector), and `afterItemBatcher`, the batches, when there is an
  * ItemBatcher. Only TestState records them; an execution's iterations select their own item.
  */
 async function inspectItems(d: Decision, threadId: string, definition: Record<string, any>, effective: unknown, items: readonly unknown[], batches: unknown[] | undefined): Promise<void> {
   const selected: unknown[] = [];
   for (let index = 0; index < items.length; index += 1) selected.push(await selectItem(d, threadId, definition, 'JSONPath', effective, index, items[index]));
-  d.inspect('afterItemSelector', selected);
+  // Without an ItemSelector AWS shows no afterItemSelector (test_state_map_context_object[EXECUTION_INPUT_VALUES], AWS-validated 2025-12-03).
+  if (definition.ItemSelector !== undefined || definition.Parameters !== undefined) d.inspect('afterItemSelector', selected);
   if (batches !== undefined) d.inspect('afterItemBatcher', batches);
 }
 

@@ -86,12 +86,12 @@ export function summarizeStates(events: readonly HistoryEvent[], nowMs: number):
         } else if (STATE_SCHEDULE.test(event.type)) {
           // A retried attempt starts again. AWS records no ParallelStateFailed for a Parallel
           // attempt it retries: a second ParallelStateStarted in one visit is the retry.
-          const restarted = CONTAINER_START.test(event.type) && summary.containerStarted === true;
-          if (summary.lastOutcome === 'failed' || restarted) {
+          const containerStart = CONTAINER_START.test(event.type);
+          if (summary.lastOutcome === 'failed' || (containerStart && summary.containerStarted === true)) {
             summary.retries += 1;
             summary.lastOutcome = undefined;
           }
-          if (CONTAINER_START.test(event.type)) summary.containerStarted = true;
+          if (containerStart) summary.containerStarted = true;
         }
       }
     }

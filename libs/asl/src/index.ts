@@ -35,7 +35,7 @@ export {
   evaluateReference,
   isJsonPathNotFound,
   JsonPathNotFoundError,
-  notFoundText,
+  selectReference,
   formatNormalizedPath,
   applyInputPath,
   applyOutputPath,

@@ -43,6 +43,11 @@ export function notFoundText(error: JsonPathNotFoundError): string {
   return `Missing property in path ${formatNormalizedPath({ ...error.parsed, segments: error.parsed.segments.slice(0, at + 1) })}`;
 }
 
+/** States.Runtime "Invalid path '<path>' : <detail>": a path that cannot be applied, the detail in Jayway's words where AWS's are known. */
+export function invalidPathError(path: string, detail: string): StatesError {
+  return new StatesError(StatesErrorName.Runtime, `Invalid path '${path}' : ${detail}`);
+}
+
 export function isJsonPathNotFound(value: unknown): value is JsonPathNotFoundError {
   return value instanceof JsonPathNotFoundError;
 }
@@ -70,7 +75,7 @@ function parsedForEvaluation(path: string, original: string): ParsedPath {
     return parsePath(path);
   } catch (error) {
     if (!(error instanceof JsonPathSyntaxError)) throw error;
-    throw new StatesError(StatesErrorName.Runtime, `Invalid path '${original}' : ${error.message}`);
+    throw invalidPathError(original, error.message);
   }
 }
 
@@ -84,7 +89,7 @@ function evaluateParsed(parsed: ParsedPath, data: unknown, original: string): un
     } catch (error) {
       // A filter the library cannot run (`[?(@.key == Bare)]`: "Bare is not defined") fails the
       // state like any path that cannot be applied, never the engine.
-      throw new StatesError(StatesErrorName.Runtime, `Invalid path '${original}' : ${error instanceof Error ? error.message : String(error)}`);
+      throw invalidPathError(original, error instanceof Error ? error.message : String(error));
     }
   }
   return walkIndefinite(parsed.segments, data);
@@ -243,5 +248,18 @@ export function evaluateReference(expression: string, scope: PayloadScope): unkn
         throw new JsonPathNotFoundError(expression, parsed);
       }
       return evaluateParsed(parsed, scope.variables[reference.name], expression);
+  }
+}
+
+/**
+ * evaluateReference for a field that must select something (InputPath, OutputPath, a Task's
+ * …SecondsPath): a miss is invalidPathError, "Invalid path '$.a' : No results for path: $['a']".
+ */
+export function selectReference(expression: string, scope: PayloadScope): unknown {
+  try {
+    return evaluateReference(expression, scope);
+  } catch (error) {
+    if (isJsonPathNotFound(error)) throw invalidPathError(expression, notFoundText(error));
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 // JSONPath data flow for JSONPath-mode states. Callers import from here only.
-export { evaluatePath, evaluateReference, splitReference, JsonPathNotFoundError, isJsonPathNotFound, notFoundText } from './evaluate-path';
+export { evaluatePath, evaluateReference, splitReference, JsonPathNotFoundError, isJsonPathNotFound, selectReference } from './evaluate-path';
 export type { PayloadScope, PathReference } from './evaluate-path';
 export { parsePath, formatNormalizedPath, JsonPathSyntaxError } from './path-parser';
 export type { ParsedPath, PathSegment } from './path-parser';

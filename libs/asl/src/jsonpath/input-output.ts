@@ -1,5 +1,4 @@
-import { StatesError, StatesErrorName } from '../errors/states-error';
-import { evaluateReference, isJsonPathNotFound, notFoundText, type PayloadScope } from './evaluate-path';
+import { selectReference, type PayloadScope } from './evaluate-path';
 
 /** What InputPath/OutputPath can read besides the state's own data: `$$` and `$var`. */
 export interface PathContext {
@@ -27,15 +26,5 @@ function selectPath(path: string | null | undefined, data: unknown, ctx: PathCon
   if (path === undefined || path === '$') return data;
   if (path === null) return {};
   const scope: PayloadScope = { input: data, context: ctx.context, variables: ctx.variables ?? {} };
-  try {
-    return evaluateReference(path, scope);
-  } catch (error) {
-    if (isJsonPathNotFound(error)) {
-      throw new StatesError(
-        StatesErrorName.Runtime,
-        `Invalid path '${path}' : ${notFoundText(error)}`,
-      );
-    }
-    throw error;
-  }
+  return selectReference(path, scope);
 }

@@ -212,7 +212,8 @@ const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * `asText` false keeps the engine's earlier rule (numbers only) for older executions.
  */
 export function numberAtPath(field: string, path: string, resolved: unknown, kind: 'integer' | 'float', asText = true): number {
-  const text = typeof resolved === 'string' && asText ? resolved.trim() === resolved ? resolved : '' : undefined;
+  // Text with blanks around the number is no number, as Java's parsers read it.
+  const text = asText && typeof resolved === 'string' && resolved.trim() === resolved ? resolved : undefined;
   const number = typeof resolved === 'number' ? resolved : text !== undefined && (kind === 'integer' ? INTEGER_TEXT : DECIMAL_TEXT).test(text) ? Number(text) : Number.NaN;
   if (Number.isNaN(number) || (kind === 'integer' && !Number.isInteger(number))) {
     throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${textOf(resolved)}" which is not a valid ${kind}: ${path}`);

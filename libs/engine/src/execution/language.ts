@@ -14,7 +14,7 @@ import {
   formatNormalizedPath,
   parseTimestamp,
   isJsonPathNotFound,
-  notFoundText,
+  selectReference,
   evaluatePayloadTemplate,
   evaluateJsonataTemplate,
   evaluateJsonataExpression,
@@ -52,7 +52,7 @@ export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
   };
 }
 
-export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, notFoundText, evaluatePayloadTemplate, selectChoice };
+export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, selectReference, evaluatePayloadTemplate, selectChoice };
 
 export interface JsonataStates {
   readonly input: unknown;

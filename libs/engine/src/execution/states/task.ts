@@ -4,7 +4,7 @@ import type { Decision } from '../decision';
 import { compact, type ErrorMatching, exceedsPayloadQuota, json, type MaybePromise, PAYLOAD_DETAILS, type Step, TASK_UNCATCHABLE, textOf, toFailure, unexpectedJsonataResult } from '../decision-support';
 import { taskDeadlines } from '../effects';
 import type { Cursor, ThreadState } from '../execution-state';
-import { applyInputPath, evaluateReference, isJsonPathNotFound, notFoundText, StatesError } from '../language';
+import { applyInputPath, selectReference, StatesError } from '../language';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from '../state-outcome';
 import { DEFAULT_TASK_TIMEOUT_SECONDS, taskDetailsField, type TaskEventFamily, taskEventType } from '../task-resource';
 import { makeTaskToken } from '../task-token';
@@ -138,13 +138,7 @@ export async function taskSeconds(d: Decision, threadId: string, definition: Rec
   }
   const path = definition[`${field}Path`];
   if (typeof path !== 'string') return undefined;
-  let resolved: unknown;
-  try {
-    resolved = evaluateReference(path, d.scope(threadId, cursor.input));
-  } catch (error) {
-    if (!isJsonPathNotFound(error)) throw error;
-    throw new StatesError('States.Runtime', `Invalid path '${path}' : ${notFoundText(error)}`);
-  }
+  const resolved = selectReference(path, d.scope(threadId, cursor.input));
   if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved <= 0) {
     throw new StatesError('States.Runtime', `The ${field}Path parameter does not reference a valid positive integer: ${path} == ${textOf(resolved)}`);
   }

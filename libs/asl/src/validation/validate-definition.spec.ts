@@ -496,6 +496,44 @@ describe('validateDefinition', () => {
   });
 });
 
+/** A Distributed Map labelled `label`, in a one-state machine. */
+function labelled(label: unknown): Def {
+  return machine({ Type: 'Map', Label: label, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...PROCESSOR }, End: true });
+}
+
+function errorsOf(definition: unknown): string[] {
+  return validateDefinition(definition).diagnostics.map((d) => `${d.code}: ${d.message} at ${d.location}`);
+}
+
+// AWS refused each of these at CreateStateMachine (LocalStack's AWS-validated
+// test_map_state_label_invalid_char_fail[…], _empty_fail and _too_long_fail, 2024-07-20); the
+// characters are the Developer Guide's list for the Distributed Map's Label.
+describe('a Map Label', () => {
+  const forbidden = [...' ?*<>{}[]:;,\\|^~$#%&`"', ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)), ...Array.from({ length: 0x21 }, (_, i) => String.fromCharCode(0x7f + i))];
+  test('refuses every character AWS refuses', () => {
+    for (const character of forbidden) {
+      assert.deepEqual(errorsOf(labelled(`label_${character}`)), [`SCHEMA_VALIDATION_FAILED: The field 'Label' contains an invalid character: ${JSON.stringify(character)} at /States/S/Label`], `U+${character.charCodeAt(0).toString(16)}`);
+    }
+  });
+  test('accepts letters, digits, - _ . / and 40 characters', () => {
+    for (const label of ['label_-.', 'a/b', 'x'.repeat(40), 'étiquette']) assert.deepEqual(errorsOf(labelled(label)), [], label);
+  });
+  test('refuses an empty label, 41 characters, a label that is no string, and a label used twice', () => {
+    assert.deepEqual(errorsOf(labelled('')), ["SCHEMA_VALIDATION_FAILED: The field 'Label' must not be empty at /States/S/Label"]);
+    assert.deepEqual(errorsOf(labelled('x'.repeat(41))), ["SCHEMA_VALIDATION_FAILED: The field 'Label' must be at most 40 characters at /States/S/Label"]);
+    assert.deepEqual(errorsOf(labelled(7)), ["SCHEMA_VALIDATION_FAILED: The field 'Label' must be a string at /States/S/Label"]);
+    const map = (label: string, next: Def) => ({
+      Type: 'Map',
+      Label: label,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: `${label}${'End' in next ? 2 : 1}`, States: { [`${label}${'End' in next ? 2 : 1}`]: { Type: 'Pass', End: true } } },
+      ...next,
+    });
+    assert.deepEqual(errorsOf({ StartAt: 'A', States: { A: map('same', { Next: 'B' }), B: map('same', { End: true }) } }), [
+      'SCHEMA_VALIDATION_FAILED: Duplicate Map Label: same at /States/B/Label',
+    ]);
+  });
+});
+
 describe('formatInvalidDefinitionMessage', () => {
   test("joins every ERROR with ', ' inside one pair of quotes, as CreateStateMachine does", () => {
     const { diagnostics } = validateDefinition({ StartAt: 'pass1', States: { pass1: { Type: 'Pass', Next: 'pass3' }, pass2: { Type: 'Pass', End: true } } });

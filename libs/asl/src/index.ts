@@ -53,6 +53,8 @@ export type { IntrinsicEnv, HashAlgorithm } from './intrinsics';
 
 // Choice rules.
 export { selectChoice, evaluateChoiceRule } from './choice/evaluate-choice-rule';
+export { ANY_ONE, ANY_RUN, matchesWildcard } from './choice/string-matches';
+export type { WildcardToken } from './choice/string-matches';
 export type { ChoiceScope, ChoiceStateLike } from './choice/evaluate-choice-rule';
 export { selectChoiceJsonata } from './choice/select-choice-jsonata';
 export type { JsonataChoiceSelection } from './choice/select-choice-jsonata';

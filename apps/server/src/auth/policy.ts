@@ -7,14 +7,15 @@
  * Principal) are refused when the keys file is read rather than silently ignored: ignoring a
  * Condition would widen an Allow or narrow a Deny.
  */
+import { ANY_ONE, ANY_RUN, matchesWildcard, type WildcardToken } from '@stepstone/asl';
 
 export interface PolicyStatement {
   readonly effect: 'Allow' | 'Deny';
   /** Exactly one of `actions`/`notActions` is set, and one of `resources`/`notResources`. */
-  readonly actions?: readonly RegExp[];
-  readonly notActions?: readonly RegExp[];
-  readonly resources?: readonly RegExp[];
-  readonly notResources?: readonly RegExp[];
+  readonly actions?: readonly WildcardPattern[];
+  readonly notActions?: readonly WildcardPattern[];
+  readonly resources?: readonly WildcardPattern[];
+  readonly notResources?: readonly WildcardPattern[];
 }
 
 export interface Policy {
@@ -66,7 +67,7 @@ function exactlyOne(statement: Record<string, unknown>, positive: string, negati
   return hasPositive ? { key: positive, value: statement[positive] } : { key: negative, value: statement[negative] };
 }
 
-function patterns(value: unknown, where: string, caseInsensitive: boolean): RegExp[] {
+function patterns(value: unknown, where: string, caseInsensitive: boolean): WildcardPattern[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item !== '')) {
     throw new InvalidPolicy(`${where} must be a non-empty string or a list of them`);
@@ -74,10 +75,20 @@ function patterns(value: unknown, where: string, caseInsensitive: boolean): RegE
   return (list as string[]).map((pattern) => wildcardPattern(pattern, caseInsensitive));
 }
 
+/** An IAM pattern, compiled: Action names compare case-insensitively, resources exactly. */
+export interface WildcardPattern {
+  readonly tokens: readonly WildcardToken[];
+  readonly caseInsensitive: boolean;
+}
+
 /** IAM's wildcards: `*` any run of characters (none included), `?` exactly one. */
-function wildcardPattern(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+function wildcardPattern(pattern: string, caseInsensitive: boolean): WildcardPattern {
+  const text = caseInsensitive ? pattern.toLowerCase() : pattern;
+  return { tokens: Array.from(text, (character) => (character === '*' ? ANY_RUN : character === '?' ? ANY_ONE : character)), caseInsensitive };
+}
+
+function matchesPattern(pattern: WildcardPattern, value: string): boolean {
+  return matchesWildcard(pattern.caseInsensitive ? value.toLowerCase() : value, pattern.tokens);
 }
 
 /** IAM's evaluation for one identity policy: explicit Deny, then Allow, else the implicit deny. */
@@ -89,12 +100,12 @@ export function evaluatePolicy(policy: Policy, action: string, resource: string)
 
 function matches(statement: PolicyStatement, action: string, resource: string): boolean {
   const actionMatches = statement.actions
-    ? statement.actions.some((pattern) => pattern.test(action))
-    : !(statement.notActions ?? []).some((pattern) => pattern.test(action));
+    ? statement.actions.some((pattern) => matchesPattern(pattern, action))
+    : !(statement.notActions ?? []).some((pattern) => matchesPattern(pattern, action));
   if (!actionMatches) return false;
   return statement.resources
-    ? statement.resources.some((pattern) => pattern.test(resource))
-    : !(statement.notResources ?? []).some((pattern) => pattern.test(resource));
+    ? statement.resources.some((pattern) => matchesPattern(pattern, resource))
+    : !(statement.notResources ?? []).some((pattern) => matchesPattern(pattern, resource));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { LinearRegExp } from './linear-regex';
 import { ENV_BINDING, registerAwsFunctions, UNSUPPORTED_BUILTINS, type JsonataEnv } from './aws-functions';
 import {
   jsonataEvaluationError,
@@ -88,7 +89,7 @@ function compile(source: string): Compiled {
   let compiled = compiledExpressions.get(source);
   if (compiled !== undefined) return compiled;
   try {
-    const expression = jsonata(source, { stack: JSONATA_LIMITS.depth, sequence: JSONATA_LIMITS.sequence });
+    const expression = jsonata(source, { stack: JSONATA_LIMITS.depth, sequence: JSONATA_LIMITS.sequence, RegexEngine: LinearRegExp as unknown as RegExpConstructor });
     expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, countStep);
     expression.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, checkValue);
     expression.registerFunction('pad', boundedPad, '<s-ns?:s>');

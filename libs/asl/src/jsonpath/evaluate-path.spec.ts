@@ -80,6 +80,24 @@ describe('evaluatePath', () => {
     assert.deepEqual(evaluatePath('$..k', data), [0, 1, 2, 3]);
   });
 
+  it('refuses a filter that calls a method, which the filter library would run (a backtracking regex, a 100-million-character string)', () => {
+    for (const path of [
+      '$.users[?(@.name.match(/(a+)+$/))]',
+      '$.users[?(@.name.repeat(100000000).length > 1)]',
+      "$.users[?(@.name.constructor.constructor('return process')())]",
+      '$.users[?((@.year)(1))]',
+      '$.users[?(@.tags.length(1) > 2)]',
+    ]) {
+      assert.throws(() => parsePath(path), /function calls are not supported in filters/, path);
+    }
+  });
+
+  it("accepts Jayway's functions named without arguments, and parentheses that group", () => {
+    for (const path of ['$.users[?(@.tags.length() > 2)]', '$.users[?((@.year > 1) && !(@.status == 0))]', "$.users[?(@.name == 'a(b)')]"]) {
+      assert.doesNotThrow(() => parsePath(path), path);
+    }
+  });
+
   it('rejects malformed paths with JsonPathSyntaxError', () => {
     for (const path of ['a.b', '$.', '$[', "$['a", '$[x]', '$.a]']) {
       assert.throws(() => parsePath(path), JsonPathSyntaxError, path);

@@ -121,6 +121,7 @@ function readBracket(path: string, open: number): [PathSegment, number] {
   if (ch === '?') {
     // Filter: find the matching ']' outside quotes and parentheses.
     const close = findFilterEnd(path, i);
+    refuseCalls(path, i, close);
     return [{ kind: 'filter', expression: path.slice(i, close) }, close + 1];
   }
   if (ch === '*') {
@@ -205,6 +206,40 @@ function findFilterEnd(path: string, start: number): number {
     else if (ch === ']' && depth === 0) return i;
   }
   throw new JsonPathSyntaxError(path, start, 'unterminated filter');
+}
+
+/**
+ * Jayway's path functions, which a filter may name with no arguments (`@.tags.length()`). Any
+ * other call is refused: a filter is data to compare, and the library that evaluates filters
+ * would run a method named there (`@.name.match(/(a+)+$/)` backtracks for minutes,
+ * `@.name.repeat(1e8)` builds a string of 100 million characters) inside the execution's decision.
+ */
+const FILTER_FUNCTIONS = new Set(['length', 'size', 'min', 'max', 'avg', 'stddev', 'sum', 'keys', 'first', 'last', 'index', 'concat', 'append']);
+
+function refuseCalls(path: string, start: number, end: number): void {
+  let quote: string | null = null;
+  for (let i = start; i < end; i += 1) {
+    const ch = path[i];
+    if (quote !== null) {
+      if (ch === '\\') i += 1;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    if (ch !== '(') continue;
+    let before = i - 1;
+    while (before >= start && path[before] === ' ') before -= 1;
+    const previous = path[before];
+    if (previous === ']' || previous === ')') throw new JsonPathSyntaxError(path, i, 'function calls are not supported in filters');
+    if (!/[A-Za-z0-9_$]/.test(previous ?? '')) continue;
+    let nameStart = before;
+    while (nameStart > start && /[A-Za-z0-9_$]/.test(path[nameStart - 1])) nameStart -= 1;
+    const name = path.slice(nameStart, before + 1);
+    const argumentsStart = skipSpaces(path, i + 1);
+    if (!FILTER_FUNCTIONS.has(name) || path[argumentsStart] !== ')') {
+      throw new JsonPathSyntaxError(path, nameStart, `function calls are not supported in filters: '${name}('`);
+    }
+  }
 }
 
 function skipSpaces(path: string, i: number): number {

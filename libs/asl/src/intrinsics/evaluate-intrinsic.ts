@@ -1,5 +1,5 @@
 import { StatesError, StatesErrorName } from '../errors/states-error';
-import { jsonEquals } from '../jsonpath/deep-equal';
+import { distinctJsonValues, jsonEquals } from '../jsonpath/deep-equal';
 import { evaluateReference, isJsonPathNotFound, isObject, type PayloadScope } from '../jsonpath/evaluate-path';
 import { toJsonText } from '../jsonpath/json-text';
 import { toJavaText } from './java-text';
@@ -223,10 +223,7 @@ const FUNCTIONS: Readonly<Record<Exclude<IntrinsicFunctionName, 'States.Format'>
   'States.ArrayLength': ([array]) => requireArray('States.ArrayLength', array, 'the argument').length,
 
   'States.ArrayUnique': ([array]) => {
-    const items = requireArray('States.ArrayUnique', array, 'the argument');
-    const out: unknown[] = [];
-    for (const item of items) if (!out.some((seen) => jsonEquals(seen, item))) out.push(item);
-    return out;
+    return distinctJsonValues(requireArray('States.ArrayUnique', array, 'the argument'));
   },
 
   'States.Base64Encode': ([text]) => {

@@ -116,4 +116,25 @@ describe('evaluateJsonataExpression errors', () => {
       queryError("The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."),
     );
   });
+
+  it('sorts 200,000 items, by default and by a comparator, and orders by ^() (jsonata merges with copies without the postinstall patch)', async () => {
+    // Unpatched, $sort([1..200000]) exhausted a 4 GB heap: every merge step copied the rest of a half.
+    const sorted = (await evaluate('$sort($reverse([1..200000]))')) as number[];
+    assert.equal(sorted.length, 200_000);
+    assert.ok(sorted.every((value, index) => value === index + 1));
+    assert.deepEqual(await evaluate('$sort([3, 1, 2, 1], function($l, $r) { $l < $r })'), [3, 2, 1, 1]);
+    assert.deepEqual(await evaluate('[{"k": 2, "i": 0}, {"k": 1, "i": 1}, {"k": 2, "i": 2}]^(k).i'), [1, 0, 2]);
+    const ordered = (await evaluate('[1..50000].{"k": 50000 - $}^(k).k')) as number[];
+    assert.equal(ordered[0], 0);
+    assert.equal(ordered[49_999], 49_999);
+  });
+
+  it('finds distinct values in one pass, as JSONata answers them', async () => {
+    assert.deepEqual(await evaluate('$distinct([1, 2, 1, {"a": 1, "b": 2}, {"b": 2, "a": 1}, [1], [1]])'), [1, 2, { a: 1, b: 2 }, [1]]);
+    assert.deepEqual(await evaluate('$distinct([7, 7])'), [7]);
+    // A sequence (a path's matches) of one distinct value is that value, as JSONata's own gives.
+    assert.equal(await evaluate('$distinct($states.input.items[$ < 3].($ * 0 + 5))'), 5);
+    assert.equal(await evaluate('$count($distinct([1..100000]))'), 100_000);
+  });
 });
+

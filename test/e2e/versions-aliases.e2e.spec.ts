@@ -123,6 +123,23 @@ describe('versions, aliases, EXPRESS ARNs and DELETING, through the AWS SDK', ()
       assert.equal(first.revisionId, undefined);
     });
 
+    // moto's AWS-verified test_create_state_machine_with_version_description: the same definition
+    // published again with another versionDescription answers a version that carries it.
+    it('publishes the same revision again when the version description differs', async () => {
+      const created = await create('v-described', { publish: true, versionDescription: 'first version' });
+      const again = await sfn.send(
+        new UpdateStateMachineCommand({ stateMachineArn: smArn('v-described'), definition: pass('R0'), publish: true, versionDescription: 'first version' }),
+      );
+      assert.equal(again.stateMachineVersionArn, created.stateMachineVersionArn);
+      const second = await sfn.send(
+        new UpdateStateMachineCommand({ stateMachineArn: smArn('v-described'), definition: pass('R0'), publish: true, versionDescription: 'second version' }),
+      );
+      assert.equal(second.stateMachineVersionArn, `${smArn('v-described')}:2`);
+      const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: second.stateMachineVersionArn }));
+      assert.equal(described.description, 'second version');
+      assert.equal((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: smArn('v-described') }))).description, undefined);
+    });
+
     it('pages ListStateMachineVersions with maxResults and nextToken', async () => {
       await create('v-pages');
       for (let revision = 1; revision <= 5; revision += 1) {

@@ -25,8 +25,13 @@ export interface Published {
 
 /**
  * Publishes the machine's current revision as the next numbered version, or answers with the
- * version already published from it: PublishStateMachineVersion is idempotent on the revision,
- * and a description given again is not a new version (the recorded AWS run publishes `:1` twice).
+ * latest version already published from it: PublishStateMachineVersion "doesn't create a
+ * duplicate state machine version if it already exists for the current revision" and checks
+ * "the stateMachineArn, name, and revisionId" (API_PublishStateMachineVersion; the recorded AWS
+ * runs publish `:1` twice, LocalStack test_idempotent_publish, 2023-08-11). A description given
+ * that differs from that version's makes a new one: moto's AWS-verified
+ * test_create_state_machine_with_version_description updates with the same definition,
+ * versionDescription "second version" and publish, and the version answered is described so.
  */
 export function decidePublish(state: StateMachineState, request: PublishRequest, now: string, arns: Arns): Published {
   const current = publicRevisionId(state) ?? INITIAL_REVISION;
@@ -35,7 +40,9 @@ export function decidePublish(state: StateMachineState, request: PublishRequest,
       `Failed to publish the State Machine version for revision ${request.revisionId}. The current State Machine revision is ${current}.`,
     );
   }
-  const existing = [...state.versions.values()].find((version) => version.sourceRevisionId === state.revisionId);
+  const existing = [...state.versions.values()]
+    .reverse()
+    .find((version) => version.sourceRevisionId === state.revisionId && (request.description === undefined || version.description === request.description));
   if (existing) return { events: [], version: existing };
   if (state.versions.size >= MAX_VERSIONS) {
     throw new ServiceQuotaExceededException(`Exceeded the maximum of ${MAX_VERSIONS} versions for state machine '${state.stateMachineArn}'`);

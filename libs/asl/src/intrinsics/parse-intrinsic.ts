@@ -49,6 +49,24 @@ export const INTRINSIC_ARITY: Readonly<Record<IntrinsicFunctionName, { readonly 
   'States.UUID': { min: 0, max: 0 },
 };
 
+/**
+ * The intrinsics a Fail state's ErrorPath and CausePath may call: AWS's Fail state page lists
+ * them ("You can also specify ErrorPath using an intrinsic function that returns a string. These
+ * intrinsics are: States.Format, States.JsonToString, States.ArrayGetItem, States.Base64Encode,
+ * States.Base64Decode, States.Hash, and States.UUID"), and AWS's ASL language service flags any
+ * other (aws/amazon-states-language-service, validation test "Fail state ErrorPath and CausePath
+ * Intrinsic functions invalid": States.StringToJson and States.MathAdd).
+ */
+export const STRING_RESULT_INTRINSICS: ReadonlySet<IntrinsicFunctionName> = new Set([
+  IntrinsicFunctionName.Format,
+  IntrinsicFunctionName.JsonToString,
+  IntrinsicFunctionName.ArrayGetItem,
+  IntrinsicFunctionName.Base64Encode,
+  IntrinsicFunctionName.Base64Decode,
+  IntrinsicFunctionName.Hash,
+  IntrinsicFunctionName.UUID,
+]);
+
 const KNOWN = new Set<string>(Object.values(IntrinsicFunctionName));
 
 export type IntrinsicArgument =

@@ -94,6 +94,11 @@ const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPR
   },
   { name: 'an aws-sdk integration with any action', definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:dynamodb:query', End: true }) },
   { name: 'a .sync integration in a STANDARD machine', definition: machine({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', End: true }) },
+  // AWS's Fail state page lists the intrinsics ErrorPath and CausePath may call; an argument may be any call.
+  {
+    name: 'a Fail whose ErrorPath and CausePath call string-returning intrinsics, one with a nested number call',
+    definition: machine({ Type: 'Fail', ErrorPath: "States.Format('{}', States.MathAdd($.a, 1))", CausePath: 'States.ArrayGetItem($.causes, 0)' }),
+  },
 ];
 
 const invalid: readonly InvalidCase[] = [
@@ -218,6 +223,17 @@ const invalid: readonly InvalidCase[] = [
       'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Error, ErrorPath] at /States/S',
       'SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Cause, CausePath] at /States/S',
     ],
+  },
+  {
+    // AWS's Fail state page: ErrorPath/CausePath may use "an intrinsic function that returns a string",
+    // and lists them; AWS's ASL language service flags these two (its "Fail state ErrorPath and
+    // CausePath Intrinsic functions invalid" test).
+    name: 'a Fail whose ErrorPath and CausePath call intrinsics that do not return a string',
+    definition: machine({ Type: 'Fail', ErrorPath: 'States.StringToJson($.escapedJsonString)', CausePath: 'States.MathAdd($.value1, $.step)' }),
+    errors: ['ErrorPath', 'CausePath'].map(
+      (field) =>
+        `SCHEMA_VALIDATION_FAILED: The field '${field}' may only call an intrinsic function that returns a string: [States.Format, States.JsonToString, States.ArrayGetItem, States.Base64Encode, States.Base64Decode, States.Hash, States.UUID] at /States/S/${field}`,
+    ),
   },
   {
     name: 'a Map with neither ItemProcessor nor Iterator',

@@ -1,7 +1,8 @@
 import { QueryLanguage, StateType } from '../definition/types';
 import { Diagnostic, DiagnosticCode, DiagnosticSeverity, hasErrors } from './diagnostic';
 import { isJsonataExpression, jsonataSyntaxError } from './jsonata-syntax';
-import { isReferencePath, isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
+import { isReferencePath, isValidIntrinsicCall, isValidJsonPath, isValidPathOrIntrinsic } from './path-syntax';
+import { parseIntrinsic, STRING_RESULT_INTRINSICS } from '../intrinsics/parse-intrinsic';
 import { checkTaskResource } from './resource-arn';
 import { COMPARISON_OPERATOR_NAMES } from '../choice/comparison-operators';
 import { isRfc3339Timestamp } from './timestamp-syntax';
@@ -492,6 +493,8 @@ class Validator {
       const value = state[field];
       if (typeof value !== 'string' || !isValidPathOrIntrinsic(value)) {
         this.schema(`${at}/${field}`, `The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call`);
+      } else if (!isValidJsonPath(value) && !returnsString(value)) {
+        this.schema(`${at}/${field}`, `The field '${field}' may only call an intrinsic function that returns a string: [${[...STRING_RESULT_INTRINSICS].join(', ')}]`);
       }
     }
   }
@@ -824,4 +827,15 @@ const ITEM_READER_RESOURCE = /^arn:[^:]+:states:::s3:(getObject|listObjectsV2)$/
 
 function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether an ErrorPath/CausePath intrinsic call (already checked as one) names a string-returning function. */
+function returnsString(call: string): boolean {
+  if (!isValidIntrinsicCall(call)) return true;
+  try {
+    return STRING_RESULT_INTRINSICS.has(parseIntrinsic(call.trim()).name);
+  } catch {
+    // A call the parser refuses is reported where the engine evaluates it, as before.
+    return true;
+  }
 }

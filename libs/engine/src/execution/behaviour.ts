@@ -106,11 +106,18 @@ export const EngineBehaviour = {
    * 2024-05-06). A Wait aborted with its branch (a sibling failed) still writes it.
    */
   StoppedWaitUnrecorded: 14,
+  /**
+   * (15–17 are reserved for work on other branches.) JSONata values as AWS documents them: a
+   * JSONata Wait `Seconds` past 99999999 fails the state with States.QueryEvaluationError (Wait
+   * page: the expression "must evaluate to an integer in the stated range", 0 to 99999999),
+   * where it used to wait until the execution's one-year limit.
+   */
+  JsonataValuesAsAws: 18,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.StoppedWaitUnrecorded;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.JsonataValuesAsAws;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -18,6 +18,12 @@ export interface JsonataEnv {
   readonly uuid: () => string;
   /** Hex digest of `data` (UTF-8) with one of MD5, SHA-1, SHA-256, SHA-384, SHA-512. */
   readonly hash: (algorithm: string, data: string) => string;
+  /**
+   * Whether an infinite number in a result is kept as the text "Infinity" / "-Infinity", as AWS
+   * answers (measured in floci-io/floci#2783: `[1/0]` gives `["Infinity"]`), instead of the null
+   * JSON's serialisation makes of it. The engine sets it by behaviour version.
+   */
+  readonly infinityAsText?: boolean;
 }
 
 /** Not a valid JSONata name, so no expression can read or shadow it. */

@@ -112,10 +112,13 @@ function isJsonataFunction(value: object): boolean {
 /**
  * Plain JSON from a JSONata result: sequences become arrays, undefined members are dropped,
  * -0 becomes 0, and any function (a JSONata lambda or a native one) makes the result NOT_JSON.
+ * An infinite number becomes the text AWS gives it when `infinityAsText` (JsonataEnv) is set,
+ * else null, as JSON's serialisation makes it.
  */
-function toJson(value: unknown): unknown {
+function toJson(value: unknown, infinityAsText: boolean): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function') return NOT_JSON;
+    if (infinityAsText && (value === Infinity || value === -Infinity)) return value > 0 ? 'Infinity' : '-Infinity';
     // JSON has no negative zero: `$parse('-0')` is 0 on AWS (intrinsic_functions test_parse).
     return Object.is(value, -0) ? 0 : value;
   }
@@ -123,7 +126,7 @@ function toJson(value: unknown): unknown {
     const out: unknown[] = [];
     for (const item of value) {
       if (item === undefined) continue;
-      const converted = toJson(item);
+      const converted = toJson(item, infinityAsText);
       if (converted === NOT_JSON) return NOT_JSON;
       out.push(converted);
     }
@@ -133,7 +136,7 @@ function toJson(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
     if (member === undefined) continue;
-    const converted = toJson(member);
+    const converted = toJson(member, infinityAsText);
     if (converted === NOT_JSON) return NOT_JSON;
     out[key] = converted;
   }
@@ -173,7 +176,7 @@ export async function evaluateJsonataExpression(
     throw jsonataEvaluationError(expression, fieldName, failure);
   }
   if (result === undefined) return undefined;
-  const json = toJson(result);
+  const json = toJson(result, env.infinityAsText === true);
   if (json === NOT_JSON) throw jsonataUnsupportedResultError(expression, fieldName);
   return json;
 }

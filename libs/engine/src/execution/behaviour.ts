@@ -107,10 +107,13 @@ export const EngineBehaviour = {
    */
   StoppedWaitUnrecorded: 14,
   /**
-   * (15–17 are reserved for work on other branches.) JSONata values as AWS documents them: a
-   * JSONata Wait `Seconds` past 99999999 fails the state with States.QueryEvaluationError (Wait
-   * page: the expression "must evaluate to an integer in the stated range", 0 to 99999999),
-   * where it used to wait until the execution's one-year limit.
+   * (15–17 are reserved for work on other branches.) JSONata values AWS documents or was measured
+   * to treat otherwise: a JSONata Wait `Seconds` past 99999999 fails the state with
+   * States.QueryEvaluationError (Wait page: the expression "must evaluate to an integer in the
+   * stated range", 0 to 99999999), where it used to wait until the execution's one-year limit;
+   * and a JSONata result holding an infinite number keeps it as the text "Infinity" /
+   * "-Infinity" (AWS measured in floci-io/floci#2783: `[1/0]` gives `["Infinity"]`,
+   * `{'k': 1/0}` gives `{"k":"Infinity"}`), where JSON's serialisation used to make it null.
    */
   JsonataValuesAsAws: 18,
 } as const;

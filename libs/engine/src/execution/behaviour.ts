@@ -113,7 +113,10 @@ export const EngineBehaviour = {
    * stated range", 0 to 99999999), where it used to wait until the execution's one-year limit;
    * and a JSONata result holding an infinite number keeps it as the text "Infinity" /
    * "-Infinity" (AWS measured in floci-io/floci#2783: `[1/0]` gives `["Infinity"]`,
-   * `{'k': 1/0}` gives `{"k":"Infinity"}`), where JSON's serialisation used to make it null.
+   * `{'k': 1/0}` gives `{"k":"Infinity"}`), where JSON's serialisation used to make it null;
+   * and $range cuts non-integer arguments toward zero and has no 1000-item ceiling (AWS measured
+   * in floci-io/floci#2676: `$range(-1.7, 2, 1)` is `[-1,0,1,2]`, a 200,000-item range runs),
+   * where it took fractions as given and failed past States.ArrayRange's 1000 items.
    */
   JsonataValuesAsAws: 18,
 } as const;

@@ -29,4 +29,19 @@ describe('JSONata results as AWS gives them (behaviour 18)', () => {
         assert.deepEqual(JSON.parse(state.output!), { r: [null] });
       });
   });
+
+  // floci-io/floci#2676 (2026-08-28), AWS measured: $range(-1.7, 2, 1) is [-1,0,1,2] and
+  // $count($range(1, 200000, 1)) is 200000.
+  it('reads $range as AWS does: arguments cut toward zero, no 1000-item ceiling', async () => {
+    await given()
+      .when(startCommand(passOutput('[$range(-1.7, 2, 1), $count($range(1, 200000, 1))]')))
+      .then(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'], (_events, state) => {
+        assert.deepEqual(JSON.parse(state.output!), { r: [-1, 0, 1, 2, 200000] });
+      });
+    await given()
+      .when({ ...startCommand(passOutput('$count($range(1, 200000, 1))')), behaviour: EngineBehaviour.StoppedWaitUnrecorded } as ExecutionCommand)
+      .then(['ExecutionStarted', 'PassStateEntered', 'EvaluationFailed', 'ExecutionFailed'], (_events, state) => {
+        assert.match(state.cause ?? '', /cannot generate more than 1000 items$/);
+      });
+  });
 });

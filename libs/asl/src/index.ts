@@ -8,7 +8,7 @@ export type { ParseDefinitionResult } from './definition/parse-definition';
 export { queryLanguageOf } from './definition/effective-query-language';
 export { variableReferencesOf } from './definition/variable-references';
 export type * as DefinitionTypes from './definition/types';
-export { validateDefinition } from './validation/validate-definition';
+export { validateDefinition, WAIT_SECONDS_RANGE } from './validation/validate-definition';
 export type { ValidateDefinitionOptions, ValidationResult } from './validation/validate-definition';
 export { formatInvalidDefinitionMessage, hasErrors } from './validation/diagnostic';
 export { integrationOffersPattern } from './validation/resource-arn';

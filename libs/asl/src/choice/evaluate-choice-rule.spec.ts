@@ -109,6 +109,48 @@ describe('Choice rule errors (JSONPath)', () => {
   });
 });
 
+describe('Choice rules against AWS evidence (JSONPath)', () => {
+  // AWS's Choice page (Developer Guide, "Choice Rules", also in the 2023 awsdocs copy,
+  // doc_source/amazon-states-language-choice-state.md): "the corresponding value must be of the
+  // appropriate type ... Step Functions doesn't attempt to match a numeric field to a string
+  // value". LocalStack's AWS-validated test_numeric_equals_path (01-03-2023) and
+  // test_boolean_equals_path (22-06-2023) record every such rule taking the Default branch: a
+  // Variable of the wrong type never matches, and never fails the execution.
+  const wrongTypes: readonly unknown[] = [null, '', ' ', [], [''], {}, { A: 0 }, false, true];
+  it('a Variable of the wrong type does not hold against a numeric ...Path operand (test_numeric_equals_path, AWS 2023-03-01)', () => {
+    for (const variable of wrongTypes) {
+      for (const value of [0, 0.0, 1, 1.0]) {
+        assert.equal(holds({ Variable: '$.Variable', NumericEqualsPath: '$.Value' }, { Variable: variable, Value: value }), false, JSON.stringify(variable));
+      }
+    }
+  });
+  it('a Variable of the wrong type does not hold against a boolean ...Path operand (test_boolean_equals_path, AWS 2023-06-22)', () => {
+    for (const variable of [null, 0, 1.1, '', 'HelloWorld', '2023-02-24', [], [''], {}, { A: 0 }]) {
+      for (const value of [true, false]) {
+        assert.equal(holds({ Variable: '$.Variable', BooleanEqualsPath: '$.Value' }, { Variable: variable, Value: value }), false, JSON.stringify(variable));
+      }
+    }
+  });
+  it('a ...Path operand of the wrong type does not hold either, as the Choice page says', () => {
+    // A re:Post report ("Step Functions Choice type coerces non-numeric values to 0 for numeric
+    // path choices") describes AWS reading a non-numeric NumericGreaterThanEqualsPath operand as
+    // 0; it calls that a bug against this documented rule, and no recording shows it, so the
+    // documented rule stands.
+    assert.equal(holds({ Variable: '$.key', NumericGreaterThanEqualsPath: '$.find' }, { key: 0, find: 'ABC' }), false);
+    assert.equal(holds({ Variable: '$.num1', NumericEqualsPath: '$.str2' }, { num1: 1, str2: '1' }), false);
+    assert.equal(holds({ Variable: '$.num1', StringEqualsPath: '$.num2' }, { num1: 1, num2: 1 }), false);
+  });
+  it('a Variable, or a ...Path operand, that matches nothing fails with States.Runtime (Choice page: "the execution fails")', () => {
+    // The Choice page: "If the state input doesn't contain the $.type field, the execution fails
+    // and an error is displayed in the execution history". The wording for a missing operand is
+    // quoted from AWS in a Choice-failure fixture of ManageIQ/floe ("Target missing -> ...").
+    const failsOn = (path: string) => (error: unknown) =>
+      error instanceof StatesError && error.error === 'States.Runtime' && error.cause === `Invalid path '${path}': The choice state's condition path references an invalid value.`;
+    assert.throws(() => holds({ Variable: '$.num1', NumericEqualsPath: '$.missing' }, { num1: 1 }), failsOn('$.missing'));
+    assert.throws(() => holds({ Variable: '$.type', StringEquals: 'Private' }, { value: 22 }), failsOn('$.type'));
+  });
+});
+
 describe('selectChoice', () => {
   const state = {
     Choices: [

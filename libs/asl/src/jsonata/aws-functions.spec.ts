@@ -50,8 +50,25 @@ describe('$range', () => {
   it('rejects a zero step', async () => {
     await assert.rejects(evaluate('$range(0, 3, 0)'), failsWith(/must not be zero/));
   });
-  it('rejects more than 1000 items', async () => {
+  it('rejects more than 1000 items for executions before behaviour 18', async () => {
     await assert.rejects(evaluate('$range(0, 1000, 1)'), failsWith(/more than 1000/));
+  });
+  describe('as AWS was measured (floci-io/floci#2676, 2026-08-28; rangeAsAws, behaviour 18)', () => {
+    const asAws = (expression: string) =>
+      evaluateJsonataExpression(expression, { states: { input: {}, context: {} }, variables: {} }, { ...env, rangeAsAws: true }, 'Output');
+    it('cuts non-integer arguments toward zero: $range(-1.7, 2, 1) is [-1,0,1,2]', async () => {
+      assert.deepEqual(await asAws('$range(-1.7, 2, 1)'), [-1, 0, 1, 2]);
+      assert.deepEqual(await asAws('$range(1.9, 4.2, 1)'), [1, 2, 3, 4]);
+    });
+    it('has no 1000-item ceiling: $count($range(1, 200000, 1)) is 200000', async () => {
+      assert.equal(await asAws('$count($range(1, 200000, 1))'), 200000);
+    });
+    it("stops at the evaluation's sequence bound, as a bound, not a JSONata error", async () => {
+      await assert.rejects(asAws('$count($range(0, 2000000, 1))'), failsWith(/was stopped: \$range would build more than 1000000 items\.$/));
+    });
+    it('reads a step between -1 and 1 as zero', async () => {
+      await assert.rejects(asAws('$range(0, 3, 0.5)'), failsWith(/must not be zero/));
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import type jsonata from 'jsonata';
 import { seededRandom } from './java-random';
+import { JSONATA_LIMITS, JsonataLimitExceeded } from './jsonata-limits';
 
 /**
  * The functions Step Functions adds to JSONata ("JSONata functions provided by Step
@@ -18,6 +19,20 @@ export interface JsonataEnv {
   readonly uuid: () => string;
   /** Hex digest of `data` (UTF-8) with one of MD5, SHA-1, SHA-256, SHA-384, SHA-512. */
   readonly hash: (algorithm: string, data: string) => string;
+  /**
+   * Whether an infinite number in a result is kept as the text "Infinity" / "-Infinity", as AWS
+   * answers (measured in floci-io/floci#2783: `[1/0]` gives `["Infinity"]`), instead of the null
+   * JSON's serialisation makes of it. The engine sets it by behaviour version.
+   */
+  readonly infinityAsText?: boolean;
+  /**
+   * Whether $range reads its arguments as AWS was measured to (floci-io/floci#2676:
+   * `$range(-1.7, 2, 1)` is `[-1,0,1,2]`, non-integers cut toward zero, and
+   * `$count($range(1, 200000, 1))` is 200000), bounded by the evaluation's sequence bound
+   * (JSONATA_LIMITS), instead of taking fractions as given and stopping at 1000 items,
+   * States.ArrayRange's documented ceiling. The engine sets it by behaviour version.
+   */
+  readonly rangeAsAws?: boolean;
 }
 
 /** Not a valid JSONata name, so no expression can read or shadow it. */
@@ -25,7 +40,7 @@ export const ENV_BINDING = 'stepstone env';
 
 export const HASH_ALGORITHMS: readonly string[] = ['MD5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
 
-/** States.ArrayRange's documented ceiling, which $range replaces. */
+/** States.ArrayRange's documented ceiling, which $range kept for executions before behaviour 18. */
 const MAX_RANGE_ITEMS = 1000;
 
 /** A failure raised by one of these functions; reported like a JSONata error. */
@@ -56,6 +71,14 @@ function partition(this: Focus, array: unknown[], size: number): unknown[] {
 }
 
 function range(this: Focus, start: number, end: number, step: number): unknown[] {
+  const asAws = envOf(this).rangeAsAws === true;
+  if (asAws) {
+    // AWS cuts a non-integer argument toward zero (floci-io/floci#2676, measured); the step is
+    // read the same way, so a step between -1 and 1 is a zero step.
+    start = Math.trunc(start);
+    end = Math.trunc(end);
+    step = Math.trunc(step);
+  }
   if (step === 0) {
     throw new JsonataFunctionError('The step argument of the range function must not be zero');
   }
@@ -63,7 +86,10 @@ function range(this: Focus, start: number, end: number, step: number): unknown[]
   // (intrinsic_functions test_array_range exec_hist_resp_2).
   const values = this.createSequence ? this.createSequence() : [];
   for (let value = start; step > 0 ? value <= end : value >= end; value += step) {
-    if (values.length === MAX_RANGE_ITEMS) {
+    if (asAws && values.length === JSONATA_LIMITS.sequence) {
+      throw new JsonataLimitExceeded(`$range would build more than ${JSONATA_LIMITS.sequence} items`);
+    }
+    if (!asAws && values.length === MAX_RANGE_ITEMS) {
       throw new JsonataFunctionError(`The range function cannot generate more than ${MAX_RANGE_ITEMS} items`);
     }
     values.push(value);

@@ -22,6 +22,35 @@ const queryError = (cause: string) => (error: unknown) => {
   return true;
 };
 
+describe('evaluateJsonataExpression, against AWS evidence', () => {
+  // floci-io/floci#2783 (2026-08-30) reports AWS measured with TestState in us-east-1:
+  // `[1/0]` answers ["Infinity"] and `{'k': 1/0}` answers {"k":"Infinity"}; a bare 1/0 or -1/0
+  // evaluates too. JSON's own serialisation would make the number null.
+  it('keeps an infinite number as the text AWS gives it when infinityAsText is set', async () => {
+    const aws = { ...env, infinityAsText: true };
+    assert.deepEqual(await evaluateJsonataExpression('[1/0]', bindings, aws), ['Infinity']);
+    assert.deepEqual(await evaluateJsonataExpression("{'k': 1/0}", bindings, aws), { k: 'Infinity' });
+    assert.equal(await evaluateJsonataExpression('-1/0', bindings, aws), '-Infinity');
+    assert.equal(await evaluateJsonataExpression('1e308 * 10', bindings, aws), 'Infinity');
+  });
+  it('leaves it a number (null once serialised) without infinityAsText, as older executions decide', async () => {
+    assert.deepEqual(await evaluate('[1/0]'), [Infinity]);
+  });
+  // The same report's quotes of AWS's causes for a function given the wrong type, as jsonata-js words them.
+  it("words a function's type error as AWS does (floci-io/floci#2668, #2783)", async () => {
+    await assert.rejects(evaluateJsonataExpression('$sum(["a"])', bindings, env, 'Output/r'), queryError(
+      `The JSONata expression '$sum(["a"])' specified for the field 'Output/r' threw an error during evaluation. T0412: Argument 1 of function "sum" must be an array of "numbers"`,
+    ));
+    await assert.rejects(evaluateJsonataExpression('$abs("a")', bindings, env, 'Output/r'), queryError(
+      `The JSONata expression '$abs("a")' specified for the field 'Output/r' threw an error during evaluation. T0410: Argument 1 of function "abs" does not match function signature`,
+    ));
+  });
+  it('refuses $eval with T1006 and a bad $formatNumber picture with D3086, as AWS does (floci-io/floci#2737)', async () => {
+    await assert.rejects(evaluate('$eval("1+1")'), (error: unknown) => error instanceof StatesError && error.cause.includes('T1006: '));
+    await assert.rejects(evaluate('$formatNumber(1, "x")'), (error: unknown) => error instanceof StatesError && error.cause.includes('D3086: '));
+  });
+});
+
 describe('evaluateJsonataExpression', () => {
   it('binds $states.input, $states.context and $states.result', async () => {
     assert.equal(await evaluate('$states.input.name'), 'ana');

@@ -2,6 +2,7 @@ import jsonata from 'jsonata';
 import { distinctJsonValues } from '../jsonpath/deep-equal';
 import { LinearRegExp } from './linear-regex';
 import { ENV_BINDING, registerAwsFunctions, UNSUPPORTED_BUILTINS, type JsonataEnv } from './aws-functions';
+import { JSONATA_LIMITS, JsonataLimitExceeded } from './jsonata-limits';
 import {
   jsonataEvaluationError,
   jsonataLimitError,
@@ -31,17 +32,6 @@ type Compiled = { readonly ok: true; readonly expression: jsonata.Expression } |
 const compiledExpressions = new Map<string, Compiled>();
 const MAX_CACHED_EXPRESSIONS = 10_000;
 
-/**
- * Bounds on one evaluation, so a hostile expression fails its own execution and nothing else.
- * All are counts, not clock readings, so an evaluation fails the same way on every run.
- * - steps: JSONata node evaluations (about 1–3 million a second on one core here);
- * - depth: nested evaluations, which bounds recursion (JSONata's `stack` guardrail);
- * - sequence: items in one sequence or range (JSONata's `sequence` guardrail);
- * - items: array items produced over the whole evaluation (variable reads not counted), which
- *   bounds memory: `$a.[$a]` over a million items builds a new million-item array per item;
- * - text: characters in one string value (results past 256 KiB fail later anyway).
- */
-export const JSONATA_LIMITS = { steps: 2_000_000, depth: 1_000, sequence: 1_000_000, items: 10_000_000, textLength: 4 * 1024 * 1024 } as const;
 
 /** Node evaluations between two yields to the event loop, so other requests are answered meanwhile. */
 const STEPS_PER_YIELD = 5_000;
@@ -94,8 +84,6 @@ function boundedPad(text: string, width: number, char?: string): string | undefi
   return width > 0 ? text + padding : padding + text;
 }
 
-/** A bound was crossed: reported as States.QueryEvaluationError naming the bound. */
-export class JsonataLimitExceeded extends Error {}
 
 function compile(source: string): Compiled {
   let compiled = compiledExpressions.get(source);
@@ -126,10 +114,13 @@ function isJsonataFunction(value: object): boolean {
 /**
  * Plain JSON from a JSONata result: sequences become arrays, undefined members are dropped,
  * -0 becomes 0, and any function (a JSONata lambda or a native one) makes the result NOT_JSON.
+ * An infinite number becomes the text AWS gives it when `infinityAsText` (JsonataEnv) is set,
+ * else null, as JSON's serialisation makes it.
  */
-function toJson(value: unknown): unknown {
+function toJson(value: unknown, infinityAsText: boolean): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function') return NOT_JSON;
+    if (infinityAsText && (value === Infinity || value === -Infinity)) return value > 0 ? 'Infinity' : '-Infinity';
     // JSON has no negative zero: `$parse('-0')` is 0 on AWS (intrinsic_functions test_parse).
     return Object.is(value, -0) ? 0 : value;
   }
@@ -137,7 +128,7 @@ function toJson(value: unknown): unknown {
     const out: unknown[] = [];
     for (const item of value) {
       if (item === undefined) continue;
-      const converted = toJson(item);
+      const converted = toJson(item, infinityAsText);
       if (converted === NOT_JSON) return NOT_JSON;
       out.push(converted);
     }
@@ -147,7 +138,7 @@ function toJson(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
     if (member === undefined) continue;
-    const converted = toJson(member);
+    const converted = toJson(member, infinityAsText);
     if (converted === NOT_JSON) return NOT_JSON;
     out[key] = converted;
   }
@@ -187,7 +178,7 @@ export async function evaluateJsonataExpression(
     throw jsonataEvaluationError(expression, fieldName, failure);
   }
   if (result === undefined) return undefined;
-  const json = toJson(result);
+  const json = toJson(result, env.infinityAsText === true);
   if (json === NOT_JSON) throw jsonataUnsupportedResultError(expression, fieldName);
   return json;
 }

@@ -46,6 +46,9 @@ const RANGES = {
   BackoffRate: { min: 1 },
 } as const satisfies Record<string, Range>;
 
+/** A Wait's Seconds, a literal here and a JSONata result at run time (Wait page: "from 0 to 99999999"). */
+export const WAIT_SECONDS_RANGE = RANGES.Seconds;
+
 /** A Wait's time fields, one of which is required, in the order AWS's messages list them. */
 const WAIT_TIME_FIELDS = ['SecondsPath', 'Seconds', 'TimestampPath', 'Timestamp'];
 

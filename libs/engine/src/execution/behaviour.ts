@@ -106,11 +106,24 @@ export const EngineBehaviour = {
    * 2024-05-06). A Wait aborted with its branch (a sibling failed) still writes it.
    */
   StoppedWaitUnrecorded: 14,
+  /**
+   * (15–17 are reserved for work on other branches.) JSONata values AWS documents or was measured
+   * to treat otherwise: a JSONata Wait `Seconds` past 99999999 fails the state with
+   * States.QueryEvaluationError (Wait page: the expression "must evaluate to an integer in the
+   * stated range", 0 to 99999999), where it used to wait until the execution's one-year limit;
+   * and a JSONata result holding an infinite number keeps it as the text "Infinity" /
+   * "-Infinity" (AWS measured in floci-io/floci#2783: `[1/0]` gives `["Infinity"]`,
+   * `{'k': 1/0}` gives `{"k":"Infinity"}`), where JSON's serialisation used to make it null;
+   * and $range cuts non-integer arguments toward zero and has no 1000-item ceiling (AWS measured
+   * in floci-io/floci#2676: `$range(-1.7, 2, 1)` is `[-1,0,1,2]`, a 200,000-item range runs),
+   * where it took fractions as given and failed past States.ArrayRange's 1000 items.
+   */
+  JsonataValuesAsAws: 18,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.StoppedWaitUnrecorded;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.JsonataValuesAsAws;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -392,7 +392,8 @@ export class Decision {
   }
 
   jsonata(threadId: string, value: unknown, states: JsonataStates, field: string): Promise<unknown> {
-    return evaluateJsonataField(value, states, this.thread(threadId).variables, languageEnv(this.env), field);
+    const asAws = decidesWith(this.state.start, EngineBehaviour.JsonataValuesAsAws);
+    return evaluateJsonataField(value, states, this.thread(threadId).variables, { ...languageEnv(this.env), infinityAsText: asAws, rangeAsAws: asAws }, field);
   }
 
   async jsonataAssign(threadId: string, definition: Record<string, any>, states: JsonataStates): Promise<Record<string, unknown> | undefined> {

@@ -57,6 +57,25 @@ describe('decide: history events per task resource', () => {
     );
   });
 
+  it('a Lambda function ARN with Credentials writes taskCredentials into LambdaFunctionScheduled (test_cross_account_lambda_task, AWS 2024-12-04)', async () => {
+    // LocalStack's AWS-validated snapshot records lambdaFunctionScheduledEventDetails as
+    // {input, inputDetails, resource, taskCredentials: {roleArn}}; test_fixed_timeout_lambda
+    // (2024-03-10) adds timeoutInSeconds when TimeoutSeconds is set, and nothing else.
+    const roleArn = 'arn:aws:iam::111111111111:role/trusted';
+    const input = { Payload: 'p', CredentialsRoleArn: roleArn };
+    await given().when(startCommand(taskMachine(FUNCTION_ARN, { Credentials: { 'RoleArn.$': '$.CredentialsRoleArn' } }), input)).then(
+      ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled'],
+      (events) => {
+        assert.deepEqual(details(events[2], 'lambdaFunctionScheduledEventDetails'), {
+          resource: FUNCTION_ARN,
+          input: JSON.stringify(input),
+          inputDetails: { truncated: false },
+          taskCredentials: { roleArn },
+        });
+      },
+    );
+  });
+
   it('a Lambda function failure is LambdaFunctionFailed and Catch sees its error', async () => {
     const definition = taskMachine(FUNCTION_ARN, { Catch: [{ ErrorEquals: ['CustomError'], Next: 'Handled' }] });
     (definition.States as Record<string, unknown>).Handled = { Type: 'Pass', End: true };

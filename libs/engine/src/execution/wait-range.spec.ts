@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EngineBehaviour } from './behaviour';
 import { pendingEffects } from './effects';
+import type { ExecutionCommand } from './commands';
 import type { ExecutionEvent } from './history-event';
 import { given, startCommand } from './testing/decider-specification';
 
@@ -80,5 +81,27 @@ describe('Wait: values out of range (issue 14 §3)', () => {
     await given(started.events)
       .when(complete)
       .then(['ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'WaitStateEntered', 'ExecutionFailed']);
+  });
+
+  describe('a JSONata Seconds past the documented range (Wait page: "an integer in the stated range", 0 to 99999999)', () => {
+    const jsonataWait = { QueryLanguage: 'JSONata', StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: '{% $states.input.s %}', End: true } } };
+
+    it('waits 99999999 seconds, and fails on 100000000 with States.QueryEvaluationError', async () => {
+      await given()
+        .when(startCommand(jsonataWait, { s: 99_999_999 }))
+        .then(['ExecutionStarted', 'WaitStateEntered']);
+      await given()
+        .when(startCommand(jsonataWait, { s: 100_000_000 }))
+        .then(['ExecutionStarted', 'WaitStateEntered', 'EvaluationFailed', 'ExecutionFailed'], (_events, state) => {
+          assert.equal(state.error, 'States.QueryEvaluationError');
+          assert.equal(state.cause, "An error occurred while executing the state 'Nap' (entered at the event id #2). The Seconds field must be an integer from 0 to 99999999: 100000000");
+        });
+    });
+
+    it('keeps waiting for an execution started before the check (behaviour version 14)', async () => {
+      await given()
+        .when({ ...startCommand(jsonataWait, { s: 100_000_000 }), behaviour: EngineBehaviour.StoppedWaitUnrecorded } as ExecutionCommand)
+        .then(['ExecutionStarted', 'WaitStateEntered']);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { WAIT_SECONDS_RANGE } from '@stepstone/asl';
 import type { Decision } from '../decision';
 import { type Failure, resolveReference, type Step, textOf, toFailure } from '../decision-support';
 import { type JsonataStates, parseTimestamp, StatesError } from '../language';
@@ -29,6 +30,12 @@ export async function waitDeadline(d: Decision, threadId: string, name: string, 
       seconds = await d.jsonata(threadId, seconds, states, 'Seconds');
       if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
         throw new StatesError('States.QueryEvaluationError', `The Seconds field cannot be parsed as a non-negative integer: ${textOf(seconds)}`);
+      }
+      // The Wait page: a JSONata Seconds "must evaluate to an integer in the stated range" (0 to
+      // 99999999), the range CreateStateMachine holds a literal to. The wording is Stepstone's:
+      // no recording shows AWS's.
+      if (seconds > WAIT_SECONDS_RANGE.max && decidesWith(d.state.start, EngineBehaviour.JsonataValuesAsAws)) {
+        throw new StatesError('States.QueryEvaluationError', `The Seconds field must be an integer from ${WAIT_SECONDS_RANGE.min} to ${WAIT_SECONDS_RANGE.max}: ${textOf(seconds)}`);
       }
     }
     if (typeof definition.Timestamp === 'string') {

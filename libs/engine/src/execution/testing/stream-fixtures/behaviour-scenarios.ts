@@ -196,4 +196,19 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     input: { v: 14 },
     tasks: { Work: [{ kind: 'stop', error: 'Operator', cause: 'stopped while waiting' }] },
   },
+  {
+    name: 'behaviour-18-jsonata-values',
+    about: 'Written with EngineBehaviour.JsonataValuesAsAws (x.start.behaviour = 18): a JSONata Output holding 1/0 keeps "Infinity" as text and $range runs past 1000 items from a truncated start, then a Task whose result is a Wait Seconds past 99999999, which fails the Wait with States.QueryEvaluationError',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Divide',
+      States: {
+        Divide: { Type: 'Pass', Output: { ratio: '{% [1/0, -1/0] %}', steps: '{% $count($range(-1.7, 2000, 1)) %}' }, Next: 'Work' },
+        Work: { Type: 'Task', Resource: LAMBDA_ARN, Arguments: { ratio: '{% $states.input.ratio %}' }, Next: 'Nap' },
+        Nap: { Type: 'Wait', Seconds: '{% $states.input.s %}', End: true },
+      },
+    },
+    input: { v: 18 },
+    tasks: { Work: [{ kind: 'succeed', output: { s: 100_000_000 } }] },
+  },
 ];

@@ -143,7 +143,7 @@ export function childrenFailed(d: Decision, threadId: string, error: string | un
     pointer,
   );
   if (plan) return retryWhenDue(d, threadId, plan);
-  d.scheduleAsync(threadId, async () => (await tryCatch(d, threadId, error, cause)) ?? { kind: 'fail', error, cause });
+  d.scheduleAsync(threadId, async () => (await tryCatch(d, threadId, error, cause, {}, true)) ?? { kind: 'fail', error, cause });
 }
 
 /** Aborts the running branches of a Parallel/Map (all but `except`), deepest first. */

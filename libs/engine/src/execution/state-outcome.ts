@@ -17,6 +17,15 @@ export async function stateFailed(d: Decision, threadId: string, failure: Failur
   const cause = failure.evaluation ? withStatePrefix(d, cursor, failure) : failure.cause;
   const caught = await tryCatch(d, threadId, failure.error, cause);
   if (caught) return caught;
+  return uncaught(d, threadId, failure, cause);
+}
+
+/**
+ * A failure no Catch routes: the branch (or the execution) fails with it. `failureShown`: a
+ * Map or Parallel whose children failed has already written its MapStateFailed/ParallelStateFailed.
+ */
+function uncaught(d: Decision, threadId: string, failure: Failure, cause: string | undefined, failureShown = false): Step {
+  const cursor = d.cursorOf(threadId);
   if (failure.evaluation && failure.error === 'States.QueryEvaluationError') {
     // AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered
     // pointed (a Wait's deadline, evaluated once the state is entered: at the Entered event).
@@ -32,7 +41,7 @@ export async function stateFailed(d: Decision, threadId: string, failure: Failur
       {},
       failure.afterEntered ? cursor.enteredEventId : cursor.enteredPointer,
     );
-    if (cursor.kind === 'Map' || cursor.kind === 'Parallel') d.emit(threadId, `${cursor.kind}StateFailed`);
+    if (!failureShown && (cursor.kind === 'Map' || cursor.kind === 'Parallel')) d.emit(threadId, `${cursor.kind}StateFailed`);
   }
   return { kind: 'fail', error: failure.error, cause };
 }
@@ -44,7 +53,15 @@ export function withStatePrefix(d: Decision, cursor: Cursor, failure: Failure): 
   return failure.cause.startsWith('An error occurred while executing the state') ? failure.cause : prefix + failure.cause;
 }
 
-export async function tryCatch(d: Decision, threadId: string, error: string | undefined, cause: string | undefined, matching: ErrorMatching = {}): Promise<Step | undefined> {
+/** `failureShown`: the state's own Failed event is written (a Map or Parallel whose children failed). */
+export async function tryCatch(
+  d: Decision,
+  threadId: string,
+  error: string | undefined,
+  cause: string | undefined,
+  matching: ErrorMatching = {},
+  failureShown = false,
+): Promise<Step | undefined> {
   const cursor = d.cursorOf(threadId);
   const definition = d.stateDefinition(threadId, cursor.name);
   if ((matching.uncatchable ?? UNCATCHABLE).has(error ?? '') || !Array.isArray(definition.Catch)) return undefined;
@@ -56,14 +73,23 @@ export async function tryCatch(d: Decision, threadId: string, error: string | un
   const language = d.queryLanguageOf(threadId, definition);
   let output: unknown;
   let assigned: Record<string, unknown> | undefined;
-  if (language === 'JSONata') {
-    const states = d.jsonataStates(threadId, cursor.input, { errorOutput });
-    output = 'Output' in catcher ? await d.jsonata(threadId, catcher.Output, states, 'Output') : errorOutput;
-    assigned = catcher.Assign !== undefined ? await d.jsonataAssign(threadId, { Assign: catcher.Assign }, states) : undefined;
-  } else {
-    assigned = d.jsonPathAssign(catcher, d.scope(threadId, errorOutput));
-    output = applyResultPath(catcher.ResultPath, cursor.input, errorOutput);
-    d.inspect('afterResultPath', output);
+  try {
+    if (language === 'JSONata') {
+      const states = d.jsonataStates(threadId, cursor.input, { errorOutput });
+      output = 'Output' in catcher ? await d.jsonata(threadId, catcher.Output, states, 'Output') : errorOutput;
+      assigned = catcher.Assign !== undefined ? await d.jsonataAssign(threadId, { Assign: catcher.Assign }, states) : undefined;
+    } else {
+      assigned = d.jsonPathAssign(catcher, d.scope(threadId, errorOutput));
+      output = applyResultPath(catcher.ResultPath, cursor.input, errorOutput);
+      d.inspect('afterResultPath', output);
+    }
+  } catch (thrown) {
+    // The catcher's own ResultPath, Assign or Output cannot be applied ("works similarly to a
+    // ResultPath field in a state's top level", error handling page; States.ResultPathMatchFailure:
+    // "A state's ResultPath field cannot be applied to the input the state received"): the state
+    // fails with that error, which no catcher of the same state routes again.
+    const failure = toFailure(thrown);
+    return uncaught(d, threadId, failure, withStatePrefix(d, cursor, failure), failureShown);
   }
   return d.exitState(threadId, {}, output, assigned, catcher.Next as string);
 }

@@ -52,7 +52,7 @@ export { evaluateIntrinsic, parseIntrinsic, isIntrinsicCall, IntrinsicParseError
 export type { IntrinsicEnv, HashAlgorithm } from './intrinsics';
 
 // Choice rules.
-export { selectChoice, evaluateChoiceRule } from './choice/evaluate-choice-rule';
+export { selectChoice, findMatchingChoiceRule, evaluateChoiceRule } from './choice/evaluate-choice-rule';
 export { ANY_ONE, ANY_RUN, matchesWildcard } from './choice/string-matches';
 export type { WildcardToken } from './choice/string-matches';
 export type { ChoiceScope, ChoiceStateLike } from './choice/evaluate-choice-rule';

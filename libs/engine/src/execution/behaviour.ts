@@ -107,6 +107,16 @@ export const EngineBehaviour = {
    */
   StoppedWaitUnrecorded: 14,
   /**
+   * A Choice assigns both its state-level Assign and the matched rule's Assign, the rule's
+   * values winning where both name a variable (AWS's Developer Guide, "Choice workflow state":
+   * a rule's Assign "assigns variables when this specific choice rule matches", and an Assign
+   * at the state level "applies regardless of which choice rule matches"; LocalStack's
+   * AWS-validated test_assign_in_choice[CONDITION_TRUE], 2024-11, records the rule's value for a
+   * name both give). A JSONPath Choice used to ignore the matched rule's Assign, and a JSONata
+   * one to drop the state's Assign whenever the matched rule had its own.
+   */
+  ChoiceAssignMerged: 15,
+  /**
    * (15–17 are reserved for work on other branches.) JSONata values AWS documents or was measured
    * to treat otherwise: a JSONata Wait `Seconds` past 99999999 fails the state with
    * States.QueryEvaluationError (Wait page: the expression "must evaluate to an integer in the

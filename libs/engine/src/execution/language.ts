@@ -19,6 +19,7 @@ import {
   evaluateJsonataTemplate,
   evaluateJsonataExpression,
   selectChoice,
+  findMatchingChoiceRule,
   selectChoiceJsonata,
   type IntrinsicEnv,
   type JsonataEnv,
@@ -52,7 +53,7 @@ export function languageEnv(env: DecisionEnv): IntrinsicEnv & JsonataEnv {
   };
 }
 
-export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, selectReference, evaluatePayloadTemplate, selectChoice };
+export { StatesError, formatNormalizedPath, evaluateReference, evaluateFieldExpression, parseTimestamp, applyInputPath, applyOutputPath, applyResultPath, evaluatePath, isJsonPathNotFound, selectReference, evaluatePayloadTemplate, selectChoice, findMatchingChoiceRule };
 
 export interface JsonataStates {
   readonly input: unknown;

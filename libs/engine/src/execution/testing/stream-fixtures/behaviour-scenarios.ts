@@ -197,6 +197,32 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     tasks: { Work: [{ kind: 'stop', error: 'Operator', cause: 'stopped while waiting' }] },
   },
   {
+    name: 'behaviour-15-choice-assign-merged',
+    about: 'Written with EngineBehaviour.ChoiceAssignMerged (x.start.behaviour = 15): a JSONPath Choice after a Task and a JSONata Choice, each matching a rule with its own Assign; ChoiceStateExited assigns the state\'s Assign and the rule\'s, the rule\'s value for the name both give',
+    definition: {
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Task', Resource: LAMBDA_ARN, Next: 'Pick' },
+        Pick: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.n', NumericEquals: 15, Assign: { picked: 'rule', 'n.$': '$.n' }, Next: 'Again' }],
+          Default: 'Again',
+          Assign: { picked: 'state', seen: true },
+        },
+        Again: {
+          Type: 'Choice',
+          QueryLanguage: 'JSONata',
+          Choices: [{ Condition: '{% $picked = \'rule\' %}', Assign: { again: '{% $n + 1 %}' }, Next: 'Done' }],
+          Default: 'Done',
+          Assign: { twice: true },
+        },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { v: 15 },
+    tasks: { Work: [{ kind: 'succeed', output: { n: 15 } }] },
+  },
+  {
     name: 'behaviour-18-jsonata-values',
     about: 'Written with EngineBehaviour.JsonataValuesAsAws (x.start.behaviour = 18): a JSONata Output holding 1/0 keeps "Infinity" as text and $range runs past 1000 items from a truncated start, then a Task whose result is a Wait Seconds past 99999999, which fails the Wait with States.QueryEvaluationError',
     definition: {

@@ -25,6 +25,14 @@ describe('evaluatePath', () => {
     assert.equal(evaluatePath('$.a.n', data), null);
   });
 
+  it("reads a dot before a bracket as a separator: $.abc.['def ghi'] (Developer Guide, Using JSONPath paths)", () => {
+    const doc = { abc: { 'def ghi': [{ a: 1 }, { a: 2 }] } };
+    assert.deepEqual(evaluatePath("$.abc.['def ghi']", doc), [{ a: 1 }, { a: 2 }]);
+    assert.equal(evaluatePath("$.abc.['def ghi'][1].a", doc), 2);
+    assert.deepEqual(evaluatePath("$.abc.['def ghi'][?(@.a > 1)]", doc), [{ a: 2 }]);
+    assert.equal(parsePath("$.abc.['def ghi']").definite, true);
+  });
+
   it('indexes arrays, counting negative indexes from the end', () => {
     assert.deepEqual(evaluatePath('$.items[0]', data), { k: 0 });
     assert.deepEqual(evaluatePath('$.items[-1]', data), { k: 3 });

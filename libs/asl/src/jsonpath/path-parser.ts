@@ -77,6 +77,9 @@ function parseUncached(path: string): ParsedPath {
         continue;
       }
       i += 1;
+      // `$.abc.['def ghi']`: a dot before a bracket only separates (the Developer Guide's own
+      // example for names that need brackets, "Using JSONPath paths").
+      if (path[i] === '[') continue;
       if (path[i] === '*') {
         segments.push({ kind: 'wildcard' });
         i += 1;

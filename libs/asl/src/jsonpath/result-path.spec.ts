@@ -26,6 +26,10 @@ describe('applyResultPath', () => {
     assert.deepEqual(input, { comment: 'x', nested: { keep: true }, list: [1, 2] }, 'input unchanged');
   });
 
+  it("writes through a dot before a bracket: $.abc.['def ghi'] (Developer Guide, Using JSONPath paths)", () => {
+    assert.deepEqual(applyResultPath("$.abc.['def ghi']", { abc: {} }, 1), { abc: { 'def ghi': 1 } });
+  });
+
   it('fails with States.ResultPathMatchFailure when a step goes through a non-object', () => {
     assert.throws(() => applyResultPath('$.x', 'a string', 1), isResultPathFailure);
     assert.throws(() => applyResultPath('$.comment.y', input, 1), isResultPathFailure);

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { isValidIntrinsicCall, isValidJsonPath } from './path-syntax';
 
 describe('isValidJsonPath', () => {
-  const valid = ['$', '$$', '$.a', '$.a.b', '$$.Execution.Input', '$var', '$var.x[0]', '$[*]', '$.a[1:]', '$.a[:1]', '$.a[0:10:2]', '$.a[-1]', '$.a[1,2]', "$['x y']", "$['a','b']", '$.a..b', '$.a.*', '$.a[?(@.s == 0)]', '$.delivery-partner', '$.a.length()'];
+  const valid = ['$', '$$', '$.a', '$.a.b', '$$.Execution.Input', '$var', '$var.x[0]', '$[*]', '$.a[1:]', '$.a[:1]', '$.a[0:10:2]', '$.a[-1]', '$.a[1,2]', "$['x y']", "$['a','b']", '$.a..b', '$.a.*', '$.a[?(@.s == 0)]', '$.delivery-partner', '$.a.length()', "$.abc.['def ghi']"];
+  // `$.abc.['def ghi']` is the Developer Guide's own example (Using JSONPath paths).
   // `$[(@.length-1)]` is a script expression, which Jayway (AWS's JSONPath) does not have and the engine cannot run.
   const invalid = ['', 'a', '.a', '$.', '$.a[', '$.a[x]', '$.a[?(@.s == 0]', 'States.Array()', '$.a]', '$[(@.length-1)].bar'];
   for (const path of valid) test(`accepts ${path}`, () => assert.equal(isValidJsonPath(path), true));

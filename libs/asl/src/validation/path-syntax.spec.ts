@@ -11,6 +11,17 @@ describe('isValidJsonPath', () => {
   for (const path of invalid) test(`rejects ${JSON.stringify(path)}`, () => assert.equal(isValidJsonPath(path), false));
 });
 
+describe('isValidIntrinsicCall: nesting (Developer Guide, Intrinsic functions: "You can nest up to 10 intrinsic functions within a field")', () => {
+  const nested = (depth: number) => 'States.Array('.repeat(depth) + '1' + ')'.repeat(depth);
+  test('accepts calls nested 10 deep', () => assert.equal(isValidIntrinsicCall(nested(10)), true));
+  test('rejects calls nested 11 deep', () => assert.equal(isValidIntrinsicCall(nested(11)), false));
+  test("accepts the page's nine-function myArn field (with as many {} as arguments)", () => {
+    const myArn =
+      "States.Format('{}.{}', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 0), States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 1))";
+    assert.equal(isValidIntrinsicCall(myArn), true);
+  });
+});
+
 describe('isValidIntrinsicCall', () => {
   const valid = [
     'States.UUID()',

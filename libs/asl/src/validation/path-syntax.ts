@@ -1,4 +1,3 @@
-import { MAX_INTRINSIC_NESTING } from '../intrinsics/parse-intrinsic';
 import { splitReference } from '../jsonpath/evaluate-path';
 import { parsePath } from '../jsonpath/path-parser';
 /**
@@ -9,6 +8,15 @@ import { parsePath } from '../jsonpath/path-parser';
  * It is deliberately lenient where AWS's JSONPath engine (Jayway) is lenient: member names
  * may contain any character but `.` and `[`, and bracketed names may hold anything quoted.
  */
+
+/**
+ * "You can nest up to 10 intrinsic functions within a field in your workflows" (Developer
+ * Guide, "Intrinsic functions for JSONPath states"; its example field holds nine calls, five
+ * deep). A call nested deeper is past the limit however the page counts. Checked here, at
+ * definition time only: the run-time parser keeps its own wider guard (MAX_INTRINSIC_NESTING),
+ * so a state machine accepted before this check still runs as it did.
+ */
+const MAX_DOCUMENTED_NESTING = 10;
 
 /** Intrinsic functions AWS documents ("Intrinsic functions for JSONPath states"). */
 const INTRINSIC_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -194,7 +202,7 @@ function skipQuoted(text: string, at: number): number {
 
 /** Returns the index after the call starting at `at`, or -1 (also when calls nest too deep). */
 function scanIntrinsic(text: string, at: number, depth = 1): number {
-  if (depth > MAX_INTRINSIC_NESTING) return -1;
+  if (depth > MAX_DOCUMENTED_NESTING) return -1;
   const match = /^States\.[A-Za-z0-9]+/.exec(text.slice(at));
   if (match === null || !INTRINSIC_FUNCTIONS.has(match[0])) return -1;
   let i = skipSpaces(text, at + match[0].length);

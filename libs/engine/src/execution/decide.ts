@@ -3,11 +3,11 @@ import { abortAll, childHistoryFull } from './children';
 import type { DecisionEnv, ExecutionCommand } from './commands';
 import { Decision } from './decision';
 export { MAX_HISTORY_EVENTS } from './decision-support';
-import { ChildHistoryLimitReached, compact, HISTORY_LIMIT_CAUSE, HistoryLimitReached, MAX_DURATION_CAUSE, PAYLOAD_DETAILS } from './decision-support';
+import { ChildHistoryLimitReached, compact, HISTORY_LIMIT_CAUSE, HistoryLimitReached, MAX_DURATION_CAUSE, MAX_EXPRESS_DURATION_CAUSE, PAYLOAD_DETAILS } from './decision-support';
 import { type ExecutionState, ROOT_THREAD } from './execution-state';
 import type { ExecutionEvent } from './history-event';
 import { internDefinition, rememberParsed } from './payload-cache';
-import { MAX_EXECUTION_DURATION_MS } from './redrive';
+import { maxExecutionDurationMs } from './redrive';
 import { redrive } from './redrive-decision';
 import { fireTimer } from './state-outcome';
 import { itemBatchRead, itemsRead, resultsWritten, updateMapRun } from './states/distributed-map';
@@ -130,11 +130,13 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
       // A deadline a redrive moved later may still fire: it decides nothing.
       if (Date.parse(d.state.start?.timeoutAt ?? d.nowIso) > d.env.now.getTime()) return;
       abortAll(d);
-      // The definition's TimeoutSeconds ends it silently; the one-year quota is States.Timeout (AWS's quotas page).
+      // The definition's TimeoutSeconds ends it silently; the quota (one year, five minutes for
+      // EXPRESS) is States.Timeout (AWS's quotas page).
       const start = d.state.start!;
       const ownTimeout = start.definitionObject.TimeoutSeconds;
-      const byQuota = typeof ownTimeout !== 'number' || Date.parse(start.timeoutAt ?? start.startDate) === Date.parse(start.startDate) + MAX_EXECUTION_DURATION_MS;
-      d.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', byQuota ? { error: 'States.Timeout', cause: MAX_DURATION_CAUSE } : {});
+      const byQuota = typeof ownTimeout !== 'number' || Date.parse(start.timeoutAt ?? start.startDate) === Date.parse(start.startDate) + maxExecutionDurationMs(start.type);
+      const cause = start.type === 'EXPRESS' ? MAX_EXPRESS_DURATION_CAUSE : MAX_DURATION_CAUSE;
+      d.emit(ROOT_THREAD, 'ExecutionTimedOut', 'executionTimedOutEventDetails', byQuota ? { error: 'States.Timeout', cause } : {});
       return;
     }
     default: {
@@ -148,8 +150,9 @@ async function handleCommand(d: Decision, command: ExecutionCommand): Promise<vo
 
 export function startExecution(d: Decision, command: Extract<ExecutionCommand, { type: 'StartExecution' }>): void {
   const definition = internDefinition(command.definition).object;
-  // AWS's maximum execution time (one year) bounds every execution, TimeoutSeconds or not.
-  const maxDurationAt = d.env.now.getTime() + MAX_EXECUTION_DURATION_MS;
+  // AWS's maximum execution time (one year; five minutes for EXPRESS) bounds every execution,
+  // TimeoutSeconds or not.
+  const maxDurationAt = d.env.now.getTime() + maxExecutionDurationMs(command.executionType);
   const timeoutAt = new Date(
     typeof definition.TimeoutSeconds === 'number' ? Math.min(d.env.now.getTime() + definition.TimeoutSeconds * 1000, maxDurationAt) : maxDurationAt,
   ).toISOString();

@@ -58,6 +58,7 @@ export const MAX_HISTORY_EVENTS = 25_000;
 export const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
 
 export const MAX_DURATION_CAUSE = 'The execution reached the maximum execution time of one year.';
+export const MAX_EXPRESS_DURATION_CAUSE = 'The execution reached the maximum execution time of five minutes.';
 
 /** Each state kind's Entered/Exited event type, made once (not a new string per event). */
 export const ENTERED_TYPE = stateEventTypes('StateEntered');

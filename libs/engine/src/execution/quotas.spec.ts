@@ -179,6 +179,31 @@ describe('AWS quotas: one year of execution time', () => {
   });
 });
 
+describe('AWS quotas: five minutes of execution time for EXPRESS (Developer Guide, Step Functions service quotas)', () => {
+  const express = (definition: unknown) => ({ ...startCommand(definition), executionType: 'EXPRESS' as const });
+
+  it('arms a five-minute deadline for an EXPRESS execution; reaching it times out with States.Timeout', async () => {
+    const definition = { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 400, End: true } } };
+    const started = await given().when(express(definition)).then(['ExecutionStarted', 'WaitStateEntered'], (_events, state) => {
+      assert.deepEqual(pendingEffects(state).find((effect) => effect.kind === 'execution-timeout'), { kind: 'execution-timeout', at: '2024-01-01T00:05:00.000Z' });
+    });
+    await given(started.events).when({ type: 'TimeOutExecution' }, fixedEnv('2024-01-01T00:05:00.000Z')).then(['WaitStateAborted', 'ExecutionTimedOut'], (events, state) => {
+      assert.equal(state.status, 'TIMED_OUT');
+      assert.deepEqual(events[1].executionTimedOutEventDetails, { error: 'States.Timeout', cause: 'The execution reached the maximum execution time of five minutes.' });
+    });
+  });
+
+  it('caps a longer TimeoutSeconds at five minutes, and keeps a shorter one', async () => {
+    const deadlineOf = async (timeoutSeconds: number) => {
+      const definition = { TimeoutSeconds: timeoutSeconds, StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 9_999, End: true } } };
+      const { state } = await given().when(express(definition)).then(['ExecutionStarted', 'WaitStateEntered']);
+      return pendingEffects(state).find((effect) => effect.kind === 'execution-timeout');
+    };
+    assert.deepEqual(await deadlineOf(3_600), { kind: 'execution-timeout', at: '2024-01-01T00:05:00.000Z' });
+    assert.deepEqual(await deadlineOf(60), { kind: 'execution-timeout', at: '2024-01-01T00:01:00.000Z' });
+  });
+});
+
 describe('AWS "Redriving Map Runs": a child that failed on its own history quota is not redriven', () => {
   /** Child 0 spins until its quota; child 1 fails; child 2 succeeds (the driver below lets child 0 go first). */
   const mixed = (toleratedFailureCount?: number) => ({

@@ -8,6 +8,17 @@ import type { ExecutionEvent } from './history-event';
  */
 export const REDRIVABLE_PERIOD_MS = 14 * 24 * 60 * 60 * 1000;
 export const MAX_EXECUTION_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
+/**
+ * An EXPRESS execution's maximum execution time: "5 minutes. If an execution runs for more than
+ * the 5-minute maximum, it will fail with a States.Timeout error" (Developer Guide, Step Functions
+ * service quotas; "Maximum duration: 5 minutes" on the Standard vs Express page).
+ */
+export const MAX_EXPRESS_EXECUTION_DURATION_MS = 5 * 60 * 1000;
+
+/** The maximum execution time of an execution of this type. */
+export function maxExecutionDurationMs(type: string | undefined): number {
+  return type === 'EXPRESS' ? MAX_EXPRESS_EXECUTION_DURATION_MS : MAX_EXECUTION_DURATION_MS;
+}
 /** ExecutionRedriven and at least one more event must fit under the 25,000-event quota. */
 export const MAX_REDRIVABLE_HISTORY_EVENTS = 24_999;
 

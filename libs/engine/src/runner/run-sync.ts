@@ -34,6 +34,9 @@ export async function runSyncExecution(options: SyncRunOptions, request: StartEx
     const timer = effects
       .filter((effect): effect is Extract<Effect, { kind: 'timer' }> => effect.kind === 'timer')
       .sort((a, b) => Date.parse(a.wakeAt) - Date.parse(b.wakeAt))[0];
+    // The execution's own deadline (TimeoutSeconds, or the five-minute EXPRESS maximum) ends a
+    // wait that would outlast it.
+    const deadline = effects.find((effect): effect is Extract<Effect, { kind: 'execution-timeout' }> => effect.kind === 'execution-timeout');
     const task = effects.find((effect): effect is Extract<Effect, { kind: 'task' }> => effect.kind === 'task' && !syncTokens.has(effect.token));
     const objectStoreEffect = effects.find(isObjectStoreEffect);
     let command: ExecutionCommand | undefined = continuationOf(effects);
@@ -47,10 +50,12 @@ export async function runSyncExecution(options: SyncRunOptions, request: StartEx
       const outcome = await options.taskDispatcher.dispatch(taskRequest(request.executionArn, state.start, task, async () => true));
       if (outcome) command = taskCommand(task.token, outcome);
     } else if (timer) {
-      const delay = Date.parse(timer.wakeAt) - now().getTime();
-      if (delay > 0 && options.advanceClock) options.advanceClock(Date.parse(timer.wakeAt));
+      const timesOut = deadline !== undefined && Date.parse(deadline.at) <= Date.parse(timer.wakeAt);
+      const wakeAt = timesOut ? Date.parse(deadline.at) : Date.parse(timer.wakeAt);
+      const delay = wakeAt - now().getTime();
+      if (delay > 0 && options.advanceClock) options.advanceClock(wakeAt);
       else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      command = { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
+      command = timesOut ? { type: 'TimeOutExecution' } : { type: 'FireTimer', threadId: timer.threadId, enteredEventId: timer.enteredEventId };
     }
     if (!command) {
       decided = await decideAndEvolve(state, { type: 'StopExecution', error: 'States.Runtime', cause: 'The execution is waiting for a task that nothing can complete.' }, systemDecisionEnv(now(), options.activityExists));

@@ -117,6 +117,13 @@ export const EngineBehaviour = {
    */
   ChoiceAssignMerged: 15,
   /**
+   * Also with version 15: a redriven execution's context object shows `Execution.RedriveTime`,
+   * when the last redrive started (AWS's Developer Guide, "Accessing execution data from the
+   * Context object": "The RedriveTime Context object is only available if you've redriven an
+   * execution"). It was missing, so `$$.Execution.RedriveTime` failed to resolve.
+   */
+  RedriveTimeInContext: 15,
+  /**
    * (15–17 are reserved for work on other branches.) JSONata values AWS documents or was measured
    * to treat otherwise: a JSONata Wait `Seconds` past 99999999 fails the state with
    * States.QueryEvaluationError (Wait page: the expression "must evaluate to an integer in the

@@ -332,6 +332,7 @@ export class Decision {
         StartTime: start.startDate,
         // Only STANDARD executions can be redriven; AWS shows no RedriveCount for EXPRESS.
         ...(start.type === 'EXPRESS' ? {} : { RedriveCount: start.redriveCount ?? 0 }),
+        ...(this.state.redriveDate !== undefined && decidesWith(start, EngineBehaviour.RedriveTimeInContext) ? { RedriveTime: this.state.redriveDate } : {}),
       },
       State: {
         EnteredTime: override.enteredTime ?? cursor?.enteredTime ?? this.nowIso,

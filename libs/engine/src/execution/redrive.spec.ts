@@ -56,6 +56,27 @@ describe('RedriveExecution resumes a closed execution from its unsuccessful stat
     await given(succeeded.events).when({ type: 'RedriveExecution' }).then([]);
   });
 
+  it('shows $$.Execution.RedriveTime once redriven ("only available if you\'ve redriven an execution", Context object page)', async () => {
+    const definition = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: lambda, Parameters: { 'execution.$': '$$.Execution' }, End: true } } };
+    const parametersOf = (events: readonly ExecutionEvent[]) =>
+      JSON.parse((events.find((event) => event.type === 'TaskScheduled')!.taskScheduledEventDetails as { parameters: string }).parameters).execution;
+    let run = await given().when(startCommand(definition)).then(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled'], (events) => {
+      assert.equal('RedriveTime' in parametersOf(events), false);
+    });
+    run = await given(run.events).when({ type: 'FailTask', token: openTokens(run.state)[0].token, error: 'Boom' }).then(['TaskStarted', 'TaskFailed', 'ExecutionFailed']);
+    const redriveAt = fixedEnv('2024-01-02T03:04:05.678Z');
+    await given(run.events).when({ type: 'RedriveExecution' }, redriveAt).then(['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled'], (events) => {
+      assert.deepEqual(parametersOf(events), { ...parametersOf(run.events), RedriveCount: 1, RedriveTime: '2024-01-02T03:04:05.678Z' });
+    });
+    // An execution started before behaviour 15 (RedriveTimeInContext) keeps the context it had.
+    const older = run.events.map((event) =>
+      event.type === 'ExecutionStarted' ? ({ ...event, x: { ...event.x, start: { ...event.x!.start!, behaviour: EngineBehaviour.StoppedWaitUnrecorded } } } as ExecutionEvent) : event,
+    );
+    await given(older).when({ type: 'RedriveExecution' }, redriveAt).then(['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled'], (events) => {
+      assert.equal('RedriveTime' in parametersOf(events), false);
+    });
+  });
+
   it('redrives only the failed and aborted Parallel branches; the succeeded branch keeps its result', async () => {
     const definition = {
       StartAt: 'Fan',

@@ -223,6 +223,17 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     tasks: { Work: [{ kind: 'succeed', output: { n: 15 } }] },
   },
   {
+    name: 'behaviour-15-redrive-time',
+    about: 'Written with EngineBehaviour.RedriveTimeInContext (x.start.behaviour = 15): a Task whose Parameters hold $$.Execution fails, the execution is redriven, and the Task\'s second TaskScheduled shows Execution.RedriveTime (the redrive\'s time) beside RedriveCount 1',
+    definition: {
+      StartAt: 'Work',
+      States: { Work: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: 'f', 'Payload.$': '$$.Execution' }, End: true } },
+    },
+    input: { v: 15 },
+    tasks: { Work: [{ kind: 'fail', error: 'Transient', cause: 'down' }, { kind: 'succeed', output: { done: true } }] },
+    redrive: true,
+  },
+  {
     name: 'behaviour-18-jsonata-values',
     about: 'Written with EngineBehaviour.JsonataValuesAsAws (x.start.behaviour = 18): a JSONata Output holding 1/0 keeps "Infinity" as text and $range runs past 1000 items from a truncated start, then a Task whose result is a Wait Seconds past 99999999, which fails the Wait with States.QueryEvaluationError',
     definition: {

@@ -23,6 +23,15 @@ interface InvalidCase {
 const valid: readonly { name: string; definition: Def; type?: 'STANDARD' | 'EXPRESS' }[] = [
   { name: 'a single Pass state', definition: machine({ Type: 'Pass', End: true }) },
   {
+    name: 'a Distributed Map whose WriterConfig holds listed values (ResultWriter page)',
+    definition: machine({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      ResultWriter: { WriterConfig: { Transformation: 'FLATTEN', OutputType: 'JSONL' } },
+      End: true,
+    }),
+  },
+  {
     name: 'a JSONata Map whose processor states fall back to the machine language',
     definition: {
       StartAt: 'M',
@@ -449,6 +458,19 @@ const invalid: readonly InvalidCase[] = [
     errors: [
       "SCHEMA_VALIDATION_FAILED: Field 'ExecutionType' is not supported at /States/A/ItemProcessor/ProcessorConfig/ExecutionType",
       'SCHEMA_VALIDATION_FAILED: Value should be one of the following: [INLINE, DISTRIBUTED] at /States/B/ItemProcessor/ProcessorConfig/Mode',
+    ],
+  },
+  {
+    name: 'WriterConfig values the ResultWriter page does not list (Transformation NONE, COMPACT or FLATTEN; OutputType JSON or JSONL)',
+    definition: machine({
+      Type: 'Map',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...PROCESSOR },
+      ResultWriter: { WriterConfig: { Transformation: 'SHRINK', OutputType: 'CSV' } },
+      End: true,
+    }),
+    errors: [
+      'SCHEMA_VALIDATION_FAILED: Value should be one of the following: [NONE, COMPACT, FLATTEN] at /States/S/ResultWriter/WriterConfig/Transformation',
+      'SCHEMA_VALIDATION_FAILED: Value should be one of the following: [JSON, JSONL] at /States/S/ResultWriter/WriterConfig/OutputType',
     ],
   },
   {

@@ -624,6 +624,13 @@ class Validator {
     this.unknownFields(value, ['Resource', 'Parameters', 'Arguments', 'WriterConfig'], at);
     if (!('Resource' in value) && !('WriterConfig' in value)) this.schema(at, 'These fields are required: [Resource]');
     this.resourceParameters(value, language, at);
+    // WriterConfig's values (ResultWriter page): Transformation NONE, COMPACT or FLATTEN; OutputType JSON or JSONL.
+    if (isObject(value.WriterConfig)) {
+      const config = value.WriterConfig;
+      for (const [field, values] of [['Transformation', ['NONE', 'COMPACT', 'FLATTEN']], ['OutputType', ['JSON', 'JSONL']]] as const) {
+        if (field in config && !(values as readonly unknown[]).includes(config[field])) this.schema(`${at}/WriterConfig/${field}`, oneOfValues(values));
+      }
+    }
   }
 
   private resourceParameters(value: Obj, language: QueryLanguage, at: string): void {

@@ -33,7 +33,9 @@ export interface ReaderSettings {
 /** AWS's ceiling on MaxItems; larger values read everything up to it. */
 export const MAX_ITEMS_LIMIT = 100_000_000;
 
+/** ReaderConfig's CSVDelimiter values, as the ItemReader page lists them ("COMMA (default), PIPE, SEMICOLON, SPACE, TAB"). */
 const DELIMITERS: Readonly<Record<string, string>> = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' };
+export const CSV_DELIMITER_NAMES: readonly string[] = Object.keys(DELIMITERS);
 
 function readerFailed(cause: string): StatesError {
   return new StatesError('States.ItemReaderFailed', cause);

@@ -437,13 +437,15 @@ const invalid: readonly InvalidCase[] = [
     definition: machine({
       Type: 'Map',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
-      ItemReader: { Resource: 'arn:aws:states:::dynamodb:getItem', ReaderConfig: { InputType: 'CSV' } },
+      ItemReader: { Resource: 'arn:aws:states:::dynamodb:getItem', ReaderConfig: { InputType: 'CSV', CSVDelimiter: 'DASH' } },
       End: true,
     }),
     errors: [
       'SCHEMA_VALIDATION_FAILED: These fields are required: [ExecutionType] at /States/S/ItemProcessor/ProcessorConfig',
       "SCHEMA_VALIDATION_FAILED: The field 'Resource' does not match any of the allowed values at /States/S/ItemReader/Resource",
       "SCHEMA_VALIDATION_FAILED: The field 'CSVHeaderLocation' is required at /States/S/ItemReader/ReaderConfig",
+      // ItemReader page: CSVDelimiter "accepts one of the values COMMA (default), PIPE, SEMICOLON, SPACE, TAB".
+      'SCHEMA_VALIDATION_FAILED: Value should be one of the following: [COMMA, PIPE, SEMICOLON, SPACE, TAB] at /States/S/ItemReader/ReaderConfig/CSVDelimiter',
     ],
   },
   {

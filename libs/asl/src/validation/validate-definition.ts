@@ -5,6 +5,7 @@ import { isReferencePath, isValidIntrinsicCall, isValidJsonPath, isValidPathOrIn
 import { parseIntrinsic, STRING_RESULT_INTRINSICS } from '../intrinsics/parse-intrinsic';
 import { checkTaskResource } from './resource-arn';
 import { COMPARISON_OPERATOR_NAMES } from '../choice/comparison-operators';
+import { CSV_DELIMITER_NAMES } from '../map/item-reader';
 import { isRfc3339Timestamp } from './timestamp-syntax';
 
 export interface ValidateDefinitionOptions {
@@ -614,6 +615,7 @@ class Validator {
     if (config.InputType === 'CSV' && !('CSVHeaderLocation' in config)) this.schema(at, "The field 'CSVHeaderLocation' is required");
     if (config.InputType === 'JSON' && 'CSVHeaderLocation' in config) this.schema(`${at}/CSVHeaderLocation`, "Field 'CSVHeaderLocation' is not supported");
     if (config.CSVHeaderLocation === 'GIVEN' && !('CSVHeaders' in config)) this.schema(at, 'These fields are required: [CSVHeaders]');
+    if ('CSVDelimiter' in config && !CSV_DELIMITER_NAMES.includes(config.CSVDelimiter as string)) this.schema(`${at}/CSVDelimiter`, oneOfValues(CSV_DELIMITER_NAMES));
   }
 
   private resultWriter(value: unknown, language: QueryLanguage, at: string): void {

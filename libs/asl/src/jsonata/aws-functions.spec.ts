@@ -50,10 +50,10 @@ describe('$range', () => {
   it('rejects a zero step', async () => {
     await assert.rejects(evaluate('$range(0, 3, 0)'), failsWith(/must not be zero/));
   });
-  it('rejects more than 1000 items for executions before behaviour 18', async () => {
+  it('rejects more than 1000 items for executions before behaviour 15', async () => {
     await assert.rejects(evaluate('$range(0, 1000, 1)'), failsWith(/more than 1000/));
   });
-  describe('as AWS was measured (floci-io/floci#2676, 2026-08-28; rangeAsAws, behaviour 18)', () => {
+  describe('as AWS was measured (floci-io/floci#2676, 2026-08-28; rangeAsAws, behaviour 15)', () => {
     const asAws = (expression: string) =>
       evaluateJsonataExpression(expression, { states: { input: {}, context: {} }, variables: {} }, { ...env, rangeAsAws: true }, 'Output');
     it('cuts non-integer arguments toward zero: $range(-1.7, 2, 1) is [-1,0,1,2]', async () => {

@@ -40,7 +40,7 @@ export const ENV_BINDING = 'stepstone env';
 
 export const HASH_ALGORITHMS: readonly string[] = ['MD5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
 
-/** States.ArrayRange's documented ceiling, which $range kept for executions before behaviour 18. */
+/** States.ArrayRange's documented ceiling, which $range kept for executions before behaviour 15. */
 const MAX_RANGE_ITEMS = 1000;
 
 /** A failure raised by one of these functions; reported like a JSONata error. */

@@ -107,24 +107,7 @@ export const EngineBehaviour = {
    */
   StoppedWaitUnrecorded: 14,
   /**
-   * A Choice assigns both its state-level Assign and the matched rule's Assign, the rule's
-   * values winning where both name a variable (AWS's Developer Guide, "Choice workflow state":
-   * a rule's Assign "assigns variables when this specific choice rule matches", and an Assign
-   * at the state level "applies regardless of which choice rule matches"; LocalStack's
-   * AWS-validated test_assign_in_choice[CONDITION_TRUE], 2024-11, records the rule's value for a
-   * name both give). A JSONPath Choice used to ignore the matched rule's Assign, and a JSONata
-   * one to drop the state's Assign whenever the matched rule had its own.
-   */
-  ChoiceAssignMerged: 15,
-  /**
-   * Also with version 15: a redriven execution's context object shows `Execution.RedriveTime`,
-   * when the last redrive started (AWS's Developer Guide, "Accessing execution data from the
-   * Context object": "The RedriveTime Context object is only available if you've redriven an
-   * execution"). It was missing, so `$$.Execution.RedriveTime` failed to resolve.
-   */
-  RedriveTimeInContext: 15,
-  /**
-   * (15–17 are reserved for work on other branches.) JSONata values AWS documents or was measured
+   * JSONata values AWS documents or was measured
    * to treat otherwise: a JSONata Wait `Seconds` past 99999999 fails the state with
    * States.QueryEvaluationError (Wait page: the expression "must evaluate to an integer in the
    * stated range", 0 to 99999999), where it used to wait until the execution's one-year limit;
@@ -135,12 +118,29 @@ export const EngineBehaviour = {
    * in floci-io/floci#2676: `$range(-1.7, 2, 1)` is `[-1,0,1,2]`, a 200,000-item range runs),
    * where it took fractions as given and failed past States.ArrayRange's 1000 items.
    */
-  JsonataValuesAsAws: 18,
+  JsonataValuesAsAws: 15,
+  /**
+   * A Choice assigns both its state-level Assign and the matched rule's Assign, the rule's
+   * values winning where both name a variable (AWS's Developer Guide, "Choice workflow state":
+   * a rule's Assign "assigns variables when this specific choice rule matches", and an Assign
+   * at the state level "applies regardless of which choice rule matches"; LocalStack's
+   * AWS-validated test_assign_in_choice[CONDITION_TRUE], 2024-11, records the rule's value for a
+   * name both give). A JSONPath Choice used to ignore the matched rule's Assign, and a JSONata
+   * one to drop the state's Assign whenever the matched rule had its own.
+   */
+  ChoiceAssignMerged: 16,
+  /**
+   * Also with version 16: a redriven execution's context object shows `Execution.RedriveTime`,
+   * when the last redrive started (AWS's Developer Guide, "Accessing execution data from the
+   * Context object": "The RedriveTime Context object is only available if you've redriven an
+   * execution"). It was missing, so `$$.Execution.RedriveTime` failed to resolve.
+   */
+  RedriveTimeInContext: 16,
 } as const;
 export type EngineBehaviour = (typeof EngineBehaviour)[keyof typeof EngineBehaviour];
 
 /** The version new executions record. */
-export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.JsonataValuesAsAws;
+export const CURRENT_ENGINE_BEHAVIOUR: EngineBehaviour = EngineBehaviour.ChoiceAssignMerged;
 
 /** The version an execution decides by: the one it recorded, or Initial for older streams. */
 export function behaviourOf(start: Pick<ExecutionStartInternals, 'behaviour'> | undefined): EngineBehaviour {

@@ -54,7 +54,7 @@ describe('decide: a Choice assigns its own Assign and the matched rule\'s (Choic
     });
   }
 
-  it('keeps the old assignment for an execution started before behaviour 15 (ChoiceAssignMerged)', async () => {
+  it('keeps the old assignment for an execution started before behaviour 16 (ChoiceAssignMerged)', async () => {
     const definition = (choice: Record<string, unknown>, language: string) => ({
       QueryLanguage: language,
       StartAt: 'Work',

@@ -9,7 +9,7 @@ function passOutput(expression: string) {
   return { QueryLanguage: 'JSONata', StartAt: 'E', States: { E: { Type: 'Pass', Output: { r: `{% ${expression} %}` }, End: true } } };
 }
 
-describe('JSONata results as AWS gives them (behaviour 18)', () => {
+describe('JSONata results as AWS gives them (behaviour 15)', () => {
   // floci-io/floci#2783 (2026-08-30), AWS measured with TestState: `[1/0]` answers
   // ["Infinity"] and `{'k': 1/0}` answers {"k":"Infinity"}.
   it('keeps an infinite number as the text "Infinity" in Output', async () => {

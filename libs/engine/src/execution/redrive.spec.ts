@@ -68,7 +68,7 @@ describe('RedriveExecution resumes a closed execution from its unsuccessful stat
     await given(run.events).when({ type: 'RedriveExecution' }, redriveAt).then(['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled'], (events) => {
       assert.deepEqual(parametersOf(events), { ...parametersOf(run.events), RedriveCount: 1, RedriveTime: '2024-01-02T03:04:05.678Z' });
     });
-    // An execution started before behaviour 15 (RedriveTimeInContext) keeps the context it had.
+    // An execution started before behaviour 16 (RedriveTimeInContext) keeps the context it had.
     const older = run.events.map((event) =>
       event.type === 'ExecutionStarted' ? ({ ...event, x: { ...event.x, start: { ...event.x!.start!, behaviour: EngineBehaviour.StoppedWaitUnrecorded } } } as ExecutionEvent) : event,
     );

@@ -197,8 +197,8 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     tasks: { Work: [{ kind: 'stop', error: 'Operator', cause: 'stopped while waiting' }] },
   },
   {
-    name: 'behaviour-15-choice-assign-merged',
-    about: 'Written with EngineBehaviour.ChoiceAssignMerged (x.start.behaviour = 15): a JSONPath Choice after a Task and a JSONata Choice, each matching a rule with its own Assign; ChoiceStateExited assigns the state\'s Assign and the rule\'s, the rule\'s value for the name both give',
+    name: 'behaviour-16-choice-assign-merged',
+    about: 'Written with EngineBehaviour.ChoiceAssignMerged (x.start.behaviour = 16): a JSONPath Choice after a Task and a JSONata Choice, each matching a rule with its own Assign; ChoiceStateExited assigns the state\'s Assign and the rule\'s, the rule\'s value for the name both give',
     definition: {
       StartAt: 'Work',
       States: {
@@ -223,8 +223,8 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     tasks: { Work: [{ kind: 'succeed', output: { n: 15 } }] },
   },
   {
-    name: 'behaviour-15-redrive-time',
-    about: 'Written with EngineBehaviour.RedriveTimeInContext (x.start.behaviour = 15): a Task whose Parameters hold $$.Execution fails, the execution is redriven, and the Task\'s second TaskScheduled shows Execution.RedriveTime (the redrive\'s time) beside RedriveCount 1',
+    name: 'behaviour-16-redrive-time',
+    about: 'Written with EngineBehaviour.RedriveTimeInContext (x.start.behaviour = 16): a Task whose Parameters hold $$.Execution fails, the execution is redriven, and the Task\'s second TaskScheduled shows Execution.RedriveTime (the redrive\'s time) beside RedriveCount 1',
     definition: {
       StartAt: 'Work',
       States: { Work: { Type: 'Task', Resource: LAMBDA_INVOKE, Parameters: { FunctionName: 'f', 'Payload.$': '$$.Execution' }, End: true } },
@@ -234,8 +234,8 @@ export const BEHAVIOUR_SCENARIOS: readonly Scenario[] = [
     redrive: true,
   },
   {
-    name: 'behaviour-18-jsonata-values',
-    about: 'Written with EngineBehaviour.JsonataValuesAsAws (x.start.behaviour = 18): a JSONata Output holding 1/0 keeps "Infinity" as text and $range runs past 1000 items from a truncated start, then a Task whose result is a Wait Seconds past 99999999, which fails the Wait with States.QueryEvaluationError',
+    name: 'behaviour-15-jsonata-values',
+    about: 'Written with EngineBehaviour.JsonataValuesAsAws (x.start.behaviour = 15): a JSONata Output holding 1/0 keeps "Infinity" as text and $range runs past 1000 items from a truncated start, then a Task whose result is a Wait Seconds past 99999999, which fails the Wait with States.QueryEvaluationError',
     definition: {
       QueryLanguage: 'JSONata',
       StartAt: 'Divide',

@@ -18,23 +18,29 @@ export async function stateFailed(d: Decision, threadId: string, failure: Failur
   const caught = await tryCatch(d, threadId, failure.error, cause);
   if (caught) return caught;
   if (failure.evaluation && failure.error === 'States.QueryEvaluationError') {
-    // AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered
-    // pointed (a Wait's deadline, evaluated once the state is entered: at the Entered event).
-    // The field is named in AWS's message: "...specified for the field 'Output'" for a
-    // failing expression ('Arguments/FunctionName' inside Arguments), "The Timestamp field
-    // cannot be parsed..." for a bad result; the location is that field.
-    const location = /specified for the field '([^']+)'|The (\w+) field cannot be parsed/.exec(cause ?? '')?.slice(1).find((name) => name !== undefined);
-    d.emit(
-      threadId,
-      'EvaluationFailed',
-      'evaluationFailedEventDetails',
-      compact({ cause, error: failure.error, location, state: cursor.name }),
-      {},
-      failure.afterEntered ? cursor.enteredEventId : cursor.enteredPointer,
-    );
+    emitEvaluationFailed(d, threadId, cursor, failure, cause);
     if (cursor.kind === 'Map' || cursor.kind === 'Parallel') d.emit(threadId, `${cursor.kind}StateFailed`);
   }
   return { kind: 'fail', error: failure.error, cause };
+}
+
+/**
+ * AWS records JSONata failures as EvaluationFailed, pointing where the state's Entered pointed
+ * (a Wait's deadline, evaluated once the state is entered: at the Entered event). The field is
+ * named in AWS's message: "...specified for the field 'Output'" for a failing expression
+ * ('Arguments/FunctionName' inside Arguments), "The Timestamp field cannot be parsed..." for a
+ * bad result; the location is that field.
+ */
+function emitEvaluationFailed(d: Decision, threadId: string, cursor: Cursor, failure: Failure, cause: string | undefined): void {
+  const location = /specified for the field '([^']+)'|The (\w+) field cannot be parsed/.exec(cause ?? '')?.slice(1).find((name) => name !== undefined);
+  d.emit(
+    threadId,
+    'EvaluationFailed',
+    'evaluationFailedEventDetails',
+    compact({ cause, error: failure.error, location, state: cursor.name }),
+    {},
+    failure.afterEntered ? cursor.enteredEventId : cursor.enteredPointer,
+  );
 }
 
 /** AWS prefixes evaluation errors with the state and the id of its Entered event. */
@@ -54,18 +60,28 @@ export async function tryCatch(d: Decision, threadId: string, error: string | un
   // A failure that names no error (SendTaskFailure without one) reaches Catch as nulls, as on AWS.
   const errorOutput = error === undefined ? { Error: null, Cause: cause ?? null } : compact({ Error: error, Cause: cause });
   const language = d.queryLanguageOf(threadId, definition);
-  let output: unknown;
-  let assigned: Record<string, unknown> | undefined;
-  if (language === 'JSONata') {
-    const states = d.jsonataStates(threadId, cursor.input, { errorOutput });
-    output = 'Output' in catcher ? await d.jsonata(threadId, catcher.Output, states, 'Output') : errorOutput;
-    assigned = catcher.Assign !== undefined ? await d.jsonataAssign(threadId, { Assign: catcher.Assign }, states) : undefined;
-  } else {
-    assigned = d.jsonPathAssign(catcher, d.scope(threadId, errorOutput));
-    output = applyResultPath(catcher.ResultPath, cursor.input, errorOutput);
-    d.inspect('afterResultPath', output);
+  try {
+    let output: unknown;
+    let assigned: Record<string, unknown> | undefined;
+    if (language === 'JSONata') {
+      const states = d.jsonataStates(threadId, cursor.input, { errorOutput });
+      output = 'Output' in catcher ? await d.jsonata(threadId, catcher.Output, states, 'Output') : errorOutput;
+      assigned = catcher.Assign !== undefined ? await d.jsonataAssign(threadId, { Assign: catcher.Assign }, states) : undefined;
+    } else {
+      assigned = d.jsonPathAssign(catcher, d.scope(threadId, errorOutput));
+      output = applyResultPath(catcher.ResultPath, cursor.input, errorOutput);
+      d.inspect('afterResultPath', output);
+    }
+    return d.exitState(threadId, {}, output, assigned, catcher.Next as string);
+  } catch (thrown) {
+    // The catcher's own Output, Assign or ResultPath failed (a JSONata error, a ResultPath that
+    // cannot be applied): the state fails with that error, and no catcher runs again. Thrown on,
+    // it would leave the decision, and the execution RUNNING for good.
+    const failure = toFailure(thrown);
+    const failedCause = withStatePrefix(d, cursor, failure);
+    if (failure.error === 'States.QueryEvaluationError') emitEvaluationFailed(d, threadId, cursor, failure, failedCause);
+    return { kind: 'fail', error: failure.error, cause: failedCause };
   }
-  return d.exitState(threadId, {}, output, assigned, catcher.Next as string);
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { parseDefinition } from '@stepstone/asl';
 import { checkCase, corpusDefinitions, describeCase, livenessCases, MAX_DECISIONS } from './liveness/check-case';
 
 /**
@@ -50,5 +51,20 @@ describe('liveness: every valid definition and input ends its execution (fast-ch
       assert.fail(`liveness failed (STEPSTONE_LIVENESS_SEED=${result.seed}, path "${result.counterexamplePath ?? ''}"):\n  ${shown}\n  ${cause.slice(0, 3000)}`);
     }
     assert.ok(tried.valid >= 20, `only ${tried.valid} valid definitions in the budget`);
+  });
+
+  it('answers any JSON document as a definition, valid or with diagnostics, and never throws', () => {
+    const shapes = fc.oneof(
+      fc.jsonValue({ maxDepth: 6 }),
+      fc.record({ StartAt: fc.jsonValue({ maxDepth: 1 }), States: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 3 }) }),
+      fc.record({ StartAt: fc.constant('S'), States: fc.record({ S: fc.dictionary(fc.constantFrom('Type', 'Next', 'End', 'Choices', 'Branches', 'ItemProcessor', 'Retry', 'Catch', 'Parameters', 'Arguments', 'Output', 'Assign', 'Items', 'Seconds', 'Resource'), fc.jsonValue({ maxDepth: 4 })) }) }),
+    );
+    fc.assert(
+      fc.property(shapes, fc.constantFrom<'STANDARD' | 'EXPRESS'>('STANDARD', 'EXPRESS'), (definition, type) => {
+        const parsed = parseDefinition(JSON.stringify(definition), { stateMachineType: type });
+        assert.ok(parsed.ok || parsed.diagnostics.length > 0);
+      }),
+      { seed: SEED, numRuns: 1_000_000, interruptAfterTimeLimit: Math.min(BUDGET_MS, 2_000), markInterruptAsFailure: false },
+    );
   });
 });

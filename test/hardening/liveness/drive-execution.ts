@@ -85,6 +85,8 @@ async function drive(options: DriveOptions, trace: string[], counted: (ms: numbe
     random: options.random,
     uuid: () => `00000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`,
     hash: (algorithm, data) => createHash(algorithm.replace('-', '').toLowerCase()).update(data).digest('hex'),
+    // As the runner does: a long decision lets the event loop turn every few hundred events.
+    pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
   });
   const store = objectStoreOf(options.objects ?? [], () => new Date(nowMs));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(options.random() * items.length)];

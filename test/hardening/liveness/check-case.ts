@@ -18,7 +18,7 @@ export interface LivenessCase {
 
 export type CaseVerdict =
   | { readonly kind: 'invalid' }
-  | { readonly kind: 'live'; readonly status: string; readonly decisions: number; readonly slowestMs: number }
+  | { readonly kind: 'live'; readonly status: string; readonly error?: string; readonly decisions: number; readonly slowestMs: number }
   | { readonly kind: 'violation'; readonly problem: string; readonly trace: readonly string[] };
 
 export const MAX_DECISIONS = 3_000;
@@ -82,7 +82,7 @@ export async function checkCase(testCase: LivenessCase): Promise<CaseVerdict> {
     objects: OBJECTS,
   });
   if (!run.live) return { kind: 'violation', problem: run.problem, trace: run.trace };
-  return { kind: 'live', status: run.status, decisions: run.decisions, slowestMs: run.slowestMs };
+  return { kind: 'live', status: run.status, error: run.error, decisions: run.decisions, slowestMs: run.slowestMs };
 }
 
 export function shorten(text: string, length = 600): string {

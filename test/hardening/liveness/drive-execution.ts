@@ -53,7 +53,7 @@ export interface DriveOptions {
 }
 
 export type DriveResult =
-  | { readonly live: true; readonly status: string; readonly decisions: number; readonly events: number; readonly slowestMs: number }
+  | { readonly live: true; readonly status: string; readonly error?: string; readonly decisions: number; readonly events: number; readonly slowestMs: number }
   | { readonly live: false; readonly problem: string; readonly decisions: number; readonly trace: readonly string[] };
 
 const START_AT = Date.parse('2026-01-01T00:00:00.000Z');
@@ -77,7 +77,7 @@ export async function driveExecution(options: DriveOptions): Promise<DriveResult
   }
 }
 
-async function drive(options: DriveOptions, trace: string[], counted: (ms: number) => void): Promise<{ status: string; events: number }> {
+async function drive(options: DriveOptions, trace: string[], counted: (ms: number) => void): Promise<{ status: string; error?: string; events: number }> {
   let nowMs = START_AT;
   let ids = 0;
   const env = (): DecisionEnv => ({
@@ -137,10 +137,10 @@ async function drive(options: DriveOptions, trace: string[], counted: (ms: numbe
         nowMs += 1000;
         await decideOne({ type: 'RedriveExecution' });
         decisionCount += 1;
-        if ((state.status as string) !== 'RUNNING') return { status: state.status, events: history.length };
+        if ((state.status as string) !== 'RUNNING') return { status: state.status, error: state.error, events: history.length };
         continue;
       }
-      return { status: state.status, events: history.length };
+      return { status: state.status, error: state.error, events: history.length };
     }
     if (performance.now() - startedAt > options.caseBudgetMs) return { status: 'UNFINISHED', events: history.length };
     if (decisionCount >= options.maxDecisions) throw new Violation(`still RUNNING after ${decisionCount} decisions (${history.length} events)`);

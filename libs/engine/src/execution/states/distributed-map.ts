@@ -6,7 +6,7 @@ import { compact, exceedsTolerance, json, numberAtPath, resolveReference, type S
 import type { ItemReadPosition, MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
-import { hasIterationsToStart, selectItem, startIterations } from './map';
+import { hasIterationsToStart, selectItem, startIterationsOrFail } from './map';
 import { compileState } from '../compile';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 
@@ -178,7 +178,7 @@ export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, 
     d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
     return;
   }
-  await startIterations(d, threadId);
+  await startIterationsOrFail(d, threadId);
 }
 
 /**
@@ -240,7 +240,7 @@ export async function itemBatchRead(d: Decision, command: Extract<ExecutionComma
     d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
     return;
   }
-  await startIterations(d, threadId);
+  await startIterationsOrFail(d, threadId);
 }
 
 /** The object store stored a Map Run's ResultWriter files (or could not). */
@@ -283,5 +283,5 @@ export async function updateMapRun(d: Decision, command: Extract<ExecutionComman
       return;
     }
   }
-  if (hasIterationsToStart(updated)) await startIterations(d, threadId);
+  if (hasIterationsToStart(updated)) await startIterationsOrFail(d, threadId);
 }

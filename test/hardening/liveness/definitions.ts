@@ -392,13 +392,17 @@ function stateArbitrary(p: Pools, jsonata: boolean, count: number, depth: number
       Type: fc.constant('Map'),
       Next: next,
       ItemProcessor: branch.map((processor) => ({ ...processor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } })),
-      ItemReader: fc.constantFrom<unknown>(
-        { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', Key: 'items.json' } },
-        { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Parameters: { Bucket: 'b', Key: 'items.csv' } },
-        { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' }, Parameters: { Bucket: 'b', Key: 'broken.jsonl' } },
-        { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b' } },
-        { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: 2 }, Parameters: { Bucket: 'missing', Key: 'k' } },
-      ),
+      // JSONata names the reader's bucket and key in Arguments, JSONPath in Parameters.
+      ItemReader: fc
+        .constantFrom(
+          { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Target: { Bucket: 'b', Key: 'items.json' } },
+          { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' }, Target: { Bucket: 'b', Key: 'items.csv' } },
+          { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' }, Target: { Bucket: 'b', Key: 'broken.jsonl' } },
+          { Resource: 'arn:aws:states:::s3:listObjectsV2', Target: { Bucket: 'b' } },
+          { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON', MaxItems: 2 }, Target: { Bucket: 'missing', Key: 'k' } },
+        )
+        .map(({ Target, ...reader }) => ({ ...reader, [jsonata ? 'Arguments' : 'Parameters']: Target })),
+      ItemSelector: fc.option(templateValue, { nil: undefined }),
       ItemBatcher: fc.option(fc.constantFrom<unknown>({ MaxItemsPerBatch: 2 }, { MaxInputBytesPerBatch: 10 }), { nil: undefined }),
       ToleratedFailureCount: fc.option(fc.constantFrom<unknown>(0, 1, 100), { nil: undefined }),
       MaxConcurrency: fc.option(fc.constantFrom<unknown>(0, 1, 3), { nil: undefined }),

@@ -371,6 +371,22 @@ const invalid: readonly InvalidCase[] = [
     ],
   },
   {
+    // A string here passed and was evaluated as the rule's variables: the fold read its characters as names and threw.
+    name: "a choice rule's Assign that is not an object, in either query language",
+    definition: {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.n', IsPresent: true, Assign: '$.n', Next: 'D' }], Default: 'D' },
+        D: { Type: 'Choice', QueryLanguage: 'JSONata', Choices: [{ Condition: '{% true %}', Assign: '{% $states.input %}', Next: 'E' }], Default: 'E' },
+        E: { Type: 'Succeed' },
+      },
+    },
+    errors: [
+      "SCHEMA_VALIDATION_FAILED: The field 'Assign' must be a JSON object at /States/C/Choices[0]/Assign",
+      "SCHEMA_VALIDATION_FAILED: The field 'Assign' must be a JSON object at /States/D/Choices[0]/Assign",
+    ],
+  },
+  {
     name: 'ResultPath, ItemsPath and a Catch ResultPath that address more than one node',
     definition: {
       StartAt: 'M',

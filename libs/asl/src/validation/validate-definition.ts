@@ -407,6 +407,8 @@ class Validator {
     }
     if (topLevel && !('Next' in rule)) this.schema(at, 'These fields are required: [Next]');
     if (topLevel && 'Next' in rule && typeof rule.Next !== 'string') this.schema(`${at}/Next`, "The field 'Next' must be a string");
+    // As a state's Assign: names to values, in either language (the rule's variables are folded as one).
+    if (topLevel && 'Assign' in rule && !isObject(rule.Assign)) this.schema(`${at}/Assign`, "The field 'Assign' must be a JSON object");
     const extra = topLevel ? ['Next', 'Comment', 'Assign', 'Output'] : ['Comment'];
     if (language === QueryLanguage.JSONata) {
       this.unknownFields(rule, ['Condition', ...extra], at);

@@ -5,7 +5,7 @@ import { ROOT_THREAD, type ThreadState } from './execution-state';
 import { mapRunResult } from './map-run';
 import { processResult, retryPlan, retryWhenDue, stateFailed, tryCatch } from './state-outcome';
 import { finishOrWrite } from './states/distributed-map';
-import { hasIterationsToStart, startIterations } from './states/map';
+import { hasIterationsToStart, startIterationsOrFail } from './states/map';
 
 export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step, { kind: 'end' | 'fail' }>): void {
   const parentId = child.parentId!;
@@ -61,7 +61,7 @@ export function branchEnded(d: Decision, child: ThreadState, step: Extract<Step,
   if (hasIterationsToStart(updated)) {
     // Starting an iteration may evaluate ItemSelector (async JSONata): queue it.
     d.jobs.push(async () => {
-      if (d.state.threads[parentId]?.cursor?.children) await startIterations(d, parentId);
+      if (d.state.threads[parentId]?.cursor?.children) await startIterationsOrFail(d, parentId);
     });
     return;
   }

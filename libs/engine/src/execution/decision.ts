@@ -199,7 +199,7 @@ export class Decision {
         case 'enter': {
           if (this.env.testState && !this.env.testState.mayEnter(threadId)) return;
           if (this.events.length >= MAX_EVENTS_PER_DECISION && this.mayStopBefore(threadId, step.name)) return;
-          const entered = this.enterState(threadId, step.name, step.input, step.inputText);
+          const entered = this.enterOrFail(threadId, step.name, step.input, step.inputText);
           if (isPromise(entered)) return entered.then((next) => this.run(threadId, next));
           step = entered;
           break;
@@ -218,6 +218,26 @@ export class Decision {
   private mayStopBefore(threadId: string, name: string): boolean {
     const thread = this.state.threads[threadId];
     return thread !== undefined && thread.cursor === undefined && thread.next === name && decidesWith(this.state.start, EngineBehaviour.BoundedDecisions);
+  }
+
+  /**
+   * enterState; a built-in error on the way in fails the thread with States.Runtime instead of
+   * leaving the decision (and the execution RUNNING for good): an input nested deeper than
+   * JSON.stringify can recurse (a few thousand levels fit in 256 KiB) cannot be written into the
+   * state's Entered event when it arrives without its text (a branch's or a redrive's input).
+   * The engine's own signals (history quotas) go on up.
+   */
+  private enterOrFail(threadId: string, name: string, input: unknown, inputText?: string): MaybePromise<Step> {
+    const notEntered = (error: unknown): Step => {
+      const failure = toFailure(error);
+      return { kind: 'fail', error: failure.error, cause: `The state '${name}' could not be entered: its input cannot be written as JSON (${failure.cause ?? ''}).` };
+    };
+    try {
+      const entered = this.enterState(threadId, name, input, inputText);
+      return isPromise(entered) ? entered.catch(notEntered) : entered;
+    } catch (error) {
+      return notEntered(error);
+    }
   }
 
   enterState(threadId: string, name: string, input: unknown, inputText?: string): MaybePromise<Step> {

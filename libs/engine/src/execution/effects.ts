@@ -118,16 +118,22 @@ export function pendingEffects(state: ExecutionState): Effect[] {
 export function taskDeadlines(cursor: Cursor, beforeMs = Number.POSITIVE_INFINITY): Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> {
   const deadlines: Array<{ deadline: 'timeout' | 'heartbeat'; at: string }> = [];
   if (cursor.phase !== 'task') return deadlines;
+  // A deadline past the last date there is (a TimeoutSecondsPath that selects 2^53) never comes:
+  // left out, where its toISOString's RangeError used to leave the decision.
+  const before = Math.min(beforeMs, LAST_DATE_MS + 1);
   if (cursor.taskTimeoutSeconds !== undefined && cursor.taskClockFrom) {
     const at = isoMillis(cursor.taskClockFrom) + cursor.taskTimeoutSeconds * 1000;
-    if (!(at >= beforeMs)) deadlines.push({ deadline: 'timeout', at: new Date(at).toISOString() });
+    if (!(at >= before)) deadlines.push({ deadline: 'timeout', at: new Date(at).toISOString() });
   }
   if (cursor.heartbeatSeconds !== undefined && cursor.lastBeatAt) {
     const at = isoMillis(cursor.lastBeatAt) + cursor.heartbeatSeconds * 1000;
-    if (!(at >= beforeMs)) deadlines.push({ deadline: 'heartbeat', at: new Date(at).toISOString() });
+    if (!(at >= before)) deadlines.push({ deadline: 'heartbeat', at: new Date(at).toISOString() });
   }
   return deadlines;
 }
+
+/** The last instant a Date can hold: 8.64e15 ms after 1970 (ECMAScript's time value range). */
+const LAST_DATE_MS = 8.64e15;
 
 /**
  * The command that goes on with a decision stopped at its bound (continue-thread, continue-map),

@@ -4,7 +4,7 @@ import type { Decision } from './decision';
 import { compact, exceedsTolerance, firstStateOf, HISTORY_LIMIT_CAUSE } from './decision-support';
 import { childThreadId, ROOT_THREAD, type ThreadState } from './execution-state';
 import { MAX_EXECUTION_DURATION_MS, redrivabilityOf } from './redrive';
-import { startIterations } from './states/map';
+import { startIterationsOrFail } from './states/map';
 import { compileState } from './compile';
 import { decidesWith, EngineBehaviour } from './behaviour';
 
@@ -69,7 +69,7 @@ export function redrive(d: Decision, command: Extract<ExecutionCommand, { type: 
   for (const id of pacedMaps) {
     for (let at: string | undefined = id; at !== undefined; at = d.state.threads[at]?.parentId) resumed.add(at);
     d.jobs.push(async () => {
-      if (d.state.threads[id]?.cursor?.children) await startIterations(d, id);
+      if (d.state.threads[id]?.cursor?.children) await startIterationsOrFail(d, id);
     });
   }
   resumeThreads(d, pacedMaps.length > 0 ? Object.values(d.state.threads).sort((a, b) => a.id.localeCompare(b.id)) : threads, resumed);
@@ -136,7 +136,7 @@ export function resumeThreads(d: Decision, threads: readonly ThreadState[], resu
     if (!book || book.kind !== 'Map' || book.distributed === true || !book.redriveQueue?.length) continue;
     resumed.add(thread.id);
     d.jobs.push(async () => {
-      if (d.state.threads[thread.id]?.cursor?.children) await startIterations(d, thread.id);
+      if (d.state.threads[thread.id]?.cursor?.children) await startIterationsOrFail(d, thread.id);
     });
   }
   // A container none of whose children runs again failed after them (e.g. in ResultSelector): finish it again.
@@ -145,7 +145,7 @@ export function resumeThreads(d: Decision, threads: readonly ThreadState[], resu
     if (!book || thread.done || resumed.has(thread.id)) continue;
     if (book.kind === 'Map' && book.nextIndex < book.total) {
       d.jobs.push(async () => {
-        if (d.state.threads[thread.id]?.cursor?.children) await startIterations(d, thread.id);
+        if (d.state.threads[thread.id]?.cursor?.children) await startIterationsOrFail(d, thread.id);
       });
     } else {
       d.scheduleAsync(thread.id, () => finishChildren(d, thread.id));

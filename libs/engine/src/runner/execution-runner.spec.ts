@@ -31,8 +31,9 @@ async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<voi
 
 describe('runner: task deadlines and the task request', () => {
   it('a promised outcome whose decision throws is reported, not left as an unhandled rejection that ends the process', async () => {
-    // The runner does not validate definitions (the API does): this catcher's Assign, a string,
-    // once got past validation and made the fold throw while deciding a failed task.
+    // A decision that throws: the runner trusts its dispatchers to answer JSON (the integrations
+    // and SendTaskSuccess's check do), and this one does not. (A catcher's string Assign used to be
+    // the trigger; since a catcher's own failure fails its state, that decision no longer throws.)
     const store = openInMemoryEventStore();
     const reported: unknown[] = [];
     const original = console.error;
@@ -41,8 +42,8 @@ describe('runner: task deadlines and the task request', () => {
     const onRejection = (reason: unknown) => void rejections.push(reason);
     process.on('unhandledRejection', onRejection);
     try {
-      const runner = createExecutionRunner({ store, taskDispatcher: { dispatch: async () => ({ kind: 'failed', error: 'Broken' }) } });
-      const start = request('throws', { Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', Catch: [{ ErrorEquals: ['States.ALL'], Assign: '$', Next: 'Work' }] });
+      const runner = createExecutionRunner({ store, taskDispatcher: { dispatch: async () => ({ kind: 'succeeded', output: 'not JSON' }) } });
+      const start = request('throws', { Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f' });
       await runner.start(start);
       await eventually(async () => reported.length > 0);
       await new Promise((resolve) => setImmediate(resolve));

@@ -2,11 +2,12 @@ import type { BatchSettings } from '@stepstone/asl';
 import { abortChildren, childrenFailed, finishChildren } from '../children';
 import type { ExecutionCommand } from '../commands';
 import type { Decision } from '../decision';
-import { compact, exceedsTolerance, json, numberAtPath, resolveReference, type Step } from '../decision-support';
+import { compact, exceedsTolerance, json, numberAtPath, resolveReference, type Step, toFailure } from '../decision-support';
+import { withStatePrefix } from '../state-outcome';
 import type { ItemReadPosition, MapRunSettings } from '../history-event';
 import { batchItems, batchLimit, itemsFromListing, itemsFromObject, readerSettings, StatesError, toItemSource, toResultDestination, writerSettings } from '../language';
 import { awaitsResultWrite } from '../map-run';
-import { hasIterationsToStart, selectItem, startIterations } from './map';
+import { hasIterationsToStart, selectItem, startIterationsOrFail } from './map';
 import { compileState } from '../compile';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 
@@ -140,6 +141,23 @@ export async function selectAndBatch(d: Decision,
 }
 
 /** The object store answered a Map's ItemReader: the Map Run starts with the items, or fails. */
+/**
+ * ItemSelector as an ItemBatcher applies it, item by item as the items are read: when it fails,
+ * the Map Run starts empty and fails with that error, as one whose reader fails does. The error
+ * used to leave the decision (a CompleteItemRead or RecordItemBatch), and the execution stayed
+ * RUNNING for good.
+ */
+async function selectOrFail<T>(d: Decision, threadId: string, definition: Record<string, any>, select: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await select();
+  } catch (error) {
+    const failure = toFailure(error);
+    emitMapRunStarted(d, threadId, definition, []);
+    childrenFailed(d, threadId, failure.error, withStatePrefix(d, d.cursorOf(threadId), failure));
+    return undefined;
+  }
+}
+
 export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, { type: 'CompleteItemRead' }>): Promise<void> {
   const threadId = command.threadId;
   const cursor = d.state.threads[threadId]?.cursor;
@@ -162,7 +180,9 @@ export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, 
   if (!failure && batcher) {
     const language = d.queryLanguageOf(threadId, definition);
     const effective = language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input;
-    items = await selectAndBatch(d, threadId, definition, language, effective, items, batcher);
+    const batched = await selectOrFail(d, threadId, definition, () => selectAndBatch(d, threadId, definition, language, effective, items, batcher));
+    if (batched === undefined) return;
+    items = batched;
   }
   if (!failure && recordsItemsInBatches(d)) {
     await recordItems(d, threadId, items);
@@ -178,7 +198,7 @@ export async function itemsRead(d: Decision, command: Extract<ExecutionCommand, 
     d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
     return;
   }
-  await startIterations(d, threadId);
+  await startIterationsOrFail(d, threadId);
 }
 
 /**
@@ -209,10 +229,14 @@ export async function itemBatchRead(d: Decision, command: Extract<ExecutionComma
   if (batcher) {
     const language = d.queryLanguageOf(threadId, definition);
     const effective = language === 'JSONPath' ? d.selectInput(threadId, definition.InputPath, cursor.input) : cursor.input;
-    const selected: unknown[] = [];
-    for (let index = 0; index < command.items.length; index++) {
-      selected.push(await selectItem(d, threadId, definition, language, effective, position.count + index, command.items[index]));
-    }
+    const selected = await selectOrFail(d, threadId, definition, async () => {
+      const each: unknown[] = [];
+      for (let index = 0; index < command.items.length; index++) {
+        each.push(await selectItem(d, threadId, definition, language, effective, position.count + index, command.items[index]));
+      }
+      return each;
+    });
+    if (selected === undefined) return;
     const batches = batchItems(selected, batcher);
     if (!command.done) {
       const open = batches.pop();
@@ -240,7 +264,7 @@ export async function itemBatchRead(d: Decision, command: Extract<ExecutionComma
     d.scheduleAsync(threadId, async () => finishOrWrite(d, threadId));
     return;
   }
-  await startIterations(d, threadId);
+  await startIterationsOrFail(d, threadId);
 }
 
 /** The object store stored a Map Run's ResultWriter files (or could not). */
@@ -283,5 +307,5 @@ export async function updateMapRun(d: Decision, command: Extract<ExecutionComman
       return;
     }
   }
-  if (hasIterationsToStart(updated)) await startIterations(d, threadId);
+  if (hasIterationsToStart(updated)) await startIterationsOrFail(d, threadId);
 }

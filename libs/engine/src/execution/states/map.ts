@@ -1,6 +1,6 @@
-import { childrenFailed, mockedChildren } from '../children';
+import { abortChildren, childrenFailed, mockedChildren } from '../children';
 import type { Decision } from '../decision';
-import { compact, json, numberAtPath, resolveReference, type Step, unexpectedJsonataResult } from '../decision-support';
+import { compact, json, numberAtPath, resolveReference, type Step, toFailure, unexpectedJsonataResult } from '../decision-support';
 import { type ChildrenBook, childThreadId } from '../execution-state';
 import { decidesWith, EngineBehaviour } from '../behaviour';
 import type { EventInternals, MapRunSettings } from '../history-event';
@@ -8,6 +8,7 @@ import { itemsFromObject, StatesError } from '../language';
 import { emitMapRunStarted, finishOrWrite, mapRunSettings, recordItems, recordsItemsInBatches, selectAndBatch } from './distributed-map';
 import { compileState } from '../compile';
 import { resumeThreads } from '../redrive-decision';
+import { stateFailed } from '../state-outcome';
 
 /**
  * The input a Parallel's branches or a Map's items are taken from: JSONata's Arguments, or
@@ -187,7 +188,7 @@ export async function continueMap(d: Decision, threadId: string, enteredEventId:
   const cursor = d.state.threads[threadId]?.cursor;
   const book = cursor?.children;
   if (!cursor || !book || cursor.enteredEventId !== enteredEventId || !awaitsContinuation(book)) return;
-  await startIterations(d, threadId);
+  await startIterationsOrFail(d, threadId);
 }
 
 /** Whether a Map has iterations left to start and room to start them (no running child will do it). */
@@ -204,6 +205,24 @@ export function awaitsContinuation(book: ChildrenBook): boolean {
 /** Whether a Map has iterations it has not started yet: never started, or waiting to be redriven. */
 export function hasIterationsToStart(book: ChildrenBook): boolean {
   return book.nextIndex < book.total || (book.redriveQueue !== undefined && book.redriveQueue.length > 0);
+}
+
+/**
+ * startIterations where no state evaluation surrounds it (an iteration ended and made room, a
+ * ContinueMap, an item read, a redrive): an ItemSelector that fails on a later item fails the Map
+ * as it does on the first items (stateFailed: Retry, Catch, EvaluationFailed), its running
+ * iterations aborted first. The error used to leave the decision: a Map with MaxConcurrency 1
+ * whose second item had no field its ItemSelector named stayed RUNNING for good.
+ */
+export async function startIterationsOrFail(d: Decision, threadId: string): Promise<void> {
+  try {
+    await startIterations(d, threadId);
+  } catch (error) {
+    const failure = toFailure(error);
+    abortChildren(d, threadId);
+    const step = await stateFailed(d, threadId, failure);
+    d.schedule(threadId, step);
+  }
 }
 
 /** Starts Map iterations up to MaxConcurrency; each item goes through ItemSelector first. */
